@@ -1,0 +1,38 @@
+# The README's two commands: `make demo` and `make test`. Both set everything up on a fresh
+# Debian machine with Python 3.11; the project's environment lives in .venv.
+PYTHON ?= python3
+VENV := .venv
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test venv lint typecheck bench-generator bench-moji bench-registry clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install -q --upgrade pip
+	$(VENV)/bin/pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+demo: venv
+	scripts/system_deps.sh demo
+	$(VENV)/bin/jichitai demo $(DEMO_ARGS)
+
+test: venv
+	scripts/system_deps.sh test
+	scripts/test.sh $(PYTEST_ARGS)
+
+lint: venv
+	$(VENV)/bin/ruff check src tests bench
+
+typecheck: venv
+	$(VENV)/bin/mypy src/jichitai/moji src/jichitai/tenancy/context.py src/jichitai/codes.py
+
+bench-generator: venv
+	$(VENV)/bin/python bench/generator/run.py
+
+bench-moji: venv
+	$(VENV)/bin/python bench/moji/run.py
+
+clean:
+	rm -rf var .pytest_cache bench/results/*.tmp

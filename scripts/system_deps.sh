@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Install the Debian packages the project needs, only those missing (apt-get needs root or sudo).
+#   scripts/system_deps.sh test   -> PostgreSQL 15, chromium, IPAmj明朝, HarfBuzz subsetting
+#   scripts/system_deps.sh demo   -> nothing beyond Python for now
+set -euo pipefail
+what=${1:-test}
+case "$what" in
+test) pkgs=(postgresql-15 postgresql-client-15 chromium fonts-ipamj-mincho libharfbuzz-subset0) ;;
+demo) pkgs=() ;;
+*) echo "usage: $0 test|demo" >&2; exit 2 ;;
+esac
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+echo "installing Debian packages: ${missing[*]}" >&2
+SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+# policy-rc.d keeps the package from starting a cluster service we don't use (tests start their own).
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

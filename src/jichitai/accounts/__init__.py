@@ -1,0 +1,1 @@
+"""Shared staff identity across the consortium: staff, roles per municipality, second factors."""

@@ -1,0 +1,75 @@
+"""Staff directory (ID統合管理) and per-municipality roles."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils import timezone
+from django_otp.models import Device
+
+from jichitai.tenancy.models import Consortium, Municipality
+
+
+class Role(models.TextChoices):
+    CLERK = "clerk", "窓口担当"
+    APPROVER = "approver", "決裁者"
+    MUNICIPALITY_ADMIN = "municipality_admin", "団体管理者"
+    CONSORTIUM_ADMIN = "consortium_admin", "協議会管理者"
+    AUDITOR = "auditor", "監査担当"
+
+
+class Staff(AbstractUser):
+    """職員: one identity across the consortium; roles are granted per municipality."""
+
+    consortium = models.ForeignKey(
+        Consortium, on_delete=models.PROTECT, null=True, related_name="staff", verbose_name="協議会"
+    )
+    display_name = models.CharField("氏名", max_length=100, blank=True)
+    failed_logins = models.PositiveIntegerField("連続失敗回数", default=0)
+    locked_until = models.DateTimeField("ロック解除日時", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "職員"
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+    def is_locked(self, now: datetime | None = None) -> bool:
+        """ロック中: too many consecutive failures; refused even with the right password and code."""
+        return self.locked_until is not None and self.locked_until > (now or timezone.now())
+
+
+class RoleGrant(models.Model):
+    """A role held by a staff member in one municipality."""
+
+    staff = models.ForeignKey(Staff, on_delete=models.CASCADE, related_name="role_grants")
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")
+    role = models.CharField("役割", max_length=32, choices=Role.choices)
+    granted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "役割付与"
+        constraints = [
+            models.UniqueConstraint(fields=["staff", "municipality", "role"], name="uniq_role_grant")
+        ]
+
+
+class WebAuthnCredential(Device):
+    """セキュリティキー (WebAuthn credential): the software stand-in for the staff IC card.
+
+    A django-otp ``Device`` so that ``django_otp.login`` and ``user.is_verified()`` treat it like
+    any other second factor. Only the public key is stored; the sign counter must grow with every
+    use (a cloned authenticator shows up as a counter that does not).
+    """
+
+    credential_id = models.CharField("認証情報ID (base64url)", max_length=1400, unique=True)
+    public_key = models.BinaryField("公開鍵 (COSE)")
+    sign_count = models.PositiveBigIntegerField("署名カウンタ", default=0)
+    transports = models.JSONField("通信方式", default=list, blank=True)
+    created_at = models.DateTimeField("登録日時", default=timezone.now)
+    last_used_at = models.DateTimeField("最終利用日時", null=True, blank=True)
+
+    class Meta(Device.Meta):
+        verbose_name = "セキュリティキー"

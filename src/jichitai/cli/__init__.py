@@ -1,0 +1,37 @@
+"""The `jichitai` command: a thin dispatcher to subcommand modules.
+
+Each subcommand lives in its own module exposing ``main(argv: list[str]) -> int``; pure-library
+commands (moji) never import Django, so they start fast and work without a database.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+# subcommand -> (module, one-line help)
+COMMANDS: dict[str, tuple[str, str]] = {
+    "moji": ("jichitai.cli.moji", "MJ文字 inspection, matching keys, 縮退 / MJ characters"),
+    "audit": ("jichitai.cli.audit", "監査ログの検証・検索 / verify and search the audit log"),
+    "demo": ("jichitai.cli.demo", "デモ環境の構築と起動 / build and serve the demo consortium"),
+    "manage": ("jichitai.cli.manage", "Django 管理コマンド / Django management commands"),
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args or args[0] in {"-h", "--help"}:
+        print("usage: jichitai COMMAND [ARGS...]\n\ncommands:")
+        for name, (_mod, help_) in sorted(COMMANDS.items()):
+            print(f"  {name:<12} {help_}")
+        return 0 if args else 2
+    name, rest = args[0], args[1:]
+    if name not in COMMANDS:
+        print(f"jichitai: 不明なコマンドです / unknown command: {name}", file=sys.stderr)
+        return 2
+    module = importlib.import_module(COMMANDS[name][0])
+    return int(module.main(rest) or 0)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

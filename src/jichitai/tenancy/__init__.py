@@ -1,0 +1,1 @@
+"""Tenancy: consortia, municipalities, the immutable TenantContext, scoped models and RLS."""

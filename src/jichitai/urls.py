@@ -1,0 +1,14 @@
+"""Root URL configuration: web UI, accounts, audit and the API."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("accounts/", include("jichitai.accounts.urls")),
+    path("audit/", include("jichitai.audit.urls")),
+    path("", include("jichitai.web.urls")),
+]
+
+handler400 = "jichitai.web.views.error_400"
+handler403 = "jichitai.web.views.error_403"
+handler404 = "jichitai.web.views.error_404"
+handler500 = "jichitai.web.views.error_500"

@@ -1,0 +1,1 @@
+"""Staff web UI (Japanese, server-rendered, htmx): a thin entry point over domain functions."""

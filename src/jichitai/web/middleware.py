@@ -1,0 +1,62 @@
+"""Sets the request's TenantContext from the staff member's chosen municipality.
+
+The context is built once per request from the session (chosen at login) and re-checked against the
+staff member's current role grants and delegation grants; the request runs in one transaction so
+that PostgreSQL RLS sees the same context for every statement.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+
+from jichitai.tenancy.context import TenantContext, activate
+
+SESSION_MUNICIPALITY = "jichitai_municipality_id"
+SESSION_ACTING = "jichitai_acting_municipality_id"
+SESSION_GRANT = "jichitai_grant_id"
+
+
+def context_for_session(request: HttpRequest) -> TenantContext | None:
+    """The context the session asks for, if the staff member still holds the right to it."""
+    from jichitai.accounts.models import RoleGrant
+    from jichitai.tenancy.models import DelegationGrant
+
+    user: Any = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or not user.is_verified():
+        return None
+    acting = request.session.get(SESSION_ACTING)
+    data = request.session.get(SESSION_MUNICIPALITY)
+    if acting is None or data is None:
+        return None
+    if not RoleGrant.objects.filter(staff=user, municipality_id=acting).exists():
+        return None
+    grant_id = request.session.get(SESSION_GRANT)
+    if data != acting:
+        if grant_id is None or not DelegationGrant.objects.valid_at().filter(
+            pk=grant_id, grantor_id=data, grantee_id=acting
+        ).exists():
+            return None
+    return TenantContext(
+        municipality_id=int(data),
+        acting_municipality_id=int(acting),
+        staff_id=user.pk,
+        purpose="web",
+        grant_id=grant_id if data != acting else None,
+    )
+
+
+class TenantContextMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        ctx = context_for_session(request)
+        request.tenant_context = ctx  # type: ignore[attr-defined]
+        if ctx is None:
+            return self.get_response(request)
+        with activate(ctx), transaction.atomic():
+            return self.get_response(request)

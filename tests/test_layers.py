@@ -1,0 +1,114 @@
+"""The import direction of architecture.md, written as a test (cf. OneGov's test_hierarchy.py).
+
+A package may import only the packages its row allows (and, transitively, what those allow).
+Pure libraries import no Django and no other jichitai package beyond their row.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+SRC = Path(__file__).resolve().parents[1] / "src" / "jichitai"
+
+# architecture.md "Packages": what each package may import (direct); closure taken below.
+ALLOWED: dict[str, set[str]] = {
+    "codes": set(),
+    "moji": set(),
+    "synthetic": {"codes"},
+    "layouts": {"moji"},
+    "tenancy": {"codes"},
+    "accounts": {"tenancy"},
+    "audit": {"tenancy", "accounts"},
+    "registry": {"tenancy", "audit", "moji", "accounts", "codes"},
+    "seals": {"registry"},
+    "tax": {"registry"},
+    "certificates": {"registry", "seals", "tax"},
+    "kiosk": {"certificates"},
+    "disaster": {"registry", "certificates"},
+    "continuity": {"tenancy"},
+}
+DOMAIN = set(ALLOWED)
+# Thin entry points may import any domain package, never each other's internals.
+ENTRY_POINTS = {"web", "api", "cli", "demo"}
+# Django project glue.
+ROOT_MODULES = {"settings", "urls", "wsgi", "asgi", "__init__"}
+PURE = {"codes", "moji", "layouts", "synthetic"}
+
+
+def _closure(pkg: str) -> set[str]:
+    seen: set[str] = set()
+    stack = [pkg]
+    while stack:
+        for dep in ALLOWED.get(stack.pop(), set()):
+            if dep not in seen:
+                seen.add(dep)
+                stack.append(dep)
+    return seen
+
+
+def _imports(path: Path) -> list[tuple[int, str]]:
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    out = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            out.extend((node.lineno, a.name) for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            out.append((node.lineno, node.module))
+    return out
+
+
+def _package_of(path: Path) -> str:
+    rel = path.relative_to(SRC)
+    return rel.parts[0] if len(rel.parts) > 1 else rel.stem
+
+
+def _violations() -> list[str]:
+    errors = []
+    for path in sorted(SRC.rglob("*.py")):
+        pkg = _package_of(path)
+        if pkg in ROOT_MODULES:
+            continue
+        for lineno, module in _imports(path):
+            parts = module.split(".")
+            where = f"{path.relative_to(SRC.parent)}:{lineno} imports {module}"
+            if pkg in PURE and parts[0] == "django":
+                errors.append(f"{where}: pure library {pkg} must not import Django")
+            if parts[0] != "jichitai" or len(parts) < 2:
+                continue
+            target = parts[1]
+            if target == pkg or target in ROOT_MODULES:
+                continue
+            if pkg in ENTRY_POINTS:
+                if target in ENTRY_POINTS and not (pkg == "cli" and target == "demo"):
+                    errors.append(f"{where}: entry points must not import each other ({pkg}→{target})")
+                continue
+            if pkg not in DOMAIN:
+                errors.append(f"{where}: package {pkg} is not in the architecture table")
+                continue
+            if target not in _closure(pkg):
+                errors.append(f"{where}: {pkg} may not import {target}")
+    return errors
+
+
+def test_import_direction_follows_architecture() -> None:
+    assert _violations() == []
+
+
+def test_every_package_is_in_the_table() -> None:
+    known = DOMAIN | ENTRY_POINTS | ROOT_MODULES
+    pkgs = {_package_of(p) for p in SRC.rglob("*.py")}
+    assert pkgs - known == set()
+
+
+def test_checker_catches_an_upward_import(tmp_path: Path, monkeypatch) -> None:
+    fake = tmp_path / "jichitai"
+    (fake / "tenancy").mkdir(parents=True)
+    (fake / "moji").mkdir()
+    (fake / "tenancy" / "bad.py").write_text("from jichitai.audit import record\n")
+    (fake / "moji" / "bad.py").write_text("import django\nfrom jichitai.tenancy import x\n")
+    monkeypatch.setattr(__import__(__name__, fromlist=["SRC"]), "SRC", fake)
+    found = _violations()
+    assert any("tenancy may not import audit" in e for e in found)
+    assert any("pure library moji must not import Django" in e for e in found)
+    assert any("moji may not import tenancy" in e for e in found)
