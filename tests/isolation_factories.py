@@ -7,7 +7,10 @@ visible. A tenant model without a factory here makes the isolation suite fail: a
 from __future__ import annotations
 
 from collections.abc import Callable
+import itertools
 from typing import Any
+
+_SEQ = itertools.count(1)
 
 
 def _municipal_setting(marker: str) -> Any:
@@ -16,6 +19,99 @@ def _municipal_setting(marker: str) -> Any:
     return MunicipalSetting.objects.create(key=f"k-{marker}", value={"marker": marker})
 
 
+def _audit_entry(marker: str) -> Any:
+    from jichitai.audit.recording import record
+
+    return record("operation", "isolation.test", detail={"marker": marker})
+
+
+def _audit_head(marker: str) -> Any:
+    from jichitai.audit.models import AuditChainHead
+
+    _audit_entry(marker)
+    return AuditChainHead.objects.get()
+
+
+def _address(marker: str) -> Any:
+    from jichitai.registry.models import AddressEntry
+
+    return AddressEntry.objects.create(town_code=f"t{next(_SEQ)}", name=marker)
+
+
+def _household(marker: str) -> Any:
+    from jichitai.registry.models import Household
+
+    return Household.objects.create(
+        household_no=f"h-{marker}", address=_address(marker + "-h"), banchi=marker
+    )
+
+
+def _person(marker: str) -> Any:
+    import datetime as dt
+
+    from jichitai.registry.models import Person
+
+    return Person.objects.create(
+        atena_no=f"a-{marker}", household=_household(marker + "-p"), relationship="世帯主",
+        family_name=marker, given_name="", name_key=marker, kana_key=marker,
+        birth_date=dt.date(1980, 1, 1), sex="1", resident_type="japanese", status="resident",
+    )
+
+
+def _staff(marker: str) -> Any:
+    from jichitai.accounts.models import Staff
+
+    return Staff.objects.get_or_create(username=f"factory-{marker}")[0]
+
+
+def _event(marker: str) -> Any:
+    import datetime as dt
+
+    from jichitai.registry.models import RegistryEvent
+
+    return RegistryEvent.objects.create(
+        kind="move_in", status="provisional", effective_date=dt.date(2024, 1, 1),
+        entered_by=_staff(marker), request={"marker": marker},
+    )
+
+
+def _fact(marker: str) -> Any:
+    import datetime as dt
+
+    from jichitai.registry.models import EventFact
+
+    return EventFact.objects.create(
+        event=_event(marker + "-f"), entity="person", entity_id=1, field="family_name",
+        before=None, after=marker, effective_date=dt.date(2024, 1, 1), approval_seq=1,
+    )
+
+
+def _support(marker: str) -> Any:
+    import datetime as dt
+
+    from jichitai.registry.models import SupportMeasure
+
+    return SupportMeasure.objects.create(
+        person=_person(marker + "-s"), start_date=dt.date(2024, 1, 1), end_date=dt.date(2025, 1, 1),
+        against=[{"name": marker}], reason=marker, created_by=_staff(marker),
+    )
+
+
+def _counter(marker: str) -> Any:
+    from jichitai.registry.models import Counter
+
+    return Counter.objects.create(name=marker[:30])
+
+
 FACTORIES: dict[str, Callable[[str], Any]] = {
     "tenancy.MunicipalSetting": _municipal_setting,
+    "audit.AuditEntry": _audit_entry,
+    "audit.AuditChainHead": _audit_head,
+    "registry.AddressEntry": _address,
+    "registry.Household": _household,
+    "registry.Person": _person,
+    "registry.RegistryEvent": _event,
+    "registry.EventFact": _fact,
+    "registry.SupportMeasure": _support,
+    "registry.Counter": _counter,
 }

@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "jichitai.tenancy",
     "jichitai.accounts",
     "jichitai.audit",
+    "jichitai.registry",
     "jichitai.web",
 ]
 

@@ -55,6 +55,9 @@ class RoleGrant(models.Model):
             models.UniqueConstraint(fields=["staff", "municipality", "role"], name="uniq_role_grant")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.staff_id}@{self.municipality_id}:{self.role}"
+
 
 class WebAuthnCredential(Device):
     """セキュリティキー (WebAuthn credential): the software stand-in for the staff IC card.

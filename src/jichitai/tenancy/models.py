@@ -121,7 +121,16 @@ class DelegationGrant(models.Model):
 
 
 class TenantQuerySet(models.QuerySet[Any]):
-    pass
+    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> Any:
+        # bulk_create skips Model.save(): stamp and check the tenant here instead.
+        mid = current().municipality_id
+        objs = list(objs)
+        for obj in objs:
+            if obj.municipality_id is None:
+                obj.municipality_id = mid
+            elif obj.municipality_id != mid:
+                raise TenantScopeViolation()
+        return super().bulk_create(objs, *args, **kwargs)
 
 
 class TenantManager(models.Manager[Any]):

@@ -1,0 +1,42 @@
+"""Idle session timeout (無操作タイムアウト).
+
+A staff session ends after JICHITAI_IDLE_TIMEOUT_SECONDS without a request. The logout happens
+before the TenantContext middleware runs, so a timed-out request never gets a context. The fresh
+session remembers that it timed out so the login page can say why.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse
+
+from .session import LAST_SEEN, SESSION_MUNICIPALITY, TIMED_OUT
+from .signals import AuthEvent, emit
+
+__all__ = ["LAST_SEEN", "IdleTimeoutMiddleware"]
+
+
+class IdleTimeoutMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            now = time.time()
+            last = request.session.get(LAST_SEEN)
+            if last is not None and now - float(last) > settings.JICHITAI_IDLE_TIMEOUT_SECONDS:
+                staff = request.user
+                municipality_id = request.session.get(SESSION_MUNICIPALITY)
+                logout(request)
+                request.session[TIMED_OUT] = True
+                emit(
+                    AuthEvent.TIMEOUT, staff=staff, municipality_id=municipality_id,
+                    request=request, idle_seconds=int(now - float(last)),
+                )
+            else:
+                request.session[LAST_SEEN] = now
+        return self.get_response(request)

@@ -1,0 +1,103 @@
+"""Which municipality a staff member acts for (団体の選択), chosen at login.
+
+A choice is either one of the staff member's own municipalities (a RoleGrant there) or a
+municipality whose data the staff member's municipality may touch under a currently valid
+DelegationGrant (代行). Nothing else can be chosen: a choice key sent by the browser is only ever
+looked up in :func:`choices_for`, never trusted. Switching is a new selection at a new session key
+(the view rotates it); an active TenantContext is never changed.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+
+from jichitai.tenancy.models import DelegationGrant, Municipality
+
+from .errors import MunicipalityNotAllowed, NoMunicipality
+from .models import Role, RoleGrant, Staff
+
+
+@dataclass(frozen=True)
+class MunicipalityChoice:
+    """One entry of the municipality selector."""
+
+    key: str  # "m<municipality id>" or "g<delegation grant id>"
+    municipality_id: int  # whose data (データ所有団体)
+    acting_municipality_id: int  # whose staff act (所属団体)
+    grant_id: int | None
+    municipality_name: str
+    acting_municipality_name: str
+    roles: tuple[str, ...]  # Role values held in the acting municipality
+
+    @property
+    def delegated(self) -> bool:
+        return self.grant_id is not None
+
+    @property
+    def role_labels(self) -> tuple[str, ...]:
+        return tuple(Role(r).label for r in self.roles)
+
+    @property
+    def label(self) -> str:
+        if self.delegated:
+            return f"{self.municipality_name}（{self.acting_municipality_name}として代行）"
+        return self.municipality_name
+
+
+def roles_in(staff: Staff, municipality_id: int) -> tuple[str, ...]:
+    return tuple(
+        RoleGrant.objects.filter(staff=staff, municipality_id=municipality_id)
+        .order_by("role")
+        .values_list("role", flat=True)
+    )
+
+
+def choices_for(staff: Staff, when: datetime | None = None) -> list[MunicipalityChoice]:
+    roles: dict[int, list[str]] = defaultdict(list)
+    munis: dict[int, Municipality] = {}
+    for grant in RoleGrant.objects.filter(staff=staff, municipality__active=True).select_related(
+        "municipality"
+    ):
+        roles[grant.municipality_id].append(grant.role)
+        munis[grant.municipality_id] = grant.municipality
+    own = [
+        MunicipalityChoice(
+            key=f"m{m.pk}",
+            municipality_id=m.pk,
+            acting_municipality_id=m.pk,
+            grant_id=None,
+            municipality_name=str(m),
+            acting_municipality_name=str(m),
+            roles=tuple(sorted(roles[m.pk])),
+        )
+        for m in sorted(munis.values(), key=lambda m: m.code)
+    ]
+    delegated = [
+        MunicipalityChoice(
+            key=f"g{g.pk}",
+            municipality_id=g.grantor_id,
+            acting_municipality_id=g.grantee_id,
+            grant_id=g.pk,
+            municipality_name=str(g.grantor),
+            acting_municipality_name=str(g.grantee),
+            roles=tuple(sorted(roles[g.grantee_id])),
+        )
+        for g in DelegationGrant.objects.valid_at(when)
+        .filter(grantee_id__in=list(munis), grantor__active=True)
+        .select_related("grantor", "grantee")
+        .order_by("grantor__code", "pk")
+    ]
+    return own + delegated
+
+
+def resolve_choice(staff: Staff, key: str) -> MunicipalityChoice:
+    """The choice behind ``key`` if this staff member may make it now; else refuse."""
+    choices = choices_for(staff)
+    if not choices:
+        raise NoMunicipality()
+    for choice in choices:
+        if choice.key == key:
+            return choice
+    raise MunicipalityNotAllowed()

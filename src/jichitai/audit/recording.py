@@ -1,0 +1,131 @@
+"""The one way in for other apps to write the audit log (記録).
+
+``record`` / ``record_read`` / ``record_alert`` write to the current municipality's chain under the
+active TenantContext (who, acting and data municipality, purpose, legal basis, grant come from
+it — callers cannot forge them). ``record_system`` writes to a consortium chain (authentication,
+consortium settings) and needs no context.
+
+Entries are written in the caller's transaction: if the unit of work rolls back, so does its log
+entry (an entry exists exactly when the operation it records committed). For events that must
+survive a rollback (refusals, errors), log them after the rollback, in a new transaction.
+
+Never call these with a password, a TOTP code or a 個人番号 in ``detail``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from .chain import append, append_system
+from .events import AuditEvent
+from .models import AuditEntry, Category, Severity, SystemAuditEntry
+
+
+def _opt(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def record(
+    category: str,
+    action: str,
+    *,
+    subject_type: str | None = None,
+    subject_id: Any = None,
+    screen: str = "",
+    function: str = "",
+    my_number_shown: bool = False,
+    detail: Mapping[str, Any] | None = None,
+    idempotency_key: str | None = None,
+    severity: str = Severity.INFO,
+) -> AuditEntry:
+    """Append one entry to the current municipality's chain and return it."""
+    event = AuditEvent(
+        category=category, action=action, subject_type=_opt(subject_type),
+        subject_id=_opt(subject_id), screen=screen, function=function,
+        my_number_shown=my_number_shown, severity=severity, detail=dict(detail or {}),
+        idempotency_key=idempotency_key,
+    )
+    return append([event])[0]
+
+
+def record_event(event: AuditEvent) -> AuditEntry:
+    return append([event])[0]
+
+
+def record_read(
+    subject_type: str,
+    subject_ids: Iterable[Any],
+    *,
+    screen: str,
+    function: str = "",
+    my_number_shown: bool = False,
+    detail: Mapping[str, Any] | None = None,
+) -> list[AuditEntry]:
+    """閲覧記録: one ``read/view`` entry per person (subject) shown, appended under one lock.
+
+    Prefer :class:`jichitai.audit.reads.AuditedReadManager` / ``load_for_read`` so the read is
+    logged by the code that loads the data; call this directly only for data that is not loaded
+    through a model (e.g. a file or an external reply).
+    """
+    if not screen:
+        raise ValueError("a read is logged with the screen or function that shows it")
+    seen: dict[str, None] = {}
+    for sid in subject_ids:
+        seen.setdefault(str(sid), None)
+    events = [
+        AuditEvent(
+            category=Category.READ, action="view", subject_type=subject_type, subject_id=sid,
+            screen=screen, function=function, my_number_shown=my_number_shown,
+            detail=dict(detail or {}),
+        )
+        for sid in seen
+    ]
+    return append(events)
+
+
+def record_alert(
+    action: str,
+    *,
+    severity: str = Severity.WARNING,
+    subject_type: str | None = None,
+    subject_id: Any = None,
+    screen: str = "",
+    function: str = "",
+    detail: Mapping[str, Any] | None = None,
+    idempotency_key: str | None = None,
+) -> AuditEntry:
+    """警告 (e.g. access to a person under 支援措置): category ``alert``, severity warning/critical."""
+    if severity == Severity.INFO:
+        raise ValueError("an alert is at least a warning")
+    return record(
+        Category.ALERT, action, subject_type=subject_type, subject_id=subject_id, screen=screen,
+        function=function, detail=detail, idempotency_key=idempotency_key, severity=severity,
+    )
+
+
+def record_system(
+    category: str,
+    action: str,
+    *,
+    consortium_id: int | None,
+    staff_id: int | None = None,
+    username: str = "",
+    municipality_code: str = "",
+    remote_addr: str = "",
+    subject_type: str | None = None,
+    subject_id: Any = None,
+    detail: Mapping[str, Any] | None = None,
+    idempotency_key: str | None = None,
+    severity: str = Severity.INFO,
+) -> SystemAuditEntry:
+    """Append one entry to a consortium chain (``consortium_id=None``: the installation chain)."""
+    event = AuditEvent(
+        category=category, action=action, subject_type=_opt(subject_type),
+        subject_id=_opt(subject_id), severity=severity, detail=dict(detail or {}),
+        idempotency_key=idempotency_key,
+    )
+    return append_system(
+        event, chain_key=consortium_id or 0, staff_id=staff_id, username=username,
+        municipality_code=municipality_code, remote_addr=remote_addr,
+    )

@@ -1,0 +1,135 @@
+"""`jichitai demo`: build the demo consortium in a local SQLite file and serve the staff UI.
+
+    jichitai demo [--data-dir DIR] [--port 8000] [--sizes 330,20000,280000] [--no-serve] [--reset]
+    jichitai demo totp USERNAME [--data-dir DIR]     # the 6-digit code a demo login needs now
+
+The server is Django's ``runserver --noreload --insecure`` bound to 127.0.0.1: fine for a demo
+on one's own machine (it serves the static files too), never for production.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+DEFAULT_DATA_DIR = Path("var") / "demo"
+DB_FILE = "jichitai.sqlite3"
+
+
+def _sizes(text: str) -> tuple[int, ...]:
+    try:
+        sizes = tuple(int(p.replace("_", "")) for p in text.split(",") if p.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError("例: --sizes 330,20000,280000") from None
+    if len(sizes) != 3 or any(s <= 0 for s in sizes):
+        raise argparse.ArgumentTypeError("村・町・市の3つの正の人口を指定してください (例: 330,20000,280000)")
+    return sizes
+
+
+def _setup(data_dir: Path, port: int | None = None) -> None:
+    """Point Django at the demo data folder before settings are imported."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    os.environ["JICHITAI_DATA_DIR"] = str(data_dir)
+    if port is not None:
+        # Security keys (WebAuthn) need the RP id "localhost", so they work at http://localhost:PORT/.
+        os.environ.setdefault(
+            "JICHITAI_WEBAUTHN_ORIGIN", f"http://localhost:{port},http://127.0.0.1:{port}"
+        )
+    from jichitai.cli import _django
+
+    _django.setup()
+
+
+def _totp(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(
+        prog="jichitai demo totp", description="デモ職員の現在のワンタイムパスワードを表示します。"
+    )
+    parser.add_argument("username")
+    parser.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR)
+    args = parser.parse_args(argv)
+    data_dir = args.data_dir.resolve()
+    if not (data_dir / DB_FILE).exists():
+        print(f"デモのデータがありません: {data_dir}（先に jichitai demo を実行してください）", file=sys.stderr)
+        return 1
+    _setup(data_dir)
+    from jichitai.demo import current_code
+
+    try:
+        print(current_code(args.username))
+    except LookupError:
+        print(f"TOTP が登録された職員が見つかりません: {args.username}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def main(argv: list[str]) -> int:
+    if argv and argv[0] == "totp":
+        return _totp(argv[1:])
+    parser = argparse.ArgumentParser(
+        prog="jichitai demo",
+        description="デモ協議会（みらい広域連携協議会）を構築し、職員画面を起動します。",
+    )
+    parser.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR,
+                        help="SQLite データベースを置くフォルダ (既定: ./var/demo)")
+    parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--sizes", type=_sizes, default=None,
+                        help="村・町・市の目標人口 (既定: 330,20000,280000)")
+    parser.add_argument("--no-serve", action="store_true", help="構築だけ行い、起動しない")
+    parser.add_argument("--reset", action="store_true", help="既存のデモデータを消してから構築する")
+    args = parser.parse_args(argv)
+
+    data_dir: Path = args.data_dir.resolve()
+    if args.reset:
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            (data_dir / (DB_FILE + suffix)).unlink(missing_ok=True)
+    _setup(data_dir, args.port)
+
+    from django.core.management import call_command
+
+    from jichitai.demo import seed_demo
+
+    call_command("migrate", interactive=False, verbosity=0)
+    seed = seed_demo(args.sizes)
+    url = f"http://127.0.0.1:{args.port}/"
+    out = [
+        "",
+        f"jichitai-cloud デモ環境 — {seed.consortium.name}",
+        f"  URL:       {url}",
+        f"             （セキュリティキーを試すときは http://localhost:{args.port}/ を使ってください）",
+        f"  データ:    {data_dir / DB_FILE}",
+        "",
+        "  団体 (地方公共団体コード / 名称 / 区分 / 目標人口):",
+    ]
+    for muni, size in seed.municipalities:
+        out.append(
+            f"    {muni.code}  {muni.prefecture}{muni.name}  {muni.get_population_class_display()}"
+            f"  {size:,}人"
+        )
+    out.append("    （住民データはまだ生成しません。住民記録は後続の課題で追加されます）")
+    out += [
+        "",
+        "  デモ用ログイン (username / password / TOTP secret base32 / roles):",
+        f"    {'ユーザー名':<14}{'':2}{'パスワード':<12}{'':2}{'TOTP秘密鍵 (Base32)':<32}  役割",
+    ]
+    for login in seed.logins:
+        out.append(
+            f"    {login.username:<18}{login.password:<18}{login.totp_secret:<34}{login.roles}"
+        )
+    out += ["", "  認証アプリ用 otpauth URI:"]
+    out += [f"    {login.username:<18}{login.otpauth_uri}" for login in seed.logins]
+    out += [
+        "",
+        "  現在の確認コード（6桁）を表示するには:",
+        f"    .venv/bin/jichitai demo totp USERNAME --data-dir {data_dir}",
+        "",
+    ]
+    print("\n".join(out), flush=True)
+    if args.no_serve:
+        return 0
+    print(f"  {url} で起動します（Django runserver --noreload、デモ専用。Ctrl+C で終了）", flush=True)
+    call_command(
+        "runserver", f"127.0.0.1:{args.port}", use_reloader=False, insecure_serving=True,
+    )
+    return 0

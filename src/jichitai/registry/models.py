@@ -1,0 +1,270 @@
+"""Register tables: the event log (source of truth) and its projections.
+
+Projections (Person, Household) carry no approver: the standard makes storing 決裁者・決裁日 in a
+resident's record a must-not ([530] 4.0.8); who approved is evidence kept on the event and in the
+audit log. Never edit a projection except through ``jichitai.registry.services``.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from jichitai.audit.reads import AuditedReadManager
+from jichitai.tenancy.models import TenantModel
+
+
+class AddressEntry(TenantModel):
+    """住所辞書: one 町字 of the municipality ([250] 1.3.3)."""
+
+    town_code = models.CharField("町字コード", max_length=12)
+    name = models.CharField("町字", max_length=100)
+    kana = models.CharField("町字カナ", max_length=200, blank=True)
+    postal_code = models.CharField("郵便番号", max_length=8, blank=True)
+
+    class Meta(TenantModel.Meta):
+        verbose_name = "住所辞書"
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "town_code"], name="uniq_address_entry")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PersonStatus(models.TextChoices):
+    RESIDENT = "resident", "住民"
+    MOVED_OUT = "moved_out", "転出者"
+    DEAD = "dead", "死亡者"
+    DELETED = "deleted", "消除者"
+    VOID = "void", "記載取消"
+
+
+class ResidentType(models.TextChoices):
+    JAPANESE = "japanese", "日本人"
+    FOREIGN = "foreign", "外国人"
+
+
+class Household(TenantModel):
+    """世帯 (projection)."""
+
+    household_no = models.CharField("世帯番号", max_length=20)
+    address = models.ForeignKey(
+        AddressEntry, on_delete=models.PROTECT, null=True, related_name="+", verbose_name="町字"
+    )
+    banchi = models.CharField("番地", max_length=100, blank=True)
+    katagaki = models.CharField("方書", max_length=200, blank=True)
+    head = models.ForeignKey(
+        "Person", on_delete=models.PROTECT, null=True, related_name="+", verbose_name="世帯主"
+    )
+    active = models.BooleanField("現存", default=True)
+    version = models.PositiveIntegerField(default=0)
+
+    class Meta(TenantModel.Meta):
+        verbose_name = "世帯"
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "household_no"], name="uniq_household_no")
+        ]
+
+    def __str__(self) -> str:
+        return self.household_no
+
+
+class Person(TenantModel):
+    """住民 (projection): the current row of one person, rebuilt from the event log.
+
+    Its manager logs every read that loads a person's data (``for_read(screen=...)``) and refuses
+    a load that says neither where it is shown nor why it is not shown.
+    """
+
+    audit_subject_type = "person"
+
+    atena_no = models.CharField("宛名番号", max_length=20)
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="members")
+    relationship = models.CharField("続柄", max_length=40)
+    family_name = models.CharField("氏", max_length=100)
+    given_name = models.CharField("名", max_length=100, blank=True)
+    family_name_kana = models.CharField("氏（ふりがな）", max_length=200, blank=True)
+    given_name_kana = models.CharField("名（ふりがな）", max_length=200, blank=True)
+    name_key = models.CharField("氏名照合キー", max_length=200, db_index=False)
+    kana_key = models.CharField("ふりがな照合キー", max_length=400, db_index=False)
+    birth_date = models.DateField("生年月日")
+    birth_date_precision = models.CharField(
+        "生年月日の精度", max_length=5, default="day",
+        choices=[("day", "年月日"), ("month", "年月（日不詳）"), ("year", "年（月日不詳）")],
+    )
+    sex = models.CharField("性別", max_length=1, choices=[("1", "男"), ("2", "女"), ("9", "不詳")])
+    resident_type = models.CharField("住民種別", max_length=10, choices=ResidentType.choices)
+    status = models.CharField("状態", max_length=12, choices=PersonStatus.choices)
+    honseki = models.CharField("本籍", max_length=200, blank=True)
+    hittousha = models.CharField("筆頭者", max_length=100, blank=True)
+    my_number = models.CharField("個人番号", max_length=12, blank=True)
+    resident_code = models.CharField("住民票コード", max_length=11, blank=True)
+    nationality = models.CharField("国籍・地域", max_length=60, blank=True)
+    residence_status = models.CharField("在留資格", max_length=60, blank=True)
+    residence_period = models.CharField("在留期間", max_length=30, blank=True)
+    residence_end_date = models.DateField("在留期間の満了の日", null=True, blank=True)
+    residence_card_no = models.CharField("在留カード番号", max_length=12, blank=True)
+    alias = models.CharField("通称", max_length=100, blank=True)
+    former_surname = models.CharField("旧氏", max_length=100, blank=True)
+    became_resident_on = models.DateField("住民となった年月日", null=True)
+    address_set_on = models.DateField("住所を定めた年月日", null=True)
+    reported_on = models.DateField("届出日", null=True)
+    previous_address = models.CharField("従前の住所", max_length=300, blank=True)
+    move_out_destination = models.CharField("転出先", max_length=300, blank=True)
+    move_out_planned_on = models.DateField("転出予定日", null=True, blank=True)
+    removed_on = models.DateField("消除日", null=True, blank=True)
+    version = models.PositiveIntegerField(default=0)
+
+    objects = AuditedReadManager()
+
+    class Meta(TenantModel.Meta):
+        verbose_name = "住民"
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "atena_no"], name="uniq_atena_no"),
+            # 個人番号 and 住民票コード are national: at most one current resident holds each.
+            models.UniqueConstraint(
+                fields=["my_number"], condition=models.Q(status="resident") & ~models.Q(my_number=""),
+                name="uniq_resident_my_number",
+            ),
+            models.UniqueConstraint(
+                fields=["resident_code"],
+                condition=models.Q(status="resident") & ~models.Q(resident_code=""),
+                name="uniq_resident_code",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["municipality", "name_key"], name="person_name_key"),
+            models.Index(fields=["municipality", "kana_key"], name="person_kana_key"),
+            models.Index(fields=["municipality", "birth_date"], name="person_birth"),
+            models.Index(fields=["municipality", "household"], name="person_household"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.family_name} {self.given_name}".strip()
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.family_name}\u3000{self.given_name}".strip()
+
+
+class EventKind(models.TextChoices):
+    MOVE_IN = "move_in", "転入"
+    MOVE_IN_FROM_ABROAD = "move_in_abroad", "国外転入"
+    MOVE_OUT_PLANNED = "move_out_planned", "転出（予定）"
+    MOVE_OUT_CONFIRMED = "move_out_confirmed", "転出確定"
+    MOVE_OUT_ABROAD = "move_out_abroad", "国外転出"
+    MOVE_WITHIN = "move_within", "転居"
+    BIRTH = "birth", "出生"
+    DEATH = "death", "死亡"
+    HOUSEHOLD_SPLIT = "household_split", "世帯分離"
+    HOUSEHOLD_MERGE = "household_merge", "世帯合併"
+    HEAD_CHANGE = "head_change", "世帯主変更"
+    NAME_CHANGE = "name_change", "氏名変更"
+    EX_OFFICIO_ENTRY = "ex_officio_entry", "職権記載"
+    EX_OFFICIO_DELETION = "ex_officio_deletion", "職権消除"
+    EX_OFFICIO_CORRECTION = "ex_officio_correction", "職権修正"
+    CANCELLATION = "cancellation", "取消"
+    CORRECTION = "correction", "訂正"
+
+
+class EventStatus(models.TextChoices):
+    PROVISIONAL = "provisional", "仮登録"
+    APPROVED = "approved", "本登録"
+    REJECTED = "rejected", "却下"
+
+
+class RegistryEvent(TenantModel):
+    """異動: one append-only entry of the log; only ``status`` moves (仮登録 → 本登録 / 却下)."""
+
+    kind = models.CharField("異動事由", max_length=30, choices=EventKind.choices)
+    status = models.CharField("状態", max_length=12, choices=EventStatus.choices)
+    effective_date = models.DateField("異動日")
+    reported_date = models.DateField("届出日", null=True)
+    processed_at = models.DateTimeField("処理日", default=timezone.now)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="入力者"
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+",
+        verbose_name="決裁者",
+    )
+    approved_at = models.DateTimeField("決裁日時", null=True)
+    approval_seq = models.PositiveBigIntegerField("本登録順", null=True)
+    rejected_reason = models.TextField("却下理由", blank=True)
+    request = models.JSONField("届出内容")
+    base_versions = models.JSONField("入力時の版", default=dict)
+    target = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, related_name="compensations",
+        verbose_name="取消・訂正の対象",
+    )
+    idempotency_key = models.CharField(max_length=100, null=True, blank=True)
+    household = models.ForeignKey(
+        Household, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    class Meta(TenantModel.Meta):
+        verbose_name = "異動"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "idempotency_key"], name="uniq_event_idempotency",
+                condition=models.Q(idempotency_key__isnull=False),
+            ),
+            models.UniqueConstraint(
+                fields=["municipality", "approval_seq"], name="uniq_event_approval_seq",
+                condition=models.Q(approval_seq__isnull=False),
+            ),
+        ]
+        indexes = [models.Index(fields=["municipality", "status"], name="event_status")]
+
+
+class EventFact(TenantModel):
+    """One field change of an approved event: entity, field, before, after."""
+
+    event = models.ForeignKey(RegistryEvent, on_delete=models.PROTECT, related_name="facts")
+    entity = models.CharField(max_length=10, choices=[("person", "住民"), ("household", "世帯")])
+    entity_id = models.BigIntegerField()
+    field = models.CharField(max_length=40)
+    before = models.JSONField(null=True)
+    after = models.JSONField(null=True)
+    effective_date = models.DateField()
+    approval_seq = models.PositiveBigIntegerField()
+
+    class Meta(TenantModel.Meta):
+        verbose_name = "異動明細"
+        indexes = [
+            models.Index(
+                fields=["municipality", "entity", "entity_id", "effective_date", "approval_seq"],
+                name="fact_entity_time",
+            )
+        ]
+
+
+class SupportMeasure(TenantModel):
+    """支援措置 (DV/stalking protection) on one person ([440] 3.4, [160] 1.1.16)."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="support_measures")
+    start_date = models.DateField("開始日")
+    end_date = models.DateField("終了日")
+    against = models.JSONField("加害者等", default=list)  # [{"person_id": int|None, "name": str}]
+    reason = models.CharField("措置区分", max_length=100)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    ended_at = models.DateTimeField("終了処理日時", null=True, blank=True)
+
+    class Meta(TenantModel.Meta):
+        verbose_name = "支援措置"
+        indexes = [models.Index(fields=["municipality", "person"], name="support_person")]
+
+
+class Counter(TenantModel):
+    """Per-municipality gapless counters (宛名番号, 世帯番号, 本登録順) taken under a row lock."""
+
+    name = models.CharField(max_length=30)
+    value = models.PositiveBigIntegerField(default=0)
+
+    class Meta(TenantModel.Meta):
+        constraints = [models.UniqueConstraint(fields=["municipality", "name"], name="uniq_counter")]

@@ -1,0 +1,180 @@
+"""Rules a clerk expects the register to enforce, each with its Japanese message.
+
+Each function raises RegistryError (or returns warnings) and touches no projection.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from django.utils import timezone
+
+from jichitai.codes import is_valid_my_number
+
+from .errors import RuleViolation, violation
+
+SEXES = {"1", "2", "9"}
+RESIDENT_TYPES = {"japanese", "foreign"}
+PRECISIONS = {"day", "month", "year"}
+
+
+def today() -> dt.date:
+    return timezone.localdate()
+
+
+def _date(value: Any, field: str, label: str) -> dt.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise violation("date_format", f"{label}の形式が正しくありません（例: 2024-04-01）。", field) from None
+
+
+def require_dates(effective: dt.date, reported: dt.date | None, kind: str) -> None:
+    """異動日・届出日 may not lie in the future ([480] 4.0.3); 転出予定 is the exception."""
+    if effective > today() and kind != "move_out_planned":
+        raise violation("future_date", "異動日に未来の日付は入力できません。", "effective_date")
+    if reported is not None and reported > today():
+        raise violation("future_date", "届出日に未来の日付は入力できません。", "reported_date")
+
+
+def require_resident(row: Mapping[str, Any]) -> None:
+    status = row.get("status")
+    if status == "dead":
+        raise violation("dead", "死亡した住民は異動できません。", "person_id")
+    if status != "resident":
+        raise violation("not_resident", "住民ではない（転出・消除済みの）方は異動できません。", "person_id")
+
+
+def require_not_before_birth(row: Mapping[str, Any], effective: dt.date) -> None:
+    birth = _date(row.get("birth_date"), "birth_date", "生年月日")
+    if birth is not None and effective < birth:
+        raise violation("before_birth", "異動日が生年月日より前になっています。", "effective_date")
+
+
+def require_previous_address(value: str) -> None:
+    if not str(value or "").strip():
+        raise violation("previous_address", "転入には従前の住所（前住所）の入力が必要です。", "previous_address")
+
+
+def require_text(value: Any, field: str, label: str) -> None:
+    if not str(value or "").strip():
+        raise violation("required", f"{label}を入力してください。", field)
+
+
+def require_address(address: Mapping[str, Any]) -> None:
+    from .models import AddressEntry
+
+    try:
+        pk = int(address.get("address_id"))  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise violation("address", "住所（町字）を選んでください。", "address_id") from None
+    if not AddressEntry.objects.filter(pk=pk).exists():
+        raise violation("address", "住所（町字）が住所辞書にありません。", "address_id")
+    require_text(address.get("banchi", ""), "banchi", "番地")
+
+
+def validate_name(row: Mapping[str, Any]) -> None:
+    from jichitai.moji import validate
+
+    require_text(row.get("family_name"), "family_name", "氏")
+    for field, label in (("family_name", "氏"), ("given_name", "名")):
+        bad = [c for c in validate(str(row.get(field) or "")) if not c.ok]
+        if bad:
+            raise violation(
+                "unprintable_char",
+                f"{label}の{bad[0].index + 1}文字目「{bad[0].char}」: {bad[0].message_ja}",
+                field,
+            )
+
+
+def validate_person_row(row: Mapping[str, Any]) -> None:
+    validate_name(row)
+    if row.get("sex") not in SEXES:
+        raise violation("sex", "性別は 1（男）・2（女）・9（不詳）から選んでください。", "sex")
+    if row.get("resident_type") not in RESIDENT_TYPES:
+        raise violation("resident_type", "住民種別が正しくありません。", "resident_type")
+    if row.get("birth_date_precision", "day") not in PRECISIONS:
+        raise violation("birth_date_precision", "生年月日の精度が正しくありません。", "birth_date_precision")
+    birth = _date(row.get("birth_date"), "birth_date", "生年月日")
+    if birth is None:
+        raise violation("required", "生年月日を入力してください。", "birth_date")
+    if birth > today():
+        raise violation("future_date", "生年月日に未来の日付は入力できません。", "birth_date")
+    number = str(row.get("my_number") or "")
+    if number and not is_valid_my_number(number):
+        raise violation("my_number", "個人番号の検査用数字が正しくありません。", "my_number")
+    code = str(row.get("resident_code") or "")
+    if code and (len(code) != 11 or not code.isascii() or not code.isdigit()):
+        raise violation("resident_code", "住民票コードは11桁の数字です。", "resident_code")
+    if row.get("resident_type") == "foreign":
+        require_text(row.get("nationality"), "nationality", "国籍・地域")
+        require_text(row.get("residence_status"), "residence_status", "在留資格")
+        card = str(row.get("residence_card_no") or "")
+        if card and not (len(card) == 12 and card[:2].isalpha() and card[2:10].isdigit() and card[10:].isalpha()):
+            raise violation("residence_card_no", "在留カード番号の形式が正しくありません（英字2桁・数字8桁・英字2桁）。", "residence_card_no")
+    else:
+        for field, label in (("nationality", "国籍・地域"), ("residence_status", "在留資格")):
+            if row.get(field):
+                raise violation("japanese_only", f"日本人住民に{label}は記載できません。", field)
+    require_text(row.get("relationship"), "relationship", "続柄")
+
+
+def validate_new_person(spec: Mapping[str, Any]) -> None:
+    validate_person_row({"birth_date_precision": "day", **spec})
+
+
+def duplicate_warnings(rows: Sequence[Mapping[str, Any]]) -> list[RuleViolation]:
+    """Same matching key and birth date among the municipality's residents: warn, don't refuse."""
+    from jichitai.moji import key
+
+    from .models import Person
+
+    out = []
+    for row in rows:
+        k = key(f"{row.get('family_name') or ''}{row.get('given_name') or ''}")
+        qs = Person.objects.filter(status="resident", name_key=k, birth_date=row.get("birth_date"))
+        if qs.exists():
+            out.append(RuleViolation(
+                "duplicate_suspected",
+                f"同じ氏名（異体字を同一視）・生年月日の住民が既に {qs.count()} 人います。"
+                "重複記載でないことを確認してください。",
+                "family_name",
+            ))
+    return out
+
+
+def check_identity_numbers(persons: Mapping[Any, Mapping[str, Any]]) -> None:
+    """個人番号・住民票コード: check digits, and no other current resident holds the number."""
+    from .models import Person
+
+    seen: dict[tuple[str, str], Any] = {}
+    for ref, row in persons.items():
+        if row.get("status") != "resident":
+            continue
+        for field, label in (("my_number", "個人番号"), ("resident_code", "住民票コード")):
+            value = str(row.get(field) or "")
+            if not value:
+                continue
+            if (field, value) in seen and seen[(field, value)] != ref:
+                raise violation("unique_number", f"{label}が同じ届出の中で重複しています。", field)
+            seen[(field, value)] = ref
+            others = Person.objects.filter(status="resident", **{field: value})
+            if isinstance(ref, int):
+                others = others.exclude(pk=ref)
+            if others.exists():
+                raise violation("unique_number", f"{label}が他の住民と重複しています。", field)
+
+
+def require_approver(staff: Any, municipality_id: int) -> None:
+    from jichitai.accounts.models import RoleGrant
+
+    if staff is None or not RoleGrant.objects.filter(
+        staff_id=getattr(staff, "pk", None), municipality_id=municipality_id, role="approver"
+    ).exists():
+        raise violation("not_approver", "決裁者の権限がありません。", "approver")

@@ -1,0 +1,810 @@
+"""The register's one way in: submit, approve, reject, read (as of a date), search.
+
+Views, the API, the CLI and the demo call these functions; nothing else writes a projection.
+Every function runs under the active TenantContext (tenancy) and records what it did in the audit
+log. A provisional event changes no projection, so every reader keeps seeing the state before it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from jichitai.codes import is_valid_my_number
+from jichitai.tenancy.context import current
+
+from . import rules
+from .errors import ConcurrentUpdate, DuplicateSuspected, RegistryError, RuleViolation, violation
+from .models import (
+    Counter,
+    EventFact,
+    EventKind,
+    EventStatus,
+    Household,
+    Person,
+    PersonStatus,
+    RegistryEvent,
+)
+from .replay import Fact, fold, fold_entity
+
+PERSON_FIELDS = (
+    "household_id", "relationship", "family_name", "given_name", "family_name_kana",
+    "given_name_kana", "birth_date", "birth_date_precision", "sex", "resident_type", "status",
+    "honseki", "hittousha", "my_number", "resident_code", "nationality", "residence_status",
+    "residence_period", "residence_end_date", "residence_card_no", "alias", "former_surname",
+    "became_resident_on", "address_set_on", "reported_on", "previous_address",
+    "move_out_destination", "move_out_planned_on", "removed_on", "atena_no",
+)
+HOUSEHOLD_FIELDS = ("household_no", "address_id", "banchi", "katagaki", "head_id", "active")
+DATE_FIELDS = {
+    "birth_date", "residence_end_date", "became_resident_on", "address_set_on", "reported_on",
+    "move_out_planned_on", "removed_on",
+}
+# Fields a 職権修正 / 訂正 may change directly; identity numbers have their own checks.
+CORRECTABLE_PERSON_FIELDS = set(PERSON_FIELDS) - {"household_id", "status", "atena_no"}
+NEW_PERSON_FIELDS = (
+    "family_name", "given_name", "family_name_kana", "given_name_kana", "birth_date",
+    "birth_date_precision", "sex", "relationship", "resident_type", "honseki", "hittousha",
+    "my_number", "resident_code", "nationality", "residence_status", "residence_period",
+    "residence_end_date", "residence_card_no", "alias", "former_surname",
+)
+HEAD = "世帯主"
+# Loads that validate or project an event and show nothing to anyone (not a read of the person).
+_INTERNAL = "異動の審査・反映（画面表示なし）"
+
+
+# ---------------------------------------------------------------------------------------------
+# Planning: an event request → the field changes (facts) it makes, validated against the rules.
+
+
+@dataclass
+class PlannedFact:
+    entity: str
+    ref: int | str  # an id, or "new:<ref>" for an entity the event creates
+    field: str
+    before: Any
+    after: Any
+
+
+@dataclass
+class Plan:
+    facts: list[PlannedFact] = field(default_factory=list)
+    new_households: list[str] = field(default_factory=list)
+    new_persons: list[str] = field(default_factory=list)
+    base_versions: dict[str, dict[str, int]] = field(
+        default_factory=lambda: {"person": {}, "household": {}}
+    )
+    warnings: list[RuleViolation] = field(default_factory=list)
+    main_household: int | str | None = None
+
+
+def _iso(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def _row_dict(obj: Any, fields: Sequence[str]) -> dict[str, Any]:
+    return {f: _iso(getattr(obj, f)) for f in fields}
+
+
+class _Planner:
+    """Loads the current projections an event touches and collects its facts."""
+
+    def __init__(self, event_date: dt.date) -> None:
+        self.plan = Plan()
+        self.date = event_date
+        self.persons: dict[int | str, dict[str, Any]] = {}
+        self.households: dict[int | str, dict[str, Any]] = {}
+
+    # -- loading -----------------------------------------------------------------------------
+    def person(self, pid: Any, *, must_be_resident: bool = True) -> dict[str, Any]:
+        if pid not in self.persons:
+            try:
+                obj = Person.objects.without_read_log(_INTERNAL).get(pk=int(pid))
+            except (Person.DoesNotExist, TypeError, ValueError):
+                raise violation("not_found", f"住民（ID {pid}）が見つかりません。", "person_id") from None
+            self.persons[pid] = _row_dict(obj, PERSON_FIELDS)
+            self.plan.base_versions["person"][str(obj.pk)] = obj.version
+        row = self.persons[pid]
+        if must_be_resident:
+            rules.require_resident(row)
+            rules.require_not_before_birth(row, self.date)
+        return row
+
+    def household(self, hid: Any) -> dict[str, Any]:
+        if hid not in self.households:
+            try:
+                obj = Household.objects.get(pk=int(hid), active=True)
+            except (Household.DoesNotExist, TypeError, ValueError):
+                raise violation("not_found", f"世帯（ID {hid}）が見つかりません。", "household_id") from None
+            self.households[hid] = _row_dict(obj, HOUSEHOLD_FIELDS)
+            self.plan.base_versions["household"][str(obj.pk)] = obj.version
+        return self.households[hid]
+
+    def members(self, hid: Any) -> list[int | str]:
+        """Current resident members of a household after the facts planned so far."""
+        ids: set[int | str] = set()
+        if isinstance(hid, int):
+            for pk in Person.objects.filter(household_id=hid, status=PersonStatus.RESIDENT).values_list(
+                "pk", flat=True
+            ):
+                ids.add(pk)
+        for pid in list(ids):
+            self.person(pid, must_be_resident=False)
+        for pid, row in self.persons.items():
+            if row.get("household_id") == hid and row.get("status") == PersonStatus.RESIDENT:
+                ids.add(pid)
+            elif pid in ids:
+                ids.discard(pid)
+        return sorted(ids, key=str)
+
+    # -- changing ----------------------------------------------------------------------------
+    def set(self, entity: str, ref: int | str, field_name: str, value: Any) -> None:
+        table = self.persons if entity == "person" else self.households
+        if ref not in table:
+            if entity == "person":
+                self.person(ref, must_be_resident=False)
+            else:
+                self.household(ref)
+        row = table[ref]
+        before = row.get(field_name)
+        value = _iso(value)
+        if before == value and not isinstance(ref, str):
+            return
+        row[field_name] = value
+        self.plan.facts.append(PlannedFact(entity, ref, field_name, before, value))
+
+    def new_household(self, ref: str, address: Mapping[str, Any]) -> str:
+        key = f"new:{ref}"
+        self.households[key] = {f: None for f in HOUSEHOLD_FIELDS}
+        self.plan.new_households.append(key)
+        rules.require_address(address)
+        for f, v in (
+            ("address_id", int(address["address_id"])),
+            ("banchi", address.get("banchi", "")),
+            ("katagaki", address.get("katagaki", "")),
+            ("active", True),
+        ):
+            self.set("household", key, f, v)
+        return key
+
+    def new_person(self, spec: Mapping[str, Any], household: int | str, status_date: dt.date) -> str:
+        ref = str(spec.get("ref") or f"p{len(self.plan.new_persons) + 1}")
+        key = f"new:{ref}"
+        if key in self.persons:
+            raise violation("duplicate_ref", f"同じ参照名 {ref} の住民が重複しています。", "ref")
+        self.persons[key] = {f: None for f in PERSON_FIELDS}
+        self.plan.new_persons.append(key)
+        rules.validate_new_person(spec)
+        for f in NEW_PERSON_FIELDS:
+            default: Any = "" if f not in ("birth_date", "residence_end_date") else None
+            if f == "birth_date_precision":
+                default = "day"
+            self.set("person", key, f, spec.get(f, default) if spec.get(f) is not None else default)
+        self.set("person", key, "household_id", household)
+        self.set("person", key, "status", PersonStatus.RESIDENT.value)
+        self.set("person", key, "became_resident_on", status_date)
+        self.set("person", key, "address_set_on", status_date)
+        # a creation states every field, so that a replay needs no model defaults
+        for f in ("previous_address", "move_out_destination"):
+            self.set("person", key, f, "")
+        for f in ("reported_on", "move_out_planned_on", "removed_on"):
+            self.set("person", key, f, None)
+        return key
+
+    def set_head(self, hid: int | str, pid: int | str, relationships: Mapping[Any, str] | None = None) -> None:
+        self.set("household", hid, "head_id", pid)
+        self.set("person", pid, "relationship", HEAD)
+        for other, rel in (relationships or {}).items():
+            key = _ref(other)
+            self.person(key)
+            self.set("person", key, "relationship", rel)
+
+    def check_households(self, hids: Iterable[int | str]) -> None:
+        for hid in {h for h in hids if h is not None}:
+            members = self.members(hid)
+            row = self.households[hid] if hid in self.households else self.household(hid)
+            if not members:
+                if row.get("active"):
+                    self.set("household", hid, "active", False)
+                    self.set("household", hid, "head_id", None)
+                continue
+            heads = [m for m in members if self.persons[m].get("relationship") == HEAD]
+            if len(heads) != 1 or row.get("head_id") != heads[0]:
+                raise violation(
+                    "one_head",
+                    "世帯には現存する世帯員のうち世帯主がちょうど1人必要です（世帯主を指定してください）。",
+                    "head",
+                )
+
+
+def _ref(value: Any) -> int | str:
+    if isinstance(value, str) and value.startswith("new:"):
+        return value
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise violation("bad_id", f"IDが正しくありません: {value!r}", "person_id") from None
+
+
+def _address_of(hrow: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: hrow.get(k) for k in ("address_id", "banchi", "katagaki")}
+
+
+def plan_event(kind: str, req: Mapping[str, Any], effective: dt.date) -> Plan:
+    """What ``kind`` with request ``req`` would change now; raises RegistryError when refused."""
+    p = _Planner(effective)
+    touched: list[int | str | None] = []
+    k = EventKind(kind)
+    if k in (EventKind.MOVE_IN, EventKind.MOVE_IN_FROM_ABROAD, EventKind.EX_OFFICIO_ENTRY):
+        if k != EventKind.EX_OFFICIO_ENTRY:
+            rules.require_previous_address(req.get("previous_address", ""))
+        specs = list(req.get("persons") or [])
+        if not specs:
+            raise violation("persons_required", "異動者を1人以上入力してください。", "persons")
+        hh = req.get("household") or {}
+        if "existing_id" in hh:
+            hid: int | str = _ref(hh["existing_id"])
+            p.household(hid)
+        else:
+            hid = p.new_household("h1", hh.get("new") or {})
+        for spec in specs:
+            pk = p.new_person(spec, hid, effective)
+            p.set("person", pk, "previous_address", req.get("previous_address", ""))
+            p.set("person", pk, "reported_on", req.get("reported_date"))
+        if isinstance(hid, str):
+            head_ref = f"new:{req.get('head_ref') or specs[0].get('ref') or 'p1'}"
+            if head_ref not in p.persons:
+                raise violation("one_head", "世帯主となる異動者を指定してください。", "head_ref")
+            p.set("household", hid, "head_id", head_ref)
+        touched.append(hid)
+        p.plan.main_household = hid
+        p.plan.warnings.extend(rules.duplicate_warnings([p.persons[r] for r in p.plan.new_persons]))
+    elif k == EventKind.BIRTH:
+        hid = _ref(req.get("household_id"))
+        p.household(hid)
+        spec = dict(req.get("person") or {})
+        spec["birth_date"] = effective.isoformat()
+        spec.setdefault("resident_type", "japanese")
+        pk = p.new_person(spec, hid, effective)
+        touched.append(hid)
+        p.plan.main_household = hid
+        p.plan.warnings.extend(rules.duplicate_warnings([p.persons[pk]]))
+    elif k == EventKind.MOVE_OUT_PLANNED:
+        for pid in map(_ref, req.get("person_ids") or []):
+            p.person(pid)
+            rules.require_text(req.get("destination", ""), "destination", "転出先")
+            p.set("person", pid, "move_out_destination", req["destination"])
+            p.set("person", pid, "move_out_planned_on", req.get("planned_date") or effective)
+        if not p.persons:
+            raise violation("persons_required", "異動者を1人以上選んでください。", "person_ids")
+    elif k in (EventKind.MOVE_OUT_CONFIRMED, EventKind.MOVE_OUT_ABROAD, EventKind.EX_OFFICIO_DELETION):
+        status = PersonStatus.DELETED if k == EventKind.EX_OFFICIO_DELETION else PersonStatus.MOVED_OUT
+        ids = list(map(_ref, req.get("person_ids") or []))
+        if not ids:
+            raise violation("persons_required", "異動者を1人以上選んでください。", "person_ids")
+        for pid in ids:
+            row = p.person(pid)
+            if k == EventKind.MOVE_OUT_CONFIRMED and not row.get("move_out_planned_on"):
+                raise violation("no_plan", "転出予定の届出がない住民は転出確定できません。", "person_ids")
+            if req.get("destination"):
+                p.set("person", pid, "move_out_destination", req["destination"])
+            p.set("person", pid, "status", status.value)
+            p.set("person", pid, "removed_on", effective)
+            touched.append(row["household_id"])
+        _reassign_heads(p, touched, req)
+    elif k == EventKind.DEATH:
+        pid = _ref(req.get("person_id"))
+        row = p.person(pid)
+        p.set("person", pid, "status", PersonStatus.DEAD.value)
+        p.set("person", pid, "removed_on", effective)
+        touched.append(row["household_id"])
+        _reassign_heads(p, touched, req)
+    elif k == EventKind.MOVE_WITHIN:
+        ids = list(map(_ref, req.get("person_ids") or []))
+        if not ids:
+            raise violation("persons_required", "異動者を1人以上選んでください。", "person_ids")
+        address = req.get("address") or {}
+        rules.require_address(address)
+        old = {p.person(pid)["household_id"] for pid in ids}
+        if len(old) != 1:
+            raise violation("one_household", "転居は同じ世帯の世帯員について入力してください。", "person_ids")
+        old_h = old.pop()
+        remaining = [m for m in p.members(old_h) if m not in ids]
+        if not remaining:
+            hid = old_h
+            for f, v in (("address_id", int(address["address_id"])), ("banchi", address.get("banchi", "")),
+                         ("katagaki", address.get("katagaki", ""))):
+                p.set("household", hid, f, v)
+        else:
+            hid = p.new_household("h1", address)
+            for pid in ids:
+                p.set("person", pid, "household_id", hid)
+            new_head = _ref(req.get("new_head_id") or ids[0])
+            p.set_head(hid, new_head, req.get("relationships"))
+            touched.append(old_h)
+        for pid in ids:
+            p.set("person", pid, "address_set_on", effective)
+            p.set("person", pid, "reported_on", req.get("reported_date"))
+        touched.append(hid)
+        _reassign_heads(p, touched, req, new_head_key="")
+        p.plan.main_household = hid
+    elif k == EventKind.HOUSEHOLD_SPLIT:
+        ids = list(map(_ref, req.get("person_ids") or []))
+        if not ids:
+            raise violation("persons_required", "分離する世帯員を選んでください。", "person_ids")
+        old = {p.person(pid)["household_id"] for pid in ids}
+        if len(old) != 1:
+            raise violation("one_household", "世帯分離は同じ世帯の世帯員について入力してください。", "person_ids")
+        old_h = old.pop()
+        hid = p.new_household("h1", _address_of(p.household(old_h)))
+        for pid in ids:
+            p.set("person", pid, "household_id", hid)
+        p.set_head(hid, _ref(req.get("new_head_id") or ids[0]), req.get("relationships"))
+        touched += [old_h, hid]
+        _reassign_heads(p, touched, req, new_head_key="")
+        p.plan.main_household = hid
+    elif k == EventKind.HOUSEHOLD_MERGE:
+        src, dst = _ref(req.get("from_household_id")), _ref(req.get("to_household_id"))
+        if src == dst:
+            raise violation("same_household", "合併元と合併先が同じ世帯です。", "to_household_id")
+        p.household(src)
+        p.household(dst)
+        rels = req.get("relationships") or {}
+        for pid in p.members(src):
+            if str(pid) not in {str(x) for x in rels}:
+                raise violation("relationship_required", "合併する世帯員の続柄をすべて入力してください。", "relationships")
+            p.set("person", pid, "household_id", dst)
+            p.set("person", pid, "relationship", rels.get(str(pid), rels.get(pid)))
+        touched += [src, dst]
+        p.plan.main_household = dst
+    elif k == EventKind.HEAD_CHANGE:
+        hid = _ref(req.get("household_id"))
+        p.household(hid)
+        new_head = _ref(req.get("new_head_id"))
+        if p.person(new_head)["household_id"] != hid:
+            raise violation("not_member", "新しい世帯主はその世帯の世帯員から選んでください。", "new_head_id")
+        rels = dict(req.get("relationships") or {})
+        old_head = p.households[hid]["head_id"]
+        if old_head is not None and str(old_head) not in {str(x) for x in rels}:
+            raise violation("relationship_required", "前世帯主の新しい続柄を入力してください。", "relationships")
+        p.set_head(hid, new_head, rels)
+        touched.append(hid)
+        p.plan.main_household = hid
+    elif k == EventKind.NAME_CHANGE:
+        pid = _ref(req.get("person_id"))
+        p.person(pid)
+        rules.require_text(req.get("family_name", ""), "family_name", "氏")
+        for f in ("family_name", "given_name", "family_name_kana", "given_name_kana", "former_surname"):
+            if f in req:
+                p.set("person", pid, f, req[f])
+        rules.validate_name(p.persons[pid])
+    elif k == EventKind.EX_OFFICIO_CORRECTION:
+        pid = _ref(req.get("person_id"))
+        p.person(pid, must_be_resident=False)
+        changes = dict(req.get("changes") or {})
+        bad = sorted(set(changes) - CORRECTABLE_PERSON_FIELDS)
+        if not changes or bad:
+            raise violation("field_not_correctable", f"修正できない項目です: {', '.join(bad) or '（なし）'}", "changes")
+        for f, v in changes.items():
+            p.set("person", pid, f, v)
+        rules.validate_person_row(p.persons[pid])
+        touched.append(p.persons[pid]["household_id"])
+    elif k in (EventKind.CANCELLATION, EventKind.CORRECTION):
+        _plan_compensation(p, k, req)
+        touched += [r.get("household_id") for r in p.persons.values()]
+        touched += [h for h in p.households]
+    else:  # pragma: no cover - every kind is handled above
+        raise violation("unknown_kind", f"未対応の異動事由です: {kind}")
+    p.check_households(touched)
+    rules.check_identity_numbers(p.persons)
+    return p.plan
+
+
+def _reassign_heads(
+    p: _Planner, households: list[Any], req: Mapping[str, Any], *, new_head_key: str = "new_head_id"
+) -> None:
+    """A head who leaves or dies must be replaced when others remain ([490] 4.0.4)."""
+    for hid in {h for h in households if h is not None}:
+        hrow = p.households[hid] if hid in p.households else p.household(hid)
+        head = hrow.get("head_id")
+        remaining = p.members(hid)
+        if head is not None and head not in remaining and remaining:
+            new_head = req.get("remaining_head_id") or (req.get(new_head_key) if new_head_key else None)
+            if new_head is None:
+                raise violation(
+                    "one_head",
+                    "世帯主が世帯からいなくなります。残る世帯員から新しい世帯主を指定してください。",
+                    "new_head_id",
+                )
+            new_head = _ref(new_head)
+            if new_head not in remaining:
+                raise violation("not_member", "新しい世帯主は残る世帯員から選んでください。", "new_head_id")
+            p.set_head(hid, new_head, req.get("relationships"))
+
+
+def _plan_compensation(p: _Planner, kind: EventKind, req: Mapping[str, Any]) -> None:
+    try:
+        target = RegistryEvent.objects.get(pk=int(req.get("target_event_id")))  # type: ignore[arg-type]
+    except (RegistryEvent.DoesNotExist, TypeError, ValueError):
+        raise violation("not_found", "取消・訂正の対象となる異動が見つかりません。", "target_event_id") from None
+    if target.status != EventStatus.APPROVED:
+        raise violation("not_approved", "本登録されていない異動は取消・訂正できません。", "target_event_id")
+    facts = list(EventFact.objects.filter(event=target).order_by("id"))
+    later = EventFact.objects.filter(approval_seq__gt=target.approval_seq)
+    keys = {(f.entity, f.entity_id, f.field) for f in facts}
+    for f in later.only("entity", "entity_id", "field"):
+        if (f.entity, f.entity_id, f.field) in keys:
+            raise violation(
+                "later_event",
+                "この異動の後に同じ項目を変更した異動があるため、取消・訂正できません。後の異動から処理してください。",
+                "target_event_id",
+            )
+    if kind == EventKind.CANCELLATION:
+        for f in reversed(facts):
+            if f.field in ("atena_no", "household_no"):
+                continue  # numbers once given stay with the (voided) record
+            table = p.persons if f.entity == "person" else p.households
+            if f.entity_id not in table:
+                (p.person if f.entity == "person" else p.household)(f.entity_id, **(
+                    {"must_be_resident": False} if f.entity == "person" else {}
+                ))
+            before = f.before
+            if f.entity == "person" and f.field == "status" and before is None:
+                before = PersonStatus.VOID.value
+            if f.entity == "household" and f.field == "active" and before is None:
+                before = False
+            p.set(f.entity, f.entity_id, f.field, before)
+    else:
+        changes = list(req.get("changes") or [])
+        allowed = {(f.entity, f.entity_id, f.field) for f in facts}
+        if not changes:
+            raise violation("changes_required", "訂正する項目を入力してください。", "changes")
+        for ch in changes:
+            key = (ch.get("entity", "person"), int(ch["entity_id"]), ch["field"])
+            if key not in allowed or key[2] in {"status", "household_id", "head_id", "active"}:
+                raise violation("field_not_correctable", f"この異動で訂正できない項目です: {key[2]}", "changes")
+            if key[0] == "person":
+                p.person(key[1], must_be_resident=False)
+            else:
+                p.household(key[1])
+            p.set(key[0], key[1], key[2], ch.get("value"))
+        for row in p.persons.values():
+            rules.validate_person_row(row)
+
+
+# ---------------------------------------------------------------------------------------------
+# Workflow: 仮登録 → 決裁 → 本登録 ([530] 4.0.8)
+
+
+@dataclass(frozen=True)
+class Submitted:
+    event: RegistryEvent
+    warnings: list[RuleViolation]
+    replayed: bool = False
+
+
+def submit_event(
+    kind: str,
+    request: Mapping[str, Any],
+    *,
+    effective_date: dt.date,
+    reported_date: dt.date | None,
+    entered_by: Any,
+    confirm_duplicates: bool = False,
+    idempotency_key: str | None = None,
+) -> Submitted:
+    """仮登録: validate and store a provisional event. Projections are not touched."""
+    from . import audit_hooks
+
+    ctx = current()
+    if idempotency_key:
+        existing = RegistryEvent.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is not None:
+            same = {**_jsonable(request), "reported_date": _iso(reported_date)}
+            if existing.kind != kind or existing.request != same or existing.effective_date != effective_date:
+                raise violation("idempotency_conflict", "同じ冪等キーで異なる内容が送信されました。", "idempotency_key")
+            return Submitted(existing, [], replayed=True)
+    rules.require_dates(effective_date, reported_date, kind)
+    req = dict(_jsonable(request))
+    req["reported_date"] = _iso(reported_date)
+    with transaction.atomic():
+        plan = plan_event(kind, req, effective_date)
+        if plan.warnings and not confirm_duplicates:
+            raise DuplicateSuspected(*plan.warnings)
+        main = plan.main_household if isinstance(plan.main_household, int) else None
+        event = RegistryEvent.objects.create(
+            kind=kind, status=EventStatus.PROVISIONAL, effective_date=effective_date,
+            reported_date=reported_date, entered_by=entered_by, request=req,
+            base_versions=plan.base_versions, idempotency_key=idempotency_key, household_id=main,
+            target_id=req.get("target_event_id") if kind in ("cancellation", "correction") else None,
+        )
+        audit_hooks.event_submitted(event, ctx)
+    return Submitted(event, plan.warnings)
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    return _iso(value)
+
+
+def _next(counter: str) -> int:
+    obj, _ = Counter.objects.select_for_update().get_or_create(name=counter)
+    Counter.objects.filter(pk=obj.pk).update(value=F("value") + 1)
+    return obj.value + 1
+
+
+def approve_event(event_id: int, *, approver: Any) -> RegistryEvent:
+    """決裁 → 本登録: a second person with the approver role applies the event."""
+    from . import audit_hooks
+
+    ctx = current()
+    rules.require_approver(approver, ctx.acting_municipality_id)
+    with transaction.atomic():
+        try:
+            event = RegistryEvent.objects.select_for_update().get(pk=event_id)
+        except RegistryEvent.DoesNotExist:
+            raise violation("not_found", "異動が見つかりません。", "event_id") from None
+        if event.status != EventStatus.PROVISIONAL:
+            raise violation("not_provisional", "この異動は仮登録ではありません（決裁済みまたは却下済み）。", "event_id")
+        if event.entered_by_id == getattr(approver, "pk", None):
+            raise violation("same_person", "入力者本人は決裁できません。別の決裁者が決裁してください。", "approver")
+        plan = plan_event(event.kind, event.request, event.effective_date)
+        _check_versions(event.base_versions, plan.base_versions)
+        seq = _next("approval_seq")
+        ids = _create_entities(plan)
+        facts = _write_facts(event, plan, ids, seq)
+        _project(plan, ids, facts)
+        event.status = EventStatus.APPROVED
+        event.approved_by = approver
+        event.approved_at = timezone.now()
+        event.approval_seq = seq
+        if event.household_id is None and plan.main_household is not None:
+            event.household_id = ids.get(plan.main_household, plan.main_household)  # type: ignore[assignment]
+        event.save(update_fields=["status", "approved_by", "approved_at", "approval_seq", "household"])
+        audit_hooks.event_approved(event, ctx)
+    return event
+
+
+def reject_event(event_id: int, *, approver: Any, reason: str) -> RegistryEvent:
+    from . import audit_hooks
+
+    ctx = current()
+    rules.require_approver(approver, ctx.acting_municipality_id)
+    if not reason.strip():
+        raise violation("reason_required", "却下理由を入力してください。", "reason")
+    with transaction.atomic():
+        event = RegistryEvent.objects.select_for_update().get(pk=event_id)
+        if event.status != EventStatus.PROVISIONAL:
+            raise violation("not_provisional", "この異動は仮登録ではありません。", "event_id")
+        event.status = EventStatus.REJECTED
+        event.rejected_reason = reason
+        event.approved_by = approver
+        event.approved_at = timezone.now()
+        event.save(update_fields=["status", "rejected_reason", "approved_by", "approved_at"])
+        audit_hooks.event_rejected(event, ctx)
+    return event
+
+
+def _check_versions(base: Mapping[str, Any], now: Mapping[str, Any]) -> None:
+    for entity in ("person", "household"):
+        for pk, version in (now.get(entity) or {}).items():
+            expected = (base.get(entity) or {}).get(pk)
+            if expected is not None and expected != version:
+                raise ConcurrentUpdate("世帯" if entity == "household" else "住民")
+
+
+def _create_entities(plan: Plan) -> dict[int | str, int]:
+    ids: dict[int | str, int] = {}
+    for key in plan.new_households:
+        no = _next("household_no")
+        ids[key] = Household.objects.create(household_no=f"{no:010d}", active=True).pk
+    for key in plan.new_persons:
+        no = _next("atena_no")
+        hid_ref = next(f.after for f in plan.facts if f.ref == key and f.field == "household_id")
+        hid = ids.get(hid_ref, hid_ref)
+        obj = Person.objects.create(
+            atena_no=f"{no:012d}", household_id=hid, relationship="", family_name="", name_key="",
+            kana_key="", birth_date=dt.date(1900, 1, 1), sex="9", resident_type="japanese",
+            status=PersonStatus.RESIDENT,
+        )
+        ids[key] = obj.pk
+    return ids
+
+
+def _resolve(value: Any, ids: Mapping[Any, int]) -> Any:
+    return ids.get(value, value) if isinstance(value, str) and value.startswith("new:") else value
+
+
+def _write_facts(event: RegistryEvent, plan: Plan, ids: Mapping[Any, int], seq: int) -> list[EventFact]:
+    rows = []
+    for order, f in enumerate(plan.facts):
+        entity_id = ids.get(f.ref, f.ref)
+        rows.append(EventFact(
+            event=event, entity=f.entity, entity_id=int(entity_id), field=f.field,
+            before=_resolve(f.before, ids), after=_resolve(f.after, ids),
+            effective_date=event.effective_date, approval_seq=seq,
+        ))
+    # atena_no is assigned at approval: record it as the creation fact it is
+    for key in plan.new_persons:
+        rows.append(EventFact(
+            event=event, entity="person", entity_id=ids[key], field="atena_no", before=None,
+            after=Person.objects.without_read_log(_INTERNAL).filter(pk=ids[key]).values_list("atena_no", flat=True).first(),
+            effective_date=event.effective_date, approval_seq=seq,
+        ))
+    for key in plan.new_households:
+        rows.append(EventFact(
+            event=event, entity="household", entity_id=ids[key], field="household_no", before=None,
+            after=Household.objects.filter(pk=ids[key]).values_list("household_no", flat=True).first(),
+            effective_date=event.effective_date, approval_seq=seq,
+        ))
+    return EventFact.objects.bulk_create(rows)
+
+
+def _facts_for(entity: str, entity_ids: Iterable[int], until: dt.date | None = None,
+               known_at: dt.datetime | None = None) -> dict[int, list[Fact]]:
+    qs = EventFact.objects.filter(entity=entity, entity_id__in=list(entity_ids))
+    if until is not None:
+        qs = qs.filter(effective_date__lte=until)
+    if known_at is not None:
+        qs = qs.filter(event__approved_at__lte=known_at)
+    out: dict[int, list[Fact]] = {}
+    for f in qs.values_list("entity_id", "field", "after", "effective_date", "approval_seq", "id"):
+        out.setdefault(f[0], []).append(
+            Fact(entity, f[0], f[1], f[2], f[3].isoformat(), f[4], f[5])
+        )
+    return out
+
+
+def _to_python(field_name: str, value: Any) -> Any:
+    if field_name in DATE_FIELDS and isinstance(value, str):
+        return dt.date.fromisoformat(value)
+    return value
+
+
+def _project(plan: Plan, ids: Mapping[Any, int], new_facts: list[EventFact]) -> None:
+    """Rebuild the projection rows the event touched by replaying their whole log."""
+    from jichitai.moji import kana_key, key
+
+    person_ids = {f.entity_id for f in new_facts if f.entity == "person"}
+    household_ids = {f.entity_id for f in new_facts if f.entity == "household"}
+    versions = plan.base_versions
+    for hid, facts in _facts_for("household", household_ids).items():
+        row = fold_entity(facts) or {}
+        values = {f: _to_python(f, row.get(f)) for f in HOUSEHOLD_FIELDS if f in row}
+        if values.get("active") is None:
+            values["active"] = False
+        _update_versioned(Household, hid, versions["household"].get(str(hid)), values)
+    for pid, facts in _facts_for("person", person_ids).items():
+        row = fold_entity(facts) or {}
+        values = {f: _to_python(f, row.get(f)) for f in PERSON_FIELDS if f in row}
+        for f in ("residence_end_date", "move_out_planned_on", "removed_on", "reported_on",
+                  "became_resident_on", "address_set_on"):
+            values.setdefault(f, None)
+        if values.get("status") is None:
+            values["status"] = PersonStatus.VOID.value
+        values["name_key"] = key(f"{values.get('family_name') or ''}{values.get('given_name') or ''}")
+        values["kana_key"] = kana_key(
+            f"{values.get('family_name_kana') or ''}{values.get('given_name_kana') or ''}"
+        )
+        _update_versioned(Person, pid, versions["person"].get(str(pid)), values)
+
+
+def _update_versioned(model: Any, pk: int, expected: int | None, values: dict[str, Any]) -> None:
+    from django.db import models as dj
+
+    for f in model._meta.concrete_fields:
+        # a voided creation folds back to None; text columns keep "" instead
+        if f.attname in values and values[f.attname] is None and not f.null:
+            if isinstance(f, (dj.CharField, dj.TextField)):
+                values[f.attname] = ""
+            else:
+                del values[f.attname]
+    qs = model.objects.filter(pk=pk)
+    if expected is not None:
+        qs = qs.filter(version=expected)
+    try:
+        updated = qs.update(version=F("version") + 1, **values)
+    except IntegrityError as exc:
+        text = str(exc)
+        if not any(w in text for w in ("my_number", "resident_code", "uniq_resident")):
+            raise
+        raise violation(
+            "unique_number", "個人番号または住民票コードが他の住民と重複しています。", "my_number"
+        ) from exc
+    if updated != 1:
+        raise ConcurrentUpdate("世帯" if model is Household else "住民")
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading
+
+
+def as_of(person_id: int, date: dt.date, *, known_at: dt.datetime | None = None) -> dict[str, Any] | None:
+    """What the person's record said on ``date`` (optionally: as the register knew it then)."""
+    facts = _facts_for("person", [person_id], until=date, known_at=known_at).get(person_id, [])
+    row = fold_entity(facts)
+    if row is None or row.get("status") in (None, PersonStatus.VOID.value):
+        return None
+    return row
+
+
+def household_as_of(household_id: int, date: dt.date) -> dict[str, Any] | None:
+    row = fold_entity(_facts_for("household", [household_id], until=date).get(household_id, []))
+    if not row or not row.get("active"):
+        return None
+    members = []
+    person_ids = EventFact.objects.filter(
+        entity="person", field="household_id", after=household_id, effective_date__lte=date
+    ).values_list("entity_id", flat=True).distinct()
+    for pid in person_ids:
+        prow = as_of(pid, date)
+        if prow and prow.get("household_id") == household_id and prow.get("status") == "resident":
+            members.append({"person_id": pid, **prow})
+    row["members"] = sorted(members, key=lambda m: (m.get("relationship") != HEAD, m["person_id"]))
+    return row
+
+
+def replay_all(until: dt.date | None = None) -> dict[tuple[str, int], dict[str, Any]]:
+    """Replay the municipality's whole log (reference implementation for tests and migration)."""
+    qs = EventFact.objects.all()
+    if until is not None:
+        qs = qs.filter(effective_date__lte=until)
+    facts = [
+        Fact(e, i, f, a, d.isoformat(), s, pk)
+        for e, i, f, a, d, s, pk in qs.values_list(
+            "entity", "entity_id", "field", "after", "effective_date", "approval_seq", "id"
+        )
+    ]
+    return fold(facts)
+
+
+def history(person_id: int) -> list[dict[str, Any]]:
+    """Full-row snapshots per (宛名番号, 履歴番号) ([200] 1.2.1), oldest first."""
+    facts = _facts_for("person", [person_id]).get(person_id, [])
+    by_event: dict[tuple[str, int], list[Fact]] = {}
+    for f in facts:
+        by_event.setdefault((f.effective_date, f.approval_seq), []).append(f)
+    events = {
+        e.approval_seq: e
+        for e in RegistryEvent.objects.filter(approval_seq__in=[k[1] for k in by_event])
+    }
+    snapshots, applied = [], []
+    for n, key_ in enumerate(sorted(by_event), start=1):
+        applied.extend(by_event[key_])
+        ev = events.get(key_[1])
+        snapshots.append({
+            "history_no": n,
+            "event_id": ev.pk if ev else None,
+            "kind": ev.get_kind_display() if ev else "",
+            "effective_date": key_[0],
+            "reported_date": _iso(ev.reported_date) if ev else None,
+            "processed_at": ev.processed_at.isoformat() if ev else None,
+            "changed": sorted({f.field for f in by_event[key_]}),
+            "row": fold_entity(applied),
+        })
+    return snapshots
+
+
+def is_my_number_valid(number: str) -> bool:
+    return is_valid_my_number(number)
+
+
+def event_summary(event: RegistryEvent) -> str:
+    return f"{event.get_kind_display()}（異動日 {event.effective_date:%Y-%m-%d}）"
+
+
+__all__ = [
+    "RegistryError", "DuplicateSuspected", "ConcurrentUpdate", "submit_event", "approve_event",
+    "reject_event", "as_of", "household_as_of", "replay_all", "history", "plan_event",
+]

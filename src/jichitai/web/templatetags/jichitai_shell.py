@@ -1,0 +1,55 @@
+"""Header data of the staff shell (who, for which municipality, in which role, 代行 or not)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django import template
+
+from jichitai.accounts.decorators import is_fully_authenticated
+from jichitai.accounts.models import Role, RoleGrant
+from jichitai.tenancy.models import DelegationGrant, Municipality
+
+register = template.Library()
+
+
+@dataclass(frozen=True)
+class Shell:
+    staff_name: str
+    municipality: Municipality | None
+    acting: Municipality | None
+    grant: DelegationGrant | None
+    role_labels: tuple[str, ...]
+    is_auditor: bool
+
+    @property
+    def delegated(self) -> bool:
+        return self.grant is not None
+
+
+@register.simple_tag(takes_context=True)
+def shell(context: Any) -> Shell | None:
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if request is None or not is_fully_authenticated(user):
+        return None
+    ctx = getattr(request, "tenant_context", None)
+    name = getattr(user, "display_name", "") or user.get_username()
+    if ctx is None:
+        return Shell(name, None, None, None, (), False)
+    munis = Municipality.objects.in_bulk([ctx.municipality_id, ctx.acting_municipality_id])
+    roles = list(
+        RoleGrant.objects.filter(staff=user, municipality_id=ctx.acting_municipality_id)
+        .order_by("role")
+        .values_list("role", flat=True)
+    )
+    grant = DelegationGrant.objects.filter(pk=ctx.grant_id).first() if ctx.grant_id else None
+    return Shell(
+        staff_name=name,
+        municipality=munis.get(ctx.municipality_id),
+        acting=munis.get(ctx.acting_municipality_id),
+        grant=grant,
+        role_labels=tuple(Role(r).label for r in roles),
+        is_auditor=Role.AUDITOR in roles,
+    )

@@ -1,0 +1,62 @@
+"""Staff web shell: home screen and Japanese error pages. Thin: read, then render."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError
+from django.shortcuts import render
+from django.template import loader
+
+from jichitai.accounts.decorators import tenant_required
+from jichitai.accounts.models import Role, RoleGrant
+from jichitai.tenancy.models import DelegationGrant, Municipality
+
+
+@tenant_required
+def home(request: HttpRequest) -> HttpResponse:
+    """ホーム: the municipality being worked on and the staff member's roles."""
+    ctx = request.tenant_context  # type: ignore[attr-defined]
+    municipality = Municipality.objects.select_related("consortium").get(pk=ctx.municipality_id)
+    acting = Municipality.objects.get(pk=ctx.acting_municipality_id)
+    grant = DelegationGrant.objects.filter(pk=ctx.grant_id).first() if ctx.grant_id else None
+    grants = (
+        RoleGrant.objects.filter(staff=request.user)
+        .select_related("municipality")
+        .order_by("municipality__code", "role")
+    )
+    acting_roles = [Role(g.role).label for g in grants if g.municipality_id == acting.pk]
+    all_roles = [(str(g.municipality), Role(g.role).label) for g in grants]
+    return render(
+        request,
+        "web/home.html",
+        {
+            "municipality": municipality,
+            "acting": acting,
+            "grant": grant,
+            "acting_roles": acting_roles,
+            "all_roles": all_roles,
+        },
+    )
+
+
+def _error(request: HttpRequest, status: int, title: str, text: str) -> HttpResponse:
+    return render(
+        request, "web/errors/error.html", {"status": status, "title": title, "text": text},
+        status=status,
+    )
+
+
+def error_400(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error(request, 400, "不正な要求です", "要求の内容を処理できませんでした。入力内容を確認して、もう一度お試しください。")
+
+
+def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error(request, 403, "権限がありません", "この画面・操作を利用する権限がありません。必要な場合は管理者に連絡してください。")
+
+
+def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error(request, 404, "ページが見つかりません", "指定されたページは存在しないか、閲覧できません。")
+
+
+def error_500(request: HttpRequest) -> HttpResponse:
+    # No request context: the database or a context processor may be what failed.
+    return HttpResponseServerError(loader.get_template("web/errors/500.html").render({}))
