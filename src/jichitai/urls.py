@@ -5,6 +5,8 @@ from django.urls import include, path
 urlpatterns = [
     path("accounts/", include("jichitai.accounts.urls")),
     path("audit/", include("jichitai.audit.urls")),
+    path("registry/", include("jichitai.web.registry.urls")),
+    path("api/", include("jichitai.api.urls")),
     path("", include("jichitai.web.urls")),
 ]
 

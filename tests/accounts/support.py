@@ -1,4 +1,4 @@
-"""Shared test support for tests/accounts and tests/web (loaded by path from both conftests).
+"""Shared test support for tests/accounts and tests/web (their conftests re-export the fixtures).
 
 A consortium of three municipalities of very different size, a staff factory, TOTP codes computed
 like an authenticator app would, and a software WebAuthn authenticator (EC P-256, attestation

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import re
-from binascii import hexlify
 from base64 import b32decode
+from binascii import hexlify
 
 import pytest
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from jichitai_tests_accounts_support import full_login, password_step, totp_code, totp_step
 
 from jichitai.accounts.models import Role
+from tests.accounts.support import full_login, password_step, totp_code, totp_step
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.test import RequestFactory
 from django.utils import timezone
-from jichitai_tests_accounts_support import full_login
 
 from jichitai.accounts.decorators import requires_role, tenant_required
 from jichitai.accounts.models import Role
@@ -17,6 +16,7 @@ from jichitai.accounts.session import LAST_SEEN
 from jichitai.accounts.signals import auth_event
 from jichitai.tenancy.context import TenantContext
 from jichitai.tenancy.models import DelegationGrant
+from tests.accounts.support import full_login
 
 pytestmark = pytest.mark.django_db
 

@@ -9,17 +9,17 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
-from jichitai_tests_accounts_support import (
+
+from jichitai.accounts import auth
+from jichitai.accounts.models import Role, Staff
+from jichitai.accounts.session import PENDING
+from tests.accounts.support import (
     PASSWORD,
     full_login,
     password_step,
     totp_code,
     totp_step,
 )
-
-from jichitai.accounts import auth
-from jichitai.accounts.models import Role, Staff
-from jichitai.accounts.session import PENDING
 
 pytestmark = pytest.mark.django_db
 

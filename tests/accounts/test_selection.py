@@ -9,10 +9,10 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
-from jichitai_tests_accounts_support import full_login
 
 from jichitai.accounts.models import Role, RoleGrant
 from jichitai.tenancy.models import DelegationGrant
+from tests.accounts.support import full_login
 
 pytestmark = pytest.mark.django_db
 

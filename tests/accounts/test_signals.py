@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
-from jichitai_tests_accounts_support import full_login, password_step, totp_step
 
 from jichitai.accounts.models import Role
 from jichitai.accounts.signals import AuthEvent, auth_event
+from tests.accounts.support import full_login, password_step, totp_step
 
 pytestmark = pytest.mark.django_db
 

@@ -6,14 +6,14 @@ import json
 
 import pytest
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from jichitai_tests_accounts_support import (
+
+from jichitai.accounts.models import Role, WebAuthnCredential
+from tests.accounts.support import (
     SoftAuthenticator,
     full_login,
     password_step,
     webauthn_options,
 )
-
-from jichitai.accounts.models import Role, WebAuthnCredential
 
 pytestmark = pytest.mark.django_db
 

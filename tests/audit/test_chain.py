@@ -192,3 +192,12 @@ def test_rls_hides_bs_audit_rows_from_raw_sql_under_as_context(tenants: Any) -> 
     with connection.cursor() as cur:  # no context: nothing at all
         cur.execute("SELECT count(*) FROM audit_auditentry")
         assert cur.fetchone()[0] == 0
+
+
+def test_errors_are_recorded_and_recording_them_never_raises(tenants: Any) -> None:
+    from jichitai.audit.recording import record_error
+
+    with activate(ctx(tenants.a)):
+        e = record_error(ValueError("bad 宛名番号"), screen="住民照会")
+        assert e is not None and (e.category, e.action, e.detail["error"]) == ("error", "exception", "ValueError")
+    assert record_error(RuntimeError("no context")) is None  # logged to Python logging instead

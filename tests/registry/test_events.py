@@ -424,3 +424,15 @@ def test_history_snapshots_per_event_200(office) -> None:
         assert [h["history_no"] for h in hist] == [1, 2]
         assert hist[0]["row"]["family_name"] == "髙橋" and hist[1]["row"]["family_name"] == "渡邊"
         assert hist[1]["changed"] == ["family_name"]
+
+
+def test_backdated_event_cannot_slip_under_a_later_one(office) -> None:
+    with activate(office.ctx()):
+        move_in_family(office)
+        wife = people()[1]
+        apply(office, "name_change", {"person_id": wife.pk, "family_name": "渡邊"}, D(2023, 7, 1))
+        with pytest.raises(RegistryError) as exc:
+            services.submit_event("name_change", {"person_id": wife.pk, "given_name": "華子"},
+                                  effective_date=D(2023, 6, 1), reported_date=None, entered_by=office.clerk)
+        assert _rules(exc) == ["backdated"]
+        assert "2023-07-01" in exc.value.messages[0]

@@ -10,10 +10,10 @@ from html.parser import HTMLParser
 
 import pytest
 from django.test import RequestFactory
-from jichitai_tests_accounts_support import full_login, password_step
 
 from jichitai.accounts.models import Role
 from jichitai.web import views
+from tests.accounts.support import full_login, password_step
 
 pytestmark = pytest.mark.django_db
 
@@ -62,7 +62,7 @@ def test_every_step_page_has_labelled_fields(client, kenmu, muni_a):
     password_step(client, "kenmu")
     pages = [client.get("/accounts/second-factor/").content.decode()]
     full_login_client = client
-    from jichitai_tests_accounts_support import totp_code, totp_step
+    from tests.accounts.support import totp_code, totp_step
 
     totp_step(full_login_client, totp_code(kenmu.totp_device))
     pages.append(client.get("/accounts/choose-municipality/").content.decode())

@@ -18,6 +18,9 @@ class Role(models.TextChoices):
     MUNICIPALITY_ADMIN = "municipality_admin", "団体管理者"
     CONSORTIUM_ADMIN = "consortium_admin", "協議会管理者"
     AUDITOR = "auditor", "監査担当"
+    # need-to-know roles of the register: 個人番号 search/display, 支援措置 records
+    MY_NUMBER_ACCESS = "my_number_access", "個人番号利用事務担当"
+    SUPPORT_MEASURE = "support_measure", "支援措置担当"
 
 
 class Staff(AbstractUser):

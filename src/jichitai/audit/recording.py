@@ -129,3 +129,27 @@ def record_system(
         event, chain_key=consortium_id or 0, staff_id=staff_id, username=username,
         municipality_code=municipality_code, remote_addr=remote_addr,
     )
+
+
+def record_error(
+    error: BaseException, *, screen: str = "", function: str = "", detail: Mapping[str, Any] | None = None
+) -> AuditEntry | None:
+    """エラー記録 under the current context, in a savepoint; never raises (an error page must render).
+
+    Returns None when the entry could not be written (e.g. the transaction was already aborted by
+    the error itself: then call this again after the rollback, in a new transaction).
+    """
+    import logging
+
+    from django.db import transaction
+
+    info = {"error": type(error).__name__, "message": str(error)[:500], **dict(detail or {})}
+    try:
+        with transaction.atomic():
+            return record(
+                Category.ERROR, "exception", screen=screen, function=function, detail=info,
+                severity=Severity.WARNING,
+            )
+    except Exception:  # noqa: BLE001 - reporting an error must not raise another
+        logging.getLogger(__name__).exception("audit: could not record error %s", info["error"])
+        return None

@@ -50,8 +50,8 @@ def _verify(args: argparse.Namespace) -> int:
         for c in report.chains:
             status = "OK" if c.ok else "NG"
             head = (c.head_hash or "-")[:12]
-            print(f"{status}  {c.chain:<32} {c.name:<16} entries={c.entries:<8} "
-                  f"last_seq={c.last_seq:<8} head={head}")
+            print(f"{status}  {c.chain:<28} entries={c.entries:<8} last_seq={c.last_seq:<8} "
+                  f"head={head}  {c.name}")
             for f in c.findings:
                 print(f"    ! {f.line()}")
         n = len(report.findings)

@@ -111,7 +111,7 @@ def main(argv: list[str]) -> int:
     out += [
         "",
         "  デモ用ログイン (username / password / TOTP secret base32 / roles):",
-        f"    {'ユーザー名':<14}{'':2}{'パスワード':<12}{'':2}{'TOTP秘密鍵 (Base32)':<32}  役割",
+        f"    {'username':<18}{'password':<18}{'TOTP secret (base32)':<34}役割 (roles)",
     ]
     for login in seed.logins:
         out.append(

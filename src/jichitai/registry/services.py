@@ -381,8 +381,10 @@ def plan_event(kind: str, req: Mapping[str, Any], effective: dt.date) -> Plan:
     elif k == EventKind.NAME_CHANGE:
         pid = _ref(req.get("person_id"))
         p.person(pid)
-        rules.require_text(req.get("family_name", ""), "family_name", "氏")
-        for f in ("family_name", "given_name", "family_name_kana", "given_name_kana", "former_surname"):
+        name_fields = ("family_name", "given_name", "family_name_kana", "given_name_kana", "former_surname")
+        if not any(f in req for f in name_fields):
+            raise violation("required", "変更後の氏名を入力してください。", "family_name")
+        for f in name_fields:
             if f in req:
                 p.set("person", pid, f, req[f])
         rules.validate_name(p.persons[pid])
@@ -405,7 +407,32 @@ def plan_event(kind: str, req: Mapping[str, Any], effective: dt.date) -> Plan:
         raise violation("unknown_kind", f"未対応の異動事由です: {kind}")
     p.check_households(touched)
     rules.check_identity_numbers(p.persons)
+    if k not in (EventKind.CANCELLATION, EventKind.CORRECTION):
+        _refuse_backdating(p.plan, effective)
     return p.plan
+
+
+def _refuse_backdating(plan: Plan, effective: dt.date) -> None:
+    """An event may not slip under a later-dated event of the same person or household.
+
+    Validation runs against the current state; letting an earlier 異動日 reorder history could
+    produce a past that no rule ever checked (two heads, a move after death). The clerk cancels
+    the later event first (取消), then enters both in order.
+    """
+    from django.db.models import Max
+
+    for entity in ("person", "household"):
+        ids = {int(f.ref) for f in plan.facts if f.entity == entity and not isinstance(f.ref, str)}
+        if not ids:
+            continue
+        latest = EventFact.objects.filter(entity=entity, entity_id__in=ids).aggregate(m=Max("effective_date"))["m"]
+        if latest is not None and latest > effective:
+            raise violation(
+                "backdated",
+                f"この{'住民' if entity == 'person' else '世帯'}には異動日 {latest:%Y-%m-%d} の異動が既に記録されています。"
+                "それより前の異動日の異動は、後の異動を取り消してから入力してください。",
+                "effective_date",
+            )
 
 
 def _reassign_heads(
@@ -559,6 +586,7 @@ def approve_event(event_id: int, *, approver: Any) -> RegistryEvent:
             raise violation("not_provisional", "この異動は仮登録ではありません（決裁済みまたは却下済み）。", "event_id")
         if event.entered_by_id == getattr(approver, "pk", None):
             raise violation("same_person", "入力者本人は決裁できません。別の決裁者が決裁してください。", "approver")
+        _lock_and_check(event.base_versions)
         plan = plan_event(event.kind, event.request, event.effective_date)
         _check_versions(event.base_versions, plan.base_versions)
         seq = _next("approval_seq")
@@ -594,6 +622,27 @@ def reject_event(event_id: int, *, approver: Any, reason: str) -> RegistryEvent:
         event.save(update_fields=["status", "rejected_reason", "approved_by", "approved_at"])
         audit_hooks.event_rejected(event, ctx)
     return event
+
+
+def _lock_and_check(base: Mapping[str, Any]) -> None:
+    """Lock what the event was entered against (households, then persons, by id) and compare.
+
+    Holding the row locks until commit makes concurrent approvals of one household run one after
+    the other, so the second sees the first's committed state, never half of it.
+    """
+    hids = sorted(int(k) for k in (base.get("household") or {}))
+    pids = sorted(int(k) for k in (base.get("person") or {}))
+    now = {
+        "household": {
+            str(pk): v for pk, v in Household.objects.select_for_update().filter(pk__in=hids)
+            .order_by("pk").values_list("pk", "version")
+        },
+        "person": {
+            str(pk): v for pk, v in Person.objects.without_read_log(_INTERNAL).select_for_update()
+            .filter(pk__in=pids).order_by("pk").values_list("pk", "version")
+        },
+    }
+    _check_versions(base, now)
 
 
 def _check_versions(base: Mapping[str, Any], now: Mapping[str, Any]) -> None:

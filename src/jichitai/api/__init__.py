@@ -1,0 +1,1 @@
+"""HTTP API (django-ninja, OpenAPI): a thin entry point over domain functions."""

@@ -1,0 +1,152 @@
+"""Search by variant-aware name and kana, read logging, and 支援措置 masking and alerts ([440])."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from jichitai.audit.models import AuditEntry
+from jichitai.registry import search, services, support
+from jichitai.registry.errors import RegistryError
+from jichitai.registry.search import SearchQuery
+from jichitai.tenancy.context import activate
+
+from .conftest import apply, move_in_family, people
+
+D = dt.date
+pytestmark = pytest.mark.django_db
+
+
+def _names(page: search.SearchPage) -> list[str]:
+    return [r.name for r in page.results]
+
+
+def test_name_search_folds_variants_340(office) -> None:
+    with activate(office.ctx()):
+        move_in_family(office)
+        page = search.search(SearchQuery(name="高橋 一"), staff=office.clerk)
+        assert _names(page) == ["髙橋\u3000一郎"]
+        assert search.search(SearchQuery(name="髙橋"), staff=office.clerk).total == 3
+        assert search.search(SearchQuery(name="高嶋"), staff=office.clerk).total == 0
+
+
+def test_kana_search_folds_width_and_script(office) -> None:
+    with activate(office.ctx()):
+        move_in_family(office)
+        assert search.search(SearchQuery(kana="たかはし　はなこ"), staff=office.clerk).total == 1
+        assert search.search(SearchQuery(kana="ﾀｶﾊｼ"), staff=office.clerk).total == 3
+
+
+def test_search_needs_a_condition_and_is_paginated(office) -> None:
+    with activate(office.ctx()):
+        move_in_family(office)
+        with pytest.raises(RegistryError) as exc:
+            search.search(SearchQuery(), staff=office.clerk)
+        assert exc.value.messages == ["検索条件を1つ以上入力してください。"]
+        page = search.search(SearchQuery(name="高橋", page_size=2), staff=office.clerk)
+        assert (page.total, page.pages, len(page.results)) == (3, 2, 2)
+        page2 = search.search(SearchQuery(name="高橋", page_size=2, page=2), staff=office.clerk)
+        assert len(page2.results) == 1
+
+
+def test_every_person_shown_is_logged_as_a_read(office) -> None:
+    with activate(office.ctx()):
+        move_in_family(office)
+        before = AuditEntry.objects.filter(category="read").count()
+        page = search.search(SearchQuery(name="高橋"), staff=office.clerk)
+        reads = AuditEntry.objects.filter(category="read").order_by("seq")
+        assert reads.count() - before == len(page.results)
+        assert {e.screen for e in reads} == {"住民検索"}
+
+
+def test_my_number_search_needs_the_restricted_role(office) -> None:
+    from jichitai.accounts.models import RoleGrant
+
+    with activate(office.ctx()):
+        move_in_family(office)
+        with pytest.raises(RegistryError) as exc:
+            search.search(SearchQuery(my_number="123456789018"), staff=office.clerk)
+        assert exc.value.messages == ["個人番号で検索する権限がありません。"]
+        RoleGrant.objects.create(staff=office.clerk, municipality=office.municipality, role="my_number_access")
+        assert search.search(SearchQuery(my_number="123456789018"), staff=office.clerk).total == 0
+
+
+def test_provisional_move_in_is_absent_from_search(office) -> None:
+    from .conftest import person_spec
+
+    with activate(office.ctx()):
+        sub = services.submit_event("move_in", {
+            "household": {"new": {"address_id": office.address.pk, "banchi": "1"}},
+            "persons": [person_spec("p1", "﨑山", "仮子", "1990-01-01", "世帯主")],
+            "previous_address": "札幌市"}, effective_date=D(2024, 1, 1), reported_date=None,
+            entered_by=office.clerk)
+        assert search.search(SearchQuery(name="崎山"), staff=office.clerk).total == 0
+        services.approve_event(sub.event.pk, approver=office.approver)
+        assert search.search(SearchQuery(name="崎山"), staff=office.clerk).total == 1
+
+
+def _protect(office, person_id: int, start: dt.date | None = None):
+    from jichitai.accounts.models import RoleGrant, Staff
+
+    officer = Staff.objects.create(username=f"support-{person_id}")
+    RoleGrant.objects.create(staff=officer, municipality=office.municipality, role="support_measure")
+    start = start or dt.date.today() - dt.timedelta(days=30)
+    support.start_measure(person_id, start=start, reason="DV", against=[{"name": "加害 者"}],
+                          staff=officer)
+    return officer
+
+
+def test_protected_person_is_masked_for_staff_without_need_to_know_and_alerts(office) -> None:
+    with activate(office.ctx()):
+        move_in_family(office)
+        wife = people()[1]
+        officer = _protect(office, wife.pk)
+        alerts_before = AuditEntry.objects.filter(category="alert").count()
+        page = search.search(SearchQuery(name="髙橋"), staff=office.clerk)
+        masked = [r for r in page.results if r.id == wife.pk][0]
+        assert masked.masked and masked.name == support.MASK and masked.address == "（非表示）"
+        detail = search.person_detail(wife.pk, staff=office.clerk)
+        assert detail.masked and detail.person is None
+        assert AuditEntry.objects.filter(category="alert").count() - alerts_before == 2
+        seen = search.person_detail(wife.pk, staff=officer)
+        assert not seen.masked and seen.person.given_name == "花子"
+
+
+def test_certificate_refused_to_third_party_when_support_measure_active_440(office) -> None:
+    with activate(office.ctx()):
+        move_in_family(office)
+        head, wife, _ = people()
+        assert support.may_receive(wife.pk, requester_kind="third_party").allowed
+        _protect(office, wife.pk)
+        assert not support.may_receive(wife.pk, requester_kind="third_party").allowed
+        assert not support.may_receive(wife.pk, requester_kind="household", requester_person_id=head.pk).allowed
+        assert not support.may_receive(wife.pk, requester_kind="kiosk_self", requester_person_id=wife.pk,
+                                       channel="kiosk").allowed
+        assert support.may_receive(wife.pk, requester_kind="self", requester_person_id=wife.pk).allowed
+
+
+def test_support_measure_lasts_a_year_and_can_be_extended(office) -> None:
+    with activate(office.ctx()):
+        move_in_family(office)
+        wife = people()[1]
+        officer = _protect(office, wife.pk, D(2024, 1, 1))
+        m = support.active_measure(wife.pk, D(2024, 6, 1))
+        assert (m.start_date, m.end_date) == (D(2024, 1, 1), D(2024, 12, 31))
+        assert support.active_measure(wife.pk, D(2025, 1, 1)) is None
+        support.extend_measure(m.pk, staff=officer)
+        assert support.active_measure(wife.pk, D(2025, 6, 1)) is not None
+        with pytest.raises(RegistryError):
+            support.start_measure(wife.pk, start=D(2024, 1, 1), reason="DV", against=[], staff=office.clerk)
+
+
+def test_other_municipality_person_is_not_found(office, office_b) -> None:
+    with activate(office_b.ctx()):
+        move_in_family(office_b)
+        b_person = people()[0]
+    with activate(office.ctx()):
+        with pytest.raises(RegistryError) as exc:
+            search.person_detail(b_person.pk, staff=office.clerk)
+        assert exc.value.messages == ["住民が見つかりません。"]
+        assert search.search(SearchQuery(name="髙橋"), staff=office.clerk).total == 0
+        assert services.as_of(b_person.pk, D(2030, 1, 1)) is None
