@@ -34,5 +34,10 @@ bench-generator: venv
 bench-moji: venv
 	$(VENV)/bin/python bench/moji/run.py
 
+# Starts its own throwaway PostgreSQL 15 and loads 1,000,000 residents (several minutes).
+bench-registry: venv
+	scripts/system_deps.sh test
+	$(VENV)/bin/python bench/registry/run.py $(BENCH_ARGS)
+
 clean:
 	rm -rf var .pytest_cache bench/results/*.tmp

@@ -137,3 +137,54 @@ def test_new_user_logs_in_with_printed_credentials_and_reaches_home(demo, chromi
             assert page.evaluate("document.activeElement.textContent") == "本文へ移動"
         finally:
             browser.close()
+
+
+def test_security_key_enrolled_and_used_in_the_browser(demo, chromium_path):
+    """webauthn.js against a CDP virtual authenticator (WebAuthn needs the RP id "localhost")."""
+    from playwright.sync_api import expect, sync_playwright
+
+    url, printed = demo
+    url = url.replace("127.0.0.1", "localhost")
+    logins = {m.group(1): m for line in printed.splitlines() if (m := LOGIN_ROW.match(line))}
+    clerk = logins["yamaai.clerk"]
+
+    def password_step(page):
+        page.goto(url + "accounts/login/")
+        page.get_by_label("ユーザー名").fill(clerk.group(1))
+        page.get_by_label("パスワード").fill(clerk.group(2))
+        page.get_by_role("button", name="次へ").click()
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+        try:
+            context = browser.new_context(locale="ja-JP")
+            page = context.new_page()
+            page.set_default_timeout(10_000)
+            cdp = context.new_cdp_session(page)
+            cdp.send("WebAuthn.enable")
+            cdp.send("WebAuthn.addVirtualAuthenticator", {"options": {
+                "protocol": "ctap2", "transport": "usb", "hasResidentKey": False,
+                "hasUserVerification": False, "isUserVerified": False,
+                "automaticPresenceSimulation": True,
+            }})
+            password_step(page)
+            if time.time() % 30 > 27:
+                time.sleep(3.5)
+            page.get_by_label("確認コード（6桁）").fill(_totp(clerk.group(3)))
+            page.get_by_role("button", name="認証する").click()
+            expect(page.get_by_role("heading", name="ホーム", exact=True)).to_be_visible()
+
+            page.get_by_role("link", name="二要素認証の管理").click()
+            page.get_by_role("link", name="セキュリティキーを追加する").click()
+            page.get_by_label("名前").fill("仮想キー")
+            page.get_by_role("button", name="セキュリティキーを登録する").click()
+            expect(page.get_by_text("セキュリティキーを登録しました。")).to_be_visible()
+
+            page.get_by_role("button", name="ログアウト").click()
+            expect(page.get_by_text("ログアウトしました。")).to_be_visible()
+            password_step(page)
+            page.get_by_role("button", name="セキュリティキーで認証する").click()
+            expect(page.get_by_role("heading", name="ホーム", exact=True)).to_be_visible()
+            expect(page.locator("#home-municipality")).to_have_text("みらい県山あい村")
+        finally:
+            browser.close()

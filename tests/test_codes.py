@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from jichitai.synthetic.checkdigits import (
+from jichitai.codes import (
     _mod11_weights_2_to_7,
     is_valid_municipality_code,
     is_valid_my_number,
