@@ -58,5 +58,25 @@ class TenantContextMiddleware:
         request.tenant_context = ctx  # type: ignore[attr-defined]
         if ctx is None:
             return self.get_response(request)
-        with activate(ctx), transaction.atomic():
-            return self.get_response(request)
+        with activate(ctx):
+            with transaction.atomic():
+                response = self.get_response(request)
+                # Django turns a view's exception into a 500 response before it reaches us, so
+                # the atomic block would commit half a unit of work: roll it back explicitly.
+                failed = response.status_code >= 500
+                if failed:
+                    transaction.set_rollback(True)
+            if failed:
+                # the error log entry must survive the rollback: its own transaction
+                from jichitai.audit.recording import record_error
+
+                with transaction.atomic():
+                    record_error(
+                        getattr(request, "_jichitai_exception", None)
+                        or RuntimeError(f"HTTP {response.status_code}"),
+                        screen=request.path[:200],
+                    )
+            return response
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> None:
+        request._jichitai_exception = exception  # type: ignore[attr-defined]

@@ -1,0 +1,33 @@
+"""Template filters of the register screens: ``{% load registry_tags %}``.
+
+Registered with the template engine by :mod:`jichitai.web.registry.apps` (see ``register_library``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from jichitai.web.registry import wareki as _wareki
+
+register = template.Library()
+
+
+@register.filter(name="wareki")
+def wareki_filter(value: Any, precision: str = "day") -> str:
+    """``{{ d|wareki }}`` → 令和6年4月1日（2024-04-01）; ``{{ d|wareki:"month" }}`` for 日不詳."""
+    return _wareki.format_date(value, precision or "day")
+
+
+@register.filter
+def wareki_only(value: Any) -> str:
+    return _wareki.wareki(value)
+
+
+@register.filter
+def get_item(mapping: Any, key: Any) -> Any:
+    try:
+        return mapping.get(key, "") if hasattr(mapping, "get") else mapping[key]
+    except (KeyError, IndexError, TypeError):
+        return ""

@@ -1,0 +1,125 @@
+"""和暦 (Japanese era) dates for the register screens: shown next to 西暦, and accepted as input.
+
+Eras from 明治 on. 明治 starts here on 1873-01-01 (the day Japan adopted the Gregorian calendar;
+earlier 明治 dates were lunar-calendar dates and are shown in 西暦 only). The first year of an era is
+written 元年. Display: ``令和6年4月1日（2024-04-01）``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from typing import Any
+
+# (name, initial, first day); newest last
+ERAS: tuple[tuple[str, str, dt.date], ...] = (
+    ("明治", "M", dt.date(1873, 1, 1)),
+    ("大正", "T", dt.date(1912, 7, 30)),
+    ("昭和", "S", dt.date(1926, 12, 25)),
+    ("平成", "H", dt.date(1989, 1, 8)),
+    ("令和", "R", dt.date(2019, 5, 1)),
+)
+_BY_NAME = {name: start for name, _, start in ERAS} | {ini: start for _, ini, start in ERAS}
+
+
+def era_of(d: dt.date) -> tuple[str, int] | None:
+    """(era name, era year) of ``d``; None before 1873-01-01."""
+    for name, _, start in reversed(ERAS):
+        if d >= start:
+            return name, d.year - start.year + 1
+    return None
+
+
+def _year_text(year: int) -> str:
+    return "元年" if year == 1 else f"{year}年"
+
+
+def _as_date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and value:
+        try:
+            return dt.date.fromisoformat(value[:10])
+        except ValueError:
+            return None
+    return None
+
+
+def wareki(value: Any) -> str:
+    """``令和6年4月1日`` (和暦 only); the ISO date when before 明治6年; "" for no date."""
+    d = _as_date(value)
+    if d is None:
+        return ""
+    era = era_of(d)
+    if era is None:
+        return d.isoformat()
+    return f"{era[0]}{_year_text(era[1])}{d.month}月{d.day}日"
+
+
+def format_date(value: Any, precision: str = "day") -> str:
+    """和暦 and 西暦 together: ``令和6年4月1日（2024-04-01）``.
+
+    ``precision`` "month" / "year" for a 生年月日 with unknown parts (日不詳 / 月日不詳).
+    """
+    d = _as_date(value)
+    if d is None:
+        return "" if not value else str(value)
+    era = era_of(d)
+    if precision == "year":
+        jp = f"{era[0]}{_year_text(era[1])}" if era else ""
+        return f"{jp}（{d.year}）月日不詳" if jp else f"{d.year}年 月日不詳"
+    if precision == "month":
+        jp = f"{era[0]}{_year_text(era[1])}{d.month}月" if era else ""
+        iso = f"{d.year:04d}-{d.month:02d}"
+        return f"{jp}（{iso}）日不詳" if jp else f"{iso} 日不詳"
+    if era is None:
+        return d.isoformat()
+    return f"{wareki(d)}（{d.isoformat()}）"
+
+
+_ISO = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
+_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+_ERA = re.compile(r"^(明治|大正|昭和|平成|令和|[MTSHR])(元|\d{1,2})[年./-](\d{1,2})[月./-](\d{1,2})日?$")
+
+
+class DateInputError(ValueError):
+    pass
+
+
+def parse_date(text: str) -> dt.date | None:
+    """A date typed by a clerk: 2024-04-01, 2024/4/1, 20240401, 令和6年4月1日, R6.4.1, 令和元年5月1日.
+
+    Full-width digits are accepted. "" → None. Raises DateInputError for anything else, including
+    an era year that does not exist (平成32年) or a date before the era began.
+    """
+    s = unicodedata.normalize("NFKC", text or "").strip().replace(" ", "").upper()
+    if not s:
+        return None
+    if m := _ERA.match(s):
+        era, y, mo, da = m.groups()
+        start = _BY_NAME[era]
+        year = 1 if y == "元" else int(y)
+        try:
+            d = dt.date(start.year + year - 1, int(mo), int(da))
+        except ValueError:
+            raise DateInputError(text) from None
+        if year < 1 or d < start or era_of(d) is None or era_of(d)[0] != _era_name(era):  # type: ignore[index]
+            raise DateInputError(text)
+        return d
+    m = _ISO.match(s) or _COMPACT.match(s)
+    if m:
+        try:
+            return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        except ValueError:
+            raise DateInputError(text) from None
+    raise DateInputError(text)
+
+
+def _era_name(era: str) -> str:
+    for name, ini, _ in ERAS:
+        if era in (name, ini):
+            return name
+    raise DateInputError(era)  # pragma: no cover
