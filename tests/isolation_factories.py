@@ -6,8 +6,8 @@ visible. A tenant model without a factory here makes the isolation suite fail: a
 
 from __future__ import annotations
 
-from collections.abc import Callable
 import itertools
+from collections.abc import Callable
 from typing import Any
 
 _SEQ = itertools.count(1)

@@ -12,7 +12,7 @@ from jichitai.registry.errors import RegistryError
 from jichitai.registry.search import SearchQuery
 from jichitai.tenancy.context import activate
 
-from .conftest import apply, move_in_family, people
+from .conftest import move_in_family, people
 
 D = dt.date
 pytestmark = pytest.mark.django_db

@@ -199,7 +199,8 @@ class RegistryEvent(TenantModel):
         "self", on_delete=models.PROTECT, null=True, related_name="compensations",
         verbose_name="取消・訂正の対象",
     )
-    idempotency_key = models.CharField(max_length=100, null=True, blank=True)
+    # NULL, not "": the partial unique constraint must ignore events without a key
+    idempotency_key = models.CharField(max_length=100, null=True, blank=True)  # noqa: DJ001
     household = models.ForeignKey(
         Household, on_delete=models.PROTECT, null=True, related_name="+"
     )

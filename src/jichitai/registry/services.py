@@ -677,7 +677,7 @@ def _resolve(value: Any, ids: Mapping[Any, int]) -> Any:
 
 def _write_facts(event: RegistryEvent, plan: Plan, ids: Mapping[Any, int], seq: int) -> list[EventFact]:
     rows = []
-    for order, f in enumerate(plan.facts):
+    for f in plan.facts:
         entity_id = ids.get(f.ref, f.ref)
         rows.append(EventFact(
             event=event, entity=f.entity, entity_id=int(entity_id), field=f.field,

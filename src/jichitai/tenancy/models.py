@@ -115,6 +115,9 @@ class DelegationGrant(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.grantee} → {self.grantor}（{self.valid_from:%Y-%m-%d}〜{self.valid_until:%Y-%m-%d}）"
+
     def is_valid_at(self, when: Any = None) -> bool:
         when = when or timezone.now()
         return self.revoked_at is None and self.valid_from <= when < self.valid_until
@@ -195,3 +198,6 @@ class MunicipalSetting(TenantModel):
         constraints = [
             models.UniqueConstraint(fields=["municipality", "key"], name="uniq_municipal_setting")
         ]
+
+    def __str__(self) -> str:
+        return self.key

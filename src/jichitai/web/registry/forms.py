@@ -1,0 +1,348 @@
+"""One form per 異動事由, from a definition table: which fields, how they become the request.
+
+A view never hand-builds a request: :func:`build_request` turns the POSTed fields of a
+:class:`KindForm` into the request shape ``jichitai.registry.services.plan_event`` expects, and
+collects input errors (unparseable dates, non-numeric ids) as RuleViolations on the field they belong
+to, so that they are shown the same way as the register's own rule messages.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from jichitai.registry.errors import RuleViolation
+from jichitai.registry.models import EventKind, Person
+
+from .wareki import DateInputError, parse_date
+
+DATE_HELP = "例: 2024-04-01、令和6年4月1日、R6.4.1"
+SEX_CHOICES = (("", "選択してください"), ("1", "男"), ("2", "女"), ("9", "不詳"))
+RESIDENT_TYPE_CHOICES = (("japanese", "日本人"), ("foreign", "外国人"))
+RELATIONSHIPS = ("世帯主", "妻", "夫", "子", "父", "母", "孫", "兄", "姉", "弟", "妹", "妻の子", "夫の子",
+                 "子の妻", "子の夫", "祖父", "祖母", "縁故者", "同居人", "妻(未届)", "夫(未届)")
+PERSON_ROWS = 4  # new-person rows a 転入 form starts with ("行を追加" adds more)
+MAX_PERSON_ROWS = 30
+CHANGE_ROWS = 3
+
+
+@dataclass(frozen=True)
+class Field:
+    """One input. ``name`` is the POST name and the element id (``f-<name>``)."""
+
+    name: str
+    label: str
+    widget: str = "text"  # text | date | select | address | textarea | members | member | relationships
+    required: bool = False
+    help: str = ""
+    choices: tuple[tuple[str, str], ...] = ()
+    autocomplete: str = "off"
+
+    @property
+    def id(self) -> str:
+        return f"f-{self.name}"
+
+
+# The fields of a new person (転入・出生・職権記載); "foreign" ones are grouped under 外国人住民の項目.
+PERSON_FIELDS: tuple[Field, ...] = (
+    Field("family_name", "氏", required=True),
+    Field("given_name", "名"),
+    Field("family_name_kana", "氏（ふりがな）"),
+    Field("given_name_kana", "名（ふりがな）"),
+    Field("birth_date", "生年月日", "date", required=True, help=DATE_HELP),
+    Field("sex", "性別", "select", required=True, choices=SEX_CHOICES),
+    Field("relationship", "続柄", required=True, help="例: 世帯主、妻、子、妻の子"),
+    Field("resident_type", "住民種別", "select", choices=RESIDENT_TYPE_CHOICES),
+    Field("honseki", "本籍"),
+    Field("hittousha", "筆頭者"),
+    Field("my_number", "個人番号", help="12桁（任意）"),
+    Field("resident_code", "住民票コード", help="11桁（任意）"),
+)
+FOREIGN_FIELDS: tuple[Field, ...] = (
+    Field("nationality", "国籍・地域"),
+    Field("residence_status", "在留資格"),
+    Field("residence_period", "在留期間"),
+    Field("residence_end_date", "在留期間の満了の日", "date", help=DATE_HELP),
+    Field("residence_card_no", "在留カード番号", help="英字2桁・数字8桁・英字2桁"),
+    Field("alias", "通称"),
+    Field("former_surname", "旧氏"),
+)
+BIRTH_FIELDS = tuple(f for f in PERSON_FIELDS if f.name not in (
+    "birth_date", "resident_type", "my_number", "resident_code"))
+
+EFFECTIVE = Field("effective_date", "異動日", "date", required=True, help=DATE_HELP)
+REPORTED = Field("reported_date", "届出日", "date", help=DATE_HELP + "（空欄は届出なし・職権）")
+ADDRESS = (
+    Field("address_id", "住所（町字）", "address", required=True),
+    Field("banchi", "番地", required=True, help="例: 1番地2"),
+    Field("katagaki", "方書", help="例: 栄ハイツ101"),
+)
+MEMBERS = Field("person_ids", "異動する世帯員", "members", required=True)
+NEW_HEAD = Field("new_head_id", "新しい世帯主", "member",
+                 help="世帯主が世帯を離れる場合に、残る世帯員から選びます。")
+RELATIONSHIPS_F = Field("relationships", "新しい続柄", "relationships",
+                        help="変わる世帯員だけ入力します（空欄は変更なし）。")
+
+
+@dataclass(frozen=True)
+class KindForm:
+    kind: str
+    title: str
+    intro: str
+    fields: tuple[Field, ...]
+    persons: str = ""  # "rows" (several new persons) | "one" (出生) | ""
+    needs_household: bool = False  # member checkboxes / selects need a household
+    changes: str = ""  # "person" (職権修正) | "event" (訂正)
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        return EventKind(self.kind).label
+
+
+def _move_in(kind: str, title: str, intro: str, previous: bool = True) -> KindForm:
+    fields = [EFFECTIVE, REPORTED]
+    if previous:
+        fields.append(Field("previous_address", "従前の住所", required=True,
+                            help="転入前の住所（国外転入は国名）"))
+    fields += [*ADDRESS, Field("existing_household_id", "既存の世帯に入る場合の世帯ID",
+                               help="空欄なら新しい世帯を作ります（上の住所を使います）。")]
+    return KindForm(kind, title, intro, tuple(fields), persons="rows")
+
+
+FORMS: dict[str, KindForm] = {f.kind: f for f in (
+    _move_in("move_in", "転入届", "他の市区町村から転入した世帯の全員を入力します。続柄が「世帯主」の人が世帯主になります。"),
+    _move_in("move_in_abroad", "国外転入届", "国外から転入した人を入力します。"),
+    _move_in("ex_officio_entry", "職権記載", "職権で住民票を記載します。", previous=False),
+    KindForm("birth", "出生届", "出生した子を世帯に記載します。異動日が生年月日になります。",
+             (Field("effective_date", "出生日（異動日）", "date", required=True, help=DATE_HELP), REPORTED),
+             persons="one", needs_household=True),
+    KindForm("move_out_planned", "転出届（転出予定）", "転出予定の届出を受け付けます。転出確定は別に入力します。",
+             (Field("effective_date", "届出を受けた日（異動日）", "date", required=True, help=DATE_HELP), REPORTED,
+              MEMBERS, Field("destination", "転出先", required=True),
+              Field("planned_date", "転出予定日", "date", help=DATE_HELP)),
+             needs_household=True),
+    KindForm("move_out_confirmed", "転出確定", "転出予定の住民の転出を確定します（転入通知の受領など）。",
+             (EFFECTIVE, REPORTED, MEMBERS, Field("destination", "転出先（変更がある場合）"),
+              Field("remaining_head_id", "残る世帯の新しい世帯主", "member"), RELATIONSHIPS_F),
+             needs_household=True),
+    KindForm("move_out_abroad", "国外転出届", "国外へ転出する住民を消除します。",
+             (EFFECTIVE, REPORTED, MEMBERS, Field("destination", "転出先（国名）", required=True),
+              Field("remaining_head_id", "残る世帯の新しい世帯主", "member"), RELATIONSHIPS_F),
+             needs_household=True),
+    KindForm("move_within", "転居届", "市内で住所を変えた世帯員を入力します。一部の世帯員だけなら新しい世帯になります。",
+             (EFFECTIVE, REPORTED, MEMBERS, *ADDRESS, NEW_HEAD, RELATIONSHIPS_F), needs_household=True),
+    KindForm("death", "死亡届", "死亡した住民を消除します。",
+             (EFFECTIVE, REPORTED, Field("person_id", "死亡した人", "member", required=True), NEW_HEAD,
+              RELATIONSHIPS_F), needs_household=True),
+    KindForm("household_split", "世帯分離", "選んだ世帯員で新しい世帯を作ります（住所は同じ）。",
+             (EFFECTIVE, REPORTED, MEMBERS,
+              Field("new_head_id", "新しい世帯の世帯主", "member", help="空欄なら最初に選んだ人"),
+              RELATIONSHIPS_F), needs_household=True),
+    KindForm("household_merge", "世帯合併", "この世帯（合併元）の全員を別の世帯（合併先）に移します。",
+             (EFFECTIVE, REPORTED, Field("to_household_id", "合併先の世帯ID", required=True),
+              Field("relationships", "合併後の続柄（全員）", "relationships", required=True,
+                    help="合併先の世帯主から見た続柄を全員について入力します。")),
+             needs_household=True),
+    KindForm("head_change", "世帯主変更", "世帯主を変更します。前の世帯主の新しい続柄が必要です。",
+             (EFFECTIVE, REPORTED, Field("new_head_id", "新しい世帯主", "member", required=True),
+              RELATIONSHIPS_F), needs_household=True),
+    KindForm("name_change", "氏名変更", "氏名・ふりがなの変更を記載します。変わる項目だけ入力します。",
+             (EFFECTIVE, REPORTED, Field("person_id", "住民ID", required=True),
+              Field("family_name", "新しい氏"), Field("given_name", "新しい名"),
+              Field("family_name_kana", "新しい氏（ふりがな）"), Field("given_name_kana", "新しい名（ふりがな）"),
+              Field("former_surname", "旧氏"))),
+    KindForm("ex_officio_deletion", "職権消除", "居住の実態がない住民などを職権で消除します。",
+             (EFFECTIVE, REPORTED, MEMBERS, Field("remaining_head_id", "残る世帯の新しい世帯主", "member"),
+              RELATIONSHIPS_F), needs_household=True),
+    KindForm("ex_officio_correction", "職権修正", "住民票の記載事項を職権で修正します。",
+             (EFFECTIVE, REPORTED, Field("person_id", "住民ID", required=True)), changes="person"),
+    KindForm("cancellation", "取消", "本登録された異動を取り消します（記録は残り、取消の異動が加わります）。",
+             (EFFECTIVE, REPORTED, Field("target_event_id", "取り消す異動の受付番号", required=True))),
+    KindForm("correction", "訂正", "本登録された異動で記載した値を訂正します。",
+             (EFFECTIVE, REPORTED, Field("target_event_id", "訂正する異動の受付番号", required=True)),
+             changes="event"),
+)}
+
+# Which items a 職権修正 / 訂正 may name, with their labels (the register decides what is allowed).
+PERSON_LABELS: dict[str, str] = {
+    f.name: str(f.verbose_name) for f in Person._meta.concrete_fields if f.name not in ("id", "municipality")
+} | {"household_id": "世帯", "household": "世帯"}
+HOUSEHOLD_LABELS = {"household_no": "世帯番号", "address_id": "住所（町字）", "banchi": "番地",
+                    "katagaki": "方書", "head_id": "世帯主", "active": "現存"}
+CORRECTABLE = tuple(
+    (f, PERSON_LABELS[f]) for f in (
+        "family_name", "given_name", "family_name_kana", "given_name_kana", "birth_date",
+        "birth_date_precision", "sex", "relationship", "resident_type", "honseki", "hittousha",
+        "my_number", "resident_code", "nationality", "residence_status", "residence_period",
+        "residence_end_date", "residence_card_no", "alias", "former_surname", "became_resident_on",
+        "address_set_on", "reported_on", "previous_address", "move_out_destination",
+        "move_out_planned_on", "removed_on",
+    )
+)
+EVENT_FIELDS = CORRECTABLE + tuple((f, f"世帯: {label}") for f, label in HOUSEHOLD_LABELS.items()
+                                   if f in ("banchi", "katagaki", "address_id"))
+DATE_VALUE_FIELDS = {"birth_date", "residence_end_date", "became_resident_on", "address_set_on",
+                     "reported_on", "move_out_planned_on", "removed_on"}
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Built:
+    request: dict[str, Any]
+    effective_date: dt.date | None
+    reported_date: dt.date | None
+    errors: list[RuleViolation]
+
+
+def _date(post: Mapping[str, str], name: str, label: str, errors: list[RuleViolation],
+          required: bool = False) -> dt.date | None:
+    text = (post.get(name) or "").strip()
+    try:
+        value = parse_date(text)
+    except DateInputError:
+        errors.append(RuleViolation("date_format", f"{label}の形式が正しくありません（{DATE_HELP}）。", name))
+        return None
+    if value is None and required:
+        errors.append(RuleViolation("required", f"{label}を入力してください。", name))
+    return value
+
+
+def _int(post: Mapping[str, str], name: str, label: str, errors: list[RuleViolation],
+         required: bool = False) -> int | None:
+    text = (post.get(name) or "").strip()
+    if not text:
+        if required:
+            errors.append(RuleViolation("required", f"{label}を入力してください。", name))
+        return None
+    try:
+        import unicodedata
+
+        return int(unicodedata.normalize("NFKC", text))
+    except ValueError:
+        errors.append(RuleViolation("bad_id", f"{label}は数字で入力してください。", name))
+        return None
+
+
+def row_prefix(index: int) -> str:
+    return f"persons-{index}-"
+
+
+def person_row(post: Mapping[str, str], prefix: str, fields: tuple[Field, ...],
+               errors: list[RuleViolation]) -> dict[str, Any] | None:
+    """One new-person row as a request spec; None when the row was left empty."""
+    texts = {f.name: (post.get(prefix + f.name) or "").strip() for f in (*fields, *FOREIGN_FIELDS)}
+    if not any(v for k, v in texts.items() if k not in ("resident_type", "sex")):
+        return None
+    spec: dict[str, Any] = {}
+    for f in (*fields, *FOREIGN_FIELDS):
+        value: Any = texts[f.name]
+        if f.widget == "date":
+            value = _date(post, prefix + f.name, f.label, errors, required=f.required)
+            value = value.isoformat() if value else None
+        if value not in ("", None):
+            spec[f.name] = value
+    spec.setdefault("resident_type", "japanese")
+    return spec
+
+
+def person_rows(post: Mapping[str, str]) -> int:
+    try:
+        n = int(post.get("rows") or PERSON_ROWS)
+    except ValueError:
+        n = PERSON_ROWS
+    return max(1, min(n, MAX_PERSON_ROWS))
+
+
+def build_request(form: KindForm, post: Mapping[str, str], getlist: Any) -> Built:
+    """The request for ``services.submit_event`` from the POSTed fields (and the input errors)."""
+    errors: list[RuleViolation] = []
+    req: dict[str, Any] = {}
+    eff = _date(post, "effective_date", "異動日", errors, required=True)
+    rep = _date(post, "reported_date", "届出日", errors)
+    text = {f.name: (post.get(f.name) or "").strip() for f in form.fields}
+    k = form.kind
+    if form.persons == "rows":
+        if "previous_address" in text:
+            req["previous_address"] = text["previous_address"]
+        existing = _int(post, "existing_household_id", "既存の世帯ID", errors)
+        if existing is not None:
+            req["household"] = {"existing_id": existing}
+        else:
+            req["household"] = {"new": {
+                "address_id": _int(post, "address_id", "住所（町字）", errors),
+                "banchi": text["banchi"], "katagaki": text["katagaki"]}}
+        specs = []
+        for i in range(1, person_rows(post) + 1):
+            spec = person_row(post, row_prefix(i), PERSON_FIELDS, errors)
+            if spec is not None:
+                spec["ref"] = f"p{i}"
+                specs.append(spec)
+        req["persons"] = specs
+        head = next((s for s in specs if s.get("relationship") == "世帯主"), specs[0] if specs else None)
+        if head is not None:
+            req["head_ref"] = head["ref"]
+    elif form.persons == "one":
+        req["household_id"] = _int(post, "household", "世帯", errors, required=True)
+        spec = person_row(post, "person-", BIRTH_FIELDS, errors) or {}
+        req["person"] = spec
+    else:
+        if form.needs_household and k not in ("death", "head_change", "household_merge"):
+            req["person_ids"] = [int(v) for v in getlist("person_ids") if str(v).isdigit()]
+        if k == "household_merge":
+            req["from_household_id"] = _int(post, "household", "合併元の世帯", errors, required=True)
+            req["to_household_id"] = _int(post, "to_household_id", "合併先の世帯ID", errors, required=True)
+        if k == "head_change":
+            req["household_id"] = _int(post, "household", "世帯", errors, required=True)
+        for f in form.fields:
+            if f.widget == "address":
+                req["address"] = {"address_id": _int(post, "address_id", f.label, errors),
+                                  "banchi": text["banchi"], "katagaki": text["katagaki"]}
+            elif f.widget == "member" or f.name in ("person_id", "target_event_id"):
+                value = _int(post, f.name, f.label, errors, required=f.required)
+                if value is not None:
+                    req[f.name] = value
+            elif f.widget == "relationships":
+                rels = {}
+                for key, value in post.items():
+                    if key.startswith("rel-") and key[4:].isdigit() and value.strip():
+                        rels[key[4:]] = value.strip()
+                req["relationships"] = rels
+            elif f.widget == "date" and f.name not in ("effective_date", "reported_date"):
+                d = _date(post, f.name, f.label, errors, required=f.required)
+                if d is not None:
+                    req[f.name] = d.isoformat()
+            elif f.widget == "text" and f.name not in ("banchi", "katagaki", "to_household_id"):
+                if text[f.name] or f.required:
+                    req[f.name] = text[f.name]
+        if form.changes:
+            req["changes"] = _changes(form, post, errors)
+    return Built(req, eff, rep, errors)
+
+
+def _changes(form: KindForm, post: Mapping[str, str], errors: list[RuleViolation]) -> Any:
+    rows = []
+    for i in range(1, CHANGE_ROWS + 1):
+        fname = (post.get(f"change-{i}-field") or "").strip()
+        if not fname:
+            continue
+        raw = (post.get(f"change-{i}-value") or "").strip()
+        value: Any = raw
+        if fname in DATE_VALUE_FIELDS and raw:
+            d = _date(post, f"change-{i}-value", "修正後の値", errors)
+            value = d.isoformat() if d else raw
+        if form.changes == "person":
+            rows.append((fname, value))
+        else:
+            entity = "household" if fname in HOUSEHOLD_LABELS else "person"
+            eid = _int(post, f"change-{i}-entity_id", "対象のID", errors, required=True)
+            if fname == "address_id" and raw.isdigit():
+                value = int(raw)
+            rows.append({"entity": entity, "entity_id": eid, "field": fname, "value": value})
+    if form.changes == "person":
+        return dict(rows)
+    return rows
