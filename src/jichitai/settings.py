@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "ninja",  # serves the API docs' assets locally (closed municipal networks have no CDN)
     "jichitai.tenancy",
     "jichitai.accounts",
     "jichitai.audit",

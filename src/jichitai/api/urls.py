@@ -1,3 +1,7 @@
+"""HTTP API (django-ninja, OpenAPI): a thin entry point over domain functions."""
+
 from django.urls import path
 
-urlpatterns: list = []
+from .v1 import api
+
+urlpatterns = [path("v1/", api.urls)]

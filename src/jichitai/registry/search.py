@@ -167,7 +167,11 @@ def person_detail(
     masked = protected is not None and not support.has_need_to_know(staff)
     try:
         p = (
-            Person.objects.for_read(screen=screen, function="detail", my_number_shown=show_my_number and not masked)
+            Person.objects.for_read(
+                screen=screen,
+                function=f"detail.as_of:{as_of_date.isoformat()}" if as_of_date else "detail",
+                my_number_shown=show_my_number and not masked,
+            )
             .select_related("household", "household__address")
             .exclude(status=PersonStatus.VOID)
             .get(pk=person_id)

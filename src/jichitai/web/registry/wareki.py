@@ -12,7 +12,7 @@ import re
 import unicodedata
 from typing import Any
 
-# (name, initial, first day); newest last
+# (name, initial, first day shown in this era); newest last
 ERAS: tuple[tuple[str, str, dt.date], ...] = (
     ("明治", "M", dt.date(1873, 1, 1)),
     ("大正", "T", dt.date(1912, 7, 30)),
@@ -20,6 +20,8 @@ ERAS: tuple[tuple[str, str, dt.date], ...] = (
     ("平成", "H", dt.date(1989, 1, 8)),
     ("令和", "R", dt.date(2019, 5, 1)),
 )
+# the Gregorian year of each era's 元年 (明治元年 is 1868, though 明治 dates are shown from 明治6年)
+GANNEN = {"明治": 1868, "大正": 1912, "昭和": 1926, "平成": 1989, "令和": 2019}
 _BY_NAME = {name: start for name, _, start in ERAS} | {ini: start for _, ini, start in ERAS}
 
 
@@ -27,7 +29,7 @@ def era_of(d: dt.date) -> tuple[str, int] | None:
     """(era name, era year) of ``d``; None before 1873-01-01."""
     for name, _, start in reversed(ERAS):
         if d >= start:
-            return name, d.year - start.year + 1
+            return name, d.year - GANNEN[name] + 1
     return None
 
 
@@ -103,7 +105,7 @@ def parse_date(text: str) -> dt.date | None:
         start = _BY_NAME[era]
         year = 1 if y == "元" else int(y)
         try:
-            d = dt.date(start.year + year - 1, int(mo), int(da))
+            d = dt.date(GANNEN[_era_name(era)] + year - 1, int(mo), int(da))
         except ValueError:
             raise DateInputError(text) from None
         if year < 1 or d < start or era_of(d) is None or era_of(d)[0] != _era_name(era):  # type: ignore[index]

@@ -1,0 +1,166 @@
+"""Request and response shapes of the API (pydantic via django-ninja). Dates are ISO 8601.
+
+A response never carries a 個人番号 unless the request asked for it (``show_my_number=1``) and the
+staff member holds the right role; event requests echoed back have every ``my_number`` removed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from ninja import Field, Schema
+
+from jichitai.registry.models import EventKind, EventStatus
+
+
+class ErrorItem(Schema):
+    rule: str
+    field: str = ""
+    message: str
+
+
+class ErrorOut(Schema):
+    errors: list[ErrorItem]
+
+
+class DuplicateOut(ErrorOut):
+    warnings: list[ErrorItem]
+
+
+class PersonSummaryOut(Schema):
+    id: int
+    atena_no: str
+    name: str
+    kana: str
+    birth_date: dt.date | None
+    sex: str
+    status: str
+    status_label: str
+    address: str
+    household_id: int | None
+    relationship: str
+    masked: bool = False
+
+
+class PersonRecord(Schema):
+    """One person's register row (current, or as of a date). No approver: that is audit evidence."""
+
+    atena_no: str | None = None
+    household_id: int | None = None
+    relationship: str | None = None
+    family_name: str | None = None
+    given_name: str | None = None
+    family_name_kana: str | None = None
+    given_name_kana: str | None = None
+    birth_date: dt.date | None = None
+    birth_date_precision: str | None = None
+    sex: str | None = None
+    resident_type: str | None = None
+    status: str | None = None
+    honseki: str | None = None
+    hittousha: str | None = None
+    resident_code: str | None = None
+    nationality: str | None = None
+    residence_status: str | None = None
+    residence_period: str | None = None
+    residence_end_date: dt.date | None = None
+    residence_card_no: str | None = None
+    alias: str | None = None
+    former_surname: str | None = None
+    became_resident_on: dt.date | None = None
+    address_set_on: dt.date | None = None
+    reported_on: dt.date | None = None
+    previous_address: str | None = None
+    move_out_destination: str | None = None
+    move_out_planned_on: dt.date | None = None
+    removed_on: dt.date | None = None
+    my_number: str | None = Field(None, description="個人番号: only with show_my_number=1 and the role")
+
+
+class HistoryEntryOut(Schema):
+    history_no: int
+    event_id: int | None
+    kind: str
+    effective_date: dt.date
+    reported_date: dt.date | None
+    changed: list[str]
+
+
+class PersonOut(Schema):
+    id: int
+    as_of: dt.date | None = Field(None, description="the date asked for; null = current record")
+    masked: bool = Field(description="支援措置: the record is hidden from this staff member")
+    my_number_shown: bool
+    summary: PersonSummaryOut
+    record: PersonRecord | None
+    household_members: list[PersonSummaryOut]
+    history: list[HistoryEntryOut]
+
+
+class SearchPageOut(Schema):
+    results: list[PersonSummaryOut]
+    total: int
+    page: int
+    pages: int
+
+
+class MemberOut(Schema):
+    person_id: int
+    atena_no: str
+    name: str
+    kana: str
+    birth_date: dt.date | None
+    sex: str
+    relationship: str
+    masked: bool = False
+
+
+class HouseholdOut(Schema):
+    id: int
+    as_of: dt.date
+    household_no: str
+    address_id: int | None
+    address: str
+    banchi: str
+    katagaki: str
+    head_id: int | None
+    members: list[MemberOut]
+
+
+class EventIn(Schema):
+    kind: EventKind = Field(description="異動事由")
+    effective_date: dt.date = Field(description="異動日")
+    reported_date: dt.date | None = Field(None, description="届出日")
+    request: dict[str, Any] = Field(description="届出内容; shape per kind: see docs/api.md")
+    confirm_duplicates: bool = Field(False, description="重複の疑いを確認済み")
+
+
+class RejectIn(Schema):
+    reason: str = Field(min_length=1, description="却下理由")
+
+
+class EventOut(Schema):
+    id: int
+    kind: str
+    kind_label: str
+    status: EventStatus
+    status_label: str
+    effective_date: dt.date
+    reported_date: dt.date | None
+    processed_at: dt.datetime
+    entered_by: str
+    approved_by: str | None
+    approved_at: dt.datetime | None
+    rejected_reason: str
+    household_id: int | None
+    request: dict[str, Any] = Field(description="届出内容 (個人番号 removed)")
+    warnings: list[ErrorItem] = []
+    replayed: bool = Field(False, description="true when an Idempotency-Key replay returned the earlier result")
+
+
+class EventPageOut(Schema):
+    results: list[EventOut]
+    total: int
+    page: int
+    pages: int
