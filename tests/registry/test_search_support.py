@@ -150,3 +150,29 @@ def test_other_municipality_person_is_not_found(office, office_b) -> None:
         assert exc.value.messages == ["住民が見つかりません。"]
         assert search.search(SearchQuery(name="髙橋"), staff=office.clerk).total == 0
         assert services.as_of(b_person.pk, D(2030, 1, 1)) is None
+
+
+def test_approval_queue_hides_my_number_and_masks_protected_persons(office) -> None:
+    from jichitai.accounts.models import RoleGrant
+
+    with activate(office.ctx()):
+        move_in_family(office)
+        head, wife, _ = people()
+        services.submit_event("name_change", {"person_id": head.pk, "family_name": "高橋"},
+                              effective_date=D(2024, 1, 1), reported_date=None, entered_by=office.clerk)
+        sub = services.submit_event("name_change", {"person_id": wife.pk, "family_name": "渡辺"},
+                                    effective_date=D(2024, 1, 1), reported_date=None, entered_by=office.clerk)
+        _protect(office, wife.pk)
+        queue = services.approval_queue(staff=office.approver)
+        # the head's own name change shows nothing of her; her event is masked
+        assert [q.masked for q in queue] == [False, True]
+        with pytest.raises(RegistryError) as exc:
+            services.approve_event(sub.event.pk, approver=office.approver)
+        assert exc.value.violations[0].rule == "support_measure_approver"
+        RoleGrant.objects.create(staff=office.approver, municipality=office.municipality, role="support_measure")
+        queue = services.approval_queue(staff=office.approver)
+        assert not any(q.masked for q in queue)
+        assert queue[1].request["family_name"] == "渡辺"
+        services.approve_event(sub.event.pk, approver=office.approver)
+        with pytest.raises(RegistryError):
+            services.approval_queue(staff=office.clerk)

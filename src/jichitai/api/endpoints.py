@@ -80,14 +80,6 @@ def _missing_is_404(field: str) -> Iterator[None]:
 # -- presenting ------------------------------------------------------------------------------
 
 
-def _without_my_number(value: Any) -> Any:
-    if isinstance(value, Mapping):
-        return {k: _without_my_number(v) for k, v in value.items() if k != "my_number"}
-    if isinstance(value, list):
-        return [_without_my_number(v) for v in value]
-    return value
-
-
 def _record(values: Mapping[str, Any], *, my_number_shown: bool) -> PersonRecord:
     fields = set(PersonRecord.model_fields) - {"my_number"}
     data = {k: values.get(k) for k in fields if k in values}
@@ -124,7 +116,9 @@ def _history(entries: list[dict[str, Any]], until: dt.date | None) -> list[Histo
     return out
 
 
-def _event_out(event: RegistryEvent, *, warnings: Any = (), replayed: bool = False) -> EventOut:
+def _event_out(
+    event: RegistryEvent, *, warnings: Any = (), replayed: bool = False, request: Any = None
+) -> EventOut:
     return EventOut(
         id=event.pk, kind=event.kind, kind_label=event.get_kind_display(), status=event.status,
         status_label=event.get_status_display(), effective_date=event.effective_date,
@@ -132,7 +126,10 @@ def _event_out(event: RegistryEvent, *, warnings: Any = (), replayed: bool = Fal
         entered_by=event.entered_by.get_username(),
         approved_by=event.approved_by.get_username() if event.approved_by_id else None,
         approved_at=event.approved_at, rejected_reason=event.rejected_reason,
-        household_id=event.household_id, request=_without_my_number(event.request),
+        household_id=event.household_id,
+        request=request if request is not None else services.mask_events(
+            [event], staff=None, screen="API 異動"
+        )[0].request,
         warnings=[ErrorItem(rule=w.rule, field=w.field, message=w.message) for w in warnings],
         replayed=replayed,
     )
@@ -288,7 +285,10 @@ def list_events(
     pages = max(1, -(-total // EVENT_PAGE_SIZE))
     page = min(page, pages)
     window = qs.order_by("processed_at", "pk")[(page - 1) * EVENT_PAGE_SIZE : page * EVENT_PAGE_SIZE]
-    return EventPageOut(results=[_event_out(e) for e in window], total=total, page=page, pages=pages)
+    items = services.mask_events(window, staff=request.user, screen="API 異動一覧")
+    return EventPageOut(
+        results=[_event_out(i.event, request=i.request) for i in items], total=total, page=page, pages=pages
+    )
 
 
 @endpoint("post", "/events", "submit_event", response={200: EventOut, 201: EventOut, 409: DuplicateOut,

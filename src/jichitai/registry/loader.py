@@ -441,7 +441,7 @@ class _Batch:
 
     def move_in(self, plan: _HouseholdPlan, request: dict[str, Any], key: str) -> list[int]:
         """転入 of a new household; mirrors plan_event(MOVE_IN) + _write_facts."""
-        from . import rules, services
+        from . import services
 
         effective = plan.move_in
         iso = effective.isoformat()
@@ -459,7 +459,7 @@ class _Batch:
                             ("katagaki", addr.get("katagaki", "")), ("active", True)):
             self._fact(ev, "household", hid, name, None, value)
         for pid, spec in zip(pids, req["persons"], strict=True):
-            rules.validate_new_person(spec)
+            _validate(spec)
             self.persons[pid] = {}
             for name in services.NEW_PERSON_FIELDS:
                 default: Any = "" if name not in ("birth_date", "residence_end_date") else None
@@ -541,6 +541,26 @@ class _Batch:
              "municipality_id": self.mid, "version": self.versions[("household", hid)]}
             for hid, row in self.households.items()
         ]
+
+
+_VALID_NAMES: set[tuple[str, str]] = set()
+
+
+def _validate(spec: Mapping[str, Any]) -> None:
+    """``rules.validate_new_person``, with each (氏, 名) spelling checked by ``moji`` only once.
+
+    The name check (``rules.validate_name``) is most of the cost and depends on the names alone;
+    the rest of the row is checked for every person.
+    """
+    from . import rules
+
+    names = (str(spec.get("family_name") or ""), str(spec.get("given_name") or ""))
+    if names not in _VALID_NAMES:
+        rules.validate_name(spec)
+        if len(_VALID_NAMES) > 200_000:
+            _VALID_NAMES.clear()
+        _VALID_NAMES.add(names)
+    rules.validate_new_person({**spec, "family_name": "氏", "given_name": "名"})
 
 
 @functools.cache

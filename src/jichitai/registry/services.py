@@ -586,6 +586,7 @@ def approve_event(event_id: int, *, approver: Any) -> RegistryEvent:
             raise violation("not_provisional", "この異動は仮登録ではありません（決裁済みまたは却下済み）。", "event_id")
         if event.entered_by_id == getattr(approver, "pk", None):
             raise violation("same_person", "入力者本人は決裁できません。別の決裁者が決裁してください。", "approver")
+        _require_need_to_know_for_protected(event, approver)
         _lock_and_check(event.base_versions)
         plan = plan_event(event.kind, event.request, event.effective_date)
         _check_versions(event.base_versions, plan.base_versions)
@@ -602,6 +603,23 @@ def approve_event(event_id: int, *, approver: Any) -> RegistryEvent:
         event.save(update_fields=["status", "approved_by", "approved_at", "approval_seq", "household"])
         audit_hooks.event_approved(event, ctx)
     return event
+
+
+def _require_need_to_know_for_protected(event: RegistryEvent, approver: Any) -> None:
+    """An approver must see what they approve: 支援措置 cases need the need-to-know role."""
+    from . import support
+
+    protected = support.protected_ids(persons_in_request(event))
+    if not protected:
+        return
+    for pid in protected:
+        support.alert_access(pid, screen="決裁", function="approve", detail={"event": event.pk})
+    if not support.has_need_to_know(approver):
+        raise violation(
+            "support_measure_approver",
+            "支援措置対象者を含む異動は、支援措置担当の権限を持つ決裁者が決裁してください。",
+            "approver",
+        )
 
 
 def reject_event(event_id: int, *, approver: Any, reason: str) -> RegistryEvent:
@@ -857,3 +875,75 @@ __all__ = [
     "RegistryError", "DuplicateSuspected", "ConcurrentUpdate", "submit_event", "approve_event",
     "reject_event", "as_of", "household_as_of", "replay_all", "history", "plan_event",
 ]
+
+
+# ---------------------------------------------------------------------------------------------
+# The approval queue ([530] 4.0.8): what an approver sees of provisional events
+
+
+def persons_in_request(event: RegistryEvent) -> set[int]:
+    """Existing persons an event names (by id) or whose household it names."""
+    req = event.request or {}
+    ids: set[int] = set()
+    for key_ in ("person_id", "new_head_id", "remaining_head_id"):
+        if isinstance(req.get(key_), int) or str(req.get(key_) or "").isdigit():
+            ids.add(int(req[key_]))
+    for pid in req.get("person_ids") or []:
+        if str(pid).isdigit():
+            ids.add(int(pid))
+    for pid in (req.get("relationships") or {}):
+        if str(pid).isdigit():
+            ids.add(int(pid))
+    households = {
+        int(h) for h in (
+            req.get("household_id"), req.get("from_household_id"), req.get("to_household_id"),
+            (req.get("household") or {}).get("existing_id"), event.household_id,
+        ) if h is not None and str(h).isdigit()
+    }
+    if households:
+        ids |= set(Person.objects.filter(household_id__in=households).values_list("pk", flat=True))
+    return ids
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    event: RegistryEvent
+    request: dict[str, Any]
+    masked: bool
+
+
+def _without_my_number(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {k: ("（非表示）" if k == "my_number" and v else _without_my_number(v)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_without_my_number(v) for v in value]
+    return value
+
+
+def mask_events(events: Iterable[RegistryEvent], *, staff: Any, screen: str) -> list[QueueItem]:
+    """Requests as staff may see them: 個人番号 hidden; events touching a person under an active
+    支援措置 masked (and alerted) for staff without the need-to-know role."""
+    from . import support
+
+    need_to_know = support.has_need_to_know(staff)
+    items = []
+    for ev in events:
+        protected = support.protected_ids(persons_in_request(ev))
+        for pid in protected:
+            support.alert_access(pid, screen=screen, function="event_list",
+                                 detail={"event": ev.pk, "masked": not need_to_know})
+        if protected and not need_to_know:
+            items.append(QueueItem(ev, {"masked": "支援措置対象者を含む異動です（内容は支援措置担当のみ表示）"}, True))
+        else:
+            items.append(QueueItem(ev, _without_my_number(ev.request), False))
+    return items
+
+
+def approval_queue(*, staff: Any, limit: int = 200) -> list[QueueItem]:
+    """Provisional events, oldest first, for approvers only (see ``mask_events``)."""
+    rules.require_approver(staff, current().acting_municipality_id)
+    events = (
+        RegistryEvent.objects.filter(status=EventStatus.PROVISIONAL)
+        .select_related("entered_by").order_by("processed_at", "pk")[:limit]
+    )
+    return mask_events(events, staff=staff, screen="決裁待ち一覧")
