@@ -61,6 +61,9 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "jichitai.web.context_processors.tenant",
             ],
+            "libraries": {
+                "registry_tags": "jichitai.web.registry.templatetags.registry_tags",
+            },
         },
     },
 ]

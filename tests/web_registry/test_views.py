@@ -488,3 +488,27 @@ def test_household_form_asks_for_a_household_first(staff_client) -> None:
     assert '<label for="f-household">対象の世帯ID</label>' in page and "autofocus" in page
     assert staff_client("clerk").get("/registry/events/new/nonsense/").status_code == 404
     assert Person  # the projection is never written by a view
+
+
+def test_queue_masks_support_measure_cases_for_approvers_without_the_role(office, staff_client) -> None:
+    with activate(office.ctx()):
+        move_in_family(office)
+        head, wife, _ = people()
+        support.start_measure(wife.pk, start=dt.date.today(), reason="DV", against=[],
+                              staff=_support_staff(office))
+        sub = services.submit_event("name_change", {"person_id": wife.pk, "family_name": "斎藤"},
+                                    effective_date=D(2023, 7, 1), reported_date=None, entered_by=office.clerk)
+    page = html(staff_client("approver").get("/registry/approvals/"))
+    assert f"受付番号 {sub.event.pk}" in page and "支援措置対象者を含む異動です" in page and "斎藤" not in page
+    resp = staff_client("approver").post(f"/registry/approvals/{sub.event.pk}/approve/", follow=True)
+    assert "支援措置担当の権限を持つ決裁者が決裁してください" in html(resp)
+    page = html(staff_client(roles=["approver", "support_measure"]).get("/registry/approvals/"))
+    assert "斎藤" in page and "髙橋\u3000花子" in page
+
+
+def _support_staff(office: Any) -> Any:
+    from jichitai.accounts.models import RoleGrant, Staff
+
+    s = Staff.objects.create(username="sm-setup")
+    RoleGrant.objects.create(staff=s, municipality=office.municipality, role="support_measure")
+    return s

@@ -101,9 +101,6 @@ def test_full_width_input() -> None:
 def test_template_filter() -> None:
     from django.template import Context, Template
 
-    from jichitai.web.registry.templating import register_template_library
-
-    register_template_library()
     out = Template('{% load registry_tags %}{{ d|wareki }}|{{ d|wareki:"month" }}').render(
         Context({"d": D(2019, 5, 1)}))
     assert out == "令和元年5月1日（2019-05-01）|令和元年5月（2019-05）日不詳"

@@ -402,6 +402,10 @@ class _Batch:
         self.clerk_id = clerk_id
         self.approver_id = approver_id
         self.counters = counters
+        self.start = dict(counters)
+        self.payload: list[tuple[Any, Sequence[str], bytes, str | None]] | None = None
+        self.residents = 0
+        self.moves = 0
         self.ids = ids
         self.now = now
         self.events: list[dict[str, Any]] = []
@@ -549,17 +553,19 @@ _VALID_NAMES: set[tuple[str, str]] = set()
 def _validate(spec: Mapping[str, Any]) -> None:
     """``rules.validate_new_person``, with each (氏, 名) spelling checked by ``moji`` only once.
 
-    The name check (``rules.validate_name``) is most of the cost and depends on the names alone;
-    the rest of the row is checked for every person.
+    The name check (``rules.validate_name``: required 氏, printable characters, each field on its
+    own) is most of the cost and depends on the spelling alone; the rest of the row is checked for
+    every person.
     """
     from . import rules
 
-    names = (str(spec.get("family_name") or ""), str(spec.get("given_name") or ""))
-    if names not in _VALID_NAMES:
-        rules.validate_name(spec)
-        if len(_VALID_NAMES) > 200_000:
-            _VALID_NAMES.clear()
-        _VALID_NAMES.add(names)
+    family, given = str(spec.get("family_name") or ""), str(spec.get("given_name") or "")
+    for checked in (("family_name", family), ("given_name", given)):
+        if checked not in _VALID_NAMES:
+            rules.validate_name({"family_name": "氏", "given_name": "", checked[0]: checked[1]})
+            if len(_VALID_NAMES) > 200_000:
+                _VALID_NAMES.clear()
+            _VALID_NAMES.add(checked)
     rules.validate_new_person({**spec, "family_name": "氏", "given_name": "名"})
 
 
@@ -626,6 +632,12 @@ def _lock_counters(names: Sequence[str]) -> dict[str, Any]:
     return {c.name: c for c in Counter.objects.select_for_update().filter(name__in=list(names))}
 
 
+def _read_counters(names: Sequence[str]) -> dict[str, int]:
+    from .models import Counter
+
+    return {name: Counter.objects.get_or_create(name=name)[0].value for name in names}
+
+
 _COUNTERS = ("approval_seq", "household_no", "atena_no")
 
 
@@ -643,54 +655,154 @@ def load_bulk(
     source_code: str | None = None,
 ) -> LoadStats:
     """Write the register ``load_via_events`` would produce, in bulk (one transaction per
-    ``batch`` residents). See the module docstring."""
-    from jichitai.audit.recording import record
+    ``batch`` residents). See the module docstring.
 
-    from .models import Counter
+    On PostgreSQL outside a transaction the batches are pipelined: a writer thread with its own
+    connection COPYs and commits batch n while this thread builds batch n + 1 (the database's
+    work — foreign-key checks at commit above all — and Python's overlap on two cores). Inside a
+    transaction (tests) and on SQLite the batches are written one after the other.
+    """
     code = _resolve_code(municipality, source_code)
     postgres = connection.vendor == "postgresql"
-    writer = _PostgresWriter() if postgres else _SqliteWriter()
+    caller = current_or_none()
+    if caller is not None and caller.municipality_id != municipality.pk:
+        raise ValueError("the active TenantContext is another municipality's")
+    ctx = caller or TenantContext(
+        municipality_id=municipality.pk, acting_municipality_id=municipality.pk,
+        staff_id=approver.pk, purpose=_PURPOSE,
+    )
     stats = LoadStats()
     start = time.perf_counter()
     addresses = _AddressCache()
     plans = _plans(code, residents, seed, effective_date, history_share)
-    for chunk in _chunks(plans, batch):
-        with _as(municipality, approver) as ctx, transaction.atomic():
-            counters = _lock_counters(_COUNTERS)
-            ids = addresses.ensure(chunk)
-            source = _IdSource(_reserve_postgres if postgres else _reserve_sqlite)
-            people = sum(p.residents for p in chunk)
-            source.reserve({
-                "household": len(chunk), "person": people,
-                "event": len(chunk) + sum(p.move_on is not None for p in chunk),
-            })
-            b = _Batch(ctx.municipality_id, clerk.pk, approver.pk,
-                       {n: c.value for n, c in counters.items()}, source, timezone.now())
-            for plan in chunk:
-                hh = plan.household
-                hid, *pids = b.move_in(plan, move_in_request(plan, ids, seed),
-                                       _key(code, seed, hh.seq, "move_in"))
-                if plan.move_on is not None:
-                    b.move_within(plan, hid, pids, ids, _key(code, seed, hh.seq, "move_within"))
-                    stats.moves += 1
-            writer.write(b)
-            for name, c in counters.items():
-                Counter.objects.filter(pk=c.pk).update(value=b.counters[name])
-            record(
-                "operation", "registry.bulk_load", subject_type="registry", function="registry.load_bulk",
-                detail={"source_code": code, "seed": seed, "households": len(chunk),
-                        "residents": people, "events": len(b.events), "facts": len(b.facts),
-                        "first_approval_seq": counters["approval_seq"].value + 1,
-                        "last_approval_seq": b.counters["approval_seq"]},
-            )
-        stats.residents += people
-        stats.households += len(chunk)
-        stats.events += len(b.events)
-        stats.facts += len(b.facts)
-        if progress is not None:
-            progress(stats.residents, residents)
+    meta = {"source_code": code, "seed": seed}
+    pipeline = _Pipeline(ctx, meta) if postgres and not connection.in_atomic_block else None
+    counters: dict[str, int] | None = None
+    try:
+        for chunk in _chunks(plans, batch):
+            with _as(municipality, approver):
+                if pipeline is not None:
+                    ids = addresses.ensure(chunk)  # autocommit: committed before the batch
+                    if counters is None:
+                        counters = _read_counters(_COUNTERS)
+                    b = _build(chunk, ids, ctx, clerk, approver, counters, code, seed, postgres)
+                    counters = dict(b.counters)
+                    b.payload = _PostgresWriter().encode(b)
+                    pipeline.submit(b)
+                else:
+                    with transaction.atomic():
+                        locked = _lock_counters(_COUNTERS)
+                        ids = addresses.ensure(chunk)
+                        b = _build(chunk, ids, ctx, clerk, approver,
+                                   {n: c.value for n, c in locked.items()}, code, seed, postgres)
+                        _commit_batch(b, meta)
+            stats.residents += b.residents
+            stats.households += len(chunk)
+            stats.events += len(b.events)
+            stats.moves += b.moves
+            stats.facts += len(b.facts)
+            if progress is not None:
+                progress(stats.residents, residents)
+        if pipeline is not None:
+            pipeline.close()
+            pipeline = None
+    finally:
+        if pipeline is not None:
+            pipeline.abort()
     stats.seconds = time.perf_counter() - start
     return stats
+
+
+def _build(chunk: Sequence[_HouseholdPlan], address_ids: Mapping[str, int], ctx: TenantContext,
+           clerk: Any, approver: Any, counters: Mapping[str, int], code: str, seed: int,
+           postgres: bool) -> _Batch:
+    source = _IdSource(_reserve_postgres if postgres else _reserve_sqlite)
+    source.reserve({
+        "household": len(chunk), "person": sum(p.residents for p in chunk),
+        "event": len(chunk) + sum(p.move_on is not None for p in chunk),
+    })
+    b = _Batch(ctx.municipality_id, clerk.pk, approver.pk, dict(counters), source, timezone.now())
+    for plan in chunk:
+        hh = plan.household
+        hid, *pids = b.move_in(plan, move_in_request(plan, address_ids, seed),
+                               _key(code, seed, hh.seq, "move_in"))
+        b.residents += plan.residents
+        if plan.move_on is not None:
+            b.move_within(plan, hid, pids, address_ids, _key(code, seed, hh.seq, "move_within"))
+            b.moves += 1
+    return b
+
+
+def _commit_batch(b: _Batch, meta: Mapping[str, Any]) -> None:
+    """Write one batch in the current transaction under the active context."""
+    from jichitai.audit.recording import record
+
+    from .models import Counter
+
+    locked = _lock_counters(_COUNTERS)  # first statement: also sends the RLS setting
+    for name, c in locked.items():
+        if c.value != b.start[name]:
+            raise RuntimeError(
+                f"counter {name} moved during the load ({c.value} != {b.start[name]}): "
+                "something else is writing this register"
+            )
+    (_PostgresWriter() if connection.vendor == "postgresql" else _SqliteWriter()).write(b)
+    for name, c in locked.items():
+        Counter.objects.filter(pk=c.pk).update(value=b.counters[name])
+    record(
+        "operation", "registry.bulk_load", subject_type="registry", function="registry.load_bulk",
+        detail={**meta, "households": len(b.households), "residents": b.residents,
+                "events": len(b.events), "facts": len(b.facts),
+                "first_approval_seq": b.start["approval_seq"] + 1,
+                "last_approval_seq": b.counters["approval_seq"]},
+    )
+
+
+class _Pipeline:
+    """A writer thread with its own connection: commits batches in order, one queued at most."""
+
+    def __init__(self, ctx: TenantContext, meta: Mapping[str, Any]) -> None:
+        import queue
+        import threading
+
+        self.ctx = ctx
+        self.meta = dict(meta)
+        self.queue: queue.Queue[_Batch | None] = queue.Queue(maxsize=1)
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name="registry-load-writer", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        from django.db import connections
+
+        try:
+            with activate(self.ctx):
+                while (b := self.queue.get()) is not None:
+                    if self.error is not None:
+                        continue  # drain: the main thread learns of the error on its next submit
+                    try:
+                        with transaction.atomic():
+                            _commit_batch(b, self.meta)
+                    except BaseException as exc:  # noqa: BLE001 - handed to the main thread
+                        self.error = exc
+        finally:
+            connections.close_all()  # this thread's connections only
+
+    def submit(self, b: _Batch) -> None:
+        if self.error is not None:
+            raise self.error
+        self.queue.put(b)
+
+    def close(self) -> None:
+        self.queue.put(None)
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
+
+    def abort(self) -> None:
+        self.error = self.error or RuntimeError("load aborted")
+        self.queue.put(None)
+        self.thread.join()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -716,42 +828,28 @@ class _SqliteWriter:
 
 
 _COPY_ESCAPE = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-_JSON_SAFE = frozenset('"\\') | frozenset(chr(c) for c in range(0x20))
+_JSON_UNSAFE = frozenset('"\\') | frozenset(chr(c) for c in range(0x20))
 
 
-def _json_text(value: Any) -> str:
-    """JSON text of a fact value, already escaped for COPY's text format; \\N for SQL NULL."""
-    if value is None:
-        return "\\N"
-    if isinstance(value, str):
-        if _JSON_SAFE.isdisjoint(value):
-            return f'"{value}"'
-        return json.dumps(value, ensure_ascii=False).translate(_COPY_ESCAPE)
-    if value is True:
-        return "true"
-    if value is False:
-        return "false"
-    if isinstance(value, int):
-        return str(value)
+def _json_dump(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False).translate(_COPY_ESCAPE)
 
 
-def _copy_text(value: Any) -> str:
-    if value is None:
-        return "\\N"
-    if isinstance(value, str):
-        return value.translate(_COPY_ESCAPE)
-    if value is True:
-        return "t"
-    if value is False:
-        return "f"
-    if isinstance(value, (dict, list)):
-        return json.dumps(value, ensure_ascii=False).translate(_COPY_ESCAPE)
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    return str(value)
+def _json_str(value: str) -> str:
+    return f'"{value}"' if _JSON_UNSAFE.isdisjoint(value) else _json_dump(value)
 
 
+# Fact values as JSON text escaped for COPY's text format (None is SQL NULL, as Django stores it).
+_JSON_TEXT: dict[type, Callable[[Any], str]] = {
+    type(None): lambda v: "\\N", str: _json_str, bool: lambda v: "true" if v else "false",
+    int: str, dict: _json_dump, list: _json_dump, float: _json_dump,
+}
+# Column values in COPY's text format.
+_COPY_TEXT: dict[type, Callable[[Any], str]] = {
+    type(None): lambda v: "\\N", str: lambda v: v.translate(_COPY_ESCAPE),
+    bool: lambda v: "t" if v else "f", int: str, dt.date: dt.date.isoformat,
+    dt.datetime: dt.datetime.isoformat, dict: _json_dump, list: _json_dump,
+}
 _FACT_COLUMNS = ("event_id", "entity", "entity_id", "field", "before", "after", "effective_date",
                  "approval_seq", "municipality_id")
 
@@ -759,14 +857,8 @@ _FACT_COLUMNS = ("event_id", "entity", "entity_id", "field", "before", "after", 
 class _PostgresWriter:
     """COPY into temporary staging tables, then INSERT … SELECT under the RLS policy."""
 
-    def __init__(self) -> None:
-        self.copy_seconds = 0.0
-
     @staticmethod
-    def _columns(model: Any) -> list[tuple[str, str]]:
-        return [(f.attname, f.column) for f in model._meta.concrete_fields]
-
-    def _stage(self, cur: Any, model: Any, columns: Sequence[str]) -> str:
+    def _stage(cur: Any, model: Any, columns: Sequence[str]) -> str:
         stage = f"_load_{model._meta.db_table}"
         cur.execute(f'DROP TABLE IF EXISTS "{stage}"')
         cur.execute(
@@ -776,44 +868,51 @@ class _PostgresWriter:
         )
         return stage
 
-    def _load(self, cur: Any, model: Any, columns: Sequence[str], lines: Iterable[str],
+    def _load(self, cur: Any, model: Any, columns: Sequence[str], lines: Iterable[str | bytes],
               order_by: str | None = None) -> None:
         stage = self._stage(cur, model, columns)
         if order_by:
             cur.execute(f'ALTER TABLE "{stage}" ADD COLUMN "{order_by}" bigserial')
         cols = ", ".join(f'"{c}"' for c in columns)
         with cur.copy(f'COPY "{stage}" ({cols}) FROM STDIN') as cp:
-            buf: list[str] = []
-            for line in lines:
-                buf.append(line)
-                if len(buf) >= 20000:
-                    cp.write("".join(buf).encode())
-                    buf.clear()
-            if buf:
-                cp.write("".join(buf).encode())
+            for data in lines:  # COPY text: str lines or bytes blocks
+                cp.write(data.encode() if isinstance(data, str) else data)
         order = f' ORDER BY "{order_by}"' if order_by else ""
         cur.execute(
             f'INSERT INTO "{model._meta.db_table}" ({cols}) SELECT {cols} FROM "{stage}"{order}'
         )
         cur.execute(f'DROP TABLE "{stage}"')
 
-    def _rows(self, model: Any, rows: Iterable[Mapping[str, Any]]) -> tuple[list[str], Iterator[str]]:
-        cols = self._columns(model)
-        return [c for _, c in cols], (
-            "\t".join(_copy_text(r.get(a)) for a, _ in cols) + "\n" for r in rows
+    @staticmethod
+    def _rows(model: Any, rows: Iterable[Mapping[str, Any]]) -> tuple[list[str], Iterator[str]]:
+        fields = [(f.attname, f.column) for f in model._meta.concrete_fields]
+        names = [a for a, _ in fields]
+        fmt = _COPY_TEXT
+        return [c for _, c in fields], (
+            "\t".join([fmt[type(v)](v) for v in map(r.get, names)]) + "\n" for r in rows
         )
 
-    def write(self, b: _Batch) -> None:
+    def encode(self, b: _Batch) -> list[tuple[Any, Sequence[str], bytes, str | None]]:
+        """The batch as COPY text per table (built by the loading thread, sent by the writer)."""
         from .models import EventFact, Household, Person, RegistryEvent
 
-        raw = connection.connection
-        mid = str(b.mid)
-        with raw.cursor() as cur:
-            for model, rows in ((Household, b.household_rows()), (Person, b.person_rows()),
-                                (RegistryEvent, b.events)):
-                cols, lines = self._rows(model, rows)
-                self._load(cur, model, cols, lines)
-            self._load(cur, EventFact, _FACT_COLUMNS, (
-                f"{f[0]}\t{f[1]}\t{f[2]}\t{f[3]}\t{_json_text(f[4])}\t{_json_text(f[5])}\t"
-                f"{f[6]}\t{f[7]}\t{mid}\n" for f in b.facts
-            ), order_by="_ord")
+        out: list[tuple[Any, Sequence[str], bytes, str | None]] = []
+        for model, rows in ((Household, b.household_rows()), (Person, b.person_rows()),
+                            (RegistryEvent, b.events)):
+            cols, lines = self._rows(model, rows)
+            out.append((model, cols, "".join(lines).encode(), None))
+        tail = f"\t{b.mid}\n"
+        j = _JSON_TEXT
+        facts = "".join([
+            f"{f[0]}\t{f[1]}\t{f[2]}\t{f[3]}\t{j[type(f[4])](f[4])}\t{j[type(f[5])](f[5])}\t"
+            f"{f[6]}\t{f[7]}{tail}" for f in b.facts
+        ])
+        out.append((EventFact, _FACT_COLUMNS, facts.encode(), "_ord"))
+        return out
+
+    def write(self, b: _Batch) -> None:
+        payload = b.payload if b.payload is not None else self.encode(b)
+        b.payload = None
+        with connection.connection.cursor() as cur:
+            for model, cols, data, order_by in payload:
+                self._load(cur, model, cols, [data], order_by)

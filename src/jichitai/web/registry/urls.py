@@ -3,9 +3,6 @@
 from django.urls import path
 
 from . import views
-from .templating import register_template_library
-
-register_template_library()
 
 app_name = "registry"
 urlpatterns = [

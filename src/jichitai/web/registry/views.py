@@ -27,7 +27,6 @@ from jichitai.registry import rules, services, support
 from jichitai.registry.errors import DuplicateSuspected, RegistryError, RuleViolation
 from jichitai.registry.models import (
     AddressEntry,
-    EventStatus,
     Household,
     Person,
     PersonStatus,
@@ -544,29 +543,33 @@ def person_row_view(request: HttpRequest, kind: str) -> HttpResponse:
 @dataclass
 class QueueItem:
     event: RegistryEvent
-    view: display.RequestView
+    view: display.RequestView | None  # None: masked (支援措置, approver without the role)
+    masked_text: str
     errors: list[str]
     reason: str = ""
 
 
 def _queue(request: HttpRequest, errors: Mapping[int, list[str]] | None = None,
            reasons: Mapping[int, str] | None = None) -> list[QueueItem]:
-    events = list(
-        RegistryEvent.objects.filter(status=EventStatus.PROVISIONAL)
-        .select_related("entered_by").order_by("processed_at", "pk")
-    )
+    """``services.approval_queue``: 個人番号 hidden, 支援措置 cases masked and alerted."""
+    queued = services.approval_queue(staff=request.user)
     person_ids: set[int] = set()
     address_ids: set[int] = set()
-    for e in events:
-        p, a = display.request_ids(e.request or {})
-        person_ids |= p
-        address_ids |= a
+    for q in queued:
+        if not q.masked:
+            p, a = display.request_ids(q.request)
+            person_ids |= p
+            address_ids |= a
     names = display.load_names(person_ids, staff=request.user, screen="決裁待ち一覧")
     addresses = display.address_names(address_ids)
     return [
-        QueueItem(e, display.describe_request(e.kind, e.request or {}, names, addresses),
-                  list((errors or {}).get(e.pk, [])), (reasons or {}).get(e.pk, ""))
-        for e in events
+        QueueItem(
+            q.event,
+            None if q.masked else display.describe_request(q.event.kind, q.request, names, addresses),
+            str(q.request.get("masked", "")) if q.masked else "",
+            list((errors or {}).get(q.event.pk, [])), (reasons or {}).get(q.event.pk, ""),
+        )
+        for q in queued
     ]
 
 

@@ -14,6 +14,9 @@ from jichitai.tenancy.models import DelegationGrant, Municipality
 register = template.Library()
 
 
+from jichitai.web.registry.views import READ_ROLES as REGISTRY_READ_ROLES  # noqa: E402
+
+
 @dataclass(frozen=True)
 class Shell:
     staff_name: str
@@ -22,6 +25,7 @@ class Shell:
     grant: DelegationGrant | None
     role_labels: tuple[str, ...]
     is_auditor: bool
+    can_use_registry: bool = False
 
     @property
     def delegated(self) -> bool:
@@ -52,4 +56,5 @@ def shell(context: Any) -> Shell | None:
         grant=grant,
         role_labels=tuple(Role(r).label for r in roles),
         is_auditor=Role.AUDITOR in roles,
+        can_use_registry=bool(set(roles) & set(REGISTRY_READ_ROLES)),
     )
