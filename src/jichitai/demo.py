@@ -17,6 +17,7 @@ from base64 import b32encode
 from binascii import unhexlify
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 from django_otp.oath import TOTP
@@ -54,9 +55,11 @@ class DemoMunicipality:
 
 
 MUNICIPALITIES: tuple[DemoMunicipality, ...] = (
+    # default sizes keep the first start under a minute through the event path; the real-scale
+    # picture is --sizes 330,20000,280000 --bulk
     DemoMunicipality("village", "99383", "山あい村", "ヤマアイムラ", PopulationClass.VILLAGE, 330),
-    DemoMunicipality("town", "99342", "港町", "ミナトマチ", PopulationClass.TOWN, 20_000),
-    DemoMunicipality("city", "99202", "中央市", "チュウオウシ", PopulationClass.CITY, 280_000),
+    DemoMunicipality("town", "99342", "港町", "ミナトマチ", PopulationClass.TOWN, 600),
+    DemoMunicipality("city", "99202", "中央市", "チュウオウシ", PopulationClass.CITY, 1_200),
 )
 DEFAULT_SIZES: tuple[int, ...] = tuple(m.default_size for m in MUNICIPALITIES)
 
@@ -122,6 +125,59 @@ def current_code(username: str, at: float | None = None) -> str:
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
     totp.time = time.time() if at is None else at
     return f"{totp.token():0{device.digits}d}"
+
+
+# The synthetic residents arrive as a migration would: entered and approved by two system
+# accounts that cannot log in (no usable password, no second factor).
+LOADER_ENTRY = "demo.loader.entry"
+LOADER_APPROVE = "demo.loader.approve"
+
+
+def _loader_staff(consortium: Consortium, munis: Sequence[Municipality]) -> tuple[Staff, Staff]:
+    pair = []
+    for username, name, role in ((LOADER_ENTRY, "データ移行（入力）", Role.CLERK),
+                                 (LOADER_APPROVE, "データ移行（決裁）", Role.APPROVER)):
+        staff, _ = Staff.objects.get_or_create(
+            username=username, defaults={"consortium": consortium, "display_name": name}
+        )
+        if staff.has_usable_password():
+            staff.set_unusable_password()
+            staff.save()
+        for m in munis:
+            RoleGrant.objects.get_or_create(staff=staff, municipality=m, role=role)
+        pair.append(staff)
+    return pair[0], pair[1]
+
+
+def populate_demo(
+    seed: DemoSeed, *, progress: Any = None, bulk: bool = False
+) -> list[tuple[Municipality, Any]]:
+    """Fill each demo municipality with synthetic residents through the register's event path
+    (転入 entered and approved, some later 転居), so the demo has history. Skips a municipality
+    that already has residents, so a second start is quick."""
+    from jichitai.registry.loader import load_bulk, load_via_events
+    from jichitai.registry.models import Person
+    from jichitai.tenancy.context import activate
+    from jichitai.tenancy.services import own_context
+
+    munis = [m for m, _ in seed.municipalities]
+    entry, approve = _loader_staff(seed.consortium, munis)
+    results = []
+    for muni, size in seed.municipalities:
+        with activate(own_context(muni, purpose="demo")):
+            existing = Person.objects.filter(status="resident").count()
+        if existing:
+            results.append((muni, None))
+            continue
+        if bulk:
+            stats = load_bulk(muni, size, seed=0, clerk=entry, approver=approve)
+        else:
+            stats = load_via_events(
+                muni, size, seed=0, clerk=entry, approver=approve,
+                progress=(lambda done, total, m=muni: progress(m, done, total)) if progress else None,
+            )
+        results.append((muni, stats))
+    return results
 
 
 def seed_demo(sizes: Sequence[int] | None = None) -> DemoSeed:

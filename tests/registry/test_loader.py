@@ -259,6 +259,32 @@ def test_copy_rows_of_another_municipality_are_refused_by_rls(office, office_b, 
         assert Household.objects.filter(household_no="9999999999").exists()
 
 
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_pipelined_bulk_load_equals_the_sequential_one(tenants, is_postgres) -> None:
+    """Outside a transaction, on PostgreSQL, a writer thread commits the batches (pipelined)."""
+    if not is_postgres:
+        pytest.skip("the pipelined writer is PostgreSQL's (runs in the PostgreSQL pass)")
+    from .conftest import _office
+
+    office = _office(tenants.a, "pipe")
+    kw = {"clerk": office.clerk, "approver": office.approver, "history_share": 0.2, "batch": 100}
+    assert not connection.in_atomic_block
+    piped = loader.load_bulk(office.municipality, 300, 5, **kw)
+    with activate(office.ctx()):
+        expected = _snapshot()
+        with transaction.atomic(), connection.cursor() as cur:
+            for model in (EventFact, RegistryEvent, Person, Household, Counter):
+                cur.execute(f'DELETE FROM "{model._meta.db_table}"')  # RLS: A's rows only
+    with transaction.atomic():
+        sequential = loader.load_bulk(office.municipality, 300, 5, **kw)
+    with activate(office.ctx()):
+        got = _snapshot()
+    assert piped.facts == sequential.facts and piped.moves > 0
+    for part in expected:
+        assert got[part] == expected[part], part
+
+
 # -- the benchmark, end to end at a tiny size ----------------------------------------------------
 
 

@@ -1,6 +1,6 @@
 """`jichitai demo`: build the demo consortium in a local SQLite file and serve the staff UI.
 
-    jichitai demo [--data-dir DIR] [--port 8000] [--sizes 330,20000,280000] [--no-serve] [--reset]
+    jichitai demo [--data-dir DIR] [--port 8000] [--sizes 330,600,1200] [--bulk] [--no-serve] [--reset]
     jichitai demo totp USERNAME [--data-dir DIR]     # the 6-digit code a demo login needs now
 
 The server is Django's ``runserver --noreload --insecure`` bound to 127.0.0.1: fine for a demo
@@ -75,7 +75,9 @@ def main(argv: list[str]) -> int:
                         help="SQLite データベースを置くフォルダ (既定: ./var/demo)")
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--sizes", type=_sizes, default=None,
-                        help="村・町・市の目標人口 (既定: 330,20000,280000)")
+                        help="村・町・市の住民数 (既定: 330,600,1200。実規模は 330,20000,280000 --bulk)")
+    parser.add_argument("--bulk", action="store_true",
+                        help="住民データを一括ロードする（移行と同じ形。大きな人口向け）")
     parser.add_argument("--no-serve", action="store_true", help="構築だけ行い、起動しない")
     parser.add_argument("--reset", action="store_true", help="既存のデモデータを消してから構築する")
     args = parser.parse_args(argv)
@@ -88,10 +90,16 @@ def main(argv: list[str]) -> int:
 
     from django.core.management import call_command
 
-    from jichitai.demo import seed_demo
+    from jichitai.demo import populate_demo, seed_demo
 
     call_command("migrate", interactive=False, verbosity=0)
     seed = seed_demo(args.sizes)
+
+    def _progress(muni: object, done: int, total: int) -> None:
+        print(f"\r  住民データ生成中 / generating residents: {muni} {done:,}/{total:,}", end="", flush=True)
+
+    loaded = populate_demo(seed, progress=_progress, bulk=args.bulk)
+    print("", flush=True)
     url = f"http://127.0.0.1:{args.port}/"
     out = [
         "",
@@ -100,14 +108,18 @@ def main(argv: list[str]) -> int:
         f"             （セキュリティキーを試すときは http://localhost:{args.port}/ を使ってください）",
         f"  データ:    {data_dir / DB_FILE}",
         "",
-        "  団体 (地方公共団体コード / 名称 / 区分 / 目標人口):",
+        "  団体 (地方公共団体コード / 名称 / 区分 / 住民数):",
     ]
     for muni, size in seed.municipalities:
         out.append(
             f"    {muni.code}  {muni.prefecture}{muni.name}  {muni.get_population_class_display()}"
             f"  {size:,}人"
         )
-    out.append("    （住民データはまだ生成しません。住民記録は後続の課題で追加されます）")
+    for muni, stats in loaded:
+        if stats is not None:
+            out.append(f"    {muni.name}: 転入 {stats.households:,} 世帯・{stats.residents:,} 人、"
+                       f"異動 {stats.events:,} 件（{stats.seconds:.1f} 秒）")
+    out.append("    （住民はすべて合成データです。実在の人物ではありません / synthetic residents only）")
     out += [
         "",
         "  デモ用ログイン (username / password / TOTP secret base32 / roles):",
