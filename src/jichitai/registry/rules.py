@@ -135,40 +135,75 @@ def duplicate_warnings(rows: Sequence[Mapping[str, Any]]) -> list[RuleViolation]
 
     from .models import Person
 
+    wanted = [
+        (key(f"{row.get('family_name') or ''}{row.get('given_name') or ''}"), str(row.get("birth_date")))
+        for row in rows
+    ]
+    if not wanted:
+        return []
+    found = _existing_keys(Person, wanted)
     out = []
-    for row in rows:
-        k = key(f"{row.get('family_name') or ''}{row.get('given_name') or ''}")
-        qs = Person.objects.filter(status="resident", name_key=k, birth_date=row.get("birth_date"))
-        if qs.exists():
+    for pair in wanted:
+        if found.get(pair):
             out.append(RuleViolation(
                 "duplicate_suspected",
-                f"同じ氏名（異体字を同一視）・生年月日の住民が既に {qs.count()} 人います。"
+                f"同じ氏名（異体字を同一視）・生年月日の住民が既に {found[pair]} 人います。"
                 "重複記載でないことを確認してください。",
                 "family_name",
             ))
     return out
 
 
+def _existing_keys(person_model: Any, wanted: Sequence[tuple[str, str]]) -> dict[tuple[str, str], int]:
+    """How many residents hold each (name key, birth date); one query, no person data loaded."""
+    from django.db.models import Count
+
+    rows = (
+        person_model.objects.filter(
+            status="resident", name_key__in={k for k, _ in wanted}, birth_date__in={d for _, d in wanted}
+        )
+        .values("name_key", "birth_date")
+        .annotate(n=Count("pk"))
+        .values_list("name_key", "birth_date", "n")
+    )
+    return {(k, d.isoformat()): n for k, d, n in rows.without_read_log("重複確認（件数のみ）")}
+
+
 def check_identity_numbers(persons: Mapping[Any, Mapping[str, Any]]) -> None:
     """個人番号・住民票コード: check digits, and no other current resident holds the number."""
+    from django.db.models import Q
+
     from .models import Person
 
     seen: dict[tuple[str, str], Any] = {}
     for ref, row in persons.items():
         if row.get("status") != "resident":
             continue
-        for field, label in (("my_number", "個人番号"), ("resident_code", "住民票コード")):
+        for field in ("my_number", "resident_code"):
             value = str(row.get(field) or "")
             if not value:
                 continue
             if (field, value) in seen and seen[(field, value)] != ref:
+                label = "個人番号" if field == "my_number" else "住民票コード"
                 raise violation("unique_number", f"{label}が同じ届出の中で重複しています。", field)
             seen[(field, value)] = ref
-            others = Person.objects.filter(status="resident", **{field: value})
-            if isinstance(ref, int):
-                others = others.exclude(pk=ref)
-            if others.exists():
-                raise violation("unique_number", f"{label}が他の住民と重複しています。", field)
+    if not seen:
+        return
+    cond = Q()
+    for field in ("my_number", "resident_code"):
+        values = {v for (f, v) in seen if f == field}
+        if values:
+            cond |= Q(**{f"{field}__in": values})
+    own = [ref for ref in persons if isinstance(ref, int)]
+    holders = (
+        Person.objects.filter(cond, status="resident").exclude(pk__in=own)
+        .values_list("my_number", "resident_code").without_read_log("番号の重複確認（表示なし）")
+    )
+    for my_number, resident_code in holders:
+        if ("my_number", my_number) in seen:
+            raise violation("unique_number", "個人番号が他の住民と重複しています。", "my_number")
+        if ("resident_code", resident_code) in seen:
+            raise violation("unique_number", "住民票コードが他の住民と重複しています。", "resident_code")
 
 
 def require_approver(staff: Any, municipality_id: int) -> None:

@@ -565,10 +565,25 @@ def _jsonable(value: Any) -> Any:
     return _iso(value)
 
 
-def _next(counter: str) -> int:
-    obj, _ = Counter.objects.select_for_update().get_or_create(name=counter)
-    Counter.objects.filter(pk=obj.pk).update(value=F("value") + 1)
-    return obj.value + 1
+_RESERVE_SQL = (
+    'INSERT INTO "registry_counter" ("municipality_id", "name", "value") VALUES (%s, %s, %s) '
+    'ON CONFLICT ("municipality_id", "name") DO UPDATE '
+    'SET "value" = "registry_counter"."value" + excluded."value" RETURNING "value"'
+)
+
+
+def _reserve(counter: str, n: int = 1) -> int:
+    """Take ``n`` consecutive numbers of a per-municipality counter; returns the first.
+
+    One upsert: the row lock it takes is held to the end of the transaction, so numbers are
+    gapless and never handed out twice (PostgreSQL and SQLite alike).
+    """
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute(_RESERVE_SQL, [current().municipality_id, counter, n])
+        (value,) = cur.fetchone()
+    return int(value) - n + 1
 
 
 def approve_event(event_id: int, *, approver: Any) -> RegistryEvent:
@@ -590,10 +605,12 @@ def approve_event(event_id: int, *, approver: Any) -> RegistryEvent:
         _lock_and_check(event.base_versions)
         plan = plan_event(event.kind, event.request, event.effective_date)
         _check_versions(event.base_versions, plan.base_versions)
-        seq = _next("approval_seq")
-        ids = _create_entities(plan)
-        facts = _write_facts(event, plan, ids, seq)
-        _project(plan, ids, facts)
+        seq = _reserve("approval_seq")
+        ids, numbers = _create_entities(plan)
+        facts = _write_facts(event, plan, ids, numbers, seq)
+        created = {("household", ids[r]) for r in plan.new_households}
+        created |= {("person", ids[r]) for r in plan.new_persons}
+        _project(plan, facts, created=created)
         event.status = EventStatus.APPROVED
         event.approved_by = approver
         event.approved_at = timezone.now()
@@ -671,29 +688,85 @@ def _check_versions(base: Mapping[str, Any], now: Mapping[str, Any]) -> None:
                 raise ConcurrentUpdate("世帯" if entity == "household" else "住民")
 
 
-def _create_entities(plan: Plan) -> dict[int | str, int]:
+def _planned_rows(plan: Plan) -> dict[int | str, dict[str, Any]]:
+    rows: dict[int | str, dict[str, Any]] = {}
+    for f in plan.facts:
+        rows.setdefault(f.ref, {})[f.field] = f.after
+    return rows
+
+
+def _create_entities(plan: Plan) -> tuple[dict[int | str, int], dict[int | str, str]]:
+    """Insert the households and persons an event creates, with their final values.
+
+    Returns the new ids and the numbers (世帯番号, 宛名番号) given to them; a new entity's
+    projection is exactly its planned facts, so it needs no replay.
+    """
+    from jichitai.moji import kana_key, key
+
     ids: dict[int | str, int] = {}
-    for key in plan.new_households:
-        no = _next("household_no")
-        ids[key] = Household.objects.create(household_no=f"{no:010d}", active=True).pk
-    for key in plan.new_persons:
-        no = _next("atena_no")
-        hid_ref = next(f.after for f in plan.facts if f.ref == key and f.field == "household_id")
-        hid = ids.get(hid_ref, hid_ref)
-        obj = Person.objects.create(
-            atena_no=f"{no:012d}", household_id=hid, relationship="", family_name="", name_key="",
-            kana_key="", birth_date=dt.date(1900, 1, 1), sex="9", resident_type="japanese",
-            status=PersonStatus.RESIDENT,
-        )
-        ids[key] = obj.pk
-    return ids
+    numbers: dict[int | str, str] = {}
+    if not plan.new_households and not plan.new_persons:
+        return ids, numbers
+    planned = _planned_rows(plan)
+    if plan.new_households:
+        first = _reserve("household_no", len(plan.new_households))
+        objs = []
+        for i, ref in enumerate(plan.new_households):
+            numbers[ref] = f"{first + i:010d}"
+            row = planned[ref]
+            objs.append(Household(
+                household_no=numbers[ref], address_id=row.get("address_id"),
+                banchi=row.get("banchi") or "", katagaki=row.get("katagaki") or "", active=True,
+                version=1,  # the creating event is the row's first write
+            ))
+        for ref, obj in zip(plan.new_households, Household.objects.bulk_create(objs), strict=True):
+            ids[ref] = obj.pk
+    if plan.new_persons:
+        first = _reserve("atena_no", len(plan.new_persons))
+        objs = []
+        for i, ref in enumerate(plan.new_persons):
+            numbers[ref] = f"{first + i:012d}"
+            row = {f: _to_python(f, _resolve(v, ids)) for f, v in planned[ref].items()}
+            row["atena_no"] = numbers[ref]
+            row["version"] = 1
+            row["name_key"] = key(f"{row.get('family_name') or ''}{row.get('given_name') or ''}")
+            row["kana_key"] = kana_key(f"{row.get('family_name_kana') or ''}{row.get('given_name_kana') or ''}")
+            objs.append(Person(**{k: v for k, v in row.items() if k in _PERSON_COLUMNS}))
+        for ref, obj in zip(plan.new_persons, _bulk_create_persons(objs), strict=True):
+            ids[ref] = obj.pk
+    for ref in plan.new_households:
+        head = planned[ref].get("head_id")
+        if head is not None:
+            Household.objects.filter(pk=ids[ref]).update(head_id=ids.get(head, head))
+    return ids, numbers
+
+
+_PERSON_COLUMNS = {f.attname for f in Person._meta.concrete_fields} - {"id", "municipality_id"}
+
+
+def _bulk_create_persons(objs: list[Person]) -> list[Person]:
+    try:
+        return Person.objects.bulk_create(objs)
+    except IntegrityError as exc:
+        _raise_unique_number(exc)
+        raise
+
+
+def _raise_unique_number(exc: IntegrityError) -> None:
+    text = str(exc)
+    if any(w in text for w in ("my_number", "resident_code", "uniq_resident")):
+        raise violation(
+            "unique_number", "個人番号または住民票コードが他の住民と重複しています。", "my_number"
+        ) from exc
 
 
 def _resolve(value: Any, ids: Mapping[Any, int]) -> Any:
     return ids.get(value, value) if isinstance(value, str) and value.startswith("new:") else value
 
 
-def _write_facts(event: RegistryEvent, plan: Plan, ids: Mapping[Any, int], seq: int) -> list[EventFact]:
+def _write_facts(
+    event: RegistryEvent, plan: Plan, ids: Mapping[Any, int], numbers: Mapping[Any, str], seq: int
+) -> list[EventFact]:
     rows = []
     for f in plan.facts:
         entity_id = ids.get(f.ref, f.ref)
@@ -702,17 +775,13 @@ def _write_facts(event: RegistryEvent, plan: Plan, ids: Mapping[Any, int], seq: 
             before=_resolve(f.before, ids), after=_resolve(f.after, ids),
             effective_date=event.effective_date, approval_seq=seq,
         ))
-    # atena_no is assigned at approval: record it as the creation fact it is
-    for key in plan.new_persons:
+    # numbers are given at approval: recorded as the creation facts they are
+    for ref in [*plan.new_persons, *plan.new_households]:
+        number = numbers[ref]
+        entity = "person" if ref in plan.new_persons else "household"
         rows.append(EventFact(
-            event=event, entity="person", entity_id=ids[key], field="atena_no", before=None,
-            after=Person.objects.without_read_log(_INTERNAL).filter(pk=ids[key]).values_list("atena_no", flat=True).first(),
-            effective_date=event.effective_date, approval_seq=seq,
-        ))
-    for key in plan.new_households:
-        rows.append(EventFact(
-            event=event, entity="household", entity_id=ids[key], field="household_no", before=None,
-            after=Household.objects.filter(pk=ids[key]).values_list("household_no", flat=True).first(),
+            event=event, entity=entity, entity_id=ids[ref],
+            field="atena_no" if entity == "person" else "household_no", before=None, after=number,
             effective_date=event.effective_date, approval_seq=seq,
         ))
     return EventFact.objects.bulk_create(rows)
@@ -739,12 +808,15 @@ def _to_python(field_name: str, value: Any) -> Any:
     return value
 
 
-def _project(plan: Plan, ids: Mapping[Any, int], new_facts: list[EventFact]) -> None:
-    """Rebuild the projection rows the event touched by replaying their whole log."""
+def _project(plan: Plan, new_facts: list[EventFact], *, created: set[tuple[str, int]]) -> None:
+    """Rebuild the existing projection rows the event touched by replaying their whole log
+    (rows the event created were inserted with their final values)."""
     from jichitai.moji import kana_key, key
 
-    person_ids = {f.entity_id for f in new_facts if f.entity == "person"}
-    household_ids = {f.entity_id for f in new_facts if f.entity == "household"}
+    person_ids = {f.entity_id for f in new_facts if f.entity == "person" and ("person", f.entity_id) not in created}
+    household_ids = {
+        f.entity_id for f in new_facts if f.entity == "household" and ("household", f.entity_id) not in created
+    }
     versions = plan.base_versions
     for hid, facts in _facts_for("household", household_ids).items():
         row = fold_entity(facts) or {}
@@ -783,12 +855,8 @@ def _update_versioned(model: Any, pk: int, expected: int | None, values: dict[st
     try:
         updated = qs.update(version=F("version") + 1, **values)
     except IntegrityError as exc:
-        text = str(exc)
-        if not any(w in text for w in ("my_number", "resident_code", "uniq_resident")):
-            raise
-        raise violation(
-            "unique_number", "個人番号または住民票コードが他の住民と重複しています。", "my_number"
-        ) from exc
+        _raise_unique_number(exc)
+        raise
     if updated != 1:
         raise ConcurrentUpdate("世帯" if model is Household else "住民")
 
