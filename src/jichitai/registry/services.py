@@ -22,7 +22,6 @@ from jichitai.tenancy.context import current
 from . import rules
 from .errors import ConcurrentUpdate, DuplicateSuspected, RegistryError, RuleViolation, violation
 from .models import (
-    Counter,
     EventFact,
     EventKind,
     EventStatus,
