@@ -1,0 +1,47 @@
+"""`jichitai registry export`: the register of one municipality as CSV (UTF-8, header in Japanese)."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import sys
+from pathlib import Path
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="jichitai registry", description="住民記録の操作 / register tools")
+    sub = parser.add_subparsers(dest="command", required=True)
+    exp = sub.add_parser("export", help="住民データ抽出（CSV） / export residents as CSV")
+    exp.add_argument("--municipality", required=True, help="地方公共団体コード（6桁）")
+    exp.add_argument("--as-of", type=dt.date.fromisoformat, default=None, help="基準日 YYYY-MM-DD")
+    exp.add_argument("--include-removed", action="store_true", help="除票も含める")
+    exp.add_argument("--out", type=Path, default=None, help="出力ファイル（省略時は標準出力）")
+    args = parser.parse_args(argv)
+
+    from ._django import setup
+
+    setup()
+    from django.db import transaction
+
+    from jichitai.registry.export import COLUMNS, export_residents
+    from jichitai.tenancy.context import activate
+    from jichitai.tenancy.models import Municipality
+    from jichitai.tenancy.services import own_context
+
+    muni = Municipality.objects.filter(code=args.municipality).first()
+    if muni is None:
+        print(f"jichitai registry: 地方公共団体コード {args.municipality} の団体がありません / "
+              f"no municipality with code {args.municipality}", file=sys.stderr)
+        return 2
+    out = args.out.open("w", encoding="utf-8", newline="") if args.out else sys.stdout
+    try:
+        with activate(own_context(muni, purpose="住民データ抽出")), transaction.atomic():
+            writer = csv.writer(out)
+            writer.writerow([label for _, label in COLUMNS])
+            for row in export_residents(as_of=args.as_of, include_removed=args.include_removed):
+                writer.writerow([row.get(f, "") for f, _ in COLUMNS])
+    finally:
+        if args.out:
+            out.close()
+    return 0
