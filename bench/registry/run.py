@@ -49,6 +49,7 @@ sys.path.insert(0, str(ROOT / "src"))  # works without an editable install as we
 
 BENCH_CODE = "472492"  # 47249 + check digit: a 市 code (city part 200-249), capacity 2**20
 EVENT_MIX = (("move_within", 0.4), ("name_change", 0.2), ("birth", 0.2), ("move_in", 0.2))
+NEWCOMER_CODES: list[str] = []
 TARGETS = {"search": 50.0, "detail": 30.0, "events": 300.0}
 
 
@@ -299,9 +300,11 @@ def prepare_events(m: Any, clerk: Any, count: int, seed: int, used: set[int]) ->
     pick = surname_picker(rng)
     lo, hi = person_range(m, clerk)
     kinds = rng.choices([k for k, _ in EVENT_MIX], [w for _, w in EVENT_MIX], k=count)
-    # newcomers: another synthetic 市 of the same prefecture, so their numbers are unused here
-    other = "47248"
-    newcomers = iter(generate_households(other, count * 3 + 10, seed + len(used)))
+    # newcomers: another synthetic 市 of the same prefecture per call (47248, 47247, …), so their
+    # numbers are unused here (identifiers depend on code and seq, not on the seed)
+    other = f"47{248 - len(NEWCOMER_CODES):03d}"
+    NEWCOMER_CODES.append(other)
+    newcomers = iter(generate_households(other, count * 3 + 10, seed))
     reads = "ベンチマーク: 異動の対象選び（画面表示なし）"
     out: list[tuple[str, dict[str, Any]]] = []
     with activate(ctx_for(m, clerk)):

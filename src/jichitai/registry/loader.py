@@ -7,8 +7,8 @@ Two loaders produce the same register from the same (municipality, residents, se
     approved by ``approver`` (``services.submit_event`` / ``services.approve_event``), and a share
     of the households (``history_share``, default 10 %) first moves in at an earlier address and
     later makes a 転居 to the address the generator gave it, so the register has history. Every
-    rule runs and every step is in the operation log. Speed: a few hundred households per second;
-    use it for the demo (tens of thousands of residents).
+    rule runs and every step is in the operation log. Speed: about 20 households per second on
+    PostgreSQL (one process on the 2-core benchmark machine); use it for demo sizes.
 
 ``load_bulk(municipality, residents, seed=0, *, clerk, approver, batch=20000)``
     The migration-style loader: the same rows — one approved ``RegistryEvent`` per 転入/転居 with
