@@ -193,10 +193,11 @@ def check_identity_numbers(persons: Mapping[Any, Mapping[str, Any]]) -> None:
     for field in ("my_number", "resident_code"):
         values = {v for (f, v) in seen if f == field}
         if values:
-            cond |= Q(**{f"{field}__in": values})
+            # spelled like the partial unique index's predicate, so PostgreSQL can use it
+            cond |= Q(**{f"{field}__in": values}, status="resident") & ~Q(**{field: ""})
     own = [ref for ref in persons if isinstance(ref, int)]
     holders = (
-        Person.objects.filter(cond, status="resident").exclude(pk__in=own)
+        Person.objects.filter(cond).exclude(pk__in=own)
         .values_list("my_number", "resident_code").without_read_log("番号の重複確認（表示なし）")
     )
     for my_number, resident_code in holders:

@@ -16,6 +16,7 @@ from jichitai.tenancy.context import current
 
 from . import services, support
 from .errors import violation
+from .lookups import CodePointOrder  # importing it also registers the __prefix lookup
 from .models import Household, Person, PersonStatus
 
 MY_NUMBER_ROLE = "my_number_access"
@@ -105,9 +106,9 @@ def search(query: SearchQuery, *, staff: Any, screen: str = "住民検索") -> S
     if not query.include_removed:
         qs = qs.filter(status=PersonStatus.RESIDENT)
     if query.name.strip():
-        qs = qs.filter(name_key__startswith=key(query.name))
+        qs = qs.filter(name_key__prefix=key(query.name))
     if query.kana.strip():
-        qs = qs.filter(kana_key__startswith=kana_key(query.kana))
+        qs = qs.filter(kana_key__prefix=kana_key(query.kana))
     if query.birth_date:
         qs = qs.filter(birth_date=query.birth_date)
     if query.address_id:
@@ -124,9 +125,12 @@ def search(query: SearchQuery, *, staff: Any, screen: str = "住民検索") -> S
     size = max(1, min(query.page_size, 100))
     pages = max(1, -(-total // size))
     page = max(1, min(query.page, pages))
-    window = qs.order_by("kana_key", "birth_date", "pk").values_list("pk", flat=True)[
-        (page - 1) * size : page * size
-    ]
+    # Order along the index the filter uses, so a common surname's first page is read, not sorted.
+    if query.name.strip():
+        order: tuple[Any, ...] = (CodePointOrder("name_key").asc(), "kana_key", "birth_date", "pk")
+    else:
+        order = (CodePointOrder("kana_key").asc(), "birth_date", "pk")
+    window = qs.order_by(*order).values_list("pk", flat=True)[(page - 1) * size : page * size]
     ids = list(window)
     protected = support.protected_ids(ids)
     may_see = bool(protected) and support.has_need_to_know(staff)
