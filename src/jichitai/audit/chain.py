@@ -106,8 +106,13 @@ def _staff_username(staff_id: int | None) -> str:
     if staff_id is None:
         return ""
     from jichitai.accounts.models import Staff
+    from jichitai.tenancy.context import unit_cache
 
-    return Staff.objects.filter(pk=staff_id).values_list("username", flat=True).first() or ""
+    cache = unit_cache()  # once per unit of work, not once per entry
+    key = ("audit.staff_username", staff_id)
+    if key not in cache:
+        cache[key] = Staff.objects.filter(pk=staff_id).values_list("username", flat=True).first() or ""
+    return str(cache[key])
 
 
 def append(events: Sequence[AuditEvent]) -> list[AuditEntry]:

@@ -238,7 +238,12 @@ class EventFact(TenantModel):
             models.Index(
                 fields=["municipality", "entity", "entity_id", "effective_date", "approval_seq"],
                 name="fact_entity_time",
-            )
+            ),
+            # who belonged to a household (household_as_of): only the membership facts
+            models.Index(
+                fields=["municipality", "after"], name="fact_household_member",
+                condition=models.Q(entity="person", field="household_id"),
+            ),
         ]
 
 

@@ -101,6 +101,8 @@ class _Planner:
         self.date = event_date
         self.persons: dict[int | str, dict[str, Any]] = {}
         self.households: dict[int | str, dict[str, Any]] = {}
+        self._loaded_households: set[int] = set()
+        self._members_at_load: dict[int, set[int | str]] = {}
 
     # -- loading -----------------------------------------------------------------------------
     def person(self, pid: Any, *, must_be_resident: bool = True) -> dict[str, Any]:
@@ -131,12 +133,17 @@ class _Planner:
         """Current resident members of a household after the facts planned so far."""
         ids: set[int | str] = set()
         if isinstance(hid, int):
-            for pk in Person.objects.filter(household_id=hid, status=PersonStatus.RESIDENT).values_list(
-                "pk", flat=True
-            ):
-                ids.add(pk)
-        for pid in list(ids):
-            self.person(pid, must_be_resident=False)
+            if hid not in self._loaded_households:
+                # one query loads every member (and records the versions it was checked against)
+                for obj in Person.objects.without_read_log(_INTERNAL).filter(
+                    household_id=hid, status=PersonStatus.RESIDENT
+                ):
+                    if obj.pk not in self.persons:
+                        self.persons[obj.pk] = _row_dict(obj, PERSON_FIELDS)
+                        self.plan.base_versions["person"][str(obj.pk)] = obj.version
+                    self._members_at_load.setdefault(hid, set()).add(obj.pk)
+                self._loaded_households.add(hid)
+            ids |= self._members_at_load.get(hid, set())
         for pid, row in self.persons.items():
             if row.get("household_id") == hid and row.get("status") == PersonStatus.RESIDENT:
                 ids.add(pid)

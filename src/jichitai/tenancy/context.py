@@ -59,6 +59,20 @@ _current: contextvars.ContextVar[TenantContext | None] = contextvars.ContextVar(
 )
 
 
+_unit_cache: contextvars.ContextVar[dict[object, object] | None] = contextvars.ContextVar(
+    "jichitai_unit_cache", default=None
+)
+
+
+def unit_cache() -> dict[object, object]:
+    """A dict that lives exactly as long as the current unit of work (e.g. a staff username
+    looked up once per request, not once per audit entry). Never cache tenant data across units."""
+    cache = _unit_cache.get()
+    if cache is None:
+        raise NoTenantContext()
+    return cache
+
+
 def current() -> TenantContext:
     ctx = _current.get()
     if ctx is None:
@@ -76,7 +90,9 @@ def activate(ctx: TenantContext) -> Iterator[TenantContext]:
     if _current.get() is not None:
         raise TenantContextAlreadySet()
     token = _current.set(ctx)
+    cache_token = _unit_cache.set({})
     try:
         yield ctx
     finally:
+        _unit_cache.reset(cache_token)
         _current.reset(token)
