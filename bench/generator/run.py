@@ -14,7 +14,6 @@ It never writes anything but the results file.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import resource
@@ -25,6 +24,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "bench"))
+from benchlib import write_result  # noqa: E402
+
 sys.path.insert(0, str(ROOT / "src"))  # works without an editable install as well
 
 from jichitai.synthetic import DEFAULT_AS_OF, generate_households  # noqa: E402
@@ -165,13 +167,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         print(f"  shape of the first {sample:,}: {shown}")
 
-    if args.output != "-":
-        out = Path(args.output)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        tmp = out.with_name(out.name + ".tmp")
-        tmp.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-        tmp.replace(out)
-        print(f"  wrote {out.relative_to(ROOT) if out.is_relative_to(ROOT) else out}")
+    write_result(result, args.output, ROOT)
     return 0
 
 

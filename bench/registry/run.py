@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 import os
 import platform
 import random
@@ -45,6 +44,9 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "bench"))
+from benchlib import write_result  # noqa: E402
+
 sys.path.insert(0, str(ROOT / "src"))  # works without an editable install as well
 
 BENCH_CODE = "472492"  # 47249 + check digit: a 市 code (city part 200-249), capacity 2**20
@@ -524,13 +526,7 @@ def main(argv: list[str] | None = None) -> int:
 
             connections.close_all()
     print(table(result["metrics"]))
-    if args.output != "-":
-        out = Path(args.output)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        tmp = out.with_name(out.name + ".tmp")
-        tmp.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-        tmp.replace(out)
-        print(f"  wrote {out.relative_to(ROOT) if out.is_relative_to(ROOT) else out}")
+    write_result(result, args.output, ROOT)
     return 0
 
 

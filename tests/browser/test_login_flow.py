@@ -4,96 +4,29 @@ and second factor, pick a municipality, reach the home screen. Debian's chromium
 
 from __future__ import annotations
 
-import os
 import re
-import signal
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
+from .demo_server import CHROMIUM_ARGS, LOGIN_ROW, chromium_or_fail, running_demo
+from .demo_server import totp as _totp
+
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
-LOGIN_ROW = re.compile(r"^\s+(\S+)\s+(\S+)\s+([A-Z2-7]{32})\s+(.+)$")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _jichitai() -> str:
-    exe = ROOT / ".venv" / "bin" / "jichitai"
-    return str(exe) if exe.exists() else str(Path(sys.executable).with_name("jichitai"))
-
-
-def _totp(secret_b32: str, at: float | None = None) -> str:
-    """RFC 6238, as the staff member's authenticator app computes it from the printed secret."""
-    import base64
-    import hashlib
-    import hmac
-    import struct
-
-    key = base64.b32decode(secret_b32)
-    counter = int((time.time() if at is None else at) // 30)
-    digest = hmac.new(key, struct.pack(">Q", counter), hashlib.sha1).digest()
-    offset = digest[-1] & 0x0F
-    code = (struct.unpack(">I", digest[offset:offset + 4])[0] & 0x7FFFFFFF) % 1_000_000
-    return f"{code:06d}"
 
 
 @pytest.fixture
 def chromium_path() -> str:
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"{CHROMIUM} is missing (apt-get install chromium)")
-        pytest.skip(f"{CHROMIUM} is not installed")
-    return CHROMIUM
+    return chromium_or_fail()
 
 
 @pytest.fixture
 def demo(tmp_path: Path):
-    """The demo server as a subprocess, with its printed output."""
-    port = _free_port()
-    log = tmp_path / "demo.log"
-    env = {k: v for k, v in os.environ.items() if k not in {"JICHITAI_DB", "JICHITAI_DATA_DIR"}}
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [_jichitai(), "demo", "--data-dir", str(tmp_path / "data"), "--port", str(port)],
-            stdout=out, stderr=subprocess.STDOUT, env=env, cwd=tmp_path,
-        )
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        deadline = time.monotonic() + 120  # the default demo loads its residents first
-        while True:
-            try:
-                with urllib.request.urlopen(url + "accounts/login/", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail("demo did not start:\n" + log.read_text(encoding="utf-8"))
-            time.sleep(0.2)
-        yield url, log.read_text(encoding="utf-8")
-    finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+    """The demo server with its default sizes (what `make demo` starts), and its printed output."""
+    with running_demo(tmp_path) as running:
+        yield running
 
 
 def test_new_user_logs_in_with_printed_credentials_and_reaches_home(demo, chromium_path):

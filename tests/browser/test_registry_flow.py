@@ -9,9 +9,7 @@ dictionary for 港町 yet, so one 町字 is added through the same settings befo
 
 from __future__ import annotations
 
-import os
 import re
-import signal
 import subprocess
 import sys
 import time
@@ -20,10 +18,10 @@ from pathlib import Path
 
 import pytest
 
-from .test_login_flow import CHROMIUM, CHROMIUM_ARGS, LOGIN_ROW, _free_port, _jichitai, _totp
+from .demo_server import CHROMIUM_ARGS, LOGIN_ROW, ROOT, chromium_or_fail, running_demo
+from .demo_server import totp as _totp
 
 pytestmark = pytest.mark.browser
-ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOT = Path("/tmp/registry_search_result.png")
 
 SEED_ADDRESS = """
@@ -42,47 +40,18 @@ with activate(TenantContext(municipality_id=m.pk, acting_municipality_id=m.pk, p
 
 @pytest.fixture
 def chromium_path() -> str:
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"{CHROMIUM} is missing (apt-get install chromium)")
-        pytest.skip(f"{CHROMIUM} is not installed")
-    return CHROMIUM
+    return chromium_or_fail()
+
+
+def _seed_address(data: Path, env: dict[str, str]) -> None:
+    subprocess.run([sys.executable, "-c", SEED_ADDRESS, str(data)], check=True, env=env, cwd=ROOT,
+                   timeout=60)
 
 
 @pytest.fixture
 def demo(tmp_path: Path):
-    port = _free_port()
-    data = tmp_path / "data"
-    log = tmp_path / "demo.log"
-    env = {k: v for k, v in os.environ.items() if k not in {"JICHITAI_DB", "JICHITAI_DATA_DIR"}}
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [_jichitai(), "demo", "--data-dir", str(data), "--port", str(port), "--sizes", "50,50,50"],
-            stdout=out, stderr=subprocess.STDOUT, env=env, cwd=tmp_path,
-        )
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        deadline = time.monotonic() + 45
-        while True:
-            try:
-                with urllib.request.urlopen(url + "accounts/login/", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail("demo did not start:\n" + log.read_text(encoding="utf-8"))
-            time.sleep(0.2)
-        subprocess.run([sys.executable, "-c", SEED_ADDRESS, str(data)], check=True, env=env, cwd=ROOT,
-                       timeout=60)
-        yield url, log.read_text(encoding="utf-8")
-    finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+    with running_demo(tmp_path, "--sizes", "50,50,50", before_yield=_seed_address) as running:
+        yield running
 
 
 def _active_id(page) -> str:
