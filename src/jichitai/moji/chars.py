@@ -100,6 +100,11 @@ def _u(ch: str) -> str:
     return f"U+{ord(ch):04X}"
 
 
+# MJ rows whose code point IPAmj明朝 Ver.005.01 (Debian's fonts-ipamj-mincho) has no glyph for
+# (shared/data/mj/README.md, "Rendering"): MJ057449 U+9FEE and MJ060040 U+9FEF.
+FONT_LACKS = frozenset({"\u9fee", "\u9fef"})
+
+
 def _identify_one(t: Tables, index: int, ch: str) -> CharInfo:
     base = ch[0]
     sel = next((c for c in ch[1:] if is_selector(c)), None)
@@ -111,6 +116,8 @@ def _identify_one(t: Tables, index: int, ch: str) -> CharInfo:
     if sel is None:
         mj_i = t.by_char.get(ch)
         font_basis = "mj-ucs" if mj_i is not None else "absent"
+        if ch in FONT_LACKS:
+            font_basis = "absent"
     else:
         seq = base + sel
         mj_i = t.by_seq.get(seq)
