@@ -176,3 +176,11 @@ def test_approval_queue_hides_my_number_and_masks_protected_persons(office) -> N
         services.approve_event(sub.event.pk, approver=office.approver)
         with pytest.raises(RegistryError):
             services.approval_queue(staff=office.clerk)
+
+
+def test_address_search_by_town_and_banchi_prefix(office) -> None:
+    with activate(office.ctx()):
+        move_in_family(office)  # 本町一丁目 1番地2
+        assert search.search(SearchQuery(address_id=office.address.pk, banchi="1番"), staff=office.clerk).total == 3
+        assert search.search(SearchQuery(address_id=office.address.pk, banchi="2番"), staff=office.clerk).total == 0
+        assert search.search(SearchQuery(address_id=office.address2.pk), staff=office.clerk).total == 0

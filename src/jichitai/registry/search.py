@@ -114,7 +114,7 @@ def search(query: SearchQuery, *, staff: Any, screen: str = "住民検索") -> S
     if query.address_id:
         qs = qs.filter(household__address_id=query.address_id)
         if query.banchi.strip():
-            qs = qs.filter(household__banchi__startswith=query.banchi.strip())
+            qs = qs.filter(household__banchi__prefix=query.banchi.strip())
     if query.my_number.strip():
         if not _has_role(staff, MY_NUMBER_ROLE):
             raise violation("my_number_role", "個人番号で検索する権限がありません。", "my_number")
