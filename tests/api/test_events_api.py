@@ -22,10 +22,12 @@ def _events(world: World) -> int:
         return RegistryEvent.objects.count()
 
 
-@pytest.mark.parametrize("path", ["/events", "/events/{id}/approve", "/events/{id}/reject"])
+@pytest.mark.parametrize("path", ["/events", "/events/{id}/approve", "/events/{id}/reject", "/events/approve"])
 def test_every_write_requires_an_idempotency_key(path: str, world: World, login: Any) -> None:
     client, _ = login("clerk", "approver")
     body = move_in_body(world.a.office) if path == "/events" else {"reason": "不備"}
+    if path == "/events/approve":
+        body = {"event_ids": [world.a.provisional_event_id]}
     resp = post(client, path.format(id=world.a.provisional_event_id), body, key=None)
     assert resp.status_code == 400
     assert resp.json()["errors"][0]["rule"] == "idempotency_key_required"
@@ -149,3 +151,30 @@ def test_unknown_event_is_404(world: World, login: Any) -> None:
     assert post(client, "/events/99999999/approve", key="nf-1").status_code == 404
     assert post(client, "/events/99999999/reject", {"reason": "x"}, key="nf-2").status_code == 404
     assert client.get(API + "/persons/abc").status_code == 404
+
+
+def test_batch_approval_approves_what_it_can_lists_refusals_and_replays(world: World, login: Any) -> None:
+    client, approver = login("approver")
+    other_client, _ = login("approver")
+    second = name_change(world.a.office, world.a.family[1], "田中")
+    ids = [world.a.provisional_event_id, 987_654, world.b.provisional_event_id, second.pk]
+    first = post(client, "/events/approve", {"event_ids": ids}, key="bulk-1")
+    assert first.status_code == 200, first.json()
+    body = first.json()
+    assert [e["id"] for e in body["approved"]] == [world.a.provisional_event_id, second.pk]
+    assert all(e["status"] == "approved" and e["approved_by"] == approver.username for e in body["approved"])
+    refused = {r["event_id"]: r["errors"][0]["rule"] for r in body["refused"]}
+    assert refused == {987_654: "not_found", world.b.provisional_event_id: "not_found"}
+    assert b"ISOLATION-B" not in first.content
+    again = post(client, "/events/approve", {"event_ids": ids}, key="bulk-1")
+    assert again.status_code == 200 and again.json()["replayed"] is True
+    assert [e["id"] for e in again.json()["approved"]] == [world.a.provisional_event_id, second.pk]
+    assert again.json()["refused"] == body["refused"]
+    # the key with other ids, or by another approver: 409; a new key: each event is already approved
+    assert post(client, "/events/approve", {"event_ids": ids[:1]}, key="bulk-1").status_code == 409
+    assert post(other_client, "/events/approve", {"event_ids": ids}, key="bulk-1").status_code == 409
+    later = post(client, "/events/approve", {"event_ids": ids[:1]}, key="bulk-2").json()
+    assert later["approved"] == [] and later["refused"][0]["errors"][0]["rule"] == "not_provisional"
+    assert post(client, "/events/approve", {"event_ids": []}, key="bulk-3").status_code == 422
+    with activate(world.b.office.ctx()):
+        assert RegistryEvent.objects.get(pk=world.b.provisional_event_id).status == "provisional"

@@ -30,6 +30,7 @@ CASES: dict[str, Callable[[Side], Request]] = {
     "list_events": lambda s: ("get", "/events?status=provisional", None),
     "submit_event": lambda s: ("post", "/events", move_in_body(s.office)),
     "approve_event": lambda s: ("post", f"/events/{s.provisional_event_id}/approve", None),
+    "approve_events": lambda s: ("post", "/events/approve", {"event_ids": [s.provisional_event_id]}),
     "reject_event": lambda s: ("post", f"/events/{s.provisional_event_id}/reject", {"reason": "書類不備"}),
 }
 # What another municipality's ids look like to A's staff, per endpoint (B's own data as the target).
@@ -45,6 +46,7 @@ FOREIGN: dict[str, Callable[[Side], Request]] = {
             "given_name_kana": "コ", "sex": "2", "relationship": "子"}},
     }),
     "approve_event": lambda b: ("post", f"/events/{b.provisional_event_id}/approve", None),
+    "approve_events": lambda b: ("post", "/events/approve", {"event_ids": [b.provisional_event_id]}),
     "reject_event": lambda b: ("post", f"/events/{b.provisional_event_id}/reject", {"reason": "x"}),
 }
 

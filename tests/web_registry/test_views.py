@@ -512,3 +512,36 @@ def _support_staff(office: Any) -> Any:
     s = Staff.objects.create(username="sm-setup")
     RoleGrant.objects.create(staff=s, municipality=office.municipality, role="support_measure")
     return s
+
+
+def test_bulk_approval_applies_the_ticked_events_and_reports_each_refusal(office, office_b, staff_client) -> None:
+    with activate(office_b.ctx()):
+        move_in_family(office_b, family="北村")
+        b_head = people()[0]
+        b_event = services.submit_event("name_change", {"person_id": b_head.pk, "family_name": "南村"},
+                                        effective_date=D(2020, 5, 1), reported_date=None,
+                                        entered_by=office_b.clerk).event
+    with activate(office.ctx()):
+        move_in_family(office)
+        head, wife, child = people()
+        ok = services.submit_event("name_change", {"person_id": wife.pk, "family_name": "渡邊"},
+                                   effective_date=D(2020, 5, 1), reported_date=None, entered_by=office.clerk).event
+        own = services.submit_event("name_change", {"person_id": child.pk, "family_name": "渡邊"},
+                                    effective_date=D(2020, 5, 1), reported_date=None,
+                                    entered_by=office.approver).event
+    approver = staff_client("approver")
+    queue = html(approver.get("/registry/approvals/"))
+    assert 'form="bulk-approve"' in queue and f'value="{ok.pk}"' in queue
+    assert staff_client("clerk").post("/registry/approvals/approve/", {"event": [ok.pk]}).status_code == 403
+    resp = approver.post("/registry/approvals/approve/", {"event": [ok.pk, own.pk, b_event.pk]}, follow=True)
+    page = html(resp)
+    assert "1件の異動を決裁しました" in page
+    assert f"受付番号 {own.pk}（氏名変更）: 入力者本人は決裁できません" in page
+    assert f"受付番号 {b_event.pk}: 異動が見つかりません" in page and "北村" not in page and "南村" not in page
+    with activate(office.ctx()):
+        assert RegistryEvent.objects.get(pk=ok.pk).status == "approved"
+        assert RegistryEvent.objects.get(pk=own.pk).status == "provisional"
+    with activate(office_b.ctx()):
+        assert RegistryEvent.objects.get(pk=b_event.pk).status == "provisional"
+    page = html(approver.post("/registry/approvals/approve/", {}, follow=True))
+    assert "一括決裁する異動を選んでください" in page

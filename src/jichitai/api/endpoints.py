@@ -28,6 +28,8 @@ from jichitai.registry.models import AddressEntry, EventStatus, Person, Registry
 from .errors import ApiError, KeyConflict, NotFound
 from .permissions import StaffSession, openapi_roles, require_capability
 from .schemas import (
+    BatchApproveIn,
+    BatchApproveOut,
     DuplicateOut,
     ErrorItem,
     ErrorOut,
@@ -40,6 +42,7 @@ from .schemas import (
     PersonOut,
     PersonRecord,
     PersonSummaryOut,
+    RefusedOut,
     RejectIn,
     SearchPageOut,
 )
@@ -53,6 +56,7 @@ EVENT_PAGE_SIZE = 50
 KEY_RE = re.compile(r"^[\x21-\x7e]{1,80}$")
 SUBMIT_KEY_PREFIX = "api:"  # RegistryEvent.idempotency_key: kept apart from the web UI's keys
 DECISION_ACTIONS = {"approve": "api.event.approve", "reject": "api.event.reject"}
+BATCH_APPROVE_ACTION = "api.event.approve_batch"
 
 COMMON_ERRORS = {401: ErrorOut, 403: ErrorOut}
 WRITE_ERRORS = {**COMMON_ERRORS, 400: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
@@ -361,6 +365,62 @@ def approve_event(
     """決裁 → 本登録 by an approver other than the one who entered it."""
     return _decide(request, event_id, idempotency_key, "approve",
                    lambda: services.approve_event(event_id, approver=request.user))
+
+
+@endpoint("post", "/events/approve", "approve_events", response={200: BatchApproveOut, **WRITE_ERRORS},
+          summary="一括決裁（本登録）", tags=["events"])
+def approve_events(
+    request: HttpRequest, body: BatchApproveIn, idempotency_key: str = Header(..., alias="Idempotency-Key")
+) -> Any:
+    """一括決裁: the events in the order given, in one transaction. Each is checked as alone; the
+    ones that cannot be approved are listed in ``refused`` with their reasons (another
+    municipality's id is ``not_found``, like a missing one) and the others are approved. A repeat
+    with the same key, ids and staff member returns the first outcome with ``replayed: true``."""
+    from jichitai.audit.models import AuditEntry
+    from jichitai.audit.recording import record
+
+    audit_key = f"{BATCH_APPROVE_ACTION}:{_key(idempotency_key)}"
+    ids = list(dict.fromkeys(body.event_ids))
+
+    def replay() -> Any:
+        prior = AuditEntry.objects.filter(idempotency_key=audit_key).first()
+        if prior is None:
+            return None
+        import json
+
+        detail = json.loads(prior.detail_json)
+        if (prior.action, prior.staff_id, detail.get("event_ids")) != (BATCH_APPROVE_ACTION, request.user.pk, ids):
+            raise KeyConflict()
+        events = {e.pk: e for e in RegistryEvent.objects.select_related("entered_by", "approved_by")
+                  .filter(pk__in=detail["approved"])}
+        return BatchApproveOut(
+            approved=[_event_out(events[pk]) for pk in detail["approved"] if pk in events],
+            refused=[RefusedOut(**r) for r in detail["refused"]],
+            replayed=True,
+        )
+
+    done = replay()
+    if done is not None:
+        return done
+    with transaction.atomic():
+        result = services.approve_events(ids, approver=request.user)
+        refused = [  # a list: the audit detail is canonical JSON, whose object keys get sorted
+            {"event_id": pk, "errors": [{"rule": v.rule, "field": v.field, "message": v.message}
+                                        for v in exc.violations]}
+            for pk, exc in result.refused.items()
+        ]
+        record(
+            "operation", BATCH_APPROVE_ACTION, subject_type="registry_event_batch", subject_id=len(ids),
+            screen="API", function="registry.approve_events",
+            detail={"event_ids": ids, "approved": [e.pk for e in result.approved], "refused": refused},
+            idempotency_key=audit_key,
+        )
+    approved = RegistryEvent.objects.select_related("entered_by", "approved_by").in_bulk(
+        [e.pk for e in result.approved])
+    return BatchApproveOut(
+        approved=[_event_out(approved[e.pk]) for e in result.approved],
+        refused=[RefusedOut(**r) for r in refused],
+    )
 
 
 @endpoint("post", "/events/{event_id}/reject", "reject_event", response={200: EventOut, **WRITE_ERRORS},

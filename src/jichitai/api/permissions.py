@@ -26,6 +26,7 @@ ENDPOINT_ROLES: dict[str, frozenset[str]] = {
     # provisional events are visible to approvers only (issue 4: absent from every other reader)
     "list_events": frozenset({"approver"}),
     "approve_event": frozenset({"approver"}),
+    "approve_events": frozenset({"approver"}),
     "reject_event": frozenset({"approver"}),
 }
 

@@ -164,3 +164,18 @@ class EventPageOut(Schema):
     total: int
     page: int
     pages: int
+
+
+class BatchApproveIn(Schema):
+    event_ids: list[int] = Field(min_length=1, max_length=500, description="決裁する異動の受付番号（この順に本登録）")
+
+
+class RefusedOut(Schema):
+    event_id: int
+    errors: list[ErrorItem]
+
+
+class BatchApproveOut(Schema):
+    approved: list[EventOut] = Field(description="本登録された異動（本登録順）")
+    refused: list[RefusedOut] = Field(description="決裁できなかった異動と理由（他の異動は決裁される）")
+    replayed: bool = Field(False, description="true when an Idempotency-Key replay returned the earlier result")

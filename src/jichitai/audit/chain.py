@@ -125,7 +125,10 @@ def append(events: Sequence[AuditEvent]) -> list[AuditEntry]:
     if not events:
         return []
     username = _staff_username(ctx.staff_id)
-    with transaction.atomic():
+    # Without idempotency keys nothing here refuses, so no savepoint of its own (two statements
+    # per append): a failing insert fails the caller's unit of work with it. With keys, a caller
+    # may catch IdempotencyConflict and go on, so the savepoint stays.
+    with transaction.atomic(savepoint=any(e.idempotency_key is not None for e in events)):
         head = AuditChainHead.objects.select_for_update().filter().first()
         if head is None:
             AuditChainHead.objects.bulk_create(

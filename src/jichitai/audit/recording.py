@@ -14,7 +14,7 @@ Never call these with a password, a TOTP code or a 個人番号 in ``detail``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from .chain import append, append_system
@@ -51,6 +51,11 @@ def record(
 
 def record_event(event: AuditEvent) -> AuditEntry:
     return append([event])[0]
+
+
+def record_events(events: Sequence[AuditEvent]) -> list[AuditEntry]:
+    """Append many entries (e.g. one per event of a 一括決裁) under one lock of the chain head."""
+    return append(events)
 
 
 def record_read(

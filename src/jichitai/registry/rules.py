@@ -68,15 +68,35 @@ def require_text(value: Any, field: str, label: str) -> None:
 
 
 def require_address(address: Mapping[str, Any]) -> None:
-    from .models import AddressEntry
 
     try:
         pk = int(address.get("address_id"))  # type: ignore[arg-type]
     except (TypeError, ValueError):
         raise violation("address", "住所（町字）を選んでください。", "address_id") from None
-    if not AddressEntry.objects.filter(pk=pk).exists():
+    if not _address_exists(pk):
         raise violation("address", "住所（町字）が住所辞書にありません。", "address_id")
     require_text(address.get("banchi", ""), "banchi", "番地")
+
+
+def _address_exists(pk: int) -> bool:
+    """The municipality's address dictionary ids, loaded once per unit of work (a batch of events
+    names hundreds of 町字; the dictionary is a few thousand ids even for a large city)."""
+    from jichitai.tenancy.context import unit_cache
+
+    from .models import AddressEntry
+
+    cache = unit_cache()
+    ids = cache.get("registry.address_ids")
+    if not isinstance(ids, frozenset):
+        ids = frozenset(AddressEntry.objects.values_list("pk", flat=True))
+        cache["registry.address_ids"] = ids
+    if pk in ids:
+        return True
+    # added since the ids were loaded (same unit of work)?
+    if AddressEntry.objects.filter(pk=pk).exists():
+        cache["registry.address_ids"] = ids | {pk}
+        return True
+    return False
 
 
 def validate_name(row: Mapping[str, Any]) -> None:
@@ -129,19 +149,25 @@ def validate_new_person(spec: Mapping[str, Any]) -> None:
     validate_person_row({"birth_date_precision": "day", **spec})
 
 
-def duplicate_warnings(rows: Sequence[Mapping[str, Any]]) -> list[RuleViolation]:
-    """Same matching key and birth date among the municipality's residents: warn, don't refuse."""
+def duplicate_keys(rows: Sequence[Mapping[str, Any]]) -> list[tuple[str, str]]:
+    """The (matching key, birth date) pairs a duplicate check looks for."""
     from jichitai.moji import key
 
-    from .models import Person
-
-    wanted = [
+    return [
         (key(f"{row.get('family_name') or ''}{row.get('given_name') or ''}"), str(row.get("birth_date")))
         for row in rows
     ]
-    if not wanted:
-        return []
-    found = _existing_keys(Person, wanted)
+
+
+def duplicate_counts(wanted: Sequence[tuple[str, str]]) -> dict[tuple[str, str], int]:
+    from .models import Person
+
+    return _existing_keys(Person, wanted) if wanted else {}
+
+
+def duplicate_warnings_from(
+    wanted: Sequence[tuple[str, str]], found: Mapping[tuple[str, str], int]
+) -> list[RuleViolation]:
     out = []
     for pair in wanted:
         if found.get(pair):
@@ -152,6 +178,12 @@ def duplicate_warnings(rows: Sequence[Mapping[str, Any]]) -> list[RuleViolation]
                 "family_name",
             ))
     return out
+
+
+def duplicate_warnings(rows: Sequence[Mapping[str, Any]]) -> list[RuleViolation]:
+    """Same matching key and birth date among the municipality's residents: warn, don't refuse."""
+    wanted = duplicate_keys(rows)
+    return duplicate_warnings_from(wanted, duplicate_counts(wanted))
 
 
 def _existing_keys(person_model: Any, wanted: Sequence[tuple[str, str]]) -> dict[tuple[str, str], int]:
@@ -169,13 +201,13 @@ def _existing_keys(person_model: Any, wanted: Sequence[tuple[str, str]]) -> dict
     return {(k, d.isoformat()): n for k, d, n in rows.without_read_log("重複確認（件数のみ）")}
 
 
-def check_identity_numbers(persons: Mapping[Any, Mapping[str, Any]]) -> None:
-    """個人番号・住民票コード: check digits, and no other current resident holds the number."""
-    from django.db.models import Q
+IdentityClaims = dict[tuple[str, str], Any]
 
-    from .models import Person
 
-    seen: dict[tuple[str, str], Any] = {}
+def identity_claims(persons: Mapping[Any, Mapping[str, Any]]) -> IdentityClaims:
+    """個人番号・住民票コード the event's current residents hold, {(field, number): ref};
+    refuses the same number twice within one request."""
+    seen: IdentityClaims = {}
     for ref, row in persons.items():
         if row.get("status") != "resident":
             continue
@@ -187,24 +219,51 @@ def check_identity_numbers(persons: Mapping[Any, Mapping[str, Any]]) -> None:
                 label = "個人番号" if field == "my_number" else "住民票コード"
                 raise violation("unique_number", f"{label}が同じ届出の中で重複しています。", field)
             seen[(field, value)] = ref
-    if not seen:
-        return
+    return seen
+
+
+def identity_holders(claims: Mapping[tuple[str, str], Any]) -> dict[tuple[str, str], set[int]]:
+    """Which current residents hold each claimed number: one query for any number of claims."""
+    from django.db.models import Q
+
+    from .models import Person
+
+    if not claims:
+        return {}
     cond = Q()
     for field in ("my_number", "resident_code"):
-        values = {v for (f, v) in seen if f == field}
+        values = {v for (f, v) in claims if f == field}
         if values:
             # spelled like the partial unique index's predicate, so PostgreSQL can use it
             cond |= Q(**{f"{field}__in": values}, status="resident") & ~Q(**{field: ""})
-    own = [ref for ref in persons if isinstance(ref, int)]
-    holders = (
-        Person.objects.filter(cond).exclude(pk__in=own)
-        .values_list("my_number", "resident_code").without_read_log("番号の重複確認（表示なし）")
+    out: dict[tuple[str, str], set[int]] = {}
+    rows = (
+        Person.objects.filter(cond).values_list("pk", "my_number", "resident_code")
+        .without_read_log("番号の重複確認（表示なし）")
     )
-    for my_number, resident_code in holders:
-        if ("my_number", my_number) in seen:
-            raise violation("unique_number", "個人番号が他の住民と重複しています。", "my_number")
-        if ("resident_code", resident_code) in seen:
-            raise violation("unique_number", "住民票コードが他の住民と重複しています。", "resident_code")
+    for pk, my_number, resident_code in rows:
+        for pair in (("my_number", my_number), ("resident_code", resident_code)):
+            if pair in claims:
+                out.setdefault(pair, set()).add(pk)
+    return out
+
+
+def refuse_taken_numbers(
+    claims: Mapping[tuple[str, str], Any], holders: Mapping[tuple[str, str], set[int]], own: set[int]
+) -> None:
+    """A number may be held only by the persons the event itself is about (``own``)."""
+    for field in ("my_number", "resident_code"):
+        for pair in claims:
+            if pair[0] == field and holders.get(pair, set()) - own:
+                label = "個人番号" if field == "my_number" else "住民票コード"
+                raise violation("unique_number", f"{label}が他の住民と重複しています。", field)
+
+
+def check_identity_numbers(persons: Mapping[Any, Mapping[str, Any]]) -> None:
+    """個人番号・住民票コード: no other current resident holds the number."""
+    claims = identity_claims(persons)
+    own = {ref for ref in persons if isinstance(ref, int)}
+    refuse_taken_numbers(claims, identity_holders(claims), own)
 
 
 def require_approver(staff: Any, municipality_id: int) -> None:

@@ -81,6 +81,143 @@ class Plan:
     )
     warnings: list[RuleViolation] = field(default_factory=list)
     main_household: int | str | None = None
+    # existing rows the plan read or writes (incl. households whose member list it depends on)
+    footprint: set[tuple[str, int]] = field(default_factory=set)
+    # existing rows the plan changes, as they will read afterwards (None: replay the log instead)
+    after: dict[tuple[str, int], dict[str, Any]] | None = None
+
+
+@dataclass
+class Snapshot:
+    """Projection rows loaded up front for a batch of events (one query per table, not per row).
+
+    ``members`` is complete for every household in it; ``versions`` holds every row loaded,
+    active or not, so approval can compare them with the versions an event was entered against.
+    """
+
+    persons: dict[int, tuple[dict[str, Any], int]] = field(default_factory=dict)
+    households: dict[int, tuple[dict[str, Any], int]] = field(default_factory=dict)
+    members: dict[int, list[int]] = field(default_factory=dict)
+    versions: dict[str, dict[str, int]] = field(default_factory=lambda: {"person": {}, "household": {}})
+
+    def add_person(self, obj: Any) -> None:
+        self.persons[obj.pk] = (_row_dict(obj, PERSON_FIELDS), obj.version)
+        self.versions["person"][str(obj.pk)] = obj.version
+
+    def add_household(self, obj: Any) -> None:
+        if obj.active:
+            self.households[obj.pk] = (_row_dict(obj, HOUSEHOLD_FIELDS), obj.version)
+        self.versions["household"][str(obj.pk)] = obj.version
+
+
+def load_snapshot(person_ids: Iterable[int], household_ids: Iterable[int], *, lock: bool) -> Snapshot:
+    """Load persons, households and the households' resident members in at most three queries.
+
+    ``lock``: households first, then persons, each in id order (the order every approval locks
+    in, so two approvals wait for each other instead of deadlocking), held until commit.
+    """
+    from django.db.models import Q
+
+    snap = Snapshot()
+    pids, hids = set(person_ids), set(household_ids)
+    persons = Person.objects.without_read_log(_INTERNAL)
+    if not lock and pids:
+        for obj in persons.filter(pk__in=sorted(pids)):
+            snap.add_person(obj)
+            if obj.household_id is not None:
+                hids.add(obj.household_id)
+        pids = set()
+    if hids:
+        hq = Household.objects.filter(pk__in=sorted(hids)).order_by("pk")
+        for obj in (hq.select_for_update() if lock else hq):
+            snap.add_household(obj)
+        snap.members = {h: [] for h in hids}
+    if pids or hids:
+        cond = Q(household_id__in=sorted(hids), status=PersonStatus.RESIDENT) if hids else Q(pk__in=[])
+        if pids:
+            cond |= Q(pk__in=sorted(pids))
+        pq = persons.filter(cond).order_by("pk")
+        for obj in (pq.select_for_update() if lock else pq):
+            snap.add_person(obj)
+            if obj.household_id in hids and obj.status == PersonStatus.RESIDENT:
+                snap.members[obj.household_id].append(obj.pk)
+    return snap
+
+
+class _Checks:
+    """The rules that read other rows (duplicates, identity numbers, back-dating), collected while
+    an event is planned and answered afterwards for a whole batch with one query each."""
+
+    def __init__(self, *, duplicates: bool) -> None:
+        self.want_duplicates = duplicates
+        self.duplicate_keys: list[tuple[str, str]] = []
+        self.claims: rules.IdentityClaims = {}
+        self.own: set[int] = set()
+        self.dated: dict[str, set[int]] = {}
+        self.effective: dt.date | None = None
+
+    def duplicates(self, rows: Sequence[Mapping[str, Any]]) -> None:
+        if self.want_duplicates:
+            self.duplicate_keys.extend(rules.duplicate_keys(rows))
+
+    def identity(self, persons: Mapping[Any, Mapping[str, Any]], plan: Plan) -> None:
+        claims = rules.identity_claims(persons)  # a clash inside the request raises here
+        # A resident who keeps both number and status is unique already (the partial unique
+        # indexes); only numbers the event gives, or gives back with resident status, are asked.
+        changed = {f.ref for f in plan.facts
+                   if f.entity == "person" and f.field in ("my_number", "resident_code", "status")}
+        self.claims = {pair: ref for pair, ref in claims.items() if ref in changed}
+        self.own = {ref for ref in persons if isinstance(ref, int)}
+
+    def backdating(self, plan: Plan, effective: dt.date) -> None:
+        self.effective = effective
+        for f in plan.facts:
+            if not isinstance(f.ref, str):
+                self.dated.setdefault(f.entity, set()).add(int(f.ref))
+
+
+def _run_checks(
+    checks: Mapping[Any, _Checks], *, across: bool
+) -> tuple[dict[Any, RegistryError], dict[Any, list[RuleViolation]]]:
+    """Answer the collected checks of many events; ``across``: a number may also not be claimed
+    by two events of the batch (approval: both would hold it)."""
+    from django.db.models import Max, Q
+
+    errors: dict[Any, RegistryError] = {}
+    warnings: dict[Any, list[RuleViolation]] = {}
+    wanted = [k for c in checks.values() for k in c.duplicate_keys]
+    found = rules.duplicate_counts(wanted)
+    claims: dict[tuple[str, str], Any] = {}
+    for c in checks.values():
+        claims.update(c.claims)
+    holders = rules.identity_holders(claims)
+    latest: dict[tuple[str, int], dt.date] = {}
+    cond = Q()
+    for entity in ("person", "household"):
+        ids = sorted({i for c in checks.values() for i in c.dated.get(entity, ())})
+        if ids:
+            cond |= Q(entity=entity, entity_id__in=ids)
+    if cond:
+        rows = (EventFact.objects.filter(cond).values("entity", "entity_id")
+                .annotate(m=Max("effective_date")).values_list("entity", "entity_id", "m"))
+        latest.update({(e, i): m for e, i, m in rows})
+    claimed: dict[tuple[str, str], Any] = {}
+    for key_, c in checks.items():
+        try:
+            rules.refuse_taken_numbers(c.claims, holders, c.own)
+            if across:
+                for pair in c.claims:
+                    if pair in claimed:
+                        label = "個人番号" if pair[0] == "my_number" else "住民票コード"
+                        raise violation("unique_number", f"{label}が同時に決裁する他の異動と重複しています。", pair[0])
+            if c.effective is not None:
+                _refuse_backdating(latest, c.dated, c.effective)
+        except RegistryError as exc:
+            errors[key_] = exc
+            continue
+        claimed.update(dict.fromkeys(c.claims, key_))
+        warnings[key_] = rules.duplicate_warnings_from(c.duplicate_keys, found)
+    return errors, warnings
 
 
 def _iso(value: Any) -> Any:
@@ -96,9 +233,10 @@ def _row_dict(obj: Any, fields: Sequence[str]) -> dict[str, Any]:
 class _Planner:
     """Loads the current projections an event touches and collects its facts."""
 
-    def __init__(self, event_date: dt.date) -> None:
+    def __init__(self, event_date: dt.date, snapshot: Snapshot | None = None) -> None:
         self.plan = Plan()
         self.date = event_date
+        self.snapshot = snapshot or Snapshot()
         self.persons: dict[int | str, dict[str, Any]] = {}
         self.households: dict[int | str, dict[str, Any]] = {}
         self._loaded_households: set[int] = set()
@@ -106,6 +244,10 @@ class _Planner:
 
     # -- loading -----------------------------------------------------------------------------
     def person(self, pid: Any, *, must_be_resident: bool = True) -> dict[str, Any]:
+        if pid not in self.persons and isinstance(pid, int) and pid in self.snapshot.persons:
+            row_, version = self.snapshot.persons[pid]
+            self.persons[pid] = dict(row_)
+            self.plan.base_versions["person"][str(pid)] = version
         if pid not in self.persons:
             try:
                 obj = Person.objects.without_read_log(_INTERNAL).get(pk=int(pid))
@@ -120,6 +262,10 @@ class _Planner:
         return row
 
     def household(self, hid: Any) -> dict[str, Any]:
+        if hid not in self.households and isinstance(hid, int) and hid in self.snapshot.households:
+            row_, version = self.snapshot.households[hid]
+            self.households[hid] = dict(row_)
+            self.plan.base_versions["household"][str(hid)] = version
         if hid not in self.households:
             try:
                 obj = Household.objects.get(pk=int(hid), active=True)
@@ -133,6 +279,14 @@ class _Planner:
         """Current resident members of a household after the facts planned so far."""
         ids: set[int | str] = set()
         if isinstance(hid, int):
+            if hid not in self._loaded_households and hid in self.snapshot.members:
+                for pk in self.snapshot.members[hid]:
+                    if pk not in self.persons:
+                        row_, version = self.snapshot.persons[pk]
+                        self.persons[pk] = dict(row_)
+                        self.plan.base_versions["person"][str(pk)] = version
+                    self._members_at_load.setdefault(hid, set()).add(pk)
+                self._loaded_households.add(hid)
             if hid not in self._loaded_households:
                 # one query loads every member (and records the versions it was checked against)
                 for obj in Person.objects.without_read_log(_INTERNAL).filter(
@@ -231,6 +385,20 @@ class _Planner:
                 )
 
 
+    def footprint(self) -> set[tuple[str, int]]:
+        fp = {(e, int(k)) for e in ("person", "household") for k in self.plan.base_versions[e]}
+        fp |= {("household", h) for h in self._loaded_households}
+        for row in self.persons.values():
+            if isinstance(row.get("household_id"), int):
+                fp.add(("household", row["household_id"]))
+        for f in self.plan.facts:
+            if not isinstance(f.ref, str):
+                fp.add((f.entity, int(f.ref)))
+            if f.field == "household_id":
+                fp |= {("household", v) for v in (f.before, f.after) if isinstance(v, int)}
+        return fp
+
+
 def _ref(value: Any) -> int | str:
     if isinstance(value, str) and value.startswith("new:"):
         return value
@@ -244,9 +412,18 @@ def _address_of(hrow: Mapping[str, Any]) -> dict[str, Any]:
     return {k: hrow.get(k) for k in ("address_id", "banchi", "katagaki")}
 
 
-def plan_event(kind: str, req: Mapping[str, Any], effective: dt.date) -> Plan:
-    """What ``kind`` with request ``req`` would change now; raises RegistryError when refused."""
-    p = _Planner(effective)
+def plan_event(
+    kind: str, req: Mapping[str, Any], effective: dt.date, *,
+    snapshot: Snapshot | None = None, checks: _Checks | None = None,
+) -> Plan:
+    """What ``kind`` with request ``req`` would change now; raises RegistryError when refused.
+
+    With ``checks``, the rules that read other rows are collected there instead of answered
+    (``_run_checks``); without, they are answered here.
+    """
+    run_now = checks is None
+    checks = checks or _Checks(duplicates=True)
+    p = _Planner(effective, snapshot)
     touched: list[int | str | None] = []
     k = EventKind(kind)
     if k in (EventKind.MOVE_IN, EventKind.MOVE_IN_FROM_ABROAD, EventKind.EX_OFFICIO_ENTRY):
@@ -272,7 +449,7 @@ def plan_event(kind: str, req: Mapping[str, Any], effective: dt.date) -> Plan:
             p.set("household", hid, "head_id", head_ref)
         touched.append(hid)
         p.plan.main_household = hid
-        p.plan.warnings.extend(rules.duplicate_warnings([p.persons[r] for r in p.plan.new_persons]))
+        checks.duplicates([p.persons[r] for r in p.plan.new_persons])
     elif k == EventKind.BIRTH:
         hid = _ref(req.get("household_id"))
         p.household(hid)
@@ -282,7 +459,7 @@ def plan_event(kind: str, req: Mapping[str, Any], effective: dt.date) -> Plan:
         pk = p.new_person(spec, hid, effective)
         touched.append(hid)
         p.plan.main_household = hid
-        p.plan.warnings.extend(rules.duplicate_warnings([p.persons[pk]]))
+        checks.duplicates([p.persons[pk]])
     elif k == EventKind.MOVE_OUT_PLANNED:
         for pid in map(_ref, req.get("person_ids") or []):
             p.person(pid)
@@ -412,30 +589,41 @@ def plan_event(kind: str, req: Mapping[str, Any], effective: dt.date) -> Plan:
     else:  # pragma: no cover - every kind is handled above
         raise violation("unknown_kind", f"未対応の異動事由です: {kind}")
     p.check_households(touched)
-    rules.check_identity_numbers(p.persons)
+    checks.identity(p.persons, p.plan)
     if k not in (EventKind.CANCELLATION, EventKind.CORRECTION):
-        _refuse_backdating(p.plan, effective)
+        checks.backdating(p.plan, effective)
+    p.plan.footprint = p.footprint()
+    if k not in (EventKind.CANCELLATION, EventKind.CORRECTION):
+        # The back-dating rule puts this event's facts after every fact of the rows it changes,
+        # so replaying their log would give the loaded row with the planned changes applied.
+        changed = {(f.entity, f.ref) for f in p.plan.facts if not isinstance(f.ref, str)}
+        p.plan.after = {
+            (e, int(r)): dict((p.persons if e == "person" else p.households)[r]) for e, r in changed
+        }
+    if run_now:
+        errors, warnings = _run_checks({0: checks}, across=False)
+        if 0 in errors:
+            raise errors[0]
+        p.plan.warnings.extend(warnings.get(0, []))
     return p.plan
 
 
-def _refuse_backdating(plan: Plan, effective: dt.date) -> None:
+def _refuse_backdating(
+    latest: Mapping[tuple[str, int], dt.date], dated: Mapping[str, set[int]], effective: dt.date
+) -> None:
     """An event may not slip under a later-dated event of the same person or household.
 
     Validation runs against the current state; letting an earlier 異動日 reorder history could
     produce a past that no rule ever checked (two heads, a move after death). The clerk cancels
     the later event first (取消), then enters both in order.
     """
-    from django.db.models import Max
-
     for entity in ("person", "household"):
-        ids = {int(f.ref) for f in plan.facts if f.entity == entity and not isinstance(f.ref, str)}
-        if not ids:
-            continue
-        latest = EventFact.objects.filter(entity=entity, entity_id__in=ids).aggregate(m=Max("effective_date"))["m"]
-        if latest is not None and latest > effective:
+        dates = [latest[(entity, i)] for i in dated.get(entity, ()) if (entity, i) in latest]
+        last = max(dates, default=None)
+        if last is not None and last > effective:
             raise violation(
                 "backdated",
-                f"この{'住民' if entity == 'person' else '世帯'}には異動日 {latest:%Y-%m-%d} の異動が既に記録されています。"
+                f"この{'住民' if entity == 'person' else '世帯'}には異動日 {last:%Y-%m-%d} の異動が既に記録されています。"
                 "それより前の異動日の異動は、後の異動を取り消してから入力してください。",
                 "effective_date",
             )
@@ -524,6 +712,17 @@ class Submitted:
     replayed: bool = False
 
 
+@dataclass(frozen=True)
+class EventInput:
+    """One 異動 as submitted: what the web form, the API or a batch file hands in."""
+
+    kind: str
+    request: Mapping[str, Any]
+    effective_date: dt.date
+    reported_date: dt.date | None = None
+    idempotency_key: str | None = None
+
+
 def submit_event(
     kind: str,
     request: Mapping[str, Any],
@@ -535,32 +734,111 @@ def submit_event(
     idempotency_key: str | None = None,
 ) -> Submitted:
     """仮登録: validate and store a provisional event. Projections are not touched."""
+    (outcome,) = submit_events(
+        [EventInput(kind, request, effective_date, reported_date, idempotency_key)],
+        entered_by=entered_by, confirm_duplicates=confirm_duplicates,
+    )
+    if isinstance(outcome, RegistryError):
+        raise outcome
+    return outcome
+
+
+def _ids_in_request(req: Mapping[str, Any]) -> tuple[set[int], set[int]]:
+    """Existing persons and households a request names by id (what planning will load)."""
+    def ints(values: Iterable[Any]) -> set[int]:
+        return {int(v) for v in values if isinstance(v, int) or str(v or "").isdigit()}
+
+    pids = ints([req.get("person_id"), req.get("new_head_id"), req.get("remaining_head_id"),
+                 *(req.get("person_ids") or []), *(req.get("relationships") or {})])
+    hids = ints([req.get("household_id"), req.get("from_household_id"), req.get("to_household_id"),
+                 (req.get("household") or {}).get("existing_id")])
+    return pids, hids
+
+
+def submit_events(
+    items: Sequence[EventInput], *, entered_by: Any, confirm_duplicates: bool = False
+) -> list[Submitted | RegistryError]:
+    """仮登録 of many events in one transaction (一括入力): each is validated by the same rules as
+    alone and gets its own outcome; the rows they name are loaded once, and the rules that read
+    other rows run once for the batch. Refused items write nothing; the others are stored."""
     from . import audit_hooks
 
     ctx = current()
-    if idempotency_key:
-        existing = RegistryEvent.objects.filter(idempotency_key=idempotency_key).first()
-        if existing is not None:
-            same = {**_jsonable(request), "reported_date": _iso(reported_date)}
-            if existing.kind != kind or existing.request != same or existing.effective_date != effective_date:
-                raise violation("idempotency_conflict", "同じ冪等キーで異なる内容が送信されました。", "idempotency_key")
-            return Submitted(existing, [], replayed=True)
-    rules.require_dates(effective_date, reported_date, kind)
-    req = dict(_jsonable(request))
-    req["reported_date"] = _iso(reported_date)
+    outcomes: list[Submitted | RegistryError | None] = [None] * len(items)
+    reqs: dict[int, dict[str, Any]] = {}
+    keys = [it.idempotency_key for it in items if it.idempotency_key]
+    existing = {e.idempotency_key: e for e in RegistryEvent.objects.filter(idempotency_key__in=keys)} if keys else {}
+    first_with_key: dict[str, int] = {}
+    for i, it in enumerate(items):
+        req = dict(_jsonable(it.request))
+        req["reported_date"] = _iso(it.reported_date)
+        key_ = it.idempotency_key
+        if key_ and (key_ in existing or key_ in first_with_key):
+            prior = existing.get(key_)
+            same = (prior.kind, prior.request, prior.effective_date) if prior else (
+                items[first_with_key[key_]].kind, reqs.get(first_with_key[key_]), items[first_with_key[key_]].effective_date)
+            if same != (it.kind, req, it.effective_date):
+                outcomes[i] = violation("idempotency_conflict", "同じ冪等キーで異なる内容が送信されました。", "idempotency_key")
+            elif prior is not None:
+                outcomes[i] = Submitted(prior, [], replayed=True)
+            continue  # the same key twice in one batch: answered with the first's event below
+        try:
+            rules.require_dates(it.effective_date, it.reported_date, it.kind)
+            EventKind(it.kind)
+        except ValueError:
+            outcomes[i] = violation("unknown_kind", f"未対応の異動事由です: {it.kind}")
+            continue
+        except RegistryError as exc:
+            outcomes[i] = exc
+            continue
+        reqs[i] = req
+        if key_:
+            first_with_key[key_] = i
+    pids: set[int] = set()
+    hids: set[int] = set()
+    for req in reqs.values():
+        p_, h_ = _ids_in_request(req)
+        pids |= p_
+        hids |= h_
     with transaction.atomic():
-        plan = plan_event(kind, req, effective_date)
-        if plan.warnings and not confirm_duplicates:
-            raise DuplicateSuspected(*plan.warnings)
-        main = plan.main_household if isinstance(plan.main_household, int) else None
-        event = RegistryEvent.objects.create(
-            kind=kind, status=EventStatus.PROVISIONAL, effective_date=effective_date,
-            reported_date=reported_date, entered_by=entered_by, request=req,
-            base_versions=plan.base_versions, idempotency_key=idempotency_key, household_id=main,
-            target_id=req.get("target_event_id") if kind in ("cancellation", "correction") else None,
-        )
-        audit_hooks.event_submitted(event, ctx)
-    return Submitted(event, plan.warnings)
+        snap = load_snapshot(pids, hids, lock=False) if pids or hids else Snapshot()
+        plans: dict[int, Plan] = {}
+        checks: dict[int, _Checks] = {}
+        for i, req in reqs.items():
+            it = items[i]
+            checks[i] = _Checks(duplicates=True)
+            try:
+                plans[i] = plan_event(it.kind, req, it.effective_date, snapshot=snap, checks=checks[i])
+            except RegistryError as exc:
+                outcomes[i] = exc
+                del checks[i]
+        errors, warnings = _run_checks(checks, across=False)
+        new: list[tuple[int, RegistryEvent]] = []
+        for i, plan in plans.items():
+            if i in errors:
+                outcomes[i] = errors[i]
+                continue
+            plan.warnings.extend(warnings.get(i, []))
+            if plan.warnings and not confirm_duplicates:
+                outcomes[i] = DuplicateSuspected(*plan.warnings)
+                continue
+            it, req = items[i], reqs[i]
+            main = plan.main_household if isinstance(plan.main_household, int) else None
+            new.append((i, RegistryEvent(
+                kind=it.kind, status=EventStatus.PROVISIONAL, effective_date=it.effective_date,
+                reported_date=it.reported_date, entered_by=entered_by, request=req,
+                base_versions=plan.base_versions, idempotency_key=it.idempotency_key, household_id=main,
+                target_id=req.get("target_event_id") if it.kind in ("cancellation", "correction") else None,
+            )))
+        if new:
+            created = RegistryEvent.objects.bulk_create([e for _, e in new])
+            for (i, _), event in zip(new, created, strict=True):
+                outcomes[i] = Submitted(event, plans[i].warnings)
+            audit_hooks.events_submitted(created, ctx)
+    for i, it in enumerate(items):
+        if outcomes[i] is None and it.idempotency_key in first_with_key:
+            outcomes[i] = outcomes[first_with_key[it.idempotency_key]]
+    return [o if o is not None else violation("not_processed", "処理されませんでした。") for o in outcomes]
 
 
 def _jsonable(value: Any) -> Any:
@@ -594,55 +872,138 @@ def _reserve(counter: str, n: int = 1) -> int:
 
 def approve_event(event_id: int, *, approver: Any) -> RegistryEvent:
     """決裁 → 本登録: a second person with the approver role applies the event."""
+    result = approve_events([event_id], approver=approver)
+    if event_id in result.refused:
+        raise result.refused[event_id]
+    return result.approved[0]
+
+
+@dataclass
+class Approval:
+    """What a 一括決裁 did: the events now 本登録 (in 本登録順), and why the others were refused."""
+
+    approved: list[RegistryEvent] = field(default_factory=list)
+    refused: dict[int, RegistryError] = field(default_factory=dict)
+
+
+def approve_events(event_ids: Sequence[int], *, approver: Any) -> Approval:
+    """一括決裁: approve many provisional events in one transaction, in the order given.
+
+    Each event is checked exactly as alone (different staff, need-to-know for 支援措置, the rows it
+    was entered against unchanged, every rule re-run on the current state); one refused event
+    does not stop the others. Events of the batch that touch the same rows are applied one after
+    the other (later rounds see the earlier ones' result, as separate approvals would); the rest
+    share one lock of their rows, one number reservation, one facts insert and one audit append.
+    """
     from . import audit_hooks
 
     ctx = current()
     rules.require_approver(approver, ctx.acting_municipality_id)
+    result = Approval()
+    wanted = list(dict.fromkeys(int(i) for i in event_ids))
     with transaction.atomic():
-        try:
-            event = RegistryEvent.objects.select_for_update().get(pk=event_id)
-        except RegistryEvent.DoesNotExist:
-            raise violation("not_found", "異動が見つかりません。", "event_id") from None
-        if event.status != EventStatus.PROVISIONAL:
-            raise violation("not_provisional", "この異動は仮登録ではありません（決裁済みまたは却下済み）。", "event_id")
-        if event.entered_by_id == getattr(approver, "pk", None):
-            raise violation("same_person", "入力者本人は決裁できません。別の決裁者が決裁してください。", "approver")
-        _require_need_to_know_for_protected(event, approver)
-        _lock_and_check(event.base_versions)
-        plan = plan_event(event.kind, event.request, event.effective_date)
-        _check_versions(event.base_versions, plan.base_versions)
-        seq = _reserve("approval_seq")
-        ids, numbers = _create_entities(plan)
-        facts = _write_facts(event, plan, ids, numbers, seq)
-        created = {("household", ids[r]) for r in plan.new_households}
-        created |= {("person", ids[r]) for r in plan.new_persons}
-        _project(plan, facts, created=created)
-        event.status = EventStatus.APPROVED
-        event.approved_by = approver
-        event.approved_at = timezone.now()
-        event.approval_seq = seq
-        if event.household_id is None and plan.main_household is not None:
-            event.household_id = ids.get(plan.main_household, plan.main_household)  # type: ignore[assignment]
-        event.save(update_fields=["status", "approved_by", "approved_at", "approval_seq", "household"])
-        audit_hooks.event_approved(event, ctx)
-    return event
+        found = {e.pk: e for e in RegistryEvent.objects.select_for_update().filter(pk__in=wanted).order_by("pk")}
+        pending: list[RegistryEvent] = []
+        for pk in wanted:
+            event = found.get(pk)
+            if event is None:
+                result.refused[pk] = violation("not_found", "異動が見つかりません。", "event_id")
+            elif event.status != EventStatus.PROVISIONAL:
+                result.refused[pk] = violation(
+                    "not_provisional", "この異動は仮登録ではありません（決裁済みまたは却下済み）。", "event_id")
+            elif event.entered_by_id == getattr(approver, "pk", None):
+                result.refused[pk] = violation(
+                    "same_person", "入力者本人は決裁できません。別の決裁者が決裁してください。", "approver")
+            else:
+                pending.append(event)
+        pending = _refuse_protected_without_need_to_know(pending, approver, result)
+        while pending:
+            round_, pending = _plan_round(pending, result)
+            if round_:
+                result.approved.extend(_apply_round(round_, approver))
+        if result.approved:
+            audit_hooks.events_approved(result.approved, ctx)
+    return result
 
 
-def _require_need_to_know_for_protected(event: RegistryEvent, approver: Any) -> None:
+def _refuse_protected_without_need_to_know(
+    events: list[RegistryEvent], approver: Any, result: Approval
+) -> list[RegistryEvent]:
     """An approver must see what they approve: 支援措置 cases need the need-to-know role."""
     from . import support
 
-    protected = support.protected_ids(persons_in_request(event))
+    if not events:
+        return events
+    named = _named_ids(events)
+    protected = support.protected_in({p for ps, _ in named.values() for p in ps},
+                                     {h for _, hs in named.values() for h in hs})
     if not protected:
-        return
-    for pid in protected:
-        support.alert_access(pid, screen="決裁", function="approve", detail={"event": event.pk})
-    if not support.has_need_to_know(approver):
-        raise violation(
-            "support_measure_approver",
-            "支援措置対象者を含む異動は、支援措置担当の権限を持つ決裁者が決裁してください。",
-            "approver",
-        )
+        return events
+    need_to_know = support.has_need_to_know(approver)
+    keep = []
+    for event in events:
+        pids, hids = named[event.pk]
+        mine = sorted(p for p, h in protected.items() if p in pids or h in hids)
+        for pid in mine:
+            support.alert_access(pid, screen="決裁", function="approve", detail={"event": event.pk})
+        if mine and not need_to_know:
+            result.refused[event.pk] = violation(
+                "support_measure_approver",
+                "支援措置対象者を含む異動は、支援措置担当の権限を持つ決裁者が決裁してください。",
+                "approver",
+            )
+        else:
+            keep.append(event)
+    return keep
+
+
+def _plan_round(
+    events: list[RegistryEvent], result: Approval
+) -> tuple[list[tuple[RegistryEvent, Plan]], list[RegistryEvent]]:
+    """Lock and re-plan ``events``; returns the ones this round applies, and the rest.
+
+    The outcome must be the one approving the events one by one in the given order would give.
+    So an event that shares rows with an earlier one waits for a later round (and blocks its
+    rows for the events after it), and an event refused here is refused only when nothing before
+    it in this round could have changed the answer; otherwise it, and everything after it, is
+    tried again in the next round against the result.
+    """
+    pids = {int(k) for e in events for k in (e.base_versions or {}).get("person", {})}
+    hids = {int(k) for e in events for k in (e.base_versions or {}).get("household", {})}
+    snap = load_snapshot(pids, hids, lock=True)
+    used: set[tuple[str, int]] = set()
+    planned: dict[int, tuple[RegistryEvent, Plan]] = {}
+    checks: dict[int, _Checks] = {}
+    later: list[RegistryEvent] = []
+    for i, event in enumerate(events):
+        c = _Checks(duplicates=False)
+        try:
+            _check_versions(event.base_versions, snap.versions)
+            plan = plan_event(event.kind, event.request, event.effective_date, snapshot=snap, checks=c)
+        except RegistryError as exc:
+            if used:
+                later.extend(events[i:])
+                break
+            result.refused[event.pk] = exc
+            continue
+        overlaps = bool(plan.footprint & used)
+        used |= plan.footprint
+        if overlaps:
+            later.append(event)
+            continue
+        planned[event.pk] = (event, plan)
+        checks[event.pk] = c
+    errors, _ = _run_checks(checks, across=True)
+    first = next(iter(planned), None)
+    for pk, exc in errors.items():
+        if pk == first:
+            result.refused[pk] = exc
+        else:
+            later.append(planned[pk][0])
+        del planned[pk]
+    order = {e.pk: i for i, e in enumerate(events)}
+    later.sort(key=lambda e: order[e.pk])
+    return list(planned.values()), later
 
 
 def reject_event(event_id: int, *, approver: Any, reason: str) -> RegistryEvent:
@@ -665,27 +1026,6 @@ def reject_event(event_id: int, *, approver: Any, reason: str) -> RegistryEvent:
     return event
 
 
-def _lock_and_check(base: Mapping[str, Any]) -> None:
-    """Lock what the event was entered against (households, then persons, by id) and compare.
-
-    Holding the row locks until commit makes concurrent approvals of one household run one after
-    the other, so the second sees the first's committed state, never half of it.
-    """
-    hids = sorted(int(k) for k in (base.get("household") or {}))
-    pids = sorted(int(k) for k in (base.get("person") or {}))
-    now = {
-        "household": {
-            str(pk): v for pk, v in Household.objects.select_for_update().filter(pk__in=hids)
-            .order_by("pk").values_list("pk", "version")
-        },
-        "person": {
-            str(pk): v for pk, v in Person.objects.without_read_log(_INTERNAL).select_for_update()
-            .filter(pk__in=pids).order_by("pk").values_list("pk", "version")
-        },
-    }
-    _check_versions(base, now)
-
-
 def _check_versions(base: Mapping[str, Any], now: Mapping[str, Any]) -> None:
     for entity in ("person", "household"):
         for pk, version in (now.get(entity) or {}).items():
@@ -701,50 +1041,167 @@ def _planned_rows(plan: Plan) -> dict[int | str, dict[str, Any]]:
     return rows
 
 
-def _create_entities(plan: Plan) -> tuple[dict[int | str, int], dict[int | str, str]]:
-    """Insert the households and persons an event creates, with their final values.
+def _apply_round(items: list[tuple[RegistryEvent, Plan]], approver: Any) -> list[RegistryEvent]:
+    """Write planned events that touch disjoint rows: numbers, new rows, facts, projections."""
+    first_seq = _reserve("approval_seq", len(items))
+    created = _create_entities([plan for _, plan in items])
+    facts: list[_FactRow] = []
+    now = timezone.now()
+    for n, ((event, plan), (ids, numbers)) in enumerate(zip(items, created, strict=True)):
+        seq = first_seq + n
+        facts.extend(_fact_rows(event, plan, ids, numbers, seq))
+        event.status = EventStatus.APPROVED
+        event.approved_by = approver
+        event.approved_at = now
+        event.approval_seq = seq
+        if event.household_id is None and plan.main_household is not None:
+            event.household_id = ids.get(plan.main_household, plan.main_household)  # type: ignore[assignment]
+    _insert_facts(facts)
+    new_rows = {("household", ids[r]) for (_, plan), (ids, _) in zip(items, created, strict=True)
+                for r in plan.new_households}
+    new_rows |= {("person", ids[r]) for (_, plan), (ids, _) in zip(items, created, strict=True)
+                 for r in plan.new_persons}
+    versions: dict[str, dict[str, int]] = {"person": {}, "household": {}}
+    for _, plan in items:
+        for entity in versions:
+            versions[entity].update(plan.base_versions[entity])
+    after: dict[tuple[str, int], dict[str, Any]] = {}
+    for (_, plan), (ids, _) in zip(items, created, strict=True):
+        for ent, row in (plan.after or {}).items():
+            after[ent] = {f: _resolve(v, ids) for f, v in row.items()}
+    _project(versions, facts, created=new_rows, after=after)
+    events = [event for event, _ in items]
+    _set_columns(RegistryEvent, ("status", "approved_by_id", "approved_at", "approval_seq", "household_id"),
+                 [(e.pk, {"status": e.status, "approved_by_id": e.approved_by_id, "approved_at": e.approved_at,
+                          "approval_seq": e.approval_seq, "household_id": e.household_id}) for e in events])
+    return events
 
-    Returns the new ids and the numbers (世帯番号, 宛名番号) given to them; a new entity's
-    projection is exactly its planned facts, so it needs no replay.
+
+def _insert_facts(facts: list[_FactRow]) -> None:
+    """One INSERT for the facts of a whole batch. PostgreSQL: straight from typed arrays (Django's
+    bulk_create prepares every value of the tens of thousands one by one)."""
+    import json
+
+    from django.db import connection
+
+    if not facts:
+        return
+    if connection.vendor != "postgresql":
+        EventFact.objects.bulk_create([
+            EventFact(event=f.event, entity=f.entity, entity_id=f.entity_id, field=f.field, before=f.before,
+                      after=f.after, effective_date=f.effective_date, approval_seq=f.approval_seq)
+            for f in facts
+        ])
+        return
+    mid = current().municipality_id
+
+    def js(value: Any) -> str | None:
+        return None if value is None else json.dumps(value, ensure_ascii=False)
+
+    cols = {
+        "municipality_id": ("bigint[]", [mid] * len(facts)),
+        "event_id": ("bigint[]", [f.event.pk for f in facts]),
+        "entity": ("text[]", [f.entity for f in facts]),
+        "entity_id": ("bigint[]", [f.entity_id for f in facts]),
+        "field": ("text[]", [f.field for f in facts]),
+        "before": ("jsonb[]", [js(f.before) for f in facts]),
+        "after": ("jsonb[]", [js(f.after) for f in facts]),
+        "effective_date": ("date[]", [f.effective_date for f in facts]),
+        "approval_seq": ("bigint[]", [f.approval_seq for f in facts]),
+    }
+    qn = connection.ops.quote_name
+    sql = (
+        f"INSERT INTO {qn(EventFact._meta.db_table)} ({', '.join(qn(c) for c in cols)}) "
+        f"SELECT * FROM unnest({', '.join(f'%s::{t}' for t, _ in cols.values())})"
+    )
+    with connection.cursor() as cur:
+        cur.execute(sql, [values for _, values in cols.values()])
+
+
+def _set_columns(model: Any, columns: tuple[str, ...], rows: list[tuple[int, dict[str, Any]]]) -> None:
+    """Set columns of many rows of the current municipality: one statement on PostgreSQL."""
+    from django.db import connection
+
+    if not rows:
+        return
+    if connection.vendor != "postgresql" or len(rows) == 1:
+        for pk, values in rows:
+            model.objects.filter(pk=pk).update(**values)
+        return
+    qn = connection.ops.quote_name
+    fields = {f.attname: f for f in model._meta.concrete_fields}
+    arrays: list[Any] = [[pk for pk, _ in rows]]
+    casts = ["bigint[]"]
+    for col in columns:
+        arrays.append([fields[col].get_db_prep_save(values[col], connection) for _, values in rows])
+        casts.append(f"{fields[col].db_type(connection)}[]")
+    sets = ", ".join(f"{qn(c)} = v.{qn(c)}" for c in columns)
+    names = ", ".join(qn(n) for n in ("_id", *columns))
+    sql = (
+        f"UPDATE {qn(model._meta.db_table)} AS t SET {sets} "
+        f"FROM unnest({', '.join(f'%s::{c}' for c in casts)}) AS v({names}) "
+        f"WHERE t.{qn('id')} = v.{qn('_id')} AND t.{qn('municipality_id')} = %s"
+    )
+    with connection.cursor() as cur:
+        cur.execute(sql, [*arrays, current().municipality_id])
+        if cur.rowcount != len(rows):
+            raise ConcurrentUpdate("異動" if model is RegistryEvent else "世帯")
+
+
+def _create_entities(plans: list[Plan]) -> list[tuple[dict[int | str, int], dict[int | str, str]]]:
+    """Insert the households and persons the events create, with their final values.
+
+    Returns per plan the new ids and the numbers (世帯番号, 宛名番号) given to them, in plan order;
+    a new entity's projection is exactly its planned facts, so it needs no replay.
     """
     from jichitai.moji import kana_key, key
 
-    ids: dict[int | str, int] = {}
-    numbers: dict[int | str, str] = {}
-    if not plan.new_households and not plan.new_persons:
-        return ids, numbers
-    planned = _planned_rows(plan)
-    if plan.new_households:
-        first = _reserve("household_no", len(plan.new_households))
-        objs = []
-        for i, ref in enumerate(plan.new_households):
-            numbers[ref] = f"{first + i:010d}"
-            row = planned[ref]
-            objs.append(Household(
-                household_no=numbers[ref], address_id=row.get("address_id"),
-                banchi=row.get("banchi") or "", katagaki=row.get("katagaki") or "", active=True,
-                version=1,  # the creating event is the row's first write
-            ))
-        for ref, obj in zip(plan.new_households, Household.objects.bulk_create(objs), strict=True):
-            ids[ref] = obj.pk
-    if plan.new_persons:
-        first = _reserve("atena_no", len(plan.new_persons))
-        objs = []
-        for i, ref in enumerate(plan.new_persons):
-            numbers[ref] = f"{first + i:012d}"
-            row = {f: _to_python(f, _resolve(v, ids)) for f, v in planned[ref].items()}
-            row["atena_no"] = numbers[ref]
-            row["version"] = 1
-            row["name_key"] = key(f"{row.get('family_name') or ''}{row.get('given_name') or ''}")
-            row["kana_key"] = kana_key(f"{row.get('family_name_kana') or ''}{row.get('given_name_kana') or ''}")
-            objs.append(Person(**{k: v for k, v in row.items() if k in _PERSON_COLUMNS}))
-        for ref, obj in zip(plan.new_persons, _bulk_create_persons(objs), strict=True):
-            ids[ref] = obj.pk
-    for ref in plan.new_households:
-        head = planned[ref].get("head_id")
-        if head is not None:
-            Household.objects.filter(pk=ids[ref]).update(head_id=ids.get(head, head))
-    return ids, numbers
+    out: list[tuple[dict[int | str, int], dict[int | str, str]]] = [({}, {}) for _ in plans]
+    planned = [_planned_rows(plan) if plan.new_households or plan.new_persons else {} for plan in plans]
+    n_households = sum(len(plan.new_households) for plan in plans)
+    n_persons = sum(len(plan.new_persons) for plan in plans)
+    if n_households:
+        number = _reserve("household_no", n_households)
+        objs, owners = [], []
+        for i, plan in enumerate(plans):
+            for ref in plan.new_households:
+                out[i][1][ref] = f"{number:010d}"
+                number += 1
+                row = planned[i][ref]
+                objs.append(Household(
+                    household_no=out[i][1][ref], address_id=row.get("address_id"),
+                    banchi=row.get("banchi") or "", katagaki=row.get("katagaki") or "", active=True,
+                    version=1,  # the creating event is the row's first write
+                ))
+                owners.append((i, ref))
+        for (i, ref), obj in zip(owners, Household.objects.bulk_create(objs), strict=True):
+            out[i][0][ref] = obj.pk
+    if n_persons:
+        number = _reserve("atena_no", n_persons)
+        objs, owners = [], []
+        for i, plan in enumerate(plans):
+            ids, numbers = out[i]
+            for ref in plan.new_persons:
+                numbers[ref] = f"{number:012d}"
+                number += 1
+                row = {f: _to_python(f, _resolve(v, ids)) for f, v in planned[i][ref].items()}
+                row["atena_no"] = numbers[ref]
+                row["version"] = 1
+                row["name_key"] = key(f"{row.get('family_name') or ''}{row.get('given_name') or ''}")
+                row["kana_key"] = kana_key(f"{row.get('family_name_kana') or ''}{row.get('given_name_kana') or ''}")
+                objs.append(Person(**{k: v for k, v in row.items() if k in _PERSON_COLUMNS}))
+                owners.append((i, ref))
+        for (i, ref), obj in zip(owners, _bulk_create_persons(objs), strict=True):
+            out[i][0][ref] = obj.pk
+    heads = []
+    for i, plan in enumerate(plans):
+        ids = out[i][0]
+        for ref in plan.new_households:
+            head = planned[i][ref].get("head_id")
+            if head is not None:
+                heads.append((ids[ref], {"head_id": ids.get(head, head)}))
+    _set_columns(Household, ("head_id",), heads)
+    return out
 
 
 _PERSON_COLUMNS = {f.attname for f in Person._meta.concrete_fields} - {"id", "municipality_id"}
@@ -770,27 +1227,36 @@ def _resolve(value: Any, ids: Mapping[Any, int]) -> Any:
     return ids.get(value, value) if isinstance(value, str) and value.startswith("new:") else value
 
 
-def _write_facts(
+@dataclass(frozen=True, slots=True)
+class _FactRow:
+    event: RegistryEvent
+    entity: str
+    entity_id: int
+    field: str
+    before: Any
+    after: Any
+    effective_date: dt.date
+    approval_seq: int
+
+
+def _fact_rows(
     event: RegistryEvent, plan: Plan, ids: Mapping[Any, int], numbers: Mapping[Any, str], seq: int
-) -> list[EventFact]:
+) -> list[_FactRow]:
     rows = []
     for f in plan.facts:
         entity_id = ids.get(f.ref, f.ref)
-        rows.append(EventFact(
-            event=event, entity=f.entity, entity_id=int(entity_id), field=f.field,
-            before=_resolve(f.before, ids), after=_resolve(f.after, ids),
-            effective_date=event.effective_date, approval_seq=seq,
+        rows.append(_FactRow(
+            event, f.entity, int(entity_id), f.field, _resolve(f.before, ids), _resolve(f.after, ids),
+            event.effective_date, seq,
         ))
     # numbers are given at approval: recorded as the creation facts they are
     for ref in [*plan.new_persons, *plan.new_households]:
-        number = numbers[ref]
         entity = "person" if ref in plan.new_persons else "household"
-        rows.append(EventFact(
-            event=event, entity=entity, entity_id=ids[ref],
-            field="atena_no" if entity == "person" else "household_no", before=None, after=number,
-            effective_date=event.effective_date, approval_seq=seq,
+        rows.append(_FactRow(
+            event, entity, ids[ref], "atena_no" if entity == "person" else "household_no", None,
+            numbers[ref], event.effective_date, seq,
         ))
-    return EventFact.objects.bulk_create(rows)
+    return rows
 
 
 def _facts_for(entity: str, entity_ids: Iterable[int], until: dt.date | None = None,
@@ -814,24 +1280,38 @@ def _to_python(field_name: str, value: Any) -> Any:
     return value
 
 
-def _project(plan: Plan, new_facts: list[EventFact], *, created: set[tuple[str, int]]) -> None:
-    """Rebuild the existing projection rows the event touched by replaying their whole log
-    (rows the event created were inserted with their final values)."""
+def _project(
+    versions: Mapping[str, Mapping[str, int]], new_facts: list[_FactRow], *, created: set[tuple[str, int]],
+    after: Mapping[tuple[str, int], dict[str, Any]] | None = None,
+) -> None:
+    """Write the existing projection rows the events touched: the planned row where the event
+    comes last in their log (``after``), otherwise the replay of their whole log (取消・訂正).
+    Rows the events created were inserted with their final values."""
     from jichitai.moji import kana_key, key
 
+    after = after or {}
     person_ids = {f.entity_id for f in new_facts if f.entity == "person" and ("person", f.entity_id) not in created}
     household_ids = {
         f.entity_id for f in new_facts if f.entity == "household" and ("household", f.entity_id) not in created
     }
-    versions = plan.base_versions
-    for hid, facts in _facts_for("household", household_ids).items():
-        row = fold_entity(facts) or {}
+
+    def rows(entity: str, ids: set[int]) -> Iterable[tuple[int, dict[str, Any]]]:
+        for i in sorted(ids):
+            if (entity, i) in after:
+                yield i, after[(entity, i)]
+        replay = {i for i in ids if (entity, i) not in after}
+        for i, facts in _facts_for(entity, replay).items() if replay else ():
+            yield i, fold_entity(facts) or {}
+
+    households = []
+    for hid, row in rows("household", household_ids):
         values = {f: _to_python(f, row.get(f)) for f in HOUSEHOLD_FIELDS if f in row}
         if values.get("active") is None:
             values["active"] = False
-        _update_versioned(Household, hid, versions["household"].get(str(hid)), values)
-    for pid, facts in _facts_for("person", person_ids).items():
-        row = fold_entity(facts) or {}
+        households.append((hid, versions["household"].get(str(hid)), values))
+    _update_versioned(Household, households)
+    persons = []
+    for pid, row in rows("person", person_ids):
         values = {f: _to_python(f, row.get(f)) for f in PERSON_FIELDS if f in row}
         for f in ("residence_end_date", "move_out_planned_on", "removed_on", "reported_on",
                   "became_resident_on", "address_set_on"):
@@ -842,29 +1322,71 @@ def _project(plan: Plan, new_facts: list[EventFact], *, created: set[tuple[str, 
         values["kana_key"] = kana_key(
             f"{values.get('family_name_kana') or ''}{values.get('given_name_kana') or ''}"
         )
-        _update_versioned(Person, pid, versions["person"].get(str(pid)), values)
+        persons.append((pid, versions["person"].get(str(pid)), values))
+    _update_versioned(Person, persons)
 
 
-def _update_versioned(model: Any, pk: int, expected: int | None, values: dict[str, Any]) -> None:
+def _update_versioned(model: Any, rows: list[tuple[int, int | None, dict[str, Any]]]) -> None:
+    """Write folded rows back, each only if its version is still the one the plan read."""
+    from django.db import connection
     from django.db import models as dj
 
-    for f in model._meta.concrete_fields:
-        # a voided creation folds back to None; text columns keep "" instead
-        if f.attname in values and values[f.attname] is None and not f.null:
-            if isinstance(f, (dj.CharField, dj.TextField)):
-                values[f.attname] = ""
-            else:
-                del values[f.attname]
-    qs = model.objects.filter(pk=pk)
-    if expected is not None:
-        qs = qs.filter(version=expected)
+    if not rows:
+        return
+    for _, _, values in rows:
+        for f in model._meta.concrete_fields:
+            # a voided creation folds back to None; text columns keep "" instead
+            if f.attname in values and values[f.attname] is None and not f.null:
+                if isinstance(f, (dj.CharField, dj.TextField)):
+                    values[f.attname] = ""
+                else:
+                    del values[f.attname]
+    by_columns: dict[tuple[str, ...], list[tuple[int, int | None, dict[str, Any]]]] = {}
+    for row in rows:
+        by_columns.setdefault(tuple(sorted(row[2])), []).append(row)
     try:
-        updated = qs.update(version=F("version") + 1, **values)
+        for columns, group in by_columns.items():
+            if connection.vendor == "postgresql" and len(group) > 1:
+                updated = _update_unnest(model, columns, group)
+            else:
+                updated = 0
+                for pk, expected, values in group:
+                    qs = model.objects.filter(pk=pk)
+                    if expected is not None:
+                        qs = qs.filter(version=expected)
+                    updated += qs.update(version=F("version") + 1, **values)
+            if updated != len(group):
+                raise ConcurrentUpdate("世帯" if model is Household else "住民")
     except IntegrityError as exc:
         _raise_unique_number(exc)
         raise
-    if updated != 1:
-        raise ConcurrentUpdate("世帯" if model is Household else "住民")
+
+
+def _update_unnest(model: Any, columns: tuple[str, ...], group: list[tuple[int, int | None, dict[str, Any]]]) -> int:
+    """PostgreSQL: one ``UPDATE … FROM unnest(arrays)`` for many rows (not one statement each);
+    scoped to the municipality like every tenant query, and row-level security applies too."""
+    from django.db import connection
+
+    qn = connection.ops.quote_name
+    fields = {f.attname: f for f in model._meta.concrete_fields}
+    table = qn(model._meta.db_table)
+    arrays: list[Any] = [[pk for pk, _, _ in group], [expected for _, expected, _ in group]]
+    casts = ["bigint[]", "bigint[]"]
+    for col in columns:
+        f = fields[col]
+        arrays.append([f.get_db_prep_save(values[col], connection) for _, _, values in group])
+        casts.append(f"{f.db_type(connection)}[]")
+    names = ["_id", "_expected", *columns]
+    sets = ", ".join(f"{qn(c)} = v.{qn(c)}" for c in columns)
+    sql = (
+        f"UPDATE {table} AS t SET {qn('version')} = t.{qn('version')} + 1, {sets} "
+        f"FROM unnest({', '.join(f'%s::{c}' for c in casts)}) AS v({', '.join(qn(n) for n in names)}) "
+        f"WHERE t.{qn('id')} = v.{qn('_id')} AND t.{qn('municipality_id')} = %s "
+        f"AND (v.{qn('_expected')} IS NULL OR t.{qn('version')} = v.{qn('_expected')})"
+    )
+    with connection.cursor() as cur:
+        cur.execute(sql, [*arrays, current().municipality_id])
+        return int(cur.rowcount)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -957,26 +1479,32 @@ __all__ = [
 
 def persons_in_request(event: RegistryEvent) -> set[int]:
     """Existing persons an event names (by id) or whose household it names."""
-    req = event.request or {}
-    ids: set[int] = set()
-    for key_ in ("person_id", "new_head_id", "remaining_head_id"):
-        if isinstance(req.get(key_), int) or str(req.get(key_) or "").isdigit():
-            ids.add(int(req[key_]))
-    for pid in req.get("person_ids") or []:
-        if str(pid).isdigit():
-            ids.add(int(pid))
-    for pid in (req.get("relationships") or {}):
-        if str(pid).isdigit():
-            ids.add(int(pid))
-    households = {
-        int(h) for h in (
-            req.get("household_id"), req.get("from_household_id"), req.get("to_household_id"),
-            (req.get("household") or {}).get("existing_id"), event.household_id,
-        ) if h is not None and str(h).isdigit()
+    return _persons_in_requests([event])[event.pk]
+
+
+def _named_ids(events: Iterable[RegistryEvent]) -> dict[int, tuple[set[int], set[int]]]:
+    """Per event: the persons and households it names by id (incl. the household it is about)."""
+    named: dict[int, tuple[set[int], set[int]]] = {}
+    for event in events:
+        pids, hids = _ids_in_request(event.request or {})
+        if event.household_id is not None:
+            hids.add(event.household_id)
+        named[event.pk] = (pids, hids)
+    return named
+
+
+def _persons_in_requests(events: Sequence[RegistryEvent]) -> dict[int, set[int]]:
+    """``persons_in_request`` for many events: one query for all the households they name."""
+    named = _named_ids(events)
+    all_hids = sorted({h for _, hids in named.values() for h in hids})
+    members: dict[int, set[int]] = {}
+    if all_hids:
+        rows = Person.objects.without_read_log("世帯員の確認（表示なし）").filter(household_id__in=all_hids)
+        for pk, hid in rows.values_list("pk", "household_id"):
+            members.setdefault(hid, set()).add(pk)
+    return {
+        pk: pids.union(*(members.get(h, set()) for h in hids)) for pk, (pids, hids) in named.items()
     }
-    if households:
-        ids |= set(Person.objects.filter(household_id__in=households).values_list("pk", flat=True))
-    return ids
 
 
 @dataclass(frozen=True)
@@ -999,10 +1527,13 @@ def mask_events(events: Iterable[RegistryEvent], *, staff: Any, screen: str) -> 
     支援措置 masked (and alerted) for staff without the need-to-know role."""
     from . import support
 
+    events = list(events)
     need_to_know = support.has_need_to_know(staff)
+    named = _persons_in_requests(events)
+    anyone = support.protected_ids({p for ids in named.values() for p in ids}) if named else set()
     items = []
     for ev in events:
-        protected = support.protected_ids(persons_in_request(ev))
+        protected = named[ev.pk] & anyone
         for pid in protected:
             support.alert_access(pid, screen=screen, function="event_list",
                                  detail={"event": ev.pk, "masked": not need_to_know})

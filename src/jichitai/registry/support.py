@@ -49,6 +49,24 @@ def protected_ids(person_ids: Iterable[int], on: dt.date | None = None) -> set[i
     )
 
 
+def protected_in(
+    person_ids: Iterable[int], household_ids: Iterable[int], on: dt.date | None = None
+) -> dict[int, int | None]:
+    """Persons under an active measure among ``person_ids`` and the members of ``household_ids``
+    (one query): person id → household id."""
+    from django.db.models import Q
+
+    on = on or _today()
+    pids, hids = sorted(set(person_ids)), sorted(set(household_ids))
+    if not pids and not hids:
+        return {}
+    return dict(
+        SupportMeasure.objects.filter(Q(person_id__in=pids) | Q(person__household_id__in=hids),
+                                      start_date__lte=on, end_date__gte=on, ended_at__isnull=True)
+        .values_list("person_id", "person__household_id")
+    )
+
+
 def has_need_to_know(staff: Any) -> bool:
     from jichitai.accounts.models import RoleGrant
 

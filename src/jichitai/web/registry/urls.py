@@ -14,6 +14,7 @@ urlpatterns = [
     path("events/new/<str:kind>/", views.event_form_view, name="event_form"),
     path("events/new/<str:kind>/row/", views.person_row_view, name="person_row"),
     path("approvals/", views.approvals_view, name="approvals"),
+    path("approvals/approve/", views.approve_bulk_view, name="approve_bulk"),
     path("approvals/<int:event_id>/approve/", views.approve_view, name="approve"),
     path("approvals/<int:event_id>/reject/", views.reject_view, name="reject"),
     path("support/", views.support_view, name="support"),

@@ -604,6 +604,26 @@ def approve_view(request: HttpRequest, event_id: int) -> HttpResponse:
 
 @require_POST
 @requires_role(*APPROVER_ROLES)
+def approve_bulk_view(request: HttpRequest) -> HttpResponse:
+    """一括決裁: the ticked events in one transaction; each refusal is reported, the rest applied."""
+    ids = [int(v) for v in request.POST.getlist("event") if v.isdigit()]
+    if not ids:
+        messages.error(request, "一括決裁する異動を選んでください。")
+        return HttpResponseRedirect(reverse("registry:approvals"))
+    result = services.approve_events(ids, approver=request.user)
+    kinds = dict(RegistryEvent.objects.filter(pk__in=ids).values_list("pk", "kind"))
+    labels = dict(RegistryEvent._meta.get_field("kind").flatchoices)
+    if result.approved:
+        messages.success(request, f"{len(result.approved)}件の異動を決裁しました。住民記録に反映されました。")
+    for pk, exc in result.refused.items():
+        what = f"受付番号 {pk}（{labels.get(kinds[pk], '')}）" if pk in kinds else f"受付番号 {pk}"
+        for message in exc.messages:
+            messages.error(request, f"{what}: {message}")
+    return HttpResponseRedirect(reverse("registry:approvals"))
+
+
+@require_POST
+@requires_role(*APPROVER_ROLES)
 def reject_view(request: HttpRequest, event_id: int) -> HttpResponse:
     event = _event_or_404(event_id)
     reason = request.POST.get("reason", "")
