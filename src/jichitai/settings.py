@@ -111,6 +111,7 @@ SESSION_COOKIE_AGE = 8 * 3600
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = False
+CSRF_FAILURE_VIEW = "jichitai.web.views.csrf_failure"  # Japanese page instead of Django's English one
 
 # WebAuthn relying party: the staff portal's host name.
 JICHITAI_WEBAUTHN_RP_ID = os.environ.get("JICHITAI_WEBAUTHN_RP_ID", "localhost")

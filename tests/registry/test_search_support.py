@@ -113,6 +113,24 @@ def test_protected_person_is_masked_for_staff_without_need_to_know_and_alerts(of
         assert not seen.masked and seen.person.given_name == "花子"
 
 
+def test_protected_member_in_another_persons_household_list_is_masked_and_alerts(office) -> None:
+    with activate(office.ctx()):
+        move_in_family(office)
+        head, wife, child = people()
+        officer = _protect(office, wife.pk)
+        before = AuditEntry.objects.filter(category="alert", subject_id=str(wife.pk)).count()
+        detail = search.person_detail(head.pk, staff=office.clerk)
+        shown = {m.id: m for m in detail.household_members}
+        assert shown[wife.pk].masked and shown[wife.pk].name == support.MASK
+        assert not shown[child.pk].masked and not detail.masked
+        alerts = AuditEntry.objects.filter(category="alert", subject_id=str(wife.pk))
+        assert alerts.count() == before + 1
+        assert alerts.order_by("-seq").first().function == "detail.household"
+        seen = search.person_detail(head.pk, staff=officer)
+        assert not {m.id: m for m in seen.household_members}[wife.pk].masked
+        assert alerts.count() == before + 2  # seen unmasked: still an alert
+
+
 def test_certificate_refused_to_third_party_when_support_measure_active_440(office) -> None:
     with activate(office.ctx()):
         move_in_family(office)

@@ -121,6 +121,16 @@ def test_403_page_is_japanese(client, kenmu, muni_b):
     assert "権限がありません" in r.content.decode()
 
 
+def test_csrf_failure_page_is_japanese(db):
+    from django.test import Client
+
+    r = Client(enforce_csrf_checks=True).post("/accounts/login/", {"username": "x", "password": "y"})
+    assert r.status_code == 403
+    html = r.content.decode()
+    assert "画面の有効期限が切れています" in html and "再読み込み" in html and 'lang="ja"' in html
+    assert "CSRF verification failed" not in html
+
+
 def test_400_and_500_pages_are_japanese(db):
     r = views.error_400(RequestFactory().get("/"))
     assert r.status_code == 400 and "不正な要求です" in r.content.decode()

@@ -244,15 +244,10 @@ def get_household(request: HttpRequest, household_id: int, as_of: dt.date | None
     ids = [m["person_id"] for m in members]
     # 閲覧記録: load through the audited manager so every member shown is logged
     list(Person.objects.for_read(screen=SCREEN_HOUSEHOLD, function="household").filter(pk__in=ids).only("pk"))
-    protected = support.protected_ids(ids)
-    may_see = bool(protected) and support.has_need_to_know(request.user)
+    hidden = support.screen_persons(ids, staff=request.user, screen=SCREEN_HOUSEHOLD, function="household")
     out = []
     for m in members:
-        masked = m["person_id"] in protected and not may_see
-        if m["person_id"] in protected:
-            support.alert_access(m["person_id"], screen=SCREEN_HOUSEHOLD, function="household",
-                                 detail={"masked": masked})
-        if masked:
+        if m["person_id"] in hidden:
             out.append(MemberOut(person_id=m["person_id"], atena_no=m.get("atena_no") or "",
                                  name=support.MASK, kana="", birth_date=None, sex="", relationship="",
                                  masked=True))

@@ -132,20 +132,14 @@ def search(query: SearchQuery, *, staff: Any, screen: str = "住民検索") -> S
         order = (CodePointOrder("kana_key").asc(), "birth_date", "pk")
     window = qs.order_by(*order).values_list("pk", flat=True)[(page - 1) * size : page * size]
     ids = list(window)
-    protected = support.protected_ids(ids)
-    may_see = bool(protected) and support.has_need_to_know(staff)
+    masked = support.screen_persons(ids, staff=staff, screen=screen, function="search")
     rows = {
         p.pk: p
         for p in Person.objects.for_read(
             screen=screen, function="search", my_number_shown=bool(query.my_number.strip())
         ).filter(pk__in=ids).select_related("household", "household__address")
     }
-    results = []
-    for pk in ids:
-        masked = pk in protected and not may_see
-        if pk in protected:
-            support.alert_access(pk, screen=screen, function="search", detail={"masked": masked})
-        results.append(_summary(rows[pk], masked))
+    results = [_summary(rows[pk], pk in masked) for pk in ids]
     return SearchPage(results, total, page, pages, query)
 
 
@@ -190,12 +184,12 @@ def person_detail(
         household_id=p.household_id, status=PersonStatus.RESIDENT
     ).select_related("household", "household__address").order_by("pk")
     members = list(members_qs)
-    member_protected = support.protected_ids(m.pk for m in members)
-    may_see = support.has_need_to_know(staff)
+    hidden = support.screen_persons([m.pk for m in members if m.pk != person_id], staff=staff,
+                                    screen=screen, function="detail.household")
     return PersonDetail(
         person=p,
         summary=_summary(p, False),
-        household_members=[_summary(m, m.pk in member_protected and not may_see) for m in members],
+        household_members=[_summary(m, m.pk in hidden) for m in members],
         history=services.history(person_id),
         masked=False,
         my_number_shown=show_my_number,

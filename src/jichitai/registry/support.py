@@ -67,6 +67,21 @@ def protected_in(
     )
 
 
+def screen_persons(person_ids: Iterable[int], *, staff: Any, screen: str, function: str) -> frozenset[int]:
+    """The one rule for showing persons in a list: which of them ``staff`` sees masked.
+
+    Every person under an active measure who is shown, masked or not, raises an alert entry.
+    """
+    ids = sorted(set(person_ids))
+    protected = protected_ids(ids) if ids else set()
+    if not protected:
+        return frozenset()
+    may_see = has_need_to_know(staff)
+    for pid in sorted(protected):
+        alert_access(pid, screen=screen, function=function, detail={"masked": not may_see})
+    return frozenset() if may_see else frozenset(protected)
+
+
 def has_need_to_know(staff: Any) -> bool:
     from jichitai.accounts.models import RoleGrant
 

@@ -53,6 +53,15 @@ def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpR
     return _error(request, 403, "権限がありません", "この画面・操作を利用する権限がありません。必要な場合は管理者に連絡してください。")
 
 
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """CSRF_FAILURE_VIEW: usually a form left open past the session, or opened in another login."""
+    return _error(
+        request, 403, "画面の有効期限が切れています",
+        "安全確認（CSRF）に失敗したため、操作を受け付けませんでした。画面を再読み込みしてから、もう一度操作してください。"
+        "入力した内容は登録されていません。",
+    )
+
+
 def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return _error(request, 404, "ページが見つかりません", "指定されたページは存在しないか、閲覧できません。")
 

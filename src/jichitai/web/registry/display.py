@@ -173,13 +173,12 @@ def load_names(person_ids: Iterable[int], *, staff: Any, screen: str) -> dict[in
     ids = sorted(set(person_ids))
     if not ids:
         return {}
-    protected = support.protected_ids(ids)
-    may_see = bool(protected) and support.has_need_to_know(staff)
+    hidden = support.screen_persons(ids, staff=staff, screen=screen, function="names")
     out = {}
     for p in Person.objects.for_read(screen=screen, function="names").filter(pk__in=ids).exclude(
         status=PersonStatus.VOID
     ):
-        out[p.pk] = support.MASK if p.pk in protected and not may_see else p.full_name
+        out[p.pk] = support.MASK if p.pk in hidden else p.full_name
     return out
 
 

@@ -227,14 +227,11 @@ def _members(household_id: int, *, staff: Any, screen: str) -> list[PersonSummar
         .select_related("household", "household__address")
         .order_by("pk")
     )
-    protected = support.protected_ids(m.pk for m in members)
-    may_see = bool(protected) and support.has_need_to_know(staff)
+    hidden = support.screen_persons([m.pk for m in members], staff=staff, screen=screen,
+                                    function="household.members")
     out = []
     for m in members:
-        if m.pk in protected:
-            support.alert_access(m.pk, screen=screen, function="household.members",
-                                 detail={"masked": not may_see})
-        if m.pk in protected and not may_see:
+        if m.pk in hidden:
             out.append(PersonSummary(m.pk, m.atena_no, support.MASK, "", None, "", m.status,
                                      m.get_status_display(), display.HIDDEN, None, "", masked=True))
         else:
