@@ -181,7 +181,7 @@ def _run_checks(
 ) -> tuple[dict[Any, RegistryError], dict[Any, list[RuleViolation]]]:
     """Answer the collected checks of many events; ``across``: a number may also not be claimed
     by two events of the batch (approval: both would hold it)."""
-    from django.db.models import Max, Q
+    from django.db.models import Max
 
     errors: dict[Any, RegistryError] = {}
     warnings: dict[Any, list[RuleViolation]] = {}
@@ -192,15 +192,14 @@ def _run_checks(
         claims.update(c.claims)
     holders = rules.identity_holders(claims)
     latest: dict[tuple[str, int], dt.date] = {}
-    cond = Q()
     for entity in ("person", "household"):
+        # one query per entity: each is an index-only scan of fact_entity_time (an OR of both
+        # would be a bitmap scan that reads every fact row from the heap)
         ids = sorted({i for c in checks.values() for i in c.dated.get(entity, ())})
         if ids:
-            cond |= Q(entity=entity, entity_id__in=ids)
-    if cond:
-        rows = (EventFact.objects.filter(cond).values("entity", "entity_id")
-                .annotate(m=Max("effective_date")).values_list("entity", "entity_id", "m"))
-        latest.update({(e, i): m for e, i, m in rows})
+            rows = (EventFact.objects.filter(entity=entity, entity_id__in=ids)
+                    .values("entity_id").annotate(m=Max("effective_date")).values_list("entity_id", "m"))
+            latest.update({(entity, i): m for i, m in rows})
     claimed: dict[tuple[str, str], Any] = {}
     for key_, c in checks.items():
         try:
@@ -1078,10 +1077,8 @@ def _apply_round(items: list[tuple[RegistryEvent, Plan]], approver: Any) -> list
 
 
 def _insert_facts(facts: list[_FactRow]) -> None:
-    """One INSERT for the facts of a whole batch. PostgreSQL: straight from typed arrays (Django's
+    """One INSERT for the facts of a whole batch. PostgreSQL: from one JSON parameter (Django's
     bulk_create prepares every value of the tens of thousands one by one)."""
-    import json
-
     from django.db import connection
 
     if not facts:
@@ -1093,29 +1090,38 @@ def _insert_facts(facts: list[_FactRow]) -> None:
             for f in facts
         ])
         return
-    mid = current().municipality_id
-
-    def js(value: Any) -> str | None:
-        return None if value is None else json.dumps(value, ensure_ascii=False)
-
-    cols = {
-        "municipality_id": ("bigint[]", [mid] * len(facts)),
-        "event_id": ("bigint[]", [f.event.pk for f in facts]),
-        "entity": ("text[]", [f.entity for f in facts]),
-        "entity_id": ("bigint[]", [f.entity_id for f in facts]),
-        "field": ("text[]", [f.field for f in facts]),
-        "before": ("jsonb[]", [js(f.before) for f in facts]),
-        "after": ("jsonb[]", [js(f.after) for f in facts]),
-        "effective_date": ("date[]", [f.effective_date for f in facts]),
-        "approval_seq": ("bigint[]", [f.approval_seq for f in facts]),
-    }
     qn = connection.ops.quote_name
+    columns = ("event_id", "entity", "entity_id", "field", "before", "after", "effective_date", "approval_seq")
+    types = ("bigint", "text", "bigint", "text", "jsonb", "jsonb", "date", "bigint")
+    rows = [[f.event.pk, f.entity, f.entity_id, f.field, f.before, f.after, f.effective_date, f.approval_seq]
+            for f in facts]
     sql = (
-        f"INSERT INTO {qn(EventFact._meta.db_table)} ({', '.join(qn(c) for c in cols)}) "
-        f"SELECT * FROM unnest({', '.join(f'%s::{t}' for t, _ in cols.values())})"
+        f"INSERT INTO {qn(EventFact._meta.db_table)} ({qn('municipality_id')}, {', '.join(qn(c) for c in columns)}) "
+        f"SELECT %s, {_json_columns(types)} FROM jsonb_array_elements(%s::jsonb) WITH ORDINALITY AS r(v, n) "
+        "ORDER BY r.n"  # ids in the planner's order: the order of facts inside an event
     )
     with connection.cursor() as cur:
-        cur.execute(sql, [values for _, values in cols.values()])
+        cur.execute(sql, [current().municipality_id, _json_rows(rows)])
+
+
+def _json_rows(rows: list[list[Any]]) -> str:
+    """Many rows as one JSON text parameter. PostgreSQL parses it in C; a typed array per column
+    costs psycopg about a microsecond per value in Python (7,000 facts: 12 ms against 60 ms)."""
+    import json
+
+    def default(value: Any) -> str:
+        if isinstance(value, (dt.date, dt.datetime)):
+            return value.isoformat()
+        raise TypeError(f"not JSON: {type(value).__name__}")
+
+    return json.dumps(rows, ensure_ascii=False, default=default)
+
+
+def _json_columns(types: Sequence[str]) -> str:
+    """Element k of each row (``r.v``) as its SQL type; a jsonb null is SQL NULL, as Django stores None."""
+    return ", ".join(
+        f"NULLIF(r.v->{k}, 'null'::jsonb)" if t == "jsonb" else f"(r.v->>{k})::{t}" for k, t in enumerate(types)
+    )
 
 
 def _set_columns(model: Any, columns: tuple[str, ...], rows: list[tuple[int, dict[str, Any]]]) -> None:
@@ -1137,6 +1143,7 @@ def _set_columns(model: Any, columns: tuple[str, ...], rows: list[tuple[int, dic
         casts.append(f"{fields[col].db_type(connection)}[]")
     sets = ", ".join(f"{qn(c)} = v.{qn(c)}" for c in columns)
     names = ", ".join(qn(n) for n in ("_id", *columns))
+    # typed arrays, not a JSON list: the planner knows their length and joins by the primary key
     sql = (
         f"UPDATE {qn(model._meta.db_table)} AS t SET {sets} "
         f"FROM unnest({', '.join(f'%s::{c}' for c in casts)}) AS v({names}) "
@@ -1378,6 +1385,8 @@ def _update_unnest(model: Any, columns: tuple[str, ...], group: list[tuple[int, 
         casts.append(f"{f.db_type(connection)}[]")
     names = ["_id", "_expected", *columns]
     sets = ", ".join(f"{qn(c)} = v.{qn(c)}" for c in columns)
+    # typed arrays, not a JSON list: the planner knows their length and joins by the primary key
+    # (from jsonb_array_elements it chose to read the whole table: 300 ms at 1,000,000 persons)
     sql = (
         f"UPDATE {table} AS t SET {qn('version')} = t.{qn('version')} + 1, {sets} "
         f"FROM unnest({', '.join(f'%s::{c}' for c in casts)}) AS v({', '.join(qn(n) for n in names)}) "
