@@ -444,7 +444,7 @@ class _Batch:
             self.versions[k] = self.versions.get(k, 0) + 1
 
     def move_in(self, plan: _HouseholdPlan, request: dict[str, Any], key: str) -> list[int]:
-        """転入 of a new household; mirrors plan_event(MOVE_IN) + _write_facts."""
+        """転入 of a new household; mirrors plan_event(MOVE_IN) + _fact_rows."""
         from . import services
 
         effective = plan.move_in

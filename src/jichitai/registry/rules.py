@@ -180,12 +180,6 @@ def duplicate_warnings_from(
     return out
 
 
-def duplicate_warnings(rows: Sequence[Mapping[str, Any]]) -> list[RuleViolation]:
-    """Same matching key and birth date among the municipality's residents: warn, don't refuse."""
-    wanted = duplicate_keys(rows)
-    return duplicate_warnings_from(wanted, duplicate_counts(wanted))
-
-
 def _existing_keys(person_model: Any, wanted: Sequence[tuple[str, str]]) -> dict[tuple[str, str], int]:
     """How many residents hold each (name key, birth date); one query, no person data loaded."""
     from django.db.models import Count
@@ -257,13 +251,6 @@ def refuse_taken_numbers(
             if pair[0] == field and holders.get(pair, set()) - own:
                 label = "個人番号" if field == "my_number" else "住民票コード"
                 raise violation("unique_number", f"{label}が他の住民と重複しています。", field)
-
-
-def check_identity_numbers(persons: Mapping[Any, Mapping[str, Any]]) -> None:
-    """個人番号・住民票コード: no other current resident holds the number."""
-    claims = identity_claims(persons)
-    own = {ref for ref in persons if isinstance(ref, int)}
-    refuse_taken_numbers(claims, identity_holders(claims), own)
 
 
 def require_approver(staff: Any, municipality_id: int) -> None:

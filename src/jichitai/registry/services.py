@@ -412,16 +412,13 @@ def _address_of(hrow: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def plan_event(
-    kind: str, req: Mapping[str, Any], effective: dt.date, *,
-    snapshot: Snapshot | None = None, checks: _Checks | None = None,
+    kind: str, req: Mapping[str, Any], effective: dt.date, *, checks: _Checks, snapshot: Snapshot | None = None,
 ) -> Plan:
     """What ``kind`` with request ``req`` would change now; raises RegistryError when refused.
 
-    With ``checks``, the rules that read other rows are collected there instead of answered
-    (``_run_checks``); without, they are answered here.
+    The rules that read other rows are collected in ``checks`` and answered for a whole batch
+    by ``_run_checks``.
     """
-    run_now = checks is None
-    checks = checks or _Checks(duplicates=True)
     p = _Planner(effective, snapshot)
     touched: list[int | str | None] = []
     k = EventKind(kind)
@@ -599,11 +596,6 @@ def plan_event(
         p.plan.after = {
             (e, int(r)): dict((p.persons if e == "person" else p.households)[r]) for e, r in changed
         }
-    if run_now:
-        errors, warnings = _run_checks({0: checks}, across=False)
-        if 0 in errors:
-            raise errors[0]
-        p.plan.warnings.extend(warnings.get(0, []))
     return p.plan
 
 
@@ -766,21 +758,27 @@ def submit_events(
     outcomes: list[Submitted | RegistryError | None] = [None] * len(items)
     reqs: dict[int, dict[str, Any]] = {}
     keys = [it.idempotency_key for it in items if it.idempotency_key]
-    existing = {e.idempotency_key: e for e in RegistryEvent.objects.filter(idempotency_key__in=keys)} if keys else {}
-    first_with_key: dict[str, int] = {}
+    # key → (what was sent, the stored event or the index of its first use in this batch)
+    claimed: dict[str, tuple[tuple[Any, ...], RegistryEvent | int]] = {
+        e.idempotency_key: ((e.kind, e.request, e.effective_date), e)
+        for e in (RegistryEvent.objects.filter(idempotency_key__in=keys) if keys else [])
+    }
+    repeats: dict[int, int] = {}
     for i, it in enumerate(items):
         req = dict(_jsonable(it.request))
         req["reported_date"] = _iso(it.reported_date)
         key_ = it.idempotency_key
-        if key_ and (key_ in existing or key_ in first_with_key):
-            prior = existing.get(key_)
-            same = (prior.kind, prior.request, prior.effective_date) if prior else (
-                items[first_with_key[key_]].kind, reqs.get(first_with_key[key_]), items[first_with_key[key_]].effective_date)
-            if same != (it.kind, req, it.effective_date):
+        if key_ and key_ in claimed:
+            content, first = claimed[key_]
+            if content != (it.kind, req, it.effective_date):
                 outcomes[i] = violation("idempotency_conflict", "同じ冪等キーで異なる内容が送信されました。", "idempotency_key")
-            elif prior is not None:
-                outcomes[i] = Submitted(prior, [], replayed=True)
-            continue  # the same key twice in one batch: answered with the first's event below
+            elif isinstance(first, RegistryEvent):
+                outcomes[i] = Submitted(first, [], replayed=True)
+            else:
+                repeats[i] = first  # the same key twice in one batch: the first's outcome
+            continue
+        if key_:
+            claimed[key_] = ((it.kind, req, it.effective_date), i)
         try:
             rules.require_dates(it.effective_date, it.reported_date, it.kind)
             EventKind(it.kind)
@@ -791,8 +789,6 @@ def submit_events(
             outcomes[i] = exc
             continue
         reqs[i] = req
-        if key_:
-            first_with_key[key_] = i
     pids: set[int] = set()
     hids: set[int] = set()
     for req in reqs.values():
@@ -834,9 +830,8 @@ def submit_events(
             for (i, _), event in zip(new, created, strict=True):
                 outcomes[i] = Submitted(event, plans[i].warnings)
             audit_hooks.events_submitted(created, ctx)
-    for i, it in enumerate(items):
-        if outcomes[i] is None and it.idempotency_key in first_with_key:
-            outcomes[i] = outcomes[first_with_key[it.idempotency_key]]
+    for i, first in repeats.items():
+        outcomes[i] = outcomes[first]
     return [o if o is not None else violation("not_processed", "処理されませんでした。") for o in outcomes]
 
 
@@ -931,18 +926,13 @@ def _refuse_protected_without_need_to_know(
     """An approver must see what they approve: 支援措置 cases need the need-to-know role."""
     from . import support
 
-    if not events:
-        return events
-    named = _named_ids(events)
-    protected = support.protected_in({p for ps, _ in named.values() for p in ps},
-                                     {h for _, hs in named.values() for h in hs})
-    if not protected:
+    protected = protected_per_event(events)
+    if not any(protected.values()):
         return events
     need_to_know = support.has_need_to_know(approver)
     keep = []
     for event in events:
-        pids, hids = named[event.pk]
-        mine = sorted(p for p, h in protected.items() if p in pids or h in hids)
+        mine = protected[event.pk]
         for pid in mine:
             support.alert_access(pid, screen="決裁", function="approve", detail={"event": event.pk})
         if mine and not need_to_know:
@@ -1125,34 +1115,10 @@ def _json_columns(types: Sequence[str]) -> str:
 
 
 def _set_columns(model: Any, columns: tuple[str, ...], rows: list[tuple[int, dict[str, Any]]]) -> None:
-    """Set columns of many rows of the current municipality: one statement on PostgreSQL."""
-    from django.db import connection
-
-    if not rows:
-        return
-    if connection.vendor != "postgresql" or len(rows) == 1:
-        for pk, values in rows:
-            model.objects.filter(pk=pk).update(**values)
-        return
-    qn = connection.ops.quote_name
-    fields = {f.attname: f for f in model._meta.concrete_fields}
-    arrays: list[Any] = [[pk for pk, _ in rows]]
-    casts = ["bigint[]"]
-    for col in columns:
-        arrays.append([fields[col].get_db_prep_save(values[col], connection) for _, values in rows])
-        casts.append(f"{fields[col].db_type(connection)}[]")
-    sets = ", ".join(f"{qn(c)} = v.{qn(c)}" for c in columns)
-    names = ", ".join(qn(n) for n in ("_id", *columns))
-    # typed arrays, not a JSON list: the planner knows their length and joins by the primary key
-    sql = (
-        f"UPDATE {qn(model._meta.db_table)} AS t SET {sets} "
-        f"FROM unnest({', '.join(f'%s::{c}' for c in casts)}) AS v({names}) "
-        f"WHERE t.{qn('id')} = v.{qn('_id')} AND t.{qn('municipality_id')} = %s"
-    )
-    with connection.cursor() as cur:
-        cur.execute(sql, [*arrays, current().municipality_id])
-        if cur.rowcount != len(rows):
-            raise ConcurrentUpdate("異動" if model is RegistryEvent else "世帯")
+    """Set columns of many rows of the current municipality (one statement on PostgreSQL)."""
+    if rows and _update_rows(model, columns, [(pk, None, values) for pk, values in rows],
+                             versioned=False) != len(rows):
+        raise ConcurrentUpdate("異動" if model is RegistryEvent else "世帯")
 
 
 def _create_entities(plans: list[Plan]) -> list[tuple[dict[int | str, int], dict[int | str, str]]]:
@@ -1335,7 +1301,6 @@ def _project(
 
 def _update_versioned(model: Any, rows: list[tuple[int, int | None, dict[str, Any]]]) -> None:
     """Write folded rows back, each only if its version is still the one the plan read."""
-    from django.db import connection
     from django.db import models as dj
 
     if not rows:
@@ -1353,45 +1318,51 @@ def _update_versioned(model: Any, rows: list[tuple[int, int | None, dict[str, An
         by_columns.setdefault(tuple(sorted(row[2])), []).append(row)
     try:
         for columns, group in by_columns.items():
-            if connection.vendor == "postgresql" and len(group) > 1:
-                updated = _update_unnest(model, columns, group)
-            else:
-                updated = 0
-                for pk, expected, values in group:
-                    qs = model.objects.filter(pk=pk)
-                    if expected is not None:
-                        qs = qs.filter(version=expected)
-                    updated += qs.update(version=F("version") + 1, **values)
-            if updated != len(group):
+            if _update_rows(model, columns, group, versioned=True) != len(group):
                 raise ConcurrentUpdate("世帯" if model is Household else "住民")
     except IntegrityError as exc:
         _raise_unique_number(exc)
         raise
 
 
-def _update_unnest(model: Any, columns: tuple[str, ...], group: list[tuple[int, int | None, dict[str, Any]]]) -> int:
-    """PostgreSQL: one ``UPDATE … FROM unnest(arrays)`` for many rows (not one statement each);
-    scoped to the municipality like every tenant query, and row-level security applies too."""
+def _update_rows(
+    model: Any, columns: tuple[str, ...], rows: list[tuple[int, int | None, dict[str, Any]]], *, versioned: bool
+) -> int:
+    """Update many rows of the current municipality; returns how many matched. ``versioned``: each
+    row only at its expected version (None: any), and its version goes up by one.
+
+    PostgreSQL: one ``UPDATE … FROM unnest(arrays)`` (row-level security applies too); SQLite,
+    or a single row: the ORM, row by row.
+    """
     from django.db import connection
 
+    bump = {"version": F("version") + 1} if versioned else {}
+    if connection.vendor != "postgresql" or len(rows) == 1:
+        updated = 0
+        for pk, expected, values in rows:
+            qs = model.objects.filter(pk=pk)
+            if expected is not None:
+                qs = qs.filter(version=expected)
+            updated += qs.update(**bump, **values)
+        return updated
     qn = connection.ops.quote_name
     fields = {f.attname: f for f in model._meta.concrete_fields}
-    table = qn(model._meta.db_table)
-    arrays: list[Any] = [[pk for pk, _, _ in group], [expected for _, expected, _ in group]]
+    arrays: list[Any] = [[pk for pk, _, _ in rows], [expected for _, expected, _ in rows]]
     casts = ["bigint[]", "bigint[]"]
     for col in columns:
-        f = fields[col]
-        arrays.append([f.get_db_prep_save(values[col], connection) for _, _, values in group])
-        casts.append(f"{f.db_type(connection)}[]")
-    names = ["_id", "_expected", *columns]
-    sets = ", ".join(f"{qn(c)} = v.{qn(c)}" for c in columns)
+        arrays.append([fields[col].get_db_prep_save(values[col], connection) for _, _, values in rows])
+        casts.append(f"{fields[col].db_type(connection)}[]")
+    names = ", ".join(qn(n) for n in ("_id", "_expected", *columns))
+    sets = [f"{qn(c)} = v.{qn(c)}" for c in columns]
+    where = f"t.{qn('id')} = v.{qn('_id')} AND t.{qn('municipality_id')} = %s"
+    if versioned:
+        sets.insert(0, f"{qn('version')} = t.{qn('version')} + 1")
+        where += f" AND (v.{qn('_expected')} IS NULL OR t.{qn('version')} = v.{qn('_expected')})"
     # typed arrays, not a JSON list: the planner knows their length and joins by the primary key
     # (from jsonb_array_elements it chose to read the whole table: 300 ms at 1,000,000 persons)
     sql = (
-        f"UPDATE {table} AS t SET {qn('version')} = t.{qn('version')} + 1, {sets} "
-        f"FROM unnest({', '.join(f'%s::{c}' for c in casts)}) AS v({', '.join(qn(n) for n in names)}) "
-        f"WHERE t.{qn('id')} = v.{qn('_id')} AND t.{qn('municipality_id')} = %s "
-        f"AND (v.{qn('_expected')} IS NULL OR t.{qn('version')} = v.{qn('_expected')})"
+        f"UPDATE {qn(model._meta.db_table)} AS t SET {', '.join(sets)} "
+        f"FROM unnest({', '.join(f'%s::{c}' for c in casts)}) AS v({names}) WHERE {where}"
     )
     with connection.cursor() as cur:
         cur.execute(sql, [*arrays, current().municipality_id])
@@ -1486,33 +1457,22 @@ __all__ = [
 # The approval queue ([530] 4.0.8): what an approver sees of provisional events
 
 
-def persons_in_request(event: RegistryEvent) -> set[int]:
-    """Existing persons an event names (by id) or whose household it names."""
-    return _persons_in_requests([event])[event.pk]
+def protected_per_event(events: Sequence[RegistryEvent]) -> dict[int, list[int]]:
+    """Per event: the persons under an active 支援措置 it names by id or whose household it names
+    (one query for all the events)."""
+    from . import support
 
-
-def _named_ids(events: Iterable[RegistryEvent]) -> dict[int, tuple[set[int], set[int]]]:
-    """Per event: the persons and households it names by id (incl. the household it is about)."""
     named: dict[int, tuple[set[int], set[int]]] = {}
     for event in events:
         pids, hids = _ids_in_request(event.request or {})
         if event.household_id is not None:
             hids.add(event.household_id)
         named[event.pk] = (pids, hids)
-    return named
-
-
-def _persons_in_requests(events: Sequence[RegistryEvent]) -> dict[int, set[int]]:
-    """``persons_in_request`` for many events: one query for all the households they name."""
-    named = _named_ids(events)
-    all_hids = sorted({h for _, hids in named.values() for h in hids})
-    members: dict[int, set[int]] = {}
-    if all_hids:
-        rows = Person.objects.without_read_log("世帯員の確認（表示なし）").filter(household_id__in=all_hids)
-        for pk, hid in rows.values_list("pk", "household_id"):
-            members.setdefault(hid, set()).add(pk)
+    protected = support.protected_in({p for ps, _ in named.values() for p in ps},
+                                     {h for _, hs in named.values() for h in hs})
     return {
-        pk: pids.union(*(members.get(h, set()) for h in hids)) for pk, (pids, hids) in named.items()
+        pk: sorted(p for p, h in protected.items() if p in pids or h in hids)
+        for pk, (pids, hids) in named.items()
     }
 
 
@@ -1538,11 +1498,10 @@ def mask_events(events: Iterable[RegistryEvent], *, staff: Any, screen: str) -> 
 
     events = list(events)
     need_to_know = support.has_need_to_know(staff)
-    named = _persons_in_requests(events)
-    anyone = support.protected_ids({p for ids in named.values() for p in ids}) if named else set()
+    per_event = protected_per_event(events)
     items = []
     for ev in events:
-        protected = named[ev.pk] & anyone
+        protected = per_event[ev.pk]
         for pid in protected:
             support.alert_access(pid, screen=screen, function="event_list",
                                  detail={"event": ev.pk, "masked": not need_to_know})
