@@ -16,12 +16,14 @@ ALLOWED: dict[str, set[str]] = {
     "codes": set(),
     "moji": set(),
     "synthetic": {"codes"},
-    "layouts": {"moji"},
+    "wareki": set(),
+    "layouts": {"moji", "wareki", "codes"},
     "tenancy": {"codes"},
     "accounts": {"tenancy"},
     "audit": {"tenancy", "accounts"},
-    # synthetic: the loader fills a municipality with generated households through the event path
-    "registry": {"tenancy", "audit", "moji", "accounts", "codes", "synthetic"},
+    "registry": {"tenancy", "audit", "moji", "accounts", "codes", "wareki"},
+    # synthetic: the importer fills a municipality with generated households (demo, benchmarks)
+    "importer": {"registry", "layouts", "synthetic"},
     "seals": {"registry"},
     "tax": {"registry"},
     "certificates": {"registry", "seals", "tax"},
@@ -34,7 +36,7 @@ DOMAIN = set(ALLOWED)
 ENTRY_POINTS = {"web", "api", "cli", "demo"}
 # Django project glue.
 ROOT_MODULES = {"settings", "urls", "wsgi", "asgi", "__init__"}
-PURE = {"codes", "moji", "layouts", "synthetic"}
+PURE = {"codes", "moji", "layouts", "synthetic", "wareki"}
 
 
 def _closure(pkg: str) -> set[str]:

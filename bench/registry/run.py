@@ -8,7 +8,7 @@ It starts its own throwaway PostgreSQL 15 (``scripts/pg_throwaway.sh``; stopped 
 on error, unless ``--keep-db``), migrates, creates a consortium with one 市 (code 47249-2, which the
 generator can fill up to 1,048,576 residents), a clerk and an approver, then:
 
-1. loads the residents with ``jichitai.registry.loader.load_bulk`` (timed: register rows/s and
+1. loads the residents with ``jichitai.registry.importer.load_bulk`` (timed: register rows/s and
    residents/s) and, for comparison, ``COPY``s the same person rows into a scratch table with no
    index and no RLS (PostgreSQL's own tool, the ceiling);
 2. ``VACUUM ANALYZE``;
@@ -18,8 +18,8 @@ generator can fill up to 1,048,576 residents), a clerk and an approver, then:
    work (TenantContext of the clerk + transaction, as a web request), read logs included;
 4. processes ``--events`` (default 2,000) mixed events — 転居, 氏名変更, 出生, 転入 of 1-3 persons
    — end to end (仮登録 by the clerk, 決裁 by the approver, projections written), twice:
-   - batched (the ``events_per_second`` metric): ``services.submit_events`` in transactions of
-     ``--batch`` (default 100) events (一括入力), then ``services.approve_events`` of those events
+   - batched (the ``events_per_second`` metric): ``events.submit_events`` in transactions of
+     ``--batch`` (default 100) events (一括入力), then ``events.approve_events`` of those events
      (一括決裁), one transaction each;
    - interactive (``events_per_second_interactive``): one transaction per submit and one per
      approval, as two web requests per event;
@@ -127,7 +127,7 @@ def ctx_for(m: Any, staff: Any) -> Any:
 
 
 def load(m: Any, clerk: Any, approver: Any, residents: int, seed: int) -> tuple[Any, float]:
-    from jichitai.registry.loader import load_bulk
+    from jichitai.importer import load_bulk
 
     last = [time.perf_counter()]
 
@@ -254,7 +254,7 @@ def person_range(m: Any, staff: Any) -> tuple[int, int]:
 
 
 def latencies(m: Any, clerk: Any, samples: int, seed: int) -> dict[str, list[float]]:
-    from jichitai.registry import search, services
+    from jichitai.registry import selectors
     from jichitai.registry.errors import RegistryError
 
     rng = random.Random(seed + 1)
@@ -264,23 +264,23 @@ def latencies(m: Any, clerk: Any, samples: int, seed: int) -> dict[str, list[flo
     hits: list[int] = []
 
     def kanji() -> None:
-        page = search.search(search.SearchQuery(name=pick()[0]), staff=clerk)
+        page = selectors.search(selectors.SearchQuery(name=pick()[0]), staff=clerk)
         hits.append(page.total)
 
     def kana() -> None:
-        search.search(search.SearchQuery(kana=pick()[1]), staff=clerk)
+        selectors.search(selectors.SearchQuery(kana=pick()[1]), staff=clerk)
 
     def detail() -> None:
         for _ in range(10):
             try:
-                search.person_detail(rng.randint(lo, hi), staff=clerk)
+                selectors.person_detail(rng.randint(lo, hi), staff=clerk)
                 return
             except RegistryError:  # a gap in the ids
                 continue
 
     def as_of() -> None:
         day = date.fromordinal(rng.randint(date(1990, 1, 1).toordinal(), date(2025, 4, 1).toordinal()))
-        services.as_of(rng.randint(lo, hi), day)
+        selectors.as_of(rng.randint(lo, hi), day)
 
     out = {
         "search_kanji": timed(m, clerk, kanji, samples, warm),
@@ -298,7 +298,7 @@ def latencies(m: Any, clerk: Any, samples: int, seed: int) -> dict[str, list[flo
 
 def prepare_events(m: Any, clerk: Any, count: int, seed: int, used: set[int]) -> list[tuple[str, dict[str, Any]]]:
     """``count`` event requests on distinct households (none in ``used``), chosen up front."""
-    from jichitai.registry.loader import person_spec
+    from jichitai.importer import person_spec
     from jichitai.registry.models import AddressEntry, Household, Person
     from jichitai.synthetic import generate_households
     from jichitai.tenancy.context import activate
@@ -356,19 +356,19 @@ def prepare_events(m: Any, clerk: Any, count: int, seed: int, used: set[int]) ->
 def run_events(m: Any, clerk: Any, approver: Any, work: list[tuple[str, dict[str, Any]]]) -> tuple[int, int]:
     from django.db import transaction
 
-    from jichitai.registry import services
+    from jichitai.registry import events, rules
     from jichitai.registry.errors import RegistryError
     from jichitai.tenancy.context import activate
 
-    today = services.rules.today()
+    today = rules.today()
     done = errors = 0
     for kind, req in work:
         try:
             with activate(ctx_for(m, clerk)), transaction.atomic():
-                sub = services.submit_event(kind, req, effective_date=today, reported_date=today,
+                sub = events.submit_event(kind, req, effective_date=today, reported_date=today,
                                             entered_by=clerk, confirm_duplicates=True)
             with activate(ctx_for(m, approver)), transaction.atomic():
-                services.approve_event(sub.event.pk, approver=approver)
+                events.approve_event(sub.event.pk, approver=approver)
             done += 1
         except RegistryError as exc:
             errors += 1
@@ -383,23 +383,23 @@ def run_events_batched(
     """一括入力 + 一括決裁: ``batch`` events per submit transaction, then one approval transaction."""
     from django.db import transaction
 
-    from jichitai.registry import services
+    from jichitai.registry import events, rules
     from jichitai.registry.errors import RegistryError
     from jichitai.tenancy.context import activate
 
-    today = services.rules.today()
+    today = rules.today()
     done = errors = 0
     for i in range(0, len(work), batch):
         chunk = work[i:i + batch]
         with activate(ctx_for(m, clerk)), transaction.atomic():
-            outcomes = services.submit_events(
-                [services.EventInput(kind, req, today, today) for kind, req in chunk],
+            outcomes = events.submit_events(
+                [events.EventInput(kind, req, today, today) for kind, req in chunk],
                 entered_by=clerk, confirm_duplicates=True,
             )
         ids = [o.event.pk for o in outcomes if not isinstance(o, RegistryError)]
         refused = [o for o in outcomes if isinstance(o, RegistryError)]
         with activate(ctx_for(m, approver)), transaction.atomic():
-            result = services.approve_events(ids, approver=approver)
+            result = events.approve_events(ids, approver=approver)
         refused += list(result.refused.values())
         done += len(result.approved)
         for exc in refused:

@@ -155,7 +155,7 @@ def populate_demo(
     """Fill each demo municipality with synthetic residents through the register's event path
     (転入 entered and approved, some later 転居), so the demo has history. Skips a municipality
     that already has residents, so a second start is quick."""
-    from jichitai.registry.loader import load_bulk, load_via_events
+    from jichitai.importer import load_bulk, load_via_events
     from jichitai.registry.models import Person
     from jichitai.tenancy.context import activate
     from jichitai.tenancy.services import own_context

@@ -1,4 +1,4 @@
-"""Idle timeout, tenant_required and requires_role (checked in the ACTING municipality)."""
+"""Idle timeout, tenant_required and requires_capability (checked in the ACTING municipality)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from django.http import HttpResponse
 from django.test import RequestFactory
 from django.utils import timezone
 
-from jichitai.accounts.decorators import requires_role, tenant_required
+from jichitai.accounts.decorators import requires_capability, tenant_required
 from jichitai.accounts.models import Role
 from jichitai.accounts.session import LAST_SEEN
 from jichitai.accounts.signals import auth_event
@@ -49,7 +49,7 @@ def _request(user, ctx):
     return request
 
 
-@requires_role(Role.APPROVER)
+@requires_capability("registry.approve")
 def approve(request):
     return HttpResponse("ok")
 
@@ -65,14 +65,14 @@ def test_tenant_required_sends_to_selection_without_context(make_staff, muni_a):
     assert r.status_code == 302 and r["Location"].startswith("/accounts/choose-municipality/")
 
 
-def test_requires_role_checks_the_acting_municipality(make_staff, muni_a, muni_b):
+def test_requires_capability_checks_the_acting_municipality(make_staff, muni_a, muni_b):
     staff = make_staff("kenmu", [(muni_a, Role.CLERK), (muni_b, Role.APPROVER)])
     assert approve(_request(staff, TenantContext(muni_b.pk, muni_b.pk, staff.pk))).status_code == 200
     with pytest.raises(PermissionDenied):  # approver in B is not approver in A
         approve(_request(staff, TenantContext(muni_a.pk, muni_a.pk, staff.pk)))
 
 
-def test_requires_role_under_delegation_uses_the_grantee_role(make_staff, muni_a, muni_b):
+def test_requires_capability_under_delegation_uses_the_grantee_role(make_staff, muni_a, muni_b):
     staff = make_staff("minato", [(muni_b, Role.APPROVER)])
     now = timezone.now()
     grant = DelegationGrant.objects.create(
@@ -86,6 +86,7 @@ def test_requires_role_under_delegation_uses_the_grantee_role(make_staff, muni_a
         approve(_request(clerk_only, ctx))
 
 
-def test_requires_role_needs_a_role():
+def test_requires_capability_needs_a_known_capability():
     with pytest.raises(ValueError):
-        requires_role()
+        requires_capability("registry.everything")
+    assert approve.capability == "registry.approve"  # read by the generated permission tests

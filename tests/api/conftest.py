@@ -72,10 +72,10 @@ class World:
 
 
 def name_change(office: Office, person_id: int, family: str, key: str | None = None) -> Any:
-    from jichitai.registry import services
+    from jichitai.registry import events
 
     with activate(office.ctx()):
-        return services.submit_event(
+        return events.submit_event(
             "name_change", {"person_id": person_id, "family_name": family, "family_name_kana": "ミョウジ"},
             effective_date=D(2024, 1, 10), reported_date=D(2024, 1, 10), entered_by=office.clerk,
             idempotency_key=key,

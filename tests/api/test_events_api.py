@@ -120,7 +120,8 @@ def test_register_refusal_is_422_with_japanese_messages(world: World, login: Any
     assert err["rule"] == "future_date" and err["field"] == "effective_date" and "未来" in err["message"]
     bad = post(client, "/events", {"kind": "no_such_kind", "effective_date": "2024-01-01", "request": {}},
                key="bad-1")
-    assert bad.status_code == 422 and bad.json()["errors"][0]["rule"] == "invalid"
+    assert bad.status_code == 422 and bad.json()["errors"][0]["rule"] == "unknown_kind"
+    assert bad.json()["errors"][0]["field"] == "kind" and "異動事由" in bad.json()["errors"][0]["message"]
 
 
 def test_duplicate_suspected_is_409_until_confirmed(world: World, login: Any) -> None:

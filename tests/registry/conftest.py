@@ -68,13 +68,13 @@ D = dt.date
 
 def apply(office: Office, kind: str, req: dict[str, Any], effective: dt.date, **kw: Any) -> Any:
     """Submit as the clerk and approve as the approver (two people, as the law wants)."""
-    from jichitai.registry import services
+    from jichitai.registry import events
 
-    sub = services.submit_event(
+    sub = events.submit_event(
         kind, req, effective_date=effective, reported_date=kw.pop("reported", effective),
         entered_by=office.clerk, **kw,
     )
-    return services.approve_event(sub.event.pk, approver=office.approver)
+    return events.approve_event(sub.event.pk, approver=office.approver)
 
 
 def move_in_family(office: Office, effective: dt.date = dt.date(2020, 4, 1), family: str = "髙橋") -> Any:

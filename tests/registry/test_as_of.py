@@ -16,9 +16,9 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from jichitai.registry import services
+from jichitai.registry import conventions, selectors
+from jichitai.registry.conventions import PERSON_FIELDS
 from jichitai.registry.errors import RegistryError
-from jichitai.registry.services import PERSON_FIELDS
 from jichitai.tenancy.context import activate
 
 from .conftest import apply, move_in_family, people
@@ -34,7 +34,7 @@ step = st.tuples(
 
 
 def _row(p: Any) -> dict[str, Any]:
-    return {f: services._iso(getattr(p, f)) for f in PERSON_FIELDS}
+    return {f: conventions.iso(getattr(p, f)) for f in PERSON_FIELDS}
 
 
 def _apply_step(office: Any, kind: str, day: int, n: int) -> bool:
@@ -87,14 +87,14 @@ def test_as_of_equals_log_replay(office: Any, steps: list[tuple[str, int, int]],
         ids = [p.pk for p in people()]
         for offset in probes:
             date = START + dt.timedelta(days=offset)
-            replayed = services.replay_all(until=date)
+            replayed = selectors.replay_all(until=date)
             for pid in ids:
                 expected = replayed.get(("person", pid))
-                assert services.as_of(pid, date) == expected
+                assert selectors.as_of(pid, date) == expected
         far = dt.date(2100, 1, 1)
         for known_at, rows in snapshots:
             for pid, row in rows.items():
-                got = services.as_of(pid, far, known_at=known_at)
+                got = selectors.as_of(pid, far, known_at=known_at)
                 assert got is not None
                 assert {f: got.get(f) for f in PERSON_FIELDS} == row
         transaction.set_rollback(True)

@@ -16,10 +16,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from jichitai.audit.models import AuditEntry
-from jichitai.registry import services
+from jichitai.registry import conventions, events, rules, selectors
+from jichitai.registry.conventions import PERSON_FIELDS
 from jichitai.registry.errors import RegistryError
+from jichitai.registry.events import EventInput
 from jichitai.registry.models import EventFact, Household, Person, RegistryEvent
-from jichitai.registry.services import PERSON_FIELDS, EventInput
 from jichitai.tenancy.context import activate
 
 from .conftest import move_in_family, people, person_spec
@@ -87,7 +88,7 @@ def _approve_one_by_one(ids: list[int], approver: Any) -> dict[int, str]:
     refused = {}
     for pk in ids:
         try:
-            services.approve_event(pk, approver=approver)
+            events.approve_event(pk, approver=approver)
         except RegistryError as exc:
             refused[pk] = exc.violations[0].rule
     return refused
@@ -107,23 +108,23 @@ def test_batch_approval_equals_approving_one_by_one(office: Any, steps: list[tup
             made = _request(office, kind, k * 10 + n)
             if made is not None:
                 items.append(EventInput(made[0], made[1], START + dt.timedelta(days=10 + n)))
-        outcomes = services.submit_events(items, entered_by=office.clerk, confirm_duplicates=True)
+        outcomes = events.submit_events(items, entered_by=office.clerk, confirm_duplicates=True)
         ids = [o.event.pk for o in outcomes if not isinstance(o, RegistryError)]
         before = transaction.savepoint()
         one_by_one = _approve_one_by_one(ids, office.approver)
         expected = _state()
         transaction.savepoint_rollback(before)
-        result = services.approve_events(ids, approver=office.approver)
+        result = events.approve_events(ids, approver=office.approver)
         assert {pk: exc.violations[0].rule for pk, exc in result.refused.items()} == one_by_one
         assert _state() == expected
         assert len(result.approved) == len(ids) - len(one_by_one)
         # the projections are still the replay of the log, field by field
         far = D(2100, 1, 1)
         for p in Person.objects.for_read(screen="テスト").all():
-            got = services.as_of(p.pk, far)
+            got = selectors.as_of(p.pk, far)
             assert got is not None
-            assert {f: got.get(f) for f in PERSON_FIELDS} == {f: services._iso(getattr(p, f)) for f in PERSON_FIELDS}
-        replayed = services.replay_all()
+            assert {f: got.get(f) for f in PERSON_FIELDS} == {f: conventions.iso(getattr(p, f)) for f in PERSON_FIELDS}
+        replayed = selectors.replay_all()
         for h in Household.objects.all():
             row = replayed[("household", h.pk)]
             assert (row.get("head_id"), row.get("banchi"), bool(row.get("active"))) == (h.head_id, h.banchi, h.active)
@@ -134,11 +135,11 @@ def test_batch_approval_is_audited_per_event_and_numbers_are_gapless(office) -> 
     with activate(office.ctx()):
         move_in_family(office, START)
         items = [EventInput("move_in", _family_request(office, n), START + dt.timedelta(days=5)) for n in range(5)]
-        ids = [o.event.pk for o in services.submit_events(items, entered_by=office.clerk)]
+        ids = [o.event.pk for o in events.submit_events(items, entered_by=office.clerk)]
         submitted = AuditEntry.objects.filter(action="registry.event.submitted", subject_id__in=[str(i) for i in ids])
         assert submitted.count() == 5
     with activate(office.ctx(office.approver)):
-        result = services.approve_events(ids, approver=office.approver)
+        result = events.approve_events(ids, approver=office.approver)
         assert [e.pk for e in result.approved] == ids and not result.refused
         seqs = sorted(RegistryEvent.objects.filter(pk__in=ids).values_list("approval_seq", flat=True))
         assert seqs == list(range(seqs[0], seqs[0] + 5))
@@ -156,25 +157,25 @@ def test_one_refused_event_does_not_stop_the_others(office) -> None:
     with activate(office.ctx()):
         move_in_family(office, START)
         head, wife, child = people()
-        good = services.submit_event("name_change", {"person_id": wife.pk, "family_name": "高橋"},
+        good = events.submit_event("name_change", {"person_id": wife.pk, "family_name": "高橋"},
                                      effective_date=START + dt.timedelta(days=3), reported_date=None,
                                      entered_by=office.clerk).event
-        own = services.submit_event("name_change", {"person_id": child.pk, "family_name": "高橋"},
+        own = events.submit_event("name_change", {"person_id": child.pk, "family_name": "高橋"},
                                     effective_date=START + dt.timedelta(days=3), reported_date=None,
                                     entered_by=office.approver).event
         other = Staff.objects.create(username="clerk-a2", display_name="窓口 次郎")
         RoleGrant.objects.create(staff=other, municipality=office.municipality, role="clerk")
     with activate(office.ctx(office.approver)):
-        result = services.approve_events([own.pk, 999_999, good.pk], approver=office.approver)
+        result = events.approve_events([own.pk, 999_999, good.pk], approver=office.approver)
         assert [e.pk for e in result.approved] == [good.pk]
         assert result.refused[own.pk].violations[0].rule == "same_person"
         assert result.refused[999_999].violations[0].rule == "not_found"
-        again = services.approve_events([good.pk], approver=office.approver)
+        again = events.approve_events([good.pk], approver=office.approver)
         assert again.refused[good.pk].violations[0].rule == "not_provisional"
         assert Person.objects.for_read(screen="テスト").get(pk=wife.pk).family_name == "高橋"
         assert Person.objects.for_read(screen="テスト").get(pk=child.pk).family_name == "髙橋"
     with activate(office.ctx(other)), pytest.raises(RegistryError) as exc:
-        services.approve_events([own.pk], approver=other)
+        events.approve_events([own.pk], approver=other)
     assert exc.value.violations[0].rule == "not_approver"
 
 
@@ -189,14 +190,20 @@ def test_batch_approval_refuses_protected_persons_without_need_to_know(office) -
         RoleGrant.objects.create(staff=officer, municipality=office.municipality, role="support_measure")
         support.start_measure(wife.pk, start=rules_today(), reason="DV", against=[{"name": "加害 者"}],
                               staff=officer)
-        protected = services.submit_event("name_change", {"person_id": wife.pk, "family_name": "山﨑"},
-                                          effective_date=rules_today(), reported_date=None,
-                                          entered_by=office.clerk).event
-        plain = services.submit_events(
+        RoleGrant.objects.create(staff=officer, municipality=office.municipality, role="clerk")
+        # entry of a protected person's 異動 needs need-to-know too (the clerk is refused)
+        with pytest.raises(RegistryError) as exc:
+            events.submit_event("name_change", {"person_id": wife.pk, "family_name": "山﨑"},
+                                effective_date=rules_today(), reported_date=None, entered_by=office.clerk)
+        assert exc.value.violations[0].rule == "support_measure_entry"
+        protected = events.submit_event("name_change", {"person_id": wife.pk, "family_name": "山﨑"},
+                                        effective_date=rules_today(), reported_date=None,
+                                        entered_by=officer).event
+        plain = events.submit_events(
             [EventInput("move_in", _family_request(office, 1), rules_today())], entered_by=office.clerk
         )[0].event
     with activate(office.ctx(office.approver)):
-        result = services.approve_events([protected.pk, plain.pk], approver=office.approver)
+        result = events.approve_events([protected.pk, plain.pk], approver=office.approver)
         assert [e.pk for e in result.approved] == [plain.pk]
         assert result.refused[protected.pk].violations[0].rule == "support_measure_approver"
         alerts = AuditEntry.objects.filter(category="alert", subject_id=str(wife.pk))
@@ -204,7 +211,7 @@ def test_batch_approval_refuses_protected_persons_without_need_to_know(office) -
 
 
 def rules_today() -> dt.date:
-    return services.rules.today()
+    return rules.today()
 
 
 def test_submit_batch_gives_each_item_its_own_outcome(office) -> None:
@@ -222,15 +229,15 @@ def test_submit_batch_gives_each_item_its_own_outcome(office) -> None:
                                    "persons": [person_spec("p1", "髙橋", "一郎", "1980-05-01", "世帯主")]}, day),
             EventInput("no_such_kind", {}, day),
         ]
-        out = services.submit_events(items, entered_by=office.clerk)
-        assert isinstance(out[0], services.Submitted) and out[0].event.status == "provisional"
+        out = events.submit_events(items, entered_by=office.clerk)
+        assert isinstance(out[0], events.Submitted) and out[0].event.status == "provisional"
         assert [o.violations[0].rule for o in (out[1], out[2])] == ["required", "future_date"]
         assert out[3].event.pk == out[0].event.pk  # the same key twice: one event
         assert out[4].violations[0].rule == "idempotency_conflict"
         assert out[5].violations[0].rule == "duplicate_suspected"  # same name key + birth as 一郎
         assert out[6].violations[0].rule == "unknown_kind"
         assert RegistryEvent.objects.filter(status="provisional").count() == 1
-        replay = services.submit_events(items[:1], entered_by=office.clerk)[0]
+        replay = events.submit_events(items[:1], entered_by=office.clerk)[0]
         assert replay.replayed and replay.event.pk == out[0].event.pk
 
 
@@ -238,11 +245,11 @@ def test_batch_cannot_reach_another_municipality(office, office_b) -> None:
     with activate(office_b.ctx()):
         move_in_family(office_b, START, family="北村")
         b_people = people()
-        b_event = services.submit_event("name_change", {"person_id": b_people[0].pk, "family_name": "南村"},
+        b_event = events.submit_event("name_change", {"person_id": b_people[0].pk, "family_name": "南村"},
                                         effective_date=START + dt.timedelta(days=1), reported_date=None,
                                         entered_by=office_b.clerk).event
     with activate(office.ctx()):
-        out = services.submit_events(
+        out = events.submit_events(
             [EventInput("name_change", {"person_id": b_people[0].pk, "family_name": "東村"}, START),
              EventInput("birth", {"household_id": b_people[0].household_id,
                                   "person": person_spec("c", "北村", "子", "2020-01-01", "子")}, START)],
@@ -250,7 +257,7 @@ def test_batch_cannot_reach_another_municipality(office, office_b) -> None:
         )
         assert [o.violations[0].rule for o in out] == ["not_found", "not_found"]
     with activate(office.ctx(office.approver)):
-        result = services.approve_events([b_event.pk], approver=office.approver)
+        result = events.approve_events([b_event.pk], approver=office.approver)
         assert result.refused[b_event.pk].violations[0].rule == "not_found" and not result.approved
     with activate(office_b.ctx()):
         assert RegistryEvent.objects.get(pk=b_event.pk).status == "provisional"

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from django.db import connection, connections
 
-from jichitai.registry import services
+from jichitai.registry import events, selectors
 from jichitai.registry.errors import ConcurrentUpdate
 from jichitai.registry.models import RegistryEvent
 from jichitai.tenancy.context import activate
@@ -37,7 +37,7 @@ def _approve_together(office: Any, event_ids: list[int]) -> list[Any]:
         try:
             with activate(office.ctx(office.approver)):
                 barrier.wait(timeout=10)
-                results[i] = services.approve_event(event_id, approver=office.approver)
+                results[i] = events.approve_event(event_id, approver=office.approver)
         except Exception as exc:  # noqa: BLE001 - the test inspects it
             results[i] = exc
         finally:
@@ -59,11 +59,11 @@ def test_two_clerks_editing_one_household_never_lose_an_update(office: Any) -> N
             fam = [p for p in people() if p.status == "resident"]
             head = next(p for p in fam if p.relationship == "世帯主")
             other = next(p for p in fam if p.pk != head.pk and p.household_id == head.household_id)
-            s1 = services.submit_event(
+            s1 = events.submit_event(
                 "move_within", {"person_ids": [p.pk for p in fam if p.household_id == head.household_id],
                                 "address": {"address_id": office.address2.pk, "banchi": f"{_round}-1"}},
                 effective_date=D(2023, 1 + 2 * _round, 1), reported_date=None, entered_by=office.clerk)
-            s2 = services.submit_event(
+            s2 = events.submit_event(
                 "head_change", {"household_id": head.household_id, "new_head_id": other.pk,
                                 "relationships": {str(head.pk): "同居人"}},
                 effective_date=D(2023, 1 + 2 * _round, 1), reported_date=None, entered_by=office.clerk)
@@ -77,7 +77,7 @@ def test_two_clerks_editing_one_household_never_lose_an_update(office: Any) -> N
                             .values_list("pk", "status"))
             assert sorted(statuses.values()) == ["approved", "provisional"]
             # the winner's change is in the projection and in the log; nothing half-applied
-            hh_state = services.household_as_of(head.household_id, D(2100, 1, 1))
+            hh_state = selectors.household_as_of(head.household_id, D(2100, 1, 1))
             won = winners[0]
             if won.kind == "move_within":
                 assert hh_state["banchi"] == f"{_round}-1"
@@ -86,22 +86,22 @@ def test_two_clerks_editing_one_household_never_lose_an_update(office: Any) -> N
             # the loser, re-entered against the new state, goes through
             loser_id = next(pk for pk, st in statuses.items() if st == "provisional")
             ev = RegistryEvent.objects.get(pk=loser_id)
-            services.reject_event(loser_id, approver=office.approver, reason="競合のため再入力")
+            events.reject_event(loser_id, approver=office.approver, reason="競合のため再入力")
             if ev.kind == "head_change":
                 fam = [p for p in people() if p.status == "resident" and p.household_id == head.household_id]
                 new_head = next(p for p in fam if p.relationship != "世帯主")
                 old_head = next(p for p in fam if p.relationship == "世帯主")
-                s = services.submit_event("head_change", {
+                s = events.submit_event("head_change", {
                     "household_id": head.household_id, "new_head_id": new_head.pk,
                     "relationships": {str(old_head.pk): "同居人"}}, effective_date=D(2023, 2 + 2 * _round, 1),
                     reported_date=None, entered_by=office.clerk)
             else:
-                s = services.submit_event("move_within", {
+                s = events.submit_event("move_within", {
                     "person_ids": [p.pk for p in people() if p.status == "resident"
                                    and p.household_id == head.household_id],
                     "address": {"address_id": office.address2.pk, "banchi": f"{_round}-1"}},
                     effective_date=D(2023, 2 + 2 * _round, 1), reported_date=None, entered_by=office.clerk)
-            services.approve_event(s.event.pk, approver=office.approver)
+            events.approve_event(s.event.pk, approver=office.approver)
 
 
 def test_parallel_approvals_of_different_households_all_succeed_with_gapless_order(office: Any) -> None:
@@ -109,7 +109,7 @@ def test_parallel_approvals_of_different_households_all_succeed_with_gapless_ord
         for family in ("佐藤", "鈴木", "田中", "伊藤"):
             move_in_family(office, family=family)
         heads = [p for p in people() if p.relationship == "世帯主"]
-        subs = [services.submit_event("name_change", {"person_id": h.pk, "family_name": h.family_name + "野"},
+        subs = [events.submit_event("name_change", {"person_id": h.pk, "family_name": h.family_name + "野"},
                                       effective_date=D(2023, 3, 3), reported_date=None, entered_by=office.clerk)
                 for h in heads]
     results = _approve_together(office, [s.event.pk for s in subs])

@@ -9,7 +9,7 @@ import datetime as dt
 
 import pytest
 
-from jichitai.registry import services
+from jichitai.registry import events, selectors
 from jichitai.registry.errors import ConcurrentUpdate, DuplicateSuspected, RegistryError
 from jichitai.registry.models import Household, Person, RegistryEvent
 from jichitai.tenancy.context import activate
@@ -68,7 +68,7 @@ def test_death_of_head_requires_a_new_head_490(office) -> None:
         move_in_family(office)
         head, wife, _ = people()
         with pytest.raises(RegistryError) as exc:
-            services.submit_event("death", {"person_id": head.pk}, effective_date=D(2023, 1, 1),
+            events.submit_event("death", {"person_id": head.pk}, effective_date=D(2023, 1, 1),
                                   reported_date=D(2023, 1, 2), entered_by=office.clerk)
         assert _rules(exc) == ["one_head"]
         assert "新しい世帯主" in exc.value.messages[0]
@@ -86,7 +86,7 @@ def test_dead_person_cannot_move(office) -> None:
         head, wife, child = people()
         apply(office, "death", {"person_id": child.pk}, D(2023, 1, 1))
         with pytest.raises(RegistryError) as exc:
-            services.submit_event("move_within", {"person_ids": [child.pk], "address": {
+            events.submit_event("move_within", {"person_ids": [child.pk], "address": {
                 "address_id": office.address2.pk, "banchi": "9"}}, effective_date=D(2023, 2, 1),
                 reported_date=D(2023, 2, 1), entered_by=office.clerk)
         assert _rules(exc) == ["dead"]
@@ -98,7 +98,7 @@ def test_move_out_planned_then_confirmed_650_680(office) -> None:
         move_in_family(office)
         ids = [p.pk for p in people()]
         with pytest.raises(RegistryError) as exc:
-            services.submit_event("move_out_confirmed", {"person_ids": ids}, effective_date=D(2023, 3, 1),
+            events.submit_event("move_out_confirmed", {"person_ids": ids}, effective_date=D(2023, 3, 1),
                                   reported_date=D(2023, 3, 1), entered_by=office.clerk)
         assert _rules(exc) == ["no_plan"]
         apply(office, "move_out_planned", {"person_ids": ids, "destination": "大阪府大阪市北区1番",
@@ -159,7 +159,7 @@ def test_head_change_sets_relationships_730(office) -> None:
         move_in_family(office)
         head, wife, child = people()
         with pytest.raises(RegistryError) as exc:
-            services.submit_event("head_change", {"household_id": head.household_id, "new_head_id": wife.pk},
+            events.submit_event("head_change", {"household_id": head.household_id, "new_head_id": wife.pk},
                                   effective_date=D(2023, 6, 1), reported_date=None, entered_by=office.clerk)
         assert _rules(exc) == ["relationship_required"]
         apply(office, "head_change", {"household_id": head.household_id, "new_head_id": wife.pk,
@@ -190,7 +190,7 @@ def test_ex_officio_entry_deletion_and_correction_750(office) -> None:
               D(2022, 1, 2))
         assert people()[0].given_name_kana == "タケシ"
         with pytest.raises(RegistryError) as exc:
-            services.submit_event("ex_officio_correction", {"person_id": p.pk, "changes": {"status": "dead"}},
+            events.submit_event("ex_officio_correction", {"person_id": p.pk, "changes": {"status": "dead"}},
                                   effective_date=D(2022, 1, 3), reported_date=None, entered_by=office.clerk)
         assert _rules(exc) == ["field_not_correctable"]
         apply(office, "ex_officio_deletion", {"person_ids": [p.pk]}, D(2022, 2, 1))
@@ -212,7 +212,7 @@ def test_cancelling_a_move_in_voids_the_records(office) -> None:
         ev = move_in_family(office)
         apply(office, "cancellation", {"target_event_id": ev.pk}, D(2020, 4, 1))
         assert {p.status for p in people()} == {"void"}
-        assert services.as_of(people()[0].pk, D(2024, 1, 1)) is None
+        assert selectors.as_of(people()[0].pk, D(2024, 1, 1)) is None
 
 
 def test_correction_changes_a_value_the_event_set(office) -> None:
@@ -223,7 +223,7 @@ def test_correction_changes_a_value_the_event_set(office) -> None:
         apply(office, "correction", {"target_event_id": ev.pk, "changes": [
             {"entity": "person", "entity_id": head.pk, "field": "given_name", "value": "一朗"}]}, D(2020, 4, 1))
         assert people(pk=head.pk)[0].given_name == "一朗"
-        assert services.as_of(head.pk, D(2020, 4, 1))["given_name"] == "一朗"
+        assert selectors.as_of(head.pk, D(2020, 4, 1))["given_name"] == "一朗"
 
 
 def test_cancellation_refused_when_a_later_event_changed_the_same_field(office) -> None:
@@ -233,7 +233,7 @@ def test_cancellation_refused_when_a_later_event_changed_the_same_field(office) 
         first = apply(office, "name_change", {"person_id": wife.pk, "family_name": "渡邊"}, D(2023, 7, 1))
         apply(office, "name_change", {"person_id": wife.pk, "family_name": "斎藤"}, D(2023, 8, 1))
         with pytest.raises(RegistryError) as exc:
-            services.submit_event("cancellation", {"target_event_id": first.pk}, effective_date=D(2023, 7, 1),
+            events.submit_event("cancellation", {"target_event_id": first.pk}, effective_date=D(2023, 7, 1),
                                   reported_date=None, entered_by=office.clerk)
         assert _rules(exc) == ["later_event"]
 
@@ -243,7 +243,7 @@ def test_cancellation_refused_when_a_later_event_changed_the_same_field(office) 
 
 def test_household_needs_exactly_one_head(office) -> None:
     with activate(office.ctx()), pytest.raises(RegistryError) as exc:
-        services.submit_event("move_in", {
+        events.submit_event("move_in", {
             "household": {"new": {"address_id": office.address.pk, "banchi": "1"}},
             "persons": [person_spec("p1", "田中", "一", "1980-01-01", "妻"),
                         person_spec("p2", "田中", "二", "1981-01-01", "子")],
@@ -256,8 +256,10 @@ def test_household_needs_exactly_one_head(office) -> None:
 def test_dates_cannot_be_in_the_future_480(office) -> None:
     future = dt.date.today() + dt.timedelta(days=30)
     with activate(office.ctx()), pytest.raises(RegistryError) as exc:
-        services.submit_event("move_in", {}, effective_date=future, reported_date=None, entered_by=office.clerk)
-    assert exc.value.messages == ["異動日に未来の日付は入力できません。"]
+        events.submit_event("move_in", {}, effective_date=future, reported_date=None, entered_by=office.clerk)
+    # every error at once: the date first, then each missing item of the request
+    assert exc.value.messages[0] == "異動日に未来の日付は入力できません。"
+    assert _rules(exc) == ["future_date", "required", "persons_required", "previous_address"]
 
 
 def test_event_cannot_precede_birth(office) -> None:
@@ -265,14 +267,14 @@ def test_event_cannot_precede_birth(office) -> None:
         move_in_family(office)
         child = people()[2]
         with pytest.raises(RegistryError) as exc:
-            services.submit_event("name_change", {"person_id": child.pk, "family_name": "鈴木"},
+            events.submit_event("name_change", {"person_id": child.pk, "family_name": "鈴木"},
                                   effective_date=D(2005, 1, 1), reported_date=None, entered_by=office.clerk)
         assert _rules(exc) == ["before_birth"]
 
 
 def test_move_in_needs_a_previous_address(office) -> None:
     with activate(office.ctx()), pytest.raises(RegistryError) as exc:
-        services.submit_event("move_in", {
+        events.submit_event("move_in", {
             "household": {"new": {"address_id": office.address.pk, "banchi": "1"}},
             "persons": [person_spec("p1", "田中", "一", "1980-01-01", "世帯主")],
         }, effective_date=D(2024, 1, 1), reported_date=None, entered_by=office.clerk)
@@ -287,17 +289,17 @@ def test_duplicate_is_warned_before_move_in_and_can_be_confirmed(office) -> None
                "persons": [person_spec("p1", "高橋", "一郎", "1980-05-01", "世帯主")],
                "previous_address": "札幌市中央区"}
         with pytest.raises(DuplicateSuspected) as exc:
-            services.submit_event("move_in", req, effective_date=D(2024, 1, 1), reported_date=None,
+            events.submit_event("move_in", req, effective_date=D(2024, 1, 1), reported_date=None,
                                   entered_by=office.clerk)
         assert "重複記載でないことを確認" in exc.value.messages[0]
-        sub = services.submit_event("move_in", req, effective_date=D(2024, 1, 1), reported_date=None,
+        sub = events.submit_event("move_in", req, effective_date=D(2024, 1, 1), reported_date=None,
                                     entered_by=office.clerk, confirm_duplicates=True)
         assert sub.warnings and sub.event.status == "provisional"
 
 
 def test_my_number_check_digit_and_uniqueness(office, office_b) -> None:
     with activate(office.ctx()), pytest.raises(RegistryError) as exc:
-        services.submit_event("move_in", {
+        events.submit_event("move_in", {
             "household": {"new": {"address_id": office.address.pk, "banchi": "1"}},
             "persons": [person_spec("p1", "田中", "一", "1980-01-01", "世帯主", my_number="123456789012")],
             "previous_address": "札幌市"}, effective_date=D(2024, 1, 1), reported_date=None,
@@ -310,55 +312,55 @@ def test_my_number_check_digit_and_uniqueness(office, office_b) -> None:
                                     "persons": [spec], "previous_address": "札幌市"}, D(2024, 1, 1))
     # the same My Number held by a current resident of another member is refused at approval
     with activate(office.ctx()):
-        sub = services.submit_event("move_in", {
+        sub = events.submit_event("move_in", {
             "household": {"new": {"address_id": office.address.pk, "banchi": "1"}},
             "persons": [spec], "previous_address": "札幌市"}, effective_date=D(2024, 1, 1),
             reported_date=None, entered_by=office.clerk)
         with pytest.raises(RegistryError) as exc:
-            services.approve_event(sub.event.pk, approver=office.approver)
+            events.approve_event(sub.event.pk, approver=office.approver)
         assert _rules(exc) == ["unique_number"]
         assert Person.objects.count() == 0  # nothing half-written
 
 
 def test_approval_needs_a_second_person_with_the_approver_role_530(office) -> None:
     with activate(office.ctx()):
-        sub = services.submit_event("move_in", {
+        sub = events.submit_event("move_in", {
             "household": {"new": {"address_id": office.address.pk, "banchi": "1"}},
             "persons": [person_spec("p1", "田中", "一", "1980-01-01", "世帯主")],
             "previous_address": "札幌市"}, effective_date=D(2024, 1, 1), reported_date=None,
             entered_by=office.approver)
         with pytest.raises(RegistryError) as exc:
-            services.approve_event(sub.event.pk, approver=office.approver)
+            events.approve_event(sub.event.pk, approver=office.approver)
         assert exc.value.messages == ["入力者本人は決裁できません。別の決裁者が決裁してください。"]
         with pytest.raises(RegistryError) as exc:
-            services.approve_event(sub.event.pk, approver=office.clerk)
+            events.approve_event(sub.event.pk, approver=office.clerk)
         assert exc.value.messages == ["決裁者の権限がありません。"]
 
 
 def test_rejection_needs_a_reason_and_leaves_no_trace_in_projections(office) -> None:
     with activate(office.ctx()):
-        sub = services.submit_event("move_in", {
+        sub = events.submit_event("move_in", {
             "household": {"new": {"address_id": office.address.pk, "banchi": "1"}},
             "persons": [person_spec("p1", "田中", "一", "1980-01-01", "世帯主")],
             "previous_address": "札幌市"}, effective_date=D(2024, 1, 1), reported_date=None,
             entered_by=office.clerk)
         with pytest.raises(RegistryError):
-            services.reject_event(sub.event.pk, approver=office.approver, reason=" ")
-        ev = services.reject_event(sub.event.pk, approver=office.approver, reason="本人確認書類不備")
+            events.reject_event(sub.event.pk, approver=office.approver, reason=" ")
+        ev = events.reject_event(sub.event.pk, approver=office.approver, reason="本人確認書類不備")
         assert ev.status == "rejected" and Person.objects.count() == 0
         with pytest.raises(RegistryError):
-            services.approve_event(sub.event.pk, approver=office.approver)
+            events.approve_event(sub.event.pk, approver=office.approver)
 
 
 def test_provisional_event_is_invisible_until_approved(office) -> None:
     with activate(office.ctx()):
         move_in_family(office)
         wife = people()[1]
-        sub = services.submit_event("name_change", {"person_id": wife.pk, "family_name": "渡邊"},
+        sub = events.submit_event("name_change", {"person_id": wife.pk, "family_name": "渡邊"},
                                     effective_date=D(2023, 7, 1), reported_date=None, entered_by=office.clerk)
         assert people(pk=wife.pk)[0].family_name == "髙橋"
-        assert services.as_of(wife.pk, D(2023, 12, 31))["family_name"] == "髙橋"
-        services.approve_event(sub.event.pk, approver=office.approver)
+        assert selectors.as_of(wife.pk, D(2023, 12, 31))["family_name"] == "髙橋"
+        events.approve_event(sub.event.pk, approver=office.approver)
         assert people(pk=wife.pk)[0].family_name == "渡邊"
 
 
@@ -367,14 +369,14 @@ def test_stale_event_is_refused_at_approval_not_lost(office) -> None:
     with activate(office.ctx()):
         move_in_family(office)
         head, wife, child = people()
-        s1 = services.submit_event("head_change", {"household_id": head.household_id, "new_head_id": wife.pk,
+        s1 = events.submit_event("head_change", {"household_id": head.household_id, "new_head_id": wife.pk,
                                                    "relationships": {str(head.pk): "夫"}},
                                    effective_date=D(2023, 6, 1), reported_date=None, entered_by=office.clerk)
-        s2 = services.submit_event("household_split", {"person_ids": [child.pk]},
+        s2 = events.submit_event("household_split", {"person_ids": [child.pk]},
                                    effective_date=D(2023, 6, 2), reported_date=None, entered_by=office.clerk)
-        services.approve_event(s1.event.pk, approver=office.approver)
+        events.approve_event(s1.event.pk, approver=office.approver)
         with pytest.raises(ConcurrentUpdate) as exc:
-            services.approve_event(s2.event.pk, approver=office.approver)
+            events.approve_event(s2.event.pk, approver=office.approver)
         assert "他の職員が先に" in exc.value.messages[0]
         assert RegistryEvent.objects.get(pk=s2.event.pk).status == "provisional"
 
@@ -383,19 +385,19 @@ def test_idempotency_key_returns_the_same_event(office) -> None:
     with activate(office.ctx()):
         req = {"household": {"new": {"address_id": office.address.pk, "banchi": "1"}},
                "persons": [person_spec("p1", "田中", "一", "1980-01-01", "世帯主")], "previous_address": "札幌市"}
-        a = services.submit_event("move_in", req, effective_date=D(2024, 1, 1), reported_date=None,
+        a = events.submit_event("move_in", req, effective_date=D(2024, 1, 1), reported_date=None,
                                   entered_by=office.clerk, idempotency_key="k-1")
-        b = services.submit_event("move_in", req, effective_date=D(2024, 1, 1), reported_date=None,
+        b = events.submit_event("move_in", req, effective_date=D(2024, 1, 1), reported_date=None,
                                   entered_by=office.clerk, idempotency_key="k-1")
         assert a.event.pk == b.event.pk and b.replayed
         with pytest.raises(RegistryError):
-            services.submit_event("move_in", {**req, "previous_address": "別"}, effective_date=D(2024, 1, 1),
+            events.submit_event("move_in", {**req, "previous_address": "別"}, effective_date=D(2024, 1, 1),
                                   reported_date=None, entered_by=office.clerk, idempotency_key="k-1")
 
 
 def test_other_municipality_cannot_see_or_approve_events(office, office_b) -> None:
     with activate(office_b.ctx()):
-        sub = services.submit_event("move_in", {
+        sub = events.submit_event("move_in", {
             "household": {"new": {"address_id": office_b.address.pk, "banchi": "1"}},
             "persons": [person_spec("p1", "田中", "一", "1980-01-01", "世帯主")],
             "previous_address": "札幌市"}, effective_date=D(2024, 1, 1), reported_date=None,
@@ -403,11 +405,11 @@ def test_other_municipality_cannot_see_or_approve_events(office, office_b) -> No
     with activate(office.ctx()):
         assert not RegistryEvent.objects.filter(pk=sub.event.pk).exists()
         with pytest.raises(RegistryError) as exc:
-            services.approve_event(sub.event.pk, approver=office.approver)
+            events.approve_event(sub.event.pk, approver=office.approver)
         assert _rules(exc) == ["not_found"]
         # B's address dictionary cannot be used either
         with pytest.raises(RegistryError) as exc:
-            services.submit_event("move_in", {
+            events.submit_event("move_in", {
                 "household": {"new": {"address_id": office_b.address.pk, "banchi": "1"}},
                 "persons": [person_spec("p1", "田中", "一", "1980-01-01", "世帯主")],
                 "previous_address": "札幌市"}, effective_date=D(2024, 1, 1), reported_date=None,
@@ -420,7 +422,7 @@ def test_history_snapshots_per_event_200(office) -> None:
         move_in_family(office)
         wife = people()[1]
         apply(office, "name_change", {"person_id": wife.pk, "family_name": "渡邊"}, D(2023, 7, 1))
-        hist = services.history(wife.pk)
+        hist = selectors.history(wife.pk)
         assert [h["history_no"] for h in hist] == [1, 2]
         assert hist[0]["row"]["family_name"] == "髙橋" and hist[1]["row"]["family_name"] == "渡邊"
         assert hist[1]["changed"] == ["family_name"]
@@ -432,7 +434,7 @@ def test_backdated_event_cannot_slip_under_a_later_one(office) -> None:
         wife = people()[1]
         apply(office, "name_change", {"person_id": wife.pk, "family_name": "渡邊"}, D(2023, 7, 1))
         with pytest.raises(RegistryError) as exc:
-            services.submit_event("name_change", {"person_id": wife.pk, "given_name": "華子"},
+            events.submit_event("name_change", {"person_id": wife.pk, "given_name": "華子"},
                                   effective_date=D(2023, 6, 1), reported_date=None, entered_by=office.clerk)
         assert _rules(exc) == ["backdated"]
         assert "2023-07-01" in exc.value.messages[0]

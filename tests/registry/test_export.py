@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from jichitai.audit.models import AuditEntry
-from jichitai.registry import services
+from jichitai.registry import events
 from jichitai.registry.export import export_residents
 from jichitai.tenancy.context import activate
 
@@ -21,7 +21,7 @@ def test_provisional_event_is_absent_from_the_export(office) -> None:
     with activate(office.ctx()):
         move_in_family(office)
         wife = people()[1]
-        services.submit_event("name_change", {"person_id": wife.pk, "family_name": "渡邊"},
+        events.submit_event("name_change", {"person_id": wife.pk, "family_name": "渡邊"},
                               effective_date=D(2024, 1, 1), reported_date=None, entered_by=office.clerk)
         rows = list(export_residents())
         assert [r["family_name"] for r in rows] == ["髙橋", "髙橋", "髙橋"]

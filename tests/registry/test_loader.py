@@ -15,7 +15,9 @@ from typing import Any
 import pytest
 from django.db import connection, transaction
 
-from jichitai.registry import loader, services
+from jichitai import importer
+from jichitai.importer import writers as _writers  # noqa: F401 - importer.writers
+from jichitai.registry import conventions, events, selectors
 from jichitai.registry.models import (
     AddressEntry,
     Counter,
@@ -94,13 +96,13 @@ def _snapshot() -> dict[str, Any]:
         "facts": facts,
         "counters": dict(Counter.objects.values_list("name", "value")),
         "as_of": {
-            atena[p.pk]: [norm_row(services.as_of(p.pk, d)) for d in dates] for p in persons
+            atena[p.pk]: [norm_row(selectors.as_of(p.pk, d)) for d in dates] for p in persons
         },
         "history": {
             atena[p.pk]: [
                 (h["history_no"], h["kind"], h["effective_date"], h["reported_date"], h["changed"],
                  norm_row(h["row"]))
-                for h in services.history(p.pk)
+                for h in selectors.history(p.pk)
             ]
             for p in persons
         },
@@ -112,7 +114,7 @@ def _snapshot() -> dict[str, Any]:
 
 def test_person_spec_has_the_form_keys() -> None:
     hh = next(iter(generate_households("131016", 40, seed=3)))
-    spec = loader.person_spec(hh.members[0], "p1")
+    spec = importer.person_spec(hh.members[0], "p1")
     form = person_spec("p1", "高橋", "一郎", "1980-05-01", "世帯主")
     assert set(form) <= set(spec)
     assert spec["relationship"] == "世帯主" and spec["ref"] == "p1"
@@ -124,17 +126,17 @@ def test_person_spec_has_the_form_keys() -> None:
 def test_synthetic_code_for_maps_fictitious_prefectures() -> None:
     from jichitai.codes import is_valid_municipality_code
 
-    assert loader.synthetic_code_for("131016") == "131016"
-    mapped = loader.synthetic_code_for("992020")  # the demo's 中央市
+    assert importer.synthetic_code_for("131016") == "131016"
+    mapped = importer.synthetic_code_for("992020")  # the demo's 中央市
     assert mapped.startswith("47202") and is_valid_municipality_code(mapped)
-    assert loader.synthetic_code_for("999016").startswith("47901")
+    assert importer.synthetic_code_for("999016").startswith("47901")
 
 
 def test_ensure_address_dictionary_is_idempotent(office) -> None:
     addresses = [h.address for h in generate_households("131016", 200, seed=1)]
     with activate(office.ctx()):
-        first = loader.ensure_address_dictionary(addresses)
-        again = loader.ensure_address_dictionary(addresses)
+        first = importer.ensure_address_dictionary(addresses)
+        again = importer.ensure_address_dictionary(addresses)
         assert first == again and len(first) == len({a.town_code for a in addresses})
         entry = AddressEntry.objects.get(pk=first[addresses[0].town_code])
         assert entry.postal_code == addresses[0].postal_code
@@ -146,7 +148,7 @@ def test_ensure_address_dictionary_is_idempotent(office) -> None:
 
 def test_load_via_events_fills_the_register_with_history(office) -> None:
     seen: list[tuple[int, int]] = []
-    stats = loader.load_via_events(
+    stats = importer.load_via_events(
         office.municipality, 120, 0, clerk=office.clerk, approver=office.approver,
         history_share=0.3, batch=10, progress=lambda done, total: seen.append((done, total)),
     )
@@ -160,12 +162,12 @@ def test_load_via_events_fills_the_register_with_history(office) -> None:
             assert [p.pk for p in heads] == [h.head_id]
         moved = RegistryEvent.objects.filter(kind="move_within")
         assert moved.count() == stats.moves
-        assert len(services.history(Person.objects.filter(household_id=moved[0].household_id)
+        assert len(selectors.history(Person.objects.filter(household_id=moved[0].household_id)
                                     .values_list("pk", flat=True)[0])) == 2
         assert not RegistryEvent.objects.exclude(status="approved").exists()
         assert stats.facts == EventFact.objects.count()
     # a rerun finds every event by its idempotency key and loads nothing twice
-    again = loader.load_via_events(
+    again = importer.load_via_events(
         office.municipality, 120, 0, clerk=office.clerk, approver=office.approver,
         history_share=0.3, batch=10,
     )
@@ -179,21 +181,21 @@ def test_load_bulk_writes_the_same_register_as_the_event_path(office) -> None:
     kw = {"clerk": office.clerk, "approver": office.approver, "history_share": 0.2}
     try:
         with transaction.atomic():
-            via = loader.load_via_events(office.municipality, 300, 7, **kw)
+            via = importer.load_via_events(office.municipality, 300, 7, **kw)
             with activate(office.ctx()):
                 expected = _snapshot()
             raise _Rollback
     except _Rollback:
         pass
-    bulk = loader.load_bulk(office.municipality, 300, 7, batch=100, **kw)
+    bulk = importer.load_bulk(office.municipality, 300, 7, batch=100, **kw)
     with activate(office.ctx()):
         got = _snapshot()
         # the projections are what the log says (as services._project would fold them)
         for p in Person.objects.without_read_log("test").all():
-            folded = services.as_of(p.pk, dt.date.max)
+            folded = selectors.as_of(p.pk, dt.date.max)
             assert folded is not None
-            for f in services.PERSON_FIELDS:
-                assert services._to_python(f, folded.get(f)) == getattr(p, f), (p.atena_no, f)
+            for f in conventions.PERSON_FIELDS:
+                assert conventions.to_python(f, folded.get(f)) == getattr(p, f), (p.atena_no, f)
     assert (bulk.residents, bulk.households, bulk.events, bulk.moves, bulk.facts) == (
         via.residents, via.households, via.events, via.moves, via.facts)
     assert bulk.moves > 0
@@ -202,14 +204,14 @@ def test_load_bulk_writes_the_same_register_as_the_event_path(office) -> None:
 
 
 def test_bulk_register_accepts_events_afterwards(office) -> None:
-    loader.load_bulk(office.municipality, 40, 1, clerk=office.clerk, approver=office.approver)
+    importer.load_bulk(office.municipality, 40, 1, clerk=office.clerk, approver=office.approver)
     with activate(office.ctx()):
         p = Person.objects.without_read_log("test").order_by("pk").first()
-        sub = services.submit_event("name_change", {"person_id": p.pk, "family_name": "髙橋"},
+        sub = events.submit_event("name_change", {"person_id": p.pk, "family_name": "髙橋"},
                                     effective_date=D(2025, 6, 1), reported_date=D(2025, 6, 1),
                                     entered_by=office.clerk)
-        services.approve_event(sub.event.pk, approver=office.approver)
-        from jichitai.registry.search import SearchQuery, search
+        events.approve_event(sub.event.pk, approver=office.approver)
+        from jichitai.registry.selectors import SearchQuery, search
 
         page = search(SearchQuery(name="高橋"), staff=office.clerk)
         assert p.pk in [r.id for r in page.results]
@@ -217,7 +219,7 @@ def test_bulk_register_accepts_events_afterwards(office) -> None:
 
 
 def test_bulk_load_is_invisible_to_another_municipality(office, office_b) -> None:
-    loader.load_bulk(office.municipality, 30, 2, clerk=office.clerk, approver=office.approver)
+    importer.load_bulk(office.municipality, 30, 2, clerk=office.clerk, approver=office.approver)
     with activate(office_b.ctx()):
         assert Person.objects.count() == 0 and EventFact.objects.count() == 0
 
@@ -248,12 +250,12 @@ def test_copy_rows_of_another_municipality_are_refused_by_rls(office, office_b, 
                 transaction.atomic():
             Counter.objects.select_for_update().filter(name="x").exists()
             with connection.connection.cursor() as cur:
-                loader._PostgresWriter()._load(cur, Household, cols, [line])
+                importer.writers.PostgresWriter()._load(cur, Household, cols, [line])
         # the same path with A's own id works
         with transaction.atomic():
             Counter.objects.select_for_update().filter(name="x").exists()
             with connection.connection.cursor() as cur:
-                loader._PostgresWriter()._load(
+                importer.writers.PostgresWriter()._load(
                     cur, Household, cols, [line.replace(str(other), str(office.municipality.pk), 1)]
                 )
         assert Household.objects.filter(household_no="9999999999").exists()
@@ -270,14 +272,14 @@ def test_pipelined_bulk_load_equals_the_sequential_one(tenants, is_postgres) -> 
     office = _office(tenants.a, "pipe")
     kw = {"clerk": office.clerk, "approver": office.approver, "history_share": 0.2, "batch": 100}
     assert not connection.in_atomic_block
-    piped = loader.load_bulk(office.municipality, 300, 5, **kw)
+    piped = importer.load_bulk(office.municipality, 300, 5, **kw)
     with activate(office.ctx()):
         expected = _snapshot()
         with transaction.atomic(), connection.cursor() as cur:
             for model in (EventFact, RegistryEvent, Person, Household, Counter):
                 cur.execute(f'DELETE FROM "{model._meta.db_table}"')  # RLS: A's rows only
     with transaction.atomic():
-        sequential = loader.load_bulk(office.municipality, 300, 5, **kw)
+        sequential = importer.load_bulk(office.municipality, 300, 5, **kw)
     with activate(office.ctx()):
         got = _snapshot()
     assert piped.facts == sequential.facts and piped.moves > 0

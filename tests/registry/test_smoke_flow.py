@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from jichitai.registry import services
+from jichitai.registry import events
 from jichitai.registry.models import Person
 from jichitai.tenancy.context import activate
 
@@ -14,7 +14,7 @@ from .conftest import person_spec
 @pytest.mark.django_db
 def test_move_in_then_approve(office) -> None:
     with activate(office.ctx()):
-        sub = services.submit_event(
+        sub = events.submit_event(
             "move_in",
             {"household": {"new": {"address_id": office.address.pk, "banchi": "1番地2"}},
              "persons": [person_spec("p1", "髙橋", "一郎", "1980-05-01", "世帯主"),
@@ -24,7 +24,7 @@ def test_move_in_then_approve(office) -> None:
             entered_by=office.clerk,
         )
         assert Person.objects.count() == 0
-        ev = services.approve_event(sub.event.pk, approver=office.approver)
+        ev = events.approve_event(sub.event.pk, approver=office.approver)
         people = list(Person.objects.for_read(screen="test").order_by("pk"))
         assert [p.family_name for p in people] == ["髙橋", "髙橋"]
         assert people[0].name_key == "高橋一郎"

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from jichitai.registry import services, support
+from jichitai.registry import events, support
 from jichitai.registry.models import Household, Person, RegistryEvent, SupportMeasure
 from jichitai.tenancy.context import activate
 from tests.registry.conftest import apply, move_in_family, people, person_spec
@@ -44,7 +44,8 @@ def move_in_post(office: Any, family: str = "渡邉", **extra: str) -> dict[str,
 def search_names(client: Any, **params: str) -> list[str]:
     resp = client.get("/registry/", params)
     assert resp.status_code == 200
-    return re.findall(r'<a href="/registry/persons/\d+/">(?:<span class="masked">)?([^<]+)<', html(resp))
+    return re.findall(r'<th scope="row">(?:<a href="/registry/persons/\d+/">)?(?:<span class="masked">)?([^<]+)<',
+                      html(resp))
 
 
 # -- roles -----------------------------------------------------------------------------------
@@ -87,7 +88,7 @@ def test_other_municipalitys_person_household_and_event_are_404(office, office_b
     with activate(office_b.ctx()):
         move_in_family(office_b)
         b_person = people()[0]
-        sub = services.submit_event("name_change", {"person_id": b_person.pk, "family_name": "佐藤"},
+        sub = events.submit_event("name_change", {"person_id": b_person.pk, "family_name": "佐藤"},
                                     effective_date=D(2023, 1, 1), reported_date=None, entered_by=office_b.clerk)
     approver = staff_client("approver")
     assert approver.get(f"/registry/persons/{b_person.pk}/").status_code == 404
@@ -347,8 +348,10 @@ def test_support_measure_management_and_masking(office, staff_client) -> None:
     clerk = staff_client("clerk")
     names = search_names(clerk, name="髙橋")
     assert support.MASK in names and "髙橋\u3000花子" not in names
-    detail = html(clerk.get(f"/registry/persons/{wife.pk}/"))
-    assert support.MASK in detail and "1982" not in detail
+    resp = clerk.get(f"/registry/persons/{wife.pk}/")
+    detail = html(resp)
+    assert resp.status_code == 403 and support.MASK in detail and "1982" not in detail
+    assert "支援措置担当の職員だけが取り扱えます" in detail
     with activate(office.ctx()):
         assert AuditEntry.objects.filter(category="alert", subject_id=str(wife.pk)).exists()
         (m,) = SupportMeasure.objects.all()
@@ -496,8 +499,9 @@ def test_queue_masks_support_measure_cases_for_approvers_without_the_role(office
         head, wife, _ = people()
         support.start_measure(wife.pk, start=dt.date.today(), reason="DV", against=[],
                               staff=_support_staff(office))
-        sub = services.submit_event("name_change", {"person_id": wife.pk, "family_name": "斎藤"},
-                                    effective_date=D(2023, 7, 1), reported_date=None, entered_by=office.clerk)
+        entry = _support_staff(office, "sm-entry", "clerk")
+        sub = events.submit_event("name_change", {"person_id": wife.pk, "family_name": "斎藤"},
+                                  effective_date=D(2023, 7, 1), reported_date=None, entered_by=entry)
     page = html(staff_client("approver").get("/registry/approvals/"))
     assert f"受付番号 {sub.event.pk}" in page and "支援措置対象者を含む異動です" in page and "斎藤" not in page
     resp = staff_client("approver").post(f"/registry/approvals/{sub.event.pk}/approve/", follow=True)
@@ -506,11 +510,12 @@ def test_queue_masks_support_measure_cases_for_approvers_without_the_role(office
     assert "斎藤" in page and "髙橋\u3000花子" in page
 
 
-def _support_staff(office: Any) -> Any:
+def _support_staff(office: Any, username: str = "sm-setup", *roles: str) -> Any:
     from jichitai.accounts.models import RoleGrant, Staff
 
-    s = Staff.objects.create(username="sm-setup")
-    RoleGrant.objects.create(staff=s, municipality=office.municipality, role="support_measure")
+    s = Staff.objects.create(username=username)
+    for role in ("support_measure", *roles):
+        RoleGrant.objects.create(staff=s, municipality=office.municipality, role=role)
     return s
 
 
@@ -518,15 +523,15 @@ def test_bulk_approval_applies_the_ticked_events_and_reports_each_refusal(office
     with activate(office_b.ctx()):
         move_in_family(office_b, family="北村")
         b_head = people()[0]
-        b_event = services.submit_event("name_change", {"person_id": b_head.pk, "family_name": "南村"},
+        b_event = events.submit_event("name_change", {"person_id": b_head.pk, "family_name": "南村"},
                                         effective_date=D(2020, 5, 1), reported_date=None,
                                         entered_by=office_b.clerk).event
     with activate(office.ctx()):
         move_in_family(office)
         head, wife, child = people()
-        ok = services.submit_event("name_change", {"person_id": wife.pk, "family_name": "渡邊"},
+        ok = events.submit_event("name_change", {"person_id": wife.pk, "family_name": "渡邊"},
                                    effective_date=D(2020, 5, 1), reported_date=None, entered_by=office.clerk).event
-        own = services.submit_event("name_change", {"person_id": child.pk, "family_name": "渡邊"},
+        own = events.submit_event("name_change", {"person_id": child.pk, "family_name": "渡邊"},
                                     effective_date=D(2020, 5, 1), reported_date=None,
                                     entered_by=office.approver).event
     approver = staff_client("approver")

@@ -1,6 +1,6 @@
 """View guards: second factor done, municipality chosen, role held in the ACTING municipality.
 
-``tenant_required`` and ``requires_role`` read ``request.tenant_context``, which the web
+``tenant_required`` and ``requires_capability`` read ``request.tenant_context``, which the web
 middleware sets only for an authenticated, second-factor-verified staff member whose selection is
 still backed by a role (and grant). They never fall back to "any municipality".
 """
@@ -15,8 +15,6 @@ from urllib.parse import urlencode
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
-
-from .models import Role, RoleGrant
 
 V = TypeVar("V", bound=Callable[..., HttpResponse])
 
@@ -63,34 +61,34 @@ def tenant_required(view: V) -> V:
     return cast(V, wrapper)
 
 
-def has_role(request: HttpRequest, *roles: str) -> bool:
+def has_capability(request: HttpRequest, capability: str) -> bool:
+    """The request's staff member holds ``capability`` in the acting municipality."""
+    from .capabilities import has_capability as holds
+
     ctx = getattr(request, "tenant_context", None)
-    if ctx is None:
-        return False
-    return RoleGrant.objects.filter(
-        staff_id=request.user.pk,
-        municipality_id=ctx.acting_municipality_id,
-        role__in=[str(r) for r in roles],
-    ).exists()
+    return ctx is not None and holds(request.user, capability, ctx.acting_municipality_id)
 
 
-def requires_role(*roles: Role | str) -> Callable[[V], V]:
-    """The staff member holds one of ``roles`` in the context's acting municipality.
-
-    Under 代行 that is the staff member's own (grantee) municipality: a delegation lends the
-    data, not roles in the other municipality.
+def requires_capability(capability: str) -> Callable[[V], V]:
+    """The staff member holds ``capability`` (``accounts.capabilities``) in the context's acting
+    municipality. Under 代行 that is the staff member's own (grantee) municipality: a delegation
+    lends the data, not roles in the other municipality. The view is tagged with the capability,
+    so the generated permission tests can check every route against the table.
     """
-    if not roles:
-        raise ValueError("requires_role needs at least one role")
+    from .capabilities import CAPABILITIES
+
+    if capability not in CAPABILITIES:
+        raise ValueError(f"unknown capability {capability!r}")
 
     def decorate(view: V) -> V:
         @tenant_required
         @wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if not has_role(request, *roles):
+            if not has_capability(request, capability):
                 raise PermissionDenied("この操作を行う権限がありません。")
             return view(request, *args, **kwargs)
 
+        wrapper.capability = capability  # type: ignore[attr-defined]
         return cast(V, wrapper)
 
     return decorate

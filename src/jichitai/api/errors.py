@@ -44,6 +44,25 @@ def _items(violations: Any) -> list[dict[str, str]]:
     return [{"rule": v.rule, "field": v.field, "message": v.message} for v in violations]
 
 
+def _violations(errors: list[dict[str, Any]]) -> list[Any]:
+    """pydantic's errors in the register's words (Japanese, item by path); the body's own
+    location parts and the union's kind tag are dropped from the path."""
+    from jichitai.registry.events.messages import violations_from
+    from jichitai.registry.models import EventKind
+
+    cleaned = []
+    for e in errors:
+        loc = [x for x in (e.get("loc") or ()) if x not in ("body", "query", "payload")]
+        if loc and isinstance(loc[0], str) and loc[0].endswith("Event") and loc[0] != "Event":
+            loc = loc[1:]  # the discriminated union's member name
+        if loc and loc[0] in EventKind.values:
+            loc = loc[1:]
+        if e.get("type") in ("union_tag_invalid", "union_tag_not_found"):
+            loc = ["kind"]
+        cleaned.append({**e, "loc": loc})
+    return violations_from(cleaned)
+
+
 def _body(rule: str, message: str, field: str = "") -> dict[str, Any]:
     return {"errors": [{"rule": rule, "field": field, "message": message}]}
 
@@ -103,7 +122,7 @@ def install(api: NinjaAPI) -> None:
     def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
         errors = list(exc.errors)
         where = {str((e.get("loc") or ("",))[0]) for e in errors}
-        if "path" in where:  # /persons/abc: an id that cannot exist
+        if "path" in where:  # /persons/abc, or an id no database row can have
             return respond(request, _body("not_found", NOT_FOUND_MESSAGE), 404)
         if "header" in where:
             return respond(request, _body(
@@ -111,11 +130,4 @@ def install(api: NinjaAPI) -> None:
                 "書き込みには Idempotency-Key ヘッダー（1〜80文字の英数字・記号）が必要です。",
                 "Idempotency-Key",
             ), 400)
-        items = []
-        for e in errors:
-            loc = [str(x) for x in (e.get("loc") or ()) if x not in ("body", "query", "payload")]
-            items.append({
-                "rule": "invalid", "field": ".".join(loc),
-                "message": f"入力内容が正しくありません（{'.'.join(loc) or '本文'}）: {e.get('msg', '')}",
-            })
-        return respond(request, {"errors": items}, 422)
+        return respond(request, {"errors": _items(_violations(errors))}, 422)

@@ -1,10 +1,10 @@
 """Who may call which API endpoint: the one table the code and the generated tests both read.
 
-Every endpoint is declared with an operation id that must appear in ``ENDPOINT_ROLES``; the
+Every endpoint is declared with an operation id that must appear in ``ENDPOINT_CAPABILITY``; the
 ``StaffSession`` auth bound to it refuses (401) a request without an OTP-verified staff session
-and a TenantContext, then refuses (403) a staff member holding none of the listed roles in the
-acting municipality. Roles are checked before any input is parsed, so a refusal says nothing about
-the data. Never hand-check a role inside an endpoint: add a row here (or a capability below).
+and a TenantContext, then refuses (403) a staff member without the capability in the acting
+municipality (``accounts.capabilities``, the table web and domain ask too). Rights are checked
+before any input is parsed, so a refusal says nothing about the data.
 """
 
 from __future__ import annotations
@@ -15,26 +15,29 @@ from django.http import HttpRequest
 from ninja.errors import AuthenticationError, AuthorizationError
 from ninja.security import SessionAuth
 
-READ_ROLES = frozenset({"clerk", "approver", "municipality_admin"})
+from jichitai.accounts.capabilities import CAPABILITIES, has_capability, roles_for
 
-# operation id → roles (any one suffices) in the acting municipality.
-ENDPOINT_ROLES: dict[str, frozenset[str]] = {
-    "get_person": READ_ROLES,
-    "search_persons": READ_ROLES,
-    "get_household": READ_ROLES,
-    "submit_event": frozenset({"clerk"}),
-    # provisional events are visible to approvers only (issue 4: absent from every other reader)
-    "list_events": frozenset({"approver"}),
-    "approve_event": frozenset({"approver"}),
-    "approve_events": frozenset({"approver"}),
-    "reject_event": frozenset({"approver"}),
+# operation id → the capability (``accounts.capabilities``) it needs in the acting municipality.
+ENDPOINT_CAPABILITY: dict[str, str] = {
+    "get_person": "registry.read",
+    "search_persons": "registry.read",
+    "get_household": "registry.read",
+    "submit_event": "registry.enter",
+    # provisional events are visible to approvers only (absent from every other reader)
+    "list_events": "registry.approve",
+    "approve_event": "registry.approve",
+    "approve_events": "registry.approve",
+    "reject_event": "registry.approve",
 }
+# The roles that hold each endpoint's capability (derived: the table above is the source).
+ENDPOINT_ROLES: dict[str, frozenset[str]] = {op: roles_for(cap) for op, cap in ENDPOINT_CAPABILITY.items()}
 
-# Extra rights an endpoint asks for when a request wants more than the plain endpoint gives.
-CAPABILITY_ROLES: dict[str, frozenset[str]] = {
+# Extra rights a request asks for when it wants more than the plain endpoint gives.
+EXTRA_CAPABILITY: dict[str, str] = {
     # ?show_my_number=1 on GET /persons/{id}: 個人番号 shown ([個人番号利用事務])
-    "show_my_number": frozenset({"my_number_access"}),
+    "show_my_number": "registry.my_number",
 }
+CAPABILITY_ROLES: dict[str, frozenset[str]] = {k: roles_for(c) for k, c in EXTRA_CAPABILITY.items()}
 
 
 class NotAuthenticated(AuthenticationError):
@@ -51,28 +54,15 @@ class Forbidden(AuthorizationError):
         super().__init__(403, f"この操作を行う権限がありません{('（' + what + '）') if what else ''}。")
 
 
-def roles_of(request: HttpRequest) -> set[str]:
-    """The roles the request's staff member holds in the acting municipality (cached per request)."""
-    cached = getattr(request, "_jichitai_api_roles", None)
-    if cached is not None:
-        return set(cached)
-    from jichitai.accounts.models import RoleGrant
-
+def holds(request: HttpRequest, capability: str) -> bool:
     ctx = getattr(request, "tenant_context", None)
-    if ctx is None:
-        return set()
-    roles = set(
-        RoleGrant.objects.filter(
-            staff_id=request.user.pk, municipality_id=ctx.acting_municipality_id
-        ).values_list("role", flat=True)
-    )
-    request._jichitai_api_roles = frozenset(roles)  # type: ignore[attr-defined]
-    return roles
+    return ctx is not None and has_capability(request.user, capability, ctx.acting_municipality_id)
 
 
-def require_capability(request: HttpRequest, capability: str) -> None:
-    if not roles_of(request) & CAPABILITY_ROLES[capability]:
-        raise Forbidden(capability)
+def require_capability(request: HttpRequest, extra: str) -> None:
+    capability = EXTRA_CAPABILITY[extra]
+    if not holds(request, capability):
+        raise Forbidden(CAPABILITIES[capability].label)
 
 
 class StaffSession(SessionAuth):
@@ -80,7 +70,7 @@ class StaffSession(SessionAuth):
 
     def __init__(self, operation_id: str) -> None:
         self.operation_id = operation_id
-        self.roles = ENDPOINT_ROLES[operation_id]  # KeyError: declare the endpoint in the table
+        self.capability = ENDPOINT_CAPABILITY[operation_id]  # KeyError: declare the endpoint in the table
         super().__init__(csrf=True)
 
     def __call__(self, request: HttpRequest) -> Any:
@@ -94,7 +84,7 @@ class StaffSession(SessionAuth):
             raise NotAuthenticated()
         # CSRF for unsafe methods (the session cookie is ambient authority in a browser)
         self._get_key(request)
-        if not roles_of(request) & self.roles:
+        if not holds(request, self.capability):
             raise Forbidden()
         return user
 
@@ -103,5 +93,6 @@ class StaffSession(SessionAuth):
 
 
 def openapi_roles(operation_id: str) -> dict[str, Any]:
-    """What the OpenAPI document says about an operation's roles (docs = the same table)."""
-    return {"x-required-roles": sorted(ENDPOINT_ROLES[operation_id])}
+    """What the OpenAPI document says about an operation's rights (docs = the same table)."""
+    capability = ENDPOINT_CAPABILITY[operation_id]
+    return {"x-required-capability": capability, "x-required-roles": sorted(ENDPOINT_ROLES[operation_id])}

@@ -7,11 +7,14 @@ staff member holds the right role; event requests echoed back have every ``my_nu
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any, Literal, Union
 
 from ninja import Field, Schema
+from pydantic import create_model
 
-from jichitai.registry.models import EventKind, EventStatus
+from jichitai.registry.events import REQUEST_TYPES
+from jichitai.registry.events.requests import Id
+from jichitai.registry.models import EventStatus
 
 
 class ErrorItem(Schema):
@@ -29,7 +32,7 @@ class DuplicateOut(ErrorOut):
 
 
 class PersonSummaryOut(Schema):
-    id: int
+    id: int | None = Field(description="null for a masked (支援措置) row: it carries no identifier")
     atena_no: str
     name: str
     kana: str
@@ -41,6 +44,7 @@ class PersonSummaryOut(Schema):
     household_id: int | None
     relationship: str
     masked: bool = False
+    address_hidden: bool = Field(False, description="住所を非表示（世帯に支援措置対象者がいる）")
 
 
 class PersonRecord(Schema):
@@ -106,7 +110,7 @@ class SearchPageOut(Schema):
 
 
 class MemberOut(Schema):
-    person_id: int
+    person_id: int | None = Field(description="null for a masked (支援措置) member")
     atena_no: str
     name: str
     kana: str
@@ -118,7 +122,7 @@ class MemberOut(Schema):
 
 class HouseholdOut(Schema):
     id: int
-    as_of: dt.date
+    as_of: dt.date | None
     household_no: str
     address_id: int | None
     address: str
@@ -126,18 +130,33 @@ class HouseholdOut(Schema):
     katagaki: str
     head_id: int | None
     members: list[MemberOut]
+    address_hidden: bool = Field(False, description="住所を非表示（世帯に支援措置対象者がいる）")
 
 
-class EventIn(Schema):
-    kind: EventKind = Field(description="異動事由")
-    effective_date: dt.date = Field(description="異動日")
-    reported_date: dt.date | None = Field(None, description="届出日")
-    request: dict[str, Any] = Field(description="届出内容; shape per kind: see docs/api.md")
-    confirm_duplicates: bool = Field(False, description="重複の疑いを確認済み")
+def _event_in(kinds: tuple[str, ...], request: type) -> type:
+    """The body of ``POST /events`` for the kinds whose request is ``request``."""
+    return create_model(
+        f"{request.__name__}Event",
+        __base__=Schema,
+        __doc__=f"{request.__doc__ or ''} 異動事由: {', '.join(kinds)}".strip(),
+        kind=(Literal[kinds], Field(description="異動事由")),  # type: ignore[valid-type]
+        effective_date=(dt.date, Field(description="異動日")),
+        reported_date=(dt.date | None, Field(None, description="届出日")),
+        request=(request, Field(description="届出内容（異動事由ごとの形）")),
+        confirm_duplicates=(bool, Field(False, description="重複の疑いを確認済み")),
+    )
+
+
+_BY_REQUEST: dict[type, tuple[str, ...]] = {}
+for _kind, _cls in REQUEST_TYPES.items():
+    _BY_REQUEST[_cls] = (*_BY_REQUEST.get(_cls, ()), _kind)
+EVENT_BODIES = tuple(_event_in(kinds, cls) for cls, kinds in _BY_REQUEST.items())
+# One typed body per kind, joined on ``kind``: OpenAPI shows every 異動's shape.
+EventIn = Annotated[Union[EVENT_BODIES], Field(discriminator="kind")]  # type: ignore[valid-type]  # noqa: UP007
 
 
 class RejectIn(Schema):
-    reason: str = Field(min_length=1, description="却下理由")
+    reason: str = Field(min_length=1, max_length=1000, description="却下理由")
 
 
 class EventOut(Schema):
@@ -167,7 +186,7 @@ class EventPageOut(Schema):
 
 
 class BatchApproveIn(Schema):
-    event_ids: list[int] = Field(min_length=1, max_length=500, description="決裁する異動の受付番号（この順に本登録）")
+    event_ids: list[Id] = Field(min_length=1, max_length=500, description="決裁する異動の受付番号（この順に本登録）")
 
 
 class RefusedOut(Schema):

@@ -5,8 +5,8 @@ from __future__ import annotations
 from ninja import NinjaAPI
 from ninja.renderers import JSONRenderer
 
-from . import errors
-from .endpoints import router
+from . import errors, events, reads  # noqa: F401 - they declare the endpoints
+from .routing import router
 
 
 class Utf8JSONRenderer(JSONRenderer):

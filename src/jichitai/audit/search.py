@@ -69,14 +69,12 @@ class SearchPage:
 
 def is_auditor() -> bool:
     """Whether the current context's staff may search the audit log."""
-    from jichitai.accounts.models import Role, RoleGrant
+    from jichitai.accounts.capabilities import has_capability
 
     ctx = current()
     if ctx.staff_id is None or ctx.is_delegated:
         return False
-    return RoleGrant.objects.filter(
-        staff_id=ctx.staff_id, municipality_id=ctx.acting_municipality_id, role=Role.AUDITOR
-    ).exists()
+    return has_capability(ctx.staff_id, "audit.search", ctx.acting_municipality_id)
 
 
 def search(criteria: SearchCriteria, *, page: int = 1, per_page: int = 50) -> SearchPage:

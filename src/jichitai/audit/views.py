@@ -7,8 +7,7 @@ from django.shortcuts import render
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 
-from jichitai.accounts.decorators import requires_role
-from jichitai.accounts.models import Role
+from jichitai.accounts.decorators import requires_capability
 
 from .forms import SearchForm
 from .search import SearchCriteria, search
@@ -22,7 +21,7 @@ def _base_template() -> str:
     return "web/base.html"
 
 
-@requires_role(Role.AUDITOR)
+@requires_capability("audit.search")
 def search_view(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET or None)
     result = None

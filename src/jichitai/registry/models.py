@@ -2,7 +2,7 @@
 
 Projections (Person, Household) carry no approver: the standard makes storing 決裁者・決裁日 in a
 resident's record a must-not ([530] 4.0.8); who approved is evidence kept on the event and in the
-audit log. Never edit a projection except through ``jichitai.registry.services``.
+audit log. Never edit a projection except through ``jichitai.registry.events``.
 """
 
 from __future__ import annotations
@@ -195,6 +195,8 @@ class RegistryEvent(TenantModel):
     rejected_reason = models.TextField("却下理由", blank=True)
     request = models.JSONField("届出内容")
     base_versions = models.JSONField("入力時の版", default=dict)
+    # who the event is about (its planned footprint): {"person": [ids], "household": [ids]}
+    touches = models.JSONField("対象", default=dict)
     target = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, related_name="compensations",
         verbose_name="取消・訂正の対象",

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from jichitai.codes import is_valid_my_number
 
-from .errors import RuleViolation, violation
+from .errors import RegistryError, RuleViolation, violation
 
 SEXES = {"1", "2", "9"}
 RESIDENT_TYPES = {"japanese", "foreign"}
@@ -55,11 +55,6 @@ def require_not_before_birth(row: Mapping[str, Any], effective: dt.date) -> None
     birth = _date(row.get("birth_date"), "birth_date", "生年月日")
     if birth is not None and effective < birth:
         raise violation("before_birth", "異動日が生年月日より前になっています。", "effective_date")
-
-
-def require_previous_address(value: str) -> None:
-    if not str(value or "").strip():
-        raise violation("previous_address", "転入には従前の住所（前住所）の入力が必要です。", "previous_address")
 
 
 def require_text(value: Any, field: str, label: str) -> None:
@@ -113,25 +108,33 @@ def validate_name(row: Mapping[str, Any]) -> None:
             )
 
 
-def validate_person_row(row: Mapping[str, Any]) -> None:
-    validate_name(row)
+def _basics(row: Mapping[str, Any]) -> None:
     if row.get("sex") not in SEXES:
         raise violation("sex", "性別は 1（男）・2（女）・9（不詳）から選んでください。", "sex")
     if row.get("resident_type") not in RESIDENT_TYPES:
         raise violation("resident_type", "住民種別が正しくありません。", "resident_type")
     if row.get("birth_date_precision", "day") not in PRECISIONS:
         raise violation("birth_date_precision", "生年月日の精度が正しくありません。", "birth_date_precision")
+
+
+def _birth(row: Mapping[str, Any]) -> None:
     birth = _date(row.get("birth_date"), "birth_date", "生年月日")
     if birth is None:
         raise violation("required", "生年月日を入力してください。", "birth_date")
     if birth > today():
         raise violation("future_date", "生年月日に未来の日付は入力できません。", "birth_date")
+
+
+def _numbers(row: Mapping[str, Any]) -> None:
     number = str(row.get("my_number") or "")
     if number and not is_valid_my_number(number):
         raise violation("my_number", "個人番号の検査用数字が正しくありません。", "my_number")
     code = str(row.get("resident_code") or "")
     if code and (len(code) != 11 or not code.isascii() or not code.isdigit()):
         raise violation("resident_code", "住民票コードは11桁の数字です。", "resident_code")
+
+
+def _nationality(row: Mapping[str, Any]) -> None:
     if row.get("resident_type") == "foreign":
         require_text(row.get("nationality"), "nationality", "国籍・地域")
         require_text(row.get("residence_status"), "residence_status", "在留資格")
@@ -142,7 +145,34 @@ def validate_person_row(row: Mapping[str, Any]) -> None:
         for field, label in (("nationality", "国籍・地域"), ("residence_status", "在留資格")):
             if row.get(field):
                 raise violation("japanese_only", f"日本人住民に{label}は記載できません。", field)
+
+
+def _relationship(row: Mapping[str, Any]) -> None:
     require_text(row.get("relationship"), "relationship", "続柄")
+
+
+_PERSON_CHECKS = (validate_name, _basics, _birth, _numbers, _nationality, _relationship)
+
+
+def person_row_violations(row: Mapping[str, Any]) -> list[RuleViolation]:
+    """Every rule a person row breaks (each check on its own, so a form shows them all at once)."""
+    out: list[RuleViolation] = []
+    for check in _PERSON_CHECKS:
+        try:
+            check(row)
+        except RegistryError as exc:
+            out += exc.violations
+    return out
+
+
+def validate_person_row(row: Mapping[str, Any]) -> None:
+    found = person_row_violations(row)
+    if found:
+        raise RegistryError(*found)
+
+
+def new_person_violations(spec: Mapping[str, Any]) -> list[RuleViolation]:
+    return person_row_violations({"birth_date_precision": "day", **spec})
 
 
 def validate_new_person(spec: Mapping[str, Any]) -> None:
@@ -178,6 +208,20 @@ def duplicate_warnings_from(
                 "family_name",
             ))
     return out
+
+
+def pending_duplicate_warnings(
+    wanted: Sequence[tuple[str, str]], found: Mapping[tuple[str, str], int]
+) -> list[RuleViolation]:
+    return [
+        RuleViolation(
+            "duplicate_suspected",
+            f"同じ氏名（異体字を同一視）・生年月日の人を含む決裁待ちの異動が既に {found[pair]} 件あります。"
+            "二重入力でないことを確認してください。",
+            "family_name",
+        )
+        for pair in wanted if found.get(pair)
+    ]
 
 
 def _existing_keys(person_model: Any, wanted: Sequence[tuple[str, str]]) -> dict[tuple[str, str], int]:
@@ -253,10 +297,8 @@ def refuse_taken_numbers(
                 raise violation("unique_number", f"{label}が他の住民と重複しています。", field)
 
 
-def require_approver(staff: Any, municipality_id: int) -> None:
-    from jichitai.accounts.models import RoleGrant
+def require_approver(staff: Any, municipality_id: int | None = None) -> None:
+    from jichitai.accounts.capabilities import has_capability
 
-    if staff is None or not RoleGrant.objects.filter(
-        staff_id=getattr(staff, "pk", None), municipality_id=municipality_id, role="approver"
-    ).exists():
+    if not has_capability(staff, "registry.approve", municipality_id):
         raise violation("not_approver", "決裁者の権限がありません。", "approver")

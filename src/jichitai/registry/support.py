@@ -8,95 +8,22 @@ alert entry in the audit log, and the answer defaults to "no" whenever anything 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
-from jichitai.audit.recording import record_alert
-from jichitai.tenancy.context import current
-
 from .errors import violation
 from .models import Person, SupportMeasure
+from .selectors.access import MASK, active_measure, alert_access, need_to_know
 
-NEED_TO_KNOW_ROLE = "support_measure"
-MASK = "＊＊＊＊（支援措置対象）"
+__all__ = ["MASK", "active_measure", "alert_access", "end_measure", "extend_measure", "may_receive",
+           "start_measure"]
 
 
 def _today() -> dt.date:
     return timezone.localdate()
-
-
-def active_measure(person_id: int, on: dt.date | None = None) -> SupportMeasure | None:
-    on = on or _today()
-    return (
-        SupportMeasure.objects.filter(
-            person_id=person_id, start_date__lte=on, end_date__gte=on, ended_at__isnull=True
-        )
-        .order_by("-end_date")
-        .first()
-    )
-
-
-def protected_ids(person_ids: Iterable[int], on: dt.date | None = None) -> set[int]:
-    on = on or _today()
-    return set(
-        SupportMeasure.objects.filter(
-            person_id__in=list(person_ids), start_date__lte=on, end_date__gte=on, ended_at__isnull=True
-        ).values_list("person_id", flat=True)
-    )
-
-
-def protected_in(
-    person_ids: Iterable[int], household_ids: Iterable[int], on: dt.date | None = None
-) -> dict[int, int | None]:
-    """Persons under an active measure among ``person_ids`` and the members of ``household_ids``
-    (one query): person id → household id."""
-    from django.db.models import Q
-
-    on = on or _today()
-    pids, hids = sorted(set(person_ids)), sorted(set(household_ids))
-    if not pids and not hids:
-        return {}
-    return dict(
-        SupportMeasure.objects.filter(Q(person_id__in=pids) | Q(person__household_id__in=hids),
-                                      start_date__lte=on, end_date__gte=on, ended_at__isnull=True)
-        .values_list("person_id", "person__household_id")
-    )
-
-
-def screen_persons(person_ids: Iterable[int], *, staff: Any, screen: str, function: str) -> frozenset[int]:
-    """The one rule for showing persons in a list: which of them ``staff`` sees masked.
-
-    Every person under an active measure who is shown, masked or not, raises an alert entry.
-    """
-    ids = sorted(set(person_ids))
-    protected = protected_ids(ids) if ids else set()
-    if not protected:
-        return frozenset()
-    may_see = has_need_to_know(staff)
-    for pid in sorted(protected):
-        alert_access(pid, screen=screen, function=function, detail={"masked": not may_see})
-    return frozenset() if may_see else frozenset(protected)
-
-
-def has_need_to_know(staff: Any) -> bool:
-    from jichitai.accounts.models import RoleGrant
-
-    ctx = current()
-    return staff is not None and RoleGrant.objects.filter(
-        staff_id=getattr(staff, "pk", staff), municipality_id=ctx.acting_municipality_id,
-        role=NEED_TO_KNOW_ROLE,
-    ).exists()
-
-
-def alert_access(person_id: int, *, screen: str, function: str, detail: dict[str, Any] | None = None) -> None:
-    record_alert(
-        "support_measure.access", subject_type="person", subject_id=person_id, screen=screen,
-        function=function, detail=detail or {},
-    )
 
 
 def start_measure(
@@ -104,7 +31,7 @@ def start_measure(
     months: int = 12,
 ) -> SupportMeasure:
     """支援措置の開始: one year by default (the period the 要綱 sets); extension is separate."""
-    if not has_need_to_know(staff):
+    if not need_to_know(staff):
         raise violation("not_support_staff", "支援措置を登録する権限がありません。", "staff")
     if not Person.objects.filter(pk=person_id).exists():
         raise violation("not_found", "住民が見つかりません。", "person_id")
@@ -123,7 +50,7 @@ def start_measure(
 
 def extend_measure(measure_id: int, *, staff: Any, months: int = 12) -> SupportMeasure:
     """延長: another period from the day after the current end."""
-    if not has_need_to_know(staff):
+    if not need_to_know(staff):
         raise violation("not_support_staff", "支援措置を延長する権限がありません。", "staff")
     with transaction.atomic():
         m = SupportMeasure.objects.select_for_update().get(pk=measure_id)
@@ -137,7 +64,7 @@ def extend_measure(measure_id: int, *, staff: Any, months: int = 12) -> SupportM
 
 
 def end_measure(measure_id: int, *, staff: Any) -> SupportMeasure:
-    if not has_need_to_know(staff):
+    if not need_to_know(staff):
         raise violation("not_support_staff", "支援措置を終了する権限がありません。", "staff")
     with transaction.atomic():
         m = SupportMeasure.objects.select_for_update().get(pk=measure_id)

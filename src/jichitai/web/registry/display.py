@@ -6,19 +6,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from jichitai.registry import support
-from jichitai.registry.models import AddressEntry, Person, PersonStatus
+from jichitai.registry.labels import REQUEST_LABELS, VALUE_DATE_FIELDS, label, value_text
+from jichitai.registry.models import Person, PersonStatus
+from jichitai.registry.selectors import MASK, screen_persons
+from jichitai.registry.selectors.addresses import address_line
 
-from .forms import HOUSEHOLD_LABELS, PERSON_LABELS
-from .wareki import format_date
-
-HIDDEN = "（非表示）"
-DATE_FIELDS = {"birth_date", "residence_end_date", "became_resident_on", "address_set_on",
-               "reported_on", "move_out_planned_on", "removed_on", "planned_date", "reported_date"}
-_CHOICES: dict[str, dict[str, str]] = {
-    f.name: {str(k): str(v) for k, v in f.choices}
-    for f in Person._meta.concrete_fields if f.choices
-}
+DATE_FIELDS = VALUE_DATE_FIELDS
 # The items of a 住民票, in the order a clerk reads them.
 RECORD_ITEMS = (
     "atena_no", "family_name", "given_name", "family_name_kana", "given_name_kana", "birth_date",
@@ -30,24 +23,6 @@ RECORD_ITEMS = (
 FOREIGN_ONLY = {"nationality", "residence_status", "residence_period", "residence_end_date",
                 "residence_card_no", "alias"}
 JAPANESE_ONLY = {"honseki", "hittousha"}
-
-
-def label(field: str) -> str:
-    return PERSON_LABELS.get(field) or HOUSEHOLD_LABELS.get(field) or field
-
-
-def value_text(field: str, value: Any, *, precision: str = "day", my_number_shown: bool = False) -> str:
-    if field == "my_number" and value and not my_number_shown:
-        return HIDDEN
-    if value in (None, ""):
-        return "—"
-    if field in DATE_FIELDS:
-        return format_date(value, precision if field == "birth_date" else "day")
-    if field in _CHOICES:
-        return _CHOICES[field].get(str(value), str(value))
-    if isinstance(value, bool):
-        return "はい" if value else "いいえ"
-    return str(value)
 
 
 @dataclass(frozen=True)
@@ -71,10 +46,6 @@ def record_items(row: Mapping[str, Any], *, my_number_shown: bool) -> list[Item]
             f, row.get(f), precision=row.get("birth_date_precision") or "day",
             my_number_shown=my_number_shown)))
     return out
-
-
-def person_row(p: Person) -> dict[str, Any]:
-    return {f: getattr(p, f) for f in RECORD_ITEMS}
 
 
 @dataclass(frozen=True)
@@ -129,16 +100,6 @@ def timeline(history: list[dict[str, Any]], *, my_number_shown: bool) -> list[Ti
 # An event's request, for the approval queue
 
 
-REQUEST_LABELS = {
-    "previous_address": "従前の住所", "household": "世帯", "persons": "異動者", "person": "出生した子",
-    "household_id": "世帯", "person_ids": "対象者", "person_id": "対象者", "destination": "転出先",
-    "planned_date": "転出予定日", "address": "新しい住所", "new_head_id": "新しい世帯主",
-    "remaining_head_id": "残る世帯の新しい世帯主", "relationships": "続柄の変更",
-    "from_household_id": "合併元の世帯", "to_household_id": "合併先の世帯",
-    "target_event_id": "対象の異動（受付番号）", "changes": "修正・訂正の内容", "reported_date": "届出日",
-    "head_ref": "世帯主となる人", "family_name": "新しい氏", "given_name": "新しい名",
-    "family_name_kana": "新しい氏（ふりがな）", "given_name_kana": "新しい名（ふりがな）", "former_surname": "旧氏",
-}
 NEW_PERSON_COLUMNS = ("family_name", "given_name", "family_name_kana", "given_name_kana", "birth_date",
                       "sex", "relationship", "resident_type", "honseki", "hittousha", "nationality",
                       "residence_status", "my_number", "resident_code")
@@ -173,12 +134,12 @@ def load_names(person_ids: Iterable[int], *, staff: Any, screen: str) -> dict[in
     ids = sorted(set(person_ids))
     if not ids:
         return {}
-    hidden = support.screen_persons(ids, staff=staff, screen=screen, function="names")
+    hidden = screen_persons(ids, staff=staff, screen=screen, function="names")
     out = {}
     for p in Person.objects.for_read(screen=screen, function="names").filter(pk__in=ids).exclude(
         status=PersonStatus.VOID
     ):
-        out[p.pk] = support.MASK if p.pk in hidden else p.full_name
+        out[p.pk] = MASK if p.pk in hidden else p.full_name
     return out
 
 
@@ -193,7 +154,7 @@ def describe_request(kind: str, req: Mapping[str, Any], names: Mapping[int, str]
 
     def address(a: Mapping[str, Any]) -> str:
         town = addresses.get(a.get("address_id"), f"町字ID {a.get('address_id')}")  # type: ignore[arg-type]
-        return f"{town}{a.get('banchi') or ''}{('　' + a['katagaki']) if a.get('katagaki') else ''}"
+        return address_line(town, a.get("banchi"), a.get("katagaki"))
 
     rows: list[tuple[str, str]] = []
     new_persons: list[list[str]] = []
@@ -251,8 +212,3 @@ def describe_request(kind: str, req: Mapping[str, Any], names: Mapping[int, str]
 
 def request_ids(req: Mapping[str, Any]) -> tuple[set[int], set[int]]:
     return _ids_in(req)
-
-
-def address_names(ids: Iterable[int]) -> dict[int, str]:
-    return dict(AddressEntry.objects.filter(pk__in=list(ids)).values_list("pk", "name"))
-

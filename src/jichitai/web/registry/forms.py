@@ -1,9 +1,10 @@
 """One form per 異動事由, from a definition table: which fields, how they become the request.
 
 A view never hand-builds a request: :func:`build_request` turns the POSTed fields of a
-:class:`KindForm` into the request shape ``jichitai.registry.services.plan_event`` expects, and
-collects input errors (unparseable dates, non-numeric ids) as RuleViolations on the field they belong
-to, so that they are shown the same way as the register's own rule messages.
+:class:`KindForm` into the data of the kind's typed request (``registry.events.requests``), which
+the view then validates exactly as the API does, and collects input errors (unparseable dates,
+non-numeric ids) as RuleViolations on the field they belong to, so that they are shown the same way
+as the register's own rule messages.
 """
 
 from __future__ import annotations
@@ -14,9 +15,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from jichitai.registry.errors import RuleViolation
-from jichitai.registry.models import EventKind, Person
-
-from .wareki import DateInputError, parse_date
+from jichitai.registry.labels import (
+    EVENT_CORRECTABLE,
+    HOUSEHOLD_LABELS,
+    VALUE_DATE_FIELDS,
+)
+from jichitai.registry.models import EventKind
+from jichitai.wareki import DateInputError, parse_date
 
 DATE_HELP = "例: 2024-04-01、令和6年4月1日、R6.4.1"
 SEX_CHOICES = (("", "選択してください"), ("1", "男"), ("2", "女"), ("9", "不詳"))
@@ -170,26 +175,8 @@ FORMS: dict[str, KindForm] = {f.kind: f for f in (
              changes="event"),
 )}
 
-# Which items a 職権修正 / 訂正 may name, with their labels (the register decides what is allowed).
-PERSON_LABELS: dict[str, str] = {
-    f.name: str(f.verbose_name) for f in Person._meta.concrete_fields if f.name not in ("id", "municipality")
-} | {"household_id": "世帯", "household": "世帯"}
-HOUSEHOLD_LABELS = {"household_no": "世帯番号", "address_id": "住所（町字）", "banchi": "番地",
-                    "katagaki": "方書", "head_id": "世帯主", "active": "現存"}
-CORRECTABLE = tuple(
-    (f, PERSON_LABELS[f]) for f in (
-        "family_name", "given_name", "family_name_kana", "given_name_kana", "birth_date",
-        "birth_date_precision", "sex", "relationship", "resident_type", "honseki", "hittousha",
-        "my_number", "resident_code", "nationality", "residence_status", "residence_period",
-        "residence_end_date", "residence_card_no", "alias", "former_surname", "became_resident_on",
-        "address_set_on", "reported_on", "previous_address", "move_out_destination",
-        "move_out_planned_on", "removed_on",
-    )
-)
-EVENT_FIELDS = CORRECTABLE + tuple((f, f"世帯: {label}") for f, label in HOUSEHOLD_LABELS.items()
-                                   if f in ("banchi", "katagaki", "address_id"))
-DATE_VALUE_FIELDS = {"birth_date", "residence_end_date", "became_resident_on", "address_set_on",
-                     "reported_on", "move_out_planned_on", "removed_on"}
+EVENT_FIELDS = EVENT_CORRECTABLE
+DATE_VALUE_FIELDS = VALUE_DATE_FIELDS
 
 
 # ---------------------------------------------------------------------------------------------
@@ -201,6 +188,8 @@ class Built:
     effective_date: dt.date | None
     reported_date: dt.date | None
     errors: list[RuleViolation]
+    rows: list[int] = field(default_factory=list)  # the form row of each request person
+    change_rows: list[int] = field(default_factory=list)  # the form row of each 訂正 change
 
 
 def _date(post: Mapping[str, str], name: str, label: str, errors: list[RuleViolation],
@@ -218,18 +207,19 @@ def _date(post: Mapping[str, str], name: str, label: str, errors: list[RuleViola
 
 def _int(post: Mapping[str, str], name: str, label: str, errors: list[RuleViolation],
          required: bool = False) -> int | None:
-    text = (post.get(name) or "").strip()
+    import unicodedata
+
+    from jichitai.registry.events.requests import MAX_ID
+
+    text = unicodedata.normalize("NFKC", (post.get(name) or "").strip())
     if not text:
         if required:
             errors.append(RuleViolation("required", f"{label}を入力してください。", name))
         return None
-    try:
-        import unicodedata
-
-        return int(unicodedata.normalize("NFKC", text))
-    except ValueError:
-        errors.append(RuleViolation("bad_id", f"{label}は数字で入力してください。", name))
+    if not text.isdigit() or len(text) > 19 or not 1 <= int(text) <= MAX_ID:
+        errors.append(RuleViolation("bad_id", f"{label}は数字（ID）で入力してください。", name))
         return None
+    return int(text)
 
 
 def row_prefix(index: int) -> str:
@@ -263,73 +253,90 @@ def person_rows(post: Mapping[str, str]) -> int:
 
 
 def build_request(form: KindForm, post: Mapping[str, str], getlist: Any) -> Built:
-    """The request for ``services.submit_event`` from the POSTed fields (and the input errors)."""
+    """The data of the kind's typed request from the POSTed fields (and the input errors).
+
+    Items left empty are left out, so that the typed request reports them as missing by name.
+    """
     errors: list[RuleViolation] = []
-    req: dict[str, Any] = {}
-    eff = _date(post, "effective_date", "異動日", errors, required=True)
-    rep = _date(post, "reported_date", "届出日", errors)
-    text = {f.name: (post.get(f.name) or "").strip() for f in form.fields}
-    k = form.kind
+    built = Built({}, _date(post, "effective_date", "異動日", errors, required=True),
+                  _date(post, "reported_date", "届出日", errors), errors)
     if form.persons == "rows":
-        if "previous_address" in text:
-            req["previous_address"] = text["previous_address"]
-        existing = _int(post, "existing_household_id", "既存の世帯ID", errors)
-        if existing is not None:
-            req["household"] = {"existing_id": existing}
-        else:
-            req["household"] = {"new": {
-                "address_id": _int(post, "address_id", "住所（町字）", errors),
-                "banchi": text["banchi"], "katagaki": text["katagaki"]}}
-        specs = []
-        for i in range(1, person_rows(post) + 1):
-            spec = person_row(post, row_prefix(i), PERSON_FIELDS, errors)
-            if spec is not None:
-                spec["ref"] = f"p{i}"
-                specs.append(spec)
-        req["persons"] = specs
-        head = next((s for s in specs if s.get("relationship") == "世帯主"), specs[0] if specs else None)
-        if head is not None:
-            req["head_ref"] = head["ref"]
+        _new_persons(form, post, built)
     elif form.persons == "one":
-        req["household_id"] = _int(post, "household", "世帯", errors, required=True)
-        spec = person_row(post, "person-", BIRTH_FIELDS, errors) or {}
-        req["person"] = spec
+        _put(built.request, "household_id", _int(post, "household", "世帯", errors, required=True))
+        built.request["person"] = person_row(post, "person-", BIRTH_FIELDS, errors) or {}
     else:
-        if form.needs_household and k not in ("death", "head_change", "household_merge"):
-            req["person_ids"] = [int(v) for v in getlist("person_ids") if str(v).isdigit()]
-        if k == "household_merge":
-            req["from_household_id"] = _int(post, "household", "合併元の世帯", errors, required=True)
-            req["to_household_id"] = _int(post, "to_household_id", "合併先の世帯ID", errors, required=True)
-        if k == "head_change":
-            req["household_id"] = _int(post, "household", "世帯", errors, required=True)
-        for f in form.fields:
-            if f.widget == "address":
-                req["address"] = {"address_id": _int(post, "address_id", f.label, errors),
-                                  "banchi": text["banchi"], "katagaki": text["katagaki"]}
-            elif f.widget == "member" or f.name in ("person_id", "target_event_id"):
-                value = _int(post, f.name, f.label, errors, required=f.required)
-                if value is not None:
-                    req[f.name] = value
-            elif f.widget == "relationships":
-                rels = {}
-                for key, value in post.items():
-                    if key.startswith("rel-") and key[4:].isdigit() and value.strip():
-                        rels[key[4:]] = value.strip()
-                req["relationships"] = rels
-            elif f.widget == "date" and f.name not in ("effective_date", "reported_date"):
-                d = _date(post, f.name, f.label, errors, required=f.required)
-                if d is not None:
-                    req[f.name] = d.isoformat()
-            elif f.widget == "text" and f.name not in ("banchi", "katagaki", "to_household_id"):
-                if text[f.name] or f.required:
-                    req[f.name] = text[f.name]
-        if form.changes:
-            req["changes"] = _changes(form, post, errors)
-    return Built(req, eff, rep, errors)
+        _existing(form, post, getlist, built)
+    return built
 
 
-def _changes(form: KindForm, post: Mapping[str, str], errors: list[RuleViolation]) -> Any:
-    rows = []
+def _put(req: dict[str, Any], name: str, value: Any) -> None:
+    if value is not None:
+        req[name] = value
+
+
+def _new_persons(form: KindForm, post: Mapping[str, str], built: Built) -> None:
+    req, errors = built.request, built.errors
+    text = {f.name: (post.get(f.name) or "").strip() for f in form.fields}
+    if "previous_address" in text:
+        req["previous_address"] = text["previous_address"]
+    existing = _int(post, "existing_household_id", "既存の世帯ID", errors)
+    if existing is not None:
+        req["household"] = {"existing_id": existing}
+    else:
+        new = {"banchi": text["banchi"], "katagaki": text["katagaki"]}
+        _put(new, "address_id", _int(post, "address_id", "住所（町字）", errors))
+        req["household"] = {"new": new}
+    specs = []
+    for i in range(1, person_rows(post) + 1):
+        spec = person_row(post, row_prefix(i), PERSON_FIELDS, errors)
+        if spec is not None:
+            spec["ref"] = f"p{i}"
+            specs.append(spec)
+            built.rows.append(i)
+    req["persons"] = specs
+    head = next((s for s in specs if s.get("relationship") == "世帯主"), specs[0] if specs else None)
+    if head is not None:
+        req["head_ref"] = head["ref"]
+
+
+def _existing(form: KindForm, post: Mapping[str, str], getlist: Any, built: Built) -> None:
+    """Forms about existing persons and households (members, heads, 続柄, changes)."""
+    from .views.common import parse_id
+
+    req, errors, k = built.request, built.errors, form.kind
+    text = {f.name: (post.get(f.name) or "").strip() for f in form.fields}
+    if form.needs_household and k not in ("death", "head_change", "household_merge"):
+        req["person_ids"] = [i for i in map(parse_id, getlist("person_ids")) if i is not None]
+    if k == "household_merge":
+        _put(req, "from_household_id", _int(post, "household", "合併元の世帯", errors, required=True))
+        _put(req, "to_household_id", _int(post, "to_household_id", "合併先の世帯ID", errors, required=True))
+    if k == "head_change":
+        _put(req, "household_id", _int(post, "household", "世帯", errors, required=True))
+    for f in form.fields:
+        if f.widget == "address":
+            address = {"banchi": text["banchi"], "katagaki": text["katagaki"]}
+            _put(address, "address_id", _int(post, "address_id", f.label, errors))
+            req["address"] = address
+        elif f.widget == "member" or f.name in ("person_id", "target_event_id"):
+            _put(req, f.name, _int(post, f.name, f.label, errors, required=f.required))
+        elif f.widget == "relationships":
+            req["relationships"] = {key[4:]: value.strip() for key, value in post.items()
+                                    if key.startswith("rel-") and parse_id(key[4:]) and value.strip()}
+        elif f.widget == "date" and f.name not in ("effective_date", "reported_date"):
+            d = _date(post, f.name, f.label, errors, required=f.required)
+            if d is not None:
+                req[f.name] = d.isoformat()
+        elif f.widget == "text" and f.name not in ("banchi", "katagaki", "to_household_id"):
+            if text[f.name] or f.required:
+                req[f.name] = text[f.name]
+    if form.changes:
+        req["changes"] = _changes(form, post, built)
+
+
+def _changes(form: KindForm, post: Mapping[str, str], built: Built) -> Any:
+    rows: list[Any] = []
+    errors = built.errors
     for i in range(1, CHANGE_ROWS + 1):
         fname = (post.get(f"change-{i}-field") or "").strip()
         if not fname:
@@ -339,14 +346,15 @@ def _changes(form: KindForm, post: Mapping[str, str], errors: list[RuleViolation
         if fname in DATE_VALUE_FIELDS and raw:
             d = _date(post, f"change-{i}-value", "修正後の値", errors)
             value = d.isoformat() if d else raw
+        built.change_rows.append(i)
         if form.changes == "person":
             rows.append((fname, value))
-        else:
-            entity = "household" if fname in HOUSEHOLD_LABELS else "person"
-            eid = _int(post, f"change-{i}-entity_id", "対象のID", errors, required=True)
-            if fname == "address_id" and raw.isdigit():
-                value = int(raw)
-            rows.append({"entity": entity, "entity_id": eid, "field": fname, "value": value})
-    if form.changes == "person":
-        return dict(rows)
-    return rows
+            continue
+        entity = "household" if fname in HOUSEHOLD_LABELS else "person"
+        eid = _int(post, f"change-{i}-entity_id", "対象のID", errors, required=True)
+        if fname == "address_id" and raw.isdigit() and len(raw) < 19:
+            value = int(raw)
+        change = {"entity": entity, "field": fname, "value": value}
+        _put(change, "entity_id", eid)
+        rows.append(change)
+    return dict(rows) if form.changes == "person" else rows

@@ -1,23 +1,44 @@
 """/registry/: 住民記録 screens (search, detail, household, 異動 forms, 決裁, 支援措置)."""
 
-from django.urls import path
+from django.urls import path, register_converter
+
+from jichitai.registry.events.requests import MAX_ID
 
 from . import views
+
+
+class IdConverter:
+    """A database id: digits that fit a bigint. Anything else does not match (404), so no view
+    ever sends the database a number it cannot hold."""
+
+    regex = "[0-9]{1,19}"
+
+    def to_python(self, value: str) -> int:
+        number = int(value)
+        if not 1 <= number <= MAX_ID:
+            raise ValueError(value)
+        return number
+
+    def to_url(self, value: int) -> str:
+        return str(value)
+
+
+register_converter(IdConverter, "id")
 
 app_name = "registry"
 urlpatterns = [
     path("", views.search_view, name="search"),
-    path("persons/<int:person_id>/", views.person_view, name="person"),
-    path("persons/<int:person_id>/my-number/", views.person_my_number_view, name="person_my_number"),
-    path("households/<int:household_id>/", views.household_view, name="household"),
+    path("persons/<id:person_id>/", views.person_view, name="person"),
+    path("persons/<id:person_id>/my-number/", views.person_my_number_view, name="person_my_number"),
+    path("households/<id:household_id>/", views.household_view, name="household"),
     path("events/new/", views.event_menu_view, name="event_menu"),
     path("events/new/<str:kind>/", views.event_form_view, name="event_form"),
     path("events/new/<str:kind>/row/", views.person_row_view, name="person_row"),
     path("approvals/", views.approvals_view, name="approvals"),
     path("approvals/approve/", views.approve_bulk_view, name="approve_bulk"),
-    path("approvals/<int:event_id>/approve/", views.approve_view, name="approve"),
-    path("approvals/<int:event_id>/reject/", views.reject_view, name="reject"),
+    path("approvals/<id:event_id>/approve/", views.approve_view, name="approve"),
+    path("approvals/<id:event_id>/reject/", views.reject_view, name="reject"),
     path("support/", views.support_view, name="support"),
-    path("support/<int:measure_id>/extend/", views.support_extend_view, name="support_extend"),
-    path("support/<int:measure_id>/end/", views.support_end_view, name="support_end"),
+    path("support/<id:measure_id>/extend/", views.support_extend_view, name="support_extend"),
+    path("support/<id:measure_id>/end/", views.support_end_view, name="support_end"),
 ]

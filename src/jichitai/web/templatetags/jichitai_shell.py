@@ -7,14 +7,13 @@ from typing import Any
 
 from django import template
 
+from jichitai.accounts.capabilities import capabilities_of, roles_of
 from jichitai.accounts.decorators import is_fully_authenticated
-from jichitai.accounts.models import Role, RoleGrant
+from jichitai.accounts.models import Role
 from jichitai.tenancy.models import DelegationGrant, Municipality
 
 register = template.Library()
-
-
-from jichitai.web.registry.views import READ_ROLES as REGISTRY_READ_ROLES  # noqa: E402
+REGISTRY = frozenset({"registry.read", "registry.enter", "registry.approve", "registry.support_measure"})
 
 
 @dataclass(frozen=True)
@@ -43,11 +42,8 @@ def shell(context: Any) -> Shell | None:
     if ctx is None:
         return Shell(name, None, None, None, (), False)
     munis = Municipality.objects.in_bulk([ctx.municipality_id, ctx.acting_municipality_id])
-    roles = list(
-        RoleGrant.objects.filter(staff=user, municipality_id=ctx.acting_municipality_id)
-        .order_by("role")
-        .values_list("role", flat=True)
-    )
+    roles = sorted(roles_of(user, ctx.acting_municipality_id))
+    caps = capabilities_of(user, ctx.acting_municipality_id)
     grant = DelegationGrant.objects.filter(pk=ctx.grant_id).first() if ctx.grant_id else None
     return Shell(
         staff_name=name,
@@ -55,6 +51,6 @@ def shell(context: Any) -> Shell | None:
         acting=munis.get(ctx.acting_municipality_id),
         grant=grant,
         role_labels=tuple(Role(r).label for r in roles),
-        is_auditor=Role.AUDITOR in roles,
-        can_use_registry=bool(set(roles) & set(REGISTRY_READ_ROLES)),
+        is_auditor="audit.search" in caps and not ctx.is_delegated,
+        can_use_registry=bool(caps & REGISTRY),
     )

@@ -9,7 +9,7 @@ from typing import Any
 
 from django import template
 
-from jichitai.web.registry import wareki as _wareki
+from jichitai import wareki as _wareki
 
 register = template.Library()
 

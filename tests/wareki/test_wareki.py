@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from jichitai.web.registry.wareki import (
+from jichitai.wareki import (
     ERAS,
     GANNEN,
     DateInputError,

@@ -1,4 +1,4 @@
-"""和暦 (Japanese era) dates for the register screens: shown next to 西暦, and accepted as input.
+"""和暦 (Japanese era) dates: shown on screens and documents, and accepted as input. Pure (stdlib only).
 
 Eras from 明治 on. 明治 starts here on 1873-01-01 (the day Japan adopted the Gregorian calendar;
 earlier 明治 dates were lunar-calendar dates and are shown in 西暦 only). The first year of an era is

@@ -1,0 +1,99 @@
+"""Who may do what: the one capability table, asked by web views, API endpoints, domain functions,
+the navigation and the generated permission tests alike.
+
+A capability is held in a municipality through a role granted there. Roles of (staff,
+municipality) are read once per unit of work. Under 代行 the acting municipality's roles count:
+a delegation lends the data, not roles in the other municipality. Never query RoleGrant for a
+permission anywhere else: add a capability here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .models import Role, RoleGrant
+
+
+@dataclass(frozen=True)
+class Capability:
+    name: str
+    label: str  # what it allows, for staff and administrators
+    roles: frozenset[str]
+
+
+def _roles(*roles: Role) -> frozenset[str]:
+    return frozenset(r.value for r in roles)  # plain str: an enum member hashes by its name
+
+
+_READERS = _roles(Role.CLERK, Role.APPROVER, Role.MY_NUMBER_ACCESS, Role.SUPPORT_MEASURE)
+
+CAPABILITIES: dict[str, Capability] = {c.name: c for c in (
+    # 団体管理者 and 監査担当 do not read residents: need to know.
+    Capability("registry.read", "住民記録の照会（住民検索・住民照会・世帯照会）", _READERS),
+    Capability("registry.enter", "異動の入力（仮登録）", _roles(Role.CLERK)),
+    Capability("registry.approve", "異動の決裁・却下（決裁待ち一覧）", _roles(Role.APPROVER)),
+    Capability("registry.my_number", "個人番号による検索と個人番号の表示", _roles(Role.MY_NUMBER_ACCESS)),
+    Capability("registry.support_measure", "支援措置の管理と、支援措置対象者の記録・異動の取扱い",
+               _roles(Role.SUPPORT_MEASURE)),
+    Capability("audit.search", "監査ログの検索", _roles(Role.AUDITOR)),
+)}
+
+
+class CapabilityMissing(PermissionError):
+    def __init__(self, capability: str) -> None:
+        self.capability = capability
+        super().__init__(f"この操作を行う権限がありません（{CAPABILITIES[capability].label}）。")
+
+
+def roles_of(staff: Any, municipality_id: int | None = None) -> frozenset[str]:
+    """Roles of ``staff`` (object or id) in ``municipality_id`` (default: the acting municipality
+    of the current unit of work), read once per unit of work."""
+    from jichitai.tenancy.context import current_or_none, unit_cache
+
+    staff_id = getattr(staff, "pk", staff)
+    ctx = current_or_none()
+    if municipality_id is None:
+        if ctx is None:
+            return frozenset()
+        municipality_id = ctx.acting_municipality_id
+    if staff_id is None:
+        return frozenset()
+    cache = unit_cache() if ctx is not None else {}
+    key = ("accounts.roles", staff_id, municipality_id)
+    roles = cache.get(key)
+    if not isinstance(roles, frozenset):
+        roles = frozenset(
+            RoleGrant.objects.filter(staff_id=staff_id, municipality_id=municipality_id)
+            .values_list("role", flat=True)
+        )
+        cache[key] = roles
+    return roles
+
+
+def capabilities_of(staff: Any, municipality_id: int | None = None) -> frozenset[str]:
+    roles = roles_of(staff, municipality_id)
+    return frozenset(name for name, c in CAPABILITIES.items() if roles & c.roles)
+
+
+def has_capability(staff: Any, capability: str, municipality_id: int | None = None) -> bool:
+    return bool(roles_of(staff, municipality_id) & CAPABILITIES[capability].roles)
+
+
+def require_capability(staff: Any, capability: str, municipality_id: int | None = None) -> None:
+    if not has_capability(staff, capability, municipality_id):
+        raise CapabilityMissing(capability)
+
+
+def roles_for(capability: str) -> frozenset[str]:
+    return CAPABILITIES[capability].roles
+
+
+def forget_roles(**_: Any) -> None:
+    """A role granted or revoked inside a unit of work counts from the next question on."""
+    from jichitai.tenancy.context import current_or_none, unit_cache
+
+    if current_or_none() is not None:
+        cache = unit_cache()
+        for key in [k for k in cache if isinstance(k, tuple) and k[:1] == ("accounts.roles",)]:
+            del cache[key]

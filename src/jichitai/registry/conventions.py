@@ -1,0 +1,121 @@
+"""The register's conventions for rows and facts: which items a row has, what a creation states,
+how values travel in the log, and the matching keys of a person row.
+
+One definition shared by the event writer, the read layer and the importer: a resident migrated in
+bulk and one entered at the counter must produce the same facts and the same row. Never mirror
+these elsewhere; import them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Mapping
+from typing import Any
+
+HEAD = "世帯主"
+
+PERSON_FIELDS = (
+    "household_id", "relationship", "family_name", "given_name", "family_name_kana",
+    "given_name_kana", "birth_date", "birth_date_precision", "sex", "resident_type", "status",
+    "honseki", "hittousha", "my_number", "resident_code", "nationality", "residence_status",
+    "residence_period", "residence_end_date", "residence_card_no", "alias", "former_surname",
+    "became_resident_on", "address_set_on", "reported_on", "previous_address",
+    "move_out_destination", "move_out_planned_on", "removed_on", "atena_no",
+)
+HOUSEHOLD_FIELDS = ("household_no", "address_id", "banchi", "katagaki", "head_id", "active")
+DATE_FIELDS = frozenset({
+    "birth_date", "residence_end_date", "became_resident_on", "address_set_on", "reported_on",
+    "move_out_planned_on", "removed_on",
+})
+# Items of a new person as a request gives them (転入・出生・職権記載), in the order facts are written.
+NEW_PERSON_FIELDS = (
+    "family_name", "given_name", "family_name_kana", "given_name_kana", "birth_date",
+    "birth_date_precision", "sex", "relationship", "resident_type", "honseki", "hittousha",
+    "my_number", "resident_code", "nationality", "residence_status", "residence_period",
+    "residence_end_date", "residence_card_no", "alias", "former_surname",
+)
+# Items a 職権修正 / 訂正 may change directly; identity numbers have their own checks.
+CORRECTABLE_PERSON_FIELDS = frozenset(PERSON_FIELDS) - {"household_id", "status", "atena_no"}
+CORRECTABLE_HOUSEHOLD_FIELDS = frozenset({"address_id", "banchi", "katagaki"})
+# Items a 訂正 never changes: they are the structure of the register, changed by their own 異動.
+STRUCTURAL_FIELDS = frozenset({"status", "household_id", "head_id", "active"})
+# Numbers given at approval; a 取消 leaves them with the (voided) record.
+NUMBER_FIELDS = frozenset({"atena_no", "household_no"})
+
+
+def iso(value: Any) -> Any:
+    """A value as the log stores it: dates as ISO text, everything else unchanged."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def to_python(field: str, value: Any) -> Any:
+    """A logged value as its column holds it."""
+    if field in DATE_FIELDS and isinstance(value, str):
+        return dt.date.fromisoformat(value)
+    return value
+
+
+def jsonable(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
+    return iso(value)
+
+
+def _new_person_default(field: str) -> Any:
+    if field == "birth_date_precision":
+        return "day"
+    return None if field in DATE_FIELDS else ""
+
+
+def person_creation(spec: Mapping[str, Any], household: Any, on: Any) -> list[tuple[str, Any]]:
+    """The facts that create a person, in order: every item stated, so a replay needs no model
+    default. ``household`` is an id or a new household's reference; ``on`` the 異動日."""
+    out = [(f, _new_person_default(f) if spec.get(f) is None else spec[f]) for f in NEW_PERSON_FIELDS]
+    out += [
+        ("household_id", household), ("status", "resident"), ("became_resident_on", on),
+        ("address_set_on", on), ("previous_address", ""), ("move_out_destination", ""),
+        ("reported_on", None), ("move_out_planned_on", None), ("removed_on", None),
+    ]
+    return out
+
+
+def household_creation(address: Mapping[str, Any]) -> list[tuple[str, Any]]:
+    """The facts that create a household at an address (its head and number follow)."""
+    return [
+        ("address_id", int(address["address_id"])), ("banchi", address.get("banchi") or ""),
+        ("katagaki", address.get("katagaki") or ""), ("active", True),
+    ]
+
+
+def name_keys(row: Mapping[str, Any]) -> tuple[str, str]:
+    """(氏名照合キー, ふりがな照合キー) of a person row: what search and the duplicate check match."""
+    from jichitai.moji import kana_key, key
+
+    return (
+        key(f"{row.get('family_name') or ''}{row.get('given_name') or ''}"),
+        kana_key(f"{row.get('family_name_kana') or ''}{row.get('given_name_kana') or ''}"),
+    )
+
+
+def full_name(row: Mapping[str, Any]) -> str:
+    return f"{row.get('family_name') or ''}\u3000{row.get('given_name') or ''}".strip()
+
+
+def full_kana(row: Mapping[str, Any]) -> str:
+    return f"{row.get('family_name_kana') or ''}\u3000{row.get('given_name_kana') or ''}".strip()
+
+
+@functools.cache
+def not_null_text(model: Any) -> frozenset[str]:
+    """Text columns that hold "" rather than NULL (a voided creation folds back to None)."""
+    from django.db import models as dj
+
+    return frozenset(
+        f.attname for f in model._meta.concrete_fields
+        if isinstance(f, (dj.CharField, dj.TextField)) and not f.null
+    )

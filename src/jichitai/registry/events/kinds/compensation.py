@@ -1,0 +1,83 @@
+"""取消・訂正: compensating events. The original is never edited; a new event undoes or corrects
+what it wrote, keeping its 異動日, refused when a later event changed the same item.
+
+Standard: [980] 異動の取消し, [990] （申出による）異動の取消し, [860] 誤記修正.
+Every row of the target event, and every row a 訂正 names, is part of what the event is about
+(its footprint): 支援措置 masking and the need-to-know check see all of them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ... import rules
+from ...conventions import NUMBER_FIELDS
+from ...errors import violation
+from ...models import EventFact, EventStatus, PersonStatus, RegistryEvent
+from .. import checks as _checks
+from ..plan import Planner
+from ..requests import Cancellation, Correction
+from . import register
+
+
+def _target_facts(p: Planner, target_id: int) -> list[EventFact]:
+    target = RegistryEvent.objects.filter(pk=target_id).first()
+    if target is None:
+        raise violation("not_found", "取消・訂正の対象となる異動が見つかりません。", "target_event_id")
+    if target.status != EventStatus.APPROVED:
+        raise violation("not_approved", "本登録されていない異動は取消・訂正できません。", "target_event_id")
+    facts = list(EventFact.objects.filter(event=target).order_by("id"))
+    keys = {(f.entity, f.entity_id, f.field) for f in facts}
+    later = EventFact.objects.filter(approval_seq__gt=target.approval_seq)
+    for f in later.only("entity", "entity_id", "field"):
+        if (f.entity, f.entity_id, f.field) in keys:
+            raise violation(
+                "later_event",
+                "この異動の後に同じ項目を変更した異動があるため、取消・訂正できません。後の異動から処理してください。",
+                "target_event_id",
+            )
+    for f in facts:
+        p.mark_read(f.entity, f.entity_id)
+    return facts
+
+
+def _load(p: Planner, entity: str, pk: int) -> None:
+    if entity == "person":
+        p.person(pk, must_be_resident=False)
+    else:
+        p.household(pk)
+
+
+@register("cancellation", functions=("980", "990"), compensating=True)
+def plan_cancellation(p: Planner, req: Cancellation, kind: str, checks: _checks.Checks) -> None:
+    for f in reversed(_target_facts(p, req.target_event_id)):
+        if f.field in NUMBER_FIELDS:
+            continue  # numbers once given stay with the (voided) record
+        table = p.persons if f.entity == "person" else p.households
+        if f.entity_id not in table:
+            _load(p, f.entity, f.entity_id)
+        before: Any = f.before
+        if f.entity == "person" and f.field == "status" and before is None:
+            before = PersonStatus.VOID.value
+        if f.entity == "household" and f.field == "active" and before is None:
+            before = False
+        p.set(f.entity, f.entity_id, f.field, before)
+    _touch_all(p)
+
+
+@register("correction", functions=("860", "980"), compensating=True)
+def plan_correction(p: Planner, req: Correction, kind: str, checks: _checks.Checks) -> None:
+    allowed = {(f.entity, f.entity_id, f.field) for f in _target_facts(p, req.target_event_id)}
+    for ch in req.changes:
+        if (ch.entity, ch.entity_id, ch.field) not in allowed:
+            raise violation("field_not_correctable", f"この異動で訂正できない項目です: {ch.field}", "changes")
+        _load(p, ch.entity, ch.entity_id)
+        p.set(ch.entity, ch.entity_id, ch.field, ch.normalized())
+    for row in p.persons.values():
+        rules.validate_person_row(row)
+    _touch_all(p)
+
+
+def _touch_all(p: Planner) -> None:
+    p.touched += [r.get("household_id") for r in p.persons.values()]
+    p.touched += list(p.households)

@@ -1,0 +1,58 @@
+"""世帯分離・世帯合併・世帯主変更: who lives together and who heads the household.
+
+Standard: [720] 世帯変更等, [730] 世帯主変更による続柄設定, [490] 世帯主不在となる場合の処理.
+"""
+
+from __future__ import annotations
+
+from ...errors import violation
+from .. import checks as _checks
+from ..plan import Planner
+from ..requests import HeadChange, HouseholdMerge, HouseholdSplit
+from . import register
+
+
+@register("household_split", functions=("720", "490"))
+def plan_split(p: Planner, req: HouseholdSplit, kind: str, checks: _checks.Checks) -> None:
+    old = {p.person(pid)["household_id"] for pid in req.person_ids}
+    if len(old) != 1:
+        raise violation("one_household", "世帯分離は同じ世帯の世帯員について入力してください。", "person_ids")
+    old_h = old.pop()
+    hrow = p.household(old_h)
+    hid = p.new_household("h1", {k: hrow.get(k) for k in ("address_id", "banchi", "katagaki")})
+    for pid in req.person_ids:
+        p.set("person", pid, "household_id", hid)
+    p.set_head(hid, req.new_head_id or req.person_ids[0], req.relationships)
+    p.touched += [old_h, hid]
+    p.reassign_heads(p.touched, req.remaining_head_id, req.relationships)
+    p.plan.main_household = hid
+
+
+@register("household_merge", functions=("720", "730"))
+def plan_merge(p: Planner, req: HouseholdMerge, kind: str, checks: _checks.Checks) -> None:
+    src, dst = req.from_household_id, req.to_household_id
+    if src == dst:
+        raise violation("same_household", "合併元と合併先が同じ世帯です。", "to_household_id")
+    p.household(src)
+    p.household(dst)
+    for pid in p.members(src):
+        if pid not in req.relationships:
+            raise violation("relationship_required", "合併する世帯員の続柄をすべて入力してください。", "relationships")
+        p.set("person", pid, "household_id", dst)
+        p.set("person", pid, "relationship", req.relationships[pid])  # type: ignore[index]
+    p.touched += [src, dst]
+    p.plan.main_household = dst
+
+
+@register("head_change", functions=("720", "730"))
+def plan_head_change(p: Planner, req: HeadChange, kind: str, checks: _checks.Checks) -> None:
+    hid = req.household_id
+    p.household(hid)
+    if p.person(req.new_head_id)["household_id"] != hid:
+        raise violation("not_member", "新しい世帯主はその世帯の世帯員から選んでください。", "new_head_id")
+    old_head = p.households[hid]["head_id"]
+    if old_head is not None and old_head not in req.relationships:
+        raise violation("relationship_required", "前世帯主の新しい続柄を入力してください。", "relationships")
+    p.set_head(hid, req.new_head_id, req.relationships)
+    p.touched.append(hid)
+    p.plan.main_household = hid

@@ -1,0 +1,355 @@
+"""Typed 異動 requests: one frozen model per kind (or family of kinds), the one shape that the
+web forms, the API and batch intake all build, and that a provisional event stores.
+
+Only the shape is checked here: types, required items, lengths (from the register's own columns),
+ids in range, unknown items refused. Rules that need the register's state (a head must remain,
+個人番号 unique, …) are the planners'. Every error comes back at once, in Japanese, naming its item.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Annotated, Any, ClassVar, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from ..conventions import (
+    CORRECTABLE_HOUSEHOLD_FIELDS,
+    CORRECTABLE_PERSON_FIELDS,
+    DATE_FIELDS,
+    STRUCTURAL_FIELDS,
+)
+from ..errors import RegistryError, RuleViolation
+from ..models import EventKind, Household, Person
+from .messages import violations_from
+
+MAX_ID = 2**63 - 1  # bigint: a larger id cannot exist, so it is bad input, not a database error
+MAX_PERSONS = 30
+MAX_IDS = 100
+
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+# a date item left blank is no date (forms send "")
+OptDate = Annotated[dt.date | None, BeforeValidator(lambda v: None if v == "" else v)]
+
+
+def _max(model: Any, field: str) -> int:
+    return int(model._meta.get_field(field).max_length)
+
+
+def _text(model: Any, field: str, *, required: bool = False) -> Any:
+    return Annotated[str, StringConstraints(max_length=_max(model, field), min_length=1 if required else 0)]
+
+
+def _p(field: str, *, required: bool = False) -> Any:
+    return _text(Person, field, required=required)
+
+
+class Request(BaseModel):
+    """Base of every request: frozen, unknown items refused, text trimmed."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+    kinds: ClassVar[tuple[str, ...]] = ()
+
+    def named_ids(self) -> tuple[set[int], set[int]]:
+        """Existing persons and households the request names by id (what planning loads)."""
+        persons: set[int] = set()
+        households: set[int] = set()
+        for name in ("person_id", "new_head_id", "remaining_head_id"):
+            if isinstance(getattr(self, name, None), int):
+                persons.add(getattr(self, name))
+        persons.update(getattr(self, "person_ids", None) or ())
+        persons.update(getattr(self, "relationships", None) or {})
+        for name in ("household_id", "from_household_id", "to_household_id"):
+            if isinstance(getattr(self, name, None), int):
+                households.add(getattr(self, name))
+        return persons, households
+
+    def stored(self) -> dict[str, Any]:
+        """The request as a provisional event keeps it (JSON, only the items given)."""
+        return self.model_dump(mode="json", exclude_unset=True)
+
+
+class Address(Request):
+    address_id: Id
+    banchi: _text(Household, "banchi", required=True)  # type: ignore[valid-type]
+    katagaki: _text(Household, "katagaki") = ""  # type: ignore[valid-type]
+
+
+class NewPerson(Request):
+    """A person the event writes for the first time (転入・国外転入・職権記載・出生)."""
+
+    ref: Annotated[str, StringConstraints(max_length=20, pattern=r"^[0-9A-Za-z_-]*$")] = ""
+    family_name: _p("family_name", required=True)  # type: ignore[valid-type]
+    given_name: _p("given_name") = ""  # type: ignore[valid-type]
+    family_name_kana: _p("family_name_kana") = ""  # type: ignore[valid-type]
+    given_name_kana: _p("given_name_kana") = ""  # type: ignore[valid-type]
+    birth_date: OptDate = None
+    birth_date_precision: _p("birth_date_precision") = "day"  # type: ignore[valid-type]
+    sex: _p("sex") = ""  # type: ignore[valid-type]
+    relationship: _p("relationship") = ""  # type: ignore[valid-type]
+    resident_type: _p("resident_type") = "japanese"  # type: ignore[valid-type]
+    honseki: _p("honseki") = ""  # type: ignore[valid-type]
+    hittousha: _p("hittousha") = ""  # type: ignore[valid-type]
+    my_number: _p("my_number") = ""  # type: ignore[valid-type]
+    resident_code: _p("resident_code") = ""  # type: ignore[valid-type]
+    nationality: _p("nationality") = ""  # type: ignore[valid-type]
+    residence_status: _p("residence_status") = ""  # type: ignore[valid-type]
+    residence_period: _p("residence_period") = ""  # type: ignore[valid-type]
+    residence_end_date: OptDate = None
+    residence_card_no: _p("residence_card_no") = ""  # type: ignore[valid-type]
+    alias: _p("alias") = ""  # type: ignore[valid-type]
+    former_surname: _p("former_surname") = ""  # type: ignore[valid-type]
+
+    def spec(self) -> dict[str, Any]:
+        return self.model_dump()
+
+
+class HouseholdChoice(Request):
+    """A new household at ``new``, or the existing household ``existing_id`` (exactly one)."""
+
+    new: Address | None = None
+    existing_id: Id | None = None
+
+    @model_validator(mode="after")
+    def _one(self) -> HouseholdChoice:
+        if (self.new is None) == (self.existing_id is None):
+            raise ValueError("one_of")
+        return self
+
+
+Relationships = dict[Id, _p("relationship", required=True)]  # type: ignore[valid-type]
+
+
+class MoveIn(Request):
+    """転入・国外転入: a household (new or existing) and the persons who arrive."""
+
+    kinds = (EventKind.MOVE_IN.value, EventKind.MOVE_IN_FROM_ABROAD.value)
+    household: HouseholdChoice
+    persons: Annotated[list[NewPerson], Field(min_length=1, max_length=MAX_PERSONS)]
+    previous_address: _p("previous_address", required=True)  # type: ignore[valid-type]
+    head_ref: Annotated[str, StringConstraints(max_length=20)] | None = None
+
+    def named_ids(self) -> tuple[set[int], set[int]]:
+        return set(), {self.household.existing_id} if self.household.existing_id else set()
+
+
+class ExOfficioEntry(MoveIn):
+    """職権記載: like a 転入, 従前の住所 may be blank."""
+
+    kinds = (EventKind.EX_OFFICIO_ENTRY.value,)
+    previous_address: _p("previous_address") = ""  # type: ignore[valid-type]
+
+
+class Birth(Request):
+    """出生: the child joins ``household_id``; its birth date is the 異動日."""
+
+    kinds = (EventKind.BIRTH.value,)
+    household_id: Id
+    person: NewPerson
+
+
+class MoveOutPlanned(Request):
+    """転出（予定）: the persons, the destination, the planned date."""
+
+    kinds = (EventKind.MOVE_OUT_PLANNED.value,)
+    person_ids: Annotated[list[Id], Field(min_length=1, max_length=MAX_IDS)]
+    destination: _p("move_out_destination", required=True)  # type: ignore[valid-type]
+    planned_date: OptDate = None
+
+
+class Leaving(Request):
+    """Persons who leave the register or their household; a head who leaves needs a successor."""
+
+    person_ids: Annotated[list[Id], Field(min_length=1, max_length=MAX_IDS)]
+    new_head_id: Id | None = None
+    remaining_head_id: Id | None = None
+    relationships: Relationships = {}
+
+
+class MoveOut(Leaving):
+    """転出確定・国外転出・職権消除."""
+
+    kinds = (EventKind.MOVE_OUT_CONFIRMED.value, EventKind.MOVE_OUT_ABROAD.value,
+             EventKind.EX_OFFICIO_DELETION.value)
+    destination: _p("move_out_destination") = ""  # type: ignore[valid-type]
+
+
+class MoveWithin(Leaving):
+    """転居: the whole household moves, or some of its members form a new one at the address."""
+
+    kinds = (EventKind.MOVE_WITHIN.value,)
+    address: Address
+
+
+class HouseholdSplit(Leaving):
+    """世帯分離: the persons form a new household at the same address."""
+
+    kinds = (EventKind.HOUSEHOLD_SPLIT.value,)
+
+
+class Death(Request):
+    kinds = (EventKind.DEATH.value,)
+    person_id: Id
+    new_head_id: Id | None = None
+    remaining_head_id: Id | None = None
+    relationships: Relationships = {}
+
+
+class HouseholdMerge(Request):
+    """世帯合併: every member of ``from_household_id`` joins ``to_household_id``."""
+
+    kinds = (EventKind.HOUSEHOLD_MERGE.value,)
+    from_household_id: Id
+    to_household_id: Id
+    relationships: Relationships = {}
+
+
+class HeadChange(Request):
+    kinds = (EventKind.HEAD_CHANGE.value,)
+    household_id: Id
+    new_head_id: Id
+    relationships: Relationships = {}
+
+
+class NameChange(Request):
+    """氏名変更: only the items given change."""
+
+    kinds = (EventKind.NAME_CHANGE.value,)
+    person_id: Id
+    family_name: _p("family_name", required=True) | None = None  # type: ignore[valid-type]
+    given_name: _p("given_name") | None = None  # type: ignore[valid-type]
+    family_name_kana: _p("family_name_kana") | None = None  # type: ignore[valid-type]
+    given_name_kana: _p("given_name_kana") | None = None  # type: ignore[valid-type]
+    former_surname: _p("former_surname") | None = None  # type: ignore[valid-type]
+
+    NAME_FIELDS: ClassVar[tuple[str, ...]] = (
+        "family_name", "given_name", "family_name_kana", "given_name_kana", "former_surname")
+
+    def changes(self) -> dict[str, str]:
+        return {f: getattr(self, f) for f in self.NAME_FIELDS if getattr(self, f) is not None}
+
+
+Value = str | int | bool | None
+
+
+def check_value(entity: str, field: str, value: Value) -> Value:
+    """A corrected value must fit its item (type and length); raises ValueError in Japanese."""
+    model = Person if entity == "person" else Household
+    try:
+        column = model._meta.get_field("household" if field == "household_id" else field.removesuffix("_id"))
+    except Exception:  # noqa: BLE001 - any unknown item name
+        raise PydanticCustomError("field_not_correctable", f"修正できない項目です: {field}") from None
+    if field in DATE_FIELDS:
+        if value in (None, ""):
+            return None
+        try:
+            return dt.date.fromisoformat(str(value)).isoformat()
+        except ValueError:
+            raise ValueError(f"{column.verbose_name}は日付（例: 2024-04-01）で入力してください。") from None
+    if field.endswith("_id"):
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_ID:
+            raise ValueError(f"{column.verbose_name}はIDの数字で入力してください。")
+        return value
+    text = "" if value is None else value
+    if not isinstance(text, str):
+        raise ValueError(f"{column.verbose_name}は文字で入力してください。")
+    limit = getattr(column, "max_length", None)
+    if limit and len(text) > limit:
+        raise ValueError(f"{column.verbose_name}は{limit}文字以内で入力してください。")
+    return text.strip()
+
+
+class PersonCorrection(Request):
+    """職権修正: items of one person's current record, each to its new value."""
+
+    kinds = (EventKind.EX_OFFICIO_CORRECTION.value,)
+    person_id: Id
+    changes: Annotated[dict[str, Value], Field(min_length=1, max_length=len(CORRECTABLE_PERSON_FIELDS))]
+
+    @model_validator(mode="after")
+    def _values(self) -> PersonCorrection:
+        bad = sorted(set(self.changes) - CORRECTABLE_PERSON_FIELDS)
+        if bad:
+            raise PydanticCustomError("field_not_correctable", f"修正できない項目です: {', '.join(bad)}")
+        for f, v in self.changes.items():
+            check_value("person", f, v)
+        return self
+
+    def normalized(self) -> dict[str, Value]:
+        return {f: check_value("person", f, v) for f, v in self.changes.items()}
+
+    def named_ids(self) -> tuple[set[int], set[int]]:
+        return {self.person_id}, set()
+
+
+class Cancellation(Request):
+    """取消: every change of an approved event undone by a new event."""
+
+    kinds = (EventKind.CANCELLATION.value,)
+    target_event_id: Id
+
+
+class Change(Request):
+    entity: Literal["person", "household"] = "person"
+    entity_id: Id
+    field: Annotated[str, StringConstraints(min_length=1, max_length=40)]
+    value: Value = None
+
+    @model_validator(mode="after")
+    def _fits(self) -> Change:
+        allowed = CORRECTABLE_PERSON_FIELDS if self.entity == "person" else CORRECTABLE_HOUSEHOLD_FIELDS
+        if self.field not in allowed or self.field in STRUCTURAL_FIELDS:
+            raise PydanticCustomError("field_not_correctable", f"この異動で訂正できない項目です: {self.field}")
+        check_value(self.entity, self.field, self.value)
+        return self
+
+    def normalized(self) -> Value:
+        return check_value(self.entity, self.field, self.value)
+
+
+class Correction(Request):
+    """訂正: values an approved event wrote, each to its right value."""
+
+    kinds = (EventKind.CORRECTION.value,)
+    target_event_id: Id
+    changes: Annotated[list[Change], Field(min_length=1, max_length=MAX_IDS)]
+
+    def named_ids(self) -> tuple[set[int], set[int]]:
+        return ({c.entity_id for c in self.changes if c.entity == "person"},
+                {c.entity_id for c in self.changes if c.entity == "household"})
+
+
+REQUEST_TYPES: dict[str, type[Request]] = {
+    kind: cls
+    for cls in (MoveIn, ExOfficioEntry, Birth, MoveOutPlanned, MoveOut, MoveWithin, HouseholdSplit,
+                Death, HouseholdMerge, HeadChange, NameChange, PersonCorrection, Cancellation, Correction)
+    for kind in cls.kinds
+}
+assert set(REQUEST_TYPES) == set(EventKind.values), "every 異動事由 needs a request type"
+
+
+def parse_request(kind: str, data: Request | Mapping[str, Any] | Any) -> Request:
+    """The typed request of ``kind`` from what was sent; RegistryError lists every shape error."""
+    cls = REQUEST_TYPES.get(str(kind))
+    if cls is None:
+        raise RegistryError(RuleViolation("unknown_kind", f"未対応の異動事由です: {kind}", "kind"))
+    if isinstance(data, cls):
+        return data
+    if isinstance(data, Request):
+        data = data.stored()
+    if not isinstance(data, Mapping):
+        raise RegistryError(RuleViolation("invalid", "届出内容の形式が正しくありません。", "request"))
+    try:
+        return cls.model_validate(data)
+    except ValidationError as exc:
+        raise RegistryError(*violations_from(exc.errors())) from None

@@ -1,0 +1,38 @@
+"""Address text: the one way a household's address is written (町字 + 番地, then 方書)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from ..models import AddressEntry
+
+HIDDEN = "（非表示）"
+
+
+def address_line(town: str, banchi: str | None, katagaki: str | None) -> str:
+    return f"{town}{banchi or ''}{('　' + katagaki) if katagaki else ''}"
+
+
+def town_names(ids: Iterable[Any]) -> dict[int, str]:
+    """町字 names by id, read once per unit of work for the ids asked."""
+    from jichitai.tenancy.context import unit_cache
+
+    cache = unit_cache().setdefault("registry.town_names", {})
+    assert isinstance(cache, dict)
+    wanted = {int(i) for i in ids if i} - set(cache)
+    if wanted:
+        cache.update(AddressEntry.objects.filter(pk__in=sorted(wanted)).values_list("pk", "name"))
+    return cache
+
+
+def household_address(row: Any) -> str:
+    """The address of a Household object or of a household row folded from the log."""
+    get = row.get if isinstance(row, Mapping) else lambda f: getattr(row, f, None)
+    address_id = get("address_id")
+    town = town_names([address_id]).get(address_id, "") if address_id else ""
+    return address_line(town, get("banchi"), get("katagaki"))
+
+
+def address_choices() -> list[tuple[int, str]]:
+    return [(a.pk, f"{a.name}（{a.town_code}）") for a in AddressEntry.objects.order_by("town_code")]

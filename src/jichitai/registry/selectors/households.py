@@ -1,0 +1,80 @@
+"""A household with its members, now (projection) or on a date (event log), as staff may see it:
+protected members masked, the address hidden when any current member is protected."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from ..conventions import HEAD
+from ..errors import violation
+from ..models import Household, Person, PersonStatus
+from . import access
+from .addresses import HIDDEN, household_address
+from .history import household_as_of
+from .persons import MASKED, PersonSummary, rows, summarize
+
+
+@dataclass(frozen=True)
+class HouseholdDetail:
+    id: int
+    household_no: str
+    active: bool
+    address: str
+    address_hidden: bool
+    address_id: int | None
+    banchi: str
+    katagaki: str
+    head_id: int | None
+    members: list[PersonSummary]
+    as_of: dt.date | None = None
+
+
+def household_detail(household_id: int, *, staff: Any, screen: str = "世帯照会",
+                     as_of: dt.date | None = None) -> HouseholdDetail:
+    """世帯照会: the household now, or as the log says it was on ``as_of``. Each member shown is
+    logged as a read; RegistryError ``not_found`` when there is no such household (then)."""
+    if as_of is None:
+        hh = Household.objects.filter(pk=household_id).first()
+        if hh is None:
+            raise violation("not_found", "世帯が見つかりません。", "household_id")
+        persons = list(
+            Person.objects.for_read(screen=screen, function="household.members")
+            .filter(household_id=household_id, status=PersonStatus.RESIDENT)
+            .select_related("household", "household__address").order_by("pk")
+        )
+        masked, hidden = access.decide([p.pk for p in persons], [household_id], staff=staff, screen=screen,
+                                       function="household.members")
+        members = rows(persons, masked, hidden)
+        row: dict[str, Any] = {f: getattr(hh, f) for f in ("household_no", "address_id", "banchi", "katagaki",
+                                                            "head_id", "active")}
+    else:
+        folded = household_as_of(household_id, as_of)
+        if folded is None:
+            raise violation("not_found", "世帯が見つかりません。", "household_id")
+        row = folded
+        members, hidden = _members_then(folded["members"], household_id, staff=staff, screen=screen)
+    hide = household_id in hidden or any(m.masked for m in members)
+    return HouseholdDetail(
+        id=household_id, household_no=row.get("household_no") or "", active=bool(row.get("active")),
+        address=HIDDEN if hide else household_address(row), address_hidden=hide,
+        address_id=None if hide else row.get("address_id"), banchi="" if hide else row.get("banchi") or "",
+        katagaki="" if hide else row.get("katagaki") or "",
+        head_id=None if hide and _head_masked(members) else row.get("head_id"),
+        members=sorted(members, key=lambda s: (s.masked, s.relationship != HEAD, s.id or 0)), as_of=as_of,
+    )
+
+
+def _head_masked(members: list[PersonSummary]) -> bool:
+    return not any(m.relationship == HEAD for m in members if not m.masked)
+
+
+def _members_then(found: list[dict[str, Any]], household_id: int, *, staff: Any,
+                  screen: str) -> tuple[list[PersonSummary], frozenset[int]]:
+    ids = [m["person_id"] for m in found]
+    # 閲覧記録: load through the audited manager so every member shown is logged
+    list(Person.objects.for_read(screen=screen, function="household").filter(pk__in=ids).only("pk"))
+    masked, hidden = access.decide(ids, [household_id], staff=staff, screen=screen, function="household")
+    members = [MASKED if m["person_id"] in masked else summarize(m, pk=m["person_id"], address="") for m in found]
+    return members, hidden

@@ -1,0 +1,100 @@
+"""[340] 基本検索: names (異体字-folded), kana, birth date, address, 住民票コード, 個人番号.
+
+Results in 五十音順 (kana key, code-point order, which is the kana table's order). A protected
+person is a masked row with no identifier for staff without need-to-know; an address search never
+returns a protected person or anyone of their household to them. Provisional events are
+invisible here because only approved events reach the projections.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..errors import violation
+from ..lookups import CodePointOrder  # importing it also registers the __prefix lookup
+from ..models import Person, PersonStatus
+from . import access
+from .persons import PersonSummary, summaries
+
+PAGE_SIZE = 20
+MAX_PAGE = 10**6
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    name: str = ""
+    kana: str = ""
+    birth_date: dt.date | None = None
+    address_id: int | None = None
+    banchi: str = ""
+    my_number: str = ""
+    resident_code: str = ""
+    include_removed: bool = False
+    page: int = 1
+    page_size: int = PAGE_SIZE
+
+    def is_empty(self) -> bool:
+        return not any((self.name.strip(), self.kana.strip(), self.birth_date, self.address_id,
+                        self.my_number.strip(), self.resident_code.strip()))
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    results: list[PersonSummary]
+    total: int
+    page: int
+    pages: int
+    query: SearchQuery = field(default_factory=SearchQuery)
+
+
+def _filtered(query: SearchQuery, staff: Any) -> Any:
+    from jichitai.moji import kana_key, key
+
+    qs = Person.objects.exclude(status=PersonStatus.VOID)
+    if not query.include_removed:
+        qs = qs.filter(status=PersonStatus.RESIDENT)
+    if query.name.strip():
+        qs = qs.filter(name_key__prefix=key(query.name))
+    if query.kana.strip():
+        qs = qs.filter(kana_key__prefix=kana_key(query.kana))
+    if query.birth_date:
+        qs = qs.filter(birth_date=query.birth_date)
+    if query.address_id:
+        qs = qs.filter(household__address_id=query.address_id)
+        if query.banchi.strip():
+            qs = qs.filter(household__banchi__prefix=query.banchi.strip())
+        if not access.need_to_know(staff):
+            # the address is what is secret: nobody of a protected household is found by it
+            shielded, protected = access.shielded()
+            if shielded or protected:
+                qs = qs.exclude(household_id__in=sorted(shielded)).exclude(pk__in=sorted(protected))
+    if query.my_number.strip():
+        if not access.may_see_my_number(staff):
+            raise violation("my_number_role", "個人番号で検索する権限がありません。", "my_number")
+        qs = qs.filter(my_number=query.my_number.strip())
+    if query.resident_code.strip():
+        qs = qs.filter(resident_code=query.resident_code.strip())
+    return qs
+
+
+def search(query: SearchQuery, *, staff: Any, screen: str = "住民検索") -> SearchPage:
+    """[340] 基本検索: results paginated; each person listed is logged as a read."""
+    if query.is_empty():
+        raise violation("empty_query", "検索条件を1つ以上入力してください。", "name")
+    qs = _filtered(query, staff)
+    total = qs.count()
+    size = max(1, min(query.page_size, 100))
+    pages = max(1, -(-total // size))
+    page = max(1, min(query.page, pages, MAX_PAGE))
+    order = (CodePointOrder("kana_key").asc(), CodePointOrder("name_key").asc(), "birth_date", "pk")
+    ids = list(qs.order_by(*order).values_list("pk", flat=True)[(page - 1) * size : page * size])
+    rows = {
+        p.pk: p
+        for p in Person.objects.for_read(
+            screen=screen, function="search", my_number_shown=bool(query.my_number.strip())
+        ).filter(pk__in=ids).select_related("household", "household__address")
+    }
+    results = summaries([rows[pk] for pk in ids], staff=staff, screen=screen, function="search")
+    return SearchPage(results, total, page, pages, query)

@@ -1,0 +1,20 @@
+"""住民記録の画面: thin views over ``jichitai.registry`` (events to write, selectors to read), one
+module per screen. Every view declares its capability (``requires_capability``); ids of another
+municipality are simply not found by the tenant-scoped domain and answer 404, exactly like ids
+that do not exist.
+"""
+
+from __future__ import annotations
+
+from .approvals import approvals_view, approve_bulk_view, approve_view, reject_view
+from .entry import event_form_view, event_menu_view, person_row_view
+from .households import household_view
+from .persons import person_my_number_view, person_view
+from .search import search_view
+from .support import support_end_view, support_extend_view, support_view
+
+__all__ = [
+    "approvals_view", "approve_bulk_view", "approve_view", "event_form_view", "event_menu_view",
+    "household_view", "person_my_number_view", "person_row_view", "person_view", "reject_view",
+    "search_view", "support_end_view", "support_extend_view", "support_view",
+]

@@ -1,0 +1,62 @@
+"""住民照会 ([350]): one person's record, household, as-of record and history."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.views.decorators.http import require_GET, require_POST
+
+from jichitai.accounts.decorators import requires_capability
+from jichitai.registry import selectors
+from jichitai.registry.errors import RegistryError
+from jichitai.wareki import DateInputError, parse_date
+
+from .. import display
+from .common import MY_NUMBER, READ, Errors, not_found, render_page
+
+
+def _context(request: HttpRequest, person_id: int, *, show_my_number: bool) -> tuple[dict[str, Any], int]:
+    errors = Errors()
+    as_of_text = request.GET.get("as_of", "").strip()
+    day = None
+    if as_of_text:
+        try:
+            day = parse_date(as_of_text)
+        except DateInputError:
+            errors.add("基準日の形式が正しくありません（例: 2019-04-01、平成31年4月1日）。", "as_of", ("as_of",))
+    try:
+        detail = selectors.person_detail(person_id, staff=request.user, show_my_number=show_my_number,
+                                         as_of_date=day)
+    except RegistryError as exc:
+        if not_found(exc):
+            raise Http404("住民が見つかりません。") from None
+        raise
+    ctx: dict[str, Any] = {"detail": detail, "person_id": person_id, "errors": errors, "as_of_text": as_of_text}
+    if detail.masked:
+        return ctx, 403
+    shown = detail.my_number_shown
+    ctx["items"] = display.record_items(detail.record, my_number_shown=shown)
+    ctx["address"] = detail.address
+    ctx["timeline"] = display.timeline(detail.history, my_number_shown=shown)
+    if day is not None:
+        ctx["as_of_date"] = day
+        view = detail.as_of
+        ctx["as_of_items"] = display.record_items(view.record, my_number_shown=shown) if view else None
+        ctx["as_of_address"] = view.address if view else ""
+    return ctx, 200
+
+
+@require_GET
+@requires_capability(READ)
+def person_view(request: HttpRequest, person_id: int) -> HttpResponse:
+    ctx, status = _context(request, person_id, show_my_number=False)
+    return render_page(request, "registry/person.html", ctx, status=status)
+
+
+@require_POST
+@requires_capability(MY_NUMBER)
+def person_my_number_view(request: HttpRequest, person_id: int) -> HttpResponse:
+    """「個人番号を表示」: a separate POST; the read is logged with my_number_shown."""
+    ctx, status = _context(request, person_id, show_my_number=True)
+    return render_page(request, "registry/person.html", ctx, status=status)
