@@ -6,7 +6,7 @@ Every tenant test uses these to try the other municipality's rows and must see t
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 
 import pytest
@@ -63,3 +63,19 @@ def is_postgres() -> Iterator[bool]:
     from django.db import connection
 
     yield connection.vendor == "postgresql"
+
+
+@contextmanager
+def rolled_back_after(django_db_blocker: object) -> Iterator[None]:
+    """Rows built once for a whole module, inside an outer transaction rolled back at the end (as
+    Django's TestCase.setUpTestData does); each test then runs in its own savepoint inside it."""
+    from django.db import transaction
+
+    with django_db_blocker.unblock():  # type: ignore[attr-defined]
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            yield
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)

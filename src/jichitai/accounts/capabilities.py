@@ -20,6 +20,7 @@ class Capability:
     name: str
     label: str  # what it allows, for staff and administrators
     roles: frozenset[str]
+    delegable: bool = True  # lent under 代行 (a delegation grant), or only in one's own municipality
 
 
 def _roles(*roles: Role) -> frozenset[str]:
@@ -36,7 +37,8 @@ CAPABILITIES: dict[str, Capability] = {c.name: c for c in (
     Capability("registry.my_number", "個人番号による検索と個人番号の表示", _roles(Role.MY_NUMBER_ACCESS)),
     Capability("registry.support_measure", "支援措置の管理と、支援措置対象者の記録・異動の取扱い",
                _roles(Role.SUPPORT_MEASURE)),
-    Capability("audit.search", "監査ログの検索", _roles(Role.AUDITOR)),
+    # auditing is not 代行 business: an auditor audits their own municipality (docs/audit.md)
+    Capability("audit.search", "監査ログの検索", _roles(Role.AUDITOR), delegable=False),
 )}
 
 
@@ -71,13 +73,22 @@ def roles_of(staff: Any, municipality_id: int | None = None) -> frozenset[str]:
     return roles
 
 
+def _lent(capability: Capability) -> bool:
+    """Whether the capability counts in the current unit of work (not under 代行 if not delegable)."""
+    from jichitai.tenancy.context import current_or_none
+
+    ctx = current_or_none()
+    return capability.delegable or ctx is None or not ctx.is_delegated
+
+
 def capabilities_of(staff: Any, municipality_id: int | None = None) -> frozenset[str]:
     roles = roles_of(staff, municipality_id)
-    return frozenset(name for name, c in CAPABILITIES.items() if roles & c.roles)
+    return frozenset(name for name, c in CAPABILITIES.items() if roles & c.roles and _lent(c))
 
 
 def has_capability(staff: Any, capability: str, municipality_id: int | None = None) -> bool:
-    return bool(roles_of(staff, municipality_id) & CAPABILITIES[capability].roles)
+    c = CAPABILITIES[capability]
+    return bool(roles_of(staff, municipality_id) & c.roles) and _lent(c)
 
 
 def require_capability(staff: Any, capability: str, municipality_id: int | None = None) -> None:

@@ -110,6 +110,9 @@ def install(api: NinjaAPI) -> None:
         rule = _HTTP_RULES.get(exc.status_code, "http_error")
         if exc.status_code == 403 and "CSRF" in str(exc):
             rule, message = "csrf", "CSRFトークンがありません。画面から再読み込みしてください。 / CSRF check failed"
+        elif exc.status_code == 400 and str(exc).startswith("Cannot parse request body"):
+            # django-ninja's refusal of a body that is not JSON (or not UTF-8): say it in Japanese
+            rule, message = "invalid_json", "本文がJSONとして読めません。JSON（UTF-8）で送ってください。"
         else:
             message = str(exc)
         return respond(request, _body(rule, message), exc.status_code)

@@ -129,19 +129,23 @@ def _decide(request: HttpRequest, event_id: int, raw_key: str, decision: str,
     done = replay()
     if done is not None:
         return done
-    try:
-        with transaction.atomic():
+    refused: RegistryError | None = None
+    with transaction.atomic():
+        try:
             event = act()
+        except RegistryError as exc:
+            refused = exc  # raised below: what the refusal wrote (支援措置 alerts) must stay
+        else:
             record(
                 "operation", DECISION_ACTIONS[decision], subject_type="registry_event", subject_id=event.pk,
                 screen="API", function=f"registry.{event.kind}", detail={"status": event.status},
                 idempotency_key=audit_key,
             )
-    except RegistryError:
+    if refused is not None:
         done = replay()  # a concurrent request with the same key won the row lock
         if done is not None:
             return done
-        raise
+        raise refused
     return Status(200, _outs(request, [event], "API 異動")[0])
 
 

@@ -10,11 +10,18 @@ import datetime as dt
 from typing import Annotated, Any, Literal, Union
 
 from ninja import Field, Schema
-from pydantic import create_model
+from pydantic import ConfigDict, create_model
 
 from jichitai.registry.events import REQUEST_TYPES
 from jichitai.registry.events.requests import Id
 from jichitai.registry.models import EventStatus
+
+
+class InputSchema(Schema):
+    """A request body: an unknown item is refused (422 ``unknown_item``), never silently dropped,
+    as in the typed 異動 requests (a misspelt ``confirm_duplicates`` must not pass unnoticed)."""
+
+    model_config = ConfigDict(extra="forbid")
 
 
 class ErrorItem(Schema):
@@ -137,7 +144,7 @@ def _event_in(kinds: tuple[str, ...], request: type) -> type:
     """The body of ``POST /events`` for the kinds whose request is ``request``."""
     return create_model(
         f"{request.__name__}Event",
-        __base__=Schema,
+        __base__=InputSchema,
         __doc__=f"{request.__doc__ or ''} 異動事由: {', '.join(kinds)}".strip(),
         kind=(Literal[kinds], Field(description="異動事由")),  # type: ignore[valid-type]
         effective_date=(dt.date, Field(description="異動日")),
@@ -155,7 +162,7 @@ EVENT_BODIES = tuple(_event_in(kinds, cls) for cls, kinds in _BY_REQUEST.items()
 EventIn = Annotated[Union[EVENT_BODIES], Field(discriminator="kind")]  # type: ignore[valid-type]  # noqa: UP007
 
 
-class RejectIn(Schema):
+class RejectIn(InputSchema):
     reason: str = Field(min_length=1, max_length=1000, description="却下理由")
 
 
@@ -185,7 +192,7 @@ class EventPageOut(Schema):
     pages: int
 
 
-class BatchApproveIn(Schema):
+class BatchApproveIn(InputSchema):
     event_ids: list[Id] = Field(min_length=1, max_length=500, description="決裁する異動の受付番号（この順に本登録）")
 
 

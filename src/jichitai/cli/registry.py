@@ -1,4 +1,10 @@
-"""`jichitai registry export`: the register of one municipality as CSV (UTF-8, header in Japanese)."""
+"""`jichitai registry export`: the register of one municipality as CSV (UTF-8, header in Japanese).
+
+    jichitai registry export --municipality CODE [--as-of DATE] [--include-removed] [--out FILE]
+                             [--data-dir DIR]
+
+Exits 2 for an unknown municipality or when there is no usable database (see ``_django``).
+"""
 
 from __future__ import annotations
 
@@ -7,6 +13,8 @@ import csv
 import datetime as dt
 import sys
 from pathlib import Path
+
+from ._django import DATA_DIR_HELP, DatabaseUnavailable, open_database
 
 
 def main(argv: list[str]) -> int:
@@ -17,11 +25,14 @@ def main(argv: list[str]) -> int:
     exp.add_argument("--as-of", type=dt.date.fromisoformat, default=None, help="基準日 YYYY-MM-DD")
     exp.add_argument("--include-removed", action="store_true", help="除票も含める")
     exp.add_argument("--out", type=Path, default=None, help="出力ファイル（省略時は標準出力）")
+    exp.add_argument("--data-dir", type=Path, metavar="DIR", help=DATA_DIR_HELP)
     args = parser.parse_args(argv)
 
-    from ._django import setup
-
-    setup()
+    try:
+        open_database(args.data_dir)
+    except DatabaseUnavailable as exc:
+        print(exc.lines("jichitai registry"), file=sys.stderr)
+        return 2
     from django.db import transaction
 
     from jichitai.registry.export import COLUMNS, export_residents

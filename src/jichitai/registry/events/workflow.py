@@ -28,6 +28,8 @@ from .plan import Plan, Snapshot, load_snapshot
 from .requests import Request, parse_request
 from .writer import apply_round
 
+REASON_MAX_LENGTH = 1000  # 却下理由 (the API's RejectIn says the same)
+
 
 @dataclass(frozen=True)
 class EventInput:
@@ -366,6 +368,8 @@ def reject_event(event_id: int, *, approver: Any, reason: str) -> RegistryEvent:
     rules.require_approver(approver, ctx.acting_municipality_id)
     if not reason.strip():
         raise violation("reason_required", "却下理由を入力してください。", "reason")
+    if len(reason.strip()) > REASON_MAX_LENGTH:
+        raise violation("too_long", f"却下理由は{REASON_MAX_LENGTH}文字以内で入力してください。", "reason")
     with transaction.atomic():
         event = RegistryEvent.objects.select_for_update().filter(pk=event_id).first()
         if event is None:

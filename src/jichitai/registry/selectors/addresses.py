@@ -30,7 +30,11 @@ def household_address(row: Any) -> str:
     """The address of a Household object or of a household row folded from the log."""
     get = row.get if isinstance(row, Mapping) else lambda f: getattr(row, f, None)
     address_id = get("address_id")
-    town = town_names([address_id]).get(address_id, "") if address_id else ""
+    loaded = None if isinstance(row, Mapping) else getattr(row, "_state", None)
+    if loaded is not None and "address" in loaded.fields_cache:  # select_related: no query
+        town = row.address.name if row.address is not None else ""
+    else:
+        town = town_names([address_id]).get(address_id, "") if address_id else ""
     return address_line(town, get("banchi"), get("katagaki"))
 
 

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from jichitai.registry.labels import REQUEST_LABELS, VALUE_DATE_FIELDS, label, value_text
+from jichitai.registry.labels import HIDDEN, REQUEST_LABELS, VALUE_DATE_FIELDS, label, value_text
 from jichitai.registry.models import Person, PersonStatus
 from jichitai.registry.selectors import MASK, screen_persons
 from jichitai.registry.selectors.addresses import address_line
@@ -186,11 +186,12 @@ def describe_request(kind: str, req: Mapping[str, Any], names: Mapping[int, str]
             continue
         elif key == "changes":
             if isinstance(value, Mapping):
-                items = [f"{label(f)}: {value_text(f, v, my_number_shown=False)}" for f, v in value.items()]
+                # the read layer's allow-list already hid what this approver may not see
+                items = [f"{label(f)}: {value_text(f, v, my_number_shown=True)}" for f, v in value.items()]
             else:
                 items = [
                     f"{person(c.get('entity_id')) if c.get('entity') == 'person' else '世帯ID ' + str(c.get('entity_id'))}"
-                    f" の {label(c.get('field', ''))} → {value_text(c.get('field', ''), c.get('value'))}"
+                    f" の {label(c.get('field', ''))} → {value_text(c.get('field', ''), c.get('value'), my_number_shown=True)}"
                     for c in value or []
                 ]
             rows.append((lab, "、".join(items) or "—"))
@@ -202,7 +203,7 @@ def describe_request(kind: str, req: Mapping[str, Any], names: Mapping[int, str]
     for spec in specs:
         new_persons.append([
             value_text(c, spec.get(c), my_number_shown=False) if c != "my_number"
-            else ("入力あり（非表示）" if spec.get(c) else "—")
+            else ("入力あり（非表示）" if spec.get(c) == HIDDEN else spec.get(c) or "—")
             for c in NEW_PERSON_COLUMNS
         ])
     if kind == "birth" and new_persons:

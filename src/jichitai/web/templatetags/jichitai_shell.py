@@ -51,6 +51,6 @@ def shell(context: Any) -> Shell | None:
         acting=munis.get(ctx.acting_municipality_id),
         grant=grant,
         role_labels=tuple(Role(r).label for r in roles),
-        is_auditor="audit.search" in caps and not ctx.is_delegated,
+        is_auditor="audit.search" in caps,
         can_use_registry=bool(caps & REGISTRY),
     )

@@ -127,7 +127,10 @@ def event_form_view(request: HttpRequest, kind: str) -> HttpResponse:
         checked = set(post.getlist("person_ids"))
         if post.get("_action", "submit") == "add_row":
             rows = min(rows + 1, MAX_PERSON_ROWS)
-        elif not (form.needs_household and hh is None):
+        elif form.needs_household and hh is None:
+            # a submission without its household (the form asks for one first): refused, not a 200
+            errors.add("対象の世帯IDを入力してください。", "household", ("household",))
+        else:
             built = build_request(form, post, post.getlist)
             known = known_names(form, rows, members)
             add_all(errors, built.errors, form, known, built)

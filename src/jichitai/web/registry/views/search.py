@@ -17,7 +17,8 @@ from jichitai.wareki import DateInputError, parse_date
 from .common import READ, Errors, parse_id, render_page, safe_next, with_params
 
 KNOWN = ("name", "kana", "birth_date", "address_id", "banchi", "my_number", "resident_code")
-PICK_FIELDS = {"household": ("household", "to_household_id"), "person": ("person_id", "person", "against_person_id")}
+PICK_FIELDS = {"household": ("household", "to_household_id", "existing_household_id"),
+               "person": ("person_id", "person", "against_person_id")}
 
 
 def _picker(request: HttpRequest) -> dict[str, str] | None:
