@@ -77,8 +77,11 @@ def test_protected_person_page_is_refused_with_a_japanese_message(world: Protect
 @pytest.mark.parametrize("banchi", ["", "7", "7番地", "9"])
 def test_address_search_never_returns_a_protected_household(world: Protected, staff_client: Any, banchi: str) -> None:
     params = {"address_id": str(world.office.address2.pk), "banchi": banchi}
+    protected = world.misaki if banchi == "9" else world.wife
+    before = alerts(world.office, protected)
     page = html(staff_client("clerk").get("/registry/", params))
     assert "検索結果 0件" in page and revealed(page, world) == [] and MASK not in page
+    assert alerts(world.office, protected) == before + 1  # probing her address is an access too
     assert "髙橋\u3000太郎" not in page  # nor the co-resident: finding him would place her
     seen = html(staff_client(world.officer).get("/registry/", params))
     assert "検索結果 0件" not in seen

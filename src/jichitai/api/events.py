@@ -7,23 +7,17 @@ of a request goes through the read layer's allow-list.
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Callable
 from typing import Any
 
-from django.db import transaction
 from django.http import HttpRequest
 from ninja import Header, Status
 
-from jichitai.audit.models import AuditEntry
-from jichitai.audit.recording import record
 from jichitai.registry import events, selectors
-from jichitai.registry.errors import RegistryError
 from jichitai.registry.models import EventKind, EventStatus, RegistryEvent
 
-from .errors import ApiError, KeyConflict, NotFound
-from .routing import COMMON_ERRORS, WRITE_ERRORS, endpoint, page_query, path_id
+from .errors import ApiError
+from .routing import COMMON_ERRORS, WRITE_ERRORS, endpoint, missing_is_404, page_query, path_id
 from .schemas import (
     BatchApproveIn,
     BatchApproveOut,
@@ -39,8 +33,6 @@ from .schemas import (
 EVENT_PAGE_SIZE = 50
 KEY_RE = re.compile(r"^[\x21-\x7e]{1,80}$")
 SUBMIT_KEY_PREFIX = "api:"  # RegistryEvent.idempotency_key: kept apart from the web UI's keys
-DECISION_ACTIONS = {"approve": "api.event.approve", "reject": "api.event.reject"}
-BATCH_APPROVE_ACTION = "api.event.approve_batch"
 
 
 def _event_out(event: RegistryEvent, *, request: dict[str, Any], warnings: Any = (), replayed: bool = False) -> EventOut:
@@ -99,54 +91,16 @@ def submit_event(
         body.kind, body.request, effective_date=body.effective_date, reported_date=body.reported_date,
         entered_by=request.user, confirm_duplicates=body.confirm_duplicates, idempotency_key=key,
     )
-    if sub.replayed and sub.event.entered_by_id != request.user.pk:
-        raise KeyConflict()
     (out,) = _outs(request, [sub.event], "API 異動", warnings=sub.warnings, replayed=sub.replayed)
     return Status(200 if sub.replayed else 201, out)
 
 
-def _decide(request: HttpRequest, event_id: int, raw_key: str, decision: str,
-            act: Callable[[], RegistryEvent]) -> Any:
-    """Approve / reject once per key. The key is kept in the audit log (operation entry with an
-    idempotency key), not in a register table: a repeat with the same key, event and staff member
-    returns the event's stored state with ``replayed: true``; the key on anything else is 409."""
-    audit_key = f"{DECISION_ACTIONS[decision]}:{_key(raw_key)}"
-    # another municipality's event is as absent as a missing one (tenant-scoped manager)
-    if not RegistryEvent.objects.filter(pk=event_id).exists():
-        raise NotFound("event_id")
-
-    def replay() -> Any:
-        prior = AuditEntry.objects.filter(idempotency_key=audit_key).first()
-        if prior is None:
-            return None
-        if (prior.action, prior.subject_id, prior.staff_id) != (
-            DECISION_ACTIONS[decision], str(event_id), request.user.pk
-        ):
-            raise KeyConflict()
-        event = RegistryEvent.objects.select_related("entered_by", "approved_by").get(pk=event_id)
-        return Status(200, _outs(request, [event], "API 異動", replayed=True)[0])
-
-    done = replay()
-    if done is not None:
-        return done
-    refused: RegistryError | None = None
-    with transaction.atomic():
-        try:
-            event = act()
-        except RegistryError as exc:
-            refused = exc  # raised below: what the refusal wrote (支援措置 alerts) must stay
-        else:
-            record(
-                "operation", DECISION_ACTIONS[decision], subject_type="registry_event", subject_id=event.pk,
-                screen="API", function=f"registry.{event.kind}", detail={"status": event.status},
-                idempotency_key=audit_key,
-            )
-    if refused is not None:
-        done = replay()  # a concurrent request with the same key won the row lock
-        if done is not None:
-            return done
-        raise refused
-    return Status(200, _outs(request, [event], "API 異動")[0])
+def _decide(request: HttpRequest, event_id: int, raw_key: str, decision: str, reason: str = "") -> Any:
+    """Approve / reject once per key (``registry.events.decide_once``; semantics in docs/api.md)."""
+    key = _key(raw_key)
+    with missing_is_404("event_id"):  # another municipality's event is as absent as a missing one
+        done = events.decide_once(event_id, decision=decision, key=key, staff=request.user, reason=reason)
+    return Status(200, _outs(request, [done.event], "API 異動", replayed=done.replayed)[0])
 
 
 @endpoint("post", "/events/{event_id}/approve", "approve_event", response={200: EventOut, **WRITE_ERRORS},
@@ -155,8 +109,7 @@ def approve_event(
     request: HttpRequest, event_id: int = path_id(), idempotency_key: str = Header(..., alias="Idempotency-Key")
 ) -> Any:
     """決裁 → 本登録 by an approver other than the one who entered it."""
-    return _decide(request, event_id, idempotency_key, "approve",
-                   lambda: events.approve_event(event_id, approver=request.user))
+    return _decide(request, event_id, idempotency_key, "approve")
 
 
 @endpoint("post", "/events/approve", "approve_events", response={200: BatchApproveOut, **WRITE_ERRORS},
@@ -168,35 +121,14 @@ def approve_events(
     ones that cannot be approved are listed in ``refused`` with their reasons (another
     municipality's id is ``not_found``, like a missing one) and the others are approved. A repeat
     with the same key, ids and staff member returns the first outcome with ``replayed: true``."""
-    audit_key = f"{BATCH_APPROVE_ACTION}:{_key(idempotency_key)}"
-    ids = list(dict.fromkeys(body.event_ids))
-
-    def loaded(pks: list[int]) -> list[RegistryEvent]:
-        found = RegistryEvent.objects.select_related("entered_by", "approved_by").in_bulk(pks)
-        return [found[pk] for pk in pks if pk in found]
-
-    prior = AuditEntry.objects.filter(idempotency_key=audit_key).first()
-    if prior is not None:
-        detail = json.loads(prior.detail_json)
-        if (prior.action, prior.staff_id, detail.get("event_ids")) != (BATCH_APPROVE_ACTION, request.user.pk, ids):
-            raise KeyConflict()
-        return BatchApproveOut(approved=_outs(request, loaded(detail["approved"]), "API 一括決裁"),
-                               refused=[RefusedOut(**r) for r in detail["refused"]], replayed=True)
-    with transaction.atomic():
-        result = events.approve_events(ids, approver=request.user)
-        refused = [  # a list: the audit detail is canonical JSON, whose object keys get sorted
-            {"event_id": pk, "errors": [{"rule": v.rule, "field": v.field, "message": v.message}
-                                        for v in exc.violations]}
-            for pk, exc in result.refused.items()
-        ]
-        record(
-            "operation", BATCH_APPROVE_ACTION, subject_type="registry_event_batch", subject_id=len(ids),
-            screen="API", function="registry.approve_events",
-            detail={"event_ids": ids, "approved": [e.pk for e in result.approved], "refused": refused},
-            idempotency_key=audit_key,
-        )
-    return BatchApproveOut(approved=_outs(request, loaded([e.pk for e in result.approved]), "API 一括決裁"),
-                           refused=[RefusedOut(**r) for r in refused])
+    done = events.approve_batch_once(body.event_ids, key=_key(idempotency_key), approver=request.user)
+    refused = [RefusedOut(event_id=pk, errors=[ErrorItem(rule=v.rule, field=v.field, message=v.message)
+                                               for v in exc.violations])
+               for pk, exc in done.approval.refused.items()]
+    approved = RegistryEvent.objects.select_related("entered_by", "approved_by").in_bulk(
+        [e.pk for e in done.approval.approved])
+    return BatchApproveOut(approved=_outs(request, [approved[e.pk] for e in done.approval.approved], "API 一括決裁"),
+                           refused=refused, replayed=done.replayed)
 
 
 @endpoint("post", "/events/{event_id}/reject", "reject_event", response={200: EventOut, **WRITE_ERRORS},
@@ -206,5 +138,4 @@ def reject_event(
     idempotency_key: str = Header(..., alias="Idempotency-Key"),
 ) -> Any:
     """却下 with a reason; the event stays in the log as rejected."""
-    return _decide(request, event_id, idempotency_key, "reject",
-                   lambda: events.reject_event(event_id, approver=request.user, reason=body.reason))
+    return _decide(request, event_id, idempotency_key, "reject", reason=body.reason)

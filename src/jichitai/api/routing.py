@@ -41,10 +41,11 @@ def page_query() -> Any:
 
 @contextmanager
 def missing_is_404(field: str) -> Iterator[None]:
-    """A path id the register cannot find (or that belongs to another municipality) → 404."""
+    """The path id ``field`` the register cannot find (or that belongs to another municipality)
+    → 404; anything else the request names and the register cannot find stays a 422."""
     try:
         yield
     except RegistryError as exc:
-        if any(v.rule == "not_found" for v in exc.violations):
+        if any(v.rule == "not_found" and v.field == field for v in exc.violations):
             raise NotFound(field) from None
         raise

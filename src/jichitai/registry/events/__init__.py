@@ -9,6 +9,7 @@ the audit log.
 from __future__ import annotations
 
 from .dispatch import plan_event
+from .idempotency import BatchDecided, Decided, approve_batch_once, decide_once
 from .kinds import KINDS, KindSpec
 from .plan import Plan, Snapshot
 from .requests import REQUEST_TYPES, Request, parse_request
@@ -24,7 +25,7 @@ from .workflow import (
 )
 
 __all__ = [
-    "KINDS", "REQUEST_TYPES", "Approval", "EventInput", "KindSpec", "Plan", "Request", "Snapshot",
-    "Submitted", "approve_event", "approve_events", "parse_request", "plan_event", "reject_event",
-    "submit_event", "submit_events",
+    "KINDS", "REQUEST_TYPES", "Approval", "BatchDecided", "Decided", "EventInput", "KindSpec", "Plan",
+    "Request", "Snapshot", "Submitted", "approve_batch_once", "approve_event", "approve_events",
+    "decide_once", "parse_request", "plan_event", "reject_event", "submit_event", "submit_events",
 ]

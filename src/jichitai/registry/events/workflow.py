@@ -108,7 +108,7 @@ def submit_events(
     typed, errors = _parse(items)
     outcomes: list[Submitted | RegistryError | None] = [errors.get(i) for i in range(len(items))]
     stored = {i: req.stored() for i, req in typed.items()}
-    repeats = _idempotency(items, stored, outcomes)
+    repeats = _idempotency(items, stored, outcomes, getattr(entered_by, "pk", None))
     todo = {i: req for i, req in typed.items() if outcomes[i] is None and i not in repeats}
     pids: set[int] = set()
     hids: set[int] = set()
@@ -149,11 +149,12 @@ def submit_events(
 
 
 def _idempotency(items: Sequence[EventInput], stored: Mapping[int, dict[str, Any]],
-                 outcomes: list[Any]) -> dict[int, int]:
-    """Replays and conflicts of idempotency keys; returns repeats inside the batch (i → first i)."""
+                 outcomes: list[Any], staff_id: Any) -> dict[int, int]:
+    """Replays and conflicts of idempotency keys (same kind, dates, request and staff member:
+    the stored event; anything else: a conflict); returns repeats inside the batch (i → first i)."""
     keys = [it.idempotency_key for it in items if it.idempotency_key]
     claimed: dict[str, tuple[tuple[Any, ...], RegistryEvent | int]] = {
-        e.idempotency_key: ((e.kind, e.request, e.effective_date, e.reported_date), e)
+        e.idempotency_key: ((e.kind, e.request, e.effective_date, e.reported_date, e.entered_by_id), e)
         for e in (RegistryEvent.objects.filter(idempotency_key__in=keys) if keys else [])
     }
     repeats: dict[int, int] = {}
@@ -161,7 +162,7 @@ def _idempotency(items: Sequence[EventInput], stored: Mapping[int, dict[str, Any
         key_ = it.idempotency_key
         if not key_ or i not in stored:
             continue
-        content = (it.kind, stored[i], it.effective_date, it.reported_date)
+        content = (it.kind, stored[i], it.effective_date, it.reported_date, staff_id)
         if key_ not in claimed:
             claimed[key_] = (content, i)
             continue

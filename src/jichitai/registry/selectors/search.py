@@ -66,10 +66,7 @@ def _filtered(query: SearchQuery, staff: Any) -> Any:
         if query.banchi.strip():
             qs = qs.filter(household__banchi__prefix=query.banchi.strip())
         if not access.need_to_know(staff):
-            # the address is what is secret: nobody of a protected household is found by it
-            shielded, protected = access.shielded()
-            if shielded or protected:
-                qs = qs.exclude(household_id__in=sorted(shielded)).exclude(pk__in=sorted(protected))
+            qs = _shield_address_search(qs, query)
     if query.my_number.strip():
         if not access.may_see_my_number(staff):
             raise violation("my_number_role", "個人番号で検索する権限がありません。", "my_number")
@@ -77,6 +74,21 @@ def _filtered(query: SearchQuery, staff: Any) -> Any:
     if query.resident_code.strip():
         qs = qs.filter(resident_code=query.resident_code.strip())
     return qs
+
+
+def _shield_address_search(qs: Any, query: SearchQuery) -> Any:
+    """The address is what is secret: nobody of a protected household is found by it. A search
+    that would have found one is alerted all the same (probing an address is an access)."""
+    shielded, protected = access.shielded()
+    if not shielded and not protected:
+        return qs
+    hits = set(qs.filter(household_id__in=sorted(shielded)).values_list("household_id", flat=True)
+               .without_read_log("支援措置の確認（表示なし）"))
+    for pid, hid in sorted(access.protected_in((), hits).items()):
+        access.alert_access(pid, screen="住民検索", function="search.address",
+                            detail={"household": hid, "excluded": True, "address_id": query.address_id,
+                                    "banchi": query.banchi.strip()})
+    return qs.exclude(household_id__in=sorted(shielded)).exclude(pk__in=sorted(protected))
 
 
 def search(query: SearchQuery, *, staff: Any, screen: str = "住民検索") -> SearchPage:
@@ -88,7 +100,9 @@ def search(query: SearchQuery, *, staff: Any, screen: str = "住民検索") -> S
     size = max(1, min(query.page_size, 100))
     pages = max(1, -(-total // size))
     page = max(1, min(query.page, pages, MAX_PAGE))
-    order = (CodePointOrder("kana_key").asc(), CodePointOrder("name_key").asc(), "birth_date", "pk")
+    # 五十音順 by the kana key; then birth date and id: both prefix indexes carry these columns, so
+    # the page comes from the index alone (a name key as second key cost the kana search 3x at p95)
+    order = (CodePointOrder("kana_key").asc(), "birth_date", "pk")
     ids = list(qs.order_by(*order).values_list("pk", flat=True)[(page - 1) * size : page * size])
     rows = {
         p.pk: p
