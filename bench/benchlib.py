@@ -18,3 +18,13 @@ def write_result(result: dict[str, Any], output: str, root: Path) -> None:
     tmp.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     tmp.replace(out)
     print(f"  wrote {out.relative_to(root) if out.is_relative_to(root) else out}")
+
+
+def percentile(values: list[float], q: float) -> float:
+    """The q-quantile (0..1) by linear interpolation between the closest ranks; 0 when empty."""
+    s = sorted(values)
+    if not s:
+        return 0.0
+    k = (len(s) - 1) * q
+    lo, hi = int(k), min(int(k) + 1, len(s) - 1)
+    return s[lo] + (s[hi] - s[lo]) * (k - lo)

@@ -5,7 +5,8 @@
 set -euo pipefail
 what=${1:-test}
 case "$what" in
-test) pkgs=(postgresql-15 postgresql-client-15 chromium fonts-ipamj-mincho libharfbuzz-subset0) ;;
+# nginx-light: the shipped nginx site is tested in front of gunicorn (tests/web/test_nginx_site.py)
+test) pkgs=(postgresql-15 postgresql-client-15 chromium fonts-ipamj-mincho libharfbuzz-subset0 nginx-light) ;;
 demo) pkgs=() ;;
 *) echo "usage: $0 test|demo" >&2; exit 2 ;;
 esac

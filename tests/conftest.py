@@ -79,3 +79,71 @@ def rolled_back_after(django_db_blocker: object) -> Iterator[None]:
         finally:
             transaction.set_rollback(True)
             atomic.__exit__(None, None, None)
+
+
+# ---- PostgreSQL with two roles (scripts/pg_throwaway.sh, tenancy/dbroles.py) ------------------
+# The test database is created and migrated by the owner role; every test then runs as the runtime
+# role (SET ROLE on each connection), so the suite has exactly production's privileges: no
+# TRUNCATE, no DDL, audit rows append-only. A flush between transactional tests (TRUNCATE) and
+# deliberate tampering (tests/db_roles.py) act as the owner.
+
+
+def _configure_owner_connection() -> str:
+    from django.conf import settings
+    from django.db import connections
+
+    owner = getattr(settings, "JICHITAI_DB_OWNER", {})
+    runtime = getattr(settings, "JICHITAI_DB_RUNTIME_ROLE", "")
+    if connections["default"].vendor != "postgresql" or not owner.get("USER") or not runtime:
+        return ""
+    connections["default"].settings_dict.update(USER=owner["USER"], PASSWORD=owner.get("PASSWORD", ""))
+    return str(runtime)
+
+
+_RUNTIME_ROLE = _configure_owner_connection()
+
+
+def _set_runtime_role(sender: object, connection: object, **kwargs: object) -> None:
+    if getattr(connection, "vendor", "") == "postgresql" and _RUNTIME_ROLE:
+        with connection.cursor() as cur:  # type: ignore[attr-defined]
+            cur.execute(f'SET ROLE "{_RUNTIME_ROLE}"')
+
+
+def _flush_as_owner() -> None:
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    original = DatabaseOperations.execute_sql_flush
+
+    def execute_sql_flush(self: DatabaseOperations, sql_list: list[str]) -> None:
+        with self.connection.cursor() as cur:
+            cur.execute("SET ROLE NONE")
+        try:
+            original(self, sql_list)
+        finally:
+            with self.connection.cursor() as cur:
+                cur.execute(f'SET ROLE "{_RUNTIME_ROLE}"')
+
+    DatabaseOperations.execute_sql_flush = execute_sql_flush  # type: ignore[method-assign]
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: object) -> Iterator[None]:
+    """After the plugin's set-up (as the owner): the runtime role for every test."""
+    if _RUNTIME_ROLE:
+        from django.db import connections
+        from django.db.backends.signals import connection_created
+
+        connection_created.connect(_set_runtime_role, dispatch_uid="tests.runtime_role")
+        _flush_as_owner()
+        with django_db_blocker.unblock():  # type: ignore[attr-defined]
+            for conn in connections.all():
+                conn.close()  # reopened with SET ROLE
+    yield
+    if _RUNTIME_ROLE:  # the plugin drops the test database next: that is the owner's
+        from django.db import connections
+        from django.db.backends.signals import connection_created
+
+        connection_created.disconnect(dispatch_uid="tests.runtime_role")
+        with django_db_blocker.unblock():  # type: ignore[attr-defined]
+            for conn in connections.all():
+                conn.close()

@@ -4,8 +4,10 @@ Run from the repository root (``make bench-registry``):
 
     .venv/bin/python bench/registry/run.py [--residents 1000000] [--seed 0] [--keep-db]
 
-It starts its own throwaway PostgreSQL 15 (``scripts/pg_throwaway.sh``; stopped at the end, also
-on error, unless ``--keep-db``), migrates, creates a consortium with one 市 (code 47249-2, which the
+It starts its own throwaway PostgreSQL 15 (``scripts/pg_throwaway.sh`` through ``bench/pgserver.py``:
+production durability, i.e. fsync, synchronous_commit and full_page_writes on and verified before
+anything is measured; stopped at the end, also on error or Ctrl+C, unless ``--keep-db``), migrates
+(as the owner role where there is one), creates a consortium with one 市 (code 47249-2, which the
 generator can fill up to 1,048,576 residents), a clerk and an approver, then:
 
 1. loads the residents with ``jichitai.registry.importer.load_bulk`` (timed: register rows/s and
@@ -27,6 +29,8 @@ generator can fill up to 1,048,576 residents), a clerk and an approver, then:
 
 ``--no-server`` uses the current Django database settings instead (no migrate, no VACUUM, one
 worker): the test suite calls :func:`main` that way against its test database, on SQLite too.
+On a PostgreSQL session without durability (the test suite's server, or ``--nodurable``) every
+metric name ends in ``_nodurable``.
 Writes ``bench/results/registry.json`` (``--output``) and prints a summary table.
 """
 
@@ -37,20 +41,19 @@ import contextlib
 import os
 import platform
 import random
-import shlex
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "bench"))
-from benchlib import write_result  # noqa: E402
+from benchlib import percentile, write_result  # noqa: E402
+from pgserver import database_settings, metric_name, sigterm_as_interrupt, throwaway_server  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "src"))  # works without an editable install as well
 
@@ -64,27 +67,13 @@ TARGETS = {"search": 50.0, "detail": 30.0, "events": 300.0}
 # Server and Django
 
 
-@contextlib.contextmanager
-def throwaway_server(keep: bool) -> Iterator[dict[str, str]]:
-    base = Path(tempfile.mkdtemp(prefix="jichitai-bench-registry-"))
-    script = ROOT / "scripts" / "pg_throwaway.sh"
-    out = subprocess.run([str(script), "start", str(base / "pg")], check=True,
-                         capture_output=True, text=True).stdout
-    env: dict[str, str] = {}
-    for token in shlex.split(out.replace("export ", " ")):
-        if "=" in token:
-            k, v = token.split("=", 1)
-            env[k] = v
-    os.environ.update(env)
-    os.environ["JICHITAI_DATA_DIR"] = str(base / "data")
+def as_owner() -> contextlib.AbstractContextManager[None]:
+    """Migrations and VACUUM need the owner role where the database has one (tenancy.dbroles)."""
     try:
-        yield env
-    finally:
-        if keep:
-            print(f"  server kept: {out.strip()}  (stop: {script} stop {base / 'pg'})")
-        else:
-            subprocess.run([str(script), "stop", str(base / "pg")], check=False)
-            subprocess.run(["rm", "-rf", str(base)], check=False)
+        from jichitai.tenancy.dbroles import as_owner as owner
+    except ImportError:  # one role for everything
+        return contextlib.nullcontext()
+    return owner()
 
 
 def django_setup() -> None:
@@ -187,7 +176,7 @@ def raw_copy(m: Any, approver: Any) -> tuple[int, float]:
 def analyze(vacuum: bool) -> None:
     from django.db import connection
 
-    with connection.cursor() as cur:
+    with as_owner(), connection.cursor() as cur:
         if connection.vendor == "postgresql" and vacuum:
             cur.execute("VACUUM (ANALYZE) registry_person, registry_household")
             cur.execute("ANALYZE registry_eventfact")
@@ -199,14 +188,6 @@ def analyze(vacuum: bool) -> None:
 # ---------------------------------------------------------------------------------------------
 # Latency
 
-
-def percentile(values: list[float], q: float) -> float:
-    s = sorted(values)
-    if not s:
-        return 0.0
-    k = (len(s) - 1) * q
-    lo, hi = int(k), min(int(k) + 1, len(s) - 1)
-    return s[lo] + (s[hi] - s[lo]) * (k - lo)
 
 
 def timed(m: Any, staff: Any, fn: Callable[[], Any], samples: int, warmup: int) -> list[float]:
@@ -459,24 +440,18 @@ def machine() -> dict[str, Any]:
         "cpu_count": os.cpu_count(),
         "database": connection.vendor,
     }
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cur:
-            cur.execute("SHOW server_version")
-            info["postgresql"] = cur.fetchone()[0]
-            for name in ("shared_buffers", "work_mem", "fsync", "synchronous_commit"):
-                cur.execute(f"SHOW {name}")
-                info[name] = cur.fetchone()[0]
+    info.update(database_settings(connection))
     return info
 
 
 def table(metrics: dict[str, dict[str, Any]]) -> str:
-    lines = [f"  {'metric':<34}{'value':>14}  {'unit':<10}{'target':>10}  ok"]
+    lines = [f"  {'metric':<44}{'value':>14}  {'unit':<10}{'target':>10}  ok"]
     for name, m in metrics.items():
         target = m["target"]
         ok = ""
         if target is not None:
             ok = "yes" if (m["value"] <= target if m["better"] == "lower" else m["value"] >= target) else "NO"
-        lines.append(f"  {name:<34}{m['value']:>14,.2f}  {m['unit']:<10}"
+        lines.append(f"  {name:<44}{m['value']:>14,.2f}  {m['unit']:<10}"
                      f"{'' if target is None else f'{target:,.0f}':>10}  {ok}")
     return "\n".join(lines)
 
@@ -486,9 +461,15 @@ def bench(args: argparse.Namespace) -> dict[str, Any]:
     from django.db import connection
 
     if not args.no_server:
-        call_command("migrate", verbosity=0)
+        with as_owner():
+            call_command("migrate", verbosity=0)
+    durable = database_settings(connection).get("durable", True)  # checked before measuring
+    if not (durable or args.no_server or args.nodurable):
+        raise SystemExit("registry bench: the server was asked for durability, but this session "
+                         "does not have it (SHOW fsync / synchronous_commit / full_page_writes)")
     m, clerk, approver = create_tenant(args.seed)
-    print(f"registry bench: {args.residents:,} residents, seed {args.seed}, {connection.vendor}")
+    print(f"registry bench: {args.residents:,} residents, seed {args.seed}, {connection.vendor}"
+          f"{'' if durable else ', WITHOUT durability (metrics named *_nodurable)'}")
 
     print("  loading (load_bulk) …", flush=True)
     stats, load_s = load(m, clerk, approver, args.residents, args.seed)
@@ -541,6 +522,7 @@ def bench(args: argparse.Namespace) -> dict[str, Any]:
     metrics["bulk_load_residents_per_second"] = metric(stats.residents_per_second, "residents/s", None, "higher")
     metrics["bulk_load_seconds"] = metric(load_s, "s", None, "lower")
     metrics["raw_copy_rows_per_second"] = metric(copied / copy_s if copy_s else 0.0, "rows/s", None, "higher")
+    metrics = {metric_name(name, durable): value for name, value in metrics.items()}
     return {
         "name": "registry",
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -565,6 +547,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--batch", type=int, default=100,
                         help="events per 一括入力 / 一括決裁 transaction in the batched run")
     parser.add_argument("--keep-db", action="store_true", help="leave the server running")
+    parser.add_argument("--nodurable", action="store_true",
+                        help="server with fsync/synchronous_commit/full_page_writes off; "
+                             "every metric is then named *_nodurable")
     parser.add_argument("--no-server", action="store_true",
                         help="use the current Django database (tests); no migrate, one worker")
     parser.add_argument("--output", default=str(ROOT / "bench" / "results" / "registry.json"))
@@ -572,7 +557,10 @@ def main(argv: list[str] | None = None) -> int:
 
     with contextlib.ExitStack() as stack:
         if not args.no_server:
-            stack.enter_context(throwaway_server(args.keep_db))
+            sigterm_as_interrupt()
+            server = stack.enter_context(throwaway_server(
+                "jichitai-bench-registry-", durable=not args.nodurable, keep=args.keep_db))
+            os.environ["JICHITAI_DATA_DIR"] = str(server.base / "data")
         django_setup()
         result = bench(args)
         if not args.no_server:

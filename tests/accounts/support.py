@@ -140,6 +140,9 @@ def _fast_and_predictable(settings: Any) -> None:
     settings.OTP_TOTP_THROTTLE_FACTOR = 0  # lockout is under test, not django-otp's throttle
     settings.JICHITAI_LOCKOUT_THRESHOLD = 5
     settings.JICHITAI_LOCKOUT_SECONDS = 1800
+    settings.JICHITAI_THROTTLE_LIMIT = 5  # django-axes, per (client address, user name)
+    settings.JICHITAI_THROTTLE_SECONDS = 900
+    settings.JICHITAI_REAUTH_SECONDS = 300
     settings.JICHITAI_IDLE_TIMEOUT_SECONDS = 900
     settings.JICHITAI_WEBAUTHN_RP_ID = RP_ID
     settings.JICHITAI_WEBAUTHN_ORIGIN = ORIGIN

@@ -1,4 +1,5 @@
-"""Login: password, second factor, lockout. Every refusal is a clear Japanese message.
+"""Login: password, second factor, the second factor's lock. Every refusal is a clear Japanese
+message. (Throttling of the password step per client: test_throttle.py.)
 
 Also tries the other municipality: a half-logged-in staff member reaches no tenant page at all.
 """
@@ -23,7 +24,7 @@ from tests.accounts.support import (
 
 pytestmark = pytest.mark.django_db
 
-LOCKED = "アカウントがロックされています。"
+LOCKED = "このアカウントは一時的にロックされています。"
 
 
 @pytest.fixture
@@ -124,21 +125,22 @@ def test_a_used_totp_code_cannot_be_replayed(client, clerk):
     assert "すでに使用されたコード" in r.content.decode()
 
 
-def test_lockout_after_threshold_wrong_passwords(client, clerk, settings):
-    settings.JICHITAI_LOCKOUT_THRESHOLD = 3
-    for _ in range(2):
-        assert "正しくありません" in password_step(client, "clerk", "nope-nope-nope").content.decode()
-    r = password_step(client, "clerk", "nope-nope-nope")
-    assert LOCKED in r.content.decode()
+def test_wrong_passwords_never_lock_the_account(client, clerk, settings):
+    settings.JICHITAI_LOCKOUT_THRESHOLD = 2
+    settings.JICHITAI_THROTTLE_LIMIT = 10
+    for _ in range(4):
+        r = password_step(client, "clerk", "nope-nope-nope")
+        assert "ユーザー名またはパスワードが正しくありません。" in r.content.decode()
     clerk.refresh_from_db()
-    assert clerk.is_locked()
+    assert not clerk.is_locked() and clerk.failed_logins == 0
+    assert full_login(client, clerk).status_code == 302
 
 
 def test_locked_account_is_refused_even_with_right_password_and_code(client, clerk):
     Staff.objects.filter(pk=clerk.pk).update(locked_until=timezone.now() + timedelta(minutes=30))
     r = password_step(client, "clerk")
     assert r.status_code == 401
-    assert LOCKED in r.content.decode()
+    assert LOCKED in r.content.decode()  # told only after the right password
     assert PENDING not in client.session
     r = totp_step(client, totp_code(clerk.totp_device))
     assert r.status_code == 302 and r["Location"] == "/accounts/login/"
@@ -160,11 +162,16 @@ def test_wrong_totp_codes_lock_the_account_and_the_right_code_is_then_refused(cl
     assert LOCKED in r.content.decode()
 
 
-def test_password_and_second_factor_failures_count_together(client, clerk, settings):
+def test_only_second_factor_failures_count_towards_the_lock(client, clerk, settings):
     settings.JICHITAI_LOCKOUT_THRESHOLD = 3
+    password_step(client, "clerk", "nope-nope-nope")
     password_step(client, "clerk", "nope-nope-nope")
     password_step(client, "clerk")
     totp_step(client, "000000")
+    r = totp_step(client, "000000")
+    assert r.status_code == 401  # two code failures: not yet
+    clerk.refresh_from_db()
+    assert clerk.failed_logins == 2 and not clerk.is_locked()
     r = totp_step(client, "000000")
     assert r["Location"] == "/accounts/login/"
     clerk.refresh_from_db()
@@ -178,7 +185,9 @@ def test_lock_expires(client, clerk):
 
 
 def test_full_success_resets_the_failure_counter_but_password_alone_does_not(client, clerk):
-    password_step(client, "clerk", "nope-nope-nope")
+    password_step(client, "clerk")
+    totp_step(client, "000000")
+    client.get("/accounts/login/")
     password_step(client, "clerk")
     clerk.refresh_from_db()
     assert clerk.failed_logins == 1
@@ -191,17 +200,29 @@ def test_failures_are_counted_from_the_database_not_a_stale_copy(clerk, settings
     """Two sessions holding the same stale Staff object: both failures count (F() update)."""
     settings.JICHITAI_LOCKOUT_THRESHOLD = 2
     first, second = Staff.objects.get(pk=clerk.pk), Staff.objects.get(pk=clerk.pk)
-    assert auth.register_failure(first, request=None, step="password") is False
-    assert auth.register_failure(second, request=None, step="password") is True
+    assert auth.register_failure(first, request=None, step="second_factor") is False
+    assert auth.register_failure(second, request=None, step="second_factor") is True
     assert Staff.objects.get(pk=clerk.pk).is_locked()
 
 
-def test_backend_refuses_a_locked_account_to_any_caller(clerk):
-    from django.contrib.auth import authenticate
-
-    assert authenticate(None, username="clerk", password=PASSWORD) is not None
+def test_the_lock_is_told_only_to_someone_with_the_right_password(client, clerk):
     Staff.objects.filter(pk=clerk.pk).update(locked_until=timezone.now() + timedelta(minutes=5))
-    assert authenticate(None, username="clerk", password=PASSWORD) is None
+    wrong = password_step(client, "clerk", "nope-nope-nope").content.decode()
+    assert LOCKED not in wrong and "ユーザー名またはパスワードが正しくありません。" in wrong
+    assert LOCKED in password_step(client, "clerk").content.decode()
+
+
+def test_a_lock_does_not_end_a_session_that_already_proved_both_factors(client, clerk):
+    full_login(client, clerk)
+    Staff.objects.filter(pk=clerk.pk).update(locked_until=timezone.now() + timedelta(minutes=5))
+    assert client.get("/").status_code == 200
+
+
+def test_inactive_staff_get_the_same_refusal_even_with_the_right_password(client, clerk):
+    Staff.objects.filter(pk=clerk.pk).update(is_active=False)
+    r = password_step(client, "clerk")
+    assert r.status_code == 401
+    assert "ユーザー名またはパスワードが正しくありません。" in r.content.decode()
 
 
 def test_pending_second_factor_expires(client, clerk, monkeypatch):

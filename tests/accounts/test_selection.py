@@ -84,12 +84,15 @@ def test_switching_is_a_new_selection_with_a_new_session_key(client, two_muni_st
     assert 'id="home-municipality">みらい県港町' in home
 
 
-def test_role_revoked_after_selection_drops_the_context(client, two_muni_staff, muni_a, muni_b):
+def test_role_revoked_after_selection_ends_the_session_even_with_roles_elsewhere(
+    client, two_muni_staff, muni_a, muni_b
+):
     full_login(client, two_muni_staff)
     client.post("/accounts/choose-municipality/", {"choice": f"m{muni_b.pk}"})
     RoleGrant.objects.filter(staff=two_muni_staff, municipality=muni_b).delete()
     r = client.get("/")
-    assert r.status_code == 302 and r["Location"].startswith("/accounts/choose-municipality/")
+    assert r.status_code == 302 and r["Location"].startswith("/accounts/login/")
+    assert "_auth_user_id" not in client.session
 
 
 def _grant(grantor, grantee, declared_by, **kw):
@@ -148,4 +151,5 @@ def test_forged_session_keys_for_another_municipality_give_no_context(client, ma
     s["jichitai_municipality_id"] = s["jichitai_acting_municipality_id"] = muni_b.pk
     s.save()
     r = client.get("/")
-    assert r.status_code == 302 and "choose-municipality" in r["Location"]
+    assert r.status_code == 302 and r["Location"].startswith("/accounts/login/")
+    assert "_auth_user_id" not in client.session  # no role behind it: the session ends

@@ -59,6 +59,8 @@ def test_failures_and_lock_are_emitted_without_secrets(client, make_staff, muni_
     ]
     assert events[0]["staff"] is None and events[0]["username"] == "ghost"
     assert events[4]["detail"]["step"] == "second_factor"
+    assert events[4]["detail"]["lock"] == "second_factor"
+    assert events[5]["detail"] == {"step": "password", "lock": "second_factor"}
     assert "000000" not in json.dumps([e["detail"] for e in events])
     assert all(e["request"] is not None for e in events)
     assert events[2]["staff"] == staff

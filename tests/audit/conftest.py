@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import pytest
 from django.db import connection, transaction
 
 from jichitai.tenancy.context import TenantContext, activate
+from tests.db_roles import owner_cursor
 
 postgres_only = pytest.mark.skipif(
     connection.vendor != "postgresql",
@@ -19,28 +21,47 @@ def ctx(municipality: Any, **kw: Any) -> TenantContext:
     return TenantContext(municipality_id=municipality.pk, acting_municipality_id=municipality.pk, **kw)
 
 
-def tamper(municipality: Any | None, sql: str, params: list[Any]) -> int:
-    """Run ``sql`` directly in the database, as an intruder with database rights would.
+def tamper(municipality: Any | None, sql: str, params: Sequence[Any] = ()) -> int:
+    """Run ``sql`` directly in the database, as an intruder with the owner's rights would.
 
-    Under the municipality's context (RLS admits only its rows) and, on PostgreSQL, with the
-    append-only trigger's maintenance switch on for this transaction only.
+    Every raw tampering statement of these tests goes through here, and through
+    :func:`tests.db_roles.owner_cursor` (the owner role on PostgreSQL, whom the append-only trigger
+    lets through). Under the municipality's context when one is given (row-level security admits
+    only its rows, for the owner too), in a savepoint of the test's transaction.
     """
 
     def run() -> int:
-        with transaction.atomic(), connection.cursor() as cur:
-            pg = connection.vendor == "postgresql"
-            if pg:
-                cur.execute("SELECT set_config('jichitai.audit_maintenance', 'on', true)")
-            cur.execute(sql, params)
-            n = cur.rowcount
-            if pg:
-                cur.execute("SELECT set_config('jichitai.audit_maintenance', '', true)")
-            return n
+        with transaction.atomic(), owner_cursor() as cur:
+            cur.execute(sql, list(params))
+            return int(cur.rowcount)
 
     if municipality is None:
         return run()
     with activate(ctx(municipality, purpose="tamper test")):
         return run()
+
+
+@pytest.fixture
+def log(tenants: Any) -> dict[int, Any]:
+    """Five entries in A's chain (by seq), two in B's; C (other consortium) has none."""
+    from jichitai.audit.recording import record
+
+    with activate(ctx(tenants.a, purpose="test")):
+        entries = {
+            i: record("operation", "step", subject_type="person", subject_id=i, detail={"i": i})
+            for i in range(1, 6)
+        }
+    with activate(ctx(tenants.b)):
+        record("operation", "b_step")
+        record("print", "printed", subject_type="person", subject_id=1)
+    return entries
+
+
+def only(report: Any) -> Any:
+    """The one finding of ``report`` (fails if there are none or several)."""
+    findings = report.findings
+    assert len(findings) == 1, [f.line() for f in findings]
+    return findings[0]
 
 
 @pytest.fixture

@@ -155,7 +155,8 @@ def test_postgres_trigger_refuses_raw_update_and_delete(tenants: Any) -> None:
         e = record("operation", "x")
         for sql in ("UPDATE audit_auditentry SET action = 'y' WHERE id = %s",
                     "DELETE FROM audit_auditentry WHERE id = %s"):
-            with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+            # The runtime role lacks the privilege; any other non-owner meets the trigger.
+            with pytest.raises(DatabaseError, match="append-only|permission denied"), transaction.atomic():
                 with connection.cursor() as cur:
                     cur.execute(sql, [e.pk])
         assert AuditEntry.objects.get().action == "x"

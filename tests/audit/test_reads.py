@@ -16,6 +16,7 @@ from jichitai.audit.models import AuditEntry
 from jichitai.audit.reads import AuditedReadManager, UnauditedRead, load_for_read
 from jichitai.tenancy.context import NoTenantContext, activate
 from jichitai.tenancy.models import Municipality, TenantModel
+from tests.db_roles import owner_cursor
 
 from .conftest import ctx, postgres_only
 
@@ -46,13 +47,17 @@ _DDL = {
 @pytest.fixture
 def residents(tenants: Any) -> dict[str, list[Any]]:
     """Three residents in A, one in B; the table lives only inside this test's transaction."""
+    from jichitai.tenancy.dbroles import runtime_role
     from jichitai.tenancy.rls import policy_sql
 
-    with connection.cursor() as cur:
+    with owner_cursor() as cur:  # DDL is the owner's: the suite runs as the runtime role
         cur.execute(_DDL[connection.vendor])
         if connection.vendor == "postgresql":
             for stmt in policy_sql("audit_test_resident"):
                 cur.execute(stmt)
+            if runtime_role():
+                cur.execute(f'GRANT SELECT, INSERT ON audit_test_resident TO "{runtime_role()}"')
+                cur.execute(f'GRANT USAGE ON SEQUENCE audit_test_resident_id_seq TO "{runtime_role()}"')
     out: dict[str, list[Any]] = {}
     for key, muni, names in (("b", tenants.b, ["乙野花子"]), ("a", tenants.a, ["髙橋一郎", "山﨑二郎", "渡邉三郎"])):
         with activate(ctx(muni)):

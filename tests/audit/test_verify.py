@@ -16,28 +16,11 @@ from jichitai.audit.verify import FindingKind, current_anchors, verify
 from jichitai.cli.audit import main as audit_cli
 from jichitai.tenancy.context import activate
 
-from .conftest import ctx, postgres_only, tamper
+from .conftest import ctx, only, postgres_only, tamper
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def log(tenants: Any) -> dict[int, AuditEntry]:
-    """Five entries in A's chain (by seq), two in B's."""
-    with activate(ctx(tenants.a, purpose="test")):
-        entries = {
-            i: record("operation", "step", subject_type="person", subject_id=i, detail={"i": i})
-            for i in range(1, 6)
-        }
-    with activate(ctx(tenants.b)):
-        record("operation", "b_step")
-        record("print", "printed", subject_type="person", subject_id=1)
-    return entries
-
-
-def _only(report: Any) -> Any:
-    [finding] = report.findings
-    return finding
 
 
 def test_untouched_log_verifies_and_cli_exits_0_with_a_bilingual_summary(log: Any, capsys: Any) -> None:
@@ -55,7 +38,7 @@ def test_editing_a_middle_entry_is_named_as_tampered(tenants: Any, log: Any, cap
     victim = log[3]
     n = tamper(tenants.a, "UPDATE audit_auditentry SET subject_id = %s WHERE id = %s", ["999", victim.pk])
     assert n == 1
-    f = _only(verify())
+    f = only(verify())
     assert (f.chain, f.kind, f.seq, f.entry_id) == ("municipality:999016", FindingKind.HASH_MISMATCH, 3, victim.pk)
     assert audit_cli(["verify"]) == 1
     captured = capsys.readouterr()
@@ -70,27 +53,27 @@ def test_editing_and_rehashing_an_entry_breaks_the_next_link(tenants: Any, log: 
     victim.subject_id = "999"
     forged = compute_hash(victim)
     tamper(tenants.a, "UPDATE audit_auditentry SET subject_id = '999', hash = %s WHERE id = %s", [forged, victim.pk])
-    f = _only(verify(municipality_code="999016"))
+    f = only(verify(municipality_code="999016"))
     assert (f.kind, f.seq, f.entry_id) == (FindingKind.LINK_BROKEN, 3, log[3].pk)
     assert "seq 2" in f.note
 
 
 def test_deleting_a_middle_entry_is_named_as_missing_seq(tenants: Any, log: Any) -> None:
     tamper(tenants.a, "DELETE FROM audit_auditentry WHERE id = %s", [log[3].pk])
-    f = _only(verify())
+    f = only(verify())
     assert (f.chain, f.kind, f.seq) == ("municipality:999016", FindingKind.MISSING_SEQ, 3)
     assert f"id={log[2].pk}" in f.note and f"id={log[4].pk}" in f.note
 
 
 def test_deleting_the_first_entry_is_named(tenants: Any, log: Any) -> None:
     tamper(tenants.a, "DELETE FROM audit_auditentry WHERE id = %s", [log[1].pk])
-    f = _only(verify())
+    f = only(verify())
     assert (f.kind, f.seq) == (FindingKind.MISSING_SEQ, 1)
 
 
 def test_deleting_the_last_entry_is_caught_by_the_head_row(tenants: Any, log: Any, capsys: Any) -> None:
     tamper(tenants.a, "DELETE FROM audit_auditentry WHERE id = %s", [log[5].pk])
-    f = _only(verify())
+    f = only(verify())
     assert (f.chain, f.kind, f.seq) == ("municipality:999016", FindingKind.TAIL_MISSING, 5)
     assert audit_cli(["verify", "--json", "--municipality", "999016"]) == 1
     data = json.loads(capsys.readouterr().out)
@@ -114,14 +97,14 @@ def test_truncation_with_a_rewound_head_needs_an_anchor(tenants: Any, log: Any, 
     assert audit_cli(["verify", "--anchors", str(anchors_file)]) == 1
     from jichitai.audit.verify import read_anchors
 
-    f = _only(verify(anchors=read_anchors(anchors_file)))
+    f = only(verify(anchors=read_anchors(anchors_file)))
     assert (f.chain, f.kind, f.seq) == ("municipality:999016", FindingKind.ANCHOR_MISMATCH, 5)
 
 
 def test_consortium_chain_is_verified_too(tenants: Any, log: Any) -> None:
     e = record_system("auth", "login_password_ok", consortium_id=tenants.a.consortium_id, username="x")
     tamper(None, "UPDATE audit_systemauditentry SET username = 'y' WHERE id = %s", [e.pk])
-    f = _only(verify())
+    f = only(verify())
     assert (f.chain, f.kind, f.entry_id) == ("consortium:test-east", FindingKind.HASH_MISMATCH, e.pk)
 
 
@@ -168,7 +151,7 @@ def test_concurrent_appends_on_postgres_keep_seq_gapless_and_the_chain_valid(ten
     assert report.ok, [f.line() for f in report.findings]
 
 
-def test_each_chain_is_walked_under_its_own_municipality_only(tenants: Any, log: Any) -> None:
+def test_each_chain_is_walked_under_its_own_municipalityonly(tenants: Any, log: Any) -> None:
     counts = {c.chain: c.entries for c in verify().chains}
     assert counts["municipality:999016"] == 5 and counts["municipality:999024"] == 2
     assert counts["municipality:999032"] == 0

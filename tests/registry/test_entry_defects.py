@@ -91,8 +91,10 @@ def _failing_trigger() -> tuple[list[str], list[str]]:
 
 
 def test_a_database_error_in_a_batch_refuses_only_its_event_550(office) -> None:
+    from tests.db_roles import owner_cursor
+
     create, drop = _failing_trigger()
-    with connection.cursor() as cur:
+    with owner_cursor() as cur:  # DDL is the owner's; the register runs as the runtime role
         for statement in create:
             cur.execute(statement)
     try:
@@ -113,7 +115,7 @@ def test_a_database_error_in_a_batch_refuses_only_its_event_550(office) -> None:
             for p in Person.objects.without_read_log("test"):
                 assert state[("person", p.pk)]["family_name"] == p.family_name
     finally:
-        with connection.cursor() as cur:
+        with owner_cursor() as cur:
             for statement in drop:
                 cur.execute(statement)
 

@@ -307,8 +307,12 @@ def test_registry_bench_runs_against_the_current_database(tmp_path) -> None:
              "as_of_p95_ms", "events_per_second", "events_per_second_interactive",
              "bulk_load_rows_per_second",
              "raw_copy_rows_per_second"}
-    assert names <= set(result["metrics"])
-    for m in result["metrics"].values():
+    # the test server runs fsync-off: on PostgreSQL every figure says so in its name
+    durable = result["machine"].get("durable", connection.vendor != "postgresql")
+    suffix = "" if durable or connection.vendor != "postgresql" else "_nodurable"
+    assert {n + suffix for n in names} <= set(result["metrics"])
+    metrics = {k.removesuffix("_nodurable"): v for k, v in result["metrics"].items()}
+    for m in metrics.values():
         assert isinstance(m["value"], (int, float)) and m["better"] in ("lower", "higher")
-    assert result["metrics"]["search_kanji_p95_ms"]["target"] == 50
-    assert result["metrics"]["events_per_second"]["target"] == 300
+    assert metrics["search_kanji_p95_ms"]["target"] == 50
+    assert metrics["events_per_second"]["target"] == 300

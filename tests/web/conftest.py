@@ -1,4 +1,5 @@
-"""Fixtures for the web tests come from tests/accounts/support.py (shared with accounts)."""
+"""Fixtures for the web tests come from tests/accounts/support.py (shared with accounts), and the
+production server `site` (tests/web/serving.py) shared by the serving tests."""
 
 from tests.accounts.support import (  # noqa: F401 - fixtures
     _fast_and_predictable,
@@ -8,3 +9,4 @@ from tests.accounts.support import (  # noqa: F401 - fixtures
     muni_b,
     muni_c,
 )
+from tests.web.serving import site  # noqa: F401 - fixture (package scope)

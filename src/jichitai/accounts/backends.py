@@ -1,20 +1,18 @@
-"""Password check for staff (the first factor).
+"""Password check for staff (the first factor): Django's ModelBackend, nothing more.
 
-Lockout counting lives in :mod:`jichitai.accounts.auth`; this backend only makes sure that *any*
-caller of ``django.contrib.auth.authenticate`` (login flow, API, admin) refuses a locked or
-inactive account, even with the right password.
+``authenticate()`` answers only "is this the password of an active staff member". It runs after
+django-axes' backend (settings.AUTHENTICATION_BACKENDS), which refuses a throttled client first.
+The second-factor lock (``Staff.locked_until``) is deliberately NOT checked here: the login flow
+(:func:`jichitai.accounts.auth.check_password`) tells a locked account only to someone who gave the
+right password, and a lock must not end sessions that already proved both factors (``get_user``
+uses the same check). Nobody is logged in by a password alone: ``login()`` is called only after the
+second factor (accounts/views.py), and tenant pages require ``user.is_verified()``.
 """
 
 from __future__ import annotations
-
-from typing import Any
 
 from django.contrib.auth.backends import ModelBackend
 
 
 class StaffBackend(ModelBackend):
-    def user_can_authenticate(self, user: Any) -> bool:
-        if not super().user_can_authenticate(user):
-            return False
-        is_locked = getattr(user, "is_locked", None)
-        return not (callable(is_locked) and is_locked())
+    """The staff directory's password backend (inactive staff are refused by ModelBackend)."""

@@ -1,4 +1,5 @@
-"""View guards: second factor done, municipality chosen, role held in the ACTING municipality.
+"""View guards: second factor done, recently re-authenticated, municipality chosen, role held in
+the ACTING municipality.
 
 ``tenant_required`` and ``requires_capability`` read ``request.tenant_context``, which the web
 middleware sets only for an authenticated, second-factor-verified staff member whose selection is
@@ -7,14 +8,18 @@ still backed by a role (and grant). They never fall back to "any municipality".
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar, cast
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
+
+from .session import REAUTHENTICATED_AT
 
 V = TypeVar("V", bound=Callable[..., HttpResponse])
 
@@ -39,6 +44,46 @@ def verified_required(view: V) -> V:
         if not is_fully_authenticated(getattr(request, "user", None)):
             return _to_login(request)
         return view(request, *args, **kwargs)
+
+    return cast(V, wrapper)
+
+
+def mark_reauthenticated(request: HttpRequest) -> None:
+    """Password and second factor were just proved (a completed login or a re-authentication)."""
+    request.session[REAUTHENTICATED_AT] = time.time()
+
+
+def recently_reauthenticated(request: HttpRequest) -> bool:
+    """The mark is younger than JICHITAI_REAUTH_SECONDS (and not from the future)."""
+    at = request.session.get(REAUTHENTICATED_AT)
+    if not isinstance(at, int | float):
+        return False
+    return 0 <= time.time() - at <= int(settings.JICHITAI_REAUTH_SECONDS)
+
+
+def reauthentication_required(view: V) -> V:
+    """``verified_required`` plus a recent re-authentication (adding or removing a second factor:
+    a session left open or taken over must not be enough to plant the taker's own factor).
+
+    Without the mark: to the re-authentication form on the devices page, which comes back to a
+    GET page afterwards. A POST is never replayed: after re-authenticating, the staff member
+    starts that change again from the devices page. htmx requests get an ``HX-Redirect`` (a
+    plain redirect would be followed and swapped into the page).
+    """
+
+    @verified_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if recently_reauthenticated(request):
+            return view(request, *args, **kwargs)
+        devices = reverse("accounts:devices")
+        back = request.get_full_path() if request.method == "GET" else devices
+        url = devices if back == devices else devices + "?" + urlencode({"next": back})
+        if request.headers.get("HX-Request"):
+            response = HttpResponse(status=200)
+            response["HX-Redirect"] = url
+            return response
+        return HttpResponseRedirect(url)
 
     return cast(V, wrapper)
 

@@ -4,7 +4,8 @@ A choice is either one of the staff member's own municipalities (a RoleGrant the
 municipality whose data the staff member's municipality may touch under a currently valid
 DelegationGrant (代行). Nothing else can be chosen: a choice key sent by the browser is only ever
 looked up in :func:`choices_for`, never trusted. Switching is a new selection at a new session key
-(the view rotates it); an active TenantContext is never changed.
+(the view rotates it); an active TenantContext is never changed. A selection whose rights are gone
+(:func:`check_selection`, asked at every request) ends the session instead of being narrowed.
 """
 
 from __future__ import annotations
@@ -15,7 +16,13 @@ from datetime import datetime
 
 from jichitai.tenancy.models import DelegationGrant, Municipality
 
-from .errors import MunicipalityNotAllowed, NoMunicipality
+from .errors import (
+    DelegationEnded,
+    MunicipalityInactive,
+    MunicipalityNotAllowed,
+    NoMunicipality,
+    RoleRevoked,
+)
 from .models import Role, RoleGrant, Staff
 
 
@@ -101,3 +108,33 @@ def resolve_choice(staff: Staff, key: str) -> MunicipalityChoice:
         if choice.key == key:
             return choice
     raise MunicipalityNotAllowed()
+
+
+def check_selection(
+    staff: Staff, municipality_id: int, acting_municipality_id: int, grant_id: int | None,
+    when: datetime | None = None,
+) -> None:
+    """A running session's selection is still what :func:`choices_for` would offer, else raise
+    why not: MunicipalityInactive (data or acting municipality no longer active), RoleRevoked (no
+    role left in the acting municipality) or DelegationEnded (the 代行 grant expired or was
+    revoked). One query for an own municipality, two under 代行; the reason costs more only when
+    the answer is no.
+    """
+    role_ok = RoleGrant.objects.filter(
+        staff=staff, municipality_id=acting_municipality_id, municipality__active=True
+    ).exists()
+    delegated = municipality_id != acting_municipality_id
+    grant_ok = not delegated or (
+        role_ok and grant_id is not None and DelegationGrant.objects.valid_at(when).filter(
+            pk=grant_id, grantor_id=municipality_id, grantee_id=acting_municipality_id,
+            grantor__active=True,
+        ).exists()
+    )
+    if role_ok and grant_ok:
+        return
+    ids = {municipality_id, acting_municipality_id}
+    if Municipality.objects.filter(pk__in=ids, active=True).count() < len(ids):
+        raise MunicipalityInactive()
+    if not role_ok:
+        raise RoleRevoked()
+    raise DelegationEnded()

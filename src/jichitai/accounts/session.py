@@ -24,3 +24,9 @@ WEBAUTHN_REG_CHALLENGE = "jichitai_webauthn_reg_challenge"
 #: Set by the idle-timeout middleware in the fresh session after it logged the staff member out.
 TIMED_OUT = "jichitai_timed_out"
 LAST_SEEN = "jichitai_last_seen"
+#: Set when the staff member last proved password + second factor (login or re-authentication);
+#: adding or removing a second factor needs it to be younger than JICHITAI_REAUTH_SECONDS.
+REAUTHENTICATED_AT = "jichitai_reauthenticated_at"
+#: Set in the fresh session after a session was ended because its rights are gone (the reason code
+#: of :class:`jichitai.accounts.errors.SessionEnded`), so the login page can say why.
+SESSION_ENDED = "jichitai_session_ended"

@@ -1,4 +1,5 @@
-"""Login flow pages: password → second factor → municipality → home; second-factor enrollment.
+"""Login flow pages: password → second factor → municipality → home; second-factor enrollment
+behind a recent re-authentication.
 
 Thin entry points over :mod:`jichitai.accounts.auth`, :mod:`.factors` and :mod:`.selection`:
 they keep the step state in the session and turn typed refusals into Japanese pages. The staff
@@ -10,6 +11,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
@@ -23,14 +25,22 @@ from django_otp.models import Device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import session as keys
-from .auth import check_password, verify_second_factor
-from .decorators import is_fully_authenticated, verified_required
+from .auth import check_password, reauthenticate, verify_second_factor
+from .decorators import (
+    is_fully_authenticated,
+    mark_reauthenticated,
+    reauthentication_required,
+    recently_reauthenticated,
+    verified_required,
+)
 from .errors import (
     AccountLocked,
+    ClientThrottled,
     LoginRefused,
     MunicipalityNotAllowed,
     NoMunicipality,
     SecondFactorRequired,
+    SessionEnded,
 )
 from .factors import REGISTRY, EnrollmentRejected, SecurityKeyFactor, TotpFactor, enrolled_factors
 from .models import Staff, WebAuthnCredential
@@ -76,6 +86,39 @@ def _refuse_to_login(request: HttpRequest, refusal: LoginRefused) -> HttpRespons
     return redirect("accounts:login")
 
 
+def _status(error: LoginRefused | None) -> int:
+    """200, 429 for a throttled client (the same as django-axes' own answer), else 401."""
+    if error is None:
+        return 200
+    return 429 if isinstance(error, ClientThrottled) else 401
+
+
+def _second_factor_proof(request: HttpRequest) -> tuple[str, dict[str, Any]]:
+    """(kind, proof) from a second-factor form; a WebAuthn challenge is used once."""
+    kind = request.POST.get("factor", "totp")
+    if kind == SECURITY_KEY.kind:
+        return kind, {
+            "credential": request.POST.get("credential", ""),
+            "challenge": request.session.pop(keys.WEBAUTHN_AUTH_CHALLENGE, None),
+        }
+    return kind, {"token": request.POST.get("token", "")}
+
+
+def _second_factor_forms(request: HttpRequest, staff: Staff) -> dict[str, Any]:
+    """What the second-factor forms need: which factors, and a fresh WebAuthn challenge."""
+    kinds = {f.kind for f in enrolled_factors(staff)}
+    webauthn_options = None
+    if SECURITY_KEY.kind in kinds:
+        ceremony = SECURITY_KEY.authentication_options(staff)
+        request.session[keys.WEBAUTHN_AUTH_CHALLENGE] = ceremony.challenge
+        webauthn_options = ceremony.options
+    return {
+        "has_totp": TOTP.kind in kinds,
+        "has_security_key": webauthn_options is not None,
+        "webauthn_options": webauthn_options,
+    }
+
+
 def _apply_choice(request: HttpRequest, staff: Staff, choice: MunicipalityChoice) -> None:
     """A new selection: new session key, all three municipality keys written anew."""
     previous = request.session.get(keys.SESSION_MUNICIPALITY)
@@ -106,6 +149,7 @@ def _complete_login(request: HttpRequest, staff: Staff, device: Device) -> HttpR
     auth_login(request, staff, backend=BACKEND)  # rotates the session key
     otp_login(request, device)
     request.session[keys.LAST_SEEN] = time.time()
+    mark_reauthenticated(request)  # both factors were proved just now
     if next_url:
         request.session[keys.NEXT] = next_url
     choices = choices_for(staff)
@@ -125,10 +169,13 @@ def login_view(request: HttpRequest) -> HttpResponse:
     """ログイン: user name and password (first factor)."""
     if request.session.pop(keys.TIMED_OUT, False):
         messages.info(request, "一定時間操作がなかったため、ログアウトしました。再度ログインしてください。")
+    ended = request.session.pop(keys.SESSION_ENDED, None)
+    if ended:
+        messages.warning(request, SessionEnded.for_reason(str(ended)).message)
     next_url = _safe_next(request, request.GET.get("next") or request.POST.get("next"))
     if request.method == "GET" and is_fully_authenticated(request.user):
         return HttpResponseRedirect(next_url or reverse("web:home"))
-    error = None
+    error: LoginRefused | None = None
     username = ""
     if request.method == "POST":
         username = request.POST.get("username", "")
@@ -140,7 +187,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
                 raise LoginRefused("ユーザー名とパスワードを入力してください。")
             staff = check_password(username, password, request=request)
         except LoginRefused as refusal:
-            error = refusal.message
+            error = refusal
         else:
             request.session.cycle_key()
             request.session[keys.PENDING] = {"staff_id": staff.pk, "since": time.time()}
@@ -150,8 +197,8 @@ def login_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/login.html",
-        {"error": error, "username": username, "next": next_url or ""},
-        status=200 if error is None else 401,
+        {"error": error and error.message, "username": username, "next": next_url or ""},
+        status=_status(error),
     )
 
 
@@ -165,14 +212,7 @@ def second_factor_view(request: HttpRequest) -> HttpResponse:
         return _refuse_to_login(request, SecondFactorRequired())
     error = None
     if request.method == "POST":
-        kind = request.POST.get("factor", "totp")
-        if kind == SECURITY_KEY.kind:
-            proof: dict[str, Any] = {
-                "credential": request.POST.get("credential", ""),
-                "challenge": request.session.pop(keys.WEBAUTHN_AUTH_CHALLENGE, None),
-            }
-        else:
-            proof = {"token": request.POST.get("token", "")}
+        kind, proof = _second_factor_proof(request)
         try:
             device = verify_second_factor(staff, kind, proof, request=request)
         except AccountLocked as refusal:
@@ -181,23 +221,10 @@ def second_factor_view(request: HttpRequest) -> HttpResponse:
             error = refusal.message
         else:
             return _complete_login(request, staff, device)
-    factors = enrolled_factors(staff)
-    kinds = {f.kind for f in factors}
-    webauthn_options = None
-    if SECURITY_KEY.kind in kinds:
-        ceremony = SECURITY_KEY.authentication_options(staff)
-        request.session[keys.WEBAUTHN_AUTH_CHALLENGE] = ceremony.challenge
-        webauthn_options = ceremony.options
     return render(
         request,
         "accounts/second_factor.html",
-        {
-            "staff": staff,
-            "error": error,
-            "has_totp": TOTP.kind in kinds,
-            "has_security_key": webauthn_options is not None,
-            "webauthn_options": webauthn_options,
-        },
+        {"staff": staff, "error": error, **_second_factor_forms(request, staff)},
         status=200 if error is None else 401,
     )
 
@@ -261,20 +288,53 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 # ------------------------------------------------------------------------------- enrollment
 
 
-def _devices_context(staff: Staff) -> dict[str, Any]:
+def _reauth_minutes() -> int:
+    return max(1, int(settings.JICHITAI_REAUTH_SECONDS) // 60)
+
+
+def _devices_context(request: HttpRequest, staff: Staff) -> dict[str, Any]:
     return {
         "totp_devices": list(TOTP.devices(staff).order_by("pk")),
         "security_keys": list(SECURITY_KEY.devices(staff).order_by("pk")),
+        "can_change": recently_reauthenticated(request),
     }
 
 
 @verified_required
+@require_http_methods(["GET", "POST"])
 def devices_view(request: HttpRequest) -> HttpResponse:
-    """二要素認証の管理: the staff member's own devices."""
-    return render(request, "accounts/devices.html", _devices_context(request.user))  # type: ignore[arg-type]
+    """二要素認証の管理: the staff member's own devices, and the re-authentication (再認証:
+    password + a current second factor) that adding or removing one needs."""
+    staff: Staff = request.user  # type: ignore[assignment]
+    next_url = _safe_next(request, request.GET.get("next") or request.POST.get("next"))
+    error: LoginRefused | None = None
+    if request.method == "POST":
+        kind, proof = _second_factor_proof(request)
+        try:
+            reauthenticate(staff, request.POST.get("password", ""), kind, proof, request=request)
+        except AccountLocked as refusal:  # wrong codes in a running session: end it
+            emit(AuthEvent.LOGOUT, staff=staff, request=request, reason="second_factor_locked",
+                 municipality_id=request.session.get(keys.SESSION_MUNICIPALITY))
+            auth_logout(request)
+            messages.error(request, refusal.message)
+            return redirect("accounts:login")
+        except LoginRefused as refusal:
+            error = refusal
+        else:
+            mark_reauthenticated(request)
+            messages.success(
+                request, f"本人確認が完了しました。{_reauth_minutes()}分間、認証手段の追加・削除ができます。"
+            )
+            return HttpResponseRedirect(next_url or reverse("accounts:devices"))
+    context = _devices_context(request, staff)
+    if not context["can_change"]:
+        context.update(_second_factor_forms(request, staff))
+    context.update(error=error and error.message, next=next_url or "",
+                   reauth_minutes=_reauth_minutes())
+    return render(request, "accounts/devices.html", context, status=_status(error))
 
 
-@verified_required
+@reauthentication_required
 @require_http_methods(["GET", "POST"])
 def totp_add_view(request: HttpRequest) -> HttpResponse:
     """認証アプリの追加: show secret, URI and QR; confirm with one valid code."""
@@ -310,7 +370,7 @@ def totp_add_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-@verified_required
+@reauthentication_required
 @require_http_methods(["GET", "POST"])
 def security_key_add_view(request: HttpRequest) -> HttpResponse:
     """セキュリティキーの追加 (WebAuthn registration)."""
@@ -342,7 +402,7 @@ def security_key_add_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-@verified_required
+@reauthentication_required
 @require_POST
 def device_remove_view(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     """Remove one of one's own devices, never the last one (that would lock oneself out)."""
@@ -363,5 +423,5 @@ def device_remove_view(request: HttpRequest, kind: str, pk: int) -> HttpResponse
                  factor=kind, device=persistent_id)
             messages.success(request, "認証手段を削除しました。")
     if request.headers.get("HX-Request"):
-        return render(request, "accounts/_device_list.html", _devices_context(staff))
+        return render(request, "accounts/_device_list.html", _devices_context(request, staff))
     return redirect("accounts:devices")

@@ -11,6 +11,17 @@ writers with BEGIN IMMEDIATE) in the caller's transaction and take seq = head.se
 gapless per chain and two writers can never chain onto the same predecessor. The lock is held until
 the caller's transaction ends (a web request is one transaction): keep audited units of work short.
 
+Every column of an entry is hashed except ``hash`` itself and the primary key ``id``
+(:data:`NOT_HASHED`): the id is assigned by the database after the hash is computed, and the
+position in the chain is ``(chain, seq)``, which is hashed. :func:`unhashed_columns` is what the
+coverage test asks, so a column added to a model without adding it to ``HASH_FIELDS`` fails it.
+
+Sealing (:func:`seal_heads`, ``jichitai audit seal``) appends each municipality's head (seq, hash)
+to its consortium chain, so that a municipality chain rewritten or truncated afterwards no longer
+matches what its consortium chain says; verify checks the latest seal (see verify.py). A seal is
+refused for a chain that already contradicts its previous seal or its own head row: sealing must
+never launder a rewrite.
+
 Only this module may insert entries (the models refuse anything else).
 """
 
@@ -19,6 +30,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -26,7 +38,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 
-from jichitai.tenancy.context import current
+from jichitai.tenancy.context import TenantContext, activate, current
 
 from .events import AuditEvent
 from .models import (
@@ -39,6 +51,13 @@ from .models import (
 )
 
 HASH_VERSION = 1
+
+#: Columns of an entry that its hash does not cover: the hash itself, and the database-assigned id
+#: (the chain position is (chain, seq), which is hashed). Everything else is in ``HASH_FIELDS``.
+NOT_HASHED = frozenset({"id", "hash"})
+
+#: The consortium-chain action that carries a municipality's sealed head (``detail.seq/hash``).
+SEAL_ACTION = "audit_chain_sealed"
 
 
 class IdempotencyConflict(ValueError):
@@ -86,6 +105,15 @@ def hash_payload(entry: AuditEntry | SystemAuditEntry) -> str:
 
 def compute_hash(entry: AuditEntry | SystemAuditEntry) -> str:
     return hashlib.sha256(hash_payload(entry).encode("utf-8")).hexdigest()
+
+
+def unhashed_columns(model: type[AuditEntry] | type[SystemAuditEntry]) -> list[str]:
+    """Columns of ``model`` that its hash does not cover beyond :data:`NOT_HASHED` (should be [])."""
+    hashed = set(model.HASH_FIELDS)
+    return [
+        f.attname for f in model._meta.concrete_fields
+        if f.attname not in hashed and f.attname not in NOT_HASHED
+    ]
 
 
 def _now() -> datetime:
@@ -232,7 +260,126 @@ def append_system(
     return entry
 
 
+# -- sealing municipality heads into the consortium chain -------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Seal:
+    """A municipality head as sealed into its consortium chain by ``jichitai audit seal``."""
+
+    chain: str  # "municipality:<code>"
+    seq: int
+    hash: str
+    consortium_key: int
+    entry_seq: int  # seq of the seal entry in the consortium chain
+    at: str
+
+    def where(self, consortium_name: str) -> str:
+        return f"consortium:{consortium_name} seq={self.entry_seq} ({self.at})"
+
+
+@dataclass(frozen=True, slots=True)
+class SealOutcome:
+    chain: str
+    status: str  # "sealed" | "unchanged" | "empty" | "refused"
+    seq: int = 0
+    hash: str = ""
+    consortium: str = ""
+    entry_seq: int | None = None
+    reason: str = ""  # why a seal was refused (Japanese / English)
+
+
+def latest_seal(municipality: Any) -> Seal | None:
+    """The newest seal of ``municipality``'s chain in its consortium chain, if any."""
+    entry = (
+        SystemAuditEntry.objects.filter(
+            chain_key=municipality.consortium_id, municipality_code=municipality.code,
+            category=Category.OPERATION, action=SEAL_ACTION,
+        ).order_by("-seq").first()
+    )
+    if entry is None:
+        return None
+    try:  # an edited seal entry is the consortium chain's finding (hash mismatch), not a crash here
+        detail = entry.detail
+        seq, hash_ = int(detail.get("seq", 0)), str(detail.get("hash", ""))
+    except (ValueError, TypeError, AttributeError):
+        seq, hash_ = 0, ""
+    return Seal(
+        chain=f"municipality:{municipality.code}", seq=seq, hash=hash_,
+        consortium_key=entry.chain_key, entry_seq=entry.seq, at=utc_iso(entry.occurred_at),
+    )
+
+
+def _seal_refusal(
+    head: tuple[int, str] | None, last: tuple[int, str] | None, previous: Seal | None,
+    at_previous: str | None,
+) -> str:
+    """Why the chain cannot be sealed as it is ("" = it can)."""
+    if head != last:
+        return (f"先頭行 {head} と最終エントリ {last} が一致しません / "
+                f"the head row {head} and the last entry {last} disagree")
+    if previous is not None and previous.seq:
+        if at_previous is None:
+            return (f"封印済みの連番 {previous.seq} がありません（切り詰めの疑い） / "
+                    f"sealed seq {previous.seq} is gone (truncated?)")
+        if at_previous != previous.hash:
+            return (f"封印済みの連番 {previous.seq} のハッシュが異なります（書き換えの疑い） / "
+                    f"the entry at sealed seq {previous.seq} has another hash (rewritten?)")
+    return ""
+
+
+def _seal_one(municipality: Any, *, username: str) -> SealOutcome:
+    chain = f"municipality:{municipality.code}"
+    previous = latest_seal(municipality)
+    ctx = TenantContext(
+        municipality_id=municipality.pk, acting_municipality_id=municipality.pk, purpose="audit seal"
+    )
+    with activate(ctx), transaction.atomic():
+        row = AuditChainHead.objects.values_list("seq", "hash").first()
+        last = AuditEntry.objects.order_by("-seq").values_list("seq", "hash").first()
+        at_previous = None
+        if previous is not None and previous.seq:
+            at_previous = AuditEntry.objects.filter(seq=previous.seq).values_list("hash", flat=True).first()
+    head = (row[0], row[1]) if row is not None else None
+    last = (last[0], last[1]) if last is not None else None
+    consortium = municipality.consortium.code
+    reason = _seal_refusal(head, last, previous, at_previous)
+    if reason:
+        return SealOutcome(chain, "refused", consortium=consortium, reason=reason)
+    if head is None:
+        return SealOutcome(chain, "empty", consortium=consortium)
+    seq, hash_ = head
+    if previous is not None and (previous.seq, previous.hash) == (seq, hash_):
+        return SealOutcome(chain, "unchanged", seq, hash_, consortium, previous.entry_seq)
+    event = AuditEvent(
+        category=Category.OPERATION, action=SEAL_ACTION, subject_type="audit_chain",
+        subject_id=chain, detail={"chain": chain, "seq": seq, "hash": hash_},
+        idempotency_key=f"seal:{municipality.code}:{seq}:{hash_}",
+    )
+    entry = append_system(
+        event, chain_key=municipality.consortium_id, username=username,
+        municipality_code=municipality.code,
+    )
+    return SealOutcome(chain, "sealed", seq, hash_, consortium, entry.seq)
+
+
+def seal_heads(*, username: str = "") -> list[SealOutcome]:
+    """封印: append every municipality's chain head to its consortium chain (outside any context).
+
+    One entry per municipality whose head moved since its last seal; an unchanged head or an empty
+    chain appends nothing. A chain that contradicts its previous seal or its own head row is not
+    sealed ("refused", with the reason): verify reports it.
+    """
+    from jichitai.tenancy.models import Municipality
+
+    return [
+        _seal_one(m, username=username)
+        for m in Municipality.objects.select_related("consortium").order_by("code")
+    ]
+
+
 __all__ = [
-    "GENESIS_HASH", "Category", "IdempotencyConflict", "append", "append_system",
-    "canonical_detail", "canonical_json", "compute_hash", "hash_payload",
+    "GENESIS_HASH", "NOT_HASHED", "SEAL_ACTION", "Category", "IdempotencyConflict", "Seal",
+    "SealOutcome", "append", "append_system", "canonical_detail", "canonical_json",
+    "compute_hash", "hash_payload", "latest_seal", "seal_heads", "unhashed_columns",
 ]

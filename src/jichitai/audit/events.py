@@ -93,6 +93,11 @@ CATALOGUE: dict[tuple[str, str], EventType] = {
            "監査ログ検証: {chains} 連鎖 {entries} 件、検出 {findings} 件"),
         _t("operation", "audit_anchor", "監査ログ先頭ハッシュの記録",
            "監査ログの先頭ハッシュを {chains} 連鎖分記録"),
+        _t("operation", "audit_seal", "監査ログ先頭の封印",
+           "団体監査ログの先頭を封印: 封印 {sealed} 件、変更なし {unchanged} 件、拒否 {refused} 件"),
+        _t("operation", "audit_chain_sealed", "団体監査ログ先頭の封印",
+           "{municipality_code} の監査ログ先頭（連番 {seq}）を協議会監査ログに封印",
+           "One per municipality and seal run, in its consortium chain: detail.chain/seq/hash."),
         # 印刷
         _t("print", "printed", "印刷", "{username} が {subject_type} {subject_id} を印刷（{screen}）"),
         # エラー

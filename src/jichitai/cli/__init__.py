@@ -16,6 +16,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "demo": ("jichitai.cli.demo", "デモ環境の構築と起動 / build and serve the demo consortium"),
     "manage": ("jichitai.cli.manage", "Django 管理コマンド / Django management commands"),
     "registry": ("jichitai.cli.registry", "住民記録の抽出 / register export"),
+    "serve": ("jichitai.cli.serve", "本番用サーバ (gunicorn) の起動 / run the production server"),
 }
 
 
@@ -31,7 +32,17 @@ def main(argv: list[str] | None = None) -> int:
         print(f"jichitai: 不明なコマンドです / unknown command: {name}", file=sys.stderr)
         return 2
     module = importlib.import_module(COMMANDS[name][0])
-    return int(module.main(rest) or 0)
+    try:
+        return int(module.main(rest) or 0)
+    except Exception as exc:
+        # A refused setting (settings.py: production without a secret key, ...) is a message in
+        # both languages and exit 2, not a traceback. Imported here: moji never loads Django.
+        from django.core.exceptions import ImproperlyConfigured
+
+        if not isinstance(exc, ImproperlyConfigured):
+            raise
+        print(f"jichitai {name}: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -1,7 +1,9 @@
 """`jichitai manage [--data-dir DIR] ...`: Django's management commands (migrate, runserver, shell...).
 
 The database is chosen as for every CLI command (``_django.open_database``) and named on stderr;
-unlike ``audit`` and ``registry`` it may be created here (``migrate`` makes a new one).
+unlike ``audit`` and ``registry`` it may be created here (``migrate`` makes a new one). On
+PostgreSQL with two roles these are maintenance: they connect as the owner role
+(``JICHITAI_DB_OWNER_USER``), which owns the schema; everything else runs as the runtime role.
 """
 
 from __future__ import annotations
@@ -30,5 +32,11 @@ def main(argv: list[str]) -> int:
     except DatabaseUnavailable as exc:
         print(exc.lines("jichitai manage"), file=sys.stderr)
         return 2
-    execute_from_command_line(["jichitai manage", *rest])
+    from jichitai.tenancy.dbroles import as_owner, owner_configured
+
+    if owner_configured():
+        print("jichitai manage: データベース所有者ロールで実行します / running as the database owner role",
+              file=sys.stderr)
+    with as_owner():
+        execute_from_command_line(["jichitai manage", *rest])
     return 0

@@ -1,8 +1,11 @@
 """Sets the request's TenantContext from the staff member's chosen municipality.
 
-The context is built once per request from the session (chosen at login) and re-checked against the
-staff member's current role grants and delegation grants; the request runs in one transaction so
-that PostgreSQL RLS sees the same context for every statement.
+The context is built once per request from the session (chosen at login) and re-checked against
+the staff member's current state, role grants and delegation grants. A session whose rights are
+gone — staff member deactivated, no role left in the acting municipality, the data or acting
+municipality no longer active, the 代行 grant ended — is logged out at this request (with the
+reason on the login page), never continued with a narrowed context. The request runs in one
+transaction so that PostgreSQL RLS sees the same context for every statement.
 """
 
 from __future__ import annotations
@@ -21,10 +24,15 @@ SESSION_GRANT = "jichitai_grant_id"
 
 
 def context_for_session(request: HttpRequest) -> TenantContext | None:
-    """The context the session asks for, if the staff member still holds the right to it."""
-    from jichitai.accounts.models import RoleGrant
-    from jichitai.tenancy.models import DelegationGrant
+    """The context the session asks for, if the staff member still holds the right to it; a
+    session that lost the right is ended here (``accounts.revocation``)."""
+    from jichitai.accounts.errors import SessionEnded, StaffInactive
+    from jichitai.accounts.revocation import end_session, staff_gone
+    from jichitai.accounts.selection import check_selection
 
+    if staff_gone(request):
+        end_session(request, StaffInactive())
+        return None
     user: Any = getattr(request, "user", None)
     if user is None or not user.is_authenticated or not user.is_verified():
         return None
@@ -32,20 +40,18 @@ def context_for_session(request: HttpRequest) -> TenantContext | None:
     data = request.session.get(SESSION_MUNICIPALITY)
     if acting is None or data is None:
         return None
-    if not RoleGrant.objects.filter(staff=user, municipality_id=acting).exists():
+    grant_id = request.session.get(SESSION_GRANT) if data != acting else None
+    try:
+        check_selection(user, int(data), int(acting), grant_id)
+    except SessionEnded as ended:
+        end_session(request, ended)
         return None
-    grant_id = request.session.get(SESSION_GRANT)
-    if data != acting:
-        if grant_id is None or not DelegationGrant.objects.valid_at().filter(
-            pk=grant_id, grantor_id=data, grantee_id=acting
-        ).exists():
-            return None
     return TenantContext(
         municipality_id=int(data),
         acting_municipality_id=int(acting),
         staff_id=user.pk,
         purpose="web",
-        grant_id=grant_id if data != acting else None,
+        grant_id=grant_id,
     )
 
 
