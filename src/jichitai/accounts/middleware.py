@@ -20,6 +20,9 @@ from .signals import AuthEvent, emit
 __all__ = ["LAST_SEEN", "IdleTimeoutMiddleware"]
 
 
+LAST_SEEN_STEP = 15  # seconds
+
+
 class IdleTimeoutMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -37,6 +40,9 @@ class IdleTimeoutMiddleware:
                     AuthEvent.TIMEOUT, staff=staff, municipality_id=municipality_id,
                     request=request, idle_seconds=int(now - float(last)),
                 )
-            else:
+            elif last is None or now - float(last) >= LAST_SEEN_STEP:
+                # to the step, not every request: a session that is only read is not written
+                # back (one UPDATE of django_session less per request; the timeout stays exact
+                # to within the step)
                 request.session[LAST_SEEN] = now
         return self.get_response(request)

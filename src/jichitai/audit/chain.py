@@ -29,7 +29,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -130,6 +131,14 @@ def _same_event(entry: AuditEntry | SystemAuditEntry, event: AuditEvent) -> bool
     )
 
 
+def remember_username(staff_id: int | None, username: str) -> None:
+    """The unit of work's staff member is known already (the web request's user): no query."""
+    from jichitai.tenancy.context import unit_cache
+
+    if staff_id is not None:
+        unit_cache()[("audit.staff_username", staff_id)] = username
+
+
 def _staff_username(staff_id: int | None) -> str:
     if staff_id is None:
         return ""
@@ -143,15 +152,65 @@ def _staff_username(staff_id: int | None) -> str:
     return str(cache[key])
 
 
+_DEFERRED = "audit.deferred"
+
+
+@contextmanager
+def deferred_appends() -> Iterator[Callable[[], None]]:
+    """Inside the block, entries of the current unit of work are chained when ``flush()`` is called
+    (the web middleware: at the end of the request, just before its commit), not when recorded.
+
+    Why: the head lock is held from the append to the commit. A request that logs a read before
+    rendering its page would hold its municipality's chain for the whole rendering, and every
+    other request of that municipality would wait (a 280,000-resident city's counter staff at
+    once). Deferred, the lock covers one insert and the commit. Each entry keeps the time it was
+    recorded; entries with an idempotency key are chained at once (they are asked about within
+    the request), after the deferred ones recorded before them. Nothing is chained if the unit of
+    work is rolled back, exactly as before.
+    """
+    from jichitai.tenancy.context import unit_cache
+
+    cache = unit_cache()
+    cache[_DEFERRED] = []
+    try:
+        yield lambda: _flush(cache)
+    finally:
+        cache.pop(_DEFERRED, None)
+
+
+def _flush(cache: dict[object, object]) -> None:
+    pending = cache.get(_DEFERRED)
+    if isinstance(pending, list) and pending:
+        cache[_DEFERRED] = []
+        _append_now([e for e, _ in pending], [t for _, t in pending])
+
+
 def append(events: Sequence[AuditEvent]) -> list[AuditEntry]:
     """Append ``events`` to the current municipality's chain (one lock for the whole batch).
 
     Who, for whom and why come from the active TenantContext. An event whose idempotency key is
     already in the chain returns the existing entry instead (IdempotencyConflict if it differs).
+    Inside :func:`deferred_appends` entries without a key are chained at the flush; the entries
+    returned for them are not saved yet.
     """
-    ctx = current()
+    from jichitai.tenancy.context import unit_cache
+
     if not events:
         return []
+    current()  # fail closed now, not at the flush
+    cache = unit_cache()
+    pending = cache.get(_DEFERRED)
+    if isinstance(pending, list):
+        if all(e.idempotency_key is None for e in events):
+            now = _now()
+            pending.extend((e, now) for e in events)
+            return [AuditEntry(category=e.category, action=e.action, occurred_at=now) for e in events]
+        _flush(cache)
+    return _append_now(events, [_now()] * len(events))
+
+
+def _append_now(events: Sequence[AuditEvent], times: Sequence[datetime]) -> list[AuditEntry]:
+    ctx = current()
     username = _staff_username(ctx.staff_id)
     # Without idempotency keys nothing here refuses, so no savepoint of its own (two statements
     # per append): a failing insert fails the caller's unit of work with it. With keys, a caller
@@ -166,7 +225,7 @@ def append(events: Sequence[AuditEvent]) -> list[AuditEntry]:
         out: list[AuditEntry] = []
         new: list[AuditEntry] = []
         by_key: dict[str, AuditEntry] = {}
-        for event in events:
+        for event, occurred_at in zip(events, times, strict=True):
             key = event.idempotency_key
             if key is not None:
                 existing = by_key.get(key) or AuditEntry.objects.filter(idempotency_key=key).first()
@@ -178,7 +237,7 @@ def append(events: Sequence[AuditEvent]) -> list[AuditEntry]:
             entry = AuditEntry(
                 municipality_id=ctx.municipality_id,
                 seq=head.seq + 1,
-                occurred_at=_now(),
+                occurred_at=occurred_at,
                 category=event.category,
                 action=event.action,
                 severity=event.severity,

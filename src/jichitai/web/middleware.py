@@ -64,14 +64,21 @@ class TenantContextMiddleware:
         request.tenant_context = ctx  # type: ignore[attr-defined]
         if ctx is None:
             return self.get_response(request)
+        from jichitai.audit.chain import deferred_appends, remember_username
+
         with activate(ctx):
-            with transaction.atomic():
+            remember_username(ctx.staff_id, request.user.get_username())
+            # the audit entries of the request are chained at its end: the chain's head lock is
+            # then held for one insert and the commit, not for the whole request (audit/chain.py)
+            with transaction.atomic(), deferred_appends() as flush_audit:
                 response = self.get_response(request)
                 # Django turns a view's exception into a 500 response before it reaches us, so
                 # the atomic block would commit half a unit of work: roll it back explicitly.
                 failed = response.status_code >= 500
                 if failed:
                     transaction.set_rollback(True)
+                else:
+                    flush_audit()
             if failed:
                 # the error log entry must survive the rollback: its own transaction
                 from jichitai.audit.recording import record_error

@@ -56,23 +56,30 @@ def pending_duplicate_counts(wanted: Sequence[tuple[str, str]]) -> dict[tuple[st
     the same 転入 entered twice is warned about before the first is approved."""
     if not wanted:
         return {}
-    from .requests import NewPerson, parse_request
-
     keys = set(wanted)
     out: dict[tuple[str, str], int] = {}
     pending = (RegistryEvent.objects.filter(status=EventStatus.PROVISIONAL, kind__in=CREATING_KINDS)
-               .values_list("kind", "request", "effective_date"))
-    for kind, stored, effective in pending:
-        try:
-            req = parse_request(kind, stored)
-        except RegistryError:
-            continue  # a stored request of an older shape: approval will refuse it anyway
-        persons: list[NewPerson] = list(getattr(req, "persons", None) or [req.person])
-        rows = [{**p.spec(), "birth_date": effective if kind == "birth" else p.birth_date} for p in persons]
-        for pair in rules.duplicate_keys(rows):
+               .values_list("kind", "request", "effective_date", "touches"))
+    for kind, stored, effective, touches in pending:
+        found = (touches or {}).get("duplicate_keys")  # kept at entry: no request to parse
+        pairs = [tuple(k) for k in found] if found is not None else _keys_of(kind, stored, effective)
+        for pair in pairs:
             if pair in keys:
-                out[pair] = out.get(pair, 0) + 1
+                out[pair] = out.get(pair, 0) + 1  # type: ignore[index]
     return out
+
+
+def _keys_of(kind: str, stored: Any, effective: dt.date) -> list[tuple[str, str]]:
+    """The duplicate keys of an event stored before entry kept them."""
+    from .requests import NewPerson, parse_request
+
+    try:
+        req = parse_request(kind, stored)
+    except RegistryError:
+        return []  # a stored request of an older shape: approval will refuse it anyway
+    persons: list[NewPerson] = list(getattr(req, "persons", None) or [req.person])  # type: ignore[attr-defined]
+    return rules.duplicate_keys([{**p.spec(), "birth_date": effective if kind == "birth" else p.birth_date}
+                                 for p in persons])
 
 
 def run_checks(

@@ -353,3 +353,13 @@ def parse_request(kind: str, data: Request | Mapping[str, Any] | Any) -> Request
         return cls.model_validate(data)
     except ValidationError as exc:
         raise RegistryError(*violations_from(exc.errors())) from None
+
+
+def stored_request(event: Any) -> Request:
+    """The typed request a stored event carries, parsed once per loaded event object (approval
+    asks it twice: who the event is about, then the plan)."""
+    cached = getattr(event, "_typed_request", None)
+    if cached is None:
+        cached = parse_request(event.kind, event.request)
+        event._typed_request = cached
+    return cached

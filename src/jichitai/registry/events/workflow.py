@@ -25,7 +25,7 @@ from . import protection
 from .checks import Checks, run_checks
 from .dispatch import plan_event
 from .plan import Plan, Snapshot, load_snapshot
-from .requests import Request, parse_request
+from .requests import Request, parse_request, stored_request
 from .writer import apply_round
 
 REASON_MAX_LENGTH = 1000  # 却下理由 (the API's RejectIn says the same)
@@ -140,7 +140,7 @@ def submit_events(
             if plan.warnings and not confirm_duplicates:
                 outcomes[i] = DuplicateSuspected(*plan.warnings)
                 continue
-            new.append((i, _provisional(items[i], stored[i], plan, entered_by)))
+            new.append((i, _provisional(items[i], stored[i], plan, entered_by, checks[i].duplicate_keys)))
         for (i, _), outcome in zip(new, _store(new, ctx), strict=True):
             outcomes[i] = outcome if isinstance(outcome, RegistryError) else Submitted(outcome, plans[i].warnings)
     for i, first in repeats.items():
@@ -176,12 +176,16 @@ def _idempotency(items: Sequence[EventInput], stored: Mapping[int, dict[str, Any
     return repeats
 
 
-def _provisional(it: EventInput, stored: dict[str, Any], plan: Plan, entered_by: Any) -> RegistryEvent:
+def _provisional(it: EventInput, stored: dict[str, Any], plan: Plan, entered_by: Any,
+                 duplicate_keys: Sequence[tuple[str, str]]) -> RegistryEvent:
     main = plan.main_household if isinstance(plan.main_household, int) else None
+    touches: dict[str, Any] = plan.touches()
+    if duplicate_keys:  # what the pending-duplicate check compares, without parsing the request
+        touches["duplicate_keys"] = [list(k) for k in duplicate_keys]
     return RegistryEvent(
         kind=it.kind, status=EventStatus.PROVISIONAL, effective_date=it.effective_date,
         reported_date=it.reported_date, entered_by=entered_by, request=stored,
-        base_versions=plan.base_versions, touches=plan.touches(), idempotency_key=it.idempotency_key,
+        base_versions=plan.base_versions, touches=touches, idempotency_key=it.idempotency_key,
         household_id=main, target_id=stored.get("target_event_id") if it.kind in ("cancellation", "correction") else None,
     )
 
@@ -322,8 +326,8 @@ def _plan_round(
         c = Checks(duplicates=False)
         try:
             _check_versions(event.base_versions, snap.versions)
-            plan = plan_event(event.kind, event.request, event.effective_date, snapshot=snap, checks=c,
-                              reported=event.reported_date)
+            plan = plan_event(event.kind, stored_request(event), event.effective_date, snapshot=snap,
+                              checks=c, reported=event.reported_date)
         except RegistryError as exc:
             if used:
                 later.extend(events[i:])

@@ -16,7 +16,7 @@ from pydantic import BaseModel
 
 from .. import rules
 from ..errors import RegistryError
-from ..events.requests import REQUEST_TYPES, parse_request
+from ..events.requests import REQUEST_TYPES, stored_request
 from ..models import EventStatus, RegistryEvent
 from . import access
 from .addresses import HIDDEN
@@ -98,7 +98,7 @@ def about(event: RegistryEvent) -> tuple[set[int], set[int]]:
     touches = event.touches or {}
     pids, hids = set(touches.get("person") or ()), set(touches.get("household") or ())
     try:
-        named_p, named_h = parse_request(event.kind, event.request).named_ids()
+        named_p, named_h = stored_request(event).named_ids()
     except RegistryError:
         named_p, named_h = set(), set()
     hids |= named_h | ({event.household_id} if event.household_id else set())

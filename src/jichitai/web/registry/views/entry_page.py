@@ -25,7 +25,7 @@ from ..forms import (
     KindForm,
     row_prefix,
 )
-from .common import Errors
+from .common import Errors, options_html
 
 
 @dataclass
@@ -39,6 +39,10 @@ class Widget:
     errors: list[str] = field(default_factory=list)
     autofocus: bool = False
     options: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def options_html(self) -> Any:
+        return options_html(self.options, self.value)
 
     @property
     def described_by(self) -> str:

@@ -14,7 +14,7 @@ from jichitai.registry.errors import RegistryError
 from jichitai.registry.selectors.search import MAX_PAGE
 from jichitai.wareki import DateInputError, parse_date
 
-from .common import READ, Errors, parse_id, render_page, safe_next, with_params
+from .common import READ, Errors, options_html, parse_id, render_page, safe_next, with_params
 
 KNOWN = ("name", "kana", "birth_date", "address_id", "banchi", "my_number", "resident_code")
 PICK_FIELDS = {"household": ("household", "to_household_id", "existing_household_id"),
@@ -70,6 +70,7 @@ def search_view(request: HttpRequest) -> HttpResponse:
                 picks[r.id] = with_params(picker["next"], {picker["field"]: target})
     return render_page(request, "registry/search.html", {
         "values": values, "include_removed": bool(g.get("include_removed")), "page": page,
-        "errors": errors, "addresses": selectors.address_choices(), "submitted": submitted,
+        "errors": errors, "submitted": submitted,
+        "address_options": options_html([("", "指定しない"), *selectors.address_choices()], values["address_id"]),
         "base_query": urlencode(params), "picker": picker, "picks": picks,
     })
