@@ -54,7 +54,7 @@ EVENT_KINDS = (("move_within", 0.5), ("birth", 0.5))
 
 SESSIONS: dict[str, deque[dict[str, Any]]] = {
     role: deque(u for u in WORLD["users"] if u["role"] == role) for role in ("clerk", "approver")}
-SAMPLES: list[tuple[str, float, bool]] = []
+SAMPLES: list[tuple[str, float, bool, float]] = []  # action, ms, ok, seconds since start
 COUNTS: Counter[str] = Counter()
 FAILURES: Counter[str] = Counter()
 REFUSALS: Counter[str] = Counter()
@@ -80,7 +80,8 @@ PAGES = re.compile(r"（(\d+) / (\d+) ページ）")
 @events.request.add_listener
 def _record(request_type: str, name: str, response_time: float, response_length: int,
             exception: BaseException | None = None, **_kw: Any) -> None:
-    SAMPLES.append((name, float(response_time), exception is None))
+    sent = time.time() - response_time / 1000.0 - WINDOW.get("start", time.time())
+    SAMPLES.append((name, float(response_time), exception is None, round(sent, 3)))
     if exception is not None:
         FAILURES[f"{name}: {str(exception)[:160]}"] += 1
 
@@ -153,16 +154,18 @@ class Staff(HttpUser):
             r.success()
             return r.text
 
-    def post(self, path: str, data: dict[str, Any], name: str) -> tuple[int, str, str]:
-        """POST a form; 302 is success, 200 is left to the caller (a form shown again)."""
+    def post(self, path: str, data: dict[str, Any], name: str,
+             refusal_ok: bool = False) -> tuple[int, str, str]:
+        """POST a form; 302 is success, 200 is left to the caller (a form shown again); with
+        ``refusal_ok`` so is a 400 that shows the register's reason in Japanese."""
         self._secure_cookies_go_back()
         headers = {"Origin": self.origin, "Referer": self.origin + path}
         with self.client.post(path, data=data, name=name, headers=headers, allow_redirects=False,
                               catch_response=True) as r:
-            if r.status_code in (200, 302):
+            found = FIELD_ERROR.search(r.text or "")
+            if r.status_code in (200, 302) or (refusal_ok and r.status_code == 400 and found):
                 r.success()
             else:
-                found = FIELD_ERROR.search(r.text or "")
                 r.failure(f"HTTP {r.status_code} {found.group(1).strip() if found else ''}")
             return r.status_code, r.headers.get("Location", ""), r.text or ""
 
@@ -207,7 +210,7 @@ class Clerk(Staff):
         kind = random.choices([k for k, _ in EVENT_KINDS], [w for _, w in EVENT_KINDS])[0]
         self.enter_event(kind, hid, word, kana)
 
-    def enter_event(self, kind: str, hid: str, word: str, kana: str) -> None:
+    def enter_event(self, kind: str, hid: str, word: str, kana: str, first: bool = True) -> None:
         form = self.get(f"/registry/events/new/{kind}/", "event_form", {"household": hid})
         if form is None:
             COUNTS["visit_aborted"] += 1
@@ -218,7 +221,15 @@ class Clerk(Staff):
             return
         self.think()  # filling in the form
         path = f"/registry/events/new/{kind}/"
-        status, location, _page = self.post(path, data, f"submit_{kind}")
+        status, location, page = self.post(path, data, f"submit_{kind}", refusal_ok=first)
+        if status == 400 and first:
+            # another clerk's 異動 changed the household since the form was read (a birth
+            # approved into it): the register says why, the clerk reads the form again
+            reason = FIELD_ERROR.search(page)
+            COUNTS["entry_refused_then_entered_again"] += 1
+            REFUSALS["入力時: " + (reason.group(1).strip()[:160] if reason else "(no message)")] += 1
+            self.enter_event(kind, hid, word, kana, first=False)
+            return
         if status == 200:  # a duplicate warning: the clerk checks and confirms
             COUNTS["duplicates_confirmed"] += 1
             gevent.sleep(random.uniform(THINK_MIN, THINK_MAX) / 3)
@@ -293,7 +304,7 @@ class Approver(Staff):
         else:
             reason = re.search(rf"受付番号 {eid}（[^）]*）: ([^<]+)", page)
             COUNTS["approve_refused"] += 1
-            REFUSALS[reason.group(1).strip()[:160] if reason else "(no message)"] += 1
+            REFUSALS["決裁時: " + (reason.group(1).strip()[:160] if reason else "(no message)")] += 1
         self.queue = page
 
     def pick(self, page: str) -> tuple[str, str] | None:

@@ -39,6 +39,7 @@ import os
 import re
 import resource
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -219,6 +220,8 @@ def run_locust(args: argparse.Namespace, url: str, base: Path, roots: dict[str, 
         raise SystemExit(f"locust wrote no samples (exit {proc.returncode}):\n"
                          f"{(base / 'locust.log').read_text()[-3000:]}")
     data = json.loads(samples_file.read_text(encoding="utf-8"))
+    if args.samples:
+        shutil.copyfile(samples_file, args.samples)
     data["cpu_seconds"] = {k: round(v, 1) for k, v in cpu.items()}
     data["cpu_share_pct"] = {k: 100.0 * v / capacity for k, v in cpu.items()}
     data["wall_seconds"] = wall
@@ -244,7 +247,7 @@ def metric(value: float, unit: str, target: float | None, better: str) -> dict[s
 def metrics_of(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
     by_action: dict[str, list[float]] = defaultdict(list)
     errors = 0
-    for name, ms, ok in data["samples"]:
+    for name, ms, ok, _sent in data["samples"]:
         by_action[name].append(ms)
         errors += not ok
     window = data["window"]
@@ -263,6 +266,14 @@ def metrics_of(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
     for name, pct in data["cpu_share_pct"].items():
         out[f"cpu_{name}_pct"] = metric(pct, "% of machine", None, "lower")
     return out
+
+
+def by_minute(samples: list[list[Any]]) -> list[float]:
+    """p95 of all actions per minute of the run: a slow start or a stall shows here."""
+    minutes: dict[int, list[float]] = defaultdict(list)
+    for _name, ms, _ok, sent in samples:
+        minutes[int(sent // 60)].append(ms)
+    return [round(percentile(minutes[m], 0.95), 1) for m in sorted(minutes)]
 
 
 def table(metrics: dict[str, dict[str, Any]]) -> str:
@@ -308,7 +319,7 @@ def bench(args: argparse.Namespace, server: Any, stack: contextlib.ExitStack) ->
     data = run_locust(args, url, server.base, {"app_server": app.pid,
                                                "database": server.postmaster_pid()})
     metrics = {metric_name(k, db["durable"]): v for k, v in metrics_of(data).items()}
-    requests = Counter(name for name, _ms, _ok in data["samples"])
+    requests = Counter(sample[0] for sample in data["samples"])
     return {
         "name": "load",
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -322,10 +333,10 @@ def bench(args: argparse.Namespace, server: Any, stack: contextlib.ExitStack) ->
             "seed": args.seed, "municipalities": info["municipalities"], "staff": info["staff"],
             "load_seconds": info["load_seconds"], "app_server": label, "login_probe": probe,
             "requests": dict(requests), "outcomes": data["counts"],
-            "approval_refusals": dict(Counter(data["refusals"]).most_common(10)),
+            "refusals": dict(Counter(data["refusals"]).most_common(10)),
             "failures": dict(Counter(data["failures"]).most_common(10)),
             "cpu_seconds": data["cpu_seconds"], "locust_exit": data["locust_exit"],
-            "locust_csv": data["locust_csv"],
+            "locust_csv": data["locust_csv"], "p95_by_minute_ms": by_minute(data["samples"]),
         },
         "metrics": metrics,
     }
@@ -358,6 +369,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep-db", action="store_true", help="leave PostgreSQL running")
     parser.add_argument("--nodurable", action="store_true",
                         help="PostgreSQL without fsync etc.; every metric is then named *_nodurable")
+    parser.add_argument("--samples", default="", help="also write every request's sample here")
     parser.add_argument("--output", default=str(ROOT / "bench" / "results" / "load.json"))
     args = parser.parse_args(argv)
     parse_duration(args.run_time)

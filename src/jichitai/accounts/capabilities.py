@@ -73,6 +73,14 @@ def roles_of(staff: Any, municipality_id: int | None = None) -> frozenset[str]:
     return roles
 
 
+def remember_roles(staff_id: int, municipality_id: int, roles: frozenset[str]) -> None:
+    """Seed :func:`roles_of` for the current unit of work with roles just read (the web
+    middleware's session check reads them anyway)."""
+    from jichitai.tenancy.context import unit_cache
+
+    unit_cache()[("accounts.roles", staff_id, municipality_id)] = frozenset(roles)
+
+
 def _lent(capability: Capability) -> bool:
     """Whether the capability counts in the current unit of work (not under 代行 if not delegable)."""
     from jichitai.tenancy.context import current_or_none

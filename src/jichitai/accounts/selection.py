@@ -113,16 +113,18 @@ def resolve_choice(staff: Staff, key: str) -> MunicipalityChoice:
 def check_selection(
     staff: Staff, municipality_id: int, acting_municipality_id: int, grant_id: int | None,
     when: datetime | None = None,
-) -> None:
+) -> frozenset[str]:
     """A running session's selection is still what :func:`choices_for` would offer, else raise
     why not: MunicipalityInactive (data or acting municipality no longer active), RoleRevoked (no
     role left in the acting municipality) or DelegationEnded (the 代行 grant expired or was
-    revoked). One query for an own municipality, two under 代行; the reason costs more only when
-    the answer is no.
+    revoked). Returns the staff member's roles in the acting municipality (the request's role
+    checks then need no query of their own). One query for an own municipality, two under 代行;
+    the reason costs more only when the answer is no.
     """
-    role_ok = RoleGrant.objects.filter(
+    roles = frozenset(RoleGrant.objects.filter(
         staff=staff, municipality_id=acting_municipality_id, municipality__active=True
-    ).exists()
+    ).values_list("role", flat=True))
+    role_ok = bool(roles)
     delegated = municipality_id != acting_municipality_id
     grant_ok = not delegated or (
         role_ok and grant_id is not None and DelegationGrant.objects.valid_at(when).filter(
@@ -131,7 +133,7 @@ def check_selection(
         ).exists()
     )
     if role_ok and grant_ok:
-        return
+        return roles
     ids = {municipality_id, acting_municipality_id}
     if Municipality.objects.filter(pk__in=ids, active=True).count() < len(ids):
         raise MunicipalityInactive()

@@ -41,6 +41,7 @@ from django.utils import timezone
 
 from jichitai.tenancy.context import TenantContext, activate, current
 
+from . import rows
 from .events import AuditEvent
 from .models import (
     GENESIS_HASH,
@@ -216,12 +217,12 @@ def _append_now(events: Sequence[AuditEvent], times: Sequence[datetime]) -> list
     # per append): a failing insert fails the caller's unit of work with it. With keys, a caller
     # may catch IdempotencyConflict and go on, so the savepoint stays.
     with transaction.atomic(savepoint=any(e.idempotency_key is not None for e in events)):
-        head = AuditChainHead.objects.select_for_update().filter().first()
-        if head is None:
-            AuditChainHead.objects.bulk_create(
-                [AuditChainHead(municipality_id=ctx.municipality_id)], ignore_conflicts=True
-            )
-            head = AuditChainHead.objects.select_for_update().get()
+        locked = rows.lock_head(ctx.municipality_id)
+        if locked is None:
+            rows.create_head(ctx.municipality_id)
+            locked = rows.lock_head(ctx.municipality_id)
+            assert locked is not None
+        head_id, seq, prev = locked
         out: list[AuditEntry] = []
         new: list[AuditEntry] = []
         by_key: dict[str, AuditEntry] = {}
@@ -236,7 +237,7 @@ def _append_now(events: Sequence[AuditEvent], times: Sequence[datetime]) -> list
                     continue
             entry = AuditEntry(
                 municipality_id=ctx.municipality_id,
-                seq=head.seq + 1,
+                seq=seq + 1,
                 occurred_at=occurred_at,
                 category=event.category,
                 action=event.action,
@@ -254,19 +255,17 @@ def _append_now(events: Sequence[AuditEvent], times: Sequence[datetime]) -> list
                 my_number_shown=event.my_number_shown,
                 detail_json=canonical_detail(event.detail),
                 idempotency_key=key,
-                prev_hash=head.hash,
+                prev_hash=prev,
             )
             entry.hash = compute_hash(entry)
-            entry._appended_by_chain = True  # type: ignore[attr-defined]
-            head.seq, head.hash = entry.seq, entry.hash
+            seq, prev = entry.seq, entry.hash
             new.append(entry)
             out.append(entry)
             if key is not None:
                 by_key[key] = entry
         if new:
-            AuditEntry.objects.bulk_create(new)
-            head.updated_at = timezone.now()
-            head.save(update_fields=["seq", "hash", "updated_at"])
+            rows.insert_entries(new)
+            rows.move_head(head_id, seq, prev, timezone.now())
     return out
 
 

@@ -74,6 +74,19 @@ class Municipality(models.Model):
         super().save(*args, **kwargs)
 
 
+def municipalities_of_unit(*ids: int) -> dict[int, Municipality]:
+    """The municipalities of the current unit of work by id, read once per unit (the page header
+    and the template context both want them)."""
+    from .context import unit_cache
+
+    cache = unit_cache().setdefault("tenancy.municipalities", {})
+    assert isinstance(cache, dict)
+    wanted = [i for i in ids if i is not None and i not in cache]
+    if wanted:
+        cache.update(Municipality.objects.in_bulk(wanted))
+    return {i: cache[i] for i in ids if i in cache}
+
+
 class DelegationGrantQuerySet(models.QuerySet["DelegationGrant"]):
     def valid_at(self, when: Any = None) -> DelegationGrantQuerySet:
         when = when or timezone.now()

@@ -23,9 +23,10 @@ SESSION_ACTING = "jichitai_acting_municipality_id"
 SESSION_GRANT = "jichitai_grant_id"
 
 
-def context_for_session(request: HttpRequest) -> TenantContext | None:
-    """The context the session asks for, if the staff member still holds the right to it; a
-    session that lost the right is ended here (``accounts.revocation``)."""
+def context_for_session(request: HttpRequest) -> tuple[TenantContext, frozenset[str]] | None:
+    """The context the session asks for, if the staff member still holds the right to it, with
+    the staff member's roles there; a session that lost the right is ended here
+    (``accounts.revocation``)."""
     from jichitai.accounts.errors import SessionEnded, StaffInactive
     from jichitai.accounts.revocation import end_session, staff_gone
     from jichitai.accounts.selection import check_selection
@@ -42,17 +43,18 @@ def context_for_session(request: HttpRequest) -> TenantContext | None:
         return None
     grant_id = request.session.get(SESSION_GRANT) if data != acting else None
     try:
-        check_selection(user, int(data), int(acting), grant_id)
+        roles = check_selection(user, int(data), int(acting), grant_id)
     except SessionEnded as ended:
         end_session(request, ended)
         return None
-    return TenantContext(
+    ctx = TenantContext(
         municipality_id=int(data),
         acting_municipality_id=int(acting),
         staff_id=user.pk,
         purpose="web",
         grant_id=grant_id,
     )
+    return ctx, roles
 
 
 class TenantContextMiddleware:
@@ -60,14 +62,17 @@ class TenantContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        ctx = context_for_session(request)
+        found = context_for_session(request)
+        ctx = found[0] if found else None
         request.tenant_context = ctx  # type: ignore[attr-defined]
-        if ctx is None:
+        if found is None or ctx is None:
             return self.get_response(request)
+        from jichitai.accounts.capabilities import remember_roles
         from jichitai.audit.chain import deferred_appends, remember_username
 
         with activate(ctx):
             remember_username(ctx.staff_id, request.user.get_username())
+            remember_roles(ctx.staff_id, ctx.acting_municipality_id, found[1])
             # the audit entries of the request are chained at its end: the chain's head lock is
             # then held for one insert and the commit, not for the whole request (audit/chain.py)
             with transaction.atomic(), deferred_appends() as flush_audit:

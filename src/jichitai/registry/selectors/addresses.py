@@ -39,4 +39,6 @@ def household_address(row: Any) -> str:
 
 
 def address_choices() -> list[tuple[int, str]]:
-    return [(a.pk, f"{a.name}（{a.town_code}）") for a in AddressEntry.objects.order_by("town_code")]
+    # rows, not model objects: a city's 住所辞書 has hundreds of 町字 and every entry form lists them
+    rows = AddressEntry.objects.order_by("town_code").values_list("pk", "name", "town_code")
+    return [(pk, f"{name}（{code}）") for pk, name, code in rows]

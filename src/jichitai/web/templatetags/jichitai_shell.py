@@ -10,7 +10,7 @@ from django import template
 from jichitai.accounts.capabilities import capabilities_of, roles_of
 from jichitai.accounts.decorators import is_fully_authenticated
 from jichitai.accounts.models import Role
-from jichitai.tenancy.models import DelegationGrant, Municipality
+from jichitai.tenancy.models import DelegationGrant, Municipality, municipalities_of_unit
 
 register = template.Library()
 REGISTRY = frozenset({"registry.read", "registry.enter", "registry.approve", "registry.support_measure"})
@@ -41,7 +41,7 @@ def shell(context: Any) -> Shell | None:
     name = getattr(user, "display_name", "") or user.get_username()
     if ctx is None:
         return Shell(name, None, None, None, (), False)
-    munis = Municipality.objects.in_bulk([ctx.municipality_id, ctx.acting_municipality_id])
+    munis = municipalities_of_unit(ctx.municipality_id, ctx.acting_municipality_id)
     roles = sorted(roles_of(user, ctx.acting_municipality_id))
     caps = capabilities_of(user, ctx.acting_municipality_id)
     grant = DelegationGrant.objects.filter(pk=ctx.grant_id).first() if ctx.grant_id else None
