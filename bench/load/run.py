@@ -47,7 +47,7 @@ import sys
 import time
 import urllib.request
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -188,7 +188,33 @@ def children_cpu() -> float:
 # The run
 
 
-def run_locust(args: argparse.Namespace, url: str, base: Path, roots: dict[str, int]) -> dict[str, Any]:
+def watch(proc: subprocess.Popen[bytes], roots: dict[str, int], watcher: Callable[[], str],
+          deadline: float, every: float = 10.0) -> list[dict[str, Any]]:
+    """Every ``every`` s while Locust runs: CPU seconds of the application and the database in
+    that interval and what autovacuum is doing, so a slow minute can be explained."""
+    series: list[dict[str, Any]] = []
+    start = last_t = time.monotonic()
+    last = {name: tree_cpu(pid) for name, pid in roots.items()}
+    while time.monotonic() < deadline:
+        try:
+            proc.wait(timeout=every)
+            break
+        except subprocess.TimeoutExpired:
+            pass
+        now, cpu = time.monotonic(), {name: tree_cpu(pid) for name, pid in roots.items()}
+        try:
+            doing = watcher()
+        except (OSError, subprocess.CalledProcessError) as exc:
+            doing = f"? {exc}"
+        series.append({"t": round(now - start), **{
+            f"{name}_cores": round((cpu[name] - last[name]) / (now - last_t), 2) for name in roots},
+            "autovacuum": doing})
+        last, last_t = cpu, now
+    return series
+
+
+def run_locust(args: argparse.Namespace, url: str, base: Path, roots: dict[str, int],
+               watcher: Callable[[], str]) -> dict[str, Any]:
     """Locust headless until ``--run-time`` is over; its samples, and CPU shares meanwhile."""
     total = args.users + args.approvers
     rate = args.spawn_rate or max(1.0, total / 30)
@@ -203,9 +229,8 @@ def run_locust(args: argparse.Namespace, url: str, base: Path, roots: dict[str, 
     busy0, all0 = machine_cpu()
     kids0, start = children_cpu(), time.monotonic()
     with child(cmd, env, base / "locust.log") as proc:
-        try:
-            proc.wait(timeout=parse_duration(args.run_time) + 180)
-        except subprocess.TimeoutExpired:
+        series = watch(proc, roots, watcher, deadline=start + parse_duration(args.run_time) + 180)
+        if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGINT)  # Locust stops and still writes its samples
             proc.wait(timeout=60)
     wall = time.monotonic() - start
@@ -226,6 +251,7 @@ def run_locust(args: argparse.Namespace, url: str, base: Path, roots: dict[str, 
     data["cpu_share_pct"] = {k: 100.0 * v / capacity for k, v in cpu.items()}
     data["wall_seconds"] = wall
     data["locust_exit"] = proc.returncode
+    data["every_10s"] = series
     data["locust_csv"] = locust_csv(base / "locust_stats.csv")
     return data
 
@@ -316,8 +342,13 @@ def bench(args: argparse.Namespace, server: Any, stack: contextlib.ExitStack) ->
     print(f"  application: {label} on {url}; a real login (password + TOTP) took "
           f"{probe['login_seconds']:.2f} s", flush=True)
 
+    def autovacuum() -> str:
+        return server.superuser(
+            "SELECT coalesce(string_agg(regexp_replace(query, '^autovacuum: ', ''), ' | '), '') "
+            "FROM pg_stat_activity WHERE backend_type = 'autovacuum worker'").strip()
+
     data = run_locust(args, url, server.base, {"app_server": app.pid,
-                                               "database": server.postmaster_pid()})
+                                               "database": server.postmaster_pid()}, autovacuum)
     metrics = {metric_name(k, db["durable"]): v for k, v in metrics_of(data).items()}
     requests = Counter(sample[0] for sample in data["samples"])
     return {
@@ -337,6 +368,7 @@ def bench(args: argparse.Namespace, server: Any, stack: contextlib.ExitStack) ->
             "failures": dict(Counter(data["failures"]).most_common(10)),
             "cpu_seconds": data["cpu_seconds"], "locust_exit": data["locust_exit"],
             "locust_csv": data["locust_csv"], "p95_by_minute_ms": by_minute(data["samples"]),
+            "every_10s": data["every_10s"],
         },
         "metrics": metrics,
     }

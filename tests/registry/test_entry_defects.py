@@ -53,6 +53,39 @@ def test_the_same_move_in_entered_twice_while_pending_is_warned_530(office) -> N
         assert again.warnings == []
 
 
+def test_pending_duplicates_are_counted_by_key_among_many_530(office, office_b) -> None:
+    """The queue is asked for the wanted keys only (on PostgreSQL jsonb does the asking): other
+    names and other dates are not counted, an entry stored before the keys were kept is still
+    read from its request, and another municipality's queue is never counted."""
+    with activate(office_b.ctx()):
+        events.submit_event("move_in", _move_in(office_b), effective_date=D(2024, 2, 1),
+                            reported_date=None, entered_by=office_b.clerk)
+    with activate(office.ctx()):
+        for given in ("一郎", "三郎", "四郎"):
+            events.submit_event("move_in", _move_in(office, given=given), effective_date=D(2024, 2, 1),
+                                reported_date=None, entered_by=office.clerk)
+        # different birth date, same name: not the same person
+        other_day = _move_in(office)
+        other_day["persons"][0]["birth_date"] = "1991-03-03"
+        events.submit_event("move_in", other_day, effective_date=D(2024, 2, 1),
+                            reported_date=None, entered_by=office.clerk)
+        out = events.submit_event("move_in", _move_in(office), effective_date=D(2024, 2, 1),
+                                  reported_date=None, entered_by=office.clerk)
+        assert out.warnings == []  # B's identical entry and the near misses do not count
+        # an entry kept before the keys were stored on it: counted from its request
+        legacy = RegistryEvent.objects.get(pk=out.event.pk)
+        legacy.touches = {k: v for k, v in legacy.touches.items() if k != "duplicate_keys"}
+        legacy.save(update_fields=["touches"])
+        with pytest.raises(DuplicateSuspected) as exc:
+            events.submit_event("move_in", _move_in(office), effective_date=D(2024, 2, 1),
+                                reported_date=None, entered_by=office.clerk)
+        assert "決裁待ちの異動が既に 1 件あります" in exc.value.messages[0]
+        with pytest.raises(DuplicateSuspected) as exc:
+            events.submit_event("move_in", _move_in(office, given="三郎"), effective_date=D(2024, 2, 1),
+                                reported_date=None, entered_by=office.clerk)
+        assert "決裁待ちの異動が既に 1 件あります" in exc.value.messages[0]
+
+
 def test_the_same_move_in_twice_in_one_batch_is_warned_550(office) -> None:
     with activate(office.ctx()):
         out = events.submit_events([EventInput("move_in", _move_in(office), D(2024, 2, 1)),

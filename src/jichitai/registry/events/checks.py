@@ -11,6 +11,9 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from django.db import connection
+from django.db.models import Q
+
 from .. import rules
 from ..errors import RegistryError, RuleViolation, violation
 from ..models import EventFact, EventStatus, RegistryEvent
@@ -58,9 +61,16 @@ def pending_duplicate_counts(wanted: Sequence[tuple[str, str]]) -> dict[tuple[st
         return {}
     keys = set(wanted)
     out: dict[tuple[str, str], int] = {}
-    pending = (RegistryEvent.objects.filter(status=EventStatus.PROVISIONAL, kind__in=CREATING_KINDS)
-               .values_list("kind", "request", "effective_date", "touches"))
-    for kind, stored, effective, touches in pending:
+    pending = RegistryEvent.objects.filter(status=EventStatus.PROVISIONAL, kind__in=CREATING_KINDS)
+    if connection.vendor == "postgresql":
+        # the queue of a busy day holds thousands of entries: ask jsonb which hold a wanted key
+        # (or kept none, entered before the keys were kept) instead of reading every one here
+        holds = Q(touches__isnull=True) | ~Q(touches__has_key="duplicate_keys")
+        for pair in keys:
+            holds |= Q(touches__duplicate_keys__contains=[list(pair)])
+        pending = pending.filter(holds)
+    rows = pending.values_list("kind", "request", "effective_date", "touches")
+    for kind, stored, effective, touches in rows:
         found = (touches or {}).get("duplicate_keys")  # kept at entry: no request to parse
         pairs = [tuple(k) for k in found] if found is not None else _keys_of(kind, stored, effective)
         for pair in pairs:
