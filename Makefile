@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test venv lint typecheck bench-generator bench-moji bench-registry bench-load clean
+.PHONY: demo test conformance venv lint typecheck bench-generator bench-moji bench-registry bench-load clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,9 @@ demo: venv
 test: venv
 	scripts/system_deps.sh test
 	scripts/test.sh $(PYTEST_ARGS)
+
+conformance: venv
+	$(VENV)/bin/python -m jichitai.conformance $(CONFORMANCE_ARGS)
 
 lint: venv
 	$(VENV)/bin/ruff check src tests bench

@@ -53,6 +53,11 @@ def _apply_step(office: Any, kind: str, day: int, n: int) -> bool:
             others = [p for p in fam if p.household_id == head.household_id and p.pk != head.pk]
             split = [p for p in fam if p.household_id != head.household_id]
             if split:
+                here, there = head.household, split[0].household
+                if (here.address_id, here.banchi, here.katagaki) != (there.address_id, there.banchi, there.katagaki):
+                    # [720] #2: a 世帯合併 may not move anyone, so the 転居 comes first
+                    apply(office, "move_within", {"person_ids": [p.pk for p in split], "address": {
+                        "address_id": here.address_id, "banchi": here.banchi, "katagaki": here.katagaki}}, effective)
                 rels = {str(p.pk): "子" for p in split}
                 apply(office, "household_merge", {"from_household_id": split[0].household_id,
                                                   "to_household_id": head.household_id,

@@ -29,8 +29,8 @@ TOWN = "013030"  # a 町 in 北海道
 SAMPLE = 30_000
 
 RELATIONSHIPS = {
-    "世帯主", "妻", "夫", "子", "父", "母", "孫", "兄", "姉", "弟", "妹", "縁故者", "同居人",
-    "妻(未届)", "妻の子", "子の妻",
+    "世帯主", "妻", "夫", "子", "父", "母", "子の子", "兄", "姉", "弟", "妹", "縁故者", "同居人",
+    "妻（未届）", "妻の子", "子の妻",
 }  # fmt: skip
 
 
@@ -154,7 +154,7 @@ def test_household_shape_sex_and_foreign_shares() -> None:
 def test_relationships_are_from_the_register_vocabulary() -> None:
     counts = Counter(p.relationship for p in people(sample()))
     assert set(counts) <= RELATIONSHIPS
-    for rel in ("妻", "夫", "子", "父", "母", "孫", "妻(未届)", "妻の子", "縁故者", "同居人"):
+    for rel in ("妻", "夫", "子", "父", "母", "子の子", "妻（未届）", "妻の子", "縁故者", "同居人"):
         assert counts[rel] > 0, rel
 
 
@@ -181,7 +181,7 @@ def test_ages_are_consistent() -> None:
             for parent in by_rel.get("妻", []):
                 assert 18 <= age_on(parent.birth_date, child.birth_date) <= 45
         # Grandchildren: born to the 子 and 子の妻 living in the household.
-        for grandchild in by_rel.get("孫", []):
+        for grandchild in by_rel.get("子の子", []):
             for parent in by_rel.get("子", []) + by_rel.get("子の妻", []):
                 assert 18 <= age_on(parent.birth_date, grandchild.birth_date) <= 45
         # The 世帯主 was born when 父 and 母 were 18-45.
@@ -267,7 +267,7 @@ def test_hittousha_is_consistent_within_a_family() -> None:
                 assert p.hittousha == father.full_name
         for son in by_rel.get("子の妻", []) and by_rel.get("子", []):
             assert son.hittousha == son.full_name
-            for p in by_rel.get("子の妻", []) + by_rel.get("孫", []):
+            for p in by_rel.get("子の妻", []) + by_rel.get("子の子", []):
                 assert p.hittousha == son.full_name
     assert checked > 1000
 

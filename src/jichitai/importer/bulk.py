@@ -12,7 +12,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
-from jichitai.registry import rules
+from jichitai.registry import relationships, rules
 from jichitai.registry.conventions import (
     HOUSEHOLD_FIELDS,
     PERSON_FIELDS,
@@ -22,6 +22,7 @@ from jichitai.registry.conventions import (
     person_creation,
     to_python,
 )
+from jichitai.registry.errors import violation
 from jichitai.tenancy.context import TenantContext, activate, current_or_none
 
 from .synthetic import (
@@ -189,6 +190,9 @@ def _validate(spec: Mapping[str, Any]) -> None:
                 _VALID_NAMES.clear()
             _VALID_NAMES.add(checked)
     rules.validate_new_person({**spec, "family_name": "氏", "given_name": "名"})
+    relationship = str(spec.get("relationship") or "")
+    if not relationships.is_standard(relationship):  # the typed request's check; this path skips it
+        raise violation("invalid", f"続柄: {relationships.problem(relationship)}", "relationship")
 
 
 class _IdSource:

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from jichitai.codes import is_valid_my_number
 
+from . import abbreviations
 from .errors import RegistryError, RuleViolation, violation
 
 SEXES = {"1", "2", "9"}
@@ -94,10 +95,29 @@ def _address_exists(pk: int) -> bool:
     return False
 
 
+NAME_FIELDS = (
+    ("family_name", "氏"), ("given_name", "名"), ("family_name_kana", "氏（ふりがな）"),
+    ("given_name_kana", "名（ふりがな）"), ("former_surname", "旧氏"), ("alias", "通称"),
+)
+
+
+def refuse_abbreviation(value: Any, field: str, label: str) -> None:
+    """[330] 2.1.2 #5: （株）・（有）・㈱ and the like may not be entered in a name."""
+    found = abbreviations.find(str(value or ""))
+    if found:
+        raise violation(
+            "corporate_abbreviation",
+            f"{label}に（株）・（有）・㈱などの法人の略称記号（{found}）は入力できません。",
+            field,
+        )
+
+
 def validate_name(row: Mapping[str, Any]) -> None:
     from jichitai.moji import validate
 
     require_text(row.get("family_name"), "family_name", "氏")
+    for field, label in NAME_FIELDS:
+        refuse_abbreviation(row.get(field), field, label)
     for field, label in (("family_name", "氏"), ("given_name", "名")):
         bad = [c for c in validate(str(row.get(field) or "")) if not c.ok]
         if bad:

@@ -165,7 +165,8 @@ class HouseholdKinds(PersonDrafts):
             if u >= 0.1:
                 elders.append(self._jp(family, FEMALE, mother, "母", honseki, father_name))
             return members + children + elders
-        # Elderly 世帯主 with a married son, his wife and their children (子, 子の妻, 孫).
+        # Elderly 世帯主 with a married son, his wife and their children (子, 子の妻, 子の子: the
+        # standard has no 孫).
         members, family, hb, wb, honseki, hittousha = self._couple_heads(self.age_3gen_old)
         if rnd() < 0.3:
             members = members[:1]  # widowed 世帯主
@@ -180,7 +181,7 @@ class HouseholdKinds(PersonDrafts):
             family, FEMALE, daughter_in_law_birth, "子の妻", honseki, son_name
         )
         grandchildren = self._children(
-            family, (son_birth[0], daughter_in_law_birth), honseki, son_name, "孫"
+            family, (son_birth[0], daughter_in_law_birth), honseki, son_name, "子の子"
         )
         return members + [son, daughter_in_law] + grandchildren
 
@@ -207,14 +208,14 @@ class HouseholdKinds(PersonDrafts):
         head = self._jp(family, MALE, birth, "世帯主", honseki, None)
         head = head[:12] + (head[0] + IDEOGRAPHIC_SPACE + head[2],)
         if u < 0.65:
-            # Common-law wife (妻(未届)): her own surname and 戸籍.
+            # Common-law wife (妻（未届）, full-width as the standard writes it): her own surname and 戸籍.
             partner_birth = self._spouse_birth(birth, MALE)
             partner_family = self._surname()
             partner = self._jp(
                 partner_family,
                 FEMALE,
                 partner_birth,
-                "妻(未届)",
+                "妻（未届）",
                 self._honseki(),
                 self._parent_name(partner_family[0], partner_birth),
             )

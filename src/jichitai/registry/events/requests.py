@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -23,6 +24,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from .. import relationships
 from ..conventions import (
     CORRECTABLE_HOUSEHOLD_FIELDS,
     CORRECTABLE_PERSON_FIELDS,
@@ -52,6 +54,20 @@ def _text(model: Any, field: str, *, required: bool = False) -> Any:
 
 def _p(field: str, *, required: bool = False) -> Any:
     return _text(Person, field, required=required)
+
+
+def _standard_or_blank(value: str) -> str:
+    return relationships.check(value, allow_blank=True)
+
+
+def _standard(value: str) -> str:
+    return relationships.check(value)
+
+
+# 続柄: only the standard's vocabulary (std 110#1/#2) on every way in. A new person's may be left
+# blank here (that it is required is ``rules``'); a changed one must be given.
+NewRelationship = Annotated[_p("relationship"), AfterValidator(_standard_or_blank)]
+ChangedRelationship = Annotated[_p("relationship", required=True), AfterValidator(_standard)]
 
 
 class Request(BaseModel):
@@ -96,7 +112,7 @@ class NewPerson(Request):
     birth_date: OptDate = None
     birth_date_precision: _p("birth_date_precision") = "day"  # type: ignore[valid-type]
     sex: _p("sex") = ""  # type: ignore[valid-type]
-    relationship: _p("relationship") = ""  # type: ignore[valid-type]
+    relationship: NewRelationship = ""  # type: ignore[valid-type]
     resident_type: _p("resident_type") = "japanese"  # type: ignore[valid-type]
     honseki: _p("honseki") = ""  # type: ignore[valid-type]
     hittousha: _p("hittousha") = ""  # type: ignore[valid-type]
@@ -127,7 +143,7 @@ class HouseholdChoice(Request):
         return self
 
 
-Relationships = dict[Id, _p("relationship", required=True)]  # type: ignore[valid-type]
+Relationships = dict[Id, ChangedRelationship]  # type: ignore[valid-type]
 
 
 class MoveIn(Request):
@@ -266,7 +282,10 @@ def check_value(entity: str, field: str, value: Value) -> Value:
     limit = getattr(column, "max_length", None)
     if limit and len(text) > limit:
         raise ValueError(f"{column.verbose_name}は{limit}文字以内で入力してください。")
-    return text.strip()
+    text = text.strip()
+    if field == "relationship" and text and not relationships.is_standard(text):  # blank: rules' call
+        raise ValueError(f"{column.verbose_name}: {relationships.problem(text)}")
+    return text
 
 
 class PersonCorrection(Request):

@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from .. import abbreviations
 from ..errors import violation
 from ..lookups import CodePointOrder  # importing it also registers the __prefix lookup
 from ..models import Person, PersonStatus
@@ -91,10 +92,22 @@ def _shield_address_search(qs: Any, query: SearchQuery) -> Any:
     return qs.exclude(household_id__in=sorted(shielded)).exclude(pk__in=sorted(protected))
 
 
+def _refuse_abbreviations(query: SearchQuery) -> None:
+    """[330] 2.1.2 #5: searching by （株）・（有）・㈱ must not be possible (the name key would fold
+    the symbol away and find 「（株）山田」 and every 山田 with it), so the search is refused."""
+    for item, label, value in (("name", "氏名", query.name), ("kana", "ふりがな", query.kana)):
+        found = abbreviations.find(value)
+        if found:
+            raise violation("corporate_abbreviation",
+                            f"検索する{label}に（株）・（有）・㈱などの法人の略称記号（{found}）は使えません。"
+                            "記号を除いて検索してください。", item)
+
+
 def search(query: SearchQuery, *, staff: Any, screen: str = "住民検索") -> SearchPage:
     """[340] 基本検索: results paginated; each person listed is logged as a read."""
     if query.is_empty():
         raise violation("empty_query", "検索条件を1つ以上入力してください。", "name")
+    _refuse_abbreviations(query)
     qs = _filtered(query, staff)
     total = qs.count()
     size = max(1, min(query.page_size, 100))

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from jichitai.registry import relationships
 from jichitai.registry.errors import RuleViolation
 from jichitai.registry.labels import (
     EVENT_CORRECTABLE,
@@ -26,8 +27,9 @@ from jichitai.wareki import DateInputError, parse_date
 DATE_HELP = "例: 2024-04-01、令和6年4月1日、R6.4.1"
 SEX_CHOICES = (("", "選択してください"), ("1", "男"), ("2", "女"), ("9", "不詳"))
 RESIDENT_TYPE_CHOICES = (("japanese", "日本人"), ("foreign", "外国人"))
-RELATIONSHIPS = ("世帯主", "妻", "夫", "子", "父", "母", "孫", "兄", "姉", "弟", "妹", "妻の子", "夫の子",
-                 "子の妻", "子の夫", "祖父", "祖母", "縁故者", "同居人", "妻(未届)", "夫(未届)")
+# 続柄 is typed with these as suggestions (a chain like 「父の母」 need not be in the list); what is
+# typed is checked against the standard by the typed request (registry.relationships).
+RELATIONSHIPS = relationships.SUGGESTIONS
 PERSON_ROWS = 4  # new-person rows a 転入 form starts with ("行を追加" adds more)
 MAX_PERSON_ROWS = 30
 CHANGE_ROWS = 3
@@ -58,7 +60,8 @@ PERSON_FIELDS: tuple[Field, ...] = (
     Field("given_name_kana", "名（ふりがな）"),
     Field("birth_date", "生年月日", "date", required=True, help=DATE_HELP),
     Field("sex", "性別", "select", required=True, choices=SEX_CHOICES),
-    Field("relationship", "続柄", required=True, help="例: 世帯主、妻、子、妻の子"),
+    Field("relationship", "続柄", required=True,
+          help="標準仕様の表記で入力します。例: 世帯主、妻、子、妻の子、子の子（孫）、妻（未届）"),
     Field("resident_type", "住民種別", "select", choices=RESIDENT_TYPE_CHOICES),
     Field("honseki", "本籍"),
     Field("hittousha", "筆頭者"),

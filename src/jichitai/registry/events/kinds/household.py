@@ -5,11 +5,30 @@ Standard: [720] 世帯変更等, [730] 世帯主変更による続柄設定, [49
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from ...errors import violation
 from .. import checks as _checks
 from ..plan import Planner
 from ..requests import HeadChange, HouseholdMerge, HouseholdSplit
 from . import register
+
+# where a household lives: a 世帯変更等 may change none of it ([720] 4.1.4.1 #2, and #4 for 方書)
+ADDRESS_ITEMS = ("address_id", "banchi", "katagaki")
+
+
+def refuse_address_change(person_household: Mapping[str, Any], target: Mapping[str, Any], field: str) -> None:
+    """[720] #2: a 世帯変更等 may not change anyone's address in the same event. The clerk enters a
+    転居 (or, when only the 方書 is spelled differently, a 職権修正) first, then the 世帯変更."""
+    differs = [k for k in ADDRESS_ITEMS if str(person_household.get(k) or "") != str(target.get(k) or "")]
+    if differs:
+        raise violation(
+            "address_change_in_household_change",
+            "世帯変更等と同時に住所を変更することはできません（住所・番地・方書が異動先の世帯と異なります）。"
+            "先に転居（方書のみの相違は職権修正）を入力し、その後で世帯変更等を入力してください。",
+            field,
+        )
 
 
 @register("household_split", functions=("720", "490"))
@@ -19,7 +38,9 @@ def plan_split(p: Planner, req: HouseholdSplit, kind: str, checks: _checks.Check
         raise violation("one_household", "世帯分離は同じ世帯の世帯員について入力してください。", "person_ids")
     old_h = old.pop()
     hrow = p.household(old_h)
-    hid = p.new_household("h1", {k: hrow.get(k) for k in ("address_id", "banchi", "katagaki")})
+    # the request carries no address (unknown items are refused): the new household stays where
+    # its members live, so a 世帯分離 never moves anyone ([720] #2)
+    hid = p.new_household("h1", {k: hrow.get(k) for k in ADDRESS_ITEMS})
     for pid in req.person_ids:
         p.set("person", pid, "household_id", hid)
     p.set_head(hid, req.new_head_id or req.person_ids[0], req.relationships)
@@ -33,8 +54,7 @@ def plan_merge(p: Planner, req: HouseholdMerge, kind: str, checks: _checks.Check
     src, dst = req.from_household_id, req.to_household_id
     if src == dst:
         raise violation("same_household", "合併元と合併先が同じ世帯です。", "to_household_id")
-    p.household(src)
-    p.household(dst)
+    refuse_address_change(p.household(src), p.household(dst), "to_household_id")
     for pid in p.members(src):
         if pid not in req.relationships:
             raise violation("relationship_required", "合併する世帯員の続柄をすべて入力してください。", "relationships")
