@@ -88,7 +88,7 @@ def test_as_of_equals_log_replay(office: Any, steps: list[tuple[str, int, int]],
                 from jichitai.registry.models import RegistryEvent
 
                 last = RegistryEvent.objects.filter(status="approved").order_by("-approval_seq").first()
-                snapshots.append((last.approved_at, {p.pk: _row(p) for p in people()}))
+                snapshots.append((last.registered_at, {p.pk: _row(p) for p in people()}))
         ids = [p.pk for p in people()]
         for offset in probes:
             date = START + dt.timedelta(days=offset)

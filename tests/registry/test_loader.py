@@ -75,7 +75,7 @@ def _snapshot() -> dict[str, Any]:
     seq_of = dict(RegistryEvent.objects.values_list("pk", "approval_seq"))
     events = [
         (e.approval_seq, e.kind, e.status, e.effective_date, e.reported_date, e.entered_by_id,
-         e.approved_by_id, norm_request(e.request),
+         norm_request(e.request),
          {"person": {atena[int(k)]: v for k, v in e.base_versions["person"].items()},
           "household": {hh_no[int(k)]: v for k, v in e.base_versions["household"].items()}},
          e.idempotency_key, hh_no.get(e.household_id), e.target_id)

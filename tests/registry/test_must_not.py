@@ -238,3 +238,39 @@ def test_a_merge_into_another_municipalitys_household_is_refused(office, office_
     with activate(office_b.ctx()):
         assert Person.objects.without_read_log("test").get().household_id == other.household_id
         assert Person.objects.without_read_log("test").count() == 1
+
+
+def _move_in_530(office: Any, given: str) -> dict[str, Any]:
+    return {"household": {"new": {"address_id": office.address.pk, "banchi": "7番地"}},
+            "persons": [person_spec("p1", "決裁", given, "1980-01-02", "世帯主")],
+            "previous_address": "大阪府大阪市北区1番"}
+
+
+@pytest.mark.std("530#7")
+def test_the_event_keeps_no_approver_and_no_approval_date_530_7(office, office_b) -> None:
+    """[530]#7 must not: the 決裁 keeping the approver's name and approval date on the 異動. The
+    row has no such column; approval and rejection evidence is in the operation log only."""
+    import json
+
+    from jichitai.audit.models import AuditEntry
+
+    assert not {"approved_by", "approved_at", "rejected_by"} & {f.name for f in RegistryEvent._meta.get_fields()}
+    with activate(office.ctx(office.approver)):
+        approved = events.submit_event("move_in", _move_in_530(office, "一郎"), effective_date=dt.date(2024, 3, 1),
+                                       reported_date=None, entered_by=office.clerk).event
+        rejected = events.submit_event("move_in", _move_in_530(office, "二郎"), effective_date=dt.date(2024, 3, 1),
+                                       reported_date=None, entered_by=office.clerk).event
+        events.approve_event(approved.pk, approver=office.approver)
+        events.reject_event(rejected.pk, approver=office.approver, reason="書類不備")
+        rows = {r["id"]: r for r in RegistryEvent.objects.filter(pk__in=[approved.pk, rejected.pk]).values()}
+        assert rows[approved.pk]["status"] == "approved" and rows[approved.pk]["registered_at"] is not None
+        assert rows[rejected.pk]["status"] == "rejected" and rows[rejected.pk]["registered_at"] is None
+        for pk, action in ((approved.pk, "registry.event.approved"), (rejected.pk, "registry.event.rejected")):
+            entry = AuditEntry.objects.get(action=action, subject_id=str(pk))
+            assert json.loads(entry.detail_json)["approved_by"] == office.approver.pk
+            assert entry.staff_id == office.approver.pk
+    # another municipality cannot approve A's event, nor read its log
+    with activate(office_b.ctx(office_b.approver)):
+        with pytest.raises(RegistryError):
+            events.approve_event(rejected.pk, approver=office_b.approver)
+        assert not AuditEntry.objects.filter(subject_id=str(approved.pk), action="registry.event.approved").exists()

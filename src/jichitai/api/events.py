@@ -41,8 +41,7 @@ def _event_out(event: RegistryEvent, *, request: dict[str, Any], warnings: Any =
         status_label=event.get_status_display(), effective_date=event.effective_date,
         reported_date=event.reported_date, processed_at=event.processed_at,
         entered_by=event.entered_by.get_username(),
-        approved_by=event.approved_by.get_username() if event.approved_by_id else None,
-        approved_at=event.approved_at, rejected_reason=event.rejected_reason,
+        rejected_reason=event.rejected_reason,
         household_id=event.household_id, request=request,
         warnings=[ErrorItem(rule=w.rule, field=w.field, message=w.message) for w in warnings],
         replayed=replayed,
@@ -125,7 +124,7 @@ def approve_events(
     refused = [RefusedOut(event_id=pk, errors=[ErrorItem(rule=v.rule, field=v.field, message=v.message)
                                                for v in exc.violations])
                for pk, exc in done.approval.refused.items()]
-    approved = RegistryEvent.objects.select_related("entered_by", "approved_by").in_bulk(
+    approved = RegistryEvent.objects.select_related("entered_by").in_bulk(
         [e.pk for e in done.approval.approved])
     return BatchApproveOut(approved=_outs(request, [approved[e.pk] for e in done.approval.approved], "API 一括決裁"),
                            refused=refused, replayed=done.replayed)

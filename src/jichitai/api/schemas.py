@@ -176,8 +176,6 @@ class EventOut(Schema):
     reported_date: dt.date | None
     processed_at: dt.datetime
     entered_by: str
-    approved_by: str | None
-    approved_at: dt.datetime | None
     rejected_reason: str
     household_id: int | None
     request: dict[str, Any] = Field(description="届出内容 (個人番号 removed)")

@@ -76,8 +76,7 @@ class _Batch:
         self.events.append({
             "id": event_id, "municipality_id": self.mid, "kind": kind, "status": "approved",
             "effective_date": effective, "reported_date": effective, "processed_at": self.now,
-            "entered_by_id": self.clerk_id, "approved_by_id": self.approver_id,
-            "approved_at": self.now, "approval_seq": seq, "rejected_reason": "",
+            "entered_by_id": self.clerk_id, "registered_at": self.now, "approval_seq": seq, "rejected_reason": "",
             "request": request, "base_versions": base_versions, "target_id": None,
             "idempotency_key": key, "household_id": household_id,
             "touches": {e: sorted(int(i) for i in base_versions[e]) for e in ("person", "household")},

@@ -21,13 +21,17 @@ def events_submitted(events: Sequence[Any], ctx: Any) -> None:
     record_events([_entry(e, "registry.event.submitted", entered_by=e.entered_by_id) for e in events])
 
 
-def events_approved(events: Sequence[Any], ctx: Any) -> None:
+def events_approved(events: Sequence[Any], ctx: Any, approved_by: int | None = None) -> None:
+    """The approval evidence lives here, not on the 異動 ([530]#7): who approved (also the entry's
+    staff) and the 本登録 order; the time is the entry's own."""
+    who = approved_by if approved_by is not None else getattr(ctx, "staff_id", None)
     record_events([
-        _entry(e, "registry.event.approved", approved_by=e.approved_by_id, approval_seq=e.approval_seq)
+        _entry(e, "registry.event.approved", approved_by=who, approval_seq=e.approval_seq)
         for e in events
     ])
 
 
-def event_rejected(event: Any, ctx: Any) -> None:
-    record_events([_entry(event, "registry.event.rejected", approved_by=event.approved_by_id,
+def event_rejected(event: Any, ctx: Any, rejected_by: int | None = None) -> None:
+    who = rejected_by if rejected_by is not None else getattr(ctx, "staff_id", None)
+    record_events([_entry(event, "registry.event.rejected", approved_by=who,
                           reason=event.rejected_reason)])

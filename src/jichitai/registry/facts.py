@@ -15,7 +15,7 @@ def facts_for(entity: str, entity_ids: Iterable[int], until: dt.date | None = No
     if until is not None:
         qs = qs.filter(effective_date__lte=until)
     if known_at is not None:
-        qs = qs.filter(event__approved_at__lte=known_at)
+        qs = qs.filter(event__registered_at__lte=known_at)
     out: dict[int, list[Fact]] = {}
     for f in qs.values_list("entity_id", "field", "after", "effective_date", "approval_seq", "id"):
         out.setdefault(f[0], []).append(

@@ -186,11 +186,10 @@ class RegistryEvent(TenantModel):
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="入力者"
     )
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+",
-        verbose_name="決裁者",
-    )
-    approved_at = models.DateTimeField("決裁日時", null=True)
+    # [530]#7: the 異動 keeps no approver and no approval date (the operation log does, audit
+    # ``registry.event.approved``). It keeps its own 本登録 order and time, which as-of queries
+    # ("what the register knew at") need.
+    registered_at = models.DateTimeField("本登録日時", null=True)
     approval_seq = models.PositiveBigIntegerField("本登録順", null=True)
     rejected_reason = models.TextField("却下理由", blank=True)
     request = models.JSONField("届出内容")

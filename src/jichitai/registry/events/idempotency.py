@@ -75,7 +75,7 @@ def _replay(audit_key: str, action: str, event_id: int, staff: Any) -> Decided |
         return None
     if (prior.action, prior.subject_id, prior.staff_id) != (action, str(event_id), getattr(staff, "pk", None)):
         raise _conflict()
-    return Decided(RegistryEvent.objects.select_related("entered_by", "approved_by").get(pk=event_id), True)
+    return Decided(RegistryEvent.objects.select_related("entered_by").get(pk=event_id), True)
 
 
 @dataclass(frozen=True)
@@ -94,7 +94,7 @@ def approve_batch_once(event_ids: Sequence[int], *, key: str, approver: Any, scr
         detail = json.loads(prior.detail_json)
         if (prior.action, prior.staff_id, detail.get("event_ids")) != (BATCH_ACTION, approver.pk, ids):
             raise _conflict()
-        found = RegistryEvent.objects.select_related("entered_by", "approved_by").in_bulk(detail["approved"])
+        found = RegistryEvent.objects.select_related("entered_by").in_bulk(detail["approved"])
         refused = {r["event_id"]: RegistryError(*(RuleViolation(e["rule"], e["message"], e["field"])
                                                   for e in r["errors"])) for r in detail["refused"]}
         return BatchDecided(Approval([found[pk] for pk in detail["approved"] if pk in found], refused), True)

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import DatabaseError, transaction
-from django.utils import timezone
 
 from jichitai.tenancy.context import current
 
@@ -255,7 +254,7 @@ def approve_events(event_ids: Sequence[int], *, approver: Any) -> Approval:
             if round_:
                 result.approved.extend(_apply(round_, approver, result))
         if result.approved:
-            audit_hooks.events_approved(result.approved, ctx)
+            audit_hooks.events_approved(result.approved, ctx, approved_by=approver.pk)
     return result
 
 
@@ -299,8 +298,7 @@ def _apply(round_: list[tuple[RegistryEvent, Plan]], approver: Any, result: Appr
 def _reset(event: RegistryEvent) -> None:
     """Undo what a rolled-back write set on the event object."""
     event.status = EventStatus.PROVISIONAL
-    event.approved_by = None
-    event.approved_at = None
+    event.registered_at = None
     event.approval_seq = None
 
 
@@ -386,10 +384,9 @@ def reject_event(event_id: int, *, approver: Any, reason: str) -> RegistryEvent:
         if not refused:
             event.status = EventStatus.REJECTED
             event.rejected_reason = reason
-            event.approved_by = approver
-            event.approved_at = timezone.now()
-            event.save(update_fields=["status", "rejected_reason", "approved_by", "approved_at"])
-            audit_hooks.event_rejected(event, ctx)
+            # who rejected and when is in the operation log only ([530]#7)
+            event.save(update_fields=["status", "rejected_reason"])
+            audit_hooks.event_rejected(event, ctx, rejected_by=approver.pk)
     if refused:  # raised outside the block: the alerts it wrote stay
         raise refused[event.pk]
     return event

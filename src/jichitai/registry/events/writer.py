@@ -67,8 +67,7 @@ def apply_round(items: list[tuple[RegistryEvent, Plan]], approver: Any) -> list[
         seq = first_seq + n
         facts.extend(_fact_rows(event, plan, ids, numbers, seq))
         event.status = EventStatus.APPROVED
-        event.approved_by = approver
-        event.approved_at = now
+        event.registered_at = now
         event.approval_seq = seq
         if event.household_id is None and plan.main_household is not None:
             event.household_id = ids.get(plan.main_household, plan.main_household)  # type: ignore[assignment]
@@ -85,8 +84,8 @@ def apply_round(items: list[tuple[RegistryEvent, Plan]], approver: Any) -> list[
             after[ent] = {f: _resolve(v, ids) for f, v in row.items()}
     _project(versions, facts, created=new_rows, after=after)
     events = [event for event, _ in items]
-    set_columns(RegistryEvent, ("status", "approved_by_id", "approved_at", "approval_seq", "household_id"),
-                [(e.pk, {"status": e.status, "approved_by_id": e.approved_by_id, "approved_at": e.approved_at,
+    set_columns(RegistryEvent, ("status", "registered_at", "approval_seq", "household_id"),
+                [(e.pk, {"status": e.status, "registered_at": e.registered_at,
                          "approval_seq": e.approval_seq, "household_id": e.household_id}) for e in events])
     return events
 

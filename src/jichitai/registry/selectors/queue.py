@@ -139,7 +139,7 @@ def event_page(*, staff: Any, screen: str, status: str = EventStatus.PROVISIONAL
                size: int = PAGE_SIZE, kind: str = "", entered_by: str = "") -> EventPage:
     """決裁待ち一覧 (or the approved / rejected events), oldest first; approvers only."""
     rules.require_approver(staff)
-    qs = RegistryEvent.objects.filter(status=status).select_related("entered_by", "approved_by")
+    qs = RegistryEvent.objects.filter(status=status).select_related("entered_by")
     if kind:
         qs = qs.filter(kind=kind)
     if entered_by:
