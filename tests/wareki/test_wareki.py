@@ -14,6 +14,7 @@ from jichitai.wareki import (
     DateInputError,
     era_of,
     format_date,
+    format_seireki,
     parse_date,
     wareki,
 )
@@ -36,22 +37,45 @@ dates = st.dates(min_value=D(1873, 1, 1), max_value=D(2100, 12, 31))
 ])
 def test_era_boundaries(day: dt.date, text: str) -> None:
     assert wareki(day) == text
-    assert format_date(day) == f"{text}（{day.isoformat()}）"
+    assert format_date(day) == text
 
 
 def test_before_meiji_6_and_empty_values() -> None:
-    assert format_date(D(1872, 12, 31)) == "1872-12-31"
+    assert format_date(D(1872, 12, 31)) == "1872年12月31日"  # no era before 明治6年 here
     assert format_date(None) == "" and format_date("") == ""
-    assert format_date("2024-04-01") == "令和6年4月1日（2024-04-01）"
-    assert format_date(D(1980, 5, 1), "month") == "昭和55年5月（1980-05）日不詳"
-    assert format_date(D(1980, 5, 1), "year") == "昭和55年（1980）月日不詳"
+    # [90]#1/#3: 和暦 only, never 西暦 beside it
+    assert format_date("2024-04-01") == "令和6年4月1日"
+    assert format_date(D(1980, 5, 1), "month") == "昭和55年5月日不詳"
+    assert format_date(D(1980, 5, 1), "year") == "昭和55年月日不詳"
+    # [90]#2/#4: 西暦 only for a foreign resident's 生年月日 and 在留期間の満了の日
+    assert format_seireki("2024-04-01") == "2024年4月1日"
+    assert format_seireki(D(1980, 5, 1), "month") == "1980年5月日不詳"
+    assert format_seireki(D(1980, 5, 1), "year") == "1980年月日不詳"
 
 
 @given(dates)
 def test_display_parses_back_to_the_same_day(day: dt.date) -> None:
     assert parse_date(wareki(day)) == day
     assert parse_date(day.isoformat()) == day
-    assert parse_date(format_date(day).split("（")[0]) == day
+    assert parse_date(format_date(day)) == day
+
+
+@pytest.mark.std("90#1", "90#3")
+@given(dates, st.sampled_from(["day", "month", "year"]))
+def test_screen_dates_are_wareki_only(day: dt.date, precision: str) -> None:
+    """[90]#3 must not: 西暦 or 和暦・西暦併記 for a Japanese resident's dates."""
+    text = format_date(day, precision)
+    assert text.startswith(era_of(day)[0])  # type: ignore[index]
+    assert "（" not in text and "-" not in text and str(day.year) not in text
+
+
+@pytest.mark.std("90#2", "90#4")
+@given(dates, st.sampled_from(["day", "month", "year"]))
+def test_foreign_residents_dates_are_seireki_only(day: dt.date, precision: str) -> None:
+    """[90]#4 must not: 和暦 for a foreign resident's 生年月日 and 在留期間の満了の日."""
+    text = format_seireki(day, precision)
+    assert text.startswith(f"{day.year}年")
+    assert not any(era in text for era, *_ in ERAS)
 
 
 @given(dates)
@@ -103,4 +127,4 @@ def test_template_filter() -> None:
 
     out = Template('{% load registry_tags %}{{ d|wareki }}|{{ d|wareki:"month" }}').render(
         Context({"d": D(2019, 5, 1)}))
-    assert out == "令和元年5月1日（2019-05-01）|令和元年5月（2019-05）日不詳"
+    assert out == "令和元年5月1日|令和元年5月日不詳"

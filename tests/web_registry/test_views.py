@@ -123,7 +123,7 @@ def test_move_in_is_provisional_until_approved_then_found_by_variant(office, sta
 
     queue = html(approver.get("/registry/approvals/"))
     assert f"受付番号 {event.pk}" in queue and "窓口 花子" in queue and "渡邉" in queue
-    assert "令和6年4月1日（2024-04-01）" in queue and "東京都千代田区千代田1番1号" in queue
+    assert "令和6年4月1日" in queue and "東京都千代田区千代田1番1号" in queue
     resp = approver.post(f"/registry/approvals/{event.pk}/approve/")
     assert resp.status_code == 302
     assert "決裁しました" in html(approver.get("/registry/approvals/"))
@@ -131,7 +131,7 @@ def test_move_in_is_provisional_until_approved_then_found_by_variant(office, sta
     names = search_names(clerk, name="渡辺")  # 渡辺 finds 渡邉
     assert sorted(names) == sorted(["渡邉\u3000一郎", "渡邉\u3000花子", "渡邉\u3000太郎"])
     page = html(clerk.get("/registry/", {"name": "渡辺"}))
-    assert "昭和55年5月1日（1980-05-01）" in page and "検索結果 3件" in page
+    assert "昭和55年5月1日" in page and "検索結果 3件" in page
 
 
 def test_provisional_change_is_absent_from_detail_until_approved(office, staff_client) -> None:
@@ -282,11 +282,11 @@ def test_wareki_shown_on_detail_and_as_of(office, staff_client) -> None:
         apply(office, "name_change", {"person_id": wife.pk, "family_name": "渡邊"}, D(2019, 5, 1))
     c = staff_client("clerk")
     page = html(c.get(f"/registry/persons/{wife.pk}/"))
-    assert "昭和57年7月7日（1982-07-07）" in page and "令和元年5月1日（2019-05-01）" in page
-    assert "平成31年4月1日（2019-04-01）" in page  # 転入 in the timeline
+    assert "昭和57年7月7日" in page and "令和元年5月1日" in page
+    assert "平成31年4月1日" in page  # 転入 in the timeline
     page = html(c.get(f"/registry/persons/{wife.pk}/", {"as_of": "H31.4.30"}))
     as_of = page.split('id="asof-result"')[1].split("</section>")[0]
-    assert "平成31年4月30日（2019-04-30）時点" in as_of and "髙橋" in as_of and "渡邊" not in as_of
+    assert "平成31年4月30日時点" in as_of and "髙橋" in as_of and "渡邊" not in as_of
     assert "本町一丁目1番地2" in as_of
     page = html(c.get(f"/registry/persons/{wife.pk}/", {"as_of": "2019-03-31"}))
     assert "この日にはこの住民の記録はありません" in page

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from jichitai.wareki import format_date
+from jichitai.wareki import format_date, format_seireki
 
 from .models import Person
 
@@ -62,14 +62,21 @@ def label(field: str) -> str:
     return PERSON_LABELS.get(field) or HOUSEHOLD_LABELS.get(field) or REQUEST_LABELS.get(field) or field
 
 
-def value_text(field: str, value: Any, *, precision: str = "day", my_number_shown: bool = False) -> str:
-    """One item's value as staff read it (和暦 dates, choice labels, 個人番号 hidden unless shown)."""
+#: [90]: written in 西暦 only for a foreign resident; every other date is 和暦 only
+SEIREKI_FOR_FOREIGN = frozenset({"birth_date", "residence_end_date"})
+
+
+def value_text(field: str, value: Any, *, precision: str = "day", my_number_shown: bool = False,
+               foreign: bool = False) -> str:
+    """One item's value as staff read it (dates as [90] says, choice labels, 個人番号 hidden unless
+    shown). ``foreign``: the person is a foreign resident."""
     if field == "my_number" and value and not my_number_shown:
         return HIDDEN
     if value in (None, ""):
         return "—"
     if field in VALUE_DATE_FIELDS:
-        return format_date(value, precision if field == "birth_date" else "day")
+        fmt = format_seireki if foreign and field in SEIREKI_FOR_FOREIGN else format_date
+        return fmt(value, precision if field == "birth_date" else "day")
     if field in CHOICES:
         return CHOICES[field].get(str(value), str(value))
     if isinstance(value, bool):

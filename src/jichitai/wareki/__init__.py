@@ -2,7 +2,8 @@
 
 Eras from 明治 on. 明治 starts here on 1873-01-01 (the day Japan adopted the Gregorian calendar;
 earlier 明治 dates were lunar-calendar dates and are shown in 西暦 only). The first year of an era is
-written 元年. Display: ``令和6年4月1日（2024-04-01）``.
+written 元年. Display ([90]): ``令和6年4月1日`` (和暦 only); ``format_seireki`` ``2024年4月1日`` only for a foreign
+resident's 生年月日 and 在留期間の満了の日.
 """
 
 from __future__ import annotations
@@ -62,24 +63,35 @@ def wareki(value: Any) -> str:
 
 
 def format_date(value: Any, precision: str = "day") -> str:
-    """和暦 and 西暦 together: ``令和6年4月1日（2024-04-01）``.
+    """和暦 only, as the standard's [90] wants on screens and certificates: ``令和6年4月1日``.
 
-    ``precision`` "month" / "year" for a 生年月日 with unknown parts (日不詳 / 月日不詳).
+    ``precision`` "month" / "year" for a 生年月日 with unknown parts: ``昭和55年5月日不詳``,
+    ``昭和55年月日不詳``. A date before 明治 has no era here and is written in 西暦.
     """
     d = _as_date(value)
     if d is None:
         return "" if not value else str(value)
     era = era_of(d)
-    if precision == "year":
-        jp = f"{era[0]}{_year_text(era[1])}" if era else ""
-        return f"{jp}（{d.year}）月日不詳" if jp else f"{d.year}年 月日不詳"
-    if precision == "month":
-        jp = f"{era[0]}{_year_text(era[1])}{d.month}月" if era else ""
-        iso = f"{d.year:04d}-{d.month:02d}"
-        return f"{jp}（{iso}）日不詳" if jp else f"{iso} 日不詳"
     if era is None:
-        return d.isoformat()
-    return f"{wareki(d)}（{d.isoformat()}）"
+        return format_seireki(d, precision)
+    year = f"{era[0]}{_year_text(era[1])}"
+    if precision == "year":
+        return f"{year}月日不詳"
+    if precision == "month":
+        return f"{year}{d.month}月日不詳"
+    return wareki(d)
+
+
+def format_seireki(value: Any, precision: str = "day") -> str:
+    """西暦 only: ``1980年5月1日`` ([90]: a foreign resident's 生年月日 and 在留期間の満了の日)."""
+    d = _as_date(value)
+    if d is None:
+        return "" if not value else str(value)
+    if precision == "year":
+        return f"{d.year}年月日不詳"
+    if precision == "month":
+        return f"{d.year}年{d.month}月日不詳"
+    return f"{d.year}年{d.month}月{d.day}日"
 
 
 _ISO = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")

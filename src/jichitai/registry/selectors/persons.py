@@ -36,6 +36,7 @@ class PersonSummary:
     relationship: str
     masked: bool = False
     address_hidden: bool = False
+    foreign: bool = False  # [90]: a foreign resident's 生年月日 is shown in 西暦 only
 
 
 MASKED = PersonSummary(None, "", access.MASK, "", None, "", "", "", HIDDEN, None, "", masked=True,
@@ -52,6 +53,7 @@ def summarize(row: Mapping[str, Any], *, pk: int, address: str, address_hidden: 
         status_label=CHOICES["status"].get(str(row.get("status") or ""), ""),
         address=HIDDEN if address_hidden else address, household_id=row.get("household_id"),
         relationship=row.get("relationship") or "", address_hidden=address_hidden,
+        foreign=row.get("resident_type") == "foreign",
     )
 
 

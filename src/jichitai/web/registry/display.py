@@ -44,7 +44,7 @@ def record_items(row: Mapping[str, Any], *, my_number_shown: bool) -> list[Item]
             continue
         out.append(Item(f, label(f), value_text(
             f, row.get(f), precision=row.get("birth_date_precision") or "day",
-            my_number_shown=my_number_shown)))
+            my_number_shown=my_number_shown, foreign=foreign)))
     return out
 
 
@@ -76,14 +76,17 @@ def timeline(history: list[dict[str, Any]], *, my_number_shown: bool) -> list[Ti
     for snap in history:
         row = snap.get("row") or {}
         precision = row.get("birth_date_precision") or "day"
+        foreign = row.get("resident_type") == "foreign"
         changes = []
         for f in snap.get("changed", []):
             if f in SKIP_IN_TIMELINE or f == "birth_date_precision":
                 continue
             changes.append(Change(
                 label(f),
-                value_text(f, previous.get(f), precision=precision, my_number_shown=my_number_shown),
-                value_text(f, row.get(f), precision=precision, my_number_shown=my_number_shown),
+                value_text(f, previous.get(f), precision=precision, my_number_shown=my_number_shown,
+                           foreign=foreign),
+                value_text(f, row.get(f), precision=precision, my_number_shown=my_number_shown,
+                           foreign=foreign),
             ))
         if "household_id" in snap.get("changed", []):
             changes.append(Change("世帯", str(previous.get("household_id") or "—"),
@@ -202,7 +205,8 @@ def describe_request(kind: str, req: Mapping[str, Any], names: Mapping[int, str]
     headers = [label(c) for c in NEW_PERSON_COLUMNS]
     for spec in specs:
         new_persons.append([
-            value_text(c, spec.get(c), my_number_shown=False) if c != "my_number"
+            value_text(c, spec.get(c), my_number_shown=False,
+                       foreign=spec.get("resident_type") == "foreign") if c != "my_number"
             else ("入力あり（非表示）" if spec.get(c) == HIDDEN else spec.get(c) or "—")
             for c in NEW_PERSON_COLUMNS
         ])

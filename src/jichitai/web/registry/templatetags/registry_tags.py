@@ -16,8 +16,14 @@ register = template.Library()
 
 @register.filter(name="wareki")
 def wareki_filter(value: Any, precision: str = "day") -> str:
-    """``{{ d|wareki }}`` → 令和6年4月1日（2024-04-01）; ``{{ d|wareki:"month" }}`` for 日不詳."""
+    """``{{ d|wareki }}`` → 令和6年4月1日; ``{{ d|wareki:"month" }}`` for 日不詳 ([90]: 和暦 only)."""
     return _wareki.format_date(value, precision or "day")
+
+
+@register.filter(name="seireki")
+def seireki_filter(value: Any, precision: str = "day") -> str:
+    """``{{ d|seireki }}`` → 2024年4月1日: only a foreign resident's 生年月日 and 在留期間の満了の日."""
+    return _wareki.format_seireki(value, precision or "day")
 
 
 @register.filter
