@@ -46,11 +46,10 @@ class _Batch:
     """The rows of one transaction, built exactly as the register's planner and writer would build
     them for the same requests (tests compare the two loaders row by row)."""
 
-    def __init__(self, mid: int, clerk_id: int, approver_id: int, counters: dict[str, int],
+    def __init__(self, mid: int, clerk_id: int, counters: dict[str, int],
                  ids: _IdSource, now: dt.datetime) -> None:
         self.mid = mid
         self.clerk_id = clerk_id
-        self.approver_id = approver_id
         self.counters = counters
         self.start = dict(counters)
         self.payload: list[tuple[Any, Sequence[str], bytes, str | None]] | None = None
@@ -334,7 +333,7 @@ def _build(chunk: Sequence[HouseholdPlan], address_ids: Mapping[str, int], ctx: 
         "household": len(chunk), "person": sum(p.residents for p in chunk),
         "event": len(chunk) + sum(p.move_on is not None for p in chunk),
     })
-    b = _Batch(ctx.municipality_id, clerk.pk, approver.pk, dict(counters), source, timezone.now())
+    b = _Batch(ctx.municipality_id, clerk.pk, dict(counters), source, timezone.now())
     for plan in chunk:
         hh = plan.household
         hid, *pids = b.move_in(plan, move_in_request(plan, address_ids, seed),
