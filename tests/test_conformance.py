@@ -1,4 +1,4 @@
-"""``make conformance``: the standard's items, the claims in map.toml and the tests that name them."""
+"""``make conformance``: the standard's items, the claims in map/ and the tests that name them."""
 
 from __future__ import annotations
 
@@ -65,8 +65,17 @@ def test_untrue_claims_are_problems() -> None:
 
 
 def test_the_projects_report_is_true(capsys: pytest.CaptureFixture[str]) -> None:
-    """What make conformance runs: every claim in map.toml has its test, every marked test names
+    """What make conformance runs: every claim in map/ has its test, every marked test names
     a real item."""
     assert report.main([]) == 0, capsys.readouterr().err
     out = capsys.readouterr().out
     assert "管理項目" in out and "must_not" in out
+
+
+def test_an_item_claimed_in_two_files_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "ch01.toml").write_text('[items."110#1"]\nstatus = "implemented"\n', encoding="utf-8")
+    (tmp_path / "ch02.toml").write_text('[items."110#1"]\nstatus = "planned"\nreason = "x"\n', encoding="utf-8")
+    with pytest.raises(claims.DuplicateClaim, match="ch01.toml"):
+        claims.load(tmp_path)
+    (tmp_path / "ch02.toml").unlink()
+    assert claims.load(tmp_path)["110#1"].status == "implemented"

@@ -2,7 +2,7 @@
 
 - ``data/jyuki_functions.csv``: the standard's function list (第1.0版 transcription, 469 items;
   the source is ``../shared/data/standard``, its sha256 is checked).
-- ``map.toml``: our claim per item (implemented / not binding / planned / not applicable) with
+- ``map/chNN.toml``: our claim per item, one file per chapter (implemented / not binding / planned / not applicable) with
   the reading of an ambiguous text. An item that is not in the map is *not assessed yet*.
 - the tests: ``@pytest.mark.std("110#2")`` names the items a test proves.
 
