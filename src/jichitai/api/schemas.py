@@ -44,6 +44,7 @@ class PersonSummaryOut(Schema):
     name: str
     kana: str
     birth_date: dt.date | None
+    birth_text: str = Field("", description="生年月日の表示: 和暦（外国人住民は西暦）、不詳の部分は不詳のまま [90][80]")
     sex: str
     status: str
     status_label: str
@@ -122,6 +123,7 @@ class MemberOut(Schema):
     name: str
     kana: str
     birth_date: dt.date | None
+    birth_text: str = Field("", description="生年月日の表示: 和暦（外国人住民は西暦）、不詳の部分は不詳のまま [90][80]")
     sex: str
     relationship: str
     masked: bool = False

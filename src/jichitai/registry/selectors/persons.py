@@ -14,7 +14,7 @@ from typing import Any
 
 from ..conventions import HEAD, PERSON_FIELDS, full_kana, full_name
 from ..errors import violation
-from ..labels import CHOICES
+from ..labels import CHOICES, value_text
 from ..models import Person, PersonStatus, SupportMeasure
 from . import access
 from .addresses import HIDDEN, household_address
@@ -37,6 +37,8 @@ class PersonSummary:
     masked: bool = False
     address_hidden: bool = False
     foreign: bool = False  # [90]: a foreign resident's 生年月日 is shown in 西暦 only
+    # 生年月日 as every screen writes it: 和暦 (西暦 for a foreign resident, [90]), 不詳 parts kept ([80])
+    birth_text: str = ""
 
 
 MASKED = PersonSummary(None, "", access.MASK, "", None, "", "", "", HIDDEN, None, "", masked=True,
@@ -46,6 +48,7 @@ MASKED = PersonSummary(None, "", access.MASK, "", None, "", "", "", HIDDEN, None
 def summarize(row: Mapping[str, Any], *, pk: int, address: str, address_hidden: bool = False) -> PersonSummary:
     """A summary of a person row (a projection's values or a row folded from the log)."""
     birth = row.get("birth_date")
+    foreign = row.get("resident_type") == "foreign"
     return PersonSummary(
         id=pk, atena_no=row.get("atena_no") or "", name=full_name(row), kana=full_kana(row),
         birth_date=dt.date.fromisoformat(birth) if isinstance(birth, str) else birth,
@@ -53,7 +56,9 @@ def summarize(row: Mapping[str, Any], *, pk: int, address: str, address_hidden: 
         status_label=CHOICES["status"].get(str(row.get("status") or ""), ""),
         address=HIDDEN if address_hidden else address, household_id=row.get("household_id"),
         relationship=row.get("relationship") or "", address_hidden=address_hidden,
-        foreign=row.get("resident_type") == "foreign",
+        foreign=foreign,
+        birth_text=value_text("birth_date", birth, precision=row.get("birth_date_precision") or "day",
+                              foreign=foreign),
     )
 
 

@@ -5,9 +5,11 @@ Registered with the template engine by :mod:`jichitai.web.registry.apps` (see ``
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import template
+from django.utils import timezone
 
 from jichitai import wareki as _wareki
 
@@ -17,7 +19,23 @@ register = template.Library()
 @register.filter(name="wareki")
 def wareki_filter(value: Any, precision: str = "day") -> str:
     """``{{ d|wareki }}`` → 令和6年4月1日; ``{{ d|wareki:"month" }}`` for 日不詳 ([90]: 和暦 only)."""
-    return _wareki.format_date(value, precision or "day")
+    return _wareki.format_date(_local(value), precision or "day")
+
+
+@register.filter
+def wareki_time(value: Any, seconds: str = "") -> str:
+    """``{{ t|wareki_time }}`` → 令和8年12月1日 07:30, ``{{ t|wareki_time:"s" }}`` with seconds ([90]
+    covers every screen; local time, since a UTC date can be the day before)."""
+    if not isinstance(value, dt.datetime):
+        return _wareki.format_date(value)
+    local = _local(value)
+    return f"{_wareki.format_date(local)} {local:%H:%M:%S}" if seconds else f"{_wareki.format_date(local)} {local:%H:%M}"
+
+
+def _local(value: Any) -> Any:
+    if isinstance(value, dt.datetime) and timezone.is_aware(value):
+        return timezone.localtime(value)
+    return value
 
 
 @register.filter(name="seireki")
