@@ -278,3 +278,4 @@ class Counter(TenantModel):
 
     class Meta(TenantModel.Meta):
         constraints = [models.UniqueConstraint(fields=["municipality", "name"], name="uniq_counter")]
+from .search_history import SearchHistory  # noqa: E402,F401  [320] 検索履歴
