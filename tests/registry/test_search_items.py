@@ -172,3 +172,15 @@ def test_past_address_never_finds_a_protected_person_without_need_to_know(office
             assert found.total == 0 and not any(r.masked for r in found.results), q
         assert AuditEntry.objects.filter(category="alert").count() > alerts
         assert selectors.search(SearchQuery(address_id=office.address.pk, include_history=True), staff=officer).total == 3
+
+
+@pytest.mark.std("330#2", "330#3", "330#4")
+def test_variant_characters_are_included_in_name_search(office, office_b) -> None:
+    """異体字・正字 (optional for 一般市区町村, done): 辺 finds 邊 and 邉, 浜 finds 濱, from the MJ data."""
+    with activate(office.ctx()):
+        move_in_family(office, family="渡邊")
+        move_in_family(office, family="濱田", effective=D(2020, 5, 1))
+        assert len(_find(office, name="渡辺")) == 3 and len(_find(office, name="渡邉")) == 3
+        assert len(_find(office, name="浜田")) == 3
+    with activate(office_b.ctx()):
+        assert _find(office_b, name="渡辺") == []
