@@ -77,17 +77,20 @@ def address_ids_by_code(code: str) -> list[int]:
 
 
 def past_name_persons(name: str) -> Q:
-    """Persons who had the 氏 (first word) — and 名 (second word) if typed — before ([340]#5/#9):
-    their name facts' earlier values, as typed (完全一致)."""
+    """Persons who had the 氏 (first word) before — and, if a second word is typed, have or had
+    that 名 ([340]#5/#9): the name facts' earlier values, as typed (完全一致; partial indexes of 0006)."""
+    from jichitai.moji import key
+
     parts = plain(name).split()
     if not parts:
         return Q(pk__in=[])
     facts = EventFact.objects.filter(entity="person")
-    ids = set(facts.filter(field="family_name", before=parts[0]).values_list("entity_id", flat=True))
+    ids = sorted(set(facts.filter(field="family_name", before=parts[0]).values_list("entity_id", flat=True)))
+    q = Q(pk__in=ids)
     if len(parts) > 1:
-        ids &= set(facts.filter(field="given_name", before=parts[1]).values_list("entity_id", flat=True)) | set(
-            facts.filter(field="given_name", after=parts[1]).values_list("entity_id", flat=True))
-    return Q(pk__in=sorted(ids))
+        given = set(facts.filter(field="given_name", before=parts[1]).values_list("entity_id", flat=True))
+        q &= Q(given_name_key=key(parts[1])) | Q(pk__in=sorted(given))
+    return q
 
 
 def past_address_persons(address_ids: list[int]) -> Q:
