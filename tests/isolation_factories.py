@@ -103,6 +103,12 @@ def _counter(marker: str) -> Any:
     return Counter.objects.create(name=marker[:30])
 
 
+def _search_history(marker: str) -> Any:
+    from jichitai.registry.search_history import SearchHistory
+
+    return SearchHistory.objects.create(staff=_staff(marker), params={"name": marker}, summary=marker)
+
+
 FACTORIES: dict[str, Callable[[str], Any]] = {
     "tenancy.MunicipalSetting": _municipal_setting,
     "audit.AuditEntry": _audit_entry,
@@ -114,4 +120,5 @@ FACTORIES: dict[str, Callable[[str], Any]] = {
     "registry.EventFact": _fact,
     "registry.SupportMeasure": _support,
     "registry.Counter": _counter,
+    "registry.SearchHistory": _search_history,
 }

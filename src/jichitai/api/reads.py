@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
 
@@ -91,16 +91,28 @@ def get_person(
 
 
 @endpoint("get", "/persons", "search_persons", response={200: SearchPageOut, 422: ErrorOut, **COMMON_ERRORS},
-          summary="住民検索（氏名は異体字を同一視、ふりがな、生年月日、住民票コード）", tags=["persons"])
-def search_persons(
-    request: HttpRequest, name: str = "", kana: str = "", birth_date: dt.date | None = None,
-    resident_code: str = "", include_removed: bool = False, page: int = page_query(),
+          summary="住民検索（氏名は異体字を同一視、フリガナはあいまい検索、名のみ、生年月日の範囲、各項目）",
+          tags=["persons"])
+def search_persons(  # noqa: PLR0913 - one parameter per search item of [340]
+    request: HttpRequest, name: str = "", kana: str = "", given_name: str = "", given_kana: str = "",
+    match: Literal["prefix", "exact", "partial"] = "prefix", alias: str = "", former_surname: str = "",
+    birth_date: dt.date | None = None, birth_to: dt.date | None = None, sex: Literal["", "1", "2", "9"] = "",
+    relationship: str = "", atena_no: str = "", household_no: str = "", resident_code: str = "",
+    residence_card_no: str = "", removal: Literal["", "moved_out", "dead", "deleted"] = "",
+    include_history: bool = False, include_removed: bool = False, page: int = page_query(),
 ) -> Any:
     """[340] 基本検索, 20 per page, 五十音順; each listed person is logged as a read. Provisional
-    events never appear: only approved events reach the projections that search reads."""
+    events never appear: only approved events reach the projections that search reads.
+    ``birth_to`` with ``birth_date`` searches a range of birth dates (a year: 1980-01-01 … 1980-12-31)."""
     result = selectors.search(
-        selectors.SearchQuery(name=name[:100], kana=kana[:200], birth_date=birth_date,
-                              resident_code=resident_code[:11], include_removed=include_removed, page=page),
+        selectors.SearchQuery(
+            name=name[:100], kana=kana[:200], given_name=given_name[:100], given_kana=given_kana[:200], match=match,
+            alias=alias[:100], former_surname=former_surname[:100], birth_date=birth_date,
+            birth_to=birth_to if birth_date else None, sex=sex, relationship=relationship[:40],
+            atena_no=atena_no[:20], household_no=household_no[:20], resident_code=resident_code[:11],
+            residence_card_no=residence_card_no[:12], removal=removal, include_history=include_history,
+            include_removed=include_removed, page=page,
+        ),
         staff=request.user, screen=SCREEN_SEARCH,
     )
     return SearchPageOut(results=[_summary(s) for s in result.results], total=result.total, page=result.page,

@@ -158,7 +158,7 @@ class _Batch:
                 if v is None and f in not_null:
                     values[f] = ""
             values.update(id=pid, municipality_id=self.mid, version=self.versions[("person", pid)])
-            values["name_key"], values["kana_key"] = name_keys(row)
+            values.update(name_keys(row))
             out.append(values)
         return out
 

@@ -44,7 +44,7 @@ from .gaiji import (
     load_gaiji_table,
     validate_gaiji_table,
 )
-from .keys import kana_key, key
+from .keys import kana_key, key, search_kana_key
 
 __all__ = [
     "ArtefactMissingError",
@@ -76,6 +76,7 @@ __all__ = [
     "identify",
     "kana_key",
     "key",
+    "search_kana_key",
     "load_gaiji_table",
     "lookup",
     "split",

@@ -186,3 +186,51 @@ def kana_key(text: str) -> str:
     if _LONG in s:
         s = _expand_long(s)
     return s
+
+
+# search_kana_key ---------------------------------------------------------------------------------
+# [330]#2 あいまい検索 (version 2 of the person's stored カナ key): on top of the kana table's width,
+# script, small-kana and dash folds, voicing is ignored (ガ=カ, パ=ハ), ヂ=ジ, ヅ=ズ, ワ=ハ, ヲ=オ,
+# ヴァ=バ, ヴ=ブ, the long mark ー is dropped (its presence is ignored) and ウ after an オ段 kana
+# becomes オ. ヂ folds to ジ before the voicing goes, so ヂ=ジ=シ but not チ: a key is one string and
+# equality is transitive, the standard's listed pair wins (docs/registry-ui.md, 検索).
+
+_VU = {"ヴア": "バ", "ヴイ": "ビ", "ヴエ": "ベ", "ヴオ": "ボ", "ヴユ": "ビユ", "ヴ": "ブ"}
+_VU_RE = re.compile("ヴ[アイエオユ]?")
+_fuzzy_table: dict[int, str | None] | None = None
+_O_ROW = frozenset(_ROWS["オ"])
+
+
+def _fuzzy() -> dict[int, str | None]:
+    global _fuzzy_table
+    if _fuzzy_table is None:
+        table: dict[int, str | None] = {0x3099: None, 0x309A: None}  # a mark left over: voicing is ignored
+        for o in range(0x30A1, 0x30FB):
+            c = chr(o)
+            c = {"ヂ": "ジ", "ヅ": "ズ"}.get(c, c)
+            base = unicodedata.normalize("NFD", c)[0]
+            base = {"ワ": "ハ", "ヲ": "オ", "ヰ": "イ", "ヱ": "エ"}.get(base, base)
+            if base != chr(o):
+                table[o] = base
+        table[ord("ヾ")] = "ヽ"
+        _fuzzy_table = table
+    return _fuzzy_table
+
+
+def search_kana_key(text: str) -> str:
+    """あいまい検索のカナキー ([330]#2): kana_key's folds without ー expansion, then voicing, ヂ/ヅ,
+    ワ/ヲ, ヴ folded, ー dropped, ウ after an オ段 kana → オ. Idempotent; ignores spaces."""
+    table = _kana_table if _kana_table is not None else kana_table()
+    s = text.translate(table)
+    if _DAKUTEN in s or _HANDAKUTEN in s:
+        s = _compose_marks(s)
+    s = s.replace(_LONG, "")  # before the ヴ pairs: ヴーァ is ヴァ
+    if "ヴ" in s:
+        s = _VU_RE.sub(lambda m: _VU[m.group()], s)
+    s = s.translate(_fuzzy())
+    if "ウ" not in s:
+        return s
+    out: list[str] = []
+    for ch in s:
+        out.append("オ" if ch == "ウ" and out and out[-1] in _O_ROW else ch)
+    return "".join(out)

@@ -92,14 +92,18 @@ def household_creation(address: Mapping[str, Any]) -> list[tuple[str, Any]]:
     ]
 
 
-def name_keys(row: Mapping[str, Any]) -> tuple[str, str]:
-    """(氏名照合キー, ふりがな照合キー) of a person row: what search and the duplicate check match."""
-    from jichitai.moji import kana_key, key
+def name_keys(row: Mapping[str, Any]) -> dict[str, str]:
+    """The search keys of a person row (version 2, [330]#2): 氏名照合キー and あいまいカナキー of the
+    full name and of the 名 alone (名のみの検索). Every writer of Person rows stores all four."""
+    from jichitai.moji import key, search_kana_key
 
-    return (
-        key(f"{row.get('family_name') or ''}{row.get('given_name') or ''}"),
-        kana_key(f"{row.get('family_name_kana') or ''}{row.get('given_name_kana') or ''}"),
-    )
+    given, given_kana = row.get("given_name") or "", row.get("given_name_kana") or ""
+    return {
+        "name_key": key(f"{row.get('family_name') or ''}{given}"),
+        "kana_key": search_kana_key(f"{row.get('family_name_kana') or ''}{given_kana}"),
+        "given_name_key": key(given),
+        "given_kana_key": search_kana_key(given_kana),
+    }
 
 
 def full_name(row: Mapping[str, Any]) -> str:

@@ -89,6 +89,9 @@ class Person(TenantModel):
     given_name_kana = models.CharField("名（ふりがな）", max_length=200, blank=True)
     name_key = models.CharField("氏名照合キー", max_length=200, db_index=False)
     kana_key = models.CharField("ふりがな照合キー", max_length=400, db_index=False)
+    # [330]#2 名のみの検索: the keys of the 名 alone (prefix indexes: migration 0006)
+    given_name_key = models.CharField("名照合キー", max_length=100, blank=True, default="")
+    given_kana_key = models.CharField("名ふりがな照合キー", max_length=200, blank=True, default="")
     birth_date = models.DateField("生年月日")
     birth_date_precision = models.CharField(
         "生年月日の精度", max_length=5, default="day",
@@ -275,3 +278,4 @@ class Counter(TenantModel):
 
     class Meta(TenantModel.Meta):
         constraints = [models.UniqueConstraint(fields=["municipality", "name"], name="uniq_counter")]
+from .search_history import SearchHistory  # noqa: E402,F401  [320] 検索履歴

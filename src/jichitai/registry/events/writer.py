@@ -204,7 +204,7 @@ def _create_persons(plans: list[Plan], planned: list[dict[Any, dict[str, Any]]],
             row = {f: to_python(f, _resolve(v, ids)) for f, v in planned[i][ref].items()}
             row["atena_no"] = numbers[ref]
             row["version"] = 1
-            row["name_key"], row["kana_key"] = name_keys(row)
+            row.update(name_keys(row))
             objs.append(Person(**{k: v for k, v in row.items() if k in _PERSON_COLUMNS}))
             owners.append((i, ref))
     try:
@@ -281,7 +281,7 @@ def _project(
             values.setdefault(f, None)
         if values.get("status") is None:
             values["status"] = PersonStatus.VOID.value
-        values["name_key"], values["kana_key"] = name_keys(values)
+        values.update(name_keys(values))
         persons.append((pid, versions["person"].get(str(pid)), values))
     _update_versioned(Person, persons)
 

@@ -9,12 +9,13 @@ from __future__ import annotations
 from .approvals import approvals_view, approve_bulk_view, approve_view, reject_view
 from .entry import event_form_view, event_menu_view, person_row_view
 from .households import household_view
+from .moji import moji_view, person_moji_view
 from .persons import person_my_number_view, person_view
 from .search import search_view
 from .support import support_end_view, support_extend_view, support_view
 
 __all__ = [
     "approvals_view", "approve_bulk_view", "approve_view", "event_form_view", "event_menu_view",
-    "household_view", "person_my_number_view", "person_row_view", "person_view", "reject_view",
+    "household_view", "moji_view", "person_moji_view", "person_my_number_view", "person_row_view", "person_view", "reject_view",
     "search_view", "support_end_view", "support_extend_view", "support_view",
 ]

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 from jichitai.accounts.decorators import requires_capability
 from jichitai.registry import selectors
 from jichitai.registry.errors import RegistryError
+from jichitai.registry.labels import label
 from jichitai.wareki import DateInputError, parse_date
 
 from .. import display
@@ -39,12 +40,22 @@ def _context(request: HttpRequest, person_id: int, *, show_my_number: bool) -> t
     ctx["items"] = display.record_items(detail.record, my_number_shown=shown)
     ctx["address"] = detail.address
     ctx["timeline"] = display.timeline(detail.history, my_number_shown=shown)
+    ctx["name_history"] = name_history(ctx["timeline"])
     if day is not None:
         ctx["as_of_date"] = day
         view = detail.as_of
         ctx["as_of_items"] = display.record_items(view.record, my_number_shown=shown) if view else None
         ctx["as_of_address"] = view.address if view else ""
     return ctx, 200
+
+
+NAME_HISTORY_FIELDS = ("former_surname", "alias")
+
+
+def name_history(timeline: list[Any]) -> list[tuple[Any, Any]]:
+    """[350]#1 旧氏・通称の履歴: (history entry, change) for every change of 旧氏 or 通称, newest first."""
+    labels = {label(f) for f in NAME_HISTORY_FIELDS}
+    return [(h, c) for h in timeline for c in h.changes if c.label in labels]
 
 
 @require_GET

@@ -1,22 +1,30 @@
 """住民検索 ([340]), also the picker of the 異動 forms: ``?pick=household|person&field=…&next=…``
-puts a 「選ぶ」 link on every row that may be picked (never on a masked one)."""
+puts a 「選ぶ」 link on every row that may be picked (never on a masked one).
+
+Each new search's conditions go to the staff member's 検索履歴 ([320], registry/search_history.py);
+``?history=ID`` re-runs one, ``?history=ID&fill=1`` puts its conditions into the form only.
+There is no 絞込み ([340]#11 must-not): every search runs over the whole register, never over the
+list shown, and no parameter carries a previous result into the next search.
+"""
 
 from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from jichitai.accounts.decorators import requires_capability
-from jichitai.registry import selectors
+from jichitai.registry import search_history, selectors
 from jichitai.registry.errors import RegistryError
 from jichitai.registry.selectors.search import MAX_PAGE
-from jichitai.wareki import DateInputError, parse_date
+from jichitai.registry.selectors.search_items import BLANKS, MATCHES, REMOVALS
 
+from .. import search_form
 from .common import READ, Errors, options_html, parse_id, render_page, safe_next, with_params
 
-KNOWN = ("name", "kana", "birth_date", "address_id", "banchi", "my_number", "resident_code")
+KNOWN = (*search_form.TEXT, "blank")
 PICK_FIELDS = {"household": ("household", "to_household_id", "existing_household_id"),
                "person": ("person_id", "person", "against_person_id")}
 
@@ -30,38 +38,56 @@ def _picker(request: HttpRequest) -> dict[str, str] | None:
     return {"kind": kind, "field": field, "next": target}
 
 
+def _from_history(request: HttpRequest) -> HttpResponse | dict | None:
+    """``?history=ID``: a redirect that re-runs it, or (``fill=1``) its values for the form."""
+    entry_id = parse_id(request.GET.get("history"))
+    if entry_id is None:
+        return None
+    entry = search_history.entry(request.user, entry_id)
+    if entry is None:  # not this staff member's, or another municipality's: as if it never was
+        return None
+    if request.GET.get("fill"):
+        return search_form.values_of(entry.params)
+    params = [(k, v) for k, v in entry.params.items() if k != "blank"]
+    params += [("blank", b) for b in entry.params.get("blank", [])]
+    return HttpResponseRedirect(f"{reverse('registry:search')}?{urlencode(params)}")
+
+
+def _run(request: HttpRequest, values: dict, errors: Errors) -> selectors.SearchPage | None:
+    number = parse_id(request.GET.get("page")) or 1
+    query, problems = search_form.to_query(values, address_id=parse_id(values["address_id"]),
+                                           page=min(number, MAX_PAGE))
+    for message, field in problems:
+        errors.add(message, field, KNOWN)
+    if query is None:
+        return None
+    try:
+        page = selectors.search(query, staff=request.user)
+    except RegistryError as exc:
+        for v in exc.violations:
+            errors.add(v.message, v.field, KNOWN)
+        return None
+    if number == 1:  # a new search, not a turn of the page
+        towns = {str(pk): name for pk, name in selectors.address_choices()}
+        search_history.record(request.user, search_form.params_of(values), search_form.describe(values, towns))
+    return page
+
+
 @require_GET
 @requires_capability(READ)
 def search_view(request: HttpRequest) -> HttpResponse:
-    g = request.GET
     errors = Errors()
-    values = {k: g.get(k, "").strip() for k in KNOWN}
-    page = None
-    submitted = any(values.values())
+    from_history = _from_history(request)
+    if isinstance(from_history, HttpResponse):
+        return from_history
+    values = from_history or search_form.values_of(request.GET)
+    submitted = from_history is None and search_form.submitted(values)
     picker = _picker(request)
-    if submitted:
-        birth = None
-        try:
-            birth = parse_date(values["birth_date"])
-        except DateInputError:
-            errors.add("生年月日の形式が正しくありません（例: 1980-05-01、昭和55年5月1日）。", "birth_date", KNOWN)
-        number = parse_id(g.get("page")) or 1
-        query = selectors.SearchQuery(
-            name=values["name"], kana=values["kana"], birth_date=birth, address_id=parse_id(values["address_id"]),
-            banchi=values["banchi"], my_number=values["my_number"], resident_code=values["resident_code"],
-            include_removed=bool(g.get("include_removed")), page=min(number, MAX_PAGE),
-        )
-        if not errors:
-            try:
-                page = selectors.search(query, staff=request.user)
-            except RegistryError as exc:
-                for v in exc.violations:
-                    errors.add(v.message, v.field, KNOWN)
-    params = {k: v for k, v in values.items() if v}
-    if g.get("include_removed"):
-        params["include_removed"] = "1"
+    page = _run(request, values, errors) if submitted else None
+    params = [(k, v) for k, v in search_form.params_of(values).items() if k != "blank"]
+    params += [("blank", b) for b in values["blank"]]
     if picker:
-        params.update({"pick": picker["kind"], "field": picker["field"], "next": picker["next"]})
+        params += [("pick", picker["kind"]), ("field", picker["field"]), ("next", picker["next"])]
     picks = {}
     if page and picker:
         for r in page.results:
@@ -69,8 +95,11 @@ def search_view(request: HttpRequest) -> HttpResponse:
             if not r.masked and target:
                 picks[r.id] = with_params(picker["next"], {picker["field"]: target})
     return render_page(request, "registry/search.html", {
-        "values": values, "include_removed": bool(g.get("include_removed")), "page": page,
-        "errors": errors, "submitted": submitted,
+        "values": values, "page": page, "errors": errors, "submitted": submitted,
         "address_options": options_html([("", "指定しない"), *selectors.address_choices()], values["address_id"]),
+        "sex_options": options_html([("", "指定しない"), *search_form.SEXES.items()], values["sex"]),
+        "removal_options": options_html([("", "指定しない"), *REMOVALS.items()], values["removal"]),
+        "matches": list(MATCHES.items()), "blanks": [(k, v[1]) for k, v in BLANKS.items()],
+        "history": search_history.recent(request.user),
         "base_query": urlencode(params), "picker": picker, "picks": picks,
     })
