@@ -275,3 +275,4 @@ class Counter(TenantModel):
 
     class Meta(TenantModel.Meta):
         constraints = [models.UniqueConstraint(fields=["municipality", "name"], name="uniq_counter")]
+from .records_models import EventEntry, EventRemark, InputPlace, InputTerminal, NoteRevision, PersonNote, Reissue  # noqa: E402,F401,I001

@@ -17,7 +17,7 @@ from django.db import DatabaseError, transaction
 
 from jichitai.tenancy.context import current
 
-from .. import audit_hooks, rules
+from .. import audit_hooks, rules, workstation
 from ..errors import ConcurrentUpdate, DuplicateSuspected, RegistryError, RuleViolation, violation
 from ..models import EventStatus, RegistryEvent
 from . import protection
@@ -197,6 +197,7 @@ def _store(new: list[tuple[int, RegistryEvent]], ctx: Any) -> list[RegistryEvent
     try:
         with transaction.atomic():
             created = RegistryEvent.objects.bulk_create(events)
+            workstation.record_entries(created)
             audit_hooks.events_submitted(created, ctx)
         return list(created)
     except DatabaseError:
@@ -207,6 +208,7 @@ def _store(new: list[tuple[int, RegistryEvent]], ctx: Any) -> list[RegistryEvent
         try:
             with transaction.atomic():
                 (one,) = RegistryEvent.objects.bulk_create([event])
+                workstation.record_entries([one])
                 audit_hooks.events_submitted([one], ctx)
             out.append(one)
         except DatabaseError as exc:
