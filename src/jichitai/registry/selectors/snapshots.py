@@ -16,6 +16,7 @@ and a protected 世帯主 is masked; 個人番号 only when asked by staff who m
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -151,27 +152,19 @@ def build(person_id: int, *, hidden: frozenset[int] = frozenset(), masked_heads:
         return []
     events, entries, remarks = _event_info([k[1] for k, *_ in walked])
     heads = _head_names({int(c["head_id"]) for _, _, c, _ in walked if c.get("head_id")}, [k for k, *_ in walked])
-    reissued_upto = max(Reissue.objects.filter(person_id=person_id).values_list("last_history_no", flat=True),
-                        default=0)
-    rows, before = [], {}
+    reissued = {r.last_history_no: r for r in Reissue.objects.filter(person_id=person_id).order_by("pk")}
+    rows: list[Snapshot] = []
+    before: dict[str, Any] = {}
     for n, (key_, prow, common, changed) in enumerate(walked, start=1):
         ev = events.get(key_[1])
-        hid = prow.get("household_id")
-        row = {f: prow.get(f) for f in PERSON_FIELDS}
-        if not my_number:
-            row["my_number"] = None
-        row.update({f: common.get(f) for f in COMMON_FIELDS})
-        head = common.get("head_id")
-        row["head_name"] = access.MASK if head in masked_heads else heads.get((head, key_), "") if head else ""
-        address = household_address({f: common.get(f) for f in HOUSEHOLD_FIELDS}) if common else ""
-        row["address"] = HIDDEN if hid in hidden else address
-        if hid in hidden:
-            row.update(address_id=None, banchi=HIDDEN, katagaki=HIDDEN)
+        row = _row(prow, common, heads.get((common.get("head_id"), key_), ""), hidden=hidden,
+                   masked_heads=masked_heads, my_number=my_number)
         reason = reason_of(ev, before, str(prow.get("resident_type") or "")) if ev else None
         entry = entries.get(ev.pk) if ev else None
         rows.append(Snapshot(
-            atena_no=str(prow.get("atena_no") or ""), history_no=n, row=row, event_id=ev.pk if ev else None,
-            reason=reason.label if reason else "", division=reason.division if reason else "",
+            atena_no=str(prow.get("atena_no") or ""), history_no=len(rows) + 1, row=row,
+            event_id=ev.pk if ev else None, reason=reason.label if reason else "",
+            division=reason.division if reason else "",
             effective_date=key_[0], reported_date=_iso(ev.reported_date) if ev else None,
             processed_at=timezone.localtime(ev.processed_at).isoformat() if ev else "",
             offered_on=_iso(entry.offered_on) if entry else None,
@@ -180,10 +173,38 @@ def build(person_id: int, *, hidden: frozenset[int] = frozenset(), masked_heads:
             input_place=entry.place.name if entry and entry.place else "",
             input_terminal=entry.terminal.name if entry and entry.terminal else "",
             remarks=tuple(remarks.get(ev.pk, [])) if ev else (), changed=tuple(sorted(changed)),
-            reissued=n <= reissued_upto,
         ))
         before = prow
+        if n in reissued:  # 改製: the rows so far are the 改製原住民票; the new 原票 starts with a 改製 row
+            rows = [dataclasses.replace(r, reissued=True) for r in rows]
+            r = reissued[n]
+            rows.append(dataclasses.replace(
+                rows[-1], history_no=len(rows) + 1, event_id=None, reason="改製", division=reasons.ENTRY,
+                effective_date=r.reissued_on.isoformat(), reported_date=None,
+                processed_at=timezone.localtime(r.created_at).isoformat(), offered_on=None, notified_on=None,
+                requested_on=None, input_place="", input_terminal="", remarks=(), changed=(), reissued=False))
     return rows
+
+
+def event_rows(person_id: int) -> int:
+    """How many 異動 rows the person's history has (a 改製 is recorded after that many)."""
+    return len(_walk(person_id)[0])
+
+
+def _row(prow: Mapping[str, Any], common: Mapping[str, Any], head_name: str, *, hidden: frozenset[int],
+         masked_heads: frozenset[int], my_number: bool) -> dict[str, Any]:
+    hid = prow.get("household_id")
+    row = {f: prow.get(f) for f in PERSON_FIELDS}
+    if not my_number:
+        row["my_number"] = None
+    row.update({f: common.get(f) for f in COMMON_FIELDS})
+    head = common.get("head_id")
+    row["head_name"] = access.MASK if head in masked_heads else head_name if head else ""
+    address = household_address({f: common.get(f) for f in HOUSEHOLD_FIELDS}) if common else ""
+    row["address"] = HIDDEN if hid in hidden else address
+    if hid in hidden:
+        row.update(address_id=None, banchi=HIDDEN, katagaki=HIDDEN)
+    return row
 
 
 def snapshots(person_id: int, *, staff: Any, screen: str = "異動履歴", show_my_number: bool = False) -> Snapshots:
