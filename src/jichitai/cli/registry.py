@@ -1,7 +1,10 @@
-"""`jichitai registry export`: the register of one municipality as CSV (UTF-8, header in Japanese).
+"""`jichitai registry export`: the register of one municipality as CSV (UTF-8, header in Japanese);
+`jichitai registry places`: 入力場所・入力端末の登録 ([230]).
 
     jichitai registry export --municipality CODE [--as-of DATE] [--include-removed] [--out FILE]
                              [--data-dir DIR]
+    jichitai registry places --municipality CODE list | add-place CODE NAME KIND
+                             | add-terminal PLACE CODE NAME | disable|enable place|terminal CODE
 
 Exits 2 for an unknown municipality or when there is no usable database (see ``_django``).
 """
@@ -26,7 +29,14 @@ def main(argv: list[str]) -> int:
     exp.add_argument("--include-removed", action="store_true", help="除票も含める")
     exp.add_argument("--out", type=Path, default=None, help="出力ファイル（省略時は標準出力）")
     exp.add_argument("--data-dir", type=Path, metavar="DIR", help=DATA_DIR_HELP)
+    from .registry_places import add_parser as add_places
+
+    add_places(sub)
     args = parser.parse_args(argv)
+    if args.command == "places":
+        from .registry_places import run
+
+        return run(args)
 
     try:
         open_database(args.data_dir)

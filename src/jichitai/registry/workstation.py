@@ -27,6 +27,8 @@ class Workstation:
     terminal_id: int | None = None
     place: str = ""  # codes, for the log
     terminal: str = ""
+    place_name: str = ""
+    terminal_name: str = ""
 
 
 NONE = Workstation()
@@ -37,7 +39,7 @@ def choose(terminal_id: int) -> Workstation:
     t = InputTerminal.objects.select_related("place").filter(pk=terminal_id, active=True, place__active=True).first()
     if t is None:
         raise violation("input_terminal", "入力端末が見つからないか、使用されていません。", "terminal_id")
-    return Workstation(t.place_id, t.pk, t.place.code, t.code)
+    return Workstation(t.place_id, t.pk, t.place.code, t.code, t.place.name, t.name)
 
 
 def use(ws: Workstation) -> None:

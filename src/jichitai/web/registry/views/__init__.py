@@ -10,6 +10,7 @@ from .approvals import approvals_view, approve_bulk_view, approve_view, reject_v
 from .entry import event_form_view, event_menu_view, person_row_view
 from .households import household_view
 from .persons import person_my_number_view, person_view
+from .records import person_records_post, person_records_view, workstation_view
 from .search import search_view
 from .support import support_end_view, support_extend_view, support_view
 
@@ -17,4 +18,5 @@ __all__ = [
     "approvals_view", "approve_bulk_view", "approve_view", "event_form_view", "event_menu_view",
     "household_view", "person_my_number_view", "person_row_view", "person_view", "reject_view",
     "search_view", "support_end_view", "support_extend_view", "support_view",
+    "person_records_post", "person_records_view", "workstation_view",
 ]
