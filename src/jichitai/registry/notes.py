@@ -172,15 +172,18 @@ def remarks_and_notes(person_id: int, *, staff: Any, screen: str = "統合記載
 
 
 def certificate_column(person_id: int) -> dict[str, list[str]]:
-    """The 統合記載欄 as a certificate prints it (issue 12): A 異動履歴, B 留意事項, C 備考 — no
-    メモ, ever ([150]#4). Access is the certificate's (``support.may_receive``), not a screen's."""
+    """The 統合記載欄 as a certificate prints it (issue 12): A 異動履歴, B 留意事項, C 備考 and, for a
+    除票, its own items ([50]#9, [140]#3) — no メモ, ever ([150]#4). Access is the certificate's
+    (``support.may_receive``), not a screen's."""
+    from .selectors.removed import removal_items
     from .selectors.snapshots import build
 
     rows = build(person_id)
     history = [f"{s.effective_date} {s.reason}" for s in rows if s.reason]
     remarks = list(EventRemark.objects.filter(person_id=person_id).order_by("pk").values_list("text", flat=True))
     biko = [n.text for n in _notes(person_id, (NoteKind.BIKO,)) if not n.deleted]
-    return {"history": history, "remarks": remarks, "notes": biko}
+    removal = removal_items(person_id, rows)
+    return {"history": history, "remarks": remarks, "notes": biko, "removal": removal.lines() if removal else []}
 
 
 def reissue(person_id: int, on: dt.date, *, staff: Any, reason: str = "") -> Reissue:
