@@ -37,16 +37,13 @@ def add_parser(sub: Any) -> None:
         d.add_argument("code")
 
 
-def run(args: argparse.Namespace) -> int:
+def municipality_unit(args: argparse.Namespace, purpose: str) -> Any:
+    """(context manager for the municipality's unit of work, None) or (None, exit code)."""
     try:
         open_database(args.data_dir)
     except DatabaseUnavailable as exc:
         print(exc.lines("jichitai registry"), file=sys.stderr)
-        return 2
-    from django.db import transaction
-
-    from jichitai.registry import workstation
-    from jichitai.registry.errors import RegistryError
+        return None, 2
     from jichitai.tenancy.context import activate
     from jichitai.tenancy.models import Municipality
     from jichitai.tenancy.services import own_context
@@ -55,9 +52,21 @@ def run(args: argparse.Namespace) -> int:
     if muni is None:
         print(f"jichitai registry: 地方公共団体コード {args.municipality} の団体がありません / "
               f"no municipality with code {args.municipality}", file=sys.stderr)
-        return 2
+        return None, 2
+    return activate(own_context(muni, purpose=purpose)), 0
+
+
+def run(args: argparse.Namespace) -> int:
+    unit, code = municipality_unit(args, "入力場所・入力端末の登録")
+    if unit is None:
+        return code
+    from django.db import transaction
+
+    from jichitai.registry import workstation
+    from jichitai.registry.errors import RegistryError
+
     try:
-        with activate(own_context(muni, purpose="入力場所・入力端末の登録")), transaction.atomic():
+        with unit, transaction.atomic():
             if args.op == "list":
                 for place in workstation.places():
                     state = "" if place.active else "（使用停止）"

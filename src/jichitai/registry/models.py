@@ -275,4 +275,4 @@ class Counter(TenantModel):
 
     class Meta(TenantModel.Meta):
         constraints = [models.UniqueConstraint(fields=["municipality", "name"], name="uniq_counter")]
-from .records_models import EventEntry, EventRemark, InputPlace, InputTerminal, NoteRevision, PersonNote, Reissue  # noqa: E402,F401,I001
+from . import address_models, records_models  # noqa: E402,F401 - their models are the app's too

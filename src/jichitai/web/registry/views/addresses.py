@@ -1,0 +1,40 @@
+"""住所辞書の検索 ([250]): 住所カナ入力 (「ト ヒ シ」), 郵便番号, and 都道府県 → 市区町村 → 大字 → 小字
+level by level; the 方書 of a 町字 ([260]). Maintenance is ``jichitai registry addresses``."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.views.decorators.http import require_GET
+
+from jichitai.accounts.decorators import requires_capability
+from jichitai.registry import address_book as book
+from jichitai.registry.errors import RegistryError
+from jichitai.registry.models import AddressEntry
+
+from .common import READ, Errors, parse_id, render_page
+
+
+@require_GET
+@requires_capability(READ)
+def addresses_view(request: HttpRequest) -> HttpResponse:
+    errors = Errors()
+    kana, postal = request.GET.get("kana", "").strip(), request.GET.get("postal", "").strip()
+    prefix = "".join(c for c in request.GET.get("prefix", "") if c.isdigit())[:11]
+    found: list[book.AddressDictionary] = []
+    try:
+        if kana:
+            found = book.by_kana(kana)
+        elif postal:
+            found = book.by_postal_code(postal)
+    except RegistryError as exc:
+        for v in exc.violations:
+            errors.add(v.message, v.field, ("kana", "postal_code"))
+    level = {0: "pref", 2: "city", 5: "oaza", 8: "koaza"}.get(len(prefix))
+    levels = book.choices(level, prefix) if level else []
+    town = parse_id(request.GET.get("town"))
+    katagaki = book.katagaki_for(town) if town else []
+    return render_page(request, "registry/addresses.html", {
+        "errors": errors, "kana": kana, "postal": postal, "found": found, "prefix": prefix, "levels": levels,
+        "towns": list(AddressEntry.objects.order_by("town_code").values_list("pk", "name")), "town": town,
+        "katagaki": katagaki, "searched": bool(kana or postal),
+    }, status=400 if errors else 200)
