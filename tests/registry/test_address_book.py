@@ -65,7 +65,7 @@ def test_choose_level_by_level(loaded) -> None:
             book.choices("oaza", "13")
 
 
-@pytest.mark.std("250#2", "250#1")
+@pytest.mark.std("250#2")
 def test_staff_correct_one_row_and_bad_rows_are_named(loaded, tmp_path, capsys) -> None:
     assert _cli(loaded, "set", "13212001000", "postal_code=191-0017", "oaza_kana=シンメイ") == 0
     with activate(loaded.ctx()):

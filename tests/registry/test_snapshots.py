@@ -48,7 +48,7 @@ def table(rows: list[Any]) -> list[tuple[Any, ...]]:
             for s in rows]
 
 
-@pytest.mark.std("200#2")
+@pytest.mark.std("200#2", "30#1", "30#3")
 def test_the_standards_aoki_example(office) -> None:
     with activate(office.ctx()):
         taro, hanako = aoki(office)
