@@ -86,13 +86,16 @@ def test_history_items_of_each_row(office) -> None:
     from jichitai.registry.records_models import EventRemark
 
     with activate(office.ctx()):
-        taro, _ = aoki(office)
+        taro, hanako = aoki(office)
         move = RegistryEvent.objects.get(kind="move_within")
         EventRemark.objects.create(event=move, person=taro, text="住所誤記のため訂正済み", created_by=office.clerk)
+        # a 異動 of several persons has one 留意事項 per person: another's is not in 太郎's rows
+        EventRemark.objects.create(event=move, person=hanako, text="花子の留意事項", created_by=office.clerk)
         s = snapshots(taro.pk, staff=office.clerk).rows[1]
         assert (s.reason, s.division, s.effective_date, s.reported_date) == ("転居", "修正", "2024-05-01", "2024-05-01")
         assert s.processed_at[:4] == str(dt.date.today().year) and s.processed_at.endswith("+09:00")
         assert s.remarks == ("住所誤記のため訂正済み",)
+        assert "花子の留意事項" not in repr(snapshots(taro.pk, staff=office.clerk).rows)
         assert "address_set_on" in s.changed and "banchi" in s.changed
 
 

@@ -116,12 +116,15 @@ def _head_names(head_ids: Iterable[int], keys: Iterable[Key]) -> dict[tuple[int,
     return out
 
 
-def _event_info(seqs: list[int]) -> tuple[dict[int, RegistryEvent], dict[int, EventEntry], dict[int, list[str]]]:
+def _event_info(seqs: list[int], person_id: int) -> tuple[dict[int, RegistryEvent], dict[int, EventEntry],
+                                                          dict[int, list[str]]]:
     events = {e.approval_seq: e for e in RegistryEvent.objects.filter(approval_seq__in=seqs).select_related("target")}
     ids = [e.pk for e in events.values()]
     entries = {e.event_id: e for e in EventEntry.objects.filter(event_id__in=ids).select_related("place", "terminal")}
     remarks: dict[int, list[str]] = {}
-    for eid, text in EventRemark.objects.filter(event_id__in=ids).order_by("pk").values_list("event_id", "text"):
+    # only this person's 留意事項: a 異動 of several persons has one per person
+    for eid, text in (EventRemark.objects.filter(event_id__in=ids, person_id=person_id).order_by("pk")
+                      .values_list("event_id", "text")):
         remarks.setdefault(eid, []).append(text)
     return events, entries, remarks
 
@@ -145,12 +148,12 @@ def _iso(value: dt.date | None) -> str | None:
 
 
 def build(person_id: int, *, hidden: frozenset[int] = frozenset(), masked_heads: frozenset[int] = frozenset(),
-          my_number: bool = False) -> list[Snapshot]:
+          my_number: bool = False, walked: list[Any] | None = None) -> list[Snapshot]:
     """The rows, without access checks (the callers below decide ``hidden`` and ``masked_heads``)."""
-    walked, _ = _walk(person_id)
+    walked = _walk(person_id)[0] if walked is None else walked
     if not walked:
         return []
-    events, entries, remarks = _event_info([k[1] for k, *_ in walked])
+    events, entries, remarks = _event_info([k[1] for k, *_ in walked], person_id)
     heads = _head_names({int(c["head_id"]) for _, _, c, _ in walked if c.get("head_id")}, [k for k, *_ in walked])
     reissued = {r.last_history_no: r for r in Reissue.objects.filter(person_id=person_id).order_by("pk")}
     rows: list[Snapshot] = []
@@ -224,10 +227,10 @@ def snapshots(person_id: int, *, staff: Any, screen: str = "異動履歴", show_
         raise violation("not_found", "住民が見つかりません。", "person_id")
     if measure is not None:
         access.alert_access(person_id, screen=screen, function="snapshots", detail={"masked": False})
-    _, hids = _walk(person_id)
+    walked, hids = _walk(person_id)
     heads = set(EventFact.objects.filter(entity="household", entity_id__in=sorted(hids), field="head_id")
                 .exclude(after=None).values_list("after", flat=True))
     masked_heads, hidden = access.decide({int(h) for h in heads} - {person_id}, hids, staff=staff, screen=screen,
                                          function="snapshots")
     return Snapshots(person_id, build(person_id, hidden=hidden, masked_heads=masked_heads,
-                                      my_number=show_my_number))
+                                      my_number=show_my_number, walked=walked))
