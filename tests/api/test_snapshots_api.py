@@ -52,3 +52,21 @@ def test_protected_person_is_refused_and_her_co_resident_shows_no_secret(protect
         resp = client.get(f"{API}/persons/{pid}/snapshots")
         assert resp.status_code == 200 and revealed(resp.content.decode(), protected) == []
     assert alerts(protected.office, protected.wife) > before
+
+
+@pytest.mark.std("200#1")
+def test_event_dates_through_the_api(world: World, login: Any) -> None:
+    from .conftest import post
+
+    clerk, _ = login("clerk")
+    approver, _ = login("approver")
+    head = world.a.family[0]
+    body = {"kind": "ex_officio_correction", "effective_date": "2024-02-02", "notified_on": "2024-02-01",
+            "request": {"person_id": head, "changes": {"hittousha": "髙橋次郎"}}}
+    bad = post(clerk, "/events", {**body, "requested_on": "2024-02-01"}, key="d-0")
+    assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "requested_on"
+    created = post(clerk, "/events", body, key="d-1")
+    assert created.status_code == 201, created.json()
+    assert post(approver, f"/events/{created.json()['id']}/approve", key="d-2").status_code == 200
+    rows = clerk.get(f"{API}/persons/{head}/snapshots").json()["snapshots"]
+    assert (rows[-1]["reason"], rows[-1]["notified_on"]) == ("職権修正", "2024-02-01")

@@ -82,3 +82,29 @@ def test_another_municipalitys_terminal_is_not_found(office, office_b) -> None:
             workstation.choose(tb.pk)
         assert workstation.places() == []
         workstation.add_place("HQ", "甲村役場", "main_office")  # codes are per municipality
+
+
+@pytest.mark.std("200#1")
+def test_offer_notice_and_request_dates_where_the_standard_has_them(office) -> None:
+    import datetime as dt
+
+    from jichitai.registry import events
+
+    from .conftest import D
+
+    with activate(office.ctx()):
+        move_in_family(office)
+        head = people()[0]
+        with pytest.raises(RegistryError) as err:  # 請求日 only for 旧氏; 申出日 not for a 転居
+            events.submit_event("move_within", {"person_ids": [head.pk], "address": {"address_id": office.address2.pk,
+                                "banchi": "3"}}, effective_date=D(2024, 1, 5), reported_date=D(2024, 1, 5),
+                                entered_by=office.clerk, requested_on=D(2024, 1, 5), offered_on=D(2024, 1, 5),
+                                notified_on=dt.date.today() + dt.timedelta(days=1))
+        assert sorted(v.field for v in err.value.violations) == ["notified_on", "offered_on", "requested_on"]
+        sub = events.submit_event("ex_officio_correction", {"person_id": head.pk, "changes": {"former_surname": "佐藤"}},
+                                  effective_date=D(2024, 1, 5), reported_date=None, entered_by=office.clerk,
+                                  requested_on=D(2024, 1, 4), notified_on=D(2024, 1, 3))
+        events.approve_event(sub.event.pk, approver=office.approver)
+        row = snapshots(head.pk, staff=office.clerk).rows[-1]
+        assert (row.reason, row.requested_on, row.notified_on, row.offered_on) == (
+            "旧氏の記載", "2024-01-04", "2024-01-03", None)

@@ -58,13 +58,13 @@ def log_detail() -> dict[str, str]:
     return {"input_place": ws.place, "input_terminal": ws.terminal}
 
 
-def record_entries(events: Sequence[Any], dates: Mapping[int, Mapping[str, dt.date | None]] | None = None) -> None:
+def record_entries(events: Sequence[Any]) -> None:
     """One ``EventEntry`` per event entered at a known workstation or with a 申出日・通知日・請求日
-    (``dates``: event position → those dates)."""
+    (the event's ``entry_dates``, set by the workflow)."""
     ws = current()
     rows = []
-    for i, event in enumerate(events):
-        d = (dates or {}).get(i, {})
+    for event in events:
+        d: Mapping[str, dt.date | None] = getattr(event, "entry_dates", None) or {}
         if ws is NONE and not any(d.values()):
             continue
         rows.append(EventEntry(event=event, place_id=ws.place_id, terminal_id=ws.terminal_id,
@@ -72,6 +72,35 @@ def record_entries(events: Sequence[Any], dates: Mapping[int, Mapping[str, dt.da
                                requested_on=d.get("requested_on")))
     if rows:
         EventEntry.objects.bulk_create(rows)
+
+
+# 申出日: 「申出による職権記載等」 and 「通称の記載・削除」 only; 請求日: 「旧氏の記載・変更・削除」 only
+OFFER_KINDS = frozenset({"ex_officio_entry", "ex_officio_correction", "ex_officio_deletion"})
+LABELS = {"offered_on": "申出日", "notified_on": "通知日", "requested_on": "請求日"}
+
+
+def _changes(request: Any) -> set[str]:
+    data = request.stored() if hasattr(request, "stored") else request
+    return set((data or {}).get("changes") or {}) if isinstance(data, Mapping) else set()
+
+
+def date_violations(kind: str, request: Any, offered_on: dt.date | None, notified_on: dt.date | None,
+                    requested_on: dt.date | None) -> list[Any]:
+    """[200]#1: which 異動 may carry a 申出日 or 請求日, and none of them in the future."""
+    from django.utils import timezone
+
+    found = []
+    today = timezone.localdate()
+    for field, value in (("offered_on", offered_on), ("notified_on", notified_on), ("requested_on", requested_on)):
+        if value is not None and value > today:
+            found += violation("future", f"{LABELS[field]}に未来の日付は指定できません。", field).violations
+    if offered_on is not None and kind not in OFFER_KINDS:
+        found += violation("offered_on", "申出日は申出による職権記載等・通称の記載・削除の場合だけ入力します。",
+                           "offered_on").violations
+    if requested_on is not None and not (kind == "ex_officio_correction" and "former_surname" in _changes(request)):
+        found += violation("requested_on", "請求日は旧氏の記載・変更・削除の場合だけ入力します。",
+                           "requested_on").violations
+    return found
 
 
 def places() -> list[InputPlace]:
