@@ -98,7 +98,7 @@ def people_of(office: Any) -> list[int]:
         return [p.pk for p in people()]
 
 
-@pytest.mark.std("250#6", "250#7")
+@pytest.mark.std("250#6", "250#7", "240#1")
 def test_address_dictionary_screen(office, office_b, staff_client) -> None:
     from jichitai.registry import address_book as book
 
@@ -107,12 +107,14 @@ def test_address_dictionary_screen(office, office_b, staff_client) -> None:
                          "pref_kana": "トウキョウト", "city_name": "日野市", "city_kana": "ヒノシ",
                          "oaza_name": "神明", "oaza_kana": "シンメイ"})
         book.add_katagaki(office.address.pk, "1番地2", "ハイツ本町")
+        book.add_lot(office.address.pk, "special", "特殊番地甲3")
     client = staff_client("clerk")
     assert "〒191-0016" in client.get("/registry/addresses/", {"kana": "ト ヒ シ"}).content.decode()
     assert "東京都日野市神明" in client.get("/registry/addresses/", {"postal": "191-0016"}).content.decode()
     assert client.get("/registry/addresses/", {"postal": "19"}).status_code == 400
     assert "日野市" in client.get("/registry/addresses/", {"prefix": "13"}).content.decode()
-    assert "ハイツ本町" in client.get("/registry/addresses/", {"town": office.address.pk}).content.decode()
+    town = client.get("/registry/addresses/", {"town": office.address.pk}).content.decode()
+    assert "ハイツ本町" in town and "特殊番地甲3" in town and "特殊地番" in town
     with activate(office_b.ctx()):
         other_town = book.AddressEntry.objects.first().pk
     assert "ハイツ" not in client.get("/registry/addresses/", {"town": other_town}).content.decode()

@@ -1,5 +1,5 @@
 """住所辞書の検索 ([250]): 住所カナ入力 (「ト ヒ シ」), 郵便番号, and 都道府県 → 市区町村 → 大字 → 小字
-level by level; the 方書 of a 町字 ([260]). Maintenance is ``jichitai registry addresses``."""
+level by level; the 住居表示・地番 ([240]) and 方書 ([260]) of a 町字. Maintenance is ``jichitai registry addresses``."""
 
 from __future__ import annotations
 
@@ -33,8 +33,9 @@ def addresses_view(request: HttpRequest) -> HttpResponse:
     levels = book.choices(level, prefix) if level else []
     town = parse_id(request.GET.get("town"))
     katagaki = book.katagaki_for(town) if town else []
+    lots = book.lots(town) if town else []
     return render_page(request, "registry/addresses.html", {
         "errors": errors, "kana": kana, "postal": postal, "found": found, "prefix": prefix, "levels": levels,
         "towns": list(AddressEntry.objects.order_by("town_code").values_list("pk", "name")), "town": town,
-        "katagaki": katagaki, "searched": bool(kana or postal),
+        "katagaki": katagaki, "lots": lots, "searched": bool(kana or postal),
     }, status=400 if errors else 200)
