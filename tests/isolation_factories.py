@@ -169,7 +169,14 @@ def _katagaki(marker: str) -> Any:
     return Katagaki.objects.create(address=_address(marker + "-k"), banchi="1", name=marker)
 
 
+def _country(marker: str) -> Any:
+    from jichitai.registry.address_models import CountryName
+
+    return CountryName.objects.create(code=f"{next(_SEQ) % 1000:03d}", name=marker[:60])
+
+
 FACTORIES: dict[str, Callable[[str], Any]] = {
+    "registry.CountryName": _country,
     "registry.InputPlace": _place,
     "registry.InputTerminal": _terminal,
     "registry.EventEntry": _event_entry,

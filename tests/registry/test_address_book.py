@@ -120,3 +120,20 @@ def test_address_code_is_eleven_digits_with_a_prefecture(code: str) -> None:
         assert exc.violations[0].field == "code"
     else:
         assert len(ok) == 11 and ok.isdigit() and 1 <= int(ok[:2]) <= 47
+
+
+@pytest.mark.std("250#1")
+def test_yearly_country_list_and_former_town_names(loaded, tmp_path, capsys) -> None:
+    f = tmp_path / "countries.csv"
+    f.write_text("code,name,kana\n840,アメリカ合衆国,あめりかがっしゅうこく\n156,中国,チュウゴク\n", encoding="utf-8")
+    assert _cli(loaded, "countries", str(f)) == 0
+    f.write_text("code,name,kana\n840,アメリカ合衆国,アメリカガッシュウコク\n", encoding="utf-8")
+    assert _cli(loaded, "countries", str(f)) == 0
+    assert "1件を最新の一覧にないものとしました" in capsys.readouterr().out
+    with activate(loaded.ctx()):
+        assert [c.name for c in book.countries()] == ["アメリカ合衆国"]
+        assert {c.name for c in book.countries(include_former=True)} == {"アメリカ合衆国", "中国"}
+        # (旧)町名 stay in the dictionary and can be quoted for a 本籍
+        assert book.by_kana("ト ヒ キ", include_former=True)[0].former
+    f.write_text("code,name,kana\n,名無し,\n", encoding="utf-8")
+    assert _cli(loaded, "countries", str(f)) == 1 and "2行目" in capsys.readouterr().err

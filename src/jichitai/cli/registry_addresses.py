@@ -3,6 +3,7 @@
     addresses --municipality CODE load FILE.csv          (header: code,postal_code,pref_name,pref_kana,
                                                           city_name,city_kana,oaza_name,oaza_kana,
                                                           koaza_name,koaza_kana[,former])
+    addresses --municipality CODE countries FILE.csv     国名の一覧（毎年）: header code,name,kana
     addresses --municipality CODE kana "ト ヒ シ"        住所カナ入力
     addresses --municipality CODE postal 191-0016        郵便番号から住所
     addresses --municipality CODE set CODE FIELD=VALUE…  1件の修正（職員による）
@@ -29,6 +30,7 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--data-dir", type=Path, metavar="DIR", help=DATA_DIR_HELP)
     ops = p.add_subparsers(dest="op", required=True)
     ops.add_parser("load", help="CSVから読込 / load CSV").add_argument("file", type=Path)
+    ops.add_parser("countries", help="国名の一覧を更新 / load the yearly country list").add_argument("file", type=Path)
     ops.add_parser("kana", help="住所カナ入力 / kana lookup").add_argument("query")
     ops.add_parser("postal", help="郵便番号から住所 / postal code lookup").add_argument("postal_code")
     s = ops.add_parser("set", help="1件の修正 / correct one row")
@@ -64,6 +66,10 @@ def _do(args: argparse.Namespace) -> None:
     if args.op == "load":
         with args.file.open(encoding="utf-8-sig", newline="") as fh:
             print(f"{book.load_csv(fh)}件を読み込みました / loaded")
+    elif args.op == "countries":
+        with args.file.open(encoding="utf-8-sig", newline="") as fh:
+            listed, dropped = book.load_countries(fh)
+        print(f"{listed}件を更新、{dropped}件を最新の一覧にないものとしました / loaded, marked not current")
     elif args.op in ("kana", "postal"):
         found = book.by_kana(args.query) if args.op == "kana" else book.by_postal_code(args.postal_code)
         for a in found:

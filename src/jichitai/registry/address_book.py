@@ -18,7 +18,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from .address_models import AddressDictionary, AddressLot, Katagaki, LotKind
+from .address_models import AddressDictionary, AddressLot, CountryName, Katagaki, LotKind
 from .errors import violation
 from .models import AddressEntry
 
@@ -188,3 +188,28 @@ def katagaki_for(address_id: int, banchi: str = "") -> list[Katagaki]:
 def set_katagaki_active(katagaki_id: int, active: bool) -> None:
     if not Katagaki.objects.filter(pk=katagaki_id).update(active=active):
         raise violation("not_found", "方書が見つかりません。", "katagaki_id")
+
+
+def load_countries(lines: Iterable[str]) -> tuple[int, int]:
+    """The yearly 国名 list (CSV header ``code,name,kana``): rows added or renamed, names no longer
+    listed kept but marked not current. Returns (rows in the list, rows marked not current)."""
+    rows = list(csv.DictReader(lines))
+    seen: dict[str, dict[str, str]] = {}
+    for n, row in enumerate(rows, start=2):
+        code = unicodedata.normalize("NFKC", str(row.get("code") or "")).strip().upper()
+        name = str(row.get("name") or "").strip()
+        if not (1 <= len(code) <= 3 and code.isalnum()) or not name or len(name) > 60:
+            raise violation("csv", f"{n}行目: 国コード（英数字3文字以内）と国名（60文字以内）を入力してください。", "file")
+        seen[code] = {"name": name, "kana": normalize_kana(str(row.get("kana") or "")).strip()}
+    with transaction.atomic():
+        for code, data in seen.items():
+            CountryName.objects.update_or_create(code=code, defaults={**data, "current": True,
+                                                                      "updated_at": timezone.now()})
+        dropped = CountryName.objects.exclude(code__in=list(seen)).filter(current=True).update(
+            current=False, updated_at=timezone.now())
+    return len(seen), dropped
+
+
+def countries(*, include_former: bool = False) -> list[CountryName]:
+    qs = CountryName.objects.all() if include_former else CountryName.objects.filter(current=True)
+    return list(qs.order_by("kana", "code"))

@@ -78,3 +78,18 @@ class Katagaki(TenantModel):
         verbose_name = "方書"
         constraints = [models.UniqueConstraint(fields=["municipality", "address", "banchi", "name"],
                                                name="uniq_katagaki")]
+
+
+class CountryName(TenantModel):
+    """国名 ([250]#1: updated every year): the names a 転出先・国籍 may take; a name dropped from the
+    latest list stays, marked no longer current, so older records still read."""
+
+    code = models.CharField("国コード", max_length=3)
+    name = models.CharField("国名", max_length=60)
+    kana = models.CharField("国名カナ", max_length=120, blank=True)
+    current = models.BooleanField("最新の一覧にある", default=True)
+    updated_at = models.DateTimeField("更新日時", default=timezone.now)
+
+    class Meta(TenantModel.Meta):
+        verbose_name = "国名"
+        constraints = [models.UniqueConstraint(fields=["municipality", "code"], name="uniq_country_name")]
