@@ -118,3 +118,31 @@ def test_address_dictionary_screen(office, office_b, staff_client) -> None:
     with activate(office_b.ctx()):
         other_town = book.AddressEntry.objects.first().pk
     assert "ハイツ" not in client.get("/registry/addresses/", {"town": other_town}).content.decode()
+
+
+@pytest.mark.std("250#6")
+def test_address_kana_or_postal_code_fills_the_event_forms_address(office, office_b, staff_client) -> None:
+    from jichitai.registry import address_book as book
+
+    with activate(office.ctx()):
+        book.save_entry({"code": "13212001000", "postal_code": "1910016", "pref_name": "東京都",
+                         "pref_kana": "トウキョウト", "city_name": "日野市", "city_kana": "ヒノシ",
+                         "oaza_name": "神明", "oaza_kana": "シンメイ"})
+    client = staff_client("clerk")
+    form = client.get("/registry/events/new/move_in/").content.decode()
+    assert 'form="address-picker-none"' in form and "/registry/addresses/pick/" in form
+    assert "address_picker.js" in form
+    picks = client.get("/registry/addresses/pick/", {"q": "と ひ し", "target": "f-previous_address"}).content.decode()
+    assert 'data-fill-target="f-previous_address"' in picks and 'data-fill-value="東京都日野市神明"' in picks
+    assert "〒191-0016" in picks
+    by_postal = client.get("/registry/addresses/pick/", {"q": "１９１－００１６", "target": "f-destination"})
+    assert 'data-fill-value="東京都日野市神明"' in by_postal.content.decode()
+    assert client.get("/registry/addresses/pick/", {"q": "ト", "target": "x\"><script>"}).status_code == 400
+    assert "該当する住所はありません" in client.get("/registry/addresses/pick/", {"q": "ホ",
+                                                                                  "target": "f-x"}).content.decode()
+    from django.test import Client
+
+    from tests.web_registry.conftest import login
+
+    other = login(Client(), office_b.clerk, office_b.municipality)
+    assert "神明" not in other.get("/registry/addresses/pick/", {"q": "ト ヒ", "target": "f-x"}).content.decode()

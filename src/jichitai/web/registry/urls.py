@@ -34,6 +34,7 @@ urlpatterns = [
     path("persons/<id:person_id>/records/post/", views.person_records_post, name="person_records_post"),
     path("workstation/", views.workstation_view, name="workstation"),
     path("addresses/", views.addresses_view, name="addresses"),
+    path("addresses/pick/", views.address_pick_view, name="address_pick"),
     path("households/<id:household_id>/", views.household_view, name="household"),
     path("events/new/", views.event_menu_view, name="event_menu"),
     path("events/new/<str:kind>/", views.event_form_view, name="event_form"),

@@ -6,7 +6,7 @@ that do not exist.
 
 from __future__ import annotations
 
-from .addresses import addresses_view
+from .addresses import address_pick_view, addresses_view
 from .approvals import approvals_view, approve_bulk_view, approve_view, reject_view
 from .entry import event_form_view, event_menu_view, person_row_view
 from .households import household_view
@@ -19,5 +19,5 @@ __all__ = [
     "approvals_view", "approve_bulk_view", "approve_view", "event_form_view", "event_menu_view",
     "household_view", "person_my_number_view", "person_row_view", "person_view", "reject_view",
     "search_view", "support_end_view", "support_extend_view", "support_view",
-    "addresses_view", "person_records_post", "person_records_view", "workstation_view",
+    "address_pick_view", "addresses_view", "person_records_post", "person_records_view", "workstation_view",
 ]

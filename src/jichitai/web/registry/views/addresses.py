@@ -3,7 +3,10 @@ level by level; the 住居表示・地番 ([240]) and 方書 ([260]) of a 町字
 
 from __future__ import annotations
 
+import re
+
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from jichitai.accounts.decorators import requires_capability
@@ -12,6 +15,8 @@ from jichitai.registry.errors import RegistryError
 from jichitai.registry.models import AddressEntry
 
 from .common import READ, Errors, parse_id, render_page
+
+TARGET = re.compile(r"^f-[A-Za-z0-9_-]{1,80}$")
 
 
 @require_GET
@@ -39,3 +44,24 @@ def addresses_view(request: HttpRequest) -> HttpResponse:
         "towns": list(AddressEntry.objects.order_by("town_code").values_list("pk", "name")), "town": town,
         "katagaki": katagaki, "lots": lots, "searched": bool(kana or postal),
     }, status=400 if errors else 200)
+
+
+@require_GET
+@requires_capability(READ)
+def address_pick_view(request: HttpRequest) -> HttpResponse:
+    """住所カナ入力 or 郵便番号 → buttons that fill the 異動 form's address input (``target``)."""
+    q = request.GET.get("q", "").strip()[:50]
+    target = request.GET.get("target", "")
+    if not TARGET.match(target):
+        return HttpResponse("入力欄が正しくありません。", status=400, content_type="text/plain; charset=utf-8")
+    found: list[book.AddressDictionary] = []
+    message = ""
+    if q:
+        try:
+            digits = book.normalize_postal(q)
+            found = book.by_postal_code(digits) if digits.isdigit() else book.by_kana(q)
+        except RegistryError as exc:
+            message = exc.violations[0].message
+        if not found and not message:
+            message = "該当する住所はありません。"
+    return render(request, "registry/_address_picks.html", {"found": found, "target": target, "message": message})
