@@ -146,3 +146,27 @@ def test_address_kana_or_postal_code_fills_the_event_forms_address(office, offic
 
     other = login(Client(), office_b.clerk, office_b.municipality)
     assert "神明" not in other.get("/registry/addresses/pick/", {"q": "ト ヒ", "target": "f-x"}).content.decode()
+
+
+@pytest.mark.std("250#7")
+def test_choose_prefecture_city_town_and_quote_into_the_form(office, staff_client) -> None:
+    from jichitai.registry import address_book as book
+
+    with activate(office.ctx()):
+        for code, oaza, koaza in (("13212002001", "日野本町", "一丁目"), ("13212002002", "日野本町", "二丁目")):
+            book.save_entry({"code": code, "postal_code": "1910011", "pref_name": "東京都", "pref_kana": "トウキョウト",
+                             "city_name": "日野市", "city_kana": "ヒノシ", "oaza_name": oaza, "oaza_kana": "ヒノホンマチ",
+                             "koaza_name": koaza, "koaza_kana": "チョウメ"})
+    client = staff_client("clerk")
+    assert "一覧から選択" in client.get("/registry/events/new/move_in/").content.decode()
+
+    def step(prefix: str) -> str:
+        return client.get("/registry/addresses/pick/", {"browse": "1", "target": "f-honseki",
+                                                        "prefix": prefix}).content.decode()
+
+    assert "東京都" in step("") and "prefix=13" in step("")
+    assert "日野市" in step("13") and "prefix=13212" in step("13")
+    assert "日野本町" in step("13212") and "「東京都日野市」を引用" in step("13212")
+    assert "二丁目" in step("13212002")
+    leaf = step("13212002002")
+    assert 'data-fill-target="f-honseki" data-fill-value="東京都日野市日野本町二丁目"' in leaf

@@ -54,6 +54,8 @@ def address_pick_view(request: HttpRequest) -> HttpResponse:
     target = request.GET.get("target", "")
     if not TARGET.match(target):
         return HttpResponse("入力欄が正しくありません。", status=400, content_type="text/plain; charset=utf-8")
+    if "browse" in request.GET:
+        return _browse(request, target)
     found: list[book.AddressDictionary] = []
     message = ""
     if q:
@@ -65,3 +67,19 @@ def address_pick_view(request: HttpRequest) -> HttpResponse:
         if not found and not message:
             message = "該当する住所はありません。"
     return render(request, "registry/_address_picks.html", {"found": found, "target": target, "message": message})
+
+
+def _browse(request: HttpRequest, target: str) -> HttpResponse:
+    """一覧からの選択 ([250]#7): 都道府県 → 市区町村 → 大字 → 小字, then 「この住所を引用」."""
+    prefix = "".join(c for c in request.GET.get("prefix", "") if c.isdigit())[:11]
+    level = {0: "pref", 2: "city", 5: "oaza", 8: "koaza"}.get(len(prefix))
+    levels = book.choices(level, prefix) if level else []
+    here = ""
+    if len(prefix) >= 5:
+        row = book.AddressDictionary.objects.filter(code__startswith=prefix, former=False).order_by("code").first()
+        if row is not None:
+            parts = (row.pref_name, row.city_name, row.oaza_name if len(prefix) >= 8 else "",
+                     row.koaza_name if len(prefix) == 11 else "")
+            here = "".join(parts)
+    return render(request, "registry/_address_browse.html", {"levels": levels, "target": target, "here": here,
+                                                              "prefix": prefix})
