@@ -23,7 +23,7 @@ def _leave(office) -> tuple[int, int]:
     apply(office, "move_out_planned", {"person_ids": [son.pk], "destination": "大阪府大阪市北区梅田1丁目",
                                        "planned_date": "2024-03-20"}, D(2024, 3, 1), reported=D(2024, 3, 1))
     apply(office, "move_out_confirmed", {"person_ids": [son.pk], "destination": "大阪府大阪市北区梅田1丁目1番1号"},
-          D(2024, 3, 18))
+          D(2024, 3, 18), notified_on=D(2024, 3, 25))
     apply(office, "death", {"person_id": wife.pk}, D(2024, 5, 5), reported=D(2024, 5, 7))
     return son.pk, wife.pk
 
@@ -35,8 +35,9 @@ def test_removal_items_of_a_move_out_and_a_death(office) -> None:
         son, wife = _leave(office)
         out = removal_items(son)
         assert (out.reason, out.planned_destination, out.occurred_on, out.confirmed_destination, out.reported_on,
-                out.moved_out_on) == ("国内転出", "大阪府大阪市北区梅田1丁目", "2024-03-20",
-                                      "大阪府大阪市北区梅田1丁目1番1号", "2024-03-01", "2024-03-18")
+                out.notified_on, out.moved_out_on) == ("国内転出", "大阪府大阪市北区梅田1丁目", "2024-03-20",
+                                                       "大阪府大阪市北区梅田1丁目1番1号", "2024-03-01", "2024-03-25",
+                                                       "2024-03-18")
         dead = removal_items(wife)
         assert (dead.reason, dead.occurred_on, dead.reported_on, dead.moved_out_on, dead.planned_destination) == (
             "死亡", "2024-05-05", "2024-05-07", None, "")
