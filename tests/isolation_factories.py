@@ -107,9 +107,90 @@ def _search_history(marker: str) -> Any:
     from jichitai.registry.search_history import SearchHistory
 
     return SearchHistory.objects.create(staff=_staff(marker), params={"name": marker}, summary=marker)
+def _place(marker: str) -> Any:
+    from jichitai.registry.records_models import InputPlace
+
+    return InputPlace.objects.create(code=f"P{next(_SEQ)}", name=marker, kind="branch")
+
+
+def _terminal(marker: str) -> Any:
+    from jichitai.registry.records_models import InputTerminal
+
+    return InputTerminal.objects.create(place=_place(marker + "-t"), code=f"T{next(_SEQ)}", name=marker)
+
+
+def _event_entry(marker: str) -> Any:
+    from jichitai.registry.records_models import EventEntry
+
+    t = _terminal(marker + "-e")
+    return EventEntry.objects.create(event=_event(marker + "-e"), place=t.place, terminal=t)
+
+
+def _remark(marker: str) -> Any:
+    from jichitai.registry.records_models import EventRemark
+
+    return EventRemark.objects.create(event=_event(marker + "-r"), person=_person(marker + "-r"), text=marker,
+                                      created_by=_staff(marker))
+
+
+def _note(marker: str) -> Any:
+    from jichitai.registry.records_models import PersonNote
+
+    return PersonNote.objects.create(person=_person(marker + "-n"), kind="memo", created_by=_staff(marker))
+
+
+def _note_revision(marker: str) -> Any:
+    from jichitai.registry.records_models import NoteRevision
+
+    return NoteRevision.objects.create(note=_note(marker + "-v"), action="create", text=marker, staff=_staff(marker))
+
+
+def _reissue(marker: str) -> Any:
+    import datetime as dt
+
+    from jichitai.registry.records_models import Reissue
+
+    return Reissue.objects.create(person=_person(marker + "-k"), reissued_on=dt.date(2024, 1, 1), last_history_no=1,
+                                  reason=marker, created_by=_staff(marker))
+
+
+def _dictionary(marker: str) -> Any:
+    from jichitai.registry.address_models import AddressDictionary
+
+    return AddressDictionary.objects.create(code=f"{13000000000 + next(_SEQ)}", pref_name="東京都", pref_kana="ト",
+                                            city_name=marker, city_kana="ヒ")
+
+
+def _lot(marker: str) -> Any:
+    from jichitai.registry.address_models import AddressLot
+
+    return AddressLot.objects.create(address=_address(marker + "-l"), kind="chiban", text=marker)
+
+
+def _katagaki(marker: str) -> Any:
+    from jichitai.registry.address_models import Katagaki
+
+    return Katagaki.objects.create(address=_address(marker + "-k"), banchi="1", name=marker)
+
+
+def _country(marker: str) -> Any:
+    from jichitai.registry.address_models import CountryName
+
+    return CountryName.objects.create(code=f"{next(_SEQ) % 1000:03d}", name=marker[:60])
 
 
 FACTORIES: dict[str, Callable[[str], Any]] = {
+    "registry.CountryName": _country,
+    "registry.InputPlace": _place,
+    "registry.InputTerminal": _terminal,
+    "registry.EventEntry": _event_entry,
+    "registry.EventRemark": _remark,
+    "registry.PersonNote": _note,
+    "registry.NoteRevision": _note_revision,
+    "registry.Reissue": _reissue,
+    "registry.AddressDictionary": _dictionary,
+    "registry.AddressLot": _lot,
+    "registry.Katagaki": _katagaki,
     "tenancy.MunicipalSetting": _municipal_setting,
     "audit.AuditEntry": _audit_entry,
     "audit.AuditChainHead": _audit_head,

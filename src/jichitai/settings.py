@@ -100,6 +100,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "jichitai.accounts.middleware.IdleTimeoutMiddleware",
     "jichitai.web.middleware.TenantContextMiddleware",
+    "jichitai.web.registry.workstation.WorkstationMiddleware",  # 入力場所・入力端末 ([230])
     "axes.middleware.AxesMiddleware",  # last: turns a throttled attempt into the Japanese page
 ]
 

@@ -25,6 +25,7 @@ pytestmark = pytest.mark.django_db
 Request = tuple[str, str, Any]
 CASES: dict[str, Callable[[Side], Request]] = {
     "get_person": lambda s: ("get", f"/persons/{s.family[0]}", None),
+    "get_person_snapshots": lambda s: ("get", f"/persons/{s.family[0]}/snapshots", None),
     "search_persons": lambda s: ("get", "/persons?name=髙橋", None),
     "get_household": lambda s: ("get", f"/households/{s.household_id}", None),
     "list_events": lambda s: ("get", "/events?status=provisional", None),
@@ -36,6 +37,7 @@ CASES: dict[str, Callable[[Side], Request]] = {
 # What another municipality's ids look like to A's staff, per endpoint (B's own data as the target).
 FOREIGN: dict[str, Callable[[Side], Request]] = {
     "get_person": lambda b: ("get", f"/persons/{b.family[0]}", None),
+    "get_person_snapshots": lambda b: ("get", f"/persons/{b.family[0]}/snapshots", None),
     "search_persons": lambda b: ("get", "/persons?name=ISOLATION", None),
     "get_household": lambda b: ("get", f"/households/{b.household_id}", None),
     "list_events": lambda b: ("get", "/events?status=provisional", None),

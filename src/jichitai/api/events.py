@@ -89,6 +89,7 @@ def submit_event(
     sub = events.submit_event(
         body.kind, body.request, effective_date=body.effective_date, reported_date=body.reported_date,
         entered_by=request.user, confirm_duplicates=body.confirm_duplicates, idempotency_key=key,
+        offered_on=body.offered_on, notified_on=body.notified_on, requested_on=body.requested_on,
     )
     (out,) = _outs(request, [sub.event], "API 異動", warnings=sub.warnings, replayed=sub.replayed)
     return Status(200 if sub.replayed else 201, out)

@@ -22,6 +22,7 @@ ENDPOINT_CAPABILITY: dict[str, str] = {
     "get_person": "registry.read",
     "search_persons": "registry.read",
     "get_household": "registry.read",
+    "get_person_snapshots": "registry.read",
     "submit_event": "registry.enter",
     # provisional events are visible to approvers only (absent from every other reader)
     "list_events": "registry.approve",

@@ -151,6 +151,9 @@ def _event_in(kinds: tuple[str, ...], request: type) -> type:
         kind=(Literal[kinds], Field(description="異動事由")),  # type: ignore[valid-type]
         effective_date=(dt.date, Field(description="異動日")),
         reported_date=(dt.date | None, Field(None, description="届出日")),
+        offered_on=(dt.date | None, Field(None, description="申出日（申出による職権記載等・通称の場合）")),
+        notified_on=(dt.date | None, Field(None, description="通知日")),
+        requested_on=(dt.date | None, Field(None, description="請求日（旧氏の記載・変更・削除の場合）")),
         request=(request, Field(description="届出内容（異動事由ごとの形）")),
         confirm_duplicates=(bool, Field(False, description="重複の疑いを確認済み")),
     )

@@ -1,7 +1,11 @@
-"""`jichitai registry export`: the register of one municipality as CSV (UTF-8, header in Japanese).
+"""`jichitai registry export`: the register of one municipality as CSV (UTF-8, header in Japanese);
+`jichitai registry places`: 入力場所・入力端末の登録 ([230]); `jichitai registry addresses`: 住所辞書・
+住居表示・方書 ([250], [240], [260]).
 
     jichitai registry export --municipality CODE [--as-of DATE] [--include-removed] [--out FILE]
                              [--data-dir DIR]
+    jichitai registry places --municipality CODE list | add-place CODE NAME KIND
+                             | add-terminal PLACE CODE NAME | disable|enable place|terminal CODE
 
 Exits 2 for an unknown municipality or when there is no usable database (see ``_django``).
 """
@@ -26,7 +30,13 @@ def main(argv: list[str]) -> int:
     exp.add_argument("--include-removed", action="store_true", help="除票も含める")
     exp.add_argument("--out", type=Path, default=None, help="出力ファイル（省略時は標準出力）")
     exp.add_argument("--data-dir", type=Path, metavar="DIR", help=DATA_DIR_HELP)
+    from . import registry_addresses, registry_places
+
+    registry_places.add_parser(sub)
+    registry_addresses.add_parser(sub)
     args = parser.parse_args(argv)
+    if args.command in ("places", "addresses"):
+        return (registry_places if args.command == "places" else registry_addresses).run(args)
 
     try:
         open_database(args.data_dir)

@@ -8,12 +8,14 @@ from typing import Any
 from jichitai.audit.events import AuditEvent
 from jichitai.audit.recording import record_events
 
+from .workstation import log_detail
+
 
 def _entry(event: Any, action: str, **detail: Any) -> AuditEvent:
     return AuditEvent(
         category="operation", action=action, subject_type="registry_event", subject_id=str(event.pk),
         screen=detail.pop("screen", ""), function=f"registry.{event.kind}",
-        detail={"kind": event.kind, "effective_date": event.effective_date.isoformat(), **detail},
+        detail={"kind": event.kind, "effective_date": event.effective_date.isoformat(), **log_detail(), **detail},
     )
 
 

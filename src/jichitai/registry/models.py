@@ -279,3 +279,4 @@ class Counter(TenantModel):
     class Meta(TenantModel.Meta):
         constraints = [models.UniqueConstraint(fields=["municipality", "name"], name="uniq_counter")]
 from .search_history import SearchHistory  # noqa: E402,F401  [320] 検索履歴
+from . import address_models, records_models  # noqa: E402,F401 - their models are the app's too

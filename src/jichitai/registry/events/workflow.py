@@ -17,7 +17,7 @@ from django.db import DatabaseError, transaction
 
 from jichitai.tenancy.context import current
 
-from .. import audit_hooks, rules
+from .. import audit_hooks, rules, workstation
 from ..errors import ConcurrentUpdate, DuplicateSuspected, RegistryError, RuleViolation, violation
 from ..models import EventStatus, RegistryEvent
 from . import protection
@@ -39,6 +39,10 @@ class EventInput:
     effective_date: dt.date
     reported_date: dt.date | None = None
     idempotency_key: str | None = None
+    # [200]#1: 申出日・通知日・請求日 where the 異動 has one (kept on its EventEntry)
+    offered_on: dt.date | None = None
+    notified_on: dt.date | None = None
+    requested_on: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -67,10 +71,11 @@ def _db_refusal(exc: DatabaseError) -> RegistryError:
 
 def submit_event(kind: str, request: Request | Mapping[str, Any], *, effective_date: dt.date,
                  reported_date: dt.date | None, entered_by: Any, confirm_duplicates: bool = False,
-                 idempotency_key: str | None = None) -> Submitted:
-    """仮登録: validate and store a provisional event. Projections are not touched."""
+                 idempotency_key: str | None = None, **entry_dates: dt.date | None) -> Submitted:
+    """仮登録: validate and store a provisional event. Projections are not touched.
+    ``entry_dates``: offered_on (申出日), notified_on (通知日), requested_on (請求日)."""
     (outcome,) = submit_events(
-        [EventInput(kind, request, effective_date, reported_date, idempotency_key)],
+        [EventInput(kind, request, effective_date, reported_date, idempotency_key, **entry_dates)],
         entered_by=entered_by, confirm_duplicates=confirm_duplicates,
     )
     if isinstance(outcome, RegistryError):
@@ -91,6 +96,7 @@ def _parse(items: Sequence[EventInput]) -> tuple[dict[int, Request], dict[int, R
             typed[i] = parse_request(it.kind, it.request)
         except RegistryError as exc:
             found += exc.violations
+        found += workstation.date_violations(it.kind, it.request, it.offered_on, it.notified_on, it.requested_on)
         if found:
             errors[i] = RegistryError(*found)
             typed.pop(i, None)
@@ -181,12 +187,15 @@ def _provisional(it: EventInput, stored: dict[str, Any], plan: Plan, entered_by:
     touches: dict[str, Any] = plan.touches()
     if duplicate_keys:  # what the pending-duplicate check compares, without parsing the request
         touches["duplicate_keys"] = [list(k) for k in duplicate_keys]
-    return RegistryEvent(
+    event = RegistryEvent(
         kind=it.kind, status=EventStatus.PROVISIONAL, effective_date=it.effective_date,
         reported_date=it.reported_date, entered_by=entered_by, request=stored,
         base_versions=plan.base_versions, touches=touches, idempotency_key=it.idempotency_key,
         household_id=main, target_id=stored.get("target_event_id") if it.kind in ("cancellation", "correction") else None,
     )
+    event.entry_dates = {"offered_on": it.offered_on, "notified_on": it.notified_on,  # type: ignore[attr-defined]
+                         "requested_on": it.requested_on}
+    return event
 
 
 def _store(new: list[tuple[int, RegistryEvent]], ctx: Any) -> list[RegistryEvent | RegistryError]:
@@ -197,6 +206,7 @@ def _store(new: list[tuple[int, RegistryEvent]], ctx: Any) -> list[RegistryEvent
     try:
         with transaction.atomic():
             created = RegistryEvent.objects.bulk_create(events)
+            workstation.record_entries(created)
             audit_hooks.events_submitted(created, ctx)
         return list(created)
     except DatabaseError:
@@ -207,6 +217,7 @@ def _store(new: list[tuple[int, RegistryEvent]], ctx: Any) -> list[RegistryEvent
         try:
             with transaction.atomic():
                 (one,) = RegistryEvent.objects.bulk_create([event])
+                workstation.record_entries([one])
                 audit_hooks.events_submitted([one], ctx)
             out.append(one)
         except DatabaseError as exc:

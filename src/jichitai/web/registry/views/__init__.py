@@ -6,11 +6,13 @@ that do not exist.
 
 from __future__ import annotations
 
+from .addresses import address_pick_view, addresses_view
 from .approvals import approvals_view, approve_bulk_view, approve_view, reject_view
 from .entry import event_form_view, event_menu_view, person_row_view
 from .households import household_view
 from .moji import moji_view, person_moji_view
 from .persons import person_my_number_view, person_view
+from .records import person_records_post, person_records_view, workstation_view
 from .search import search_view
 from .support import support_end_view, support_extend_view, support_view
 
@@ -18,4 +20,5 @@ __all__ = [
     "approvals_view", "approve_bulk_view", "approve_view", "event_form_view", "event_menu_view",
     "household_view", "moji_view", "person_moji_view", "person_my_number_view", "person_row_view", "person_view", "reject_view",
     "search_view", "support_end_view", "support_extend_view", "support_view",
+    "address_pick_view", "addresses_view", "person_records_post", "person_records_view", "workstation_view",
 ]
