@@ -73,6 +73,13 @@ WEB_ROUTES: dict[str, tuple[tuple[str, ...], str]] = {
     "registry:person": (("get",), "registry.read"),
     "registry:person_my_number": (("post",), "registry.my_number"),
     "registry:household": (("get",), "registry.read"),
+    "registry:person_moji": (("get",), "registry.read"),
+    "registry:moji": (("get",), "registry.read"),
+    "registry:person_records": (("get",), "registry.read"),
+    "registry:person_records_post": (("post",), "registry.enter"),
+    "registry:workstation": (("get", "post"), "registry.read"),
+    "registry:addresses": (("get",), "registry.read"),
+    "registry:address_pick": (("get",), "registry.read"),
     "registry:event_menu": (("get",), "registry.enter"),
     "registry:event_form": (("get", "post"), "registry.enter"),
     "registry:person_row": (("get",), "registry.enter"),
@@ -367,8 +374,14 @@ def undone() -> Iterator[None]:
         transaction.set_rollback(True)
 
 
+# GET screens that need a query to be meaningful (without it they answer 400, a clear error)
+WEB_QUERIES = {"registry:address_pick": "target=f-previous_address"}
+
+
 def web_call(client: Client, route: Route, method: str, ids: dict[str, Any]) -> Any:
     path = _fill(route.pattern, ids, "django")
+    if method == "get" and route.name in WEB_QUERIES:
+        path += "?" + WEB_QUERIES[route.name]
     return client.get(path) if method == "get" else client.post(path, {})
 
 
