@@ -103,6 +103,15 @@ def _counter(marker: str) -> Any:
     return Counter.objects.create(name=marker[:30])
 
 
+def _hold(marker: str) -> Any:
+    import datetime as dt
+
+    from jichitai.registry.holds_models import Hold
+
+    return Hold.objects.create(person=_person(marker + "-h"), process="entry", level="error",
+                               start_date=dt.date(2024, 1, 1), reason=marker, created_by=_staff(marker))
+
+
 FACTORIES: dict[str, Callable[[str], Any]] = {
     "tenancy.MunicipalSetting": _municipal_setting,
     "audit.AuditEntry": _audit_entry,
@@ -114,4 +123,5 @@ FACTORIES: dict[str, Callable[[str], Any]] = {
     "registry.EventFact": _fact,
     "registry.SupportMeasure": _support,
     "registry.Counter": _counter,
+    "registry.Hold": _hold,
 }

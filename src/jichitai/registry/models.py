@@ -261,6 +261,20 @@ class SupportMeasure(TenantModel):
     )
     created_at = models.DateTimeField(default=timezone.now)
     ended_at = models.DateTimeField("終了処理日時", null=True, blank=True)
+    # [440]#6: who ended it, and why (申出 / 期間経過・延長なし / 必要性なし)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    end_reason = models.CharField("終了理由", max_length=20, blank=True)
+    # [440]#7/#8, [160] 仮支援措置: from the application, or carried over when the person moved out
+    provisional = models.BooleanField("仮支援措置", default=False)
+    provisional_start = models.DateField("仮支援措置の開始年月日", null=True, blank=True)
+    office_role = models.CharField("区分", max_length=10, default="current")  # current / former (前住所地)
+    joint_with = models.ForeignKey(  # 併せて支援を求める者: the 申出者's measure
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="joint",
+        verbose_name="申出者の支援措置",
+    )
+    case = models.JSONField("支援対象者管理の項目", default=dict)  # [160]: see registry/support_case.py
 
     class Meta(TenantModel.Meta):
         verbose_name = "支援措置"
@@ -275,3 +289,6 @@ class Counter(TenantModel):
 
     class Meta(TenantModel.Meta):
         constraints = [models.UniqueConstraint(fields=["municipality", "name"], name="uniq_counter")]
+
+
+from .holds_models import Hold  # noqa: E402,F401  (抑止, [410]: its own module)

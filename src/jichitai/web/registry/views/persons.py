@@ -8,7 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET, require_POST
 
 from jichitai.accounts.decorators import requires_capability
-from jichitai.registry import selectors
+from jichitai.registry import holds, selectors, support
 from jichitai.registry.errors import RegistryError
 from jichitai.wareki import DateInputError, parse_date
 
@@ -25,6 +25,9 @@ def _context(request: HttpRequest, person_id: int, *, show_my_number: bool) -> t
             day = parse_date(as_of_text)
         except DateInputError:
             errors.add("基準日の形式が正しくありません（例: 2019-04-01、平成31年4月1日）。", "as_of", ("as_of",))
+    held = _inquiry_hold(request, person_id)
+    if held is not None:
+        return held, 403 if held["hold"].refused else 200
     try:
         detail = selectors.person_detail(person_id, staff=request.user, show_my_number=show_my_number,
                                          as_of_date=day)
@@ -36,6 +39,11 @@ def _context(request: HttpRequest, person_id: int, *, show_my_number: bool) -> t
     if detail.masked:
         return ctx, 403
     shown = detail.my_number_shown
+    # [440]#4/#5 and [380]: the period alert and the way to the 支援措置's own page (need-to-know only:
+    # others got the mask above)
+    ctx["support_alert"] = support.period_alert(detail.support_measure)
+    ctx["holds"] = [(h, holds.status_of(h)) for h in holds.standing(person_id=person_id)] + [
+        (h, holds.status_of(h)) for h in holds.standing(household_id=detail.person.household_id)]
     ctx["items"] = display.record_items(detail.record, my_number_shown=shown)
     ctx["address"] = detail.address
     ctx["timeline"] = display.timeline(detail.history, my_number_shown=shown)
@@ -45,6 +53,17 @@ def _context(request: HttpRequest, person_id: int, *, show_my_number: bool) -> t
         ctx["as_of_items"] = display.record_items(view.record, my_number_shown=shown) if view else None
         ctx["as_of_address"] = view.address if view else ""
     return ctx, 200
+
+
+def _inquiry_hold(request: HttpRequest, person_id: int) -> dict[str, Any] | None:
+    """[410] 照会の抑止: an error hold refuses the screen, an alert hold asks to confirm first
+    (?confirm=1). A person masked for this staff member is masked, never explained by a hold."""
+    decision = holds.inquiry_hold(person_id)
+    if not decision.level or (not decision.refused and request.GET.get("confirm") == "1"):
+        return None
+    if selectors.screen_persons([person_id], staff=request.user, screen="住民照会", function="hold"):
+        return None
+    return {"hold": decision, "person_id": person_id, "errors": Errors(), "detail": None}
 
 
 @require_GET
