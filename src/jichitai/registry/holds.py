@@ -81,6 +81,9 @@ def set_hold(*, process: str, level: str, start: dt.date, reason: str, staff: An
         errors.append(RuleViolation("not_found", "世帯が見つかりません。", "household_id"))
     if not reason.strip() or len(reason.strip()) > REASON_MAX:
         errors.append(RuleViolation("hold_reason", f"抑止理由を{REASON_MAX}文字以内で入力してください。", "reason"))
+    if "不受理" in reason:
+        # [450]#1 (must not): 住民異動 has no 不受理申出 (that is a 戸籍 institution); no hold is set for one
+        errors.append(RuleViolation("no_fujuri", "住民異動の不受理申出による抑止は設定できません（住民異動には不受理申出の制度がありません）。", "reason"))
     if end is not None and end < start:
         errors.append(RuleViolation("end_before_start", "終了日は開始日以後の日付にしてください。", "end_date"))
     if errors:
@@ -249,3 +252,17 @@ def refuse_approval(events: list[Any], refused: dict[int, RegistryError]) -> lis
     screen_entry({e.pk: e.touches or {} for e in events}, found, {})
     refused.update(found)
     return [e for e in events if e.pk not in found]
+
+
+def inquiry_stop(person_id: int, *, staff: Any, confirmed: bool, screen: str) -> HoldDecision | None:
+    """照会 of one person: the hold decision that stops the screen or API (an error hold, or an
+    alert hold not yet confirmed), or None to go on. A person this staff member sees masked is
+    left to the mask: no hold reason is ever shown about a protected person to them."""
+    from .selectors.access import screen_persons
+
+    decision = inquiry_hold(person_id)
+    if not decision.level or (not decision.refused and confirmed):
+        return None
+    if screen_persons([person_id], staff=staff, screen=screen, function="hold"):
+        return None
+    return decision

@@ -15,6 +15,7 @@ from jichitai.registry.errors import RegistryError
 from jichitai.registry.holds_models import Hold, HoldLevel, HoldProcess
 from jichitai.registry.models import Household
 from jichitai.registry.selectors import MASK
+from jichitai.registry.selectors.access import hidden_addresses
 from jichitai.wareki import DateInputError, format_date, parse_date
 
 from .. import display
@@ -51,16 +52,21 @@ def _set(request: HttpRequest, values: dict[str, str], errors: Errors) -> Hold |
 def rows(found: list[Hold], *, staff: Any, screen: str) -> list[dict[str, Any]]:
     """Holds as table rows: a protected person's name masked and no id of them shown."""
     names = display.load_names({h.person_id for h in found if h.person_id}, staff=staff, screen=screen)
-    numbers = dict(Household.objects.filter(pk__in={h.household_id for h in found if h.household_id})
-                   .values_list("pk", "household_no"))
+    hids = {h.household_id for h in found if h.household_id}
+    numbers = dict(Household.objects.filter(pk__in=hids).values_list("pk", "household_no"))
+    # a hold's free-text reason about a protected person or household is theirs too
+    hidden = hidden_addresses(hids, staff=staff, screen=screen, function="holds")
     out = []
     for h in found:
         if h.person_id:
             name = names.get(h.person_id, "（記録なし）")
-            subject = name if name == MASK else f"{name}（住民ID {h.person_id}）"
+            secret = name == MASK
+            subject = name if secret else f"{name}（住民ID {h.person_id}）"
         else:
-            subject = f"世帯番号 {numbers.get(h.household_id, '')}"
-        out.append({"h": h, "subject": subject, "state": holds.status_of(h)})
+            secret = h.household_id in hidden
+            subject = "（非表示）" if secret else f"世帯番号 {numbers.get(h.household_id, '')}"
+        out.append({"h": h, "subject": subject, "state": holds.status_of(h),
+                    "reason": "（非表示）" if secret else h.reason})
     return out
 
 

@@ -44,6 +44,7 @@ def _context(request: HttpRequest, person_id: int, *, show_my_number: bool) -> t
     ctx["support_alert"] = support.period_alert(detail.support_measure)
     ctx["holds"] = [(h, holds.status_of(h)) for h in holds.standing(person_id=person_id)] + [
         (h, holds.status_of(h)) for h in holds.standing(household_id=detail.person.household_id)]
+    ctx["holds_reason_hidden"] = detail.address_hidden
     ctx["items"] = display.record_items(detail.record, my_number_shown=shown)
     ctx["address"] = detail.address
     ctx["timeline"] = display.timeline(detail.history, my_number_shown=shown)
@@ -57,11 +58,10 @@ def _context(request: HttpRequest, person_id: int, *, show_my_number: bool) -> t
 
 def _inquiry_hold(request: HttpRequest, person_id: int) -> dict[str, Any] | None:
     """[410] 照会の抑止: an error hold refuses the screen, an alert hold asks to confirm first
-    (?confirm=1). A person masked for this staff member is masked, never explained by a hold."""
-    decision = holds.inquiry_hold(person_id)
-    if not decision.level or (not decision.refused and request.GET.get("confirm") == "1"):
-        return None
-    if selectors.screen_persons([person_id], staff=request.user, screen="住民照会", function="hold"):
+    (?confirm=1)."""
+    decision = holds.inquiry_stop(person_id, staff=request.user, confirmed=request.GET.get("confirm") == "1",
+                                  screen="住民照会")
+    if decision is None:
         return None
     return {"hold": decision, "person_id": person_id, "errors": Errors(), "detail": None}
 

@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET
 
 from jichitai.accounts.decorators import requires_capability
-from jichitai.registry import selectors
+from jichitai.registry import holds, selectors
 from jichitai.registry.errors import RegistryError
 from jichitai.registry.selectors.search import MAX_PAGE
 from jichitai.wareki import DateInputError, parse_date
@@ -73,4 +73,6 @@ def search_view(request: HttpRequest) -> HttpResponse:
         "errors": errors, "submitted": submitted,
         "address_options": options_html([("", "指定しない"), *selectors.address_choices()], values["address_id"]),
         "base_query": urlencode(params), "picker": picker, "picks": picks,
+        # [410]#7: who is under a hold (a masked row has no id, so no mark either)
+        "held": holds.marks(r.id for r in page.results if r.id) if page else set(),
     })
