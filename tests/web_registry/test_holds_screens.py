@@ -123,3 +123,22 @@ def test_holds_screen_sets_releases_and_temporarily_releases_with_separate_right
                                                    "level": "error", "start_date": "令和6年4月1日",
                                                    "reason": "不受理申出"}))
     assert "不受理申出による抑止は設定できません" in refused
+
+
+@pytest.mark.std("410#2")
+def test_entry_form_refuses_under_an_error_hold_and_asks_to_confirm_an_alert_hold(
+        office: Any, family: dict[str, int], staff_client: Any) -> None:
+    clerk = staff_client("clerk")
+    data = {"effective_date": "2023-07-01", "person_id": str(family["son"]), "family_name": "斎藤",
+            "family_name_kana": "サイトウ", "idempotency_key": "hold-1"}
+    error = _hold(office, process="entry", level="error", person_id=family["son"], reason="戸籍照会中")
+    refused = clerk.post("/registry/events/new/name_change/", data)
+    assert refused.status_code == 400 and "異動入力が抑止されています" in html(refused) and "戸籍照会中" in html(refused)
+    with activate(office.ctx()):
+        holds.release_hold(error.pk, staff=office.approver, reason="照会済み")
+    _hold(office, process="entry", level="alert", household_id=family["household"], reason="世帯の確認")
+    asked = clerk.post("/registry/events/new/name_change/", {**data, "idempotency_key": "hold-2"})
+    assert asked.status_code in (200, 400) and "抑止（アラート）があります" in html(asked)
+    assert 'name="confirm_duplicates"' in html(asked)
+    done = clerk.post("/registry/events/new/name_change/", {**data, "idempotency_key": "hold-2", "confirm_duplicates": "1"})
+    assert done.status_code == 302
