@@ -205,3 +205,30 @@ def test_support_functions_do_not_reach_another_municipality(office, office_b) -
             with pytest.raises(RegistryError) as exc:
                 call()
             assert exc.value.violations[0].rule == "not_found"
+
+
+@pytest.mark.std("440#1")
+def test_after_review_the_issuance_error_is_lifted_for_a_while_never_for_the_offender_or_kiosk(office, monkeypatch) -> None:
+    from django.utils import timezone
+
+    with activate(office.ctx()):
+        move_in_family(office)
+        head, wife, _ = people()
+        officer, _ = _officers(office)
+        m = support.start_measure(wife.pk, start=D(2024, 4, 1), reason="DV",
+                                  against=[{"person_id": head.pk, "name": "髙橋 一郎"}], staff=officer)
+        assert not support.may_receive(wife.pk, requester_kind="third_party").allowed  # an error by default
+        with pytest.raises(RegistryError):
+            support.release_issuance(m.pk, staff=office.clerk, reason="債権回収の正当な理由")
+        with pytest.raises(RegistryError) as exc:
+            support.release_issuance(m.pk, staff=officer, reason="")
+        assert exc.value.violations[0].field == "release_reason"
+        now = timezone.now()
+        support.release_issuance(m.pk, staff=officer, reason="債権回収の正当な理由を確認", minutes=10)
+        assert support.may_receive(wife.pk, requester_kind="third_party").allowed
+        assert not support.may_receive(wife.pk, requester_kind="household", requester_person_id=head.pk).allowed
+        assert not support.may_receive(wife.pk, requester_kind="kiosk_self", requester_person_id=wife.pk,
+                                       channel="kiosk").allowed
+        monkeypatch.setattr(timezone, "now", lambda: now + dt.timedelta(minutes=11))
+        assert not support.may_receive(wife.pk, requester_kind="third_party").allowed  # locked again by itself
+        assert selectors.person_detail(wife.pk, staff=office.clerk).masked  # the record stays masked throughout

@@ -65,7 +65,7 @@ def test_last_month_alert_on_the_persons_page(office: Any, family: dict[str, Any
     assert "支援措置の期間が1か月以内に終了します" in seen and support.ALERT_OVER not in seen
 
 
-@pytest.mark.std("160#1", "160#2", "380#1")
+@pytest.mark.std("160#1", "160#2", "380#1", "440#1")
 def test_measure_page_with_its_items_is_for_need_to_know_staff_only(
         office: Any, family: dict[str, Any], staff_client: Any) -> None:
     m = _measure(office, family, D(2024, 4, 1))
@@ -83,6 +83,13 @@ def test_measure_page_with_its_items_is_for_need_to_know_staff_only(
                                                               "relation": "子"})
     assert joint.status_code == 302
     assert MASK in html(staff_client("clerk").get(f"/registry/households/{family['household']}/"))
+    empty = officer.post(f"/registry/support/{m.pk}/update/", {"action": "release_issuance", "release_reason": ""})
+    assert empty.status_code == 400 and "審査の内容" in html(empty)
+    released = officer.post(f"/registry/support/{m.pk}/update/", {"action": "release_issuance",
+                                                                 "release_reason": "正当な理由を確認"}, follow=True)
+    assert "窓口での交付を認めました" in html(released)
+    with activate(office.ctx()):
+        assert support.may_receive(family["wife"], requester_kind="third_party").allowed
 
 
 @pytest.mark.std("440#3", "440#6")

@@ -275,6 +275,9 @@ class SupportMeasure(TenantModel):
         verbose_name="申出者の支援措置",
     )
     case = models.JSONField("支援対象者管理の項目", default=dict)  # [160]: see registry/support_case.py
+    # [440]#1: after 審査, the issuance error lifted for a while by the 支援措置責任者 (counter only)
+    issuance_released_until = models.DateTimeField("交付の一時解除の終了日時", null=True, blank=True)
+    issuance_release_reason = models.CharField("交付を認めた審査の内容", max_length=200, blank=True)
 
     class Meta(TenantModel.Meta):
         verbose_name = "支援措置"

@@ -26,7 +26,7 @@ from .selectors.access import MASK, active_measure, active_measures, alert_acces
 
 __all__ = ["END_REASONS", "MASK", "active_measure", "alert_access", "carry_over", "confirm_measure",
            "end_measure", "extend_measure", "extension_opens", "may_receive", "one_year_end",
-           "period_alert", "set_end_date", "start_measure"]
+           "period_alert", "release_issuance", "set_end_date", "start_measure"]
 
 # [440]#6: the three grounds on which a measure may end
 END_REASONS = {
@@ -202,6 +202,29 @@ def carry_over(events: Iterable[Any]) -> list[SupportMeasure]:
     return changed
 
 
+def release_issuance(measure_id: int, *, staff: Any, reason: str, minutes: int | None = None) -> SupportMeasure:
+    """[440]#1: after 審査, the 支援措置責任者 lifts the issuance error for a while (the 抑止's
+    一時解除 minutes): counter requests other than the 加害者等's may then be answered; the kiosk
+    never. It locks again by itself (computed at read time)."""
+    from .holds import relock_minutes
+
+    _require(staff, "解除")
+    limit = relock_minutes()
+    minutes = limit if minutes is None else minutes
+    if not reason.strip() or len(reason.strip()) > 200:
+        raise violation("release_reason", "審査の内容（交付を認める理由）を200文字以内で入力してください。", "release_reason")
+    if not 1 <= minutes <= limit:
+        raise violation("relock_minutes", f"一時解除の時間は1〜{limit}分で指定してください。", "minutes")
+    with transaction.atomic():
+        m = _locked(measure_id)
+        m.issuance_released_until = timezone.now() + dt.timedelta(minutes=minutes)
+        m.issuance_release_reason = reason.strip()
+        m.save(update_fields=["issuance_released_until", "issuance_release_reason"])
+        alert_access(m.person_id, screen="支援措置管理", function="support.release_issuance",
+                     detail={"measure": m.pk, "until": m.issuance_released_until.isoformat(), "reason": reason.strip()})
+    return m
+
+
 @dataclass(frozen=True)
 class Decision:
     allowed: bool
@@ -237,6 +260,8 @@ def may_receive(
         decision = Decision(True, "支援措置対象者本人の窓口請求です（本人確認のうえ交付）。")
     elif channel != "counter" or requester_kind == "kiosk_self":
         decision = Decision(False, "支援措置対象者の証明書はコンビニ交付・郵送等では交付できません。窓口で本人確認を行ってください。")
+    elif measure.issuance_released_until is not None and measure.issuance_released_until > timezone.now():
+        decision = Decision(True, "審査の結果、支援措置責任者が交付を認めています（一時解除中）。")
     else:
         decision = Decision(False, "支援措置対象者の住民票等は本人以外に交付できません。")
     alert_access(person_id, screen="証明書交付", function="support.may_receive", detail={

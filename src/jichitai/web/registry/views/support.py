@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jichitai.accounts.decorators import requires_capability
@@ -179,6 +180,10 @@ def _update(request: HttpRequest, m: SupportMeasure, action: str, errors: Errors
             return ""
         support_case.add_joint(m.pk, person_id=pid, relation=post.get("relation", ""), staff=staff)
         return "併せて支援を求める者を登録しました（同じ期間の支援措置）。"
+    if action == "release_issuance":
+        m = support.release_issuance(m.pk, staff=staff, reason=post.get("release_reason", ""))
+        until = timezone.localtime(m.issuance_released_until)
+        return f"審査の結果により、{until:%H時%M分}まで窓口での交付を認めました（自動で元に戻ります）。"
     raise Http404("操作が見つかりません。")
 
 
