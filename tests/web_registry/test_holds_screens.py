@@ -109,6 +109,11 @@ def test_holds_screen_sets_releases_and_temporarily_releases_with_separate_right
         hold = Hold.objects.get()
     page = html(clerk.get("/registry/holds/"))
     assert "世帯の調査" in page and "令和6年4月1日" in page and "一時解除</button>" not in page
+    assert "pick=person&amp;field=person_id" in page
+    prefilled = html(clerk.get("/registry/holds/", {"person_id": str(family["head"])}))
+    assert f'name="person_id" value="{family["head"]}"' in prefilled
+    person = html(clerk.get(f"/registry/persons/{family['head']}/"))
+    assert f"/registry/holds/?person={family['head']}" in person  # set one from the person's page
     assert clerk.post(f"/registry/holds/{hold.pk}/release/", {"release_reason": "x"}).status_code == 403
     assert clerk.post(f"/registry/holds/{hold.pk}/release-temporarily/").status_code == 403
     household = html(clerk.get(f"/registry/households/{family['household']}/"))

@@ -82,8 +82,9 @@ def holds_view(request: HttpRequest) -> HttpResponse:
                                       f"{format_date(hold.start_date)}から）。")
             return HttpResponseRedirect(reverse("registry:holds"))
     else:
-        values = {"person_id": str(parse_id(request.GET.get("person")) or ""),
-                  "household_id": str(parse_id(request.GET.get("household")) or "")}
+        g = request.GET  # from the person / household page, or back from the search picker
+        values = {"person_id": str(parse_id(g.get("person_id") or g.get("person")) or ""),
+                  "household_id": str(parse_id(g.get("household")) or "")}
     found = list(Hold.objects.filter(released_at__isnull=True).order_by("start_date", "pk"))
     return render_page(request, "registry/holds.html", {
         "rows": rows(found, staff=request.user, screen="抑止管理"), "errors": errors, "values": values,

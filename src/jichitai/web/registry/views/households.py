@@ -28,5 +28,5 @@ def household_view(request: HttpRequest, household_id: int) -> HttpResponse:
         "household": hh, "members": hh.members, "kinds": kinds,
         "removed": removed_members(household_id, staff=request.user),
         "holds": [(h, holds.status_of(h)) for h in holds.standing(household_id=household_id)],
-        "holds_reason_hidden": hh.address_hidden,
+        "holds_reason_hidden": hh.address_hidden, "hold_target": f"household={household_id}",
     })

@@ -45,6 +45,7 @@ def _context(request: HttpRequest, person_id: int, *, show_my_number: bool) -> t
     ctx["holds"] = [(h, holds.status_of(h)) for h in holds.standing(person_id=person_id)] + [
         (h, holds.status_of(h)) for h in holds.standing(household_id=detail.person.household_id)]
     ctx["holds_reason_hidden"] = detail.address_hidden
+    ctx["hold_target"] = f"person={person_id}"
     ctx["items"] = display.record_items(detail.record, my_number_shown=shown)
     ctx["address"] = detail.address
     ctx["timeline"] = display.timeline(detail.history, my_number_shown=shown)
