@@ -57,6 +57,7 @@ def test_a_hold_past_its_end_date_is_still_in_force_until_released(office) -> No
         wife = people()[1]
         hold = _hold(office, "issuance", "error", person_id=wife.pk, start=D(2020, 1, 1), end=D(2020, 12, 31))
         assert holds.issuance_hold(wife.pk).refused and holds.marks([wife.pk]) == {wife.pk}
+        assert holds.status_of(hold) == "抑止中（終了日経過・解除の処理をしてください）"
         with pytest.raises(RegistryError):
             holds.release_hold(hold.pk, staff=office.approver, reason="")
         holds.release_hold(hold.pk, staff=office.approver, reason="確認済み")

@@ -180,8 +180,11 @@ def status_of(hold: Hold, now: dt.datetime | None = None) -> str:
         return "解除"
     if hold.relock_at is not None and hold.relock_at > now:
         return "一時解除中"
-    if hold.start_date > timezone.localdate():
+    today = timezone.localdate()
+    if hold.start_date > today:
         return "開始前"
+    if hold.end_date is not None and hold.end_date < today:
+        return "抑止中（終了日経過・解除の処理をしてください）"  # [410]#6: the date only informs
     return "抑止中"
 
 
