@@ -177,6 +177,13 @@ def _country(marker: str) -> Any:
     from jichitai.registry.address_models import CountryName
 
     return CountryName.objects.create(code=f"{next(_SEQ) % 1000:03d}", name=marker[:60])
+def _hold(marker: str) -> Any:
+    import datetime as dt
+
+    from jichitai.registry.holds_models import Hold
+
+    return Hold.objects.create(person=_person(marker + "-h"), process="entry", level="error",
+                               start_date=dt.date(2024, 1, 1), reason=marker, created_by=_staff(marker))
 
 
 FACTORIES: dict[str, Callable[[str], Any]] = {
@@ -202,4 +209,5 @@ FACTORIES: dict[str, Callable[[str], Any]] = {
     "registry.SupportMeasure": _support,
     "registry.Counter": _counter,
     "registry.SearchHistory": _search_history,
+    "registry.Hold": _hold,
 }

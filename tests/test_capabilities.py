@@ -90,6 +90,11 @@ WEB_ROUTES: dict[str, tuple[tuple[str, ...], str]] = {
     "registry:support": (("get", "post"), "registry.support_measure"),
     "registry:support_extend": (("post",), "registry.support_measure"),
     "registry:support_end": (("post",), "registry.support_measure"),
+    "registry:support_detail": (("get",), "registry.support_measure"),
+    "registry:support_update": (("post",), "registry.support_measure"),
+    "registry:holds": (("get", "post"), "registry.hold_set"),
+    "registry:hold_release": (("post",), "registry.hold_release"),
+    "registry:hold_temporary": (("post",), "registry.hold_temporary_release"),
     "audit:search": (("get",), "audit.search"),
 }
 
@@ -265,6 +270,7 @@ def _build() -> World:
         ).event
     with activate(_ctx(a)):
         measure = FACTORIES["registry.SupportMeasure"](MARKER_SUPPORT)
+        hold = FACTORIES["registry.Hold"](MARKER + "抑止")
     now = timezone.now()
     grant = DelegationGrant.objects.create(
         grantor=a, grantee=b, valid_from=now - dt.timedelta(hours=1), valid_until=now + dt.timedelta(days=1),
@@ -272,7 +278,7 @@ def _build() -> World:
     )
     world = World(a, b, {
         "person_id": head.pk, "household_id": head.household_id, "event_id": event.pk,
-        "measure_id": measure.pk, "kind": "move_in", "pk": 999999,
+        "measure_id": measure.pk, "hold_id": hold.pk, "kind": "move_in", "pk": 999999,
     })
     for role in ROLES:
         for situation in SITUATIONS:

@@ -284,3 +284,6 @@ AXES_DISABLE_ACCESS_LOG = True  # logins are in the audit log's consortium chain
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "token", "credential", "csrfmiddlewaretoken"]
 AXES_VERBOSE = False
 LOGGING.setdefault("loggers", {})["axes"] = {"level": "ERROR"}  # failures are audit events instead
+# 抑止 ([410]#3/#4, docs/registry.md "抑止 and 支援措置"): minutes after which a temporarily released
+# hold locks again (a municipality may set its own: 団体別設定 registry.hold_relock_minutes).
+JICHITAI_HOLD_RELOCK_MINUTES = int(os.environ.get("JICHITAI_HOLD_RELOCK_MINUTES", "30"))

@@ -153,9 +153,11 @@ def test_support_measure_lasts_a_year_and_can_be_extended(office) -> None:
         officer = _protect(office, wife.pk, D(2024, 1, 1))
         m = support.active_measure(wife.pk, D(2024, 6, 1))
         assert (m.start_date, m.end_date) == (D(2024, 1, 1), D(2024, 12, 31))
-        assert support.active_measure(wife.pk, D(2025, 1, 1)) is None
-        support.extend_measure(m.pk, staff=officer)
-        assert support.active_measure(wife.pk, D(2025, 6, 1)) is not None
+        # [410]#6, [440]#5: the end date passing does not end the protection
+        assert support.active_measure(wife.pk, D(2025, 1, 1)) == m
+        support.extend_measure(m.pk, staff=officer, on=D(2024, 12, 1))
+        m.refresh_from_db()
+        assert m.end_date == D(2025, 12, 31)
         with pytest.raises(RegistryError):
             support.start_measure(wife.pk, start=D(2024, 1, 1), reason="DV", against=[], staff=office.clerk)
 

@@ -37,6 +37,10 @@ CAPABILITIES: dict[str, Capability] = {c.name: c for c in (
     Capability("registry.my_number", "個人番号による検索と個人番号の表示", _roles(Role.MY_NUMBER_ACCESS)),
     Capability("registry.support_measure", "支援措置の管理と、支援措置対象者の記録・異動の取扱い",
                _roles(Role.SUPPORT_MEASURE)),
+    # 抑止 ([410]#5): setting, releasing and temporarily releasing are separate rights
+    Capability("registry.hold_set", "抑止の設定", _roles(Role.CLERK, Role.APPROVER)),
+    Capability("registry.hold_release", "抑止の解除", _roles(Role.APPROVER)),
+    Capability("registry.hold_temporary_release", "抑止の一時解除", _roles(Role.APPROVER)),
     # auditing is not 代行 business: an auditor audits their own municipality (docs/audit.md)
     Capability("audit.search", "監査ログの検索", _roles(Role.AUDITOR), delegable=False),
 )}

@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from django.http import HttpRequest
 
-from jichitai.registry import selectors
+from jichitai.registry import holds, selectors
 
 from .errors import ApiError, NotFound
 from .permissions import require_capability
@@ -60,7 +60,8 @@ def _history(entries: list[dict[str, Any]], until: dt.date | None) -> list[Histo
 @endpoint("get", "/persons/{person_id}", "get_person", response={200: PersonOut, 404: ErrorOut, **COMMON_ERRORS},
           summary="住民照会（現在、または指定日時点）", tags=["persons"])
 def get_person(
-    request: HttpRequest, person_id: int = path_id(), as_of: dt.date | None = None, show_my_number: bool = False
+    request: HttpRequest, person_id: int = path_id(), as_of: dt.date | None = None, show_my_number: bool = False,
+    confirm_hold: bool = False,
 ) -> Any:
     """One person's record: current (projection), or as the register said on ``as_of``.
 
@@ -70,6 +71,10 @@ def get_person(
     """
     if show_my_number:
         require_capability(request, "show_my_number")
+    # [410] 照会の抑止: error refuses; alert needs confirm_hold=true
+    stop = holds.inquiry_stop(person_id, staff=request.user, confirmed=confirm_hold, screen=SCREEN_DETAIL)
+    if stop is not None:
+        raise ApiError(403, "hold" if stop.refused else "hold_alert", " ".join(stop.messages), "confirm_hold")
     with missing_is_404("person_id"):
         d = selectors.person_detail(person_id, staff=request.user, screen=SCREEN_DETAIL,
                                     show_my_number=show_my_number, as_of_date=as_of)

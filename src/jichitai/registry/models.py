@@ -264,6 +264,23 @@ class SupportMeasure(TenantModel):
     )
     created_at = models.DateTimeField(default=timezone.now)
     ended_at = models.DateTimeField("終了処理日時", null=True, blank=True)
+    # [440]#6: who ended it, and why (申出 / 期間経過・延長なし / 必要性なし)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    end_reason = models.CharField("終了理由", max_length=20, blank=True)
+    # [440]#7/#8, [160] 仮支援措置: from the application, or carried over when the person moved out
+    provisional = models.BooleanField("仮支援措置", default=False)
+    provisional_start = models.DateField("仮支援措置の開始年月日", null=True, blank=True)
+    office_role = models.CharField("区分", max_length=10, default="current")  # current / former (前住所地)
+    joint_with = models.ForeignKey(  # 併せて支援を求める者: the 申出者's measure
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="joint",
+        verbose_name="申出者の支援措置",
+    )
+    case = models.JSONField("支援対象者管理の項目", default=dict)  # [160]: see registry/support_case.py
+    # [440]#1: after 審査, the issuance error lifted for a while by the 支援措置責任者 (counter only)
+    issuance_released_until = models.DateTimeField("交付の一時解除の終了日時", null=True, blank=True)
+    issuance_release_reason = models.CharField("交付を認めた審査の内容", max_length=200, blank=True)
 
     class Meta(TenantModel.Meta):
         verbose_name = "支援措置"
@@ -278,5 +295,9 @@ class Counter(TenantModel):
 
     class Meta(TenantModel.Meta):
         constraints = [models.UniqueConstraint(fields=["municipality", "name"], name="uniq_counter")]
-from .search_history import SearchHistory  # noqa: E402,F401  [320] 検索履歴
-from . import address_models, records_models  # noqa: E402,F401 - their models are the app's too
+
+
+# models of their own modules are the app's too (the app registry loads them from here)
+from . import address_models, records_models  # noqa: E402,F401
+from .holds_models import Hold  # noqa: E402,F401  抑止 [410]
+from .search_history import SearchHistory  # noqa: E402,F401  検索履歴 [320]

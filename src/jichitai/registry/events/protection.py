@@ -65,3 +65,24 @@ def refuse_decision(events: list[RegistryEvent], approver: Any, refused: dict[in
         else:
             keep.append(event)
     return keep
+
+
+def screen_holds(touches: Mapping[Any, Mapping[str, Any]], refused: dict[Any, RegistryError],
+                 warnings: dict[Any, list[Any]]) -> None:
+    """抑止 on 異動入力 ([410]): error holds refuse, alert holds warn (registry.holds)."""
+    from .. import holds
+
+    holds.screen_entry(touches, refused, warnings)
+
+
+def refuse_held(events: list[RegistryEvent], refused: dict[int, RegistryError]) -> list[RegistryEvent]:
+    from .. import holds
+
+    return holds.refuse_approval(events, refused)
+
+
+def after_approval(approved: list[RegistryEvent]) -> None:
+    """[440]#8: a protected person approved as moved out keeps the protection (registry.support)."""
+    from .. import support
+
+    support.carry_over(approved)

@@ -136,6 +136,7 @@ def submit_events(
                 del checks[i]
         refused, warnings = run_checks(checks, across=False)
         refused.update(protection.refuse_entry(plans, entered_by))
+        protection.screen_holds({i: plan.touches() for i, plan in plans.items()}, refused, warnings)
         new: list[tuple[int, RegistryEvent]] = []
         for i, plan in plans.items():
             if i in refused:
@@ -260,11 +261,13 @@ def approve_events(event_ids: Sequence[int], *, approver: Any) -> Approval:
             else:
                 result.refused[pk] = refusal
         pending = protection.refuse_decision(pending, approver, result.refused, decision="approve")
+        pending = protection.refuse_held(pending, result.refused)
         while pending:
             round_, pending = _plan_round(pending, result)
             if round_:
                 result.approved.extend(_apply(round_, approver, result))
         if result.approved:
+            protection.after_approval(result.approved)
             audit_hooks.events_approved(result.approved, ctx, approved_by=approver.pk)
     return result
 

@@ -35,12 +35,20 @@ def may_see_my_number(staff: Any) -> bool:
 
 
 def _active(on: dt.date | None) -> Q:
+    """A measure protects from its start until a person ends it ([410]#6, [440]#5): its end date
+    only informs (alerts on the person's screen), it never lifts the protection by itself."""
     on = on or timezone.localdate()
-    return Q(start_date__lte=on, end_date__gte=on, ended_at__isnull=True)
+    # a 仮支援措置 protects from its own start, also once confirmed with a later start ([440]#7)
+    return Q(ended_at__isnull=True) & (Q(start_date__lte=on) | Q(provisional_start__lte=on))
 
 
 def active_measure(person_id: int, on: dt.date | None = None) -> SupportMeasure | None:
-    return SupportMeasure.objects.filter(_active(on), person_id=person_id).order_by("-end_date").first()
+    return SupportMeasure.objects.filter(_active(on), person_id=person_id).order_by("-end_date", "-pk").first()
+
+
+def active_measures(person_ids: Iterable[int], on: dt.date | None = None) -> Any:
+    """The measures protecting any of ``person_ids`` (a queryset)."""
+    return SupportMeasure.objects.filter(_active(on), person_id__in=sorted(set(person_ids))).order_by("pk")
 
 
 def protected_ids(person_ids: Iterable[int], on: dt.date | None = None) -> set[int]:

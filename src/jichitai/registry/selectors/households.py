@@ -78,3 +78,16 @@ def _members_then(found: list[dict[str, Any]], household_id: int, *, staff: Any,
     masked, hidden = access.decide(ids, [household_id], staff=staff, screen=screen, function="household")
     members = [MASKED if m["person_id"] in masked else summarize(m, pk=m["person_id"], address="") for m in found]
     return members, hidden
+
+
+def removed_members(household_id: int, *, staff: Any, screen: str = "世帯照会") -> list[PersonSummary]:
+    """[430] members removed from the household (転出・死亡・職権消除), for the household screen:
+    each shown is logged as a read; a protected one is masked like any other row."""
+    persons = list(
+        Person.objects.for_read(screen=screen, function="household.removed")
+        .filter(household_id=household_id)
+        .exclude(status__in=[PersonStatus.RESIDENT, PersonStatus.VOID])
+        .select_related("household", "household__address").order_by("removed_on", "pk")
+    )
+    masked, _ = access.decide([p.pk for p in persons], (), staff=staff, screen=screen, function="household.removed")
+    return rows(persons, masked, frozenset({household_id}))

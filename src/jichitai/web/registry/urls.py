@@ -46,6 +46,11 @@ urlpatterns = [
     path("approvals/<id:event_id>/approve/", views.approve_view, name="approve"),
     path("approvals/<id:event_id>/reject/", views.reject_view, name="reject"),
     path("support/", views.support_view, name="support"),
+    path("support/<id:measure_id>/", views.support_detail_view, name="support_detail"),
+    path("support/<id:measure_id>/update/", views.support_update_view, name="support_update"),
+    path("holds/", views.holds_view, name="holds"),
+    path("holds/<id:hold_id>/release/", views.hold_release_view, name="hold_release"),
+    path("holds/<id:hold_id>/release-temporarily/", views.hold_temporary_view, name="hold_temporary"),
     path("support/<id:measure_id>/extend/", views.support_extend_view, name="support_extend"),
     path("support/<id:measure_id>/end/", views.support_end_view, name="support_end"),
 ]

@@ -36,11 +36,13 @@ def nav(request: HttpRequest) -> dict[str, bool]:
         "can_approve": has_capability(request, APPROVE),
         "can_support": has_capability(request, SUPPORT),
         "can_my_number": has_capability(request, MY_NUMBER),
+        "can_hold": has_capability(request, "registry.hold_set"),
     }
 
 
 _ACTIVE = {"search": "search", "person": "search", "household": "search", "event_form": "events",
-           "event_menu": "events", "approvals": "approvals", "support": "support"}
+           "event_menu": "events", "approvals": "approvals", "support": "support",
+           "support_detail": "support", "support_end_confirm": "support", "holds": "holds"}
 
 
 def render_page(request: HttpRequest, template: str, context: dict[str, Any], status: int = 200) -> HttpResponse:

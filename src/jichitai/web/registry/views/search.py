@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from jichitai.accounts.decorators import requires_capability
-from jichitai.registry import search_history, selectors
+from jichitai.registry import holds, search_history, selectors
 from jichitai.registry.errors import RegistryError
 from jichitai.registry.selectors.search import MAX_PAGE
 from jichitai.registry.selectors.search_items import BLANKS, MATCHES, REMOVALS
@@ -102,4 +102,6 @@ def search_view(request: HttpRequest) -> HttpResponse:
         "matches": list(MATCHES.items()), "blanks": [(k, v[1]) for k, v in BLANKS.items()],
         "history": search_history.recent(request.user),
         "base_query": urlencode(params), "picker": picker, "picks": picks,
+        # [410]#7: who is under a hold (a masked row has no id, so no mark either)
+        "held": holds.marks(r.id for r in page.results if r.id) if page else set(),
     })
