@@ -24,7 +24,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from .. import relationships
+from .. import inputs, relationships
 from ..conventions import (
     CORRECTABLE_HOUSEHOLD_FIELDS,
     CORRECTABLE_PERSON_FIELDS,
@@ -54,6 +54,11 @@ def _text(model: Any, field: str, *, required: bool = False) -> Any:
 
 def _p(field: str, *, required: bool = False) -> Any:
     return _text(Person, field, required=required)
+
+
+def _n(model: Any, field: str, *, required: bool = False) -> Any:
+    """An item normalized as the register stores it before its length is checked (registry.inputs)."""
+    return Annotated[_text(model, field, required=required), BeforeValidator(inputs.before(field))]
 
 
 def _standard_or_blank(value: str) -> str:
@@ -97,8 +102,8 @@ class Request(BaseModel):
 
 class Address(Request):
     address_id: Id
-    banchi: _text(Household, "banchi", required=True)  # type: ignore[valid-type]
-    katagaki: _text(Household, "katagaki") = ""  # type: ignore[valid-type]
+    banchi: _n(Household, "banchi", required=True)  # type: ignore[valid-type]
+    katagaki: _n(Household, "katagaki") = ""  # type: ignore[valid-type]
 
 
 class NewPerson(Request):
@@ -107,8 +112,8 @@ class NewPerson(Request):
     ref: Annotated[str, StringConstraints(max_length=20, pattern=r"^[0-9A-Za-z_-]*$")] = ""
     family_name: _p("family_name", required=True)  # type: ignore[valid-type]
     given_name: _p("given_name") = ""  # type: ignore[valid-type]
-    family_name_kana: _p("family_name_kana") = ""  # type: ignore[valid-type]
-    given_name_kana: _p("given_name_kana") = ""  # type: ignore[valid-type]
+    family_name_kana: _n(Person, "family_name_kana") = ""  # type: ignore[valid-type]
+    given_name_kana: _n(Person, "given_name_kana") = ""  # type: ignore[valid-type]
     birth_date: OptDate = None
     birth_date_precision: _p("birth_date_precision") = "day"  # type: ignore[valid-type]
     sex: _p("sex") = ""  # type: ignore[valid-type]
@@ -116,13 +121,13 @@ class NewPerson(Request):
     resident_type: _p("resident_type") = "japanese"  # type: ignore[valid-type]
     honseki: _p("honseki") = ""  # type: ignore[valid-type]
     hittousha: _p("hittousha") = ""  # type: ignore[valid-type]
-    my_number: _p("my_number") = ""  # type: ignore[valid-type]
-    resident_code: _p("resident_code") = ""  # type: ignore[valid-type]
+    my_number: _n(Person, "my_number") = ""  # type: ignore[valid-type]
+    resident_code: _n(Person, "resident_code") = ""  # type: ignore[valid-type]
     nationality: _p("nationality") = ""  # type: ignore[valid-type]
     residence_status: _p("residence_status") = ""  # type: ignore[valid-type]
     residence_period: _p("residence_period") = ""  # type: ignore[valid-type]
     residence_end_date: OptDate = None
-    residence_card_no: _p("residence_card_no") = ""  # type: ignore[valid-type]
+    residence_card_no: _n(Person, "residence_card_no") = ""  # type: ignore[valid-type]
     alias: _p("alias") = ""  # type: ignore[valid-type]
     former_surname: _p("former_surname") = ""  # type: ignore[valid-type]
 
@@ -244,8 +249,8 @@ class NameChange(Request):
     person_id: Id
     family_name: _p("family_name", required=True) | None = None  # type: ignore[valid-type]
     given_name: _p("given_name") | None = None  # type: ignore[valid-type]
-    family_name_kana: _p("family_name_kana") | None = None  # type: ignore[valid-type]
-    given_name_kana: _p("given_name_kana") | None = None  # type: ignore[valid-type]
+    family_name_kana: _n(Person, "family_name_kana") | None = None  # type: ignore[valid-type]
+    given_name_kana: _n(Person, "given_name_kana") | None = None  # type: ignore[valid-type]
     former_surname: _p("former_surname") | None = None  # type: ignore[valid-type]
 
     NAME_FIELDS: ClassVar[tuple[str, ...]] = (
@@ -279,6 +284,10 @@ def check_value(entity: str, field: str, value: Value) -> Value:
     text = "" if value is None else value
     if not isinstance(text, str):
         raise ValueError(f"{column.verbose_name}は文字で入力してください。")
+    try:
+        text = inputs.normalize(field, text.strip())
+    except inputs.InputProblem as exc:
+        raise exc.as_pydantic() from None
     limit = getattr(column, "max_length", None)
     if limit and len(text) > limit:
         raise ValueError(f"{column.verbose_name}は{limit}文字以内で入力してください。")
