@@ -151,6 +151,7 @@ def _event_in(kinds: tuple[str, ...], request: type) -> type:
         reported_date=(dt.date | None, Field(None, description="届出日")),
         request=(request, Field(description="届出内容（異動事由ごとの形）")),
         confirm_duplicates=(bool, Field(False, description="重複の疑いを確認済み")),
+        confirm_alerts=(bool, Field(False, description="アラート（重複の疑いを含む全て）を確認済み")),
     )
 
 

@@ -18,7 +18,15 @@ from django.db import DatabaseError, transaction
 from jichitai.tenancy.context import current
 
 from .. import audit_hooks, rules
-from ..errors import ConcurrentUpdate, DuplicateSuspected, RegistryError, RuleViolation, violation
+from ..errors import (
+    DUPLICATE_RULE,
+    ConcurrentUpdate,
+    RegistryError,
+    RuleViolation,
+    alerts_raised,
+    violation,
+)
+from ..inputs import dates
 from ..models import EventStatus, RegistryEvent
 from . import protection
 from .checks import Checks, run_checks
@@ -67,11 +75,13 @@ def _db_refusal(exc: DatabaseError) -> RegistryError:
 
 def submit_event(kind: str, request: Request | Mapping[str, Any], *, effective_date: dt.date,
                  reported_date: dt.date | None, entered_by: Any, confirm_duplicates: bool = False,
-                 idempotency_key: str | None = None) -> Submitted:
-    """仮登録: validate and store a provisional event. Projections are not touched."""
+                 confirm_alerts: bool = False, idempotency_key: str | None = None) -> Submitted:
+    """仮登録: validate and store a provisional event. Projections are not touched.
+    ``confirm_alerts`` confirms every alert ([1440]#2), ``confirm_duplicates`` only suspected
+    duplicates (the older flag, kept)."""
     (outcome,) = submit_events(
         [EventInput(kind, request, effective_date, reported_date, idempotency_key)],
-        entered_by=entered_by, confirm_duplicates=confirm_duplicates,
+        entered_by=entered_by, confirm_duplicates=confirm_duplicates, confirm_alerts=confirm_alerts,
     )
     if isinstance(outcome, RegistryError):
         raise outcome
@@ -87,6 +97,7 @@ def _parse(items: Sequence[EventInput]) -> tuple[dict[int, Request], dict[int, R
             rules.require_dates(it.effective_date, it.reported_date, it.kind)
         except RegistryError as exc:
             found += exc.violations
+        found += dates.order_violations(it.kind, it.effective_date, it.reported_date)
         try:
             typed[i] = parse_request(it.kind, it.request)
         except RegistryError as exc:
@@ -98,7 +109,8 @@ def _parse(items: Sequence[EventInput]) -> tuple[dict[int, Request], dict[int, R
 
 
 def submit_events(
-    items: Sequence[EventInput], *, entered_by: Any, confirm_duplicates: bool = False
+    items: Sequence[EventInput], *, entered_by: Any, confirm_duplicates: bool = False,
+    confirm_alerts: bool = False,
 ) -> list[Submitted | RegistryError]:
     """仮登録 of many events in one transaction (一括入力): each is validated by the same rules as
     alone and gets its own outcome; the rows they name are loaded once, and the rules that read
@@ -136,8 +148,10 @@ def submit_events(
                 outcomes[i] = refused[i]
                 continue
             plan.warnings.extend(warnings.get(i, []))
-            if plan.warnings and not confirm_duplicates:
-                outcomes[i] = DuplicateSuspected(*plan.warnings)
+            unconfirmed = [] if confirm_alerts else [
+                w for w in plan.warnings if not (confirm_duplicates and w.rule == DUPLICATE_RULE)]
+            if unconfirmed:  # every alert is shown again, so the clerk confirms them all at once
+                outcomes[i] = alerts_raised(plan.warnings)
                 continue
             new.append((i, _provisional(items[i], stored[i], plan, entered_by, checks[i].duplicate_keys)))
         for (i, _), outcome in zip(new, _store(new, ctx), strict=True):
