@@ -231,7 +231,7 @@ def test_bad_input_is_refused_at_submit_naming_the_item_and_nothing_is_stored(
         # shape errors name the request path, rules of the whole row the item (as every rule does)
         assert found and field.endswith(found[0].field), exc.value.violations
         if rule == "my_number":  # a full-width number is read, then its check digit is wrong
-            assert found[0].message == "個人番号の検査用数字が正しくありません。"
+            assert found[0].message == "個人番号の検査用数字が正しくありません。番号を確かめて入力してください。"
         assert not RegistryEvent.objects.exists()
     with activate(office_b.ctx()):  # B is untouched by A's refusal, and its own entry works
         apply(office_b, "move_in", _move_in(office_b), D(2024, 2, 1))

@@ -140,12 +140,12 @@ def _birth(row: Mapping[str, Any]) -> None:
 def _numbers(row: Mapping[str, Any]) -> None:
     number = inputs.text.normalize_digits(str(row.get("my_number") or ""))
     if number and not (number.isascii() and number.isdigit() and len(number) == 12):
-        raise violation("my_number", "個人番号は12桁の数字です。", "my_number")
+        raise violation("my_number", "個人番号は12桁の数字です。番号を確かめて入力してください。", "my_number")
     if number and not is_valid_my_number(number):
-        raise violation("my_number", "個人番号の検査用数字が正しくありません。", "my_number")
+        raise violation("my_number", "個人番号の検査用数字が正しくありません。番号を確かめて入力してください。", "my_number")
     code = inputs.text.normalize_digits(str(row.get("resident_code") or ""))
     if code and (len(code) != 11 or not code.isascii() or not code.isdigit()):
-        raise violation("resident_code", "住民票コードは11桁の数字です。", "resident_code")
+        raise violation("resident_code", "住民票コードは11桁の数字です。番号を確かめて入力してください。", "resident_code")
 
 
 def _nationality(row: Mapping[str, Any]) -> None:

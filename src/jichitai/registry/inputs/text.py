@@ -39,7 +39,7 @@ def _name_refusal(ch: str, label: str, index: int, latin: bool) -> InputProblem 
     if base.isascii() and (base.isalpha() or base in _LATIN_PUNCT):
         if latin:
             return None
-        return InputProblem("name_latin", f"{where}: 英字は外国人住民の氏名・通称にだけ使えます。")
+        return InputProblem("name_latin", f"{where}: 英字は外国人住民の氏名・通称にだけ使えます。漢字・かなで入力してください。")
     if unicodedata.category(base) == "Nd":
         return InputProblem("name_digit", f"{where}は数字です。{label}に数字は使えません。")
     if 0xFF61 <= o <= 0xFF9F:
@@ -65,13 +65,14 @@ def _kanji_refusal(ch: str, where: str, label: str) -> InputProblem | None:
 
     if not unicodedata.name(ch[0], "").startswith("CJK") and ch[0] not in "々〆":
         return InputProblem("name_symbol", f"{where}は記号・絵文字です。{label}には使えません。")
-    (check,) = validate(ch)
-    if not check.ok:
-        return InputProblem("unprintable_char", f"{where}: {check.message_ja}")
     (info,) = identify(ch)
-    if info.mj is None:
+    if len(ch) == 1 and info.mj is None:  # a sequence (IVS) is judged by its collection below
         return InputProblem("name_not_mj", f"{where}は文字情報基盤（MJ文字）にない漢字です。"
                             "MJ文字の字形で入力してください。")
+    (check,) = validate(ch)
+    if not check.ok:
+        hint = f"「{check.suggestion}」" if check.suggestion else "文字情報基盤（Moji_Joho）の字形"
+        return InputProblem("unprintable_char", f"{where}: {check.message_ja}。{hint}で入力してください。")
     return None
 
 
