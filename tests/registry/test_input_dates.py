@@ -181,3 +181,36 @@ def test_api_answers_errors_with_rule_and_field_and_alerts_until_confirmed(offic
     assert [w["rule"] for w in body["warnings"]] == ["child_not_younger"]
     resp = post(client, "/events", {**family, "confirm_alerts": True}, key="in-4")
     assert resp.status_code == 201 and [w["rule"] for w in resp.json()["warnings"]] == ["child_not_younger"]
+
+
+@pytest.mark.std("1440#2")
+def test_an_alert_never_speaks_of_a_protected_member_to_staff_without_need_to_know(office, office_b) -> None:
+    """The protected side: a birth into a household whose young head is under 支援措置. A clerk
+    without need-to-know is refused (support_measure_entry) and hears no alert about the head;
+    the support officer gets the alert, which names 続柄 only."""
+    from jichitai.accounts.models import RoleGrant, Staff
+    from jichitai.registry import support
+
+    with activate(office.ctx()):
+        apply(office, "move_in", _family(office, ("一", "2012-01-01", "世帯主")), D(2024, 4, 1))
+        head = people()[0]
+        officer = Staff.objects.create(username="support-inputs")
+        for role in ("support_measure", "clerk"):
+            RoleGrant.objects.create(staff=officer, municipality=office.municipality, role=role)
+        start = dt.date.today() - dt.timedelta(days=30)  # active today, whatever the 異動日
+        support.start_measure(head.pk, start=start, reason="DV", against=[], staff=officer)
+        child = {"household_id": head.household_id, "person": person_spec("c", "森", "子", "", "子")}
+        with pytest.raises(RegistryError) as exc:
+            _submit(office, "birth", child, D(2024, 6, 1), D(2024, 6, 3))
+        assert not isinstance(exc.value, AlertsRaised)
+        assert [v.rule for v in exc.value.violations] == ["support_measure_entry"]
+        assert all("世帯主" not in v.message and "生年月日" not in v.message for v in exc.value.violations)
+        with pytest.raises(AlertsRaised) as exc:
+            events.submit_event("birth", child, effective_date=D(2024, 6, 1), reported_date=D(2024, 6, 3),
+                                entered_by=officer)
+        (v,) = exc.value.violations
+        assert v.rule == "parent_age_gap" and "2012" not in v.message and "森" not in v.message
+    with activate(office_b.ctx()):  # B's clerk cannot reach A's protected household at all
+        with pytest.raises(RegistryError) as exc:
+            _submit(office_b, "birth", child, D(2024, 6, 1), D(2024, 6, 3), confirm_alerts=True)
+        assert exc.value.violations[0].rule == "not_found"
