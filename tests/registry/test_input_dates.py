@@ -78,6 +78,14 @@ def test_a_move_in_before_birth_is_refused_naming_the_person(office) -> None:
         (v,) = exc.value.violations
         assert (v.rule, v.field) == ("before_birth", "persons.1.birth_date")
         assert v.message.startswith("異動者2の生年月日（令和6年5月1日）が異動日（令和6年4月1日）より後です。")
+        foreign = _family(office, ("一", "1980-01-01", "世帯主"))
+        foreign["persons"][0] |= {"birth_date": "2024-05-01", "resident_type": "foreign", "family_name": "LEE",
+                                  "given_name": "MIN", "nationality": "韓国", "residence_status": "留学",
+                                  "honseki": "", "hittousha": ""}
+        with pytest.raises(RegistryError) as exc:  # [90]: a foreign resident's 生年月日 in 西暦 only
+            _submit(office, "move_in", foreign, D(2024, 4, 1), D(2024, 4, 1))
+        (v,) = exc.value.violations
+        assert v.rule == "before_birth" and "令和6年5月1日" not in v.message and "2024年5月1日" in v.message
         # an existing resident cannot move before birth either (the register's rule of old)
         move_in_family(office, D(2020, 4, 1))
         child = people()[2]

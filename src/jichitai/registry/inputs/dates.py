@@ -26,10 +26,11 @@ COMPENSATING = frozenset({"cancellation", "correction"})
 MIN_PARENT_AGE = 15  # years: a smaller gap is questioned, not refused
 
 
-def _wareki(d: dt.date) -> str:
-    from jichitai.wareki import format_date
+def _wareki(d: dt.date, *, foreign: bool = False) -> str:
+    """A date in a message as [90] wants it on screen: 和暦, but a foreign resident's 生年月日 in 西暦."""
+    from jichitai.wareki import format_date, format_seireki
 
-    return format_date(d)
+    return format_seireki(d) if foreign else format_date(d)
 
 
 def order_violations(kind: str, effective: dt.date, reported: dt.date | None) -> list[RuleViolation]:
@@ -60,9 +61,10 @@ def birth_order_violations(rows: Mapping[Any, Mapping[str, Any]], new: list[str]
     for i, ref in enumerate(new):
         birth = _date(rows[ref].get("birth_date"))
         if birth is not None and birth > effective and kind != "birth":
+            foreign = rows[ref].get("resident_type") == "foreign"
             out.append(RuleViolation(
                 "before_birth",
-                f"異動者{i + 1}の生年月日（{_wareki(birth)}）が異動日（{_wareki(effective)}）より後です。"
+                f"異動者{i + 1}の生年月日（{_wareki(birth, foreign=foreign)}）が異動日（{_wareki(effective)}）より後です。"
                 "生まれる前の転入・記載はできません。生年月日と異動日を確かめてください。",
                 f"persons.{i}.birth_date",
             ))
