@@ -256,3 +256,22 @@ def test_a_name_change_and_a_correction_normalize_kana_too_and_b_is_out_of_reach
             events.submit_event("name_change", {"person_id": b_person.pk, "family_name": "佐藤"},
                                 effective_date=D(2024, 3, 1), reported_date=None, entered_by=office.clerk)
         assert exc.value.violations[0].rule == "not_found"
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(max_size=30), st.sampled_from(
+    ["family_name_kana", "given_name_kana", "banchi", "katagaki", "my_number", "resident_code", "residence_card_no"]))
+def test_property_any_text_is_normalized_or_refused_with_a_message_never_a_crash(typed: str, field: str) -> None:
+    try:
+        out = inputs.normalize(field, typed)
+    except InputProblem as exc:
+        assert exc.rule and exc.message
+        return
+    assert isinstance(out, str) and inputs.normalize(field, out) == out
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(max_size=20), st.booleans())
+def test_property_the_name_check_answers_any_text(typed: str, latin: bool) -> None:
+    found = text.name_problem(typed, "氏", latin=latin)
+    assert found is None or (found.rule.startswith(("name_", "unprintable")) and found.message.startswith("氏の"))
