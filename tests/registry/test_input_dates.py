@@ -113,6 +113,12 @@ def test_a_child_born_before_its_parent_is_an_alert_the_clerk_confirms(office, o
             _submit(office, "move_in", req, D(2024, 4, 1), D(2024, 4, 1), confirm_duplicates=True)
         sub = _submit(office, "move_in", req, D(2024, 4, 1), D(2024, 4, 1), confirm_alerts=True)
         assert [w.rule for w in sub.warnings] == ["child_not_younger"]
+        # the approver's queue and the operation log keep which alerts the clerk confirmed
+        from jichitai.audit.models import AuditEntry
+
+        assert sub.event.touches["alerts_confirmed"] == ["child_not_younger"]
+        entry = AuditEntry.objects.get(action="registry.event.submitted", subject_id=str(sub.event.pk))
+        assert entry.detail["alerts_confirmed"] == ["child_not_younger"]
     with activate(office_b.ctx()):  # B's register knows nothing of it; B's own entry asks the same
         assert not RegistryEvent.objects.exists()
         with pytest.raises(AlertsRaised):

@@ -69,3 +69,13 @@ def test_a_duplicate_alone_keeps_its_own_checkbox(office, staff_client) -> None:
     page = html(staff_client("clerk").post(URL, move_in_post(office, family="高橋")))
     assert "重複の疑いがあります" in page and 'name="confirm_alerts"' not in page
     assert '<label for="f-confirm_duplicates">重複でないことを確認しました</label>' in page
+
+
+@pytest.mark.std("1440#2")
+def test_the_approver_sees_which_alerts_the_clerk_confirmed(office, office_b, staff_client) -> None:
+    data = move_in_post(office) | {"persons-3-birth_date": "1975-01-01", "confirm_alerts": "1"}
+    assert staff_client("clerk").post(URL, data).status_code == 302
+    page = html(staff_client("approver").get("/registry/approvals/"))
+    assert "入力者が確認したアラート" in page and "続柄で親子にあたる世帯員の生年月日が逆か同じ" in page
+    with activate(office_b.ctx()):  # B's queue is empty: A's event is not B's to see
+        assert not RegistryEvent.objects.exists()

@@ -195,6 +195,8 @@ def _provisional(it: EventInput, stored: dict[str, Any], plan: Plan, entered_by:
     touches: dict[str, Any] = plan.touches()
     if duplicate_keys:  # what the pending-duplicate check compares, without parsing the request
         touches["duplicate_keys"] = [list(k) for k in duplicate_keys]
+    if plan.warnings:  # the alerts the clerk confirmed ([1440]#2): the approver and the log know
+        touches["alerts_confirmed"] = sorted({w.rule for w in plan.warnings})
     return RegistryEvent(
         kind=it.kind, status=EventStatus.PROVISIONAL, effective_date=it.effective_date,
         reported_date=it.reported_date, entered_by=entered_by, request=stored,
