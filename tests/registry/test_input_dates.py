@@ -228,3 +228,14 @@ def test_an_alert_never_speaks_of_a_protected_member_to_staff_without_need_to_kn
         with pytest.raises(RegistryError) as exc:
             _submit(office_b, "birth", child, D(2024, 6, 1), D(2024, 6, 3), confirm_alerts=True)
         assert exc.value.violations[0].rule == "not_found"
+
+
+@pytest.mark.std("1440#2")
+def test_a_person_aged_120_or_more_is_an_alert(office) -> None:
+    with activate(office.ctx()):
+        with pytest.raises(AlertsRaised) as exc:
+            _submit(office, "move_in", _family(office, ("一", "1900-01-01", "世帯主")), D(2024, 4, 1), D(2024, 4, 1))
+        (v,) = exc.value.violations
+        assert (v.rule, v.field) == ("very_old", "persons.0.birth_date") and "120歳以上" in v.message
+        assert _submit(office, "move_in", _family(office, ("一", "1905-01-01", "世帯主")), D(2024, 4, 1),
+                       D(2024, 4, 1)).warnings == []

@@ -97,7 +97,7 @@ def _household_items(row: Mapping[str, str]) -> list[RuleViolation]:
     return out
 
 
-def _row(row: Mapping[str, str]) -> tuple[dict[str, Any], list[RuleViolation]]:
+def _row(row: Mapping[str, str]) -> tuple[dict[str, Any], list[RuleViolation], dt.date | None]:
     from .. import rules
 
     kind = (row.get("kind") or "move_in").strip()
@@ -117,7 +117,7 @@ def _row(row: Mapping[str, str]) -> tuple[dict[str, Any], list[RuleViolation]]:
     if effective is not None and not any(v.field.endswith("birth_date") for v in person):
         found += [RuleViolation(v.rule, v.message, "birth_date")
                   for v in dates.birth_order_violations({"r": spec}, ["r"], effective, kind)]
-    return spec, found
+    return spec, found, effective
 
 
 def check_rows(rows: Iterable[tuple[int, Mapping[str, str]]], file: str) -> list[Finding]:
@@ -125,8 +125,11 @@ def check_rows(rows: Iterable[tuple[int, Mapping[str, str]]], file: str) -> list
     out: list[Finding] = []
     households: dict[str, dict[int, dict[str, Any]]] = {}
     for line, row in rows:
-        spec, found = _row(row)
+        spec, found, effective = _row(row)
         out += [Finding(file, line, v.field.rsplit(".", 1)[-1] or "-", ERROR, v.rule, v.message) for v in found]
+        if effective is not None and not found:
+            out += [Finding(file, line, v.field, ALERT, v.rule, v.message)
+                    for v in dates.age_alerts({line: spec}, [line], {}, effective)]
         key = (row.get("household") or "").strip()
         if key and not found:
             households.setdefault(key, {})[line] = spec

@@ -6,6 +6,7 @@ Errors ([1440]#1), refused at 仮登録:
   keep their target's 異動日 and are exempt.
 - a new person whose 生年月日 is after the 異動日 (a 転入 before birth).
 Alerts ([1440]#2), the clerk confirms them:
+- a person the event adds, or whose 生年月日 it changes, who is 120 years or older on the 異動日.
 - a child born on or before a parent's 生年月日, and a parent less than 15 years older than a
   child; parent and child read from 続柄 in the same household (子 → 世帯主, 父・母 → of the
   世帯主, 妻の子 → 妻, 妻の父・妻の母 → of the 妻, and the same for 夫). Only pairs with a person
@@ -15,7 +16,7 @@ Alerts ([1440]#2), the clerk confirms them:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from ..conventions import HEAD
@@ -24,6 +25,7 @@ from ..errors import RuleViolation
 REPORTED_MAY_PRECEDE = frozenset({"move_out_planned", "move_out_confirmed", "move_out_abroad"})
 COMPENSATING = frozenset({"cancellation", "correction"})
 MIN_PARENT_AGE = 15  # years: a smaller gap is questioned, not refused
+MAX_AGE = 120  # years at the 異動日: older is questioned (an era typed wrong, 明治 for 昭和 …)
 
 
 def _wareki(d: dt.date, *, foreign: bool = False) -> str:
@@ -123,6 +125,20 @@ def family_alerts(members: Mapping[Any, Mapping[str, Any]], changed: set[Any],
     return out
 
 
+def age_alerts(rows: Mapping[Any, Mapping[str, Any]], refs: Iterable[Any], where: Mapping[Any, str],
+               effective: dt.date) -> list[RuleViolation]:
+    """A person of ``refs`` aged MAX_AGE or more on the 異動日 (不詳 parts: read as the 1st)."""
+    out = []
+    for ref in refs:
+        birth = _date(rows[ref].get("birth_date")) if ref in rows else None
+        if birth is not None and _years(birth, effective) >= MAX_AGE:
+            out.append(RuleViolation(
+                "very_old",
+                f"生年月日から、異動日に{MAX_AGE}歳以上になります。生年月日（元号を含む）を確かめ、"
+                "誤りでなければアラートを確認して仮登録してください。", where.get(ref, "birth_date")))
+    return out
+
+
 def planner_alerts(p: Any, kind: str) -> list[RuleViolation]:
     """The family alerts of a planned event (``events.plan.Planner``): every household it touches,
     its members after the plan, the persons it adds or changes."""
@@ -134,7 +150,8 @@ def planner_alerts(p: Any, kind: str) -> list[RuleViolation]:
         return []
     where = {ref: ("effective_date" if kind == "birth" else f"persons.{i}.birth_date")
              for i, ref in enumerate(p.plan.new_persons)}
-    out: list[RuleViolation] = []
+    born = set(p.plan.new_persons) | {f.ref for f in p.plan.facts if f.entity == "person" and f.field == "birth_date"}
+    out = age_alerts(p.persons, sorted(born, key=str), where, p.date)
     for hid in dict.fromkeys(h for h in p.touched if h is not None):
         members = {ref: row for ref, row in p.persons.items()
                    if row.get("household_id") == hid and row.get("status") == "resident"}
