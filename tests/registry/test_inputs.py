@@ -275,3 +275,27 @@ def test_property_any_text_is_normalized_or_refused_with_a_message_never_a_crash
 def test_property_the_name_check_answers_any_text(typed: str, latin: bool) -> None:
     found = text.name_problem(typed, "氏", latin=latin)
     assert found is None or (found.rule.startswith(("name_", "unprintable")) and found.message.startswith("氏の"))
+
+
+@pytest.mark.django_db
+@pytest.mark.std("1440#1")
+def test_a_correction_may_not_date_a_past_event_in_the_future(office, office_b) -> None:
+    future = (dt.date.today() + dt.timedelta(days=30)).isoformat()
+    with activate(office.ctx()):
+        apply(office, "move_in", _move_in(office), D(2024, 2, 1))
+        (p,) = people()
+        for field in ("became_resident_on", "birth_date", "reported_on"):
+            with pytest.raises(RegistryError) as exc:
+                events.submit_event("ex_officio_correction", {"person_id": p.pk, "changes": {field: future}},
+                                    effective_date=D(2024, 3, 1), reported_date=None, entered_by=office.clerk)
+            (v,) = exc.value.violations
+            assert v.rule == "future_date" and "未来の日付は入力できません" in v.message, v
+        # a stay may end in the future: not refused for that reason
+        sub = events.submit_event("ex_officio_correction", {"person_id": p.pk, "changes": {"move_out_planned_on": future}},
+                                  effective_date=D(2024, 3, 1), reported_date=None, entered_by=office.clerk)
+        assert sub.event.status == "provisional"
+    with activate(office_b.ctx()):  # B cannot correct A's person
+        with pytest.raises(RegistryError) as exc:
+            events.submit_event("ex_officio_correction", {"person_id": p.pk, "changes": {"birth_date": "2000-01-01"}},
+                                effective_date=D(2024, 3, 1), reported_date=None, entered_by=office_b.clerk)
+        assert exc.value.violations[0].rule == "not_found"

@@ -261,6 +261,14 @@ class NameChange(Request):
 
 
 Value = str | int | bool | None
+# date items that may lie ahead: the end of a stay, a planned move out
+FUTURE_DATE_FIELDS = frozenset({"residence_end_date", "move_out_planned_on"})
+
+
+def _today() -> dt.date:
+    from ..rules import today
+
+    return today()
 
 
 def check_value(entity: str, field: str, value: Value) -> Value:
@@ -274,9 +282,13 @@ def check_value(entity: str, field: str, value: Value) -> Value:
         if value in (None, ""):
             return None
         try:
-            return dt.date.fromisoformat(str(value)).isoformat()
+            day = dt.date.fromisoformat(str(value))
         except ValueError:
             raise ValueError(f"{column.verbose_name}は日付（例: 2024-04-01）で入力してください。") from None
+        if field not in FUTURE_DATE_FIELDS and day > _today():  # a past event cannot be dated ahead
+            raise PydanticCustomError("future_date", "{message}", {
+                "message": f"{column.verbose_name}に未来の日付は入力できません。日付を確かめてください。"})
+        return day.isoformat()
     if field.endswith("_id"):
         if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_ID:
             raise ValueError(f"{column.verbose_name}はIDの数字で入力してください。")
