@@ -5,7 +5,8 @@ katakana, full-width digits → ASCII in 番地・方書 and numbers) and refuse
 character checks refuse names outside the MJ set; ``dates`` orders 生年月日・異動日・届出日 and
 questions (alerts) implausible families. ``catalogue`` lists every error and alert with its level.
 The typed requests (``events.requests``) and the register's rules (``rules``) call ``normalize``
-and ``person_problems``; nothing here reads the database except ``dates.family_alerts``.
+and ``person_problems``; the planner asks ``dates`` (which alone reads the register: the 続柄 and
+生年月日 of a household's other residents, shown to nobody). ``batch`` checks a file by line.
 """
 
 from __future__ import annotations
