@@ -299,3 +299,23 @@ def test_a_correction_may_not_date_a_past_event_in_the_future(office, office_b) 
             events.submit_event("ex_officio_correction", {"person_id": p.pk, "changes": {"birth_date": "2000-01-01"}},
                                 effective_date=D(2024, 3, 1), reported_date=None, entered_by=office_b.clerk)
         assert exc.value.violations[0].rule == "not_found"
+
+
+@pytest.mark.std("1440#1")
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="東京都千代田区甲村大字1234５６番地-－ 　ABCabc,.〒・", max_size=25),
+       st.sampled_from(["😀", "\x07", "①", "㍻", "〓", "\ue000"]), st.integers(0, 25))
+def test_property_address_text_passes_ordinary_addresses_and_refuses_symbol_forms(ordinary: str, bad: str, at: int) -> None:
+    for field in ("honseki", "previous_address", "move_out_destination"):
+        assert inputs.normalize(field, ordinary) == ordinary  # kept as typed
+        at = min(at, len(ordinary))
+        with pytest.raises(InputProblem) as exc:
+            inputs.normalize(field, ordinary[:at] + bad + ordinary[at:])
+        assert exc.value.rule == "address_chars" and f"{at + 1}文字目" in exc.value.message
+
+
+def test_hittousha_is_a_name_of_the_mj_set() -> None:
+    rules.validate_name({"family_name": "山田", "hittousha": "山田一郎"})
+    with pytest.raises(RegistryError) as exc:
+        rules.validate_name({"family_name": "山田", "hittousha": "山田〓郎"})
+    assert (exc.value.violations[0].rule, exc.value.violations[0].field) == ("name_geta", "hittousha")

@@ -119,7 +119,7 @@ class NewPerson(Request):
     sex: _p("sex") = ""  # type: ignore[valid-type]
     relationship: NewRelationship = ""  # type: ignore[valid-type]
     resident_type: _p("resident_type") = "japanese"  # type: ignore[valid-type]
-    honseki: _p("honseki") = ""  # type: ignore[valid-type]
+    honseki: _n(Person, "honseki") = ""  # type: ignore[valid-type]
     hittousha: _p("hittousha") = ""  # type: ignore[valid-type]
     my_number: _n(Person, "my_number") = ""  # type: ignore[valid-type]
     resident_code: _n(Person, "resident_code") = ""  # type: ignore[valid-type]
@@ -157,7 +157,7 @@ class MoveIn(Request):
     kinds = (EventKind.MOVE_IN.value, EventKind.MOVE_IN_FROM_ABROAD.value)
     household: HouseholdChoice
     persons: Annotated[list[NewPerson], Field(min_length=1, max_length=MAX_PERSONS)]
-    previous_address: _p("previous_address", required=True)  # type: ignore[valid-type]
+    previous_address: _n(Person, "previous_address", required=True)  # type: ignore[valid-type]
     head_ref: Annotated[str, StringConstraints(max_length=20)] | None = None
 
     def named_ids(self) -> tuple[set[int], set[int]]:
@@ -168,7 +168,7 @@ class ExOfficioEntry(MoveIn):
     """職権記載: like a 転入, 従前の住所 may be blank."""
 
     kinds = (EventKind.EX_OFFICIO_ENTRY.value,)
-    previous_address: _p("previous_address") = ""  # type: ignore[valid-type]
+    previous_address: _n(Person, "previous_address") = ""  # type: ignore[valid-type]
 
 
 class Birth(Request):
@@ -184,7 +184,7 @@ class MoveOutPlanned(Request):
 
     kinds = (EventKind.MOVE_OUT_PLANNED.value,)
     person_ids: Annotated[list[Id], Field(min_length=1, max_length=MAX_IDS)]
-    destination: _p("move_out_destination", required=True)  # type: ignore[valid-type]
+    destination: _n(Person, "move_out_destination", required=True)  # type: ignore[valid-type]
     planned_date: OptDate = None
 
 
@@ -202,7 +202,7 @@ class MoveOut(Leaving):
 
     kinds = (EventKind.MOVE_OUT_CONFIRMED.value, EventKind.MOVE_OUT_ABROAD.value,
              EventKind.EX_OFFICIO_DELETION.value)
-    destination: _p("move_out_destination") = ""  # type: ignore[valid-type]
+    destination: _n(Person, "move_out_destination") = ""  # type: ignore[valid-type]
 
 
 class MoveWithin(Leaving):

@@ -20,6 +20,7 @@ from .problems import InputProblem
 KANA_ITEMS = ("family_name_kana", "given_name_kana")
 NAME_ITEMS = ("family_name", "given_name", "former_surname", "alias")
 NUMBER_ITEMS = ("my_number", "resident_code")
+ADDRESS_TEXT_ITEMS = ("honseki", "previous_address", "move_out_destination")
 
 
 def _label(field: str) -> str:
@@ -41,6 +42,10 @@ def normalize(field: str, value: str) -> str:
         return text.normalize_digits(value)
     if field == "residence_card_no":
         return text.normalize_card_no(value)
+    if field in ADDRESS_TEXT_ITEMS:  # checked, kept as typed
+        found = text.address_text_problem(value, _label(field))
+        if found is not None:
+            raise found
     return value
 
 
@@ -76,6 +81,10 @@ def person_problems(row: Mapping[str, Any]) -> list[tuple[str, InputProblem]]:
         found = text.name_problem(str(row.get(field) or ""), _label(field), latin=latin)
         if found is not None:
             out.append((field, found))
+    # 筆頭者: a Japanese resident's 戸籍 name, the same set (no Latin)
+    found = text.name_problem(str(row.get("hittousha") or ""), _label("hittousha"), latin=False)
+    if found is not None:
+        out.append(("hittousha", found))
     for field in KANA_ITEMS:
         found = kana.problem(str(row.get(field) or ""), _label(field))
         if found is not None:

@@ -26,7 +26,7 @@ class Entry:
 ENTRIES: tuple[Entry, ...] = (
     Entry("kana_only", ERROR, "氏・名（ふりがな）", "漢字・英字・数字・記号・制御文字がある",
           "全角カタカナで入力（ひらがな・半角カナは全角カタカナに直して記録）", {"given_name_kana": "イチ1"}),
-    Entry("name_halfwidth_kana", ERROR, "氏・名・旧氏・通称", "半角カナがある", "全角のカナで入力",
+    Entry("name_halfwidth_kana", ERROR, "氏・名・旧氏・通称・筆頭者", "半角カナがある", "全角のカナで入力",
           {"family_name": "ﾔﾏﾀﾞ"}),
     Entry("name_fullwidth_ascii", ERROR, "氏・名・旧氏・通称", "全角の英字・記号がある", "英字は半角で（外国人住民のみ）",
           {"family_name": "ＳＭＩＴＨ", "resident_type": "foreign", "nationality": "米国", "residence_status": "留学"}),
@@ -51,6 +51,8 @@ ENTRIES: tuple[Entry, ...] = (
           "算用数字と「番地」「番」「号」「の」「-」で入力（全角数字は半角に直して記録）", {"banchi": "3番😀"}),
     Entry("katagaki_chars", ERROR, "方書", "絵文字・制御文字・互換記号などがある", "漢字・カナ・英数字と建物名の記号で入力",
           {"katagaki": "ハイツ①"}),
+    Entry("address_chars", ERROR, "本籍・従前の住所・転出先", "絵文字・制御文字・互換記号（① ㍻）・〓がある",
+          "記号を除いて入力", {"honseki": "テスト県甲村😀1番地"}),
     Entry("my_number", ERROR, "個人番号", "12桁の数字でない、または検査用数字が合わない（全角数字・区切りは読み替えてから検査）",
           "番号を確かめて入力", {"my_number": "１２３４５６７８９０１２"}),
     Entry("resident_code", ERROR, "住民票コード", "11桁の数字でない（全角数字は読み替える）", "番号を確かめて入力",

@@ -137,6 +137,26 @@ def normalize_katagaki(text: str, label: str = "方書") -> str:
     return s
 
 
+def address_text_problem(text: str, label: str) -> InputProblem | None:
+    """本籍・従前の住所・転出先: free text (a foreign address in Latin letters too), but no emoji,
+    control characters, compatibility forms (①, ㍻) or 〓 — what no address holds."""
+    from jichitai.moji import split
+
+    for i, ch in split(text):
+        base = ch[0]
+        if base.isascii() and base.isprintable():
+            continue
+        if _is_kana(base) or base == "\u3000" or "\uff01" <= base <= "\uff5e" or base in "・、。「」（）－〒":
+            continue
+        if unicodedata.name(base, "").startswith("CJK") or base in "々〆ヶ":
+            refusal = _kanji_refusal(ch, f"{label}の{i + 1}文字目{shown(ch)}", label)
+        else:
+            refusal = _name_refusal(ch, label, i, latin=True)
+        if refusal is not None:
+            return InputProblem("address_chars", refusal.message)
+    return None
+
+
 # -- numbers --------------------------------------------------------------------------------
 
 _NUMBER_SEPARATORS = re.compile(r"[\s\-‐‑‒–—―−－ー]")
