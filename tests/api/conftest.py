@@ -2,7 +2,7 @@
 
 ``login(municipality, *roles)`` returns a fresh test client for a new staff member holding
 ``roles`` in ``municipality``. ``world`` holds a family in A (approved), a provisional event in A,
-and the same in B ("ISOLATION-B" data) for the other-municipality checks.
+and the same in B ("隔離乙" data) for the other-municipality checks.
 """
 
 from __future__ import annotations
@@ -95,7 +95,7 @@ def _side(office: Office, family: str) -> Side:
 
 @pytest.fixture
 def world(tenants: Any) -> World:
-    return World(a=_side(_office(tenants.a, "a"), "髙橋"), b=_side(_office(tenants.b, "b"), "ISOLATION-B"))
+    return World(a=_side(_office(tenants.a, "a"), "髙橋"), b=_side(_office(tenants.b, "b"), "隔離乙"))
 
 
 def move_in_body(office: Office, family: str = "佐藤", **kw: Any) -> dict[str, Any]:

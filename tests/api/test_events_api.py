@@ -168,7 +168,7 @@ def test_batch_approval_approves_what_it_can_lists_refusals_and_replays(world: W
     assert all(e["status"] == "approved" and "approved_by" not in e for e in body["approved"])
     refused = {r["event_id"]: r["errors"][0]["rule"] for r in body["refused"]}
     assert refused == {987_654: "not_found", world.b.provisional_event_id: "not_found"}
-    assert b"ISOLATION-B" not in first.content
+    assert "隔離乙".encode() not in first.content
     again = post(client, "/events/approve", {"event_ids": ids}, key="bulk-1")
     assert again.status_code == 200 and again.json()["replayed"] is True
     assert [e["id"] for e in again.json()["approved"]] == [world.a.provisional_event_id, second.pk]

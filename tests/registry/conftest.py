@@ -52,6 +52,11 @@ def office_b(tenants: Any) -> Office:
     return _office(tenants.b, "b")
 
 
+def numbered(n: int) -> str:
+    """A number written in kanji for test names (a name may not hold digits: registry.inputs)."""
+    return "".join("十一二三四五六七八九"[int(d)] for d in str(n))
+
+
 def person_spec(ref: str, family: str, given: str, birth: str, rel: str, **kw: Any) -> dict[str, Any]:
     spec = {
         "ref": ref, "family_name": family, "given_name": given,

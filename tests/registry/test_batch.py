@@ -23,7 +23,7 @@ from jichitai.registry.events import EventInput
 from jichitai.registry.models import EventFact, Household, Person, RegistryEvent
 from jichitai.tenancy.context import activate
 
-from .conftest import move_in_family, people, person_spec
+from .conftest import move_in_family, numbered, people, person_spec
 
 D = dt.date
 START = D(2020, 4, 1)
@@ -34,7 +34,7 @@ def _family_request(office: Any, n: int, my_number: str = "") -> dict[str, Any]:
     extra = {"my_number": my_number} if my_number else {}
     return {
         "household": {"new": {"address_id": office.address2.pk, "banchi": f"{n}番"}},
-        "persons": [person_spec("p1", "佐藤", f"新{n}", "1990-01-01", "世帯主", **extra)],
+        "persons": [person_spec("p1", "佐藤", "新" + numbered(n), "1990-01-01", "世帯主", **extra)],
         "previous_address": "東京都千代田区千代田1番1号",
     }
 
@@ -56,7 +56,7 @@ def _request(office: Any, kind: str, n: int) -> tuple[str, dict[str, Any]] | Non
         return "move_within", {"person_ids": [p.pk for p in members],
                                "address": {"address_id": office.address2.pk, "banchi": f"{n}番地"}}
     if kind == "birth":
-        return "birth", {"household_id": hid, "person": person_spec(f"c{n}", head.family_name, f"子{n}",
+        return "birth", {"household_id": hid, "person": person_spec(f"c{n}", head.family_name, "子" + numbered(n),
                                                                       "2000-01-01", "子")}
     if kind == "head" and others:
         return "head_change", {"household_id": hid, "new_head_id": others[0].pk,

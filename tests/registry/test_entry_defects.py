@@ -112,14 +112,14 @@ def _failing_trigger() -> tuple[list[str], list[str]]:
     if connection.vendor == "postgresql":
         return [
             "CREATE FUNCTION test_refuse_person() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-            "IF NEW.family_name = 'ＤＢ拒否' THEN RAISE EXCEPTION 'refused by the test trigger'; END IF; "
+            "IF NEW.family_name = '拒否試験' THEN RAISE EXCEPTION 'refused by the test trigger'; END IF; "
             "RETURN NEW; END $$",
             "CREATE TRIGGER test_refuse_person BEFORE INSERT ON registry_person "
             "FOR EACH ROW EXECUTE FUNCTION test_refuse_person()",
         ], ["DROP TRIGGER test_refuse_person ON registry_person", "DROP FUNCTION test_refuse_person()"]
     return [
         "CREATE TRIGGER test_refuse_person BEFORE INSERT ON registry_person "
-        "WHEN NEW.family_name = 'ＤＢ拒否' BEGIN SELECT RAISE(ABORT, 'refused by the test trigger'); END",
+        "WHEN NEW.family_name = '拒否試験' BEGIN SELECT RAISE(ABORT, 'refused by the test trigger'); END",
     ], ["DROP TRIGGER test_refuse_person"]
 
 
@@ -134,7 +134,7 @@ def test_a_database_error_in_a_batch_refuses_only_its_event_550(office) -> None:
         with activate(office.ctx()):
             subs = [events.submit_event("move_in", _move_in(office, family=f, given=g), effective_date=D(2024, 2, 1),
                                         reported_date=None, entered_by=office.clerk, confirm_duplicates=True)
-                    for f, g in (("佐藤", "一"), ("ＤＢ拒否", "二"), ("鈴木", "三"))]
+                    for f, g in (("佐藤", "一"), ("拒否試験", "二"), ("鈴木", "三"))]
         with activate(office.ctx(office.approver)):
             result = events.approve_events([s.event.pk for s in subs], approver=office.approver)
             assert [e.pk for e in result.approved] == [subs[0].event.pk, subs[2].event.pk]

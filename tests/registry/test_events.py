@@ -304,7 +304,7 @@ def test_my_number_check_digit_and_uniqueness(office, office_b) -> None:
             "persons": [person_spec("p1", "田中", "一", "1980-01-01", "世帯主", my_number="123456789012")],
             "previous_address": "札幌市"}, effective_date=D(2024, 1, 1), reported_date=None,
             entered_by=office.clerk)
-    assert exc.value.messages == ["個人番号の検査用数字が正しくありません。"]
+    assert exc.value.messages == ["個人番号の検査用数字が正しくありません。番号を確かめて入力してください。"]
     valid = "123456789018"
     spec = person_spec("p1", "田中", "一", "1980-01-01", "世帯主", my_number=valid)
     with activate(office_b.ctx()):

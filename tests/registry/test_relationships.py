@@ -18,7 +18,7 @@ from jichitai.registry.errors import RegistryError
 from jichitai.registry.events.requests import parse_request
 from jichitai.tenancy.context import activate
 
-from .conftest import D, apply, move_in_family, people, person_spec
+from .conftest import D, apply, move_in_family, numbered, people, person_spec
 
 REFUSED = ("孫", "祖父", "祖母", "おじ", "おば", "甥", "姪", "準世帯主", "家事使用人", "子の子の子の子の子",
            "子の", "の子", "子のの子", "の", "妻(未届)", "世帯主の子", "縁故者の子", "子の同居人", "長男")
@@ -27,7 +27,7 @@ REFUSED = ("孫", "祖父", "祖母", "おじ", "おば", "甥", "姪", "準世�
 def _move_in(office: Any, *rels: str) -> dict[str, Any]:
     return {
         "household": {"new": {"address_id": office.address.pk, "banchi": "3番地"}},
-        "persons": [person_spec(f"p{i}", "佐藤", f"名{i}", "1970-01-01", rel) for i, rel in enumerate(rels, 1)],
+        "persons": [person_spec(f"p{i}", "佐藤", "名" + numbered(i), "1970-01-01", rel) for i, rel in enumerate(rels, 1)],
         "previous_address": "東京都千代田区千代田1番1号",
     }
 

@@ -79,7 +79,7 @@ def test_queue_has_no_autofocus_on_approving_pages_and_filters(office: Any, staf
         move_in_family(office)
         head, wife, child = people()
         for i in range(23):
-            events.submit_event("name_change", {"person_id": head.pk, "family_name": f"名{i}"},
+            events.submit_event("name_change", {"person_id": head.pk, "family_name": "名" + "十一二三四五六七八九"[i % 10]},
                                 effective_date=head.became_resident_on, reported_date=None, entered_by=office.clerk)
         events.submit_event("death", {"person_id": child.pk}, effective_date=head.became_resident_on,
                             reported_date=None, entered_by=office.clerk)

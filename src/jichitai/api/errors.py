@@ -14,7 +14,12 @@ from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
 
 from jichitai.audit.chain import IdempotencyConflict
-from jichitai.registry.errors import ConcurrentUpdate, DuplicateSuspected, RegistryError
+from jichitai.registry.errors import (
+    AlertsRaised,
+    ConcurrentUpdate,
+    DuplicateSuspected,
+    RegistryError,
+)
 
 NOT_FOUND_MESSAGE = "指定されたデータが見つかりません。"
 # RegistryError rules that mean "a conflict with what is stored", not "bad input".
@@ -86,6 +91,18 @@ def install(api: NinjaAPI) -> None:
             "duplicate_suspected",
             "重複記載の疑いがあります。内容を確認し、confirm_duplicates を true にして再送信してください。",
             "confirm_duplicates",
+        )
+        body["warnings"] = _items(exc.violations)
+        return respond(request, body, 409)
+
+    @api.exception_handler(AlertsRaised)
+    def alerts(request: HttpRequest, exc: AlertsRaised) -> HttpResponse:
+        if isinstance(exc, DuplicateSuspected):
+            return duplicate(request, exc)
+        body = _body(
+            "alert_confirmation_required",
+            "確認が必要なアラートがあります（warnings）。内容を確認し、confirm_alerts を true にして再送信してください。",
+            "confirm_alerts",
         )
         body["warnings"] = _items(exc.violations)
         return respond(request, body, 409)

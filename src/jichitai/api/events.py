@@ -84,11 +84,13 @@ def submit_event(
 ) -> Any:
     """仮登録: 201 with the provisional event; a replay of the same key and body returns the same
     event with 200 and ``replayed: true``; the same key with another body (or another staff
-    member) is 409. Suspected duplicates (転入・出生) are 409 until ``confirm_duplicates`` is true."""
+    member) is 409. Alerts are 409 until confirmed: ``confirm_alerts`` confirms every alert,
+    ``confirm_duplicates`` suspected duplicates (転入・出生) only."""
     key = SUBMIT_KEY_PREFIX + _key(idempotency_key)
     sub = events.submit_event(
         body.kind, body.request, effective_date=body.effective_date, reported_date=body.reported_date,
-        entered_by=request.user, confirm_duplicates=body.confirm_duplicates, idempotency_key=key,
+        entered_by=request.user, confirm_duplicates=body.confirm_duplicates,
+        confirm_alerts=body.confirm_alerts, idempotency_key=key,
         offered_on=body.offered_on, notified_on=body.notified_on, requested_on=body.requested_on,
     )
     (out,) = _outs(request, [sub.event], "API 異動", warnings=sub.warnings, replayed=sub.replayed)

@@ -156,6 +156,7 @@ def _event_in(kinds: tuple[str, ...], request: type) -> type:
         requested_on=(dt.date | None, Field(None, description="請求日（旧氏の記載・変更・削除の場合）")),
         request=(request, Field(description="届出内容（異動事由ごとの形）")),
         confirm_duplicates=(bool, Field(False, description="重複の疑いを確認済み")),
+        confirm_alerts=(bool, Field(False, description="アラート（重複の疑いを含む全て）を確認済み")),
     )
 
 

@@ -15,7 +15,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "audit": ("jichitai.cli.audit", "監査ログの検証・検索 / verify and search the audit log"),
     "demo": ("jichitai.cli.demo", "デモ環境の構築と起動 / build and serve the demo consortium"),
     "manage": ("jichitai.cli.manage", "Django 管理コマンド / Django management commands"),
-    "registry": ("jichitai.cli.registry", "住民記録の抽出 / register export"),
+    "registry": ("jichitai.cli.registry", "住民記録の抽出・入力チェック / register export, input check"),
     "serve": ("jichitai.cli.serve", "本番用サーバ (gunicorn) の起動 / run the production server"),
 }
 

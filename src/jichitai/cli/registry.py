@@ -6,8 +6,9 @@
                              [--data-dir DIR]
     jichitai registry places --municipality CODE list | add-place CODE NAME KIND
                              | add-terminal PLACE CODE NAME | disable|enable place|terminal CODE
+    jichitai registry check FILE.csv [...]   (errors and alerts by file, line and item; no database)
 
-Exits 2 for an unknown municipality or when there is no usable database (see ``_django``).
+``check`` exits 1 when a file has an error (alerts alone: 0). ``export`` exits 2 for an unknown municipality or when there is no usable database (see ``_django``).
 """
 
 from __future__ import annotations
@@ -30,11 +31,15 @@ def main(argv: list[str]) -> int:
     exp.add_argument("--include-removed", action="store_true", help="除票も含める")
     exp.add_argument("--out", type=Path, default=None, help="出力ファイル（省略時は標準出力）")
     exp.add_argument("--data-dir", type=Path, metavar="DIR", help=DATA_DIR_HELP)
+    chk = sub.add_parser("check", help="異動者ファイルの入力チェック（エラー・アラート） / check a file of entries")
+    chk.add_argument("files", nargs="+", type=Path, help="CSV（UTF-8、1行目は項目名）")
     from . import registry_addresses, registry_places
 
     registry_places.add_parser(sub)
     registry_addresses.add_parser(sub)
     args = parser.parse_args(argv)
+    if args.command == "check":
+        return _check(args.files)
     if args.command in ("places", "addresses"):
         return (registry_places if args.command == "places" else registry_addresses).run(args)
 
@@ -66,3 +71,22 @@ def main(argv: list[str]) -> int:
         if args.out:
             out.close()
     return 0
+
+
+def _check(files: list[Path]) -> int:
+    """Every error and alert of the files, one per line: FILE:LINE: item: level [rule] message."""
+    from ._django import setup
+
+    setup()
+    from jichitai.registry.inputs.batch import check_file
+    from jichitai.registry.inputs.catalogue import ERROR
+
+    failed = False
+    for path in files:
+        if not path.is_file():
+            print(f"jichitai registry check: {path}: ファイルがありません / no such file", file=sys.stderr)
+            return 2
+        for finding in check_file(path):
+            print(finding)
+            failed |= finding.level == ERROR
+    return 1 if failed else 0

@@ -170,7 +170,7 @@ class _Batch:
         ]
 
 
-_VALID_NAMES: set[tuple[str, str]] = set()
+_VALID_NAMES: set[tuple[str, str, str]] = set()
 
 
 def _validate(spec: Mapping[str, Any]) -> None:
@@ -181,9 +181,10 @@ def _validate(spec: Mapping[str, Any]) -> None:
     every person.
     """
     family, given = str(spec.get("family_name") or ""), str(spec.get("given_name") or "")
-    for checked in (("family_name", family), ("given_name", given)):
+    kind = str(spec.get("resident_type") or "")  # Latin letters only in a foreign resident's name
+    for checked in (("family_name", family, kind), ("given_name", given, kind)):
         if checked not in _VALID_NAMES:
-            rules.validate_name({"family_name": "氏", "given_name": "", checked[0]: checked[1]})
+            rules.validate_name({"family_name": "氏", "given_name": "", checked[0]: checked[1], "resident_type": kind})
             if len(_VALID_NAMES) > 200_000:
                 _VALID_NAMES.clear()
             _VALID_NAMES.add(checked)

@@ -62,7 +62,7 @@ def load_via_events(
                 with as_staff(municipality, clerk):
                     sub = events.submit_event(
                         "move_in", move_in_request(plan, ids, seed), effective_date=plan.move_in,
-                        reported_date=plan.move_in, entered_by=clerk, confirm_duplicates=True,
+                        reported_date=plan.move_in, entered_by=clerk, confirm_alerts=True,
                         idempotency_key=load_key(code, seed, hh.seq, "move_in"),
                     )
                 if sub.replayed and sub.event.status != EventStatus.PROVISIONAL:

@@ -20,7 +20,12 @@ def _entry(event: Any, action: str, **detail: Any) -> AuditEvent:
 
 
 def events_submitted(events: Sequence[Any], ctx: Any) -> None:
-    record_events([_entry(e, "registry.event.submitted", entered_by=e.entered_by_id) for e in events])
+    """Who entered each event, and which alerts they confirmed ([1440]#2)."""
+    record_events([
+        _entry(e, "registry.event.submitted", entered_by=e.entered_by_id,
+               **({"alerts_confirmed": a} if (a := (e.touches or {}).get("alerts_confirmed")) else {}))
+        for e in events
+    ])
 
 
 def events_approved(events: Sequence[Any], ctx: Any, approved_by: int | None = None) -> None:

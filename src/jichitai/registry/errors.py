@@ -31,8 +31,21 @@ class ConcurrentUpdate(RegistryError):
         ))
 
 
-class DuplicateSuspected(RegistryError):
-    """Warnings that the clerk must confirm before a 転入 or 出生 is entered."""
+class AlertsRaised(RegistryError):
+    """Alerts ([1440]#2) the clerk must confirm before the event is entered (仮登録)."""
+
+
+class DuplicateSuspected(AlertsRaised):
+    """Alerts that are all suspected duplicates (転入・出生): ``confirm_duplicates`` confirms them."""
+
+
+DUPLICATE_RULE = "duplicate_suspected"
+
+
+def alerts_raised(alerts: list[RuleViolation]) -> AlertsRaised:
+    if all(a.rule == DUPLICATE_RULE for a in alerts):
+        return DuplicateSuspected(*alerts)
+    return AlertsRaised(*alerts)
 
 
 def violation(rule: str, message: str, field: str = "") -> RegistryError:

@@ -31,7 +31,7 @@ REQUEST_LABELS = {
     "family_name_kana": "氏（ふりがな）", "given_name_kana": "名（ふりがな）", "former_surname": "旧氏",
     "new": "新しい世帯", "existing_id": "既存の世帯ID", "ref": "参照名", "entity": "対象の種類",
     "entity_id": "対象のID", "field": "項目", "value": "修正後の値", "kind": "異動事由",
-    "confirm_duplicates": "重複確認", "event_ids": "受付番号", "reason": "却下理由",
+    "confirm_duplicates": "重複確認", "confirm_alerts": "アラートの確認", "event_ids": "受付番号", "reason": "却下理由",
 }
 CHOICES: dict[str, dict[str, str]] = {
     f.name: {str(k): str(v) for k, v in f.choices}

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from jichitai.codes import is_valid_my_number
 
-from . import abbreviations
+from . import abbreviations, inputs
 from .errors import RegistryError, RuleViolation, violation
 
 SEXES = {"1", "2", "9"}
@@ -113,19 +113,11 @@ def refuse_abbreviation(value: Any, field: str, label: str) -> None:
 
 
 def validate_name(row: Mapping[str, Any]) -> None:
-    from jichitai.moji import validate
-
     require_text(row.get("family_name"), "family_name", "氏")
     for field, label in NAME_FIELDS:
         refuse_abbreviation(row.get(field), field, label)
-    for field, label in (("family_name", "氏"), ("given_name", "名")):
-        bad = [c for c in validate(str(row.get(field) or "")) if not c.ok]
-        if bad:
-            raise violation(
-                "unprintable_char",
-                f"{label}の{bad[0].index + 1}文字目「{bad[0].char}」: {bad[0].message_ja}",
-                field,
-            )
+    for field, problem in inputs.person_problems(row):  # MJ set, フリガナ (registry.inputs)
+        raise problem.as_violation(field)
 
 
 def _basics(row: Mapping[str, Any]) -> None:
@@ -146,12 +138,14 @@ def _birth(row: Mapping[str, Any]) -> None:
 
 
 def _numbers(row: Mapping[str, Any]) -> None:
-    number = str(row.get("my_number") or "")
+    number = inputs.text.normalize_digits(str(row.get("my_number") or ""))
+    if number and not (number.isascii() and number.isdigit() and len(number) == 12):
+        raise violation("my_number", "個人番号は12桁の数字です。番号を確かめて入力してください。", "my_number")
     if number and not is_valid_my_number(number):
-        raise violation("my_number", "個人番号の検査用数字が正しくありません。", "my_number")
-    code = str(row.get("resident_code") or "")
+        raise violation("my_number", "個人番号の検査用数字が正しくありません。番号を確かめて入力してください。", "my_number")
+    code = inputs.text.normalize_digits(str(row.get("resident_code") or ""))
     if code and (len(code) != 11 or not code.isascii() or not code.isdigit()):
-        raise violation("resident_code", "住民票コードは11桁の数字です。", "resident_code")
+        raise violation("resident_code", "住民票コードは11桁の数字です。番号を確かめて入力してください。", "resident_code")
 
 
 def _nationality(row: Mapping[str, Any]) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from ..errors import RegistryError
+from ..inputs import dates
 from .checks import Checks
 from .kinds import spec
 from .plan import Plan, Planner, Snapshot
@@ -25,6 +27,7 @@ def plan_event(
     p = Planner(effective, snapshot, reported)
     kind_.plan(p, req, kind, checks)
     p.check_households(p.touched)
+    _dates_and_alerts(p, kind, effective, checks)
     checks.identity(p.persons, p.plan)
     if not kind_.compensating:
         checks.backdating(p.plan, effective)
@@ -38,3 +41,13 @@ def plan_event(
             (e, int(r)): dict((p.persons if e == "person" else p.households)[r]) for e, r in changed
         }
     return p.plan
+
+
+def _dates_and_alerts(p: Planner, kind: str, effective: dt.date, checks: Checks) -> None:
+    """[1440]: a new person arriving before birth is an error; implausible families are alerts,
+    asked at 仮登録 only (``checks.want_duplicates``; approval re-plans without asking again)."""
+    found = dates.birth_order_violations(p.persons, p.plan.new_persons, effective, kind)
+    if found:
+        raise RegistryError(*found)
+    if checks.want_duplicates:
+        p.plan.warnings += dates.planner_alerts(p, kind)

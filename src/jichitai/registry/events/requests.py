@@ -24,7 +24,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from .. import relationships
+from .. import inputs, relationships
 from ..conventions import (
     CORRECTABLE_HOUSEHOLD_FIELDS,
     CORRECTABLE_PERSON_FIELDS,
@@ -54,6 +54,11 @@ def _text(model: Any, field: str, *, required: bool = False) -> Any:
 
 def _p(field: str, *, required: bool = False) -> Any:
     return _text(Person, field, required=required)
+
+
+def _n(model: Any, field: str, *, required: bool = False) -> Any:
+    """An item normalized as the register stores it before its length is checked (registry.inputs)."""
+    return Annotated[_text(model, field, required=required), BeforeValidator(inputs.before(field))]
 
 
 def _standard_or_blank(value: str) -> str:
@@ -97,8 +102,8 @@ class Request(BaseModel):
 
 class Address(Request):
     address_id: Id
-    banchi: _text(Household, "banchi", required=True)  # type: ignore[valid-type]
-    katagaki: _text(Household, "katagaki") = ""  # type: ignore[valid-type]
+    banchi: _n(Household, "banchi", required=True)  # type: ignore[valid-type]
+    katagaki: _n(Household, "katagaki") = ""  # type: ignore[valid-type]
 
 
 class NewPerson(Request):
@@ -107,22 +112,22 @@ class NewPerson(Request):
     ref: Annotated[str, StringConstraints(max_length=20, pattern=r"^[0-9A-Za-z_-]*$")] = ""
     family_name: _p("family_name", required=True)  # type: ignore[valid-type]
     given_name: _p("given_name") = ""  # type: ignore[valid-type]
-    family_name_kana: _p("family_name_kana") = ""  # type: ignore[valid-type]
-    given_name_kana: _p("given_name_kana") = ""  # type: ignore[valid-type]
+    family_name_kana: _n(Person, "family_name_kana") = ""  # type: ignore[valid-type]
+    given_name_kana: _n(Person, "given_name_kana") = ""  # type: ignore[valid-type]
     birth_date: OptDate = None
     birth_date_precision: _p("birth_date_precision") = "day"  # type: ignore[valid-type]
     sex: _p("sex") = ""  # type: ignore[valid-type]
     relationship: NewRelationship = ""  # type: ignore[valid-type]
     resident_type: _p("resident_type") = "japanese"  # type: ignore[valid-type]
-    honseki: _p("honseki") = ""  # type: ignore[valid-type]
+    honseki: _n(Person, "honseki") = ""  # type: ignore[valid-type]
     hittousha: _p("hittousha") = ""  # type: ignore[valid-type]
-    my_number: _p("my_number") = ""  # type: ignore[valid-type]
-    resident_code: _p("resident_code") = ""  # type: ignore[valid-type]
+    my_number: _n(Person, "my_number") = ""  # type: ignore[valid-type]
+    resident_code: _n(Person, "resident_code") = ""  # type: ignore[valid-type]
     nationality: _p("nationality") = ""  # type: ignore[valid-type]
     residence_status: _p("residence_status") = ""  # type: ignore[valid-type]
     residence_period: _p("residence_period") = ""  # type: ignore[valid-type]
     residence_end_date: OptDate = None
-    residence_card_no: _p("residence_card_no") = ""  # type: ignore[valid-type]
+    residence_card_no: _n(Person, "residence_card_no") = ""  # type: ignore[valid-type]
     alias: _p("alias") = ""  # type: ignore[valid-type]
     former_surname: _p("former_surname") = ""  # type: ignore[valid-type]
 
@@ -152,7 +157,7 @@ class MoveIn(Request):
     kinds = (EventKind.MOVE_IN.value, EventKind.MOVE_IN_FROM_ABROAD.value)
     household: HouseholdChoice
     persons: Annotated[list[NewPerson], Field(min_length=1, max_length=MAX_PERSONS)]
-    previous_address: _p("previous_address", required=True)  # type: ignore[valid-type]
+    previous_address: _n(Person, "previous_address", required=True)  # type: ignore[valid-type]
     head_ref: Annotated[str, StringConstraints(max_length=20)] | None = None
 
     def named_ids(self) -> tuple[set[int], set[int]]:
@@ -163,7 +168,7 @@ class ExOfficioEntry(MoveIn):
     """職権記載: like a 転入, 従前の住所 may be blank."""
 
     kinds = (EventKind.EX_OFFICIO_ENTRY.value,)
-    previous_address: _p("previous_address") = ""  # type: ignore[valid-type]
+    previous_address: _n(Person, "previous_address") = ""  # type: ignore[valid-type]
 
 
 class Birth(Request):
@@ -179,7 +184,7 @@ class MoveOutPlanned(Request):
 
     kinds = (EventKind.MOVE_OUT_PLANNED.value,)
     person_ids: Annotated[list[Id], Field(min_length=1, max_length=MAX_IDS)]
-    destination: _p("move_out_destination", required=True)  # type: ignore[valid-type]
+    destination: _n(Person, "move_out_destination", required=True)  # type: ignore[valid-type]
     planned_date: OptDate = None
 
 
@@ -197,7 +202,7 @@ class MoveOut(Leaving):
 
     kinds = (EventKind.MOVE_OUT_CONFIRMED.value, EventKind.MOVE_OUT_ABROAD.value,
              EventKind.EX_OFFICIO_DELETION.value)
-    destination: _p("move_out_destination") = ""  # type: ignore[valid-type]
+    destination: _n(Person, "move_out_destination") = ""  # type: ignore[valid-type]
 
 
 class MoveWithin(Leaving):
@@ -244,8 +249,8 @@ class NameChange(Request):
     person_id: Id
     family_name: _p("family_name", required=True) | None = None  # type: ignore[valid-type]
     given_name: _p("given_name") | None = None  # type: ignore[valid-type]
-    family_name_kana: _p("family_name_kana") | None = None  # type: ignore[valid-type]
-    given_name_kana: _p("given_name_kana") | None = None  # type: ignore[valid-type]
+    family_name_kana: _n(Person, "family_name_kana") | None = None  # type: ignore[valid-type]
+    given_name_kana: _n(Person, "given_name_kana") | None = None  # type: ignore[valid-type]
     former_surname: _p("former_surname") | None = None  # type: ignore[valid-type]
 
     NAME_FIELDS: ClassVar[tuple[str, ...]] = (
@@ -256,6 +261,14 @@ class NameChange(Request):
 
 
 Value = str | int | bool | None
+# date items that may lie ahead: the end of a stay, a planned move out
+FUTURE_DATE_FIELDS = frozenset({"residence_end_date", "move_out_planned_on"})
+
+
+def _today() -> dt.date:
+    from ..rules import today
+
+    return today()
 
 
 def check_value(entity: str, field: str, value: Value) -> Value:
@@ -269,9 +282,13 @@ def check_value(entity: str, field: str, value: Value) -> Value:
         if value in (None, ""):
             return None
         try:
-            return dt.date.fromisoformat(str(value)).isoformat()
+            day = dt.date.fromisoformat(str(value))
         except ValueError:
             raise ValueError(f"{column.verbose_name}は日付（例: 2024-04-01）で入力してください。") from None
+        if field not in FUTURE_DATE_FIELDS and day > _today():  # a past event cannot be dated ahead
+            raise PydanticCustomError("future_date", "{message}", {
+                "message": f"{column.verbose_name}に未来の日付は入力できません。日付を確かめてください。"})
+        return day.isoformat()
     if field.endswith("_id"):
         if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_ID:
             raise ValueError(f"{column.verbose_name}はIDの数字で入力してください。")
@@ -279,6 +296,10 @@ def check_value(entity: str, field: str, value: Value) -> Value:
     text = "" if value is None else value
     if not isinstance(text, str):
         raise ValueError(f"{column.verbose_name}は文字で入力してください。")
+    try:
+        text = inputs.normalize(field, text.strip())
+    except inputs.InputProblem as exc:
+        raise exc.as_pydantic() from None
     limit = getattr(column, "max_length", None)
     if limit and len(text) > limit:
         raise ValueError(f"{column.verbose_name}は{limit}文字以内で入力してください。")

@@ -18,7 +18,15 @@ from django.db import DatabaseError, transaction
 from jichitai.tenancy.context import current
 
 from .. import audit_hooks, rules, workstation
-from ..errors import ConcurrentUpdate, DuplicateSuspected, RegistryError, RuleViolation, violation
+from ..errors import (
+    DUPLICATE_RULE,
+    ConcurrentUpdate,
+    RegistryError,
+    RuleViolation,
+    alerts_raised,
+    violation,
+)
+from ..inputs import dates
 from ..models import EventStatus, RegistryEvent
 from . import protection
 from .checks import Checks, run_checks
@@ -71,12 +79,15 @@ def _db_refusal(exc: DatabaseError) -> RegistryError:
 
 def submit_event(kind: str, request: Request | Mapping[str, Any], *, effective_date: dt.date,
                  reported_date: dt.date | None, entered_by: Any, confirm_duplicates: bool = False,
-                 idempotency_key: str | None = None, **entry_dates: dt.date | None) -> Submitted:
+                 confirm_alerts: bool = False, idempotency_key: str | None = None,
+                 **entry_dates: dt.date | None) -> Submitted:
     """仮登録: validate and store a provisional event. Projections are not touched.
-    ``entry_dates``: offered_on (申出日), notified_on (通知日), requested_on (請求日)."""
+    ``confirm_alerts`` confirms every alert ([1440]#2), ``confirm_duplicates`` only suspected
+    duplicates (the older flag, kept). ``entry_dates``: offered_on (申出日), notified_on (通知日),
+    requested_on (請求日)."""
     (outcome,) = submit_events(
         [EventInput(kind, request, effective_date, reported_date, idempotency_key, **entry_dates)],
-        entered_by=entered_by, confirm_duplicates=confirm_duplicates,
+        entered_by=entered_by, confirm_duplicates=confirm_duplicates, confirm_alerts=confirm_alerts,
     )
     if isinstance(outcome, RegistryError):
         raise outcome
@@ -92,6 +103,7 @@ def _parse(items: Sequence[EventInput]) -> tuple[dict[int, Request], dict[int, R
             rules.require_dates(it.effective_date, it.reported_date, it.kind)
         except RegistryError as exc:
             found += exc.violations
+        found += dates.order_violations(it.kind, it.effective_date, it.reported_date)
         try:
             typed[i] = parse_request(it.kind, it.request)
         except RegistryError as exc:
@@ -104,7 +116,8 @@ def _parse(items: Sequence[EventInput]) -> tuple[dict[int, Request], dict[int, R
 
 
 def submit_events(
-    items: Sequence[EventInput], *, entered_by: Any, confirm_duplicates: bool = False
+    items: Sequence[EventInput], *, entered_by: Any, confirm_duplicates: bool = False,
+    confirm_alerts: bool = False,
 ) -> list[Submitted | RegistryError]:
     """仮登録 of many events in one transaction (一括入力): each is validated by the same rules as
     alone and gets its own outcome; the rows they name are loaded once, and the rules that read
@@ -143,8 +156,10 @@ def submit_events(
                 outcomes[i] = refused[i]
                 continue
             plan.warnings.extend(warnings.get(i, []))
-            if plan.warnings and not confirm_duplicates:
-                outcomes[i] = DuplicateSuspected(*plan.warnings)
+            unconfirmed = [] if confirm_alerts else [
+                w for w in plan.warnings if not (confirm_duplicates and w.rule == DUPLICATE_RULE)]
+            if unconfirmed:  # every alert is shown again, so the clerk confirms them all at once
+                outcomes[i] = alerts_raised(plan.warnings)
                 continue
             new.append((i, _provisional(items[i], stored[i], plan, entered_by, checks[i].duplicate_keys)))
         for (i, _), outcome in zip(new, _store(new, ctx), strict=True):
@@ -188,6 +203,8 @@ def _provisional(it: EventInput, stored: dict[str, Any], plan: Plan, entered_by:
     touches: dict[str, Any] = plan.touches()
     if duplicate_keys:  # what the pending-duplicate check compares, without parsing the request
         touches["duplicate_keys"] = [list(k) for k in duplicate_keys]
+    if plan.warnings:  # the alerts the clerk confirmed ([1440]#2): the approver and the log know
+        touches["alerts_confirmed"] = sorted({w.rule for w in plan.warnings})
     event = RegistryEvent(
         kind=it.kind, status=EventStatus.PROVISIONAL, effective_date=it.effective_date,
         reported_date=it.reported_date, entered_by=entered_by, request=stored,

@@ -7,7 +7,7 @@ cases masked (and refused) for approvers without need-to-know, every such access
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
@@ -34,6 +34,14 @@ class QueueItem:
     masked_text: str
     errors: list[str]
     reason: str = ""
+    alerts: list[str] = field(default_factory=list)  # what the clerk confirmed at entry ([1440]#2)
+
+
+def _confirmed_alerts(event: RegistryEvent) -> list[str]:
+    from jichitai.registry.inputs.catalogue import BY_RULE
+
+    rules = (event.touches or {}).get("alerts_confirmed") or []
+    return [BY_RULE[r].when if r in BY_RULE else r for r in rules]
 
 
 def _filters(request: HttpRequest) -> dict[str, Any]:
@@ -59,7 +67,8 @@ def _queue(request: HttpRequest, errors: Mapping[int, list[str]] | None = None,
     addresses = selectors.town_names(address_ids)
     items = [
         QueueItem(q.event, None if q.masked else display.describe_request(q.event.kind, q.request, names, addresses),
-                  q.notice, list((errors or {}).get(q.event.pk, [])), (reasons or {}).get(q.event.pk, ""))
+                  q.notice, list((errors or {}).get(q.event.pk, [])), (reasons or {}).get(q.event.pk, ""),
+                  [] if q.masked else _confirmed_alerts(q.event))
         for q in page.items
     ]
     return items, page, f

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from jichitai.accounts.decorators import requires_capability
 from jichitai.registry import events, rules, selectors
-from jichitai.registry.errors import DuplicateSuspected, RegistryError, RuleViolation
+from jichitai.registry.errors import AlertsRaised, RegistryError, RuleViolation
 
 from ..forms import (
     FORMS,
@@ -56,6 +56,12 @@ def _row_violations(form: KindForm, built: Built) -> list[RuleViolation]:
     return out
 
 
+def _confirmed(post: Any) -> bool:
+    """The form's one checkbox confirms every alert it showed (named for duplicates when those
+    were all it showed, as before alerts were generalized)."""
+    return bool(post.get("confirm_alerts") or post.get("confirm_duplicates"))
+
+
 def _household(request: HttpRequest, form: KindForm) -> tuple[str, selectors.HouseholdDetail | None]:
     raw = (request.POST.get("household") if request.method == "POST" else request.GET.get("household")) or ""
     if not form.needs_household or not raw.strip():
@@ -86,9 +92,9 @@ def _submit(request: HttpRequest, form: KindForm, built: Built, key: str, errors
     try:
         sub = events.submit_event(
             form.kind, typed, effective_date=built.effective_date, reported_date=built.reported_date,
-            entered_by=request.user, confirm_duplicates=bool(post.get("confirm_duplicates")), idempotency_key=key,
+            entered_by=request.user, confirm_alerts=_confirmed(post), idempotency_key=key,
         )
-    except DuplicateSuspected as exc:
+    except AlertsRaised as exc:  # shown above the form with one checkbox that confirms them
         return None, exc.violations
     except RegistryError as exc:
         add_all(errors, exc.violations, form, known, built)
@@ -145,7 +151,8 @@ def event_form_view(request: HttpRequest, kind: str) -> HttpResponse:
     return render_page(request, "registry/event_form.html", {
         "page": page, "form": form, "errors": errors, "warnings": warnings, "idempotency_key": key,
         "rows": rows, "household": hh, "household_id": hid, "relationship_choices": RELATIONSHIPS,
-        "max_rows": MAX_PERSON_ROWS, "confirm_duplicates": bool(post.get("confirm_duplicates")),
+        "max_rows": MAX_PERSON_ROWS, "confirm_duplicates": _confirmed(post),
+        "only_duplicates": all(w.rule == "duplicate_suspected" for w in warnings),
         "masked_members": sum(1 for m in (hh.members if hh else []) if m.masked),
         "picker_next": request.path,
     }, status=400 if errors else 200)
