@@ -39,6 +39,10 @@ CAPABILITIES: dict[str, Capability] = {c.name: c for c in (
                _roles(Role.SUPPORT_MEASURE)),
     # auditing is not 代行 business: an auditor audits their own municipality (docs/audit.md)
     Capability("audit.search", "監査ログの検索", _roles(Role.AUDITOR), delegable=False),
+    # [1380]: staff administration; a 団体管理者 their own municipality's staff, a 協議会管理者 the
+    # consortium's. Not 代行 business: a delegation lends data, never the administration of staff.
+    Capability("accounts.manage_staff", "職員管理（職員の登録・無効化・役割の付与・パスワード等の初期化）",
+               _roles(Role.MUNICIPALITY_ADMIN, Role.CONSORTIUM_ADMIN), delegable=False),
 )}
 
 
@@ -66,7 +70,7 @@ def roles_of(staff: Any, municipality_id: int | None = None) -> frozenset[str]:
     roles = cache.get(key)
     if not isinstance(roles, frozenset):
         roles = frozenset(
-            RoleGrant.objects.filter(staff_id=staff_id, municipality_id=municipality_id)
+            RoleGrant.objects.in_force().filter(staff_id=staff_id, municipality_id=municipality_id)
             .values_list("role", flat=True)
         )
         cache[key] = roles

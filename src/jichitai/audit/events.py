@@ -110,6 +110,17 @@ CATALOGUE: dict[tuple[str, str], EventType] = {
         _t("settings", "created", "設定の作成", "{username} が {subject_type} {subject_id} を作成"),
         _t("settings", "updated", "設定の変更", "{username} が {subject_type} {subject_id} を変更"),
         _t("settings", "deleted", "設定の削除", "{username} が {subject_type} {subject_id} を削除"),
+        # 職員管理 ([1380]): accounts.signals.admin_event
+        _t("settings", "staff.staff_created", "職員の登録", "{username} が職員 {subject_id} を登録"),
+        _t("settings", "staff.staff_updated", "職員情報の変更", "{username} が職員 {subject_id} の情報を変更"),
+        _t("settings", "staff.staff_deactivated", "職員の無効化", "{username} が職員 {subject_id} を無効化"),
+        _t("settings", "staff.staff_activated", "職員の有効化", "{username} が職員 {subject_id} を有効化"),
+        _t("settings", "staff.role_granted", "役割の付与", "{username} が職員 {subject_id} に {role} を付与"),
+        _t("settings", "staff.role_period_changed", "役割期間の変更", "{username} が職員 {subject_id} の {role} の期間を変更"),
+        _t("settings", "staff.role_revoked", "役割の取消", "{username} が職員 {subject_id} の {role} を取消"),
+        _t("settings", "staff.password_reset", "パスワードの初期化", "{username} が職員 {subject_id} のパスワードを初期化"),
+        _t("settings", "staff.second_factor_reset", "二要素認証の初期化", "{username} が職員 {subject_id} の二要素認証を初期化"),
+        _t("settings", "staff.own_password_changed", "パスワードの変更（本人）", "{username} がパスワードを変更"),
         # 認証 (consortium chain; event names from jichitai.accounts.signals.AuthEvent)
         _t("auth", "login_password_ok", "パスワード認証成功", "{username} のパスワード認証に成功"),
         _t("auth", "login_password_failed", "パスワード認証失敗", "{username} のパスワード認証に失敗"),
