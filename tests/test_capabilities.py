@@ -94,6 +94,7 @@ WEB_ROUTES: dict[str, tuple[tuple[str, ...], str]] = {
     "staff:active": (("post",), "accounts.manage_staff"),
     "staff:grant": (("post",), "accounts.manage_staff"),
     "staff:revoke": (("post",), "accounts.manage_staff"),
+    "staff:display": (("post",), "accounts.manage_staff"),
     "staff:password_reset": (("post",), "accounts.manage_staff"),
     "staff:factor_reset": (("post",), "accounts.manage_staff"),
 }

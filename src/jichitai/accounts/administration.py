@@ -299,3 +299,40 @@ def change_own_password(staff: Staff, *, current: str, new: str, again: str) -> 
     staff.save(update_fields=["password", "must_change_password"])
     admin_event.send(sender=Staff, action="own_password_changed", admin=staff, staff=staff,
                      municipality_id=staff.home_municipality_id, detail={})
+
+
+def display_rights(scope: AdminScope, staff: Staff) -> list[tuple[Municipality, list[tuple[str, str, bool]]]]:
+    """Per municipality of the scope: (capability, label, shown) for each withholdable capability."""
+    from .capabilities import CAPABILITIES
+    from .models import DisplayRestriction
+
+    withheld = set(DisplayRestriction.objects.filter(staff=staff, municipality_id__in=scope.municipality_ids)
+                   .values_list("municipality_id", "capability"))
+    caps = [c for c in CAPABILITIES.values() if c.withholdable]
+    return [(m, [(c.name, c.label, (m.pk, c.name) not in withheld) for c in caps]) for m in scope.municipalities()]
+
+
+@transaction.atomic
+def set_display_rights(scope: AdminScope, staff: Staff, *, municipality_id: Any, shown: set[str]) -> None:
+    """表示権限 ([1390]#1): which withholdable items ``staff`` sees in one municipality (their roles
+    still decide whether they read persons at all)."""
+    from .capabilities import CAPABILITIES
+    from .models import DisplayRestriction
+
+    try:
+        muni = int(municipality_id)
+    except (TypeError, ValueError):
+        raise AdminError("団体を選択してください。", "municipality") from None
+    if muni not in scope.municipality_ids:
+        raise AdminError("この団体の表示権限を設定する権限がありません。", "municipality")
+    names = {c.name for c in CAPABILITIES.values() if c.withholdable}
+    if shown - names:
+        raise AdminError("表示権限を設定できない項目です。", "shown")
+    before = set(DisplayRestriction.objects.filter(staff=staff, municipality_id=muni).values_list("capability", flat=True))
+    after = names - shown
+    for name in before - after:
+        DisplayRestriction.objects.filter(staff=staff, municipality_id=muni, capability=name).delete()
+    for name in sorted(after - before):
+        DisplayRestriction.objects.create(staff=staff, municipality_id=muni, capability=name)
+    if before != after:
+        _emit(scope, "display_rights_changed", staff, muni, withheld=sorted(after))

@@ -110,3 +110,6 @@ class WebAuthnCredential(Device):
 
     class Meta(Device.Meta):
         verbose_name = "セキュリティキー"
+
+
+from .display_models import DisplayRestriction  # noqa: E402, F401 - [1390] per-staff display rights

@@ -20,7 +20,7 @@ from jichitai.tenancy.context import current
 from .. import audit_hooks, rules
 from ..errors import ConcurrentUpdate, DuplicateSuspected, RegistryError, RuleViolation, violation
 from ..models import EventStatus, RegistryEvent
-from . import protection
+from . import locks, protection
 from .checks import Checks, run_checks
 from .dispatch import plan_event
 from .plan import Plan, Snapshot, load_snapshot
@@ -130,6 +130,7 @@ def submit_events(
                 del checks[i]
         refused, warnings = run_checks(checks, across=False)
         refused.update(protection.refuse_entry(plans, entered_by))
+        refused.update(locks.refuse_locked({i: p for i, p in plans.items() if i not in refused}, entered_by))
         new: list[tuple[int, RegistryEvent]] = []
         for i, plan in plans.items():
             if i in refused:

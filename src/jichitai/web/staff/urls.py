@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:staff_id>/active/", views.staff_active, name="active"),
     path("<int:staff_id>/grants/", views.grant_add, name="grant"),
     path("<int:staff_id>/grants/<int:grant_id>/revoke/", views.grant_revoke, name="revoke"),
+    path("<int:staff_id>/display/", views.display_set, name="display"),
     path("<int:staff_id>/password-reset/", views.password_reset, name="password_reset"),
     path("<int:staff_id>/second-factor-reset/", views.factor_reset, name="factor_reset"),
 ]

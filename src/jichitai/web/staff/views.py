@@ -62,7 +62,7 @@ def _detail(request: HttpRequest, scope: admin.AdminScope, staff: Staff, *, stat
             error: admin.AdminError | None = None, form: dict[str, Any] | None = None) -> HttpResponse:
     return render(request, "staff/detail.html", {
         "scope": scope, "staff": staff, "grants": admin.grants_of(scope, staff), "roles": _roles(scope),
-        "error": error, "form": form or {},
+        "error": error, "form": form or {}, "display": admin.display_rights(scope, staff),
     }, status=status)
 
 
@@ -189,3 +189,18 @@ def bulk_view(request: HttpRequest) -> HttpResponse:
         return render(request, "staff/bulk.html", ctx, status=400)
     messages.success(request, f"{count}行の役割を反映しました。")
     return redirect("staff:bulk")
+
+
+@require_POST
+@requires_capability(MANAGE)
+def display_set(request: HttpRequest, staff_id: int) -> HttpResponse:
+    """表示権限 ([1390]): the withholdable items this staff member sees in one municipality."""
+    scope = _scope(request)
+    staff = _staff(scope, staff_id)
+    try:
+        admin.set_display_rights(scope, staff, municipality_id=request.POST.get("municipality"),
+                                 shown=set(request.POST.getlist("shown")))
+    except admin.AdminError as exc:
+        return _detail(request, scope, staff, status=400, error=exc)
+    messages.success(request, "表示権限を変更しました。")
+    return redirect("staff:detail", staff_id=staff.pk)
