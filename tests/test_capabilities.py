@@ -86,6 +86,8 @@ WEB_ROUTES: dict[str, tuple[tuple[str, ...], str]] = {
     "registry:support_extend": (("post",), "registry.support_measure"),
     "registry:support_end": (("post",), "registry.support_measure"),
     "audit:search": (("get",), "audit.search"),
+    "audit:reports": (("get",), "audit.search"),
+    "audit:report_csv": (("get",), "audit.search"),
     "staff:list": (("get",), "accounts.manage_staff"),
     "staff:create": (("get", "post"), "accounts.manage_staff"),
     "staff:bulk": (("get", "post"), "accounts.manage_staff"),
@@ -282,7 +284,7 @@ def _build() -> World:
     world = World(a, b, {
         "person_id": head.pk, "household_id": head.household_id, "event_id": event.pk,
         "measure_id": measure.pk, "kind": "move_in", "pk": 999999,
-        "staff_id": target.pk, "grant_id": target_grant.pk, "topic": "person",
+        "staff_id": target.pk, "grant_id": target_grant.pk, "topic": "person", "report": "off_hours",
     })
     for role in ROLES:
         for situation in SITUATIONS:

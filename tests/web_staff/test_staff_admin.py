@@ -184,3 +184,22 @@ def test_rights_are_by_duty_only_a_rank_cannot_be_set(admin_a, clerk_a, muni_a):
     with pytest.raises(BulkRefused) as err:
         apply_csv(scope, "username,municipality_code,role,職位,valid_from,valid_until,action\n")
     assert err.value.errors[0].field == "職位" and "職位・職権による設定はできません" in err.value.errors[0].message
+
+
+@pytest.mark.std("1390#1")
+def test_an_admin_sets_display_rights_per_staff_member_in_their_scope_only(admin_a, clerk_a, muni_a, muni_b):
+    from jichitai.accounts.capabilities import capabilities_of
+    from jichitai.accounts.models import DisplayRestriction
+
+    c = session_client(admin_a, muni_a)
+    assert "表示権限" in c.get(f"/staff/{clerk_a.pk}/").content.decode()
+    resp = c.post(f"/staff/{clerk_a.pk}/display/", {"municipality": muni_a.pk, "shown": ["registry.show_resident_code"]})
+    assert resp.status_code == 302
+    caps = capabilities_of(clerk_a, muni_a.pk)
+    assert "registry.show_resident_code" in caps and "registry.show_honseki" not in caps
+    assert "registry.read" in caps  # the roles still decide what the clerk does
+    assert SystemAuditEntry.objects.filter(action="staff.display_rights_changed").exists()
+    resp = c.post(f"/staff/{clerk_a.pk}/display/", {"municipality": muni_b.pk, "shown": []})
+    assert resp.status_code == 400 and not DisplayRestriction.objects.filter(municipality=muni_b).exists()
+    resp = c.post(f"/staff/{clerk_a.pk}/display/", {"municipality": muni_a.pk, "shown": ["registry.read"]})
+    assert resp.status_code == 400  # only display rights can be set here

@@ -88,6 +88,11 @@ CATALOGUE: dict[tuple[str, str], EventType] = {
            "values_list() rows that carry no primary key."),
         _t("read", "audit_search", "監査ログの検索",
            "{username} が監査ログを検索（{count} 件）", "Auditors are audited."),
+        _t("read", "search", "住民検索の実行",
+           "{username} が住民検索を実行（{total} 件該当、{screen}）",
+           "One per search executed ([1370]): detail.items, detail.identifiers (never a 個人番号)."),
+        _t("read", "audit_report", "監査ログの分析",
+           "{username} が監査ログの分析「{title}」を実行（{count} 件）", "[1370]#4: auditors are audited."),
         # 操作
         _t("operation", "audit_verify", "監査ログの検証",
            "監査ログ検証: {chains} 連鎖 {entries} 件、検出 {findings} 件"),
