@@ -203,3 +203,29 @@ def test_an_admin_sets_display_rights_per_staff_member_in_their_scope_only(admin
     assert resp.status_code == 400 and not DisplayRestriction.objects.filter(municipality=muni_b).exists()
     resp = c.post(f"/staff/{clerk_a.pk}/display/", {"municipality": muni_a.pk, "shown": ["registry.read"]})
     assert resp.status_code == 400  # only display rights can be set here
+
+
+def test_the_consortium_admin_assigns_the_home_municipality_and_the_migration_guesses_it(
+        kyogikai, admin_a, muni_a, muni_b, make_staff):
+    import importlib
+
+    from django.apps import apps
+
+    single = make_staff("single", [(muni_b, "clerk")])
+    shared = make_staff("shared", [(muni_a, "clerk"), (muni_b, "clerk")])
+    migration = importlib.import_module("jichitai.accounts.migrations.0005_staff_admin")
+    migration.home_from_grants(apps, None)
+    single.refresh_from_db()
+    shared.refresh_from_db()
+    assert single.home_municipality_id == muni_b.pk and shared.home_municipality_id is None
+    c = session_client(admin_a, muni_a)
+    assert c.get(f"/staff/{shared.pk}/").status_code == 404  # unassigned: not a 団体管理者's
+    k = session_client(kyogikai, muni_a)
+    resp = k.post(f"/staff/{shared.pk}/edit/", {"display_name": "共有 職員", "department": "",
+                                                "home_municipality": muni_a.pk})
+    assert resp.status_code == 302
+    assert c.get(f"/staff/{shared.pk}/").status_code == 200
+    # a 団体管理者 cannot move their staff elsewhere
+    c.post(f"/staff/{shared.pk}/edit/", {"display_name": "共有 職員", "home_municipality": muni_b.pk})
+    shared.refresh_from_db()
+    assert shared.home_municipality_id == muni_a.pk

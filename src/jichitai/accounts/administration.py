@@ -149,15 +149,19 @@ def _fresh_totp(staff: Staff) -> TotpProvisioning:
 
 
 @transaction.atomic
-def update_staff(scope: AdminScope, staff: Staff, *, display_name: str, department: str) -> None:
+def update_staff(scope: AdminScope, staff: Staff, *, display_name: str, department: str,
+                 home_municipality_id: Any = None) -> None:
+    """氏名・所属部署; a 協議会管理者 also assigns the 所属団体 (a 団体管理者's stays theirs)."""
     display_name = (display_name or "").strip()
     if not display_name or len(display_name) > 100:
         raise AdminError("氏名を100文字以内で入力してください。", "display_name")
     if len(department or "") > 100:
         raise AdminError("所属部署は100文字以内で入力してください。", "department")
     staff.display_name, staff.department = display_name, (department or "").strip()
-    staff.save(update_fields=["display_name", "department"])
-    _emit(scope, "staff_updated", staff, department=staff.department)
+    if scope.consortium_wide and home_municipality_id not in (None, ""):
+        staff.home_municipality_id = _home_for(scope, home_municipality_id)
+    staff.save(update_fields=["display_name", "department", "home_municipality"])
+    _emit(scope, "staff_updated", staff, department=staff.department, home_municipality=staff.home_municipality_id)
 
 
 @transaction.atomic

@@ -5,6 +5,19 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+def home_from_grants(apps, schema_editor):
+    """所属団体 for existing staff whose roles are all in one municipality (the 団体管理者 who
+    administers them); staff with roles in several stay unassigned for the 協議会管理者."""
+    Staff = apps.get_model("accounts", "Staff")
+    RoleGrant = apps.get_model("accounts", "RoleGrant")
+    homes = {}
+    for staff_id, muni_id in RoleGrant.objects.values_list("staff_id", "municipality_id"):
+        homes.setdefault(staff_id, set()).add(muni_id)
+    for staff_id, munis in homes.items():
+        if len(munis) == 1:
+            Staff.objects.filter(pk=staff_id, home_municipality__isnull=True).update(home_municipality_id=next(iter(munis)))
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -67,4 +80,5 @@ class Migration(migrations.Migration):
             model_name='displayrestriction',
             constraint=models.UniqueConstraint(fields=('staff', 'municipality', 'capability'), name='uniq_display_restriction'),
         ),
+        migrations.RunPython(home_from_grants, migrations.RunPython.noop),
     ]

@@ -99,7 +99,8 @@ def staff_edit(request: HttpRequest, staff_id: int) -> HttpResponse:
     staff = _staff(scope, staff_id)
     try:
         admin.update_staff(scope, staff, display_name=request.POST.get("display_name", ""),
-                           department=request.POST.get("department", ""))
+                           department=request.POST.get("department", ""),
+                           home_municipality_id=request.POST.get("home_municipality"))
     except admin.AdminError as exc:
         return _detail(request, scope, staff, status=400, error=exc)
     messages.success(request, "職員の情報を変更しました。")
