@@ -126,6 +126,8 @@ def test_a_reset_password_works_once_and_must_be_changed_at_the_next_login(admin
     device = TOTPDevice.objects.get(user=clerk_a)
     me.post("/accounts/second-factor/", {"factor": "totp", "token": totp_code(device)})
     assert me.get("/registry/")["Location"] == "/accounts/password/"
+    api = me.get("/api/v1/persons", {"name": "誰か"})
+    assert api.status_code == 403 and "パスワードの変更が必要です" in api.json()["errors"][0]["message"]
     resp = me.post("/accounts/password/", {"current": password, "new": "short", "again": "short"})
     assert resp.status_code == 400 and "条件を満たしません" in resp.content.decode()
     resp = me.post("/accounts/password/", {"current": password, "new": "atarashii-pass-42", "again": "atarashii-pass-42"})
