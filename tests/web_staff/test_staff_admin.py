@@ -231,3 +231,12 @@ def test_the_consortium_admin_assigns_the_home_municipality_and_the_migration_gu
     c.post(f"/staff/{shared.pk}/edit/", {"display_name": "共有 職員", "home_municipality": muni_b.pk})
     shared.refresh_from_db()
     assert shared.home_municipality_id == muni_a.pk
+
+
+@pytest.mark.std("1380#6")
+def test_a_running_session_ends_when_the_last_grant_runs_out(clerk_a, muni_a):
+    c = session_client(clerk_a, muni_a)
+    assert c.get("/registry/").status_code == 200
+    RoleGrant.objects.filter(staff=clerk_a).update(valid_until=TODAY - dt.timedelta(days=1))
+    resp = c.get("/registry/")
+    assert resp.status_code == 302 and resp["Location"].startswith("/accounts/login/")
