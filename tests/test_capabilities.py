@@ -91,6 +91,8 @@ WEB_ROUTES: dict[str, tuple[tuple[str, ...], str]] = {
     "staff:list": (("get",), "accounts.manage_staff"),
     "staff:create": (("get", "post"), "accounts.manage_staff"),
     "staff:bulk": (("get", "post"), "accounts.manage_staff"),
+    "staff:grants_csv": (("get",), "accounts.manage_staff"),
+    "staff:capabilities": (("get",), "accounts.manage_staff"),
     "staff:detail": (("get",), "accounts.manage_staff"),
     "staff:edit": (("post",), "accounts.manage_staff"),
     "staff:active": (("post",), "accounts.manage_staff"),

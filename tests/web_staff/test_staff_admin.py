@@ -240,3 +240,16 @@ def test_a_running_session_ends_when_the_last_grant_runs_out(clerk_a, muni_a):
     RoleGrant.objects.filter(staff=clerk_a).update(valid_until=TODAY - dt.timedelta(days=1))
     resp = c.get("/registry/")
     assert resp.status_code == 302 and resp["Location"].startswith("/accounts/login/")
+
+
+@pytest.mark.std("1380#10")
+def test_the_grants_export_round_trips_through_the_bulk_import(admin_a, clerk_a, clerk_b, muni_a):
+    c = session_client(admin_a, muni_a)
+    RoleGrant.objects.filter(staff=clerk_a).update(valid_until=dt.date(2031, 3, 31))
+    body = c.get("/staff/bulk/grants.csv").content.decode("utf-8")
+    assert body.startswith("\ufeffusername,municipality_code,role,valid_from,valid_until,action")
+    assert f"clerk.a,{muni_a.code},clerk,,2031-03-31,grant" in body and "clerk.b" not in body
+    assert apply_csv(admin.scope_for(admin_a, muni_a.pk), body.lstrip("\ufeff")) >= 1
+    page = c.get("/staff/capabilities/").content.decode()
+    assert "監査ログの検索と分析" in page or "監査ログの検索" in page
+    assert "職員管理" in page and "本籍・筆頭者" in page

@@ -91,6 +91,12 @@ def grants_of(scope: AdminScope, staff: Staff) -> QuerySet[RoleGrant]:
             .select_related("municipality").order_by("municipality__code", "role"))
 
 
+def grants_in_scope(scope: AdminScope) -> QuerySet[RoleGrant]:
+    """Every grant the administrator may see: in their municipalities, of the staff they manage."""
+    return (RoleGrant.objects.filter(municipality_id__in=scope.municipality_ids, staff__in=visible_staff(scope))
+            .select_related("staff", "municipality").order_by("staff__username", "municipality__code", "role"))
+
+
 def _emit(scope: AdminScope, action: str, staff: Staff | None, municipality_id: int | None = None,
           **detail: Any) -> None:
     admin_event.send(sender=Staff, action=action, admin=scope.admin, staff=staff,

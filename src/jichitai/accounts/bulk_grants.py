@@ -127,3 +127,17 @@ def apply_csv(scope: AdminScope, text: str) -> int:
         raise BulkRefused(errors)
     with transaction.atomic():
         return save_grants(scope, rows)
+
+
+def export_csv(scope: AdminScope) -> str:
+    """The grants of the scope in the import format (操作権限一覧表: edit and upload it again)."""
+    from .administration import grants_in_scope
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    for g in grants_in_scope(scope):
+        writer.writerow([g.staff.username, g.municipality.code, g.role,
+                         g.valid_from.isoformat() if g.valid_from else "",
+                         g.valid_until.isoformat() if g.valid_until else "", "grant"])
+    return out.getvalue()

@@ -15,7 +15,8 @@ from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jichitai.accounts import administration as admin
-from jichitai.accounts.bulk_grants import BulkRefused, RowError, apply_csv, decode
+from jichitai.accounts.bulk_grants import BulkRefused, RowError, apply_csv, decode, export_csv
+from jichitai.accounts.capabilities import CAPABILITIES
 from jichitai.accounts.decorators import requires_capability
 from jichitai.accounts.models import Role, Staff
 from jichitai.wareki import parse_date
@@ -205,3 +206,22 @@ def display_set(request: HttpRequest, staff_id: int) -> HttpResponse:
         return _detail(request, scope, staff, status=400, error=exc)
     messages.success(request, "表示権限を変更しました。")
     return redirect("staff:detail", staff_id=staff.pk)
+
+
+@require_GET
+@requires_capability(MANAGE)
+def grants_csv(request: HttpRequest) -> HttpResponse:
+    """操作権限一覧表 as CSV, in the bulk import's format (edit it and upload it again)."""
+    response = HttpResponse("\ufeff" + export_csv(_scope(request)), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="grants.csv"'
+    return response
+
+
+@require_GET
+@requires_capability(MANAGE)
+def capability_table(request: HttpRequest) -> HttpResponse:
+    """操作権限一覧表 ([1380]#9): what each role allows, from the one capability table."""
+    roles = list(Role)
+    rows = [(c.label, c.name, [r.value in c.roles for r in roles], c.delegable, c.withholdable)
+            for c in CAPABILITIES.values()]
+    return render(request, "staff/capabilities.html", {"scope": _scope(request), "roles": roles, "rows": rows})
