@@ -39,14 +39,14 @@ CAPABILITIES: dict[str, Capability] = {c.name: c for c in (
     Capability("registry.my_number", "個人番号による検索と個人番号の表示", _roles(Role.MY_NUMBER_ACCESS)),
     Capability("registry.support_measure", "支援措置の管理と、支援措置対象者の記録・異動の取扱い",
                _roles(Role.SUPPORT_MEASURE)),
-    # auditing is not 代行 business: an auditor audits their own municipality (docs/audit.md)
     # [1390] 表示権限: every reader sees these by default (what their 事務 needs); an administrator
     # withholds them per staff member. 続柄 has no such capability: it is never hideable ([1390]#2).
     Capability("registry.show_honseki", "戸籍の表示（本籍・筆頭者）の表示", _READERS, withholdable=True),
     Capability("registry.show_resident_code", "住民票コードの表示", _READERS, withholdable=True),
     Capability("registry.show_residence_status", "在留資格等（在留資格・在留期間・満了日・在留カード番号）の表示",
                _READERS, withholdable=True),
-    Capability("audit.search", "監査ログの検索", _roles(Role.AUDITOR), delegable=False),
+    # auditing is not 代行 business: an auditor audits their own municipality (docs/audit.md)
+    Capability("audit.search", "監査ログの検索と分析", _roles(Role.AUDITOR), delegable=False),
     # [1380]: staff administration; a 団体管理者 their own municipality's staff, a 協議会管理者 the
     # consortium's. Not 代行 business: a delegation lends data, never the administration of staff.
     Capability("accounts.manage_staff", "職員管理（職員の登録・無効化・役割の付与・パスワード等の初期化）",
