@@ -43,8 +43,7 @@ def _roles(scope: admin.AdminScope) -> list[tuple[str, str]]:
 
 
 def _once(response: HttpResponse) -> HttpResponse:
-    add_never_cache_headers(response)
-    response["Cache-Control"] += ", no-store"
+    add_never_cache_headers(response)  # no-cache, no-store, must-revalidate, private
     return response
 
 
