@@ -273,6 +273,9 @@ def _seed_staff(
     staff.consortium = consortium
     staff.display_name = person.display_name
     staff.is_active = True
+    staff.must_change_password = False  # a demo account always logs in with the published password
+    homes = {k for k, _ in person.roles}  # 所属団体: the one municipality its roles are in, if one
+    staff.home_municipality = munis[next(iter(homes))] if len(homes) == 1 else None
     if created or not password.is_current(staff.password):
         staff.password = password.encoded()
     staff.save()

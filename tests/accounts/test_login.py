@@ -147,6 +147,7 @@ def test_locked_account_is_refused_even_with_right_password_and_code(client, cle
     assert "_auth_user_id" not in client.session
 
 
+@pytest.mark.std("1380#12")
 def test_wrong_totp_codes_lock_the_account_and_the_right_code_is_then_refused(client, clerk, settings):
     settings.JICHITAI_LOCKOUT_THRESHOLD = 3
     password_step(client, "clerk")

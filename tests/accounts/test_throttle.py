@@ -67,6 +67,7 @@ def test_unknown_wrong_and_locked_accounts_get_the_same_message(client, clerk, m
     assert len(pages) == 1  # not a byte of difference beyond the echoed user name
 
 
+@pytest.mark.std("1380#12")
 def test_throttled_client_is_refused_in_japanese_and_another_client_is_not(clerk):
     attacker, clerks_terminal = at("192.0.2.66"), at("192.0.2.10")
     for _ in range(2):

@@ -95,9 +95,11 @@ def test_reads_are_logged_per_person_shown(world: World, login: Any) -> None:
     assert client.get(f"{API}/households/{world.a.household_id}").status_code == 200
     assert client.get(API + "/persons", {"kana": "タカハシ"}).status_code == 200
     with activate(world.a.office.ctx()):
-        logged = AuditEntry.objects.filter(category="read")
+        logged = AuditEntry.objects.filter(category="read", action="view")
         assert logged.filter(screen="API 世帯照会").count() == 3
         assert logged.filter(screen="API 住民検索").count() == 3
+        # the search itself is logged once as well ([1370])
+        assert AuditEntry.objects.filter(category="read", action="search", screen="API 住民検索").count() == 1
 
 
 def test_support_measure_masks_person_and_household_for_staff_without_need_to_know(world: World, login: Any) -> None:

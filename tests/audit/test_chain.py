@@ -126,6 +126,7 @@ def test_alert_category_with_severity(tenants: Any) -> None:
             record_alert("support_measure_access", severity="info")
 
 
+@pytest.mark.std("1370#3")
 def test_entries_cannot_be_updated_or_deleted_by_the_application(tenants: Any) -> None:
     with activate(ctx(tenants.a)):
         e = record("operation", "x")

@@ -53,11 +53,14 @@ def test_search_needs_a_condition_and_is_paginated(office) -> None:
 def test_every_person_shown_is_logged_as_a_read(office) -> None:
     with activate(office.ctx()):
         move_in_family(office)
-        before = AuditEntry.objects.filter(category="read").count()
+        before = AuditEntry.objects.filter(category="read", action="view").count()
         page = selectors.search(SearchQuery(name="高橋"), staff=office.clerk)
-        reads = AuditEntry.objects.filter(category="read").order_by("seq")
+        reads = AuditEntry.objects.filter(category="read", action="view").order_by("seq")
         assert reads.count() - before == len(page.results)
         assert {e.screen for e in reads} == {"住民検索"}
+        # and the search itself, once ([1370]: 大量検索・宛名番号等からの検索の分析)
+        (search,) = AuditEntry.objects.filter(category="read", action="search")
+        assert search.detail["items"] == ["name"] and search.detail["total"] == len(page.results)
 
 
 def test_my_number_search_needs_the_restricted_role(office) -> None:

@@ -21,6 +21,8 @@ class Capability:
     label: str  # what it allows, for staff and administrators
     roles: frozenset[str]
     delegable: bool = True  # lent under 代行 (a delegation grant), or only in one's own municipality
+    # [1390]: an administrator may withhold it from one staff member (DisplayRestriction)
+    withholdable: bool = False
 
 
 def _roles(*roles: Role) -> frozenset[str]:
@@ -41,8 +43,18 @@ CAPABILITIES: dict[str, Capability] = {c.name: c for c in (
     Capability("registry.hold_set", "抑止の設定", _roles(Role.CLERK, Role.APPROVER)),
     Capability("registry.hold_release", "抑止の解除", _roles(Role.APPROVER)),
     Capability("registry.hold_temporary_release", "抑止の一時解除", _roles(Role.APPROVER)),
+    # [1390] 表示権限: every reader sees these by default (what their 事務 needs); an administrator
+    # withholds them per staff member. 続柄 has no such capability: it is never hideable ([1390]#2).
+    Capability("registry.show_honseki", "戸籍の表示（本籍・筆頭者）の表示", _READERS, withholdable=True),
+    Capability("registry.show_resident_code", "住民票コードの表示", _READERS, withholdable=True),
+    Capability("registry.show_residence_status", "在留資格等（在留資格・在留期間・満了日・在留カード番号）の表示",
+               _READERS, withholdable=True),
     # auditing is not 代行 business: an auditor audits their own municipality (docs/audit.md)
-    Capability("audit.search", "監査ログの検索", _roles(Role.AUDITOR), delegable=False),
+    Capability("audit.search", "監査ログの検索と分析", _roles(Role.AUDITOR), delegable=False),
+    # [1380]: staff administration; a 団体管理者 their own municipality's staff, a 協議会管理者 the
+    # consortium's. Not 代行 business: a delegation lends data, never the administration of staff.
+    Capability("accounts.manage_staff", "職員管理（職員の登録・無効化・役割の付与・パスワード等の初期化）",
+               _roles(Role.MUNICIPALITY_ADMIN, Role.CONSORTIUM_ADMIN), delegable=False),
 )}
 
 
@@ -70,7 +82,7 @@ def roles_of(staff: Any, municipality_id: int | None = None) -> frozenset[str]:
     roles = cache.get(key)
     if not isinstance(roles, frozenset):
         roles = frozenset(
-            RoleGrant.objects.filter(staff_id=staff_id, municipality_id=municipality_id)
+            RoleGrant.objects.in_force().filter(staff_id=staff_id, municipality_id=municipality_id)
             .values_list("role", flat=True)
         )
         cache[key] = roles
@@ -93,14 +105,45 @@ def _lent(capability: Capability) -> bool:
     return capability.delegable or ctx is None or not ctx.is_delegated
 
 
+def withheld_of(staff: Any, municipality_id: int | None = None) -> frozenset[str]:
+    """Capabilities withheld from ``staff`` in the (acting) municipality ([1390]), read once per
+    unit of work like the roles."""
+    from jichitai.tenancy.context import current_or_none, unit_cache
+
+    from .models import DisplayRestriction
+
+    staff_id = getattr(staff, "pk", staff)
+    ctx = current_or_none()
+    if municipality_id is None:
+        if ctx is None:
+            return frozenset()
+        municipality_id = ctx.acting_municipality_id
+    if staff_id is None:
+        return frozenset()
+    cache = unit_cache() if ctx is not None else {}
+    key = ("accounts.roles", staff_id, municipality_id, "withheld")
+    withheld = cache.get(key)
+    if not isinstance(withheld, frozenset):
+        withheld = frozenset(DisplayRestriction.objects.filter(
+            staff_id=staff_id, municipality_id=municipality_id).values_list("capability", flat=True))
+        cache[key] = withheld
+    return withheld
+
+
+def _held(c: Capability, roles: frozenset[str], withheld: frozenset[str]) -> bool:
+    return bool(roles & c.roles) and _lent(c) and not (c.withholdable and c.name in withheld)
+
+
 def capabilities_of(staff: Any, municipality_id: int | None = None) -> frozenset[str]:
     roles = roles_of(staff, municipality_id)
-    return frozenset(name for name, c in CAPABILITIES.items() if roles & c.roles and _lent(c))
+    withheld = withheld_of(staff, municipality_id) if roles else frozenset()
+    return frozenset(name for name, c in CAPABILITIES.items() if _held(c, roles, withheld))
 
 
 def has_capability(staff: Any, capability: str, municipality_id: int | None = None) -> bool:
     c = CAPABILITIES[capability]
-    return bool(roles_of(staff, municipality_id) & c.roles) and _lent(c)
+    roles = roles_of(staff, municipality_id)
+    return _held(c, roles, withheld_of(staff, municipality_id) if c.withholdable and roles else frozenset())
 
 
 def require_capability(staff: Any, capability: str, municipality_id: int | None = None) -> None:

@@ -95,6 +95,8 @@ def tenant_required(view: V) -> V:
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not is_fully_authenticated(getattr(request, "user", None)):
             return _to_login(request)
+        if getattr(request.user, "must_change_password", False):  # an administrator's reset
+            return HttpResponseRedirect(reverse("accounts:password_change"))
         if getattr(request, "tenant_context", None) is None:
             return HttpResponseRedirect(
                 reverse("accounts:choose_municipality")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -32,6 +32,14 @@ class Staff(AbstractUser):
     display_name = models.CharField("氏名", max_length=100, blank=True)
     failed_logins = models.PositiveIntegerField("連続失敗回数", default=0)
     locked_until = models.DateTimeField("ロック解除日時", null=True, blank=True)
+    # [1380]#1: 所属部署 and the municipality whose 団体管理者 administers the account
+    department = models.CharField("所属部署", max_length=100, blank=True)
+    home_municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name="所属団体",
+    )
+    # set by an administrator's password reset: the next login must choose a new password
+    must_change_password = models.BooleanField("次回ログイン時にパスワード変更", default=False)
 
     class Meta:
         verbose_name = "職員"
@@ -44,18 +52,41 @@ class Staff(AbstractUser):
         return self.locked_until is not None and self.locked_until > (now or timezone.now())
 
 
+class RoleGrantQuerySet(models.QuerySet["RoleGrant"]):
+    def in_force(self, day: date | None = None) -> RoleGrantQuerySet:
+        """Grants whose period includes ``day`` (default: today, local time): a grant outside
+        its period grants nothing ([1380]#1, #6: a future start is the schedule)."""
+        day = day or timezone.localdate()
+        return self.filter(
+            models.Q(valid_from__isnull=True) | models.Q(valid_from__lte=day),
+            models.Q(valid_until__isnull=True) | models.Q(valid_until__gte=day),
+        )
+
+
 class RoleGrant(models.Model):
-    """A role held by a staff member in one municipality."""
+    """A role held by a staff member in one municipality, for a period (open ends allowed).
+
+    By 事務 (the roles), never by 職位 (job rank): there is no rank anywhere ([1380]#13).
+    """
 
     staff = models.ForeignKey(Staff, on_delete=models.CASCADE, related_name="role_grants")
     municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")
     role = models.CharField("役割", max_length=32, choices=Role.choices)
     granted_at = models.DateTimeField(auto_now_add=True)
+    valid_from = models.DateField("開始日", null=True, blank=True)
+    valid_until = models.DateField("終了日", null=True, blank=True)
+
+    objects = RoleGrantQuerySet.as_manager()
 
     class Meta:
         verbose_name = "役割付与"
         constraints = [
-            models.UniqueConstraint(fields=["staff", "municipality", "role"], name="uniq_role_grant")
+            models.UniqueConstraint(fields=["staff", "municipality", "role"], name="uniq_role_grant"),
+            models.CheckConstraint(
+                condition=models.Q(valid_from__isnull=True) | models.Q(valid_until__isnull=True)
+                | models.Q(valid_from__lte=models.F("valid_until")),
+                name="role_grant_period_order",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -79,3 +110,6 @@ class WebAuthnCredential(Device):
 
     class Meta(Device.Meta):
         verbose_name = "セキュリティキー"
+
+
+from .display_models import DisplayRestriction  # noqa: E402, F401 - [1390] per-staff display rights

@@ -55,7 +55,7 @@ class MunicipalityChoice:
 
 def roles_in(staff: Staff, municipality_id: int) -> tuple[str, ...]:
     return tuple(
-        RoleGrant.objects.filter(staff=staff, municipality_id=municipality_id)
+        RoleGrant.objects.in_force().filter(staff=staff, municipality_id=municipality_id)
         .order_by("role")
         .values_list("role", flat=True)
     )
@@ -64,7 +64,7 @@ def roles_in(staff: Staff, municipality_id: int) -> tuple[str, ...]:
 def choices_for(staff: Staff, when: datetime | None = None) -> list[MunicipalityChoice]:
     roles: dict[int, list[str]] = defaultdict(list)
     munis: dict[int, Municipality] = {}
-    for grant in RoleGrant.objects.filter(staff=staff, municipality__active=True).select_related(
+    for grant in RoleGrant.objects.in_force().filter(staff=staff, municipality__active=True).select_related(
         "municipality"
     ):
         roles[grant.municipality_id].append(grant.role)
@@ -121,7 +121,7 @@ def check_selection(
     checks then need no query of their own). One query for an own municipality, two under 代行;
     the reason costs more only when the answer is no.
     """
-    roles = frozenset(RoleGrant.objects.filter(
+    roles = frozenset(RoleGrant.objects.in_force().filter(
         staff=staff, municipality_id=acting_municipality_id, municipality__active=True
     ).values_list("role", flat=True))
     role_ok = bool(roles)

@@ -61,3 +61,12 @@ def emit(
         request=request,
         detail=detail,
     )
+
+
+#: 設定変更ログの素 for staff administration ([1380], [1370]#1): sent by
+#: :mod:`jichitai.accounts.administration` with keyword arguments ``action`` (``str``, e.g.
+#: ``staff_created``), ``admin`` (the administrator, ``Staff``), ``staff`` (the account concerned,
+#: ``Staff`` or ``None``), ``municipality_id`` (``int`` or ``None``) and ``detail`` (a
+#: JSON-serialisable ``dict``, never a password or a TOTP secret). The audit app writes it to the
+#: consortium chain in the caller's transaction: a change that cannot be logged is rolled back.
+admin_event = Signal()

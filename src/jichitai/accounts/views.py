@@ -425,3 +425,29 @@ def device_remove_view(request: HttpRequest, kind: str, pk: int) -> HttpResponse
     if request.headers.get("HX-Request"):
         return render(request, "accounts/_device_list.html", _devices_context(request, staff))
     return redirect("accounts:devices")
+
+
+# ------------------------------------------------------------------------ own password ([1380]#3)
+
+
+@require_http_methods(["GET", "POST"])
+@verified_required
+def password_change_view(request: HttpRequest) -> HttpResponse:
+    """パスワードの変更 by the staff member; required after an administrator's reset."""
+    from .administration import AdminError, change_own_password
+
+    staff: Staff = request.user  # type: ignore[assignment]
+    ctx: dict[str, Any] = {"required": staff.must_change_password}
+    if request.method == "POST":
+        try:
+            change_own_password(staff, current=request.POST.get("current", ""),
+                                new=request.POST.get("new", ""), again=request.POST.get("again", ""))
+        except AdminError as exc:
+            ctx["error"] = exc
+            return render(request, "accounts/password_change.html", ctx, status=400)
+        from django.contrib.auth import update_session_auth_hash
+
+        update_session_auth_hash(request, staff)  # the password changed: keep this session
+        messages.success(request, "パスワードを変更しました。")
+        return redirect("web:home")
+    return render(request, "accounts/password_change.html", ctx)

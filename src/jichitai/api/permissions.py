@@ -83,6 +83,8 @@ class StaffSession(SessionAuth):
             or getattr(request, "tenant_context", None) is None
         ):
             raise NotAuthenticated()
+        if getattr(user, "must_change_password", False):  # an administrator's reset ([1380]#3)
+            raise Forbidden("パスワードの変更が必要です。画面からパスワードを変更してください")
         # CSRF for unsafe methods (the session cookie is ambient authority in a browser)
         self._get_key(request)
         if not holds(request, self.capability):

@@ -33,12 +33,12 @@ SCREEN_SEARCH = "API 住民検索"
 SCREEN_HOUSEHOLD = "API 世帯照会"
 
 
-def _record(values: Mapping[str, Any], *, my_number_shown: bool) -> PersonRecord:
-    fields = set(PersonRecord.model_fields) - {"my_number"}
-    data = {k: values.get(k) for k in fields if k in values}
+def _record(values: Mapping[str, Any], *, my_number_shown: bool, withheld: frozenset[str]) -> PersonRecord:
+    fields = set(PersonRecord.model_fields) - {"my_number", "withheld"} - withheld
+    data: dict[str, Any] = {k: values.get(k) for k in fields if k in values}
     if my_number_shown:
         data["my_number"] = values.get("my_number") or ""
-    return PersonRecord(**data)
+    return PersonRecord(**data, withheld=sorted(withheld))
 
 
 def _summary(s: selectors.PersonSummary) -> PersonSummaryOut:
@@ -83,14 +83,14 @@ def get_person(
     if as_of is None:
         return PersonOut(
             id=person_id, as_of=None, masked=False, my_number_shown=d.my_number_shown,
-            summary=_summary(d.summary), record=_record(d.record, my_number_shown=d.my_number_shown),
+            summary=_summary(d.summary), record=_record(d.record, my_number_shown=d.my_number_shown, withheld=d.withheld),
             household_members=[_summary(m) for m in d.household_members], history=_history(d.history, None),
         )
     if d.as_of is None:
         raise NotFound("as_of")
     return PersonOut(
         id=person_id, as_of=as_of, masked=False, my_number_shown=d.my_number_shown, summary=_summary(d.as_of.summary),
-        record=_record(d.as_of.record, my_number_shown=d.my_number_shown), household_members=[],
+        record=_record(d.as_of.record, my_number_shown=d.my_number_shown, withheld=d.withheld), household_members=[],
         history=_history(d.history, as_of),
     )
 

@@ -88,6 +88,8 @@ class PersonRecord(Schema):
     move_out_planned_on: dt.date | None = None
     removed_on: dt.date | None = None
     my_number: str | None = Field(None, description="個人番号: only with show_my_number=1 and the role")
+    withheld: list[str] = Field(default_factory=list, description=(
+        "表示権限 ([1390]): items this staff member may not see; they are left out (null)"))
 
 
 class HistoryEntryOut(Schema):

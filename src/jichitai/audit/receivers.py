@@ -138,15 +138,33 @@ def on_settings_deleted(sender: Any, instance: Any, **kwargs: Any) -> None:
     _settings(instance, "deleted")
 
 
+def on_admin_event(
+    sender: Any, *, action: str, admin: Any, staff: Any = None, municipality_id: int | None = None,
+    detail: dict[str, Any] | None = None, **kwargs: Any,
+) -> None:
+    """Staff administration ([1380]) -> 設定変更ログ on the consortium chain. Raises on failure:
+    the change is rolled back with its transaction."""
+    code, muni_consortium = _municipality(municipality_id)
+    consortium_id = getattr(admin, "consortium_id", None) or muni_consortium
+    extra = {k: v for k, v in (detail or {}).items() if k not in {"password", "secret", "key"}}
+    record_system(
+        Category.SETTINGS, f"staff.{action}", consortium_id=consortium_id,
+        staff_id=getattr(admin, "pk", None), username=getattr(admin, "username", "")[:150],
+        municipality_code=code, subject_type="accounts.staff", subject_id=getattr(staff, "pk", None),
+        detail=extra,
+    )
+
+
 def connect() -> None:
     from django.contrib.auth.signals import user_logged_in, user_login_failed
     from django.db.models.signals import post_delete, post_save
 
     from jichitai.accounts.models import RoleGrant
-    from jichitai.accounts.signals import auth_event
+    from jichitai.accounts.signals import admin_event, auth_event
     from jichitai.tenancy.models import DelegationGrant, Municipality
 
     auth_event.connect(on_auth_event, dispatch_uid="jichitai.audit.auth_event")
+    admin_event.connect(on_admin_event, dispatch_uid="jichitai.audit.admin_event")
     user_logged_in.connect(on_user_logged_in, dispatch_uid="jichitai.audit.user_logged_in")
     user_login_failed.connect(on_user_login_failed, dispatch_uid="jichitai.audit.user_login_failed")
     for model in (Municipality, RoleGrant, DelegationGrant):

@@ -7,4 +7,6 @@ from . import views
 app_name = "audit"
 urlpatterns = [
     path("", views.search_view, name="search"),
+    path("reports/", views.reports_view, name="reports"),
+    path("reports/<slug:report>.csv", views.report_csv_view, name="report_csv"),
 ]

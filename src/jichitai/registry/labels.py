@@ -13,6 +13,7 @@ from jichitai.wareki import format_date, format_seireki
 from .models import Person
 
 HIDDEN = "（非表示）"
+WITHHELD = "（表示権限なし）"  # [1390]: an item the staff member has no display right for
 
 PERSON_LABELS: dict[str, str] = {
     f.name: str(f.verbose_name) for f in Person._meta.concrete_fields if f.name not in ("id", "municipality")
@@ -72,6 +73,8 @@ def value_text(field: str, value: Any, *, precision: str = "day", my_number_show
     shown). ``foreign``: the person is a foreign resident."""
     if field == "my_number" and value and not my_number_shown:
         return HIDDEN
+    if value == WITHHELD:
+        return WITHHELD
     if value in (None, ""):
         return "—"
     if field in VALUE_DATE_FIELDS:

@@ -42,4 +42,5 @@ def check_models(models: Any) -> list[checks.CheckMessage]:
 # Each entry needs a reason; the isolation tests read this too.
 GLOBAL_MODELS_WITH_MUNICIPALITY: dict[str, str] = {
     "accounts.RoleGrant": "staff directory is consortium-wide (ID統合管理); a grant names its municipality",
+    "accounts.DisplayRestriction": "staff directory like RoleGrant: a per-staff display restriction names its municipality",
 }

@@ -1,8 +1,10 @@
 from django.urls import path
 
+from . import help as help_pages
 from . import views
 
 app_name = "web"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("help/<slug:topic>/", help_pages.help_view, name="help"),
 ]

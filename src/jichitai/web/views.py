@@ -19,7 +19,7 @@ def home(request: HttpRequest) -> HttpResponse:
     acting = Municipality.objects.get(pk=ctx.acting_municipality_id)
     grant = DelegationGrant.objects.filter(pk=ctx.grant_id).first() if ctx.grant_id else None
     grants = (
-        RoleGrant.objects.filter(staff=request.user)
+        RoleGrant.objects.in_force().filter(staff=request.user)
         .select_related("municipality")
         .order_by("municipality__code", "role")
     )

@@ -28,7 +28,7 @@ from ..errors import (
 )
 from ..inputs import dates
 from ..models import EventStatus, RegistryEvent
-from . import protection
+from . import locks, protection
 from .checks import Checks, run_checks
 from .dispatch import plan_event
 from .plan import Plan, Snapshot, load_snapshot
@@ -150,6 +150,7 @@ def submit_events(
         refused, warnings = run_checks(checks, across=False)
         refused.update(protection.refuse_entry(plans, entered_by))
         protection.screen_holds({i: plan.touches() for i, plan in plans.items()}, refused, warnings)
+        refused.update(locks.refuse_locked({i: p for i, p in plans.items() if i not in refused}, entered_by))
         new: list[tuple[int, RegistryEvent]] = []
         for i, plan in plans.items():
             if i in refused:

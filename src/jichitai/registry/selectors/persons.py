@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..conventions import HEAD, PERSON_FIELDS, full_kana, full_name
 from ..errors import violation
 from ..labels import CHOICES, value_text
 from ..models import Person, PersonStatus, SupportMeasure
-from . import access
+from . import access, visibility
 from .addresses import HIDDEN, household_address
 from .history import as_of, history, household_as_of
 
@@ -105,6 +105,7 @@ class PersonDetail:
     as_of: AsOfView | None = None
     refusal: str = ""  # the Japanese reason when masked
     record: dict[str, Any] = field(default_factory=dict)
+    withheld: frozenset[str] = frozenset()  # [1390]: items left out of record, as_of and history
 
 
 def person_detail(
@@ -144,12 +145,16 @@ def person_detail(
                                    screen=screen, function="detail.household")
     summary = summarize(person_values(p), pk=p.pk, address=household_address(p.household),
                         address_hidden=p.household_id in hidden)
+    withheld = visibility.withheld_fields(staff)
+    as_of_view = _as_of_view(person_id, as_of_date, staff=staff, screen=screen) if as_of_date else None
+    if as_of_view is not None and withheld:
+        as_of_view = replace(as_of_view, record=visibility.withhold(as_of_view.record, withheld))
     return PersonDetail(
         person=p, summary=summary, household_members=sorted(rows(members, masked, hidden), key=_head_first),
-        history=history(person_id),
+        history=[{**h, "row": visibility.withhold(h.get("row") or {}, withheld)} for h in history(person_id)],
         masked=False, my_number_shown=show_my_number, support_measure=measure, address=summary.address,
-        address_hidden=summary.address_hidden, record=person_values(p),
-        as_of=_as_of_view(person_id, as_of_date, staff=staff, screen=screen) if as_of_date else None,
+        address_hidden=summary.address_hidden, record=visibility.withhold(person_values(p), withheld),
+        as_of=as_of_view, withheld=withheld,
     )
 
 

@@ -17,8 +17,9 @@ from pydantic import BaseModel
 from .. import rules
 from ..errors import RegistryError
 from ..events.requests import REQUEST_TYPES, stored_request
+from ..labels import WITHHELD
 from ..models import EventStatus, RegistryEvent
-from . import access
+from . import access, visibility
 from .addresses import HIDDEN
 
 MASKED_NOTICE = "支援措置対象者を含む異動です（内容は支援措置担当の職員のみ表示）"
@@ -46,6 +47,8 @@ def _echo_items() -> dict[str, str | None]:
 
     items.update({f: None for f, _ in (*CORRECTABLE, *EVENT_CORRECTABLE)})
     items["my_number"] = access.MY_NUMBER  # the restricted item: only with its capability
+    for name, capability in visibility.DISPLAY_RIGHTS.items():  # [1390] display rights
+        items[name] = capability
     return items
 
 
@@ -62,7 +65,9 @@ def echo(value: Any, capabilities: frozenset[str], item: str = "") -> Any:
         return need is None or need in capabilities
 
     def leaf(name: str, v: Any) -> Any:
-        return v if allowed(name) or v in (None, "", [], {}) else HIDDEN
+        if allowed(name) or v in (None, "", [], {}):
+            return v
+        return WITHHELD if ECHO_ITEMS.get(name) in visibility.DISPLAY_CAPABILITIES else HIDDEN
 
     if isinstance(value, Mapping):
         if item == "relationships":  # person id → 続柄

@@ -18,7 +18,7 @@ from .. import abbreviations
 from ..errors import violation
 from ..lookups import CodePointOrder  # importing it also registers the __prefix lookup
 from ..models import Person, PersonStatus
-from . import access
+from . import access, search_log
 from . import search_items as items
 from .persons import PersonSummary, summaries
 
@@ -180,6 +180,7 @@ def search(query: SearchQuery, *, staff: Any, screen: str = "住民検索") -> S
     _refuse_abbreviations(query)
     qs = _filtered(query, staff)
     total = qs.count()
+    search_log.log_search(query, total, screen)  # [1370]: the search itself, for the analyses
     size = max(1, min(query.page_size, 100))
     pages = max(1, -(-total // size))
     page = max(1, min(query.page, pages, MAX_PAGE))

@@ -6,7 +6,14 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from jichitai.registry.labels import HIDDEN, REQUEST_LABELS, VALUE_DATE_FIELDS, label, value_text
+from jichitai.registry.labels import (
+    HIDDEN,
+    REQUEST_LABELS,
+    VALUE_DATE_FIELDS,
+    WITHHELD,
+    label,
+    value_text,
+)
 from jichitai.registry.models import Person, PersonStatus
 from jichitai.registry.selectors import MASK, screen_persons
 from jichitai.registry.selectors.addresses import address_line
@@ -32,13 +39,17 @@ class Item:
     text: str
 
 
-def record_items(row: Mapping[str, Any], *, my_number_shown: bool) -> list[Item]:
+def record_items(row: Mapping[str, Any], *, my_number_shown: bool,
+                 withheld: frozenset[str] = frozenset()) -> list[Item]:
     """Every item of a record (a Person's values or an ``as_of`` row), foreign/Japanese-only items
-    left out when they do not apply."""
+    left out when they do not apply; ``withheld`` items ([1390]) read 「（表示権限なし）」."""
     foreign = row.get("resident_type") == "foreign"
     out = []
     for f in RECORD_ITEMS:
         if (f in FOREIGN_ONLY and not foreign) or (f in JAPANESE_ONLY and foreign):
+            continue
+        if f in withheld:
+            out.append(Item(f, label(f), WITHHELD))
             continue
         if f not in row:
             continue
@@ -69,8 +80,10 @@ class TimelineEntry:
 SKIP_IN_TIMELINE = {"household_id"}
 
 
-def timeline(history: list[dict[str, Any]], *, my_number_shown: bool) -> list[TimelineEntry]:
-    """``services.history`` snapshots as before → after per changed item, newest first."""
+def timeline(history: list[dict[str, Any]], *, my_number_shown: bool,
+             withheld: frozenset[str] = frozenset()) -> list[TimelineEntry]:
+    """``services.history`` snapshots as before → after per changed item, newest first; a
+    ``withheld`` item ([1390]) shows that it changed, not its values."""
     out = []
     previous: dict[str, Any] = {}
     for snap in history:
@@ -80,6 +93,9 @@ def timeline(history: list[dict[str, Any]], *, my_number_shown: bool) -> list[Ti
         changes = []
         for f in snap.get("changed", []):
             if f in SKIP_IN_TIMELINE or f == "birth_date_precision":
+                continue
+            if f in withheld:
+                changes.append(Change(label(f), WITHHELD, WITHHELD))
                 continue
             changes.append(Change(
                 label(f),

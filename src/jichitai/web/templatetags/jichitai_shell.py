@@ -25,6 +25,8 @@ class Shell:
     role_labels: tuple[str, ...]
     is_auditor: bool
     can_use_registry: bool = False
+    can_manage_staff: bool = False
+    help_topic: str = "home"
 
     @property
     def delegated(self) -> bool:
@@ -39,8 +41,11 @@ def shell(context: Any) -> Shell | None:
         return None
     ctx = getattr(request, "tenant_context", None)
     name = getattr(user, "display_name", "") or user.get_username()
+    from jichitai.web.help import topic_for
+
+    topic = topic_for(getattr(request, "resolver_match", None))
     if ctx is None:
-        return Shell(name, None, None, None, (), False)
+        return Shell(name, None, None, None, (), False, help_topic=topic)
     munis = municipalities_of_unit(ctx.municipality_id, ctx.acting_municipality_id)
     roles = sorted(roles_of(user, ctx.acting_municipality_id))
     caps = capabilities_of(user, ctx.acting_municipality_id)
@@ -53,4 +58,6 @@ def shell(context: Any) -> Shell | None:
         role_labels=tuple(Role(r).label for r in roles),
         is_auditor="audit.search" in caps,
         can_use_registry=bool(caps & REGISTRY),
+        can_manage_staff="accounts.manage_staff" in caps,
+        help_topic=topic,
     )

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 from jichitai.accounts.decorators import requires_capability
 from jichitai.registry import holds, selectors, support
 from jichitai.registry.errors import RegistryError
+from jichitai.registry.events import locks
 from jichitai.registry.labels import label
 from jichitai.wareki import DateInputError, parse_date
 
@@ -47,14 +48,16 @@ def _context(request: HttpRequest, person_id: int, *, show_my_number: bool) -> t
         (h, holds.status_of(h)) for h in holds.standing(household_id=detail.person.household_id)]
     ctx["holds_reason_hidden"] = detail.address_hidden
     ctx["hold_target"] = f"person={person_id}"
-    ctx["items"] = display.record_items(detail.record, my_number_shown=shown)
+    ctx["edit_lock"] = locks.lock_on(person_id)  # [1380]#8: who is entering a 異動 for this person
+    withheld = detail.withheld  # [1390] 表示権限
+    ctx["items"] = display.record_items(detail.record, my_number_shown=shown, withheld=withheld)
     ctx["address"] = detail.address
-    ctx["timeline"] = display.timeline(detail.history, my_number_shown=shown)
+    ctx["timeline"] = display.timeline(detail.history, my_number_shown=shown, withheld=withheld)
     ctx["name_history"] = name_history(ctx["timeline"])
     if day is not None:
         ctx["as_of_date"] = day
         view = detail.as_of
-        ctx["as_of_items"] = display.record_items(view.record, my_number_shown=shown) if view else None
+        ctx["as_of_items"] = display.record_items(view.record, my_number_shown=shown, withheld=withheld) if view else None
         ctx["as_of_address"] = view.address if view else ""
     return ctx, 200
 
