@@ -12,7 +12,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
-from jichitai.registry import relationships, rules
+from jichitai.registry import numbering, relationships, rules
 from jichitai.registry.conventions import (
     HOUSEHOLD_FIELDS,
     PERSON_FIELDS,
@@ -114,8 +114,8 @@ class _Batch:
             self._fact(ev, "person", pid, "reported_on", None, iso)
         self._fact(ev, "household", hid, "head_id", None, pids[0])
         for pid in pids:
-            self._fact(ev, "person", pid, "atena_no", None, f"{self._next('atena_no'):012d}")
-        self._fact(ev, "household", hid, "household_no", None, f"{self._next('household_no'):010d}")
+            self._fact(ev, "person", pid, "atena_no", None, numbering.atena_no(self._next("atena_no")))
+        self._fact(ev, "household", hid, "household_no", None, numbering.household_no(self._next("household_no")))
         self._touched([("household", hid), *(("person", p) for p in pids)])
         return [hid, *pids]
 
