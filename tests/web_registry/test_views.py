@@ -11,7 +11,7 @@ import pytest
 from jichitai.registry import events, support
 from jichitai.registry.models import Household, Person, RegistryEvent, SupportMeasure
 from jichitai.tenancy.context import activate
-from tests.registry.conftest import apply, move_in_family, people, person_spec
+from tests.registry.conftest import apply, move_in_family, people, person_spec, resident_code
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -36,7 +36,8 @@ def move_in_post(office: Any, family: str = "渡邉", **extra: str) -> dict[str,
         p = f"persons-{i}-"
         data |= {p + "family_name": family, p + "given_name": given, p + "family_name_kana": "ワタナベ",
                  p + "given_name_kana": kana, p + "birth_date": birth, p + "sex": sex, p + "relationship": rel,
-                 p + "resident_type": "japanese"}
+                 p + "resident_type": "japanese", p + "honseki": "テスト県甲村1番地", p + "hittousha": family + "一郎",
+                 p + "resident_code": resident_code()}
     data["persons-4-resident_type"] = "japanese"  # an unused row: only the default select value
     return data | extra
 
@@ -221,7 +222,8 @@ def test_rule_violation_is_shown_next_to_its_field_and_announced(office, staff_c
 def test_row_errors_land_on_the_row(office, staff_client) -> None:
     data = move_in_post(office, **{"persons-2-sex": "", "persons-3-birth_date": "平成32年1月1日"})
     page = html(staff_client("clerk").post("/registry/events/new/move_in/", data))
-    assert 'id="f-persons-3-birth_date-error">生年月日の形式が正しくありません' in page
+    # the era change is named, not called a format error
+    assert 'id="f-persons-3-birth_date-error">生年月日: 平成32年1月1日は令和2年1月1日です。' in page
     data["persons-3-birth_date"] = "2010-01-15"
     page = html(staff_client("clerk").post("/registry/events/new/move_in/", data))
     assert 'id="f-persons-2-sex-error">性別は 1（男）・2（女）・9（不詳）から選んでください。' in page
@@ -391,7 +393,8 @@ def test_birth(office, staff_client) -> None:
     _post_and_approve(office, staff_client, "birth", {
         "household": str(head.household_id), "effective_date": "2022-02-02",
         "person-family_name": "髙橋", "person-given_name": "次郎", "person-given_name_kana": "ジロウ",
-        "person-sex": "1", "person-relationship": "子"})
+        "person-sex": "1", "person-relationship": "子", "person-honseki": "なし",
+        "person-resident_code": resident_code()})
     with activate(office.ctx()):
         (child,) = people(given_name="次郎")
         assert child.birth_date == D(2022, 2, 2) and child.household_id == head.household_id
@@ -448,7 +451,8 @@ def test_ex_officio_entry_correction_deletion_and_compensations(office, staff_cl
         "effective_date": "2022-01-01", "address_id": str(office.address.pk), "banchi": "2",
         "rows": "4", "persons-1-family_name": "佐藤", "persons-1-given_name": "健",
         "persons-1-given_name_kana": "ケン", "persons-1-birth_date": "昭和25年1月1日", "persons-1-sex": "1",
-        "persons-1-relationship": "世帯主", "persons-1-resident_type": "japanese"})
+        "persons-1-relationship": "世帯主", "persons-1-resident_type": "japanese",
+        "persons-1-honseki": "不明", "persons-1-resident_code": resident_code()})
     with activate(office.ctx()):
         (p,) = people()
     _post_and_approve(office, staff_client, "ex_officio_correction", {
@@ -480,7 +484,8 @@ def test_move_in_abroad_foreign_resident(office, staff_client) -> None:
         "persons-1-family_name_kana": "スミス", "persons-1-birth_date": "1975-03-03", "persons-1-sex": "1",
         "persons-1-relationship": "世帯主", "persons-1-resident_type": "foreign",
         "persons-1-nationality": "英国", "persons-1-residence_status": "永住者",
-        "persons-1-residence_card_no": "AB12345678CD"})
+        "persons-1-residence_card_no": "AB12345678CD", "persons-1-resident_code": resident_code(),
+        "persons-1-foreign_category": "mid_long", "persons-1-became_foreign_resident_on": "平成24年7月9日"})
     with activate(office.ctx()):
         (p,) = people()
         assert p.resident_type == "foreign" and p.residence_card_no == "AB12345678CD"

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from jichitai.registry import numbering, relationships, rules
 from jichitai.registry.conventions import (
+    BOOL_FIELDS,
     HOUSEHOLD_FIELDS,
     PERSON_FIELDS,
     household_creation,
@@ -157,6 +158,8 @@ class _Batch:
             for f, v in values.items():
                 if v is None and f in not_null:
                     values[f] = ""
+                elif v is None and f in BOOL_FIELDS:
+                    values[f] = False
             values.update(id=pid, municipality_id=self.mid, version=self.versions[("person", pid)])
             values["name_key"], values["kana_key"] = name_keys(row)
             out.append(values)

@@ -39,7 +39,8 @@ CHOICES: dict[str, dict[str, str]] = {
 }
 VALUE_DATE_FIELDS = frozenset({
     "birth_date", "residence_end_date", "became_resident_on", "address_set_on", "reported_on",
-    "move_out_planned_on", "removed_on", "planned_date", "reported_date",
+    "move_out_planned_on", "removed_on", "planned_date", "reported_date", "became_foreign_resident_on",
+    "alien_registration_on", "alias_recorded_on", "alias_deleted_on",
 })
 # 職権修正・訂正 may name these person items (in the order a clerk reads a record).
 CORRECTABLE = tuple(

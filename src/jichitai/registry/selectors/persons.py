@@ -16,6 +16,7 @@ from ..conventions import HEAD, PERSON_FIELDS, full_kana, full_name
 from ..errors import violation
 from ..labels import CHOICES
 from ..models import Person, PersonStatus, SupportMeasure
+from ..written_dates import birth_text
 from . import access
 from .addresses import HIDDEN, household_address
 from .history import as_of, history, household_as_of
@@ -37,6 +38,7 @@ class PersonSummary:
     masked: bool = False
     address_hidden: bool = False
     foreign: bool = False  # [90]: a foreign resident's 生年月日 is shown in 西暦 only
+    birth_shown: str = ""  # 生年月日 as screens show it ([90] 和暦/西暦, [80] as written when 不詳)
 
 
 MASKED = PersonSummary(None, "", access.MASK, "", None, "", "", "", HIDDEN, None, "", masked=True,
@@ -54,6 +56,7 @@ def summarize(row: Mapping[str, Any], *, pk: int, address: str, address_hidden: 
         address=HIDDEN if address_hidden else address, household_id=row.get("household_id"),
         relationship=row.get("relationship") or "", address_hidden=address_hidden,
         foreign=row.get("resident_type") == "foreign",
+        birth_shown=birth_text(row),
     )
 
 
