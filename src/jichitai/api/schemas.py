@@ -165,7 +165,8 @@ class HouseholdOut(Schema):
     address: str
     banchi: str
     katagaki: str
-    head_id: int | None
+    head_id: int | None = Field(description="null: 世帯主なし (headless true) or a head hidden by a 支援措置")
+    headless: bool = Field(False, description="[100]: the household has no head (世帯主なし)")
     members: list[MemberOut]
     address_hidden: bool = Field(False, description="住所を非表示（世帯に支援措置対象者がいる）")
 
