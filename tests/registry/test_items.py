@@ -217,3 +217,29 @@ def test_a_correction_of_a_date_as_written_is_read_or_refused(office: Any) -> No
             apply(office, "ex_officio_correction", {"person_id": p.pk, "changes": {
                 "address_set_on_text": "平成31年5月1日"}}, D(2024, 5, 2))
         assert "令和元年5月1日" in exc.value.violations[0].message
+
+
+@pytest.mark.std("70#2", "20#1")
+def test_an_alias_is_recorded_and_deleted_on_request_with_date_and_municipality(office: Any, office_b: Any) -> None:
+    with activate(office.ctx()):
+        _move_in(office, person_spec("p1", "李", "明", "1990-02-03", "世帯主", resident_type="foreign",
+                                     nationality="中国", honseki="", hittousha=""),
+                 person_spec("p2", "青木", "一郎", "1980-05-01", "夫"))
+        li, aoki = people()
+        apply(office, "alias_change", {"person_id": li.pk, "action": "record", "alias": "木村　明",
+                                       "alias_kana": "キムラ　アキラ", "alias_kana_confirmed": True}, D(2024, 5, 1))
+        p = people(pk=li.pk)[0]
+        assert (p.alias, p.alias_kana, p.alias_recorded_on) == ("木村　明", "キムラ　アキラ", D(2024, 5, 1))
+        assert (p.alias_recorded_municipality, p.alias_recorded_municipality_code) == ("テスト県甲村", "999016")
+        apply(office, "alias_change", {"person_id": li.pk, "action": "delete"}, D(2024, 6, 1))
+        p = people(pk=li.pk)[0]
+        assert p.alias == "" and p.alias_deleted_on == D(2024, 6, 1) and p.alias_deleted_municipality_code == "999016"
+        assert p.alias_recorded_on == D(2024, 5, 1)  # when it was recorded stays with the record
+        for req, rule in (({"person_id": li.pk, "action": "delete"}, "no_alias"),
+                          ({"person_id": aoki.pk, "action": "record", "alias": "青"}, "japanese_only"),
+                          ({"person_id": li.pk, "action": "record"}, "required")):
+            with pytest.raises(RegistryError) as exc:
+                apply(office, "alias_change", req, D(2024, 7, 1))
+            assert exc.value.violations[0].rule == rule
+    with activate(office_b.ctx()), pytest.raises(RegistryError):
+        apply(office_b, "alias_change", {"person_id": li.pk, "action": "record", "alias": "X"}, D(2024, 7, 1))

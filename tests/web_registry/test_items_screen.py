@@ -89,3 +89,18 @@ def test_the_api_answers_the_items_and_hides_them_behind_a_support_measure(offic
     api = clerk.get(f"/api/v1/persons/{eiko.pk}").content.decode()
     for text in ("XY12345678ZW", "KIM YOUNGJA", "アオキ"):
         assert text not in page and text not in api
+
+
+@pytest.mark.std("70#2")
+def test_the_alias_form_records_an_alias(office, staff_client) -> None:
+    from tests.web_registry.test_views import _post_and_approve
+
+    ichiro, eiko = _family(office)
+    page = staff_client("clerk").get("/registry/events/new/alias_change/").content.decode()
+    assert "通称の記載・削除" in page and '<option value="record">記載</option>' in page
+    _post_and_approve(office, staff_client, "alias_change", {
+        "effective_date": "令和6年5月1日", "person_id": str(eiko.pk), "action": "record", "alias": "青木　栄子",
+        "alias_kana": "アオキ　エイコ", "alias_kana_confirmed": "true"})
+    with activate(office.ctx()):
+        p = people(pk=eiko.pk)[0]
+        assert p.alias == "青木　栄子" and p.alias_kana_confirmed and p.alias_recorded_on == dt.date(2024, 5, 1)

@@ -32,6 +32,8 @@ REQUEST_LABELS = {
     "new": "新しい世帯", "existing_id": "既存の世帯ID", "ref": "参照名", "entity": "対象の種類",
     "entity_id": "対象のID", "field": "項目", "value": "修正後の値", "kind": "異動事由",
     "confirm_duplicates": "重複確認", "event_ids": "受付番号", "reason": "却下理由",
+    "action": "記載・削除（record: 記載、delete: 削除）", "municipality": "記載・削除した市区町村",
+    "municipality_code": "記載・削除した市区町村コード", "destination_postal_code": "転出先の郵便番号",
 }
 CHOICES: dict[str, dict[str, str]] = {
     f.name: {str(k): str(v) for k, v in f.choices}

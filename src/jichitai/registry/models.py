@@ -203,6 +203,7 @@ class EventKind(models.TextChoices):
     HOUSEHOLD_MERGE = "household_merge", "世帯合併"
     HEAD_CHANGE = "head_change", "世帯主変更"
     NAME_CHANGE = "name_change", "氏名変更"
+    ALIAS_CHANGE = "alias_change", "通称の記載・削除"
     EX_OFFICIO_ENTRY = "ex_officio_entry", "職権記載"
     EX_OFFICIO_DELETION = "ex_officio_deletion", "職権消除"
     EX_OFFICIO_CORRECTION = "ex_officio_correction", "職権修正"

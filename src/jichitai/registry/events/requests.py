@@ -293,6 +293,26 @@ class NameChange(Request):
         return {f: getattr(self, f) for f in self.NAME_FIELDS if getattr(self, f) is not None}
 
 
+class AliasChange(Request):
+    """通称の記載・削除 on 申出 ([70]#2): 記載 with the 通称 and its フリガナ, or 削除. The municipality
+    (name and code) defaults to the one entering it; another is given when carrying one over."""
+
+    kinds = (EventKind.ALIAS_CHANGE.value,)
+    person_id: Id
+    action: Literal["record", "delete"]
+    alias: _p("alias") = ""  # type: ignore[valid-type]
+    alias_kana: _p("alias_kana") = ""  # type: ignore[valid-type]
+    alias_kana_confirmed: bool = False
+    municipality: _p("alias_recorded_municipality") = ""  # type: ignore[valid-type]
+    municipality_code: _p("alias_recorded_municipality_code") = ""  # type: ignore[valid-type]
+
+    @model_validator(mode="after")
+    def _alias_given(self) -> AliasChange:
+        if self.action == "record" and not self.alias:
+            raise PydanticCustomError("required", "記載する通称を入力してください。")
+        return self
+
+
 Value = str | int | bool | None
 
 
@@ -395,7 +415,8 @@ class Correction(Request):
 REQUEST_TYPES: dict[str, type[Request]] = {
     kind: cls
     for cls in (MoveIn, ExOfficioEntry, Birth, MoveOutPlanned, MoveOut, MoveWithin, HouseholdSplit,
-                Death, HouseholdMerge, HeadChange, NameChange, PersonCorrection, Cancellation, Correction)
+                Death, HouseholdMerge, HeadChange, NameChange, AliasChange, PersonCorrection, Cancellation,
+                Correction)
     for kind in cls.kinds
 }
 assert set(REQUEST_TYPES) == set(EventKind.values), "every 異動事由 needs a request type"

@@ -173,6 +173,14 @@ FORMS: dict[str, KindForm] = {f.kind: f for f in (
               Field("family_name", "新しい氏"), Field("given_name", "新しい名"),
               Field("family_name_kana", "新しい氏（ふりがな）"), Field("given_name_kana", "新しい名（ふりがな）"),
               Field("former_surname", "旧氏"))),
+    KindForm("alias_change", "通称の記載・削除", "外国人住民の申出により通称を記載または削除します（記載・削除した市区町村は空欄なら自団体）。",
+             (EFFECTIVE, REPORTED, Field("person_id", "住民ID", required=True),
+              Field("action", "記載・削除", "select", required=True,
+                    choices=(("", "選択してください"), ("record", "記載"), ("delete", "削除"))),
+              Field("alias", "通称"), Field("alias_kana", "通称（フリガナ）"),
+              Field("alias_kana_confirmed", "通称のフリガナを本人に確認した", "select", choices=CONFIRMED_CHOICES),
+              Field("municipality", "記載・削除した市区町村（他団体の場合）"),
+              Field("municipality_code", "その市区町村コード", help="6桁"))),
     KindForm("ex_officio_deletion", "職権消除", "居住の実態がない住民などを職権で消除します。",
              (EFFECTIVE, REPORTED, MEMBERS, REMAINING_HEAD,
               RELATIONSHIPS_F), needs_household=True),
@@ -343,7 +351,7 @@ def _existing(form: KindForm, post: Mapping[str, str], getlist: Any, built: Buil
             d = _date(post, f.name, f.label, errors, required=f.required)
             if d is not None:
                 req[f.name] = d.isoformat()
-        elif f.widget == "text" and f.name not in ("banchi", "katagaki", "to_household_id"):
+        elif f.widget in ("text", "select") and f.name not in ("banchi", "katagaki", "to_household_id"):
             if text[f.name] or f.required:
                 req[f.name] = text[f.name]
     if form.changes:
