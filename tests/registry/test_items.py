@@ -243,3 +243,13 @@ def test_an_alias_is_recorded_and_deleted_on_request_with_date_and_municipality(
             assert exc.value.violations[0].rule == rule
     with activate(office_b.ctx()), pytest.raises(RegistryError):
         apply(office_b, "alias_change", {"person_id": li.pk, "action": "record", "alias": "X"}, D(2024, 7, 1))
+
+
+@pytest.mark.std("80#1")
+def test_the_export_carries_an_unknown_birth_date_as_written(office: Any) -> None:
+    from jichitai.registry import export
+
+    with activate(office.ctx()):
+        _move_in(office, person_spec("p1", "青木", "一郎", "昭和55年5月 日不詳", "世帯主"))
+        (row,) = [r for r in export.export_residents() if r.get("given_name") == "一郎"]
+        assert row["birth_date_text"] == "昭和55年5月 日不詳" and row["birth_date"] == "1980-05-01"
