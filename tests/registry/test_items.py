@@ -253,3 +253,23 @@ def test_the_export_carries_an_unknown_birth_date_as_written(office: Any) -> Non
         _move_in(office, person_spec("p1", "青木", "一郎", "昭和55年5月 日不詳", "世帯主"))
         (row,) = [r for r in export.export_residents() if r.get("given_name") == "一郎"]
         assert row["birth_date_text"] == "昭和55年5月 日不詳" and row["birth_date"] == "1980-05-01"
+
+
+@pytest.mark.std("10#1", "20#1", "180#1")
+def test_the_items_are_correctable_by_ex_officio_correction(office: Any) -> None:
+    from jichitai.registry.labels import CORRECTABLE
+
+    assert {"foreign_category", "alias_deleted_on", "name_kana_confirmed"} <= {f for f, _ in CORRECTABLE}
+    with activate(office.ctx()):
+        _move_in(office, person_spec("p1", "李", "明", "1990-02-03", "世帯主", resident_type="foreign",
+                                     nationality="中国", honseki="", hittousha=""))
+        (p,) = people()
+        apply(office, "ex_officio_correction", {"person_id": p.pk, "changes": {
+            "foreign_category": "special_permanent", "special_permanent_cert_no": "XY12345678ZW",
+            "name_kana_confirmed": "true", "alphabet_name": "LI MING"}}, D(2024, 5, 1))
+        q = people()[0]
+        assert (q.foreign_category, q.name_kana_confirmed, q.alphabet_name) == ("special_permanent", True, "LI MING")
+        with pytest.raises(RegistryError) as exc:
+            apply(office, "ex_officio_correction", {"person_id": p.pk, "changes": {
+                "special_permanent_cert_no": ""}}, D(2024, 5, 2))
+        assert exc.value.violations[0].field == "special_permanent_cert_no"

@@ -136,3 +136,44 @@ def test_a_new_era_is_a_parameter_change() -> None:
 @given(st.dates(min_value=D(1873, 1, 1), max_value=D(2100, 12, 31)))
 def test_dates_may_be_typed_in_wareki_or_seireki(day: dt.date) -> None:
     assert parse_date(wareki(day)) == parse_date(day.isoformat()) == parse_date(day.strftime("%Y/%m/%d")) == day
+
+
+@st.composite
+def unknown_dates(draw: st.DrawFn) -> tuple[str, dt.date, str]:
+    """A day and one of [80]#1's ways of writing it with parts unknown (or approximate)."""
+    day = draw(st.dates(min_value=D(1873, 1, 1), max_value=D(2100, 12, 31)))
+    era = next(e for e in reversed(ERA_TABLE) if day >= e.start)
+    y = day.year - era.gannen + 1
+    year = f"{era.name}{'元' if y == 1 else y}年"
+    first_of_month = (day.month, 1)
+    if era.start > D(day.year, 1, 1) or era.start > D(day.year, day.month, 1):
+        # the era began inside the year or month: a 年/月 text's first day would lie before it
+        form = draw(st.sampled_from(["{y}{m}月{d}日頃", "推定{y}{m}月{d}日"]))
+        expected, precision = day, "day"
+    else:
+        form, expected, precision = draw(st.sampled_from([
+            ("{y}頃", D(day.year, 1, 1), "year"),
+            ("{y} 月日不詳", D(day.year, 1, 1), "year"),
+            ("{y}{m}月頃", D(day.year, *first_of_month), "month"),
+            ("{y}{m}月 日不詳", D(day.year, *first_of_month), "month"),
+            ("推定{y}{m}月", D(day.year, *first_of_month), "month"),
+            ("{y}{m}月{d}日頃", day, "day"),
+            ("{y}{m}月{d}日から{m}月{d}日頃までの間", day, "day"),
+        ]))
+    return form.format(y=year, m=day.month, d=day.day), expected, precision
+
+
+@pytest.mark.std("80#1")
+@given(unknown_dates())
+def test_any_unknown_date_keeps_its_text_and_the_first_day_it_can_mean(case: tuple[str, dt.date, str]) -> None:
+    text, expected, precision = case
+    w = parse_written(text)
+    assert w is not None and w.text == text and w.date == expected and w.precision == precision
+
+
+@given(st.text(max_size=30))
+def test_parse_written_never_fails_but_with_a_date_input_error(text: str) -> None:
+    try:
+        parse_written(text)
+    except DateInputError:
+        pass

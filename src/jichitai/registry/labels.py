@@ -10,6 +10,7 @@ from typing import Any
 
 from jichitai.wareki import format_date, format_seireki
 
+from .conventions import ITEM_FIELDS
 from .models import Person
 
 HIDDEN = "（非表示）"
@@ -52,7 +53,7 @@ CORRECTABLE = tuple(
         "my_number", "resident_code", "nationality", "residence_status", "residence_period",
         "residence_end_date", "residence_card_no", "alias", "former_surname", "became_resident_on",
         "address_set_on", "reported_on", "previous_address", "move_out_destination",
-        "move_out_planned_on", "removed_on",
+        "move_out_planned_on", "removed_on", *ITEM_FIELDS,
     )
 )
 # 訂正 may also name a household's address items.

@@ -337,6 +337,7 @@ def check_value(entity: str, field: str, value: Value) -> Value:
             raise ValueError(f"{column.verbose_name}はIDの数字で入力してください。")
         return value
     if field in BOOL_FIELDS:
+        value = {"true": True, "false": False, "": False}.get(value, value) if isinstance(value, str) else value
         if not isinstance(value, bool):
             raise ValueError(f"{column.verbose_name}は true / false で入力してください。")
         return value
