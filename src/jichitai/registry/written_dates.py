@@ -73,7 +73,12 @@ ITEM_RECORD_ITEMS = (
     "move_out_destination_postal_code", "move_out_confirmed_destination", "move_out_confirmed_postal_code",
     "mail_name_code",
 )
-FOREIGN_ITEMS = frozenset(ITEM_RECORD_ITEMS[:16])
+FOREIGN_ITEMS = frozenset({  # shown for foreign residents only
+    "foreign_category", "became_foreign_resident_on", "special_permanent_cert_no", "landing_period",
+    "provisional_stay_period", "alien_registration_on", "alphabet_name", "alias_kana", "alias_kana_confirmed",
+    "alias_recorded_on", "alias_recorded_municipality", "alias_recorded_municipality_code", "alias_deleted_on",
+    "alias_deleted_municipality", "alias_deleted_municipality_code", "name_priority", "mail_name_code",
+})
 ALWAYS_SHOWN = frozenset({"foreign_category", "became_foreign_resident_on", "name_kana_confirmed"})
 
 
