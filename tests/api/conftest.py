@@ -106,7 +106,9 @@ def move_in_body(office: Office, family: str = "佐藤", **kw: Any) -> dict[str,
         "request": {
             "household": {"new": {"address_id": office.address.pk, "banchi": "5番地"}},
             "persons": [person_spec("p1", family, "次郎", "1990-03-03", "世帯主", family_kana="サトウ",
-                                    given_kana="ジロウ")],
+                                    given_kana="ジロウ",
+                                    # the same body twice must be the same request (replay tests)
+                                    resident_code=f"{20_000_000_000 + sum(map(ord, family)):011d}")],
             "previous_address": "大阪府大阪市北区1番",
         },
         **kw,

@@ -95,7 +95,8 @@ def test_entry_about_a_protected_person_is_refused_without_need_to_know(world: P
     assert resp.status_code == 422 and resp.json()["errors"][0]["rule"] == "support_measure_entry"
     birth = {"kind": "birth", "effective_date": "2024-06-01", "request": {
         "household_id": world.some, "person": {"family_name": "髙橋", "given_name": "次子", "sex": "2",
-                                                "relationship": "子"}}}
+                                                "relationship": "子", "honseki": "不明",
+                                                "resident_code": "30000000001"}}}
     resp = post(client, "/events", birth, key="entry-2")
     assert resp.status_code == 422 and resp.json()["errors"][0]["rule"] == "support_measure_entry"
 

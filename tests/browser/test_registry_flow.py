@@ -176,6 +176,9 @@ def test_family_move_in_by_keyboard_approved_and_found_by_variant_name(demo, chr
                 _choose(page, pre + "sex", sex)
                 _type(page, pre + "relationship", rel)
                 page.keyboard.press("Escape")  # close the 続柄 suggestions
+                _type(page, pre + "honseki", "不明")  # [60]/[120]: never blank, 「不明」 is a choice
+                page.keyboard.press("Escape")  # close the 本籍 suggestions (なし・不明)
+                _type(page, pre + "resident_code", f"9999999990{i}")  # [60]: never blank
             # 「異動者の行を追加」 by keyboard: htmx appends row 5 and focuses its first field
             _tab_to_text(page, "異動者の行を追加")
             page.keyboard.press("Enter")

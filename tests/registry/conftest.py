@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from dataclasses import dataclass
 from typing import Any
 
@@ -55,6 +56,18 @@ def office_b(tenants: Any) -> Office:
 def numbered(n: int) -> str:
     """A number written in kanji for test names (a name may not hold digits: registry.inputs)."""
     return "".join("十一二三四五六七八九"[int(d)] for d in str(n))
+_RESIDENT_CODES = itertools.count(10_000_000_001)
+
+
+def resident_code() -> str:
+    """A fresh 住民票コード for a test person ([60]: never blank for a resident)."""
+    return f"{next(_RESIDENT_CODES):011d}"
+
+
+FOREIGN_DEFAULTS = {  # [20], [60]: a 中長期在留者's items that may not be blank
+    "foreign_category": "mid_long", "residence_status": "技術・人文知識・国際業務",
+    "residence_card_no": "AB12345678CD", "became_foreign_resident_on": "2015-04-01",
+}
 
 
 def person_spec(ref: str, family: str, given: str, birth: str, rel: str, **kw: Any) -> dict[str, Any]:
@@ -63,7 +76,10 @@ def person_spec(ref: str, family: str, given: str, birth: str, rel: str, **kw: A
         "family_name_kana": kw.pop("family_kana", "タカハシ"), "given_name_kana": kw.pop("given_kana", "イチロウ"),
         "birth_date": birth, "sex": kw.pop("sex", "1"), "relationship": rel,
         "resident_type": "japanese", "honseki": "テスト県甲村1番地", "hittousha": family + given,
+        "resident_code": resident_code(),
     }
+    if kw.get("resident_type") == "foreign":
+        spec.update(FOREIGN_DEFAULTS)
     spec.update(kw)
     return spec
 

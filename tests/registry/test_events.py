@@ -63,15 +63,16 @@ def test_birth_adds_a_child_810(office) -> None:
         assert child.birth_date == D(2022, 2, 2) and child.household_id == hh.pk
 
 
-def test_death_of_head_requires_a_new_head_490(office) -> None:
+def test_death_of_head_alerts_and_asks_for_a_new_head_490(office) -> None:
     with activate(office.ctx()):
         move_in_family(office)
         head, wife, _ = people()
         with pytest.raises(RegistryError) as exc:
             events.submit_event("death", {"person_id": head.pk}, effective_date=D(2023, 1, 1),
                                   reported_date=D(2023, 1, 2), entered_by=office.clerk)
-        assert _rules(exc) == ["one_head"]
-        assert "新しい世帯主" in exc.value.messages[0]
+        # [490]#2: an alert, not a refusal ([100]: a household may be without a head)
+        assert _rules(exc) == ["headless"]
+        assert "世帯主変更" in exc.value.messages[0]
         apply(office, "death", {"person_id": head.pk, "new_head_id": wife.pk,
                                 "relationships": {}}, D(2023, 1, 1))
         head = people(pk=head.pk)[0]

@@ -139,7 +139,7 @@ def get_household(request: HttpRequest, household_id: int = path_id(), as_of: dt
         raise NotFound("household_id")
     return HouseholdOut(
         id=hh.id, as_of=as_of, household_no=hh.household_no, address_id=hh.address_id, address=hh.address,
-        banchi=hh.banchi, katagaki=hh.katagaki, head_id=hh.head_id, address_hidden=hh.address_hidden,
+        banchi=hh.banchi, katagaki=hh.katagaki, head_id=hh.head_id, headless=hh.headless, address_hidden=hh.address_hidden,
         members=[MemberOut(person_id=m.id, atena_no=m.atena_no, name=m.name, kana=m.kana, birth_date=m.birth_date,
                            birth_text=m.birth_text,
                            sex=m.sex, relationship=m.relationship, masked=m.masked) for m in hh.members],

@@ -90,6 +90,36 @@ class PersonRecord(Schema):
     my_number: str | None = Field(None, description="個人番号: only with show_my_number=1 and the role")
     withheld: list[str] = Field(default_factory=list, description=(
         "表示権限 ([1390]): items this staff member may not see; they are left out (null)"))
+    # chapter 1 items (docs/registry.md 管理項目); a *_text item is the date as written ([80]: 不詳日)
+    birth_date_text: str | None = None
+    became_resident_on_text: str | None = None
+    address_set_on_text: str | None = None
+    name_kana_confirmed: bool | None = None
+    former_surname_kana: str | None = None
+    former_surname_kana_confirmed: bool | None = None
+    previous_address_postal_code: str | None = None
+    move_out_destination_postal_code: str | None = None
+    move_out_confirmed_destination: str | None = None
+    move_out_confirmed_postal_code: str | None = None
+    foreign_category: str | None = Field(None, description="法第30条の45の区分: mid_long, special_permanent, "
+                                         "temporary_refuge, provisional_stay, transit_birth, transit_loss")
+    special_permanent_cert_no: str | None = None
+    landing_period: str | None = None
+    provisional_stay_period: str | None = None
+    became_foreign_resident_on: dt.date | None = None
+    became_foreign_resident_on_text: str | None = None
+    alien_registration_on: dt.date | None = None
+    alien_registration_on_text: str | None = None
+    alphabet_name: str | None = None
+    alias_kana: str | None = None
+    alias_kana_confirmed: bool | None = None
+    alias_recorded_on: dt.date | None = None
+    alias_recorded_municipality: str | None = None
+    alias_recorded_municipality_code: str | None = None
+    alias_deleted_on: dt.date | None = None
+    alias_deleted_municipality: str | None = None
+    alias_deleted_municipality_code: str | None = None
+    name_priority: str | None = None
 
 
 class HistoryEntryOut(Schema):
@@ -139,7 +169,8 @@ class HouseholdOut(Schema):
     address: str
     banchi: str
     katagaki: str
-    head_id: int | None
+    head_id: int | None = Field(description="null: 世帯主なし (headless true) or a head hidden by a 支援措置")
+    headless: bool = Field(False, description="[100]: the household has no head (世帯主なし)")
     members: list[MemberOut]
     address_hidden: bool = Field(False, description="住所を非表示（世帯に支援措置対象者がいる）")
 

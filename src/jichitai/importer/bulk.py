@@ -12,8 +12,9 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
-from jichitai.registry import relationships, rules
+from jichitai.registry import numbering, relationships, rules
 from jichitai.registry.conventions import (
+    BOOL_FIELDS,
     HOUSEHOLD_FIELDS,
     PERSON_FIELDS,
     household_creation,
@@ -114,8 +115,8 @@ class _Batch:
             self._fact(ev, "person", pid, "reported_on", None, iso)
         self._fact(ev, "household", hid, "head_id", None, pids[0])
         for pid in pids:
-            self._fact(ev, "person", pid, "atena_no", None, f"{self._next('atena_no'):012d}")
-        self._fact(ev, "household", hid, "household_no", None, f"{self._next('household_no'):010d}")
+            self._fact(ev, "person", pid, "atena_no", None, numbering.atena_no(self._next("atena_no")))
+        self._fact(ev, "household", hid, "household_no", None, numbering.household_no(self._next("household_no")))
         self._touched([("household", hid), *(("person", p) for p in pids)])
         return [hid, *pids]
 
@@ -157,6 +158,8 @@ class _Batch:
             for f, v in values.items():
                 if v is None and f in not_null:
                     values[f] = ""
+                elif v is None and f in BOOL_FIELDS:
+                    values[f] = False
             values.update(id=pid, municipality_id=self.mid, version=self.versions[("person", pid)])
             values.update(name_keys(row))
             out.append(values)

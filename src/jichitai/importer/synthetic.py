@@ -158,7 +158,26 @@ def person_spec(p: SyntheticPerson, ref: str) -> dict[str, Any]:
         "residence_end_date": p.residence_period_end.isoformat() if p.residence_period_end else None,
         "residence_card_no": p.residence_card_number or "",
         "alias": p.alias or "",
+        **_foreign_items(p),
     }
+
+
+# the day the 外国人住民 rules of the 住民基本台帳法 came into force (before it: 外国人登録)
+_FOREIGN_RESIDENTS_SINCE = dt.date(2012, 7, 9)
+
+
+def _foreign_items(p: SyntheticPerson) -> dict[str, Any]:
+    """[20], [60]: the 法第30条の45 区分 and the items it may not leave blank (the generator's
+    特別永住者 carry their 特別永住者証明書の番号 where others carry the 在留カード番号)."""
+    if p.nationality is None:
+        return {}
+    since = max(p.birth_date, _FOREIGN_RESIDENTS_SINCE).isoformat()
+    alias = {"alias_recorded_on": since} if p.alias else {}
+    if p.residence_status == "特別永住者":
+        return {"foreign_category": "special_permanent", "residence_status": "",
+                "residence_card_no": "", "special_permanent_cert_no": p.residence_card_number or "",
+                "became_foreign_resident_on": since, **alias}
+    return {"foreign_category": "mid_long", "became_foreign_resident_on": since, **alias}
 
 
 def _address_request(address: SyntheticAddress, address_ids: Mapping[str, int]) -> dict[str, Any]:

@@ -23,10 +23,27 @@ PERSON_FIELDS = (
     "became_resident_on", "address_set_on", "reported_on", "previous_address",
     "move_out_destination", "move_out_planned_on", "removed_on", "atena_no",
 )
+# Chapter 1 items added later ([10], [20], [80], [170], [180]; registry/items.py): a creation states
+# them only when given, so a person without them costs no extra facts (replay and the projection
+# fall back to the column's default: "", None or False).
+ITEM_FIELDS = (
+    "birth_date_text", "became_resident_on_text", "address_set_on_text", "name_kana_confirmed",
+    "former_surname_kana", "former_surname_kana_confirmed", "previous_address_postal_code",
+    "move_out_destination_postal_code", "move_out_confirmed_destination", "move_out_confirmed_postal_code",
+    "foreign_category", "special_permanent_cert_no", "landing_period", "provisional_stay_period",
+    "became_foreign_resident_on", "became_foreign_resident_on_text", "alien_registration_on",
+    "alien_registration_on_text", "alphabet_name", "alias_kana", "alias_kana_confirmed",
+    "alias_recorded_on", "alias_recorded_municipality", "alias_recorded_municipality_code",
+    "alias_deleted_on", "alias_deleted_municipality", "alias_deleted_municipality_code", "name_priority",
+    "mail_name_code",
+)
+BOOL_FIELDS = frozenset({"name_kana_confirmed", "former_surname_kana_confirmed", "alias_kana_confirmed"})
+PERSON_FIELDS = PERSON_FIELDS + ITEM_FIELDS
 HOUSEHOLD_FIELDS = ("household_no", "address_id", "banchi", "katagaki", "head_id", "active")
 DATE_FIELDS = frozenset({
     "birth_date", "residence_end_date", "became_resident_on", "address_set_on", "reported_on",
-    "move_out_planned_on", "removed_on",
+    "move_out_planned_on", "removed_on", "became_foreign_resident_on", "alien_registration_on",
+    "alias_recorded_on", "alias_deleted_on",
 })
 # Items of a new person as a request gives them (転入・出生・職権記載), in the order facts are written.
 NEW_PERSON_FIELDS = (
@@ -42,6 +59,11 @@ CORRECTABLE_HOUSEHOLD_FIELDS = frozenset({"address_id", "banchi", "katagaki"})
 STRUCTURAL_FIELDS = frozenset({"status", "household_id", "head_id", "active"})
 # Numbers given at approval; a 取消 leaves them with the (voided) record.
 NUMBER_FIELDS = frozenset({"atena_no", "household_no"})
+
+
+ITEM_DEFAULTS: dict[str, Any] = {
+    f: False if f in BOOL_FIELDS else None if f in DATE_FIELDS else "" for f in ITEM_FIELDS
+}
 
 
 def iso(value: Any) -> Any:
@@ -69,6 +91,8 @@ def jsonable(value: Any) -> Any:
 def _new_person_default(field: str) -> Any:
     if field == "birth_date_precision":
         return "day"
+    if field in BOOL_FIELDS:
+        return False
     return None if field in DATE_FIELDS else ""
 
 
@@ -76,6 +100,7 @@ def person_creation(spec: Mapping[str, Any], household: Any, on: Any) -> list[tu
     """The facts that create a person, in order: every item stated, so a replay needs no model
     default. ``household`` is an id or a new household's reference; ``on`` the 異動日."""
     out = [(f, _new_person_default(f) if spec.get(f) is None else spec[f]) for f in NEW_PERSON_FIELDS]
+    out += [(f, spec[f]) for f in ITEM_FIELDS if spec.get(f) not in (None, "", False)]
     out += [
         ("household_id", household), ("status", "resident"), ("became_resident_on", on),
         ("address_set_on", on), ("previous_address", ""), ("move_out_destination", ""),

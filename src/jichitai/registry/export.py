@@ -26,7 +26,7 @@ from .selectors.history import replay_all
 COLUMNS = (
     ("atena_no", "宛名番号"), ("household_no", "世帯番号"), ("family_name", "氏"), ("given_name", "名"),
     ("family_name_kana", "氏（ふりがな）"), ("given_name_kana", "名（ふりがな）"),
-    ("birth_date", "生年月日"), ("sex", "性別"), ("relationship", "続柄"), ("address", "住所"),
+    ("birth_date", "生年月日"), ("birth_date_text", "生年月日（不詳の記載）"), ("sex", "性別"), ("relationship", "続柄"), ("address", "住所"),
     ("became_resident_on", "住民となった年月日"), ("status", "状態"),
 )
 _REASON = "住民データ抽出（件数を操作ログに記録）"

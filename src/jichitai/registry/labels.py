@@ -10,6 +10,7 @@ from typing import Any
 
 from jichitai.wareki import format_date, format_seireki
 
+from .conventions import ITEM_FIELDS
 from .models import Person
 
 HIDDEN = "（非表示）"
@@ -33,6 +34,8 @@ REQUEST_LABELS = {
     "new": "新しい世帯", "existing_id": "既存の世帯ID", "ref": "参照名", "entity": "対象の種類",
     "entity_id": "対象のID", "field": "項目", "value": "修正後の値", "kind": "異動事由",
     "confirm_duplicates": "重複確認", "confirm_alerts": "アラートの確認", "event_ids": "受付番号", "reason": "却下理由",
+    "action": "記載・削除（record: 記載、delete: 削除）", "municipality": "記載・削除した市区町村",
+    "municipality_code": "記載・削除した市区町村コード", "destination_postal_code": "転出先の郵便番号",
 }
 CHOICES: dict[str, dict[str, str]] = {
     f.name: {str(k): str(v) for k, v in f.choices}
@@ -40,7 +43,8 @@ CHOICES: dict[str, dict[str, str]] = {
 }
 VALUE_DATE_FIELDS = frozenset({
     "birth_date", "residence_end_date", "became_resident_on", "address_set_on", "reported_on",
-    "move_out_planned_on", "removed_on", "planned_date", "reported_date",
+    "move_out_planned_on", "removed_on", "planned_date", "reported_date", "became_foreign_resident_on",
+    "alien_registration_on", "alias_recorded_on", "alias_deleted_on",
 })
 # 職権修正・訂正 may name these person items (in the order a clerk reads a record).
 CORRECTABLE = tuple(
@@ -50,7 +54,7 @@ CORRECTABLE = tuple(
         "my_number", "resident_code", "nationality", "residence_status", "residence_period",
         "residence_end_date", "residence_card_no", "alias", "former_surname", "became_resident_on",
         "address_set_on", "reported_on", "previous_address", "move_out_destination",
-        "move_out_planned_on", "removed_on",
+        "move_out_planned_on", "removed_on", *ITEM_FIELDS,
     )
 )
 # 訂正 may also name a household's address items.

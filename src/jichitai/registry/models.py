@@ -118,6 +118,47 @@ class Person(TenantModel):
     move_out_destination = models.CharField("転出先", max_length=300, blank=True)
     move_out_planned_on = models.DateField("転出予定日", null=True, blank=True)
     removed_on = models.DateField("消除日", null=True, blank=True)
+    # -- chapter 1 items ([10], [20], [80], [170], [180]; registry/items.py says their rules) --
+    # dates as written ([80]: 不詳日, 2月29日 of a common year, 明治45年7月30日): the text as typed
+    # beside the internal date the column above holds ("" = the date itself, nothing odd)
+    birth_date_text = models.CharField("生年月日（記載どおり）", max_length=60, blank=True)
+    became_resident_on_text = models.CharField("住民となった年月日（記載どおり）", max_length=60, blank=True)
+    address_set_on_text = models.CharField("住所を定めた年月日（記載どおり）", max_length=60, blank=True)
+    name_kana_confirmed = models.BooleanField("氏名のフリガナ確認", default=False)
+    former_surname_kana = models.CharField("旧氏（フリガナ）", max_length=200, blank=True)
+    former_surname_kana_confirmed = models.BooleanField("旧氏のフリガナ確認", default=False)
+    previous_address_postal_code = models.CharField("転入前住所の郵便番号", max_length=8, blank=True)
+    move_out_destination_postal_code = models.CharField("転出先（予定）の郵便番号", max_length=8, blank=True)
+    move_out_confirmed_destination = models.CharField("転出先（確定）", max_length=300, blank=True)
+    move_out_confirmed_postal_code = models.CharField("転出先（確定）の郵便番号", max_length=8, blank=True)
+    # foreign residents ([20]): the 法第30条の45 区分 and each category's items
+    foreign_category = models.CharField("法第30条の45の区分", max_length=20, blank=True, choices=[
+        ("mid_long", "中長期在留者"), ("special_permanent", "特別永住者"),
+        ("temporary_refuge", "一時庇護許可者"), ("provisional_stay", "仮滞在者"),
+        ("transit_birth", "出生による経過滞在者"), ("transit_loss", "国籍喪失による経過滞在者"),
+    ])
+    special_permanent_cert_no = models.CharField("特別永住者証明書の番号", max_length=12, blank=True)
+    landing_period = models.CharField("上陸期間", max_length=30, blank=True)
+    provisional_stay_period = models.CharField("仮滞在期間", max_length=60, blank=True)
+    became_foreign_resident_on = models.DateField("外国人住民となった年月日", null=True, blank=True)
+    became_foreign_resident_on_text = models.CharField(
+        "外国人住民となった年月日（記載どおり）", max_length=60, blank=True)
+    alien_registration_on = models.DateField("旧外登法による登録年月日", null=True, blank=True)
+    alien_registration_on_text = models.CharField("旧外登法による登録年月日（記載どおり）", max_length=60, blank=True)
+    alphabet_name = models.CharField("氏名（アルファベット）", max_length=200, blank=True)
+    alias_kana = models.CharField("通称（フリガナ）", max_length=200, blank=True)
+    alias_kana_confirmed = models.BooleanField("通称のフリガナ確認", default=False)
+    alias_recorded_on = models.DateField("通称を記載した年月日", null=True, blank=True)
+    alias_recorded_municipality = models.CharField("通称を記載した市区町村", max_length=60, blank=True)
+    alias_recorded_municipality_code = models.CharField("通称を記載した市区町村コード", max_length=6, blank=True)
+    alias_deleted_on = models.DateField("通称を削除した年月日", null=True, blank=True)
+    alias_deleted_municipality = models.CharField("通称を削除した市区町村", max_length=60, blank=True)
+    alias_deleted_municipality_code = models.CharField("通称を削除した市区町村コード", max_length=6, blank=True)
+    name_priority = models.CharField("氏名優先区分", max_length=5, blank=True,
+                                     choices=[("name", "氏名"), ("alias", "通称")])
+    # [190] (optional): how mail is addressed to a foreign resident (本名のみ・通称のみ・併記)
+    mail_name_code = models.CharField("郵便物送付コード", max_length=5, blank=True,
+                                      choices=[("name", "本名のみ"), ("alias", "通称のみ"), ("both", "本名・通称併記")])
     version = models.PositiveIntegerField(default=0)
 
     objects = AuditedReadManager()
@@ -165,6 +206,7 @@ class EventKind(models.TextChoices):
     HOUSEHOLD_MERGE = "household_merge", "世帯合併"
     HEAD_CHANGE = "head_change", "世帯主変更"
     NAME_CHANGE = "name_change", "氏名変更"
+    ALIAS_CHANGE = "alias_change", "通称の記載・削除"
     EX_OFFICIO_ENTRY = "ex_officio_entry", "職権記載"
     EX_OFFICIO_DELETION = "ex_officio_deletion", "職権消除"
     EX_OFFICIO_CORRECTION = "ex_officio_correction", "職権修正"

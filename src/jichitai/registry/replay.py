@@ -34,11 +34,26 @@ def fold(facts: Iterable[Fact]) -> State:
     state: State = {}
     for f in sorted(facts, key=canonical_order):
         state.setdefault((f.entity, f.entity_id), {})[f.field] = f.after
+    for (entity, _), row in state.items():
+        if entity == "person":
+            _item_defaults(row)
     return state
 
 
 def fold_entity(facts: Iterable[Fact]) -> dict[str, Any] | None:
     row: dict[str, Any] = {}
+    person = False
     for f in sorted(facts, key=canonical_order):
         row[f.field] = f.after
+        person = f.entity == "person"
+    if row and person:
+        _item_defaults(row)
     return row or None
+
+
+def _item_defaults(row: dict[str, Any]) -> None:
+    """A person's chapter 1 items a creation states only when given (conventions.ITEM_FIELDS)."""
+    from .conventions import ITEM_DEFAULTS
+
+    for name, value in ITEM_DEFAULTS.items():
+        row.setdefault(name, value)

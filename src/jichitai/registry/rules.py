@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from jichitai.codes import is_valid_my_number
 
-from . import abbreviations, inputs
+from . import abbreviations, inputs, items
 from .errors import RegistryError, RuleViolation, violation
 
 SEXES = {"1", "2", "9"}
@@ -150,8 +150,7 @@ def _numbers(row: Mapping[str, Any]) -> None:
 
 def _nationality(row: Mapping[str, Any]) -> None:
     if row.get("resident_type") == "foreign":
-        require_text(row.get("nationality"), "nationality", "国籍・地域")
-        require_text(row.get("residence_status"), "residence_status", "在留資格")
+        require_text(row.get("nationality"), "nationality", "国籍・地域")  # 在留資格: items.check_foreign
         card = str(row.get("residence_card_no") or "")
         if card and not (len(card) == 12 and card[:2].isalpha() and card[2:10].isdigit() and card[10:].isalpha()):
             raise violation("residence_card_no", "在留カード番号の形式が正しくありません（英字2桁・数字8桁・英字2桁）。", "residence_card_no")
@@ -165,7 +164,7 @@ def _relationship(row: Mapping[str, Any]) -> None:
     require_text(row.get("relationship"), "relationship", "続柄")
 
 
-_PERSON_CHECKS = (validate_name, _basics, _birth, _numbers, _nationality, _relationship)
+_PERSON_CHECKS = (validate_name, _basics, _birth, _numbers, _nationality, _relationship, *items.CHECKS)
 
 
 def person_row_violations(row: Mapping[str, Any]) -> list[RuleViolation]:

@@ -11,19 +11,51 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from dataclasses import dataclass
 from typing import Any
 
-# (name, initial, first day shown in this era); newest last
-ERAS: tuple[tuple[str, str, dt.date], ...] = (
-    ("明治", "M", dt.date(1873, 1, 1)),
-    ("大正", "T", dt.date(1912, 7, 30)),
-    ("昭和", "S", dt.date(1926, 12, 25)),
-    ("平成", "H", dt.date(1989, 1, 8)),
-    ("令和", "R", dt.date(2019, 5, 1)),
+
+@dataclass(frozen=True)
+class Era:
+    """One row of the era table ([280]#1): a new 元号 is one more row (``set_eras``), no code."""
+
+    name: str
+    initial: str
+    start: dt.date  # first day shown in this era
+    gannen: int  # the Gregorian year of its 元年
+    # the old era's name is still right on this era's first day ([80]#2: 明治45年7月30日 and
+    # 大正15年12月25日 are days of both eras; 平成 and 令和 began the day after the old era ended)
+    shared_first_day: bool = False
+
+
+ERA_TABLE: tuple[Era, ...] = (
+    Era("明治", "M", dt.date(1873, 1, 1), 1868),
+    Era("大正", "T", dt.date(1912, 7, 30), 1912, shared_first_day=True),
+    Era("昭和", "S", dt.date(1926, 12, 25), 1926, shared_first_day=True),
+    Era("平成", "H", dt.date(1989, 1, 8), 1989),
+    Era("令和", "R", dt.date(2019, 5, 1), 2019),
 )
-# the Gregorian year of each era's 元年 (明治元年 is 1868, though 明治 dates are shown from 明治6年)
-GANNEN = {"明治": 1868, "大正": 1912, "昭和": 1926, "平成": 1989, "令和": 2019}
-_BY_NAME = {name: start for name, _, start in ERAS} | {ini: start for _, ini, start in ERAS}
+# derived views of the table (name, initial, first day), newest last; rebuilt by set_eras
+ERAS: tuple[tuple[str, str, dt.date], ...] = ()
+GANNEN: dict[str, int] = {}
+_BY_NAME: dict[str, dt.date] = {}
+
+
+def set_eras(table: tuple[Era, ...]) -> tuple[Era, ...]:
+    """Replace the era table (the [280]#2 parameter: a new 元号 is a new row); returns the old one.
+
+    Rows must be in order, each starting after the one before. Deployments call it at start-up
+    (settings) with ``ERA_TABLE + (Era(...),)``.
+    """
+    global ERA_TABLE, ERAS, GANNEN, _BY_NAME
+    if any(b.start <= a.start for a, b in zip(table, table[1:], strict=False)):
+        raise ValueError("eras must be in order of their first day")
+    old, ERA_TABLE = ERA_TABLE, tuple(table)
+    ERAS = tuple((e.name, e.initial, e.start) for e in ERA_TABLE)
+    GANNEN = {e.name: e.gannen for e in ERA_TABLE}
+    _BY_NAME = {e.name: e.start for e in ERA_TABLE} | {e.initial: e.start for e in ERA_TABLE}
+    _compile()
+    return old
 
 
 def era_of(d: dt.date) -> tuple[str, int] | None:
@@ -96,33 +128,38 @@ def format_seireki(value: Any, precision: str = "day") -> str:
 
 _ISO = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
 _COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
-_ERA = re.compile(r"^(明治|大正|昭和|平成|令和|[MTSHR])(元|\d{1,2})[年./-](\d{1,2})[月./-](\d{1,2})日?$")
+_ERA = re.compile("$^")
+
+
+def _compile() -> None:
+    global _ERA
+    names = "|".join([e.name for e in ERA_TABLE] + [e.initial for e in ERA_TABLE])
+    _ERA = re.compile(rf"^({names})(元|\d{{1,2}})[年./-](\d{{1,2}})[月./-](\d{{1,2}})日?$")
 
 
 class DateInputError(ValueError):
-    pass
+    """A date that cannot be read; ``message`` says why in Japanese when it is more than format
+    (an era that had ended or not begun: 「平成31年5月1日は令和元年5月1日です。」)."""
+
+    def __init__(self, text: str, message: str = "") -> None:
+        super().__init__(text)
+        self.text = text
+        self.message = message
 
 
 def parse_date(text: str) -> dt.date | None:
     """A date typed by a clerk: 2024-04-01, 2024/4/1, 20240401, 令和6年4月1日, R6.4.1, 令和元年5月1日.
 
     Full-width digits are accepted. "" → None. Raises DateInputError for anything else, including
-    an era year that does not exist (平成32年) or a date before the era began.
+    an era year that does not exist (平成32年) or a date before the era began; then ``message``
+    names the right era. 明治45年7月30日 and 大正15年12月25日 are accepted ([80]#2).
     """
     s = unicodedata.normalize("NFKC", text or "").strip().replace(" ", "").upper()
     if not s:
         return None
     if m := _ERA.match(s):
         era, y, mo, da = m.groups()
-        start = _BY_NAME[era]
-        year = 1 if y == "元" else int(y)
-        try:
-            d = dt.date(GANNEN[_era_name(era)] + year - 1, int(mo), int(da))
-        except ValueError:
-            raise DateInputError(text) from None
-        if year < 1 or d < start or era_of(d) is None or era_of(d)[0] != _era_name(era):  # type: ignore[index]
-            raise DateInputError(text)
-        return d
+        return era_date(text, _era_name(era), 1 if y == "元" else int(y), int(mo), int(da))
     m = _ISO.match(s) or _COMPACT.match(s)
     if m:
         try:
@@ -132,8 +169,43 @@ def parse_date(text: str) -> dt.date | None:
     raise DateInputError(text)
 
 
+def era_date(text: str, era: str, year: int, month: int, day: int) -> dt.date:
+    """The day 「{era}{year}年{month}月{day}日」 names; DateInputError (with an era-aware message)
+    when that era had not begun or had ended on that day."""
+    try:
+        d = dt.date(GANNEN[era] + year - 1, month, day)
+    except (ValueError, OverflowError):
+        raise DateInputError(text) from None
+    if year < 1:
+        raise DateInputError(text, f"{era}{year}年という年はありません。")
+    actual = era_of(d)
+    if actual is not None and actual[0] == era:
+        return d
+    if _shared_first_day(era, d):
+        return d
+    if actual is None:
+        raise DateInputError(text, f"{_year_text_of(era, year)}{month}月{day}日は{era}の始まる前の日付です。")
+    written = f"{_year_text_of(era, year)}{month}月{day}日"
+    raise DateInputError(text, f"{written}は{wareki(d)}です。")
+
+
+def _year_text_of(era: str, year: int) -> str:
+    return f"{era}{_year_text(year)}"
+
+
+def _shared_first_day(era: str, d: dt.date) -> bool:
+    """[80]#2: the first day of 大正 and of 昭和 is still written in the old era."""
+    for old, new in zip(ERA_TABLE, ERA_TABLE[1:], strict=False):
+        if old.name == era and new.shared_first_day and d == new.start:
+            return True
+    return False
+
+
 def _era_name(era: str) -> str:
-    for name, ini, _ in ERAS:
-        if era in (name, ini):
-            return name
+    for e in ERA_TABLE:
+        if era in (e.name, e.initial):
+            return e.name
     raise DateInputError(era)  # pragma: no cover
+
+
+set_eras(ERA_TABLE)

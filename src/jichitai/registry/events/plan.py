@@ -60,6 +60,15 @@ class Plan:
         return {e: sorted(i for k, i in self.about if k == e) for e in ("person", "household")}
 
 
+def headless_alert(remaining: int) -> RuleViolation:
+    """[490]#2: the alert when a head leaves without a successor (confirmed like a duplicate)."""
+    advice = ("残る世帯員を世帯主とする場合は新しい世帯主を指定してください" if remaining == 1
+              else "この異動の前に世帯主変更を入力することをお勧めします")
+    return RuleViolation(
+        "headless", f"世帯主が世帯からいなくなり、世帯主のいない世帯（世帯主なし）になります。{advice}。"
+        "このまま登録する場合は確認してください。", "new_head_id")
+
+
 def row_dict(obj: Any, fields: Iterable[str]) -> dict[str, Any]:
     return {f: iso(getattr(obj, f)) for f in fields}
 
@@ -243,7 +252,8 @@ class Planner:
 
     def reassign_heads(self, households: Iterable[Any], new_head: int | None,
                        relationships: Mapping[Any, str] | None) -> None:
-        """A head who leaves or dies must be replaced when others remain ([490] 4.0.4)."""
+        """A head who leaves or dies: the successor named, or the household stays without a head
+        ([100]#1) with an alert to enter a 世帯主変更 ([490] 4.0.4 #2; the clerk confirms it)."""
         for hid in {h for h in households if h is not None}:
             hrow = self.households[hid] if hid in self.households else self.household(hid)
             head = hrow.get("head_id")
@@ -251,11 +261,9 @@ class Planner:
             if head is None or head in remaining or not remaining:
                 continue
             if new_head is None:
-                raise violation(
-                    "one_head",
-                    "世帯主が世帯からいなくなります。残る世帯員から新しい世帯主を指定してください。",
-                    "new_head_id",
-                )
+                self.set("household", hid, "head_id", None)
+                self.plan.warnings.append(headless_alert(len(remaining)))
+                continue
             if new_head not in remaining:
                 raise violation("not_member", "新しい世帯主は残る世帯員から選んでください。", "new_head_id")
             self.set_head(hid, new_head, relationships)
@@ -270,6 +278,8 @@ class Planner:
                     self.set("household", hid, "head_id", None)
                 continue
             heads = [m for m in members if self.persons[m].get("relationship") == HEAD]
+            if not heads and row.get("head_id") is None and not isinstance(hid, str):
+                continue  # [100]#1: an existing household may be without a head (a new one may not)
             if len(heads) != 1 or row.get("head_id") != heads[0]:
                 raise violation(
                     "one_head",

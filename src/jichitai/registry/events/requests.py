@@ -26,6 +26,7 @@ from pydantic_core import PydanticCustomError
 
 from .. import inputs, relationships
 from ..conventions import (
+    BOOL_FIELDS,
     CORRECTABLE_HOUSEHOLD_FIELDS,
     CORRECTABLE_PERSON_FIELDS,
     DATE_FIELDS,
@@ -33,6 +34,7 @@ from ..conventions import (
 )
 from ..errors import RegistryError, RuleViolation
 from ..models import EventKind, Household, Person
+from ..written_dates import WRITTEN_TEXT_FIELDS, written_text_value
 from .messages import violations_from
 
 MAX_ID = 2**63 - 1  # bigint: a larger id cannot exist, so it is bad input, not a database error
@@ -130,6 +132,36 @@ class NewPerson(Request):
     residence_card_no: _n(Person, "residence_card_no") = ""  # type: ignore[valid-type]
     alias: _p("alias") = ""  # type: ignore[valid-type]
     former_surname: _p("former_surname") = ""  # type: ignore[valid-type]
+    # chapter 1 items (registry/items.py; conventions.ITEM_FIELDS), each optional in shape
+    birth_date_text: _p("birth_date_text") = ""  # type: ignore[valid-type]
+    name_kana_confirmed: bool = False
+    former_surname_kana: _p("former_surname_kana") = ""  # type: ignore[valid-type]
+    former_surname_kana_confirmed: bool = False
+    previous_address_postal_code: _p("previous_address_postal_code") = ""  # type: ignore[valid-type]
+    foreign_category: _p("foreign_category") = ""  # type: ignore[valid-type]
+    special_permanent_cert_no: _p("special_permanent_cert_no") = ""  # type: ignore[valid-type]
+    landing_period: _p("landing_period") = ""  # type: ignore[valid-type]
+    provisional_stay_period: _p("provisional_stay_period") = ""  # type: ignore[valid-type]
+    became_foreign_resident_on: OptDate = None
+    became_foreign_resident_on_text: _p("became_foreign_resident_on_text") = ""  # type: ignore[valid-type]
+    alien_registration_on: OptDate = None
+    alien_registration_on_text: _p("alien_registration_on_text") = ""  # type: ignore[valid-type]
+    alphabet_name: _p("alphabet_name") = ""  # type: ignore[valid-type]
+    alias_kana: _p("alias_kana") = ""  # type: ignore[valid-type]
+    alias_kana_confirmed: bool = False
+    alias_recorded_on: OptDate = None
+    alias_recorded_municipality: _p("alias_recorded_municipality") = ""  # type: ignore[valid-type]
+    alias_recorded_municipality_code: _p("alias_recorded_municipality_code") = ""  # type: ignore[valid-type]
+    name_priority: _p("name_priority") = ""  # type: ignore[valid-type]
+    mail_name_code: _p("mail_name_code") = ""  # type: ignore[valid-type]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _written_dates(cls, data: Any) -> Any:
+        """[80]: a date given as written (不詳日, 2月29日 of a common year) carries its internal date."""
+        from ..written_dates import split_written
+
+        return split_written(data)
 
     def spec(self) -> dict[str, Any]:
         return self.model_dump()
@@ -185,6 +217,7 @@ class MoveOutPlanned(Request):
     kinds = (EventKind.MOVE_OUT_PLANNED.value,)
     person_ids: Annotated[list[Id], Field(min_length=1, max_length=MAX_IDS)]
     destination: _n(Person, "move_out_destination", required=True)  # type: ignore[valid-type]
+    destination_postal_code: _p("move_out_destination_postal_code") = ""  # type: ignore[valid-type]
     planned_date: OptDate = None
 
 
@@ -203,6 +236,7 @@ class MoveOut(Leaving):
     kinds = (EventKind.MOVE_OUT_CONFIRMED.value, EventKind.MOVE_OUT_ABROAD.value,
              EventKind.EX_OFFICIO_DELETION.value)
     destination: _n(Person, "move_out_destination") = ""  # type: ignore[valid-type]
+    destination_postal_code: _p("move_out_confirmed_postal_code") = ""  # type: ignore[valid-type]
 
 
 class MoveWithin(Leaving):
@@ -252,12 +286,36 @@ class NameChange(Request):
     family_name_kana: _n(Person, "family_name_kana") | None = None  # type: ignore[valid-type]
     given_name_kana: _n(Person, "given_name_kana") | None = None  # type: ignore[valid-type]
     former_surname: _p("former_surname") | None = None  # type: ignore[valid-type]
+    former_surname_kana: _p("former_surname_kana") | None = None  # type: ignore[valid-type]
+    name_kana_confirmed: bool | None = None
+    former_surname_kana_confirmed: bool | None = None
 
     NAME_FIELDS: ClassVar[tuple[str, ...]] = (
-        "family_name", "given_name", "family_name_kana", "given_name_kana", "former_surname")
+        "family_name", "given_name", "family_name_kana", "given_name_kana", "former_surname",
+        "former_surname_kana", "name_kana_confirmed", "former_surname_kana_confirmed")
 
-    def changes(self) -> dict[str, str]:
+    def changes(self) -> dict[str, Any]:
         return {f: getattr(self, f) for f in self.NAME_FIELDS if getattr(self, f) is not None}
+
+
+class AliasChange(Request):
+    """通称の記載・削除 on 申出 ([70]#2): 記載 with the 通称 and its フリガナ, or 削除. The municipality
+    (name and code) defaults to the one entering it; another is given when carrying one over."""
+
+    kinds = (EventKind.ALIAS_CHANGE.value,)
+    person_id: Id
+    action: Literal["record", "delete"]
+    alias: _p("alias") = ""  # type: ignore[valid-type]
+    alias_kana: _p("alias_kana") = ""  # type: ignore[valid-type]
+    alias_kana_confirmed: bool = False
+    municipality: _p("alias_recorded_municipality") = ""  # type: ignore[valid-type]
+    municipality_code: _p("alias_recorded_municipality_code") = ""  # type: ignore[valid-type]
+
+    @model_validator(mode="after")
+    def _alias_given(self) -> AliasChange:
+        if self.action == "record" and not self.alias:
+            raise PydanticCustomError("required", "記載する通称を入力してください。")
+        return self
 
 
 Value = str | int | bool | None
@@ -278,6 +336,8 @@ def check_value(entity: str, field: str, value: Value) -> Value:
         column = model._meta.get_field("household" if field == "household_id" else field.removesuffix("_id"))
     except Exception:  # noqa: BLE001 - any unknown item name
         raise PydanticCustomError("field_not_correctable", f"修正できない項目です: {field}") from None
+    if field in WRITTEN_TEXT_FIELDS:
+        return written_text_value(field, value)
     if field in DATE_FIELDS:
         if value in (None, ""):
             return None
@@ -292,6 +352,11 @@ def check_value(entity: str, field: str, value: Value) -> Value:
     if field.endswith("_id"):
         if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_ID:
             raise ValueError(f"{column.verbose_name}はIDの数字で入力してください。")
+        return value
+    if field in BOOL_FIELDS:
+        value = {"true": True, "false": False, "": False}.get(value, value) if isinstance(value, str) else value
+        if not isinstance(value, bool):
+            raise ValueError(f"{column.verbose_name}は true / false で入力してください。")
         return value
     text = "" if value is None else value
     if not isinstance(text, str):
@@ -372,7 +437,8 @@ class Correction(Request):
 REQUEST_TYPES: dict[str, type[Request]] = {
     kind: cls
     for cls in (MoveIn, ExOfficioEntry, Birth, MoveOutPlanned, MoveOut, MoveWithin, HouseholdSplit,
-                Death, HouseholdMerge, HeadChange, NameChange, PersonCorrection, Cancellation, Correction)
+                Death, HouseholdMerge, HeadChange, NameChange, AliasChange, PersonCorrection, Cancellation,
+                Correction)
     for kind in cls.kinds
 }
 assert set(REQUEST_TYPES) == set(EventKind.values), "every 異動事由 needs a request type"

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from jichitai.tenancy.context import current
 
+from .. import numbering
 from ..conventions import HOUSEHOLD_FIELDS, PERSON_FIELDS, name_keys, not_null_text, to_python
 from ..errors import ConcurrentUpdate, violation
 from ..facts import facts_for
@@ -177,7 +178,7 @@ def _create_households(plans: list[Plan], planned: list[dict[Any, dict[str, Any]
     objs, owners = [], []
     for i, plan in enumerate(plans):
         for ref in plan.new_households:
-            out[i][1][ref] = f"{number:010d}"
+            out[i][1][ref] = numbering.household_no(number)
             number += 1
             row = planned[i][ref]
             objs.append(Household(
@@ -199,7 +200,7 @@ def _create_persons(plans: list[Plan], planned: list[dict[Any, dict[str, Any]]],
     for i, plan in enumerate(plans):
         ids, numbers = out[i]
         for ref in plan.new_persons:
-            numbers[ref] = f"{number:012d}"
+            numbers[ref] = numbering.atena_no(number)
             number += 1
             row = {f: to_python(f, _resolve(v, ids)) for f, v in planned[i][ref].items()}
             row["atena_no"] = numbers[ref]

@@ -29,6 +29,8 @@ class HouseholdDetail:
     head_id: int | None
     members: list[PersonSummary]
     as_of: dt.date | None = None
+    headless: bool = False  # [100]: 世帯主なし (not the same as a head hidden by a 支援措置)
+    head_shown: str = ""  # the head as screens name them: a name, 「世帯主なし」 or （非表示）
 
 
 def household_detail(household_id: int, *, staff: Any, screen: str = "世帯照会",
@@ -56,14 +58,27 @@ def household_detail(household_id: int, *, staff: Any, screen: str = "世帯照�
         row = folded
         members, hidden = _members_then(folded["members"], household_id, staff=staff, screen=screen)
     hide = household_id in hidden or any(m.masked for m in members)
+    head_hidden = hide and _head_masked(members)
     return HouseholdDetail(
         id=household_id, household_no=row.get("household_no") or "", active=bool(row.get("active")),
         address=HIDDEN if hide else household_address(row), address_hidden=hide,
         address_id=None if hide else row.get("address_id"), banchi="" if hide else row.get("banchi") or "",
         katagaki="" if hide else row.get("katagaki") or "",
-        head_id=None if hide and _head_masked(members) else row.get("head_id"),
+        head_id=None if head_hidden else row.get("head_id"),
         members=sorted(members, key=lambda s: (s.masked, s.relationship != HEAD, s.id or 0)), as_of=as_of,
+        headless=row.get("head_id") is None, head_shown=_head_shown(row.get("head_id"), members, head_hidden),
     )
+
+
+def _head_shown(head_id: Any, members: list[PersonSummary], hidden: bool) -> str:
+    if head_id is None:
+        return HEADLESS
+    if hidden:
+        return HIDDEN
+    return next((m.name for m in members if m.id == head_id), "—")
+
+
+HEADLESS = "世帯主なし"
 
 
 def _head_masked(members: list[PersonSummary]) -> bool:

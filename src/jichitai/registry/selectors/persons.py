@@ -14,8 +14,9 @@ from typing import Any
 
 from ..conventions import HEAD, PERSON_FIELDS, full_kana, full_name
 from ..errors import violation
-from ..labels import CHOICES, value_text
+from ..labels import CHOICES
 from ..models import Person, PersonStatus, SupportMeasure
+from ..written_dates import birth_text as written_birth_text
 from . import access, visibility
 from .addresses import HIDDEN, household_address
 from .history import as_of, history, household_as_of
@@ -37,7 +38,8 @@ class PersonSummary:
     masked: bool = False
     address_hidden: bool = False
     foreign: bool = False  # [90]: a foreign resident's 生年月日 is shown in 西暦 only
-    # 生年月日 as every screen writes it: 和暦 (西暦 for a foreign resident, [90]), 不詳 parts kept ([80])
+    # 生年月日 as every screen writes it: 和暦 (西暦 for a foreign resident, [90]), as written when
+    # 不詳 ([80]); computed once here so no list can drop a 不詳 part
     birth_text: str = ""
 
 
@@ -57,8 +59,7 @@ def summarize(row: Mapping[str, Any], *, pk: int, address: str, address_hidden: 
         address=HIDDEN if address_hidden else address, household_id=row.get("household_id"),
         relationship=row.get("relationship") or "", address_hidden=address_hidden,
         foreign=foreign,
-        birth_text=value_text("birth_date", birth, precision=row.get("birth_date_precision") or "day",
-                              foreign=foreign),
+        birth_text=written_birth_text(row),
     )
 
 

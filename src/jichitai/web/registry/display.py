@@ -17,6 +17,12 @@ from jichitai.registry.labels import (
 from jichitai.registry.models import Person, PersonStatus
 from jichitai.registry.selectors import MASK, screen_persons
 from jichitai.registry.selectors.addresses import address_line
+from jichitai.registry.written_dates import (
+    ALWAYS_SHOWN,
+    FOREIGN_ITEMS,
+    ITEM_RECORD_ITEMS,
+    shown_as_written,
+)
 
 DATE_FIELDS = VALUE_DATE_FIELDS
 # The items of a 住民票, in the order a clerk reads them.
@@ -26,10 +32,11 @@ RECORD_ITEMS = (
     "resident_code", "nationality", "residence_status", "residence_period", "residence_end_date",
     "residence_card_no", "alias", "former_surname", "became_resident_on", "address_set_on",
     "reported_on", "previous_address", "move_out_destination", "move_out_planned_on", "removed_on",
+    *ITEM_RECORD_ITEMS,
 )
 FOREIGN_ONLY = {"nationality", "residence_status", "residence_period", "residence_end_date",
-                "residence_card_no", "alias"}
-JAPANESE_ONLY = {"honseki", "hittousha"}
+                "residence_card_no", "alias"} | FOREIGN_ITEMS
+JAPANESE_ONLY = {"honseki", "hittousha", "former_surname_kana", "former_surname_kana_confirmed"}
 
 
 @dataclass(frozen=True)
@@ -51,9 +58,10 @@ def record_items(row: Mapping[str, Any], *, my_number_shown: bool,
         if f in withheld:
             out.append(Item(f, label(f), WITHHELD))
             continue
-        if f not in row:
+        if f not in row or (f in ITEM_RECORD_ITEMS and row.get(f) in (None, "") and f not in ALWAYS_SHOWN):
             continue
-        out.append(Item(f, label(f), value_text(
+        written = shown_as_written(f, row, foreign=foreign)
+        out.append(Item(f, label(f), written or value_text(
             f, row.get(f), precision=row.get("birth_date_precision") or "day",
             my_number_shown=my_number_shown, foreign=foreign)))
     return out

@@ -24,7 +24,11 @@ from jichitai.registry.labels import (
 from jichitai.registry.models import EventKind
 from jichitai.wareki import DateInputError, parse_date
 
+from . import item_fields
+
 DATE_HELP = "例: 2024-04-01、令和6年4月1日、R6.4.1"
+WRITTEN_HELP = DATE_HELP + "。不詳は記載どおり（例: 昭和55年頃、平成2年5月日不詳、年月日不詳）"
+CONFIRMED_CHOICES = item_fields.CONFIRMED
 SEX_CHOICES = (("", "選択してください"), ("1", "男"), ("2", "女"), ("9", "不詳"))
 RESIDENT_TYPE_CHOICES = (("japanese", "日本人"), ("foreign", "外国人"))
 # 続柄 is typed with these as suggestions (a chain like 「父の母」 need not be in the list); what is
@@ -58,15 +62,18 @@ PERSON_FIELDS: tuple[Field, ...] = (
     Field("given_name", "名"),
     Field("family_name_kana", "氏（ふりがな）"),
     Field("given_name_kana", "名（ふりがな）"),
-    Field("birth_date", "生年月日", "date", required=True, help=DATE_HELP),
+    Field("birth_date", "生年月日", "written_date", required=True, help=WRITTEN_HELP),
     Field("sex", "性別", "select", required=True, choices=SEX_CHOICES),
     Field("relationship", "続柄", required=True,
           help="標準仕様の表記で入力します。例: 世帯主、妻、子、妻の子、子の子（孫）、妻（未届）"),
     Field("resident_type", "住民種別", "select", choices=RESIDENT_TYPE_CHOICES),
-    Field("honseki", "本籍"),
+    Field("honseki", "本籍", help="日本人住民は必須。本籍がない場合は「なし」、分からない場合は「不明」を選びます（筆頭者は空欄）"),
     Field("hittousha", "筆頭者"),
     Field("my_number", "個人番号", help="12桁（任意）"),
-    Field("resident_code", "住民票コード", help="11桁（任意）"),
+    Field("resident_code", "住民票コード", required=True, help="11桁"),
+    Field("name_kana_confirmed", "氏名のフリガナを本人に確認した", "select", choices=CONFIRMED_CHOICES),
+    Field("former_surname_kana", "旧氏（フリガナ）"),
+    Field("former_surname_kana_confirmed", "旧氏のフリガナを本人に確認した", "select", choices=CONFIRMED_CHOICES),
 )
 FOREIGN_FIELDS: tuple[Field, ...] = (
     Field("nationality", "国籍・地域"),
@@ -76,9 +83,9 @@ FOREIGN_FIELDS: tuple[Field, ...] = (
     Field("residence_card_no", "在留カード番号", help="英字2桁・数字8桁・英字2桁"),
     Field("alias", "通称"),
     Field("former_surname", "旧氏"),
+    *(Field(**f) for f in item_fields.FOREIGN_ITEMS),
 )
-BIRTH_FIELDS = tuple(f for f in PERSON_FIELDS if f.name not in (
-    "birth_date", "resident_type", "my_number", "resident_code"))
+BIRTH_FIELDS = tuple(f for f in PERSON_FIELDS if f.name not in ("birth_date", "resident_type", "my_number"))
 
 EFFECTIVE = Field("effective_date", "異動日", "date", required=True, help=DATE_HELP)
 REPORTED = Field("reported_date", "届出日", "date", help=DATE_HELP + "（空欄は届出なし・職権）")
@@ -166,6 +173,14 @@ FORMS: dict[str, KindForm] = {f.kind: f for f in (
               Field("family_name", "新しい氏"), Field("given_name", "新しい名"),
               Field("family_name_kana", "新しい氏（ふりがな）"), Field("given_name_kana", "新しい名（ふりがな）"),
               Field("former_surname", "旧氏"))),
+    KindForm("alias_change", "通称の記載・削除", "外国人住民の申出により通称を記載または削除します（記載・削除した市区町村は空欄なら自団体）。",
+             (EFFECTIVE, REPORTED, Field("person_id", "住民ID", required=True),
+              Field("action", "記載・削除", "select", required=True,
+                    choices=(("", "選択してください"), ("record", "記載"), ("delete", "削除"))),
+              Field("alias", "通称"), Field("alias_kana", "通称（フリガナ）"),
+              Field("alias_kana_confirmed", "通称のフリガナを本人に確認した", "select", choices=CONFIRMED_CHOICES),
+              Field("municipality", "記載・削除した市区町村（他団体の場合）"),
+              Field("municipality_code", "その市区町村コード", help="6桁"))),
     KindForm("ex_officio_deletion", "職権消除", "居住の実態がない住民などを職権で消除します。",
              (EFFECTIVE, REPORTED, MEMBERS, REMAINING_HEAD,
               RELATIONSHIPS_F), needs_household=True),
@@ -200,8 +215,10 @@ def _date(post: Mapping[str, str], name: str, label: str, errors: list[RuleViola
     text = (post.get(name) or "").strip()
     try:
         value = parse_date(text)
-    except DateInputError:
-        errors.append(RuleViolation("date_format", f"{label}の形式が正しくありません（{DATE_HELP}）。", name))
+    except DateInputError as exc:
+        errors.append(RuleViolation(
+            "date_format", f"{label}: {exc.message}" if exc.message else f"{label}の形式が正しくありません（{DATE_HELP}）。",
+            name))
         return None
     if value is None and required:
         errors.append(RuleViolation("required", f"{label}を入力してください。", name))
@@ -241,6 +258,10 @@ def person_row(post: Mapping[str, str], prefix: str, fields: tuple[Field, ...],
         if f.widget == "date":
             value = _date(post, prefix + f.name, f.label, errors, required=f.required)
             value = value.isoformat() if value else None
+        elif f.widget == "written_date":
+            value = item_fields.written_date(value, prefix + f.name, f.label, errors, spec)
+        elif f.name in item_fields.CONFIRM_FIELDS:
+            value = value == "true" or None
         if value not in ("", None):
             spec[f.name] = value
     spec.setdefault("resident_type", "japanese")
@@ -330,7 +351,7 @@ def _existing(form: KindForm, post: Mapping[str, str], getlist: Any, built: Buil
             d = _date(post, f.name, f.label, errors, required=f.required)
             if d is not None:
                 req[f.name] = d.isoformat()
-        elif f.widget == "text" and f.name not in ("banchi", "katagaki", "to_household_id"):
+        elif f.widget in ("text", "select") and f.name not in ("banchi", "katagaki", "to_household_id"):
             if text[f.name] or f.required:
                 req[f.name] = text[f.name]
     if form.changes:

@@ -40,6 +40,7 @@ def register(*kinds: str, functions: tuple[str, ...], compensating: bool = False
 
 def _load() -> None:
     from . import (  # noqa: F401 - each module registers its kinds
+        alias,
         compensation,
         correction,
         death,

@@ -20,6 +20,8 @@ def plan_move_out_planned(p: Planner, req: MoveOutPlanned, kind: str, checks: _c
         p.person(pid)
         p.set("person", pid, "move_out_destination", req.destination)
         p.set("person", pid, "move_out_planned_on", req.planned_date or p.date)
+        if req.destination_postal_code:  # [170]
+            p.set("person", pid, "move_out_destination_postal_code", req.destination_postal_code)
 
 
 @register("move_out_confirmed", "move_out_abroad", "ex_officio_deletion", functions=("680", "470", "490", "750"))
@@ -31,6 +33,10 @@ def plan_move_out(p: Planner, req: MoveOut, kind: str, checks: _checks.Checks) -
             raise violation("no_plan", "転出予定の届出がない住民は転出確定できません。", "person_ids")
         if req.destination:
             p.set("person", pid, "move_out_destination", req.destination)
+        if kind == "move_out_confirmed":  # [10]: 転出先住所（確定） beside the planned one ([170])
+            p.set("person", pid, "move_out_confirmed_destination", req.destination or row.get("move_out_destination"))
+            if req.destination_postal_code:
+                p.set("person", pid, "move_out_confirmed_postal_code", req.destination_postal_code)
         p.set("person", pid, "status", status.value)
         p.set("person", pid, "removed_on", p.date)
         p.touched.append(row["household_id"])

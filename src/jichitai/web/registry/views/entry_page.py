@@ -83,7 +83,7 @@ def person_row_widgets(index: int, values: Mapping[str, Any], errors: Errors) ->
     return {
         "index": index, "prefix": prefix,
         "fields": [widget(f, prefix + f.name, values, errors, options=list(f.choices)) for f in PERSON_FIELDS],
-        "foreign": [widget(f, prefix + f.name, values, errors) for f in FOREIGN_FIELDS],
+        "foreign": [widget(f, prefix + f.name, values, errors, options=list(f.choices)) for f in FOREIGN_FIELDS],
     }
 
 
