@@ -25,7 +25,7 @@ def _headless(office: Any) -> tuple[Any, Any, Any]:
             events.submit_event("death", {"person_id": head.pk}, effective_date=D(2023, 1, 1),
                                 reported_date=D(2023, 1, 2), entered_by=office.clerk)
         assert [v.rule for v in exc.value.violations] == ["headless"]
-        apply(office, "death", {"person_id": head.pk}, D(2023, 1, 1), confirm_duplicates=True)
+        apply(office, "death", {"person_id": head.pk}, D(2023, 1, 1), confirm_alerts=True)
         return head, wife, child
 
 
@@ -52,7 +52,7 @@ def test_a_head_who_moves_out_may_name_the_one_who_remains_or_leave_none(office:
         move_in_family(office)
         head, wife, child = people()
         apply(office, "move_out_planned", {"person_ids": [head.pk], "destination": "札幌市"}, D(2023, 1, 1))
-        apply(office, "move_out_confirmed", {"person_ids": [head.pk]}, D(2023, 1, 5), confirm_duplicates=True)
+        apply(office, "move_out_confirmed", {"person_ids": [head.pk]}, D(2023, 1, 5), confirm_alerts=True)
         assert Household.objects.get(pk=wife.household_id).head_id is None
         # a new household still needs its head
         with pytest.raises(RegistryError) as exc:

@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 
 from jichitai.registry import events, holds
-from jichitai.registry.errors import DuplicateSuspected, RegistryError
+from jichitai.registry.errors import AlertsRaised, RegistryError
 from jichitai.registry.holds_models import Hold, HoldProcess
 from jichitai.tenancy.context import activate
 
@@ -128,10 +128,10 @@ def test_entry_hold_error_refuses_submit_and_approval_alert_needs_confirmation(o
         holds.release_hold(error.pk, staff=office.approver, reason="解決")
         events.approve_event(pending.pk, approver=office.approver)
         _hold(office, "entry", "alert", household_id=head.household_id)
-        with pytest.raises(DuplicateSuspected) as alert:
+        with pytest.raises(AlertsRaised) as alert:
             _name_change(office, wife.pk)
         assert alert.value.violations[0].rule == "hold_alert"
-        assert _name_change(office, wife.pk, confirm_duplicates=True).event.pk
+        assert _name_change(office, wife.pk, confirm_alerts=True).event.pk
 
 
 def test_issuance_and_inquiry_holds_as_functions(office) -> None:

@@ -17,8 +17,10 @@ from jichitai.registry.inputs.catalogue import ALERT, BY_RULE, ENTRIES, ERROR
 ROOT = Path(__file__).resolve().parents[2]
 HEAD = {"household": "h1", "effective_date": "2024-04-01", "reported_date": "2024-04-02", "family_name": "森",
         "given_name": "一郎", "family_name_kana": "モリ", "given_name_kana": "イチロウ", "birth_date": "1980-01-01",
-        "sex": "1", "relationship": "世帯主", "banchi": "3番地"}
-CHILD = HEAD | {"given_name": "太郎", "given_name_kana": "タロウ", "birth_date": "2010-01-01", "relationship": "子"}
+        "sex": "1", "relationship": "世帯主", "banchi": "3番地", "honseki": "甲県乙村1番地", "hittousha": "森一郎",
+        "resident_code": "10000000001"}
+CHILD = HEAD | {"given_name": "太郎", "given_name_kana": "タロウ", "birth_date": "2010-01-01", "relationship": "子",
+                "resident_code": "10000000002"}
 
 
 def _section() -> str:

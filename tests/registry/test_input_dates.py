@@ -81,7 +81,8 @@ def test_a_move_in_before_birth_is_refused_naming_the_person(office) -> None:
         foreign = _family(office, ("一", "1980-01-01", "世帯主"))
         foreign["persons"][0] |= {"birth_date": "2024-05-01", "resident_type": "foreign", "family_name": "LEE",
                                   "given_name": "MIN", "nationality": "韓国", "residence_status": "留学",
-                                  "honseki": "", "hittousha": ""}
+                                  "honseki": "", "hittousha": "", "foreign_category": "mid_long",
+                                  "residence_card_no": "AB12345678CD", "became_foreign_resident_on": "2024-04-01"}
         with pytest.raises(RegistryError) as exc:  # [90]: a foreign resident's 生年月日 in 西暦 only
             _submit(office, "move_in", foreign, D(2024, 4, 1), D(2024, 4, 1))
         (v,) = exc.value.violations

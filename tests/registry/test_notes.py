@@ -13,7 +13,7 @@ from jichitai.registry.records_models import NoteRevision, Reissue
 from jichitai.registry.selectors.snapshots import snapshots
 from jichitai.tenancy.context import activate
 
-from .conftest import apply
+from .conftest import apply, numbered
 from .test_snapshots import _protect, aoki
 
 D = dt.date
@@ -115,7 +115,7 @@ def test_manual_reissue_with_its_date_and_no_automatic_one(office) -> None:
     with activate(office.ctx()):
         taro, _ = aoki(office)
         for i in range(30):  # far more rows than a paper 欄 holds: no automatic 改製
-            apply(office, "ex_officio_correction", {"person_id": taro.pk, "changes": {"hittousha": f"青木太郎{i}"}},
+            apply(office, "ex_officio_correction", {"person_id": taro.pk, "changes": {"hittousha": f"青木太郎{numbered(i)}"}},
                   D(2024, 6, 1) + dt.timedelta(days=i))
         rows = snapshots(taro.pk, staff=office.clerk).rows
         assert len(rows) == 32 and not any(r.reason == "改製" for r in rows) and not Reissue.objects.exists()

@@ -90,5 +90,5 @@ def test_a_cancelled_move_reads_as_the_standards_reason_in_the_history(office) -
         move = RegistryEvent.objects.get(kind="move_within")
         apply(office, "cancellation", {"target_event_id": move.pk}, move.effective_date)
         rows = snapshots(taro.pk, staff=office.clerk).rows
-        assert [(s.reason, s.row["address"]) for s in rows][-1] == ("異動の取消し（修正）", "松町１番地")
+        assert [(s.reason, s.row["address"]) for s in rows][-1] == ("異動の取消し（修正）", "松町1番地")
         assert "転居取消" not in repr(rows)

@@ -73,13 +73,13 @@ def test_other_texts_are_refused(text: str) -> None:
 def test_the_era_change_is_named_not_called_a_format_error() -> None:
     with pytest.raises(DateInputError) as exc:
         parse_date("平成31年5月1日")
-    assert exc.value.message == "平成31年5月1日は令和元年5月1日です。"
+    assert exc.value.message == "平成31年5月1日は令和元年5月1日です。令和元年5月1日と入力してください。"
     with pytest.raises(DateInputError) as exc:
         parse_written("令和元年4月30日頃")
-    assert exc.value.message == "令和元年4月30日は平成31年4月30日です。"
+    assert exc.value.message == "令和元年4月30日は平成31年4月30日です。平成31年4月30日と入力してください。"
     with pytest.raises(DateInputError) as exc:
         parse_date("昭和64年1月8日")
-    assert exc.value.message == "昭和64年1月8日は平成元年1月8日です。"
+    assert exc.value.message == "昭和64年1月8日は平成元年1月8日です。平成元年1月8日と入力してください。"
 
 
 @st.composite
@@ -110,7 +110,7 @@ def test_every_era_boundary_reads_each_day_in_its_own_era_and_names_the_other(ca
         return
     with pytest.raises(DateInputError) as exc:
         parse_date(text)
-    assert exc.value.message == f"{text}は{wareki(day)}です。"
+    assert exc.value.message == f"{text}は{wareki(day)}です。{wareki(day)}と入力してください。"
 
 
 @pytest.mark.std("280#2")
@@ -122,7 +122,7 @@ def test_a_new_era_is_a_parameter_change() -> None:
         assert parse_date("X2.3.4") == D(2041, 3, 4)
         with pytest.raises(DateInputError) as exc:
             parse_date("令和22年1月2日")
-        assert exc.value.message == "令和22年1月2日は新元元年1月2日です。"
+        assert exc.value.message == "令和22年1月2日は新元元年1月2日です。新元元年1月2日と入力してください。"
         assert wareki_mod.era_of(D(2039, 12, 31)) == ("令和", 21)
         with pytest.raises(ValueError):
             set_eras((new, ERA_TABLE[0]))  # out of order: refused, table unchanged

@@ -71,7 +71,7 @@ def _register(office: Any, households: list[list[Someone]]) -> list[tuple[Any, S
                 "household": {"new": {"address_id": office.address.pk, "banchi": f"{i + 1}番地"}},
                 "persons": [_spec(i, j, s) for j, s in enumerate(members)],
                 "previous_address": "英国",
-            }, MOVE_IN, confirm_duplicates=True)
+            }, MOVE_IN, confirm_alerts=True)
         persons = people()
     flat = [s for members in households for s in members]
     return list(zip(persons, flat, strict=True))

@@ -39,8 +39,8 @@ def test_the_death_form_alerts_then_registers_a_household_without_a_head(office:
     data = {"household": str(head.household_id), "effective_date": "2023-01-01", "person_id": str(head.pk),
             "idempotency_key": "k-headless"}
     page = clerk.post("/registry/events/new/death/", data).content.decode()
-    assert "世帯主なし" in page and "警告の内容を確認しました" in page
-    clerk.post("/registry/events/new/death/", {**data, "confirm_duplicates": "1"})
+    assert "世帯主なし" in page and "アラートの内容を確認しました" in page
+    clerk.post("/registry/events/new/death/", {**data, "confirm_alerts": "1"})
     with activate(office.ctx()):
         assert RegistryEvent.objects.filter(kind="death", status="provisional").count() == 1
         assert Household.objects.get(pk=wife.household_id).head_id == head.pk  # until approval

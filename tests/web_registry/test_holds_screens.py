@@ -144,6 +144,6 @@ def test_entry_form_refuses_under_an_error_hold_and_asks_to_confirm_an_alert_hol
     _hold(office, process="entry", level="alert", household_id=family["household"], reason="世帯の確認")
     asked = clerk.post("/registry/events/new/name_change/", {**data, "idempotency_key": "hold-2"})
     assert asked.status_code in (200, 400) and "抑止（アラート）があります" in html(asked)
-    assert 'name="confirm_duplicates"' in html(asked)
-    done = clerk.post("/registry/events/new/name_change/", {**data, "idempotency_key": "hold-2", "confirm_duplicates": "1"})
+    assert 'name="confirm_alerts"' in html(asked)
+    done = clerk.post("/registry/events/new/name_change/", {**data, "idempotency_key": "hold-2", "confirm_alerts": "1"})
     assert done.status_code == 302

@@ -63,7 +63,7 @@ def _register(office: Any, sizes: list[int]) -> list[dict[str, Any]]:
         specs = []
         for i in range(size):
             given, kana = GIVEN[n]
-            specs.append(person_spec(f"p{i}", "保護", given, f"19{60 + n}-04-0{i + 1}", "世帯主" if i == 0 else "子",
+            specs.append(person_spec(f"p{i}", "保護", given, f"19{60 + n}-04-0{i + 1}", "世帯主" if i == 0 else "同居人",
                                      family_kana="ホゴ", given_kana=kana))
             n += 1
         apply(office, "move_in", {"household": {"new": {"address_id": office.address.pk, "banchi": f"{71 + h}番地"}},

@@ -72,6 +72,7 @@ KIND_REASONS: dict[str, Reason] = {
     # a 氏名変更 comes from the 戸籍's notice (法第9条第2項): the register corrects ex officio
     "name_change": _r(CHANGE, "職権修正"),
     "ex_officio_correction": _r(CHANGE, "職権修正"),
+    "alias_change": _r(CHANGE, "通称の記載"),  # its request's action says 記載 or 削除 (SUB_REASONS)
     "correction": _r(CHANGE, "誤記修正"),
     # a 取消 takes its 区分 from what it undoes (classify); this is the fallback
     "cancellation": _r(CHANGE, "異動の取消し（修正）"),
@@ -82,6 +83,7 @@ SUB_REASONS: dict[str, dict[str, Reason]] = {
                          "loss_of_nationality": _r(ENTRY, "職権記載（国籍喪失）")},
     "ex_officio_deletion": {"naturalization": _r(REMOVAL, "職権消除（帰化等）"),
                             "loss_of_nationality": _r(REMOVAL, "職権消除（国籍喪失）")},
+    "alias_change": {"record": _r(CHANGE, "通称の記載"), "delete": _r(CHANGE, "通称の削除")},
 }
 CANCEL = {ENTRY: _r(REMOVAL, "異動の取消し（減）"), REMOVAL: _r(ENTRY, "異動の取消し（増）"),
           CHANGE: _r(CHANGE, "異動の取消し（修正）")}

@@ -46,7 +46,8 @@ def split_written(data: Any) -> Any:
             written = parse_written(source)
         except DateInputError as exc:
             message = exc.message or f"{label}の形式が正しくありません（例: 令和6年4月1日、昭和55年頃、平成2年5月日不詳）。"
-            raise PydanticCustomError("date_format", f"{label}: {message}") from None
+            # a model-level error has no location: ``item`` names the item (events.messages reads it)
+            raise PydanticCustomError("date_format", f"{label}: {message}", {"item": item}) from None
         if written is None:
             continue
         out[item] = written.date.isoformat()

@@ -184,9 +184,10 @@ def era_date(text: str, era: str, year: int, month: int, day: int) -> dt.date:
     if _shared_first_day(era, d):
         return d
     if actual is None:
-        raise DateInputError(text, f"{_year_text_of(era, year)}{month}月{day}日は{era}の始まる前の日付です。")
+        raise DateInputError(text, f"{_year_text_of(era, year)}{month}月{day}日は{era}の始まる前の日付です。"
+                                   "元号を確かめて入力してください。")
     written = f"{_year_text_of(era, year)}{month}月{day}日"
-    raise DateInputError(text, f"{written}は{wareki(d)}です。")
+    raise DateInputError(text, f"{written}は{wareki(d)}です。{wareki(d)}と入力してください。")
 
 
 def _year_text_of(era: str, year: int) -> str:

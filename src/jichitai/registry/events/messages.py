@@ -77,9 +77,11 @@ def violations_from(errors: Iterable[Mapping[str, Any]], *, strip: Sequence[str]
         loc = list(e.get("loc") or ())
         while loc and loc[0] in strip:
             loc.pop(0)
+        ctx = dict(e.get("ctx") or {})
+        if ctx.get("item") and not any(isinstance(p, str) and p == ctx["item"] for p in loc):
+            loc.append(str(ctx["item"]))  # a model-level error naming its item (written dates)
         path, text = _where(loc)
         kind = str(e.get("type", ""))
-        ctx = dict(e.get("ctx") or {})
         if kind == "value_error":
             message = str(ctx.get("error") or e.get("msg", ""))
             if message == "one_of":

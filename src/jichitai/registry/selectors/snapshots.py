@@ -25,7 +25,7 @@ from typing import Any
 from django.utils import timezone
 
 from .. import reasons
-from ..conventions import HOUSEHOLD_FIELDS, PERSON_FIELDS, full_name
+from ..conventions import HOUSEHOLD_FIELDS, ITEM_DEFAULTS, PERSON_FIELDS, full_name
 from ..errors import violation
 from ..facts import facts_for
 from ..models import EventFact, Person, PersonStatus, RegistryEvent
@@ -96,7 +96,9 @@ def _walk(person_id: int) -> tuple[list[tuple[Key, dict[str, Any], dict[str, Any
             continue
         if person.get("status") in (None, PersonStatus.VOID):
             continue
-        out.append((key_, dict(person), dict(households.get(hid, {})) if hid else {}, own | common_changed))
+        # items a creation states only when given read as their defaults, as the projection does
+        out.append((key_, {**ITEM_DEFAULTS, **person},
+                    dict(households.get(hid, {})) if hid else {}, own | common_changed))
     return out, set(hids)
 
 
@@ -136,7 +138,7 @@ def reason_of(event: RegistryEvent, before: Mapping[str, Any], resident_type: st
     if event.kind == "ex_officio_correction":
         changed = {f: (before.get(f), v) for f, v in (request.get("changes") or {}).items()}
     return reasons.classify(
-        event.kind, sub_reason=str(request.get("reason") or ""), resident_type=resident_type,
+        event.kind, sub_reason=str(request.get("reason") or request.get("action") or ""), resident_type=resident_type,
         target_kind=target.kind if target is not None else "",
         target_sub_reason=str((target.request or {}).get("reason") or "") if target is not None else "",
         changed=changed,
