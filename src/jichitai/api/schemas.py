@@ -120,6 +120,38 @@ class PersonRecord(Schema):
     alias_deleted_municipality: str | None = None
     alias_deleted_municipality_code: str | None = None
     name_priority: str | None = None
+    # fed by other systems, cards and 住基ネット; kept and corrected by staff (registry/more_items.py)
+    elector_registered: str | None = Field(None, description="有無 items: yes / no / \"\" (not set)")
+    nhi_insured: str | None = None
+    nhi_acquired_on: dt.date | None = None
+    nhi_lost_on: dt.date | None = None
+    late_elderly_insured: str | None = None
+    late_elderly_acquired_on: dt.date | None = None
+    late_elderly_lost_on: dt.date | None = None
+    care_insured: str | None = None
+    care_acquired_on: dt.date | None = None
+    care_lost_on: dt.date | None = None
+    pension_insured: str | None = None
+    basic_pension_no: str | None = Field(None, description="基礎年金番号: 10 digits")
+    pension_kind: str | None = Field(None, description="first, second, third, voluntary, special_voluntary")
+    pension_kind_changed_on: dt.date | None = None
+    pension_acquired_on: dt.date | None = None
+    pension_lost_on: dt.date | None = None
+    child_allowance_start: str | None = Field(None, description="児童手当の受給開始年月: YYYY-MM")
+    child_allowance_end: str | None = Field(None, description="児童手当の受給終了年月: YYYY-MM")
+    my_number_card_status: str | None = Field(None, description="issued, not_issued, returned, invalid")
+    juki_card_status: str | None = None
+    signing_cert_serial: str | None = None
+    user_cert_serial: str | None = None
+    adult_ward: str | None = None
+    previous_address_code: str | None = Field(None, description="住所コード: 11 digits")
+    move_out_destination_code: str | None = None
+    move_out_confirmed_code: str | None = None
+    last_registered_address: str | None = None
+    move_in_notice_on: dt.date | None = None
+    member_order: str | None = Field(None, description="世帯員の並び順 set by hand (1-999); blank: the rule's")
+    residence_reported: str | None = Field(None, description="foreign residents only")
+    landing_permit_move_in: str | None = Field(None, description="foreign residents only")
 
 
 class HistoryEntryOut(Schema):

@@ -15,6 +15,7 @@ from typing import Any
 from jichitai.codes import is_valid_municipality_code
 
 from .errors import violation
+from .more_items import check_more_items
 
 # [120]: the 本籍・筆頭者 欄 may say 「なし」 or 「不明」 (then 筆頭者 stays blank).
 HONSEKI_NONE = "なし"
@@ -125,4 +126,4 @@ def check_postal_codes(row: Mapping[str, Any]) -> None:
             raise violation("postal_code", f"{label}は7桁の数字（例: 100-0001）で入力してください。", field)
 
 
-CHECKS = (check_blanks, check_honseki, check_foreign, check_alias, check_postal_codes)
+CHECKS = (check_blanks, check_honseki, check_foreign, check_alias, check_postal_codes, check_more_items)

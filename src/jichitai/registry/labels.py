@@ -12,6 +12,8 @@ from jichitai.wareki import format_date, format_seireki
 
 from .conventions import ITEM_FIELDS
 from .models import Person
+from .more_items import DATE_ITEMS as MORE_DATE_ITEMS
+from .more_items import MONTH_ITEMS
 
 HIDDEN = "（非表示）"
 WITHHELD = "（表示権限なし）"  # [1390]: an item the staff member has no display right for
@@ -44,7 +46,7 @@ CHOICES: dict[str, dict[str, str]] = {
 VALUE_DATE_FIELDS = frozenset({
     "birth_date", "residence_end_date", "became_resident_on", "address_set_on", "reported_on",
     "move_out_planned_on", "removed_on", "planned_date", "reported_date", "became_foreign_resident_on",
-    "alien_registration_on", "alias_recorded_on", "alias_deleted_on",
+    "alien_registration_on", "alias_recorded_on", "alias_deleted_on", *MORE_DATE_ITEMS,
 })
 # 職権修正・訂正 may name these person items (in the order a clerk reads a record).
 CORRECTABLE = tuple(
@@ -84,6 +86,8 @@ def value_text(field: str, value: Any, *, precision: str = "day", my_number_show
     if field in VALUE_DATE_FIELDS:
         fmt = format_seireki if foreign and field in SEIREKI_FOR_FOREIGN else format_date
         return fmt(value, precision if field == "birth_date" else "day")
+    if field in MONTH_ITEMS:  # 年月 ([10]#1 児童手当): 和暦 like every other date but 生年月日・満了日
+        return format_date(f"{value}-01", "month") if len(str(value)) == 7 else str(value)
     if field in CHOICES:
         return CHOICES[field].get(str(value), str(value))
     if isinstance(value, bool):

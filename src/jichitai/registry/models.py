@@ -71,6 +71,13 @@ class Household(TenantModel):
         return self.household_no
 
 
+# [10]#1, [20]#1: 有無 items, 国民年金の種別 and card status (registry/more_items.py)
+YES_NO = [("yes", "有"), ("no", "無")]
+PENSION_KINDS = [("first", "第1号被保険者"), ("second", "第2号被保険者"), ("third", "第3号被保険者"),
+                 ("voluntary", "任意加入被保険者"), ("special_voluntary", "特例任意加入被保険者")]
+CARD_STATUS = [("issued", "交付済み"), ("not_issued", "未交付"), ("returned", "返納"), ("invalid", "失効")]
+
+
 class Person(TenantModel):
     """住民 (projection): the current row of one person, rebuilt from the event log.
 
@@ -159,6 +166,41 @@ class Person(TenantModel):
     # [190] (optional): how mail is addressed to a foreign resident (本名のみ・通称のみ・併記)
     mail_name_code = models.CharField("郵便物送付コード", max_length=5, blank=True,
                                       choices=[("name", "本名のみ"), ("alias", "通称のみ"), ("both", "本名・通称併記")])
+    # -- chapter 1 items fed by other business systems, cards and 住基ネット ([10]#1, [20]#1; kept and
+    # correctable by staff: registry/more_items.py says their shapes) --
+    elector_registered = models.CharField("選挙人名簿への登録の有無", max_length=3, blank=True, choices=YES_NO)
+    nhi_insured = models.CharField("国民健康保険の被保険者該当の有無", max_length=3, blank=True, choices=YES_NO)
+    nhi_acquired_on = models.DateField("国民健康保険の資格取得年月日", null=True, blank=True)
+    nhi_lost_on = models.DateField("国民健康保険の資格喪失年月日", null=True, blank=True)
+    late_elderly_insured = models.CharField(
+        "後期高齢者医療の被保険者該当の有無", max_length=3, blank=True, choices=YES_NO)
+    late_elderly_acquired_on = models.DateField("後期高齢者医療の資格取得年月日", null=True, blank=True)
+    late_elderly_lost_on = models.DateField("後期高齢者医療の資格喪失年月日", null=True, blank=True)
+    care_insured = models.CharField("介護保険の被保険者該当の有無", max_length=3, blank=True, choices=YES_NO)
+    care_acquired_on = models.DateField("介護保険の資格取得年月日", null=True, blank=True)
+    care_lost_on = models.DateField("介護保険の資格喪失年月日", null=True, blank=True)
+    pension_insured = models.CharField("国民年金の被保険者該当の有無", max_length=3, blank=True, choices=YES_NO)
+    basic_pension_no = models.CharField("基礎年金番号", max_length=10, blank=True)
+    pension_kind = models.CharField("国民年金の種別", max_length=20, blank=True, choices=PENSION_KINDS)
+    pension_kind_changed_on = models.DateField("国民年金の種別の変更があった年月日", null=True, blank=True)
+    pension_acquired_on = models.DateField("国民年金の資格取得年月日", null=True, blank=True)
+    pension_lost_on = models.DateField("国民年金の資格喪失年月日", null=True, blank=True)
+    child_allowance_start = models.CharField("児童手当の受給開始年月", max_length=7, blank=True)
+    child_allowance_end = models.CharField("児童手当の受給終了年月", max_length=7, blank=True)
+    my_number_card_status = models.CharField("個人番号カードの発行状況", max_length=12, blank=True, choices=CARD_STATUS)
+    juki_card_status = models.CharField("住基カードの発行状況", max_length=12, blank=True, choices=CARD_STATUS)
+    adult_ward = models.CharField("成年被後見人の該当有無", max_length=3, blank=True, choices=YES_NO)
+    last_registered_address = models.CharField("最終登録住所地", max_length=300, blank=True)
+    signing_cert_serial = models.CharField("署名用電子証明書シリアル番号", max_length=40, blank=True)
+    user_cert_serial = models.CharField("利用者証明用電子証明書シリアル番号", max_length=40, blank=True)
+    residence_reported = models.CharField("住居地の届出の有無", max_length=3, blank=True, choices=YES_NO)
+    landing_permit_move_in = models.CharField("上陸許可証による転入の旨", max_length=3, blank=True, choices=YES_NO)
+    previous_address_code = models.CharField("転入前住所の住所コード", max_length=11, blank=True)
+    move_out_destination_code = models.CharField("転出先（予定）の住所コード", max_length=11, blank=True)
+    move_out_confirmed_code = models.CharField("転出先（確定）の住所コード", max_length=11, blank=True)
+    move_in_notice_on = models.DateField("転入通知年月日", null=True, blank=True)
+    # [10]#1 世帯員の並び順 set by hand (5.2 [1010] allows it); blank: the [1010] rule orders the member
+    member_order = models.CharField("世帯員の並び順", max_length=3, blank=True)
     version = models.PositiveIntegerField(default=0)
 
     objects = AuditedReadManager()

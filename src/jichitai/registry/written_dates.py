@@ -16,6 +16,9 @@ from pydantic_core import PydanticCustomError
 from jichitai.wareki import DateInputError
 from jichitai.wareki.written import parse_written
 
+from .more_items import FOREIGN_ONLY as MORE_FOREIGN_ONLY
+from .more_items import MORE_ITEMS
+
 WRITTEN_ITEMS = {
     "birth_date": "生年月日", "became_resident_on": "住民となった年月日", "address_set_on": "住所を定めた年月日",
     "became_foreign_resident_on": "外国人住民となった年月日", "alien_registration_on": "旧外登法による登録年月日",
@@ -72,13 +75,14 @@ ITEM_RECORD_ITEMS = (
     "alias_deleted_municipality", "alias_deleted_municipality_code", "name_priority", "name_kana_confirmed",
     "former_surname_kana", "former_surname_kana_confirmed", "previous_address_postal_code",
     "move_out_destination_postal_code", "move_out_confirmed_destination", "move_out_confirmed_postal_code",
-    "mail_name_code",
+    "mail_name_code", *MORE_ITEMS,
 )
 FOREIGN_ITEMS = frozenset({  # shown for foreign residents only
     "foreign_category", "became_foreign_resident_on", "special_permanent_cert_no", "landing_period",
     "provisional_stay_period", "alien_registration_on", "alphabet_name", "alias_kana", "alias_kana_confirmed",
     "alias_recorded_on", "alias_recorded_municipality", "alias_recorded_municipality_code", "alias_deleted_on",
     "alias_deleted_municipality", "alias_deleted_municipality_code", "name_priority", "mail_name_code",
+    *MORE_FOREIGN_ONLY,
 })
 ALWAYS_SHOWN = frozenset({"foreign_category", "became_foreign_resident_on", "name_kana_confirmed"})
 

@@ -24,7 +24,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from .. import inputs, relationships
+from .. import inputs, more_items, relationships
 from ..conventions import (
     BOOL_FIELDS,
     CORRECTABLE_HOUSEHOLD_FIELDS,
@@ -362,7 +362,7 @@ def check_value(entity: str, field: str, value: Value) -> Value:
     if not isinstance(text, str):
         raise ValueError(f"{column.verbose_name}は文字で入力してください。")
     try:
-        text = inputs.normalize(field, text.strip())
+        text = more_items.normalize(field, inputs.normalize(field, text.strip()))
     except inputs.InputProblem as exc:
         raise exc.as_pydantic() from None
     limit = getattr(column, "max_length", None)
