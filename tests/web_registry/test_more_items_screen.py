@@ -88,3 +88,43 @@ def test_withheld_items_stay_withheld_beside_the_new_items(office) -> None:
     assert "1234567890" in page  # 基礎年金番号 is no [1390] item
     api = client.get(f"/api/v1/persons/{p.pk}").json()["record"]
     assert api["honseki"] is None and api["basic_pension_no"] == "1234567890"
+
+
+def _foreigner(office: Any) -> Any:
+    with activate(office.ctx()):
+        apply(office, "move_in", {
+            "household": {"new": {"address_id": office.address.pk, "banchi": "5"}},
+            "persons": [person_spec("p1", "金", "英子", "1950-02-03", "世帯主", resident_type="foreign",
+                                    nationality="韓国", honseki="", hittousha="", foreign_category="special_permanent",
+                                    residence_status="", residence_card_no="", special_permanent_cert_no="XY12345678ZW",
+                                    alphabet_name="KIM YOUNGJA", alias="青木　英子", alias_kana="アオキ　エイコ",
+                                    former_surname="", became_foreign_resident_on="2012-07-09")],
+            "previous_address": "大韓民国",
+        }, dt.date(2021, 6, 1))
+        return people()[0]
+
+
+@pytest.mark.std("340#1")
+@pytest.mark.parametrize("params", [
+    {"alias_kana": "あおき"}, {"alphabet_name": "kim young"}, {"special_permanent_cert_no": "XY12345678ZW"},
+])
+def test_the_search_screen_and_the_api_search_the_new_items(office, office_b, staff_client, params) -> None:
+    kim = _foreigner(office)
+    clerk = staff_client("clerk")
+    page = clerk.get("/registry/", params).content.decode()
+    assert f"/registry/persons/{kim.pk}/" in page and "金" in page
+    assert 'name="alias_kana"' in page and 'name="special_permanent_cert_no"' in page
+    api = clerk.get("/api/v1/persons", params).json()
+    assert [r["id"] for r in api["results"]] == [kim.pk]
+    b = login(Client(), office_b.clerk, office_b.municipality)
+    assert b.get("/api/v1/persons", params).json()["results"] == []
+    assert f"/registry/persons/{kim.pk}/" not in b.get("/registry/", params).content.decode()
+    # the protected side: once a 支援措置 hides her, she is a masked row with nothing of her
+    setter = Staff.objects.create(username="sm-search-more")
+    RoleGrant.objects.create(staff=setter, municipality=office.municipality, role="support_measure")
+    with activate(office.ctx()):
+        support.start_measure(kim.pk, start=dt.date.today(), reason="DV", against=[], staff=setter)
+    page = clerk.get("/registry/", params).content.decode()
+    assert f"/registry/persons/{kim.pk}/" not in page and "英子" not in page
+    (row,) = clerk.get("/api/v1/persons", params).json()["results"]
+    assert row["id"] is None and row["masked"] and "英子" not in str(row)

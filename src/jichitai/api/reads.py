@@ -104,6 +104,7 @@ def search_persons(  # noqa: PLR0913 - one parameter per search item of [340]
     birth_date: dt.date | None = None, birth_to: dt.date | None = None, sex: Literal["", "1", "2", "9"] = "",
     relationship: str = "", atena_no: str = "", household_no: str = "", resident_code: str = "",
     residence_card_no: str = "", removal: Literal["", "moved_out", "dead", "deleted"] = "",
+    alias_kana: str = "", former_surname_kana: str = "", alphabet_name: str = "", special_permanent_cert_no: str = "",
     include_history: bool = False, include_removed: bool = False, page: int = page_query(),
 ) -> Any:
     """[340] 基本検索, 20 per page, 五十音順; each listed person is logged as a read. Provisional
@@ -116,6 +117,8 @@ def search_persons(  # noqa: PLR0913 - one parameter per search item of [340]
             birth_to=birth_to if birth_date else None, sex=sex, relationship=relationship[:40],
             atena_no=atena_no[:20], household_no=household_no[:20], resident_code=resident_code[:11],
             residence_card_no=residence_card_no[:12], removal=removal, include_history=include_history,
+            alias_kana=alias_kana[:200], former_surname_kana=former_surname_kana[:200],
+            alphabet_name=alphabet_name[:200], special_permanent_cert_no=special_permanent_cert_no[:12],
             include_removed=include_removed, page=page,
         ),
         staff=request.user, screen=SCREEN_SEARCH,

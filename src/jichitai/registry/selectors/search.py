@@ -49,6 +49,10 @@ class SearchQuery:
     my_number: str = ""
     resident_code: str = ""
     residence_card_no: str = ""
+    alias_kana: str = ""
+    former_surname_kana: str = ""
+    alphabet_name: str = ""
+    special_permanent_cert_no: str = ""
     blank: tuple[str, ...] = ()
     include_history: bool = False
     include_removed: bool = False
@@ -58,7 +62,8 @@ class SearchQuery:
     def is_empty(self) -> bool:
         texts = (self.name, self.kana, self.given_name, self.given_kana, self.alias, self.former_surname,
                  self.sex, self.relationship, self.address_code, self.katagaki, self.atena_no,
-                 self.household_no, self.removal, self.my_number, self.resident_code, self.residence_card_no)
+                 self.household_no, self.removal, self.my_number, self.resident_code, self.residence_card_no,
+                 self.alias_kana, self.former_surname_kana, self.alphabet_name, self.special_permanent_cert_no)
         return not (any(t.strip() for t in texts) or self.birth_date or self.address_id or self.blank)
 
 
@@ -89,6 +94,11 @@ def _names(qs: Any, query: SearchQuery) -> Any:
     for column in ("alias", "former_surname"):
         if getattr(query, column).strip():
             qs = qs.filter(items.raw_q(column, getattr(query, column), m))
+    for column in ("alias_kana", "former_surname_kana"):
+        if getattr(query, column).strip():
+            qs = qs.filter(items.stored_kana_q(column, getattr(query, column), m))
+    if query.alphabet_name.strip():
+        qs = qs.filter(items.latin_q("alphabet_name", query.alphabet_name, m))
     return qs
 
 
@@ -127,6 +137,8 @@ def _filtered(query: SearchQuery, staff: Any) -> Any:
         value = items.plain(getattr(query, column))
         if value:
             qs = qs.filter(**{column: value})
+    if query.special_permanent_cert_no.strip():
+        qs = qs.filter(special_permanent_cert_no=items.card_no(query.special_permanent_cert_no))
     if query.household_no.strip():
         qs = qs.filter(household__household_no=items.plain(query.household_no))
     if query.blank:
@@ -165,7 +177,9 @@ def _refuse_abbreviations(query: SearchQuery) -> None:
     the symbol away and find 「（株）山田」 and every 山田 with it), so the search is refused."""
     for item, label, value in (("name", "氏名", query.name), ("kana", "ふりがな", query.kana),
                                ("given_name", "名", query.given_name), ("given_kana", "名のふりがな", query.given_kana),
-                               ("alias", "通称", query.alias), ("former_surname", "旧氏", query.former_surname)):
+                               ("alias", "通称", query.alias), ("former_surname", "旧氏", query.former_surname),
+                               ("alias_kana", "通称のフリガナ", query.alias_kana),
+                               ("former_surname_kana", "旧氏のフリガナ", query.former_surname_kana)):
         found = abbreviations.find(value)
         if found:
             raise violation("corporate_abbreviation",

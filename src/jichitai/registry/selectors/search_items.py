@@ -71,6 +71,37 @@ def raw_q(column: str, value: str, match: str) -> Q:
     return q
 
 
+def stored_kana_q(column: str, value: str, match: str) -> Q:
+    """旧氏・通称のフリガナ ([180]), kept as typed: the text typed, its katakana (ひらがな, 半角 folded)
+    and that katakana's ひらがな are each tried, so either way of typing finds either way of keeping."""
+    from .. import inputs
+
+    typed = plain(value)
+    try:
+        kata = inputs.kana.normalize(typed)
+    except inputs.InputProblem:
+        kata = typed
+    hira = "".join(chr(ord(c) - 0x60) if "ァ" <= c <= "ヶ" else c for c in kata)
+    q = Q()
+    for v in dict.fromkeys((typed, kata, hira)):
+        q |= text_q(column, v, match)
+    return q
+
+
+def latin_q(column: str, value: str, match: str) -> Q:
+    """氏名（アルファベット）: case and runs of spaces do not matter."""
+    v = " ".join(plain(value).split())
+    lookup = {"exact": "iexact", "partial": "icontains"}.get(match, "istartswith")
+    return Q(**{f"{column}__{lookup}": v})
+
+
+def card_no(value: str) -> str:
+    """A 在留カード・特別永住者証明書 number as kept (ASCII, upper-case, no spaces)."""
+    from ..inputs.text import normalize_card_no
+
+    return normalize_card_no(plain(value))
+
+
 def address_ids_by_code(code: str) -> list[int]:
     """住所コード ([340]#1): the 町字コード typed (前方一致: a code's leading digits select its area)."""
     return list(AddressEntry.objects.filter(town_code__prefix=plain(code)).values_list("pk", flat=True))

@@ -12,7 +12,8 @@ from typing import Any
 from jichitai.audit.recording import record
 
 # items that name one person (「宛名番号等」); a 個人番号 is logged as used, never its value
-IDENTIFIERS = ("atena_no", "household_no", "resident_code", "residence_card_no", "my_number")
+IDENTIFIERS = ("atena_no", "household_no", "resident_code", "residence_card_no", "special_permanent_cert_no",
+               "my_number")
 # how to search, not what: the 一致 mode, history and 除票 switches, the page
 NOT_CRITERIA = {"include_removed", "include_history", "match", "birth_to", "page", "page_size"}
 

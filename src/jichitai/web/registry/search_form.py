@@ -13,7 +13,8 @@ from jichitai.wareki import DateInputError
 
 TEXT = ("name", "kana", "given_name", "given_kana", "alias", "former_surname", "birth_date", "sex",
         "relationship", "address_id", "address_code", "banchi", "katagaki", "atena_no", "household_no",
-        "removal", "my_number", "resident_code", "residence_card_no", "match")
+        "removal", "my_number", "resident_code", "residence_card_no", "match", "alias_kana",
+        "former_surname_kana", "alphabet_name", "special_permanent_cert_no")
 FLAGS = ("include_removed", "include_history")
 LABELS = {
     "name": "氏名", "kana": "フリガナ", "given_name": "名", "given_kana": "名フリガナ", "alias": "通称",
@@ -21,6 +22,8 @@ LABELS = {
     "address_id": "町字", "address_code": "住所コード", "banchi": "番地", "katagaki": "方書",
     "atena_no": "宛名番号", "household_no": "世帯番号", "removal": "消除事由", "my_number": "個人番号",
     "resident_code": "住民票コード", "residence_card_no": "在留カード番号", "match": "一致",
+    "alias_kana": "通称のフリガナ", "former_surname_kana": "旧氏のフリガナ", "alphabet_name": "氏名（アルファベット）",
+    "special_permanent_cert_no": "特別永住者証明書番号",
 }
 SEXES = {"1": "男", "2": "女", "9": "不詳"}
 MAX_LEN = 200
