@@ -39,7 +39,7 @@ def _event_out(event: RegistryEvent, *, request: dict[str, Any], warnings: Any =
     return EventOut(
         id=event.pk, kind=event.kind, kind_label=event.get_kind_display(), status=event.status,
         status_label=event.get_status_display(), effective_date=event.effective_date,
-        reported_date=event.reported_date, processed_at=event.processed_at,
+        effective_date_text=event.effective_date_text, reported_date=event.reported_date, processed_at=event.processed_at,
         entered_by=event.entered_by.get_username(),
         rejected_reason=event.rejected_reason,
         household_id=event.household_id, request=request,

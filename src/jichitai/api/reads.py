@@ -52,7 +52,8 @@ def _history(entries: list[dict[str, Any]], until: dt.date | None) -> list[Histo
             continue
         out.append(HistoryEntryOut(
             history_no=h["history_no"], event_id=h["event_id"], kind=h["kind"],
-            effective_date=h["effective_date"], reported_date=h["reported_date"], changed=h["changed"],
+            effective_date=h["effective_date"], effective_date_text=h.get("effective_date_text") or "",
+            reported_date=h["reported_date"], changed=h["changed"],
         ))
     return out
 

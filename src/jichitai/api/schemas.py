@@ -159,6 +159,7 @@ class HistoryEntryOut(Schema):
     event_id: int | None
     kind: str
     effective_date: dt.date
+    effective_date_text: str = Field("", description="[80]#1: a 出生・死亡's 異動日 as written (不詳日); \"\": the date")
     reported_date: dt.date | None
     changed: list[str]
 
@@ -244,6 +245,7 @@ class EventOut(Schema):
     status: EventStatus
     status_label: str
     effective_date: dt.date
+    effective_date_text: str = Field("", description="[80]#1: the 異動日 as written (出生・死亡, 不詳日)")
     reported_date: dt.date | None
     processed_at: dt.datetime
     entered_by: str

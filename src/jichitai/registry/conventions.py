@@ -30,7 +30,7 @@ PERSON_FIELDS = (
 # them only when given, so a person without them costs no extra facts (replay and the projection
 # fall back to the column's default: "", None or False).
 ITEM_FIELDS = (
-    "birth_date_text", "became_resident_on_text", "address_set_on_text", "name_kana_confirmed",
+    "birth_date_text", "became_resident_on_text", "address_set_on_text", "removed_on_text", "name_kana_confirmed",
     "former_surname_kana", "former_surname_kana_confirmed", "previous_address_postal_code",
     "move_out_destination_postal_code", "move_out_confirmed_destination", "move_out_confirmed_postal_code",
     "foreign_category", "special_permanent_cert_no", "landing_period", "provisional_stay_period",

@@ -131,6 +131,8 @@ class Person(TenantModel):
     birth_date_text = models.CharField("生年月日（記載どおり）", max_length=60, blank=True)
     became_resident_on_text = models.CharField("住民となった年月日（記載どおり）", max_length=60, blank=True)
     address_set_on_text = models.CharField("住所を定めた年月日（記載どおり）", max_length=60, blank=True)
+    # [80]#1: a 死亡's 異動日 as written (不詳日), the 消除日 above its internal date
+    removed_on_text = models.CharField("消除日（記載どおり）", max_length=60, blank=True)
     name_kana_confirmed = models.BooleanField("氏名のフリガナ確認", default=False)
     former_surname_kana = models.CharField("旧氏（フリガナ）", max_length=200, blank=True)
     former_surname_kana_confirmed = models.BooleanField("旧氏のフリガナ確認", default=False)
@@ -269,6 +271,8 @@ class RegistryEvent(TenantModel):
     status = models.CharField("状態", max_length=12, choices=EventStatus.choices)
     effective_date = models.DateField("異動日")
     reported_date = models.DateField("届出日", null=True)
+    # [80]#1: the 異動日 of a 出生・死亡 as written when it is a 不詳日 ("": the date itself)
+    effective_date_text = models.CharField("異動日（記載どおり）", max_length=60, blank=True, default="")
     processed_at = models.DateTimeField("処理日", default=timezone.now)
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="入力者"

@@ -22,7 +22,10 @@ from .more_items import MORE_ITEMS
 WRITTEN_ITEMS = {
     "birth_date": "生年月日", "became_resident_on": "住民となった年月日", "address_set_on": "住所を定めた年月日",
     "became_foreign_resident_on": "外国人住民となった年月日", "alien_registration_on": "旧外登法による登録年月日",
+    "removed_on": "消除日（事由の生じた年月日）",
 }
+# [80]#1: the 異動 whose 異動日 may be written as a 不詳日 (出生・死亡; 失踪 has no 異動事由 of its own)
+WRITTEN_EVENT_KINDS = {"birth": "出生日", "death": "死亡日"}
 
 
 def _is_iso(value: Any) -> bool:
@@ -63,7 +66,7 @@ def split_written(data: Any) -> Any:
 
 WRITTEN_TEXT_FIELDS = _TEXT_ITEMS = frozenset({
     "birth_date_text", "became_resident_on_text", "address_set_on_text", "became_foreign_resident_on_text",
-    "alien_registration_on_text",
+    "alien_registration_on_text", "removed_on_text",
 })
 
 
@@ -131,3 +134,32 @@ def written_text_value(field: str, value: Any) -> str:
             label = WRITTEN_ITEMS[field[:-5]]
             raise ValueError(f"{label}: {exc.message or '記載どおりの日付として読めません（例: 昭和55年頃）。'}") from None
     return text
+
+
+def event_date_text(value: Any) -> str:
+    """A request's ``effective_date_text``: the 異動日 as written ("" for a plain calendar day)."""
+    text = "" if value is None else str(value).strip()
+    if not text:
+        return ""
+    try:
+        written = parse_written(text)
+    except DateInputError as exc:
+        message = exc.message or "異動日の形式が正しくありません（例: 令和6年5月頃、令和6年5月日不詳）。"
+        raise PydanticCustomError("date_format", f"異動日（記載どおり）: {message}",
+                                  {"item": "effective_date_text"}) from None
+    return written.text if written is not None else ""
+
+
+def checked_event_date(text: str, effective_date: dt.date, kind: str) -> Any:
+    """The written 異動日 of a 出生・死亡 (``Written``), its internal date checked against the 異動日."""
+    from .errors import violation
+
+    if not text:
+        return None
+    written = parse_written(text)
+    if written is None:
+        return None
+    if written.date != effective_date:
+        raise violation("effective_date_text", f"{WRITTEN_EVENT_KINDS[kind]}「{text}」の異動日は"
+                        f"{written.date.isoformat()}です（記載どおりの日付が内部で持つ日付）。", "effective_date_text")
+    return written

@@ -77,6 +77,16 @@ NewRelationship = Annotated[_p("relationship"), AfterValidator(_standard_or_blan
 ChangedRelationship = Annotated[_p("relationship", required=True), AfterValidator(_standard)]
 
 
+def _event_date_text(value: Any) -> str:
+    from ..written_dates import event_date_text
+
+    return event_date_text(value)
+
+
+# [80]#1: the 異動日 of a 出生・死亡 as written; the event's 異動日 is its internal date
+WrittenEventDate = Annotated[str, StringConstraints(max_length=60), BeforeValidator(_event_date_text)]
+
+
 class Request(BaseModel):
     """Base of every request: frozen, unknown items refused, text trimmed."""
 
@@ -209,6 +219,7 @@ class Birth(Request):
     kinds = (EventKind.BIRTH.value,)
     household_id: Id
     person: NewPerson
+    effective_date_text: WrittenEventDate = ""  # [80]#1: 出生日 as written (不詳日)
 
 
 class MoveOutPlanned(Request):
@@ -255,6 +266,7 @@ class HouseholdSplit(Leaving):
 class Death(Request):
     kinds = (EventKind.DEATH.value,)
     person_id: Id
+    effective_date_text: WrittenEventDate = ""  # [80]#1: 死亡日 as written (不詳日)
     new_head_id: Id | None = None
     remaining_head_id: Id | None = None
     relationships: Relationships = {}

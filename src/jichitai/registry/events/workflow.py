@@ -208,6 +208,7 @@ def _provisional(it: EventInput, stored: dict[str, Any], plan: Plan, entered_by:
         touches["alerts_confirmed"] = sorted({w.rule for w in plan.warnings})
     event = RegistryEvent(
         kind=it.kind, status=EventStatus.PROVISIONAL, effective_date=it.effective_date,
+        effective_date_text=str(stored.get("effective_date_text") or ""),
         reported_date=it.reported_date, entered_by=entered_by, request=stored,
         base_versions=plan.base_versions, touches=touches, idempotency_key=it.idempotency_key,
         household_id=main, target_id=stored.get("target_event_id") if it.kind in ("cancellation", "correction") else None,

@@ -83,6 +83,7 @@ class TimelineEntry:
     reported_date: str | None
     processed_at: str | None
     changes: list[Change]
+    effective_date_text: str = ""  # [80]#1: a 出生・死亡's 異動日 as written (不詳日)
 
 
 SKIP_IN_TIMELINE = {"household_id"}
@@ -105,19 +106,20 @@ def timeline(history: list[dict[str, Any]], *, my_number_shown: bool,
             if f in withheld:
                 changes.append(Change(label(f), WITHHELD, WITHHELD))
                 continue
+            # a date kept as written ([80]) reads as written, never as its internal date ([80]#4)
             changes.append(Change(
                 label(f),
-                value_text(f, previous.get(f), precision=precision, my_number_shown=my_number_shown,
-                           foreign=foreign),
-                value_text(f, row.get(f), precision=precision, my_number_shown=my_number_shown,
-                           foreign=foreign),
+                shown_as_written(f, previous, foreign=foreign) or value_text(
+                    f, previous.get(f), precision=precision, my_number_shown=my_number_shown, foreign=foreign),
+                shown_as_written(f, row, foreign=foreign) or value_text(
+                    f, row.get(f), precision=precision, my_number_shown=my_number_shown, foreign=foreign),
             ))
         if "household_id" in snap.get("changed", []):
             changes.append(Change("世帯", str(previous.get("household_id") or "—"),
                                   str(row.get("household_id") or "—")))
         out.append(TimelineEntry(
             snap["history_no"], snap.get("event_id"), snap.get("kind", ""), snap["effective_date"],
-            snap.get("reported_date"), snap.get("processed_at"), changes,
+            snap.get("reported_date"), snap.get("processed_at"), changes, snap.get("effective_date_text") or "",
         ))
         previous = dict(row)
     return list(reversed(out))

@@ -22,11 +22,14 @@ from jichitai.registry.labels import (
     VALUE_DATE_FIELDS,
 )
 from jichitai.registry.models import EventKind
+from jichitai.registry.written_dates import WRITTEN_EVENT_KINDS
 from jichitai.wareki import DateInputError, parse_date
 
 from . import item_fields
 
 DATE_HELP = "例: 2024-04-01、令和6年4月1日、R6.4.1"
+# [80]#1: a 出生・死亡's 異動日 may be a 不詳日, kept as written
+EVENT_WRITTEN_HELP = DATE_HELP + "。不詳は記載どおり（例: 令和6年5月頃、令和6年5月日不詳）"
 WRITTEN_HELP = DATE_HELP + "。不詳は記載どおり（例: 昭和55年頃、平成2年5月日不詳、年月日不詳）"
 CONFIRMED_CHOICES = item_fields.CONFIRMED
 SEX_CHOICES = (("", "選択してください"), ("1", "男"), ("2", "女"), ("9", "不詳"))
@@ -134,7 +137,7 @@ FORMS: dict[str, KindForm] = {f.kind: f for f in (
     _move_in("move_in_abroad", "国外転入届", "国外から転入した人を入力します。"),
     _move_in("ex_officio_entry", "職権記載", "職権で住民票を記載します。", previous=False),
     KindForm("birth", "出生届", "出生した子を世帯に記載します。異動日が生年月日になります。",
-             (Field("effective_date", "出生日（異動日）", "date", required=True, help=DATE_HELP), REPORTED),
+             (Field("effective_date", "出生日（異動日）", "date", required=True, help=EVENT_WRITTEN_HELP), REPORTED),
              persons="one", needs_household=True),
     KindForm("move_out_planned", "転出届（転出予定）", "転出予定の届出を受け付けます。転出確定は別に入力します。",
              (Field("effective_date", "届出を受けた日（異動日）", "date", required=True, help=DATE_HELP), REPORTED,
@@ -154,7 +157,7 @@ FORMS: dict[str, KindForm] = {f.kind: f for f in (
               Field("new_head_id", "転居先の世帯の世帯主", "member", help="一部の世帯員が転居する場合（空欄なら最初に選んだ人）"),
               REMAINING_HEAD, RELATIONSHIPS_F), needs_household=True),
     KindForm("death", "死亡届", "死亡した住民を消除します。",
-             (EFFECTIVE, REPORTED, Field("person_id", "死亡した人", "member", required=True), NEW_HEAD,
+             (Field("effective_date", "死亡日（異動日）", "date", required=True, help=EVENT_WRITTEN_HELP), REPORTED, Field("person_id", "死亡した人", "member", required=True), NEW_HEAD,
               RELATIONSHIPS_F), needs_household=True),
     KindForm("household_split", "世帯分離", "選んだ世帯員で新しい世帯を作ります（住所は同じ）。",
              (EFFECTIVE, REPORTED, MEMBERS,
@@ -282,8 +285,19 @@ def build_request(form: KindForm, post: Mapping[str, str], getlist: Any) -> Buil
     Items left empty are left out, so that the typed request reports them as missing by name.
     """
     errors: list[RuleViolation] = []
-    built = Built({}, _date(post, "effective_date", "異動日", errors, required=True),
-                  _date(post, "reported_date", "届出日", errors), errors)
+    if form.kind in WRITTEN_EVENT_KINDS:  # [80]#1: the 異動日 as written; its internal date is the 異動日
+        written: dict[str, Any] = {}
+        day = item_fields.written_date((post.get("effective_date") or "").strip(), "effective_date", "異動日",
+                                       errors, written)
+        built = Built({}, dt.date.fromisoformat(day) if day else None,
+                      _date(post, "reported_date", "届出日", errors), errors)
+        if "effective_date_text" in written:
+            built.request["effective_date_text"] = written["effective_date_text"]
+        elif day is None and not any(e.field == "effective_date" for e in errors):
+            errors.append(RuleViolation("required", "異動日を入力してください。", "effective_date"))
+    else:
+        built = Built({}, _date(post, "effective_date", "異動日", errors, required=True),
+                      _date(post, "reported_date", "届出日", errors), errors)
     if form.persons == "rows":
         _new_persons(form, post, built)
     elif form.persons == "one":

@@ -6,6 +6,7 @@ Standard: [590] 転入者情報入力, [460] 異動者, [470] 異動先世帯, [
 
 from __future__ import annotations
 
+from ...written_dates import checked_event_date
 from .. import checks as _checks
 from ..plan import Planner
 from ..requests import Birth, MoveIn
@@ -40,6 +41,11 @@ def plan_move_in(p: Planner, req: MoveIn, kind: str, checks: _checks.Checks) -> 
 def plan_birth(p: Planner, req: Birth, kind: str, checks: _checks.Checks) -> None:
     p.household(req.household_id)
     spec = {**req.person.spec(), "birth_date": p.date}
+    written = checked_event_date(req.effective_date_text, p.date, kind)
+    if written is not None and written.text:  # [80]#1: a 不詳 出生日 is the child's 生年月日 as written
+        # and so are 住民となった年月日・住所を定めた年月日, which a birth dates by it: no みなし date ([80]#4)
+        spec.update(birth_date_text=written.text, birth_date_precision=written.precision,
+                    became_resident_on_text=written.text, address_set_on_text=written.text)
     pk = p.new_person(spec, req.household_id, p.date)
     p.touched.append(req.household_id)
     p.plan.main_household = req.household_id
