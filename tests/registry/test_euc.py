@@ -221,3 +221,30 @@ def test_protected_excluded_count_is_logged_for_the_auditor(office) -> None:
     with activate(office.ctx(staff)):
         run(_spec(analysis="count"), staff=staff)
         assert _entry()["protected_excluded"] == 2
+
+
+@pytest.mark.std("1360#4", "1360#5")
+def test_cli_runs_a_spec_in_batch_to_a_file(office, tmp_path, capsys) -> None:
+    from jichitai.cli import main
+
+    with activate(office.ctx(office.approver)):
+        _register(office)
+    spec = tmp_path / "spec.json"
+    spec.write_text(json.dumps({"source": "persons", "items": ["宛名番号", "氏名", "住所"], "include_removed": True,
+                                "conditions": [{"item": "family_name", "op": "=", "value": "髙橋"}],
+                                "output": "csv"}), encoding="utf-8")
+    out = tmp_path / "out.csv"
+    code = ["--municipality", office.municipality.code]
+    assert main(["euc", "run", str(spec), *code, "--staff", office.approver.username, "--out", str(out)]) == 0
+    lines = out.read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0] == "宛名番号,氏名,住所" and len(lines) == 3
+    spec.write_text(json.dumps({"source": "persons", "analysis": "group", "group_by": ["性別"], "output": "xml"}),
+                    encoding="utf-8")
+    assert main(["euc", "run", str(spec), *code, "--staff", office.approver.username, "--out", str(out)]) == 0
+    assert '<項目 名称="件数">1</項目>' in out.read_text(encoding="utf-8")
+    assert main(["euc", "run", str(spec), *code, "--staff", office.clerk.username]) == 2
+    spec.write_text(json.dumps({"source": "persons", "items": ["氏名"], "where": "氏名 ="}), encoding="utf-8")
+    assert main(["euc", "run", str(spec), *code, "--staff", office.approver.username]) == 2
+    assert "where: " in capsys.readouterr().err
+    with activate(office.ctx(office.approver)):
+        assert AuditEntry.objects.filter(action="euc", screen="EUC（バッチ）").count() == 2
