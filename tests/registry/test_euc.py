@@ -248,3 +248,17 @@ def test_cli_runs_a_spec_in_batch_to_a_file(office, tmp_path, capsys) -> None:
     assert "where: " in capsys.readouterr().err
     with activate(office.ctx(office.approver)):
         assert AuditEntry.objects.filter(action="euc", screen="EUC（バッチ）").count() == 2
+
+
+@pytest.mark.std("1360#4")
+def test_wizard_rows_hold_items_and_values_never_expressions(office) -> None:
+    with pytest.raises(EucError) as exc:
+        _spec(conditions=[{"item": "氏名 = 'x' OR 性別", "op": "=", "value": "1"}])
+    assert exc.value.errors[0][0] == "conditions.1.item"
+    with pytest.raises(EucError) as exc:
+        _spec(conditions=[{"item": "name", "op": "=", "value": "」' OR 1 = 1 OR \""}])
+    assert exc.value.errors[0][0] == "conditions.1.value"
+    with activate(office.ctx(office.approver)):
+        _register(office)
+        res = run(_spec(conditions=[{"item": "name", "op": "=", "value": "x」 OR 1 = 1 OR 「"}]), staff=office.approver)
+        assert res.count == 0  # the whole value is one text, not a condition

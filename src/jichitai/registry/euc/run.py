@@ -100,8 +100,7 @@ def conditions_text(rows: list[Mapping[str, str]], combine: str) -> str:
     """The wizard's rows as an expression (shown to the staff member and logged)."""
     parts = []
     for r in rows:
-        name, op, value = f"[{catalogue.BY_KEY[r['item']].label}]" if r["item"] in catalogue.BY_KEY else r["item"], \
-            r["op"], str(r.get("value", ""))
+        name, op, value = f"[{catalogue.BY_KEY[r['item']].label}]", r["op"], str(r.get("value", ""))
         if op == "blank":
             parts.append(f"ISBLANK({name})")
         elif op == "not_blank":
@@ -137,12 +136,21 @@ def _condition(data: Mapping[str, Any], source: str, withheld: frozenset[str],
         if not isinstance(rows, list) or len(rows) > MAX_CONDITIONS or not all(isinstance(r, Mapping) for r in rows):
             errors.append(("conditions", f"条件は{MAX_CONDITIONS}個までの（項目・演算子・値）の組で指定してください。"))
             return None, ""
+        resolve = resolver(source, withheld)
+        rows = [dict(r) for r in rows]
         for n, r in enumerate(rows, start=1):
+            if all(q in str(r.get("value", "")) for q in ("」", "'", '"')):  # no quoting could hold it
+                errors.append((f"conditions.{n}.value", f"条件{n}の値に 」 ' \" をすべて含めることはできません。"))
+            try:  # an item of the source (never a piece of expression smuggled in as a name)
+                r["item"] = resolve(str(r.get("item") or "").strip("[] "), 0)
+            except ExprError as exc:
+                errors.append((f"conditions.{n}.item", f"条件{n}: " + exc.message.split(": ", 1)[-1]))
             if r.get("op") not in OPERATORS:
                 errors.append((f"conditions.{n}.op", f"条件{n}の演算子を選んでください（{', '.join(OPERATORS)}）。"))
         if errors:
             return None, ""
         text = conditions_text([{k: str(v) for k, v in r.items()} for r in rows], str(data.get("combine") or "and"))
+
     if not text:
         return None, ""
     try:
