@@ -89,11 +89,11 @@ def test_protected_persons_never_reach_staff_without_need_to_know(office: Any) -
             assert not [a for a in world.atena.values() if a in text]
     count = client.post(RUN, {"source": "persons", "mode": "direct", "where": "氏名 contains '美咲'",
                               "analysis": "count"}).content.decode()
-    assert '<dd id="euc-count">0件</dd>' in count
+    assert '<dd id="euc-count">0件</dd>' in count and 'id="euc-protected"' in count
     officer = login(Client(), world.officer, office.municipality)
     seen = officer.post(RUN, {"source": "persons", "mode": "direct", "where": "氏名 contains '美咲'",
                               "analysis": "count"}).content.decode()
-    assert '<dd id="euc-count">1件</dd>' in seen
+    assert '<dd id="euc-count">1件</dd>' in seen and 'id="euc-protected"' not in seen
 
 
 def test_another_municipality_is_never_extracted(staff_client: Any, office: Any, office_b: Any) -> None:

@@ -30,6 +30,7 @@ from .expr import ExprError, Node, evaluate, parse
 CAPABILITY = "registry.euc"
 ONLINE_SCAN = 20_000
 ONLINE_ROWS = 1_000
+ONLINE_HISTORY = 2_000  # history rows are folded from each person's event log: a few queries per person
 MAX_CONDITIONS = 20
 ANALYSES = {"rows": "一覧（該当者の情報）", "count": "件数（該当者数）", "group": "集計（項目の値ごとの件数）",
             "sum": "合計（式の値の合計・平均）"}
@@ -73,6 +74,7 @@ class Result:
     group_counts: dict[tuple[Any, ...], int] = field(default_factory=dict)
     total: Decimal | None = None
     truncated: bool = False  # stopped at the online limits: run the batch for everything
+    protected_left_out: bool = False  # staff without need-to-know: protected persons are neither rows nor counted
 
 
 def resolver(source: str, withheld: frozenset[str]) -> Callable[[str, int], str]:
@@ -219,6 +221,7 @@ def stream(spec: Spec, *, staff: Any, screen: str = "EUC", limit: int | None = N
         raise CapabilityMissing(CAPABILITY)
     result = result or Result(spec, columns(spec))
     shield = euc_source.Shield.of(staff)
+    result.protected_left_out = not shield.may_see
     base = spec.base_date or euc_source.today()
     try:
         for row in _source(spec, shield):
@@ -260,6 +263,8 @@ def run(spec: Spec, *, staff: Any, screen: str = "EUC", limit: int = ONLINE_SCAN
         max_rows: int = ONLINE_ROWS) -> Result:
     """An online run: bounded by ``limit`` source rows and ``max_rows`` rows kept."""
     result = Result(spec, columns(spec))
+    if spec.source == catalogue.HISTORY:
+        limit = min(limit, ONLINE_HISTORY)
     for row in stream(spec, staff=staff, screen=screen, limit=limit, result=result):
         if spec.analysis == "rows" and len(result.rows) < max_rows:
             result.rows.append(row)
