@@ -13,10 +13,11 @@ is written by the caller (registry.euc.run) with the criteria and the row count.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import Count
 from django.utils import timezone
 
 from ..conventions import full_kana, full_name
@@ -85,9 +86,21 @@ def _towns() -> dict[int, tuple[str, str]]:
     return {pk: (name, postal) for pk, name, postal in AddressEntry.objects.values_list("pk", "name", "postal_code")}
 
 
-def _households() -> dict[int, dict[str, Any]]:
-    return {h["pk"]: h for h in Household.objects.values("pk", "household_no", "address_id", "banchi", "katagaki",
-                                                          "head_id", "active")}
+def _households(ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+    qs = Household.objects.filter(pk__in=sorted(set(ids)))
+    return {h["pk"]: h for h in qs.values("pk", "household_no", "address_id", "banchi", "katagaki", "head_id",
+                                          "active")}
+
+
+def _chunks(rows: Iterable[Any]) -> Iterator[list[Any]]:
+    chunk: list[Any] = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) == CHUNK:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 def _head_names(ids: set[int]) -> dict[int, str]:
@@ -112,21 +125,24 @@ def _persons(include_removed: bool) -> Any:
 
 
 def person_rows(shield: Shield, *, include_removed: bool = False) -> Iterator[dict[str, Any]]:
-    """Current 住民票 rows (and 除票 when asked), ordered by 宛名番号, streamed in chunks."""
-    towns, households = _towns(), _households()
-    heads = _head_names({h["head_id"] for h in households.values() if h["head_id"]})
-    for p in _persons(include_removed).iterator(chunk_size=CHUNK):
-        if not shield.admits(p.pk):
-            continue
-        hh = households.get(p.household_id)
-        head_id = (hh or {}).get("head_id")
-        row = {f: getattr(p, f) for f in _PERSON_ITEMS}
-        row.update(name=full_name(row), name_kana=full_kana({"family_name_kana": p.family_name_kana,
-                                                             "given_name_kana": p.given_name_kana}),
-                   resident_type=_TYPE.get(p.resident_type, ""), status=_STATUS.get(p.status, p.status),
-                   household_no=(hh or {}).get("household_no", ""), head_name=heads.get(head_id, ""),
-                   **_address(hh, towns))
-        yield shield.finish(row, p.household_id, head_id)
+    """Current 住民票 rows (and 除票 when asked), ordered by 宛名番号, read in chunks: each chunk's
+    households and 世帯主 are read with it, so a run that stops early has read little."""
+    towns = _towns()
+    for chunk in _chunks(_persons(include_removed).iterator(chunk_size=CHUNK)):
+        households = _households(p.household_id for p in chunk)
+        heads = _head_names({h["head_id"] for h in households.values() if h["head_id"]})
+        for p in chunk:
+            if not shield.admits(p.pk):
+                continue
+            hh = households.get(p.household_id)
+            head_id = (hh or {}).get("head_id")
+            row = {f: getattr(p, f) for f in _PERSON_ITEMS}
+            row.update(name=full_name(row), name_kana=full_kana({"family_name_kana": p.family_name_kana,
+                                                                 "given_name_kana": p.given_name_kana}),
+                       resident_type=_TYPE.get(p.resident_type, ""), status=_STATUS.get(p.status, p.status),
+                       household_no=(hh or {}).get("household_no", ""), head_name=heads.get(head_id, ""),
+                       **_address(hh, towns))
+            yield shield.finish(row, p.household_id, head_id)
 
 
 def history_rows(shield: Shield, *, include_removed: bool = True) -> Iterator[dict[str, Any]]:
@@ -155,32 +171,28 @@ def history_rows(shield: Shield, *, include_removed: bool = True) -> Iterator[di
 
 
 def household_rows(shield: Shield) -> Iterator[dict[str, Any]]:
-    """Households that stand, with their resident members counted (protected ones only for staff
-    with need-to-know: a household with one is not in the source for the others)."""
-    towns, households = _towns(), _households()
-    heads = _head_names({h["head_id"] for h in households.values() if h["head_id"]})
-    counts: dict[int, int] = {}
+    """Households that stand, with their resident members counted, ordered by 世帯番号. A household
+    with a protected current member is not in the source for staff without need-to-know (so no
+    count of theirs includes a protected person); for staff with it, each such member is alerted."""
+    towns = _towns()
     members = Person.objects.without_read_log(_REASON).filter(status=PersonStatus.RESIDENT)
-    for hid, pid in members.values_list("household_id", "pk").iterator(chunk_size=CHUNK):
-        if shield.may_see or pid not in shield.persons:
-            counts[hid] = counts.get(hid, 0) + 1
-    for hid in sorted(households, key=lambda h: households[h]["household_no"]):
-        hh = households[hid]
-        if not hh["active"] or not counts.get(hid):
-            continue
-        if shield.hides(hid):
-            continue
-        if shield.may_see and hid in shield.households:
-            for pid in shield.persons & _members_of(hid):
-                shield.admits(pid)
-        row = {"household_no": hh["household_no"], "head_name": heads.get(hh["head_id"], ""),
-               "member_count": counts[hid], **_address(hh, towns)}
-        yield shield.finish(row, hid, hh["head_id"])
-
-
-def _members_of(household_id: int) -> set[int]:
-    return set(Person.objects.without_read_log(_REASON).filter(
-        household_id=household_id, status=PersonStatus.RESIDENT).values_list("pk", flat=True))
+    qs = Household.objects.filter(active=True).order_by("household_no", "pk").values(
+        "pk", "household_no", "address_id", "banchi", "katagaki", "head_id")
+    for chunk in _chunks(qs.iterator(chunk_size=CHUNK)):
+        ids = [h["pk"] for h in chunk]
+        counts = dict(members.filter(household_id__in=ids).values("household_id").annotate(n=Count("pk"))
+                      .values_list("household_id", "n"))
+        heads = _head_names({h["head_id"] for h in chunk if h["head_id"]})
+        for hh in chunk:
+            hid = hh["pk"]
+            if not counts.get(hid) or shield.hides(hid):
+                continue
+            if shield.may_see and hid in shield.households:
+                for pid in members.filter(household_id=hid, pk__in=sorted(shield.persons)).values_list("pk", flat=True):
+                    shield.admits(pid)
+            row = {"household_no": hh["household_no"], "head_name": heads.get(hh["head_id"], ""),
+                   "member_count": counts[hid], **_address(hh, towns)}
+            yield shield.finish(row, hid, hh["head_id"])
 
 
 def _as_date(value: Any) -> dt.date | None:
