@@ -85,3 +85,23 @@ def test_operators_and_functions_evaluate_as_documented() -> None:
         parse("本籍 = 'x'", resolve)
     with pytest.raises(ExprError, match="計算できません"):
         value("生年月日 + 99999999")
+
+
+JSONISH = st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=20),
+                       lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+                       max_leaves=12)
+KEYS = st.sampled_from(["source", "items", "where", "conditions", "combine", "analysis", "group_by", "total",
+                        "include_removed", "base_date", "output"])
+
+
+@pytest.mark.std("1360#4")
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.dictionaries(KEYS, JSONISH | st.sampled_from(["persons", "history", "households", "rows", "group",
+                                                        "sum", "csv", "label", "氏名", "[性別] = 1"])))
+def test_any_spec_is_a_spec_or_errors_naming_fields(data: dict) -> None:
+    from jichitai.registry.euc.run import EucError, Spec, parse_spec
+
+    try:
+        assert isinstance(parse_spec(data), Spec)
+    except EucError as exc:
+        assert exc.errors and all(f and m for f, m in exc.errors)
