@@ -262,3 +262,13 @@ def test_wizard_rows_hold_items_and_values_never_expressions(office) -> None:
         _register(office)
         res = run(_spec(conditions=[{"item": "name", "op": "=", "value": "x」 OR 1 = 1 OR 「"}]), staff=office.approver)
         assert res.count == 0  # the whole value is one text, not a condition
+
+
+def test_a_screen_run_of_the_history_source_stops_sooner(office, monkeypatch) -> None:
+    from jichitai.registry.euc import run as run_module
+
+    monkeypatch.setattr(run_module, "ONLINE_HISTORY", 2)
+    with activate(office.ctx(office.approver)):
+        _register(office)
+        res = run(parse_spec({"source": "history", "items": ["氏名"]}), staff=office.approver)
+        assert res.truncated and res.scanned == 2

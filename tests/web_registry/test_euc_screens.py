@@ -38,6 +38,7 @@ def test_the_wizard_leads_step_by_step_to_a_list(staff_client: Any, office: Any)
     step4 = client.get("/registry/euc/", {"source": "persons", "mode": "wizard", "items": ["name"], "step": "4",
                                           "c1_item": "sex", "c1_op": "=", "c1_value": "2"}).content.decode()
     assert "[性別] = 「2」" in step4 and "抽出する" in step4
+    assert 'type="hidden" name="items" value="name"' in step4 and 'type="hidden" name="c1_value" value="2"' in step4
     res = client.post(RUN, {"source": "persons", "mode": "wizard", "items": ["name", "birth_date"],
                             "c1_item": "birth_date", "c1_op": "<", "c1_value": "2000-01-01", "analysis": "rows",
                             "output": "list"}).content.decode()
