@@ -272,3 +272,21 @@ def test_a_screen_run_of_the_history_source_stops_sooner(office, monkeypatch) ->
         _register(office)
         res = run(parse_spec({"source": "history", "items": ["氏名"]}), staff=office.approver)
         assert res.truncated and res.scanned == 2
+
+
+@pytest.mark.std("1360#3")
+def test_every_offered_item_is_produced_by_its_source(office) -> None:
+    from jichitai.registry.euc import catalogue
+    from jichitai.registry.selectors import euc_source
+
+    with activate(office.ctx(office.approver)):
+        _register(office)
+        shield = euc_source.Shield.of(office.approver)
+        produced = {
+            "persons": next(euc_source.person_rows(shield, include_removed=True)),
+            "history": next(euc_source.history_rows(shield)),
+            "households": next(euc_source.household_rows(shield)),
+        }
+        for source, row in produced.items():
+            assert {i.key for i in catalogue.offered(source)} == set(row), source
+        assert len({i.label for i in catalogue.ITEMS}) == len(catalogue.ITEMS)  # names are unambiguous

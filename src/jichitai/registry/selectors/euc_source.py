@@ -37,7 +37,8 @@ _PERSON_ITEMS = (
     "resident_code", "nationality", "residence_status", "residence_period", "residence_end_date",
     "residence_card_no", "alias", "former_surname", "became_resident_on", "address_set_on", "reported_on",
     "previous_address", "move_out_destination", "move_out_planned_on", "removed_on", "alphabet_name",
-    "foreign_category",
+    "foreign_category", "alias_kana", "alias_recorded_on", "former_surname_kana", "name_priority", "birth_date_text",
+    "previous_address_postal_code", "move_out_confirmed_destination", "became_foreign_resident_on",
 )
 
 
@@ -157,7 +158,7 @@ def history_rows(shield: Shield, *, include_removed: bool = True) -> Iterator[di
             hh = {"address_id": r.get("address_id"), "banchi": r.get("banchi"), "katagaki": r.get("katagaki")}
             row = {f: r.get(f) for f in _PERSON_ITEMS}
             for f in ("birth_date", "residence_end_date", "became_resident_on", "address_set_on", "reported_on",
-                      "move_out_planned_on", "removed_on"):
+                      "move_out_planned_on", "removed_on", "alias_recorded_on", "became_foreign_resident_on"):
                 row[f] = _as_date(row[f])
             row.update(name=full_name(r), name_kana=full_kana(r), resident_type=_TYPE.get(r.get("resident_type"), ""),
                        status=_STATUS.get(r.get("status"), r.get("status") or ""),
