@@ -290,3 +290,22 @@ def test_every_offered_item_is_produced_by_its_source(office) -> None:
         for source, row in produced.items():
             assert {i.key for i in catalogue.offered(source)} == set(row), source
         assert len({i.label for i in catalogue.ITEMS}) == len(catalogue.ITEMS)  # names are unambiguous
+
+
+@pytest.mark.std("1360#1")
+def test_the_batch_leaves_protected_persons_out_for_staff_without_need_to_know(office, tmp_path) -> None:
+    from jichitai.cli import main
+
+    world = build(office)
+    staff = _viewer(office)
+    spec = tmp_path / "spec.json"
+    spec.write_text(json.dumps({"source": "history", "items": ["宛名番号", "氏名", "住所", "住所_方書", "世帯主氏名"],
+                                "output": "xml"}), encoding="utf-8")
+    out = tmp_path / "out.xml"
+    code = ["--municipality", office.municipality.code, "--out", str(out)]
+    assert main(["euc", "run", str(spec), *code, "--staff", staff.username]) == 0
+    text = out.read_text(encoding="utf-8")
+    assert "髙橋\u3000太郎" in text and "美咲" not in text and not [s for s in SECRET if s in text]
+    assert not [a for a in world.atena.values() if a in text]
+    assert main(["euc", "run", str(spec), *code, "--staff", world.officer.username]) == 0
+    assert "美咲" in out.read_text(encoding="utf-8")
