@@ -95,6 +95,8 @@ WEB_ROUTES: dict[str, tuple[tuple[str, ...], str]] = {
     "registry:support_detail": (("get",), "registry.support_measure"),
     "registry:support_update": (("post",), "registry.support_measure"),
     "registry:holds": (("get", "post"), "registry.hold_set"),
+    "registry:euc": (("get",), "registry.euc"),
+    "registry:euc_run": (("post",), "registry.euc"),
     "registry:hold_release": (("post",), "registry.hold_release"),
     "registry:hold_temporary": (("post",), "registry.hold_temporary_release"),
     "audit:search": (("get",), "audit.search"),

@@ -24,6 +24,7 @@ SCREENS = {
     "/audit/": (["auditor"], "audit"),
     "/audit/reports/": (["auditor"], "audit"),
     "/accounts/devices/": (["clerk"], "devices"),
+    "/registry/euc/": (["approver"], "euc"),
 }
 
 

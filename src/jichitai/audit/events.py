@@ -91,6 +91,9 @@ CATALOGUE: dict[tuple[str, str], EventType] = {
         _t("read", "search", "住民検索の実行",
            "{username} が住民検索を実行（{total} 件該当、{screen}）",
            "One per search executed ([1370]): detail.items, detail.identifiers (never a 個人番号)."),
+        _t("read", "euc", "データ抽出（EUC）",
+           "{username} がEUCで抽出（{source}、{rows} 件該当、{screen}）",
+           "[1370]#1 ⑨, [1360]: detail.criteria, items, analysis, rows, scanned, truncated, protected_excluded."),
         _t("read", "audit_report", "監査ログの分析",
            "{username} が監査ログの分析「{title}」を実行（{count} 件）", "[1370]#4: auditors are audited."),
         # 操作

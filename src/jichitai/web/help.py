@@ -23,6 +23,7 @@ TOPICS: dict[str, str] = {
     "staff": "職員管理（団体管理者・協議会管理者）",
     "audit": "監査ログの検索と分析",
     "devices": "二要素認証の管理・パスワードの変更",
+    "euc": "EUC（データの抽出・分析・加工・出力）",
 }
 # (namespace, url name) or namespace -> topic
 _BY_ROUTE: dict[str, str] = {
@@ -30,7 +31,7 @@ _BY_ROUTE: dict[str, str] = {
     "registry:household": "household", "registry:event_menu": "events", "registry:event_form": "events",
     "registry:approvals": "approvals", "registry:support": "support", "staff": "staff", "audit": "audit",
     "accounts:devices": "devices", "accounts:password_change": "devices", "accounts:totp_add": "devices",
-    "accounts:security_key_add": "devices",
+    "accounts:security_key_add": "devices", "registry:euc": "euc", "registry:euc_run": "euc",
 }
 
 
