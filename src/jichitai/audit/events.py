@@ -103,10 +103,18 @@ CATALOGUE: dict[tuple[str, str], EventType] = {
         _t("operation", "audit_chain_sealed", "団体監査ログ先頭の封印",
            "{municipality_code} の監査ログ先頭（連番 {seq}）を協議会監査ログに封印",
            "One per municipality and seal run, in its consortium chain: detail.chain/seq/hash."),
+        _t("operation", "batch_started", "バッチ処理の開始",
+           "{username} がバッチ処理 {batch} を開始", "[1370]#1 ⑥⑦: recording.batch_run (CLI)."),
+        _t("operation", "batch_finished", "バッチ処理の終了",
+           "バッチ処理 {batch} が終了（{outcome}、{rows} 件）", "detail.rows, detail.outcome ok/failed."),
+        _t("operation", "retention_report", "保存期間経過ログの確認",
+           "保存期間を過ぎたログ {expired} 件を確認（保存期間 {years} 年）", "[1370]#2: jichitai audit retention."),
         # 印刷
         _t("print", "printed", "印刷", "{username} が {subject_type} {subject_id} を印刷（{screen}）"),
         # エラー
         _t("error", "exception", "システムエラー", "{screen} でエラー: {error}"),
+        _t("error", "communication", "通信エラー", "{screen} でデータベースとの通信エラー: {error}",
+           "[1370]#1 通信ログ: OperationalError/InterfaceError of the database connection."),
         # 警告
         _t("alert", "support_measure_access", "支援措置対象者へのアクセス",
            "{username} が支援措置対象者 {subject_id} にアクセス（{screen}）",
