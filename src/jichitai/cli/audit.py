@@ -3,6 +3,7 @@
     jichitai audit verify [--municipality CODE] [--json] [--anchors PATH] [--data-dir DIR]
     jichitai audit seal [--json] [--data-dir DIR]
     jichitai audit anchor [--out PATH] [--data-dir DIR]
+    jichitai audit retention --municipality CODE [--set-years N] [--data-dir DIR]   ([1370]#2)
 
 ``seal`` appends every municipality's chain head to its consortium chain; ``anchor`` exports every
 chain's head (consortium chains included, so run it after ``seal``). ``JICHITAI_AUDIT_ANCHOR_DIR``
@@ -50,7 +51,10 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("--out", type=Path, metavar="PATH",
                    help=f"追記先 (JSON Lines のファイル、またはフォルダ内の日付ファイル); 省略時は ${ANCHOR_DIR_ENV}、"
                         "なければ標準出力 / file or directory to append to")
-    for sp in (v, s, a):
+    from .audit_retention import add_parser as add_retention
+
+    r = add_retention(sub)
+    for sp in (v, s, a, r):
         sp.add_argument("--data-dir", type=Path, metavar="DIR", help=DATA_DIR_HELP)
     return p
 
@@ -215,5 +219,7 @@ def main(argv: list[str]) -> int:
     except DatabaseUnavailable as exc:
         print(exc.lines("jichitai audit"), file=sys.stderr)
         return 2
-    commands = {"verify": _verify, "seal": _seal, "anchor": _anchor}
+    from .audit_retention import run as _retention
+
+    commands = {"verify": _verify, "seal": _seal, "anchor": _anchor, "retention": _retention}
     return commands[args.command](args)
