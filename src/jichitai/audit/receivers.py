@@ -190,7 +190,7 @@ def connect() -> None:
     from django.core.signals import got_request_exception
     from django.db.models.signals import post_delete, post_save
 
-    from jichitai.accounts.models import RoleGrant
+    from jichitai.accounts.models import DepartmentGrant, RoleGrant
     from jichitai.accounts.signals import admin_event, auth_event
     from jichitai.tenancy.models import DelegationGrant, Municipality, MunicipalSetting
 
@@ -199,7 +199,7 @@ def connect() -> None:
     admin_event.connect(on_admin_event, dispatch_uid="jichitai.audit.admin_event")
     user_logged_in.connect(on_user_logged_in, dispatch_uid="jichitai.audit.user_logged_in")
     user_login_failed.connect(on_user_login_failed, dispatch_uid="jichitai.audit.user_login_failed")
-    for model in (Municipality, RoleGrant, DelegationGrant, MunicipalSetting):
+    for model in (Municipality, RoleGrant, DepartmentGrant, DelegationGrant, MunicipalSetting):
         label = model._meta.label_lower
         post_save.connect(on_settings_saved, sender=model, dispatch_uid=f"jichitai.audit.save.{label}")
         post_delete.connect(on_settings_deleted, sender=model, dispatch_uid=f"jichitai.audit.del.{label}")
