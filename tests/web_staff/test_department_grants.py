@@ -101,10 +101,18 @@ def test_departments_by_cli_are_logged_as_settings_changes(make_staff: Any, admi
     assert choices_for(member) == []
 
 
-@pytest.mark.std("1380#9")
-def test_the_capability_table_lists_inquiry_and_management_apart(admin_a: Any, muni_a: Any) -> None:
+@pytest.mark.std("1380#9", "1380#4")
+def test_the_capability_table_lists_inquiry_and_management_apart(admin_a: Any, muni_a: Any, muni_b: Any,
+                                                                 kyogikai: Any) -> None:
     from tests.web_staff.support import session_client
 
     body = session_client(admin_a, muni_a).get("/staff/capabilities/").content.decode()
     assert "registry.support_measure" in body and "registry.support_manage" in body
     assert "支援対象者照会担当" in body and "jichitai staff departments" in body
+    assert "所属部署への役割付与はありません" in body
+    dg.grant_department(scope_for(kyogikai, muni_b.pk), municipality_id=muni_b.pk, department="港湾課",
+                        role="approver")
+    dg.grant_department(scope_for(admin_a, muni_a.pk), municipality_id=muni_a.pk, department="市民課",
+                        role="support_inquiry", valid_until=dt.date(2030, 3, 31))
+    body = session_client(admin_a, muni_a).get("/staff/capabilities/").content.decode()
+    assert "市民課" in body and "2030" in body and "港湾課" not in body  # B's is outside A's scope
