@@ -129,3 +129,20 @@ def test_a_municipal_setting_change_is_a_settings_entry(tenants: Any) -> None:
     (entry,) = SystemAuditEntry.objects.filter(category="settings", subject_type="tenancy.municipalsetting")
     assert entry.action == "created" and entry.municipality_code == tenants.a.code
     assert json.loads(entry.detail_json)["fields"]["value"] == 10
+
+
+@pytest.mark.std("1370#1")
+@pytest.mark.django_db
+def test_seal_and_anchor_runs_log_their_start_and_end(tenants: Any, tmp_path: Any, capsys: Any) -> None:
+    from jichitai.audit.recording import record
+    from jichitai.cli.audit import main
+
+    with activate(ctx(tenants.a, purpose="test")):
+        record("operation", "step")
+    assert main(["seal"]) == 0
+    assert main(["anchor", "--out", str(tmp_path / "a.jsonl")]) == 0
+    runs = [(e.action, e.detail["batch"], e.detail.get("outcome"), e.detail.get("rows"))
+            for e in SystemAuditEntry.objects.filter(chain_key=0, action__startswith="batch_").order_by("seq")]
+    assert runs[:2] == [("batch_started", "audit.seal", None, None), ("batch_finished", "audit.seal", "ok", 3)]  # three chains looked at
+    assert runs[2][:2] == ("batch_started", "audit.anchor") and runs[3][:3] == ("batch_finished", "audit.anchor", "ok")
+    assert runs[3][3] >= 2  # the municipality chain, the consortium chain it was sealed in, the installation's

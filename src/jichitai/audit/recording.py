@@ -215,3 +215,22 @@ def batch_run(name: str, *, detail: Mapping[str, Any] | None = None) -> Iterator
     with transaction.atomic():
         record(Category.OPERATION, "batch_finished", function=name,
                detail={**info, **counts, "outcome": "ok"})
+
+
+@contextmanager
+def system_batch_run(name: str, *, username: str = "cli") -> Iterator[dict[str, Any]]:
+    """``batch_run`` for commands outside a municipality (audit seal/anchor): the installation chain."""
+    import uuid
+
+    info = {"batch": name, "run": uuid.uuid4().hex[:16]}
+    record_system(Category.OPERATION, "batch_started", consortium_id=None, username=username, detail=info)
+    counts: dict[str, Any] = {"rows": 0}
+    try:
+        yield counts
+    except BaseException as exc:
+        record_system(Category.OPERATION, "batch_finished", consortium_id=None, username=username,
+                      severity=Severity.WARNING,
+                      detail={**info, **counts, "outcome": "failed", "error": type(exc).__name__})
+        raise
+    record_system(Category.OPERATION, "batch_finished", consortium_id=None, username=username,
+                  detail={**info, **counts, "outcome": "ok"})

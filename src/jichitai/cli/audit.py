@@ -139,9 +139,11 @@ def _seal(args: argparse.Namespace) -> int:
     from dataclasses import asdict
 
     from jichitai.audit.chain import seal_heads
-    from jichitai.audit.recording import record_system
+    from jichitai.audit.recording import record_system, system_batch_run
 
-    outcomes = seal_heads(username="cli")
+    with system_batch_run("audit.seal") as run:
+        outcomes = seal_heads(username="cli")
+        run["rows"] = len(outcomes)
     counts = Counter(o.status for o in outcomes)
     summary = {k: counts.get(k, 0) for k in ("sealed", "unchanged", "empty", "refused")}
     record_system("operation", "audit_seal", consortium_id=None, username="cli", detail=summary)
@@ -182,7 +184,7 @@ def _anchor_target(out: Path | None) -> Path | None:
 def _anchor(args: argparse.Namespace) -> int:
     from dataclasses import asdict
 
-    from jichitai.audit.recording import record_system
+    from jichitai.audit.recording import record_system, system_batch_run
     from jichitai.audit.verify import current_anchors
 
     try:
@@ -190,7 +192,9 @@ def _anchor(args: argparse.Namespace) -> int:
     except _Usage as exc:
         print(str(exc), file=sys.stderr)
         return 2
-    anchors = current_anchors()
+    with system_batch_run("audit.anchor") as run:
+        anchors = current_anchors()
+        run["rows"] = len(anchors)
     lines = [json.dumps(asdict(a), ensure_ascii=False, sort_keys=True) for a in anchors]
     if target is not None:
         try:
