@@ -12,6 +12,7 @@ import pytest
 from jichitai.accounts import department_grants as dg
 from jichitai.accounts.administration import AdminError, scope_for
 from jichitai.accounts.capabilities import capabilities_of
+from jichitai.accounts.errors import RoleRevoked
 from jichitai.accounts.selection import check_selection, choices_for, roles_in
 from jichitai.cli import main as jichitai
 from jichitai.tenancy.context import TenantContext, activate
@@ -63,6 +64,8 @@ def test_a_department_grant_gives_its_role_to_the_departments_staff(make_staff: 
     member.save()
     dg.revoke_department(scope, municipality_id=muni_a.pk, department="市民課", role="clerk")
     assert choices_for(member) == []
+    with pytest.raises(RoleRevoked):  # a running session ends at its next request
+        check_selection(member, muni_a.pk, muni_a.pk, None)
 
 
 @pytest.mark.std("1380#4", "1380#6")

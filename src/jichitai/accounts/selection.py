@@ -130,7 +130,8 @@ def check_selection(
     why not: MunicipalityInactive (data or acting municipality no longer active), RoleRevoked (no
     role left in the acting municipality) or DelegationEnded (the 代行 grant expired or was
     revoked). Returns the staff member's roles in the acting municipality (the request's role
-    checks then need no query of their own). One query for an own municipality, two under 代行;
+    checks then need no query of their own). One query for an own municipality, two under 代行
+    (one more for a staff member with a 所属部署: the department's grants, [1380]#4);
     the reason costs more only when the answer is no.
     """
     from .department_grants import roles_from_departments
