@@ -105,18 +105,21 @@ STAFF: tuple[DemoStaff, ...] = (
     DemoStaff("yamaai.mynumber", "川上 直樹", _in("village", Role.CLERK, Role.MY_NUMBER_ACCESS)),
     DemoStaff("yamaai.shien", "林 由美子", _in("village", *_SUPPORT_DESK)),
     DemoStaff("yamaai.shien2", "小池 拓也", _in("village", *_SUPPORT_DESK)),
+    DemoStaff("yamaai.shoukai", "岡本 千尋", _in("village", Role.CLERK, Role.SUPPORT_INQUIRY)),
     # 港町
     DemoStaff("minato.clerk", "浜田 陽菜", _in("town", Role.CLERK)),
     DemoStaff("minato.admin", "岬 修", _in("town", Role.MUNICIPALITY_ADMIN)),
     DemoStaff("minato.mynumber", "潮田 翔太", _in("town", Role.CLERK, Role.MY_NUMBER_ACCESS)),
     DemoStaff("minato.shien", "波多野 恵", _in("town", *_SUPPORT_DESK)),
     DemoStaff("minato.shien2", "沖田 剛", _in("town", *_SUPPORT_DESK)),
+    DemoStaff("minato.shoukai", "灘 俊介", _in("town", Role.CLERK, Role.SUPPORT_INQUIRY)),
     # 中央市
     DemoStaff("chuo.clerk", "中村 結衣", _in("city", Role.CLERK)),
     DemoStaff("chuo.approver", "本田 賢治", _in("city", Role.APPROVER)),
     DemoStaff("chuo.mynumber", "市川 大輔", _in("city", Role.CLERK, Role.MY_NUMBER_ACCESS)),
     DemoStaff("chuo.shien", "高木 真理", _in("city", *_SUPPORT_DESK)),
     DemoStaff("chuo.shien2", "大野 早苗", _in("city", *_SUPPORT_DESK)),
+    DemoStaff("chuo.shoukai", "北村 彩", _in("city", Role.CLERK, Role.SUPPORT_INQUIRY)),
 )
 
 

@@ -29,7 +29,7 @@ def _roles(*roles: Role) -> frozenset[str]:
     return frozenset(r.value for r in roles)  # plain str: an enum member hashes by its name
 
 
-_READERS = _roles(Role.CLERK, Role.APPROVER, Role.MY_NUMBER_ACCESS, Role.SUPPORT_MEASURE)
+_READERS = _roles(Role.CLERK, Role.APPROVER, Role.MY_NUMBER_ACCESS, Role.SUPPORT_MEASURE, Role.SUPPORT_INQUIRY)
 
 CAPABILITIES: dict[str, Capability] = {c.name: c for c in (
     # 団体管理者 and 監査担当 do not read residents: need to know.
@@ -37,7 +37,11 @@ CAPABILITIES: dict[str, Capability] = {c.name: c for c in (
     Capability("registry.enter", "異動の入力（仮登録）", _roles(Role.CLERK)),
     Capability("registry.approve", "異動の決裁・却下（決裁待ち一覧）", _roles(Role.APPROVER)),
     Capability("registry.my_number", "個人番号による検索と個人番号の表示", _roles(Role.MY_NUMBER_ACCESS)),
-    Capability("registry.support_measure", "支援措置の管理と、支援措置対象者の記録・異動の取扱い",
+    # [1380]#9: 2.2.4 支援対象者照会 (need to know: the protected person's record, 異動, the list
+    # and detail of measures) and 1.1.16 支援対象者管理 (登録・開始・変更・延長・終了・解除) apart
+    Capability("registry.support_measure", "支援対象者照会（支援措置対象者の記録・異動の取扱い、支援措置の一覧・詳細）",
+               _roles(Role.SUPPORT_MEASURE, Role.SUPPORT_INQUIRY)),
+    Capability("registry.support_manage", "支援対象者管理（支援措置の登録・開始・期間変更・延長・終了・交付制限の解除）",
                _roles(Role.SUPPORT_MEASURE)),
     # 抑止 ([410]#5): setting, releasing and temporarily releasing are separate rights
     Capability("registry.hold_set", "抑止の設定", _roles(Role.CLERK, Role.APPROVER)),
@@ -84,10 +88,13 @@ def roles_of(staff: Any, municipality_id: int | None = None) -> frozenset[str]:
     key = ("accounts.roles", staff_id, municipality_id)
     roles = cache.get(key)
     if not isinstance(roles, frozenset):
+        from .department_grants import roles_from_departments
+
         roles = frozenset(
             RoleGrant.objects.in_force().filter(staff_id=staff_id, municipality_id=municipality_id)
             .values_list("role", flat=True)
-        )
+        ) | {r for _m, r in roles_from_departments(staff if hasattr(staff, "department") else staff_id,
+                                                   municipality_id)}
         cache[key] = roles
     return roles
 

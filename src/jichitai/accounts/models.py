@@ -21,6 +21,8 @@ class Role(models.TextChoices):
     # need-to-know roles of the register: 個人番号 search/display, 支援措置 records
     MY_NUMBER_ACCESS = "my_number_access", "個人番号利用事務担当"
     SUPPORT_MEASURE = "support_measure", "支援措置担当"
+    # [1380]#9: 支援対象者照会 without 支援対象者管理 (e.g. 証明書交付 staff who must see the record)
+    SUPPORT_INQUIRY = "support_inquiry", "支援対象者照会担当"
 
 
 class Staff(AbstractUser):
@@ -112,4 +114,5 @@ class WebAuthnCredential(Device):
         verbose_name = "セキュリティキー"
 
 
+from .department_models import DepartmentGrant  # noqa: E402, F401 - [1380]#4 grants by 所属部署
 from .display_models import DisplayRestriction  # noqa: E402, F401 - [1390] per-staff display rights

@@ -54,11 +54,12 @@ class MunicipalityChoice:
 
 
 def roles_in(staff: Staff, municipality_id: int) -> tuple[str, ...]:
-    return tuple(
-        RoleGrant.objects.in_force().filter(staff=staff, municipality_id=municipality_id)
-        .order_by("role")
-        .values_list("role", flat=True)
-    )
+    """Own grants and the 所属部署's ([1380]#4), in force today."""
+    from .department_grants import roles_from_departments
+
+    own = set(RoleGrant.objects.in_force().filter(staff=staff, municipality_id=municipality_id)
+              .values_list("role", flat=True))
+    return tuple(sorted(own | {r for _m, r in roles_from_departments(staff, municipality_id)}))
 
 
 def choices_for(staff: Staff, when: datetime | None = None) -> list[MunicipalityChoice]:
@@ -69,6 +70,7 @@ def choices_for(staff: Staff, when: datetime | None = None) -> list[Municipality
     ):
         roles[grant.municipality_id].append(grant.role)
         munis[grant.municipality_id] = grant.municipality
+    _add_department_roles(staff, roles, munis)
     own = [
         MunicipalityChoice(
             key=f"m{m.pk}",
@@ -99,6 +101,16 @@ def choices_for(staff: Staff, when: datetime | None = None) -> list[Municipality
     return own + delegated
 
 
+def _add_department_roles(staff: Staff, roles: dict[int, list[str]], munis: dict[int, Municipality]) -> None:
+    from .department_grants import roles_from_departments
+
+    for muni_id, role in sorted(roles_from_departments(staff, active_only=True)):
+        if role not in roles[muni_id]:
+            roles[muni_id].append(role)
+        if muni_id not in munis:
+            munis[muni_id] = Municipality.objects.get(pk=muni_id)
+
+
 def resolve_choice(staff: Staff, key: str) -> MunicipalityChoice:
     """The choice behind ``key`` if this staff member may make it now; else refuse."""
     choices = choices_for(staff)
@@ -118,12 +130,16 @@ def check_selection(
     why not: MunicipalityInactive (data or acting municipality no longer active), RoleRevoked (no
     role left in the acting municipality) or DelegationEnded (the 代行 grant expired or was
     revoked). Returns the staff member's roles in the acting municipality (the request's role
-    checks then need no query of their own). One query for an own municipality, two under 代行;
+    checks then need no query of their own). One query for an own municipality, two under 代行
+    (one more for a staff member with a 所属部署: the department's grants, [1380]#4);
     the reason costs more only when the answer is no.
     """
+    from .department_grants import roles_from_departments
+
     roles = frozenset(RoleGrant.objects.in_force().filter(
         staff=staff, municipality_id=acting_municipality_id, municipality__active=True
-    ).values_list("role", flat=True))
+    ).values_list("role", flat=True)) | {
+        r for _m, r in roles_from_departments(staff, acting_municipality_id, active_only=True)}
     role_ok = bool(roles)
     delegated = municipality_id != acting_municipality_id
     grant_ok = not delegated or (

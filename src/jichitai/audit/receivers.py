@@ -155,19 +155,51 @@ def on_admin_event(
     )
 
 
+def on_request_exception(sender: Any, request: Any = None, **kwargs: Any) -> None:
+    """エラーログ・通信ログ of a request without a municipality (login, selection, health): the
+    consortium chain. Requests in a municipality are logged by the tenant middleware after its
+    rollback (web/middleware.py). Never raises; when the database itself is gone the entry goes
+    to Python's logging (the server log) only."""
+    if current_or_none() is not None:
+        return
+    import sys
+
+    from .recording import error_action
+
+    error = sys.exc_info()[1]
+    if error is None:
+        return
+    user = getattr(request, "user", None)
+    staff_id = getattr(user, "pk", None) if getattr(user, "is_authenticated", False) else None
+    addr, _agent = _client(request)
+    try:
+        with transaction.atomic():
+            record_system(
+                Category.ERROR, error_action(error), consortium_id=getattr(user, "consortium_id", None)
+                if staff_id else None, staff_id=staff_id, username=getattr(user, "username", "")[:150]
+                if staff_id else "", remote_addr=addr, severity=Severity.WARNING,
+                detail={"error": type(error).__name__, "message": str(error)[:500],
+                        "path": str(getattr(request, "path", ""))[:200]},
+            )
+    except Exception:  # noqa: BLE001 - an error page must render
+        log.exception("audit: could not record a request error %s", type(error).__name__)
+
+
 def connect() -> None:
     from django.contrib.auth.signals import user_logged_in, user_login_failed
+    from django.core.signals import got_request_exception
     from django.db.models.signals import post_delete, post_save
 
-    from jichitai.accounts.models import RoleGrant
+    from jichitai.accounts.models import DepartmentGrant, RoleGrant
     from jichitai.accounts.signals import admin_event, auth_event
-    from jichitai.tenancy.models import DelegationGrant, Municipality
+    from jichitai.tenancy.models import DelegationGrant, Municipality, MunicipalSetting
 
+    got_request_exception.connect(on_request_exception, dispatch_uid="jichitai.audit.request_exception")
     auth_event.connect(on_auth_event, dispatch_uid="jichitai.audit.auth_event")
     admin_event.connect(on_admin_event, dispatch_uid="jichitai.audit.admin_event")
     user_logged_in.connect(on_user_logged_in, dispatch_uid="jichitai.audit.user_logged_in")
     user_login_failed.connect(on_user_login_failed, dispatch_uid="jichitai.audit.user_login_failed")
-    for model in (Municipality, RoleGrant, DelegationGrant):
+    for model in (Municipality, RoleGrant, DepartmentGrant, DelegationGrant, MunicipalSetting):
         label = model._meta.label_lower
         post_save.connect(on_settings_saved, sender=model, dispatch_uid=f"jichitai.audit.save.{label}")
         post_delete.connect(on_settings_deleted, sender=model, dispatch_uid=f"jichitai.audit.del.{label}")

@@ -14,7 +14,8 @@ Never call these with a password, a TOTP code or a 個人番号 in ``detail``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from .chain import append, append_system
@@ -24,6 +25,25 @@ from .models import AuditEntry, Category, Severity, SystemAuditEntry
 
 def _opt(value: Any) -> str:
     return "" if value is None else str(value)
+
+
+#: unit-of-work key of the session's 入力場所・入力端末 ([1370]#1 端末名), set by
+#: registry.workstation.use; every entry written through record/record_read carries it.
+TERMINAL_KEY = "audit.terminal"
+
+
+def set_terminal(place: str, terminal: str, terminal_name: str = "") -> None:
+    from jichitai.tenancy.context import unit_cache
+
+    unit_cache()[TERMINAL_KEY] = {"input_place": place, "input_terminal": terminal,
+                                  "input_terminal_name": terminal_name}
+
+
+def _with_terminal(detail: Mapping[str, Any] | None) -> dict[str, Any]:
+    from jichitai.tenancy.context import current_or_none, unit_cache
+
+    ws = unit_cache().get(TERMINAL_KEY) if current_or_none() is not None else None
+    return {**(ws if isinstance(ws, dict) else {}), **dict(detail or {})}
 
 
 def record(
@@ -43,7 +63,7 @@ def record(
     event = AuditEvent(
         category=category, action=action, subject_type=_opt(subject_type),
         subject_id=_opt(subject_id), screen=screen, function=function,
-        my_number_shown=my_number_shown, severity=severity, detail=dict(detail or {}),
+        my_number_shown=my_number_shown, severity=severity, detail=_with_terminal(detail),
         idempotency_key=idempotency_key,
     )
     return append([event])[0]
@@ -78,11 +98,12 @@ def record_read(
     seen: dict[str, None] = {}
     for sid in subject_ids:
         seen.setdefault(str(sid), None)
+    info = _with_terminal(detail)
     events = [
         AuditEvent(
             category=Category.READ, action="view", subject_type=subject_type, subject_id=sid,
             screen=screen, function=function, my_number_shown=my_number_shown,
-            detail=dict(detail or {}),
+            detail=info,
         )
         for sid in seen
     ]
@@ -152,9 +173,64 @@ def record_error(
     try:
         with transaction.atomic():
             return record(
-                Category.ERROR, "exception", screen=screen, function=function, detail=info,
+                Category.ERROR, error_action(error), screen=screen, function=function, detail=info,
                 severity=Severity.WARNING,
             )
     except Exception:  # noqa: BLE001 - reporting an error must not raise another
         logging.getLogger(__name__).exception("audit: could not record error %s", info["error"])
         return None
+
+
+def error_action(error: BaseException) -> str:
+    """``communication`` (通信ログ: the database server refused or lost the connection) or
+    ``exception`` (エラーログ: any other unhandled error)."""
+    from django.db import InterfaceError, OperationalError
+
+    return "communication" if isinstance(error, InterfaceError | OperationalError) else "exception"
+
+
+@contextmanager
+def batch_run(name: str, *, detail: Mapping[str, Any] | None = None) -> Iterator[dict[str, Any]]:
+    """バッチ処理ログ ([1370]#1 ⑥⑦): ``batch_started`` before the work and ``batch_finished``
+    after it (rows, outcome), each committed on its own so a failed run still leaves both.
+
+    Use inside the municipality's context and outside the work's transaction; the caller adds
+    counts to the yielded dict (``run["rows"] = n``).
+    """
+    import uuid
+
+    from django.db import transaction
+
+    info = {"batch": name, "run": uuid.uuid4().hex[:16], **dict(detail or {})}
+    with transaction.atomic():
+        record(Category.OPERATION, "batch_started", function=name, detail=info)
+    counts: dict[str, Any] = {"rows": 0}
+    try:
+        yield counts
+    except BaseException as exc:
+        with transaction.atomic():
+            record(Category.OPERATION, "batch_finished", function=name, severity=Severity.WARNING,
+                   detail={**info, **counts, "outcome": "failed", "error": type(exc).__name__})
+        raise
+    with transaction.atomic():
+        record(Category.OPERATION, "batch_finished", function=name,
+               detail={**info, **counts, "outcome": "ok"})
+
+
+@contextmanager
+def system_batch_run(name: str, *, username: str = "cli") -> Iterator[dict[str, Any]]:
+    """``batch_run`` for commands outside a municipality (audit seal/anchor): the installation chain."""
+    import uuid
+
+    info = {"batch": name, "run": uuid.uuid4().hex[:16]}
+    record_system(Category.OPERATION, "batch_started", consortium_id=None, username=username, detail=info)
+    counts: dict[str, Any] = {"rows": 0}
+    try:
+        yield counts
+    except BaseException as exc:
+        record_system(Category.OPERATION, "batch_finished", consortium_id=None, username=username,
+                      severity=Severity.WARNING,
+                      detail={**info, **counts, "outcome": "failed", "error": type(exc).__name__})
+        raise
+    record_system(Category.OPERATION, "batch_finished", consortium_id=None, username=username,
+                  detail={**info, **counts, "outcome": "ok"})

@@ -42,9 +42,11 @@ def search_view(request: HttpRequest) -> HttpResponse:
         result = search(criteria, page=page)
     query = request.GET.copy()
     query.pop("page", None)
+    from .retention import policy
+
     return render(request, "audit/search.html", {
         "base_template": _base_template(), "form": form, "result": result,
-        "query": query.urlencode(),
+        "query": query.urlencode(), "retention": policy(),
     })
 
 

@@ -3,6 +3,7 @@
     jichitai audit verify [--municipality CODE] [--json] [--anchors PATH] [--data-dir DIR]
     jichitai audit seal [--json] [--data-dir DIR]
     jichitai audit anchor [--out PATH] [--data-dir DIR]
+    jichitai audit retention --municipality CODE [--set-years N] [--data-dir DIR]   ([1370]#2)
 
 ``seal`` appends every municipality's chain head to its consortium chain; ``anchor`` exports every
 chain's head (consortium chains included, so run it after ``seal``). ``JICHITAI_AUDIT_ANCHOR_DIR``
@@ -50,7 +51,10 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("--out", type=Path, metavar="PATH",
                    help=f"追記先 (JSON Lines のファイル、またはフォルダ内の日付ファイル); 省略時は ${ANCHOR_DIR_ENV}、"
                         "なければ標準出力 / file or directory to append to")
-    for sp in (v, s, a):
+    from .audit_retention import add_parser as add_retention
+
+    r = add_retention(sub)
+    for sp in (v, s, a, r):
         sp.add_argument("--data-dir", type=Path, metavar="DIR", help=DATA_DIR_HELP)
     return p
 
@@ -135,9 +139,11 @@ def _seal(args: argparse.Namespace) -> int:
     from dataclasses import asdict
 
     from jichitai.audit.chain import seal_heads
-    from jichitai.audit.recording import record_system
+    from jichitai.audit.recording import record_system, system_batch_run
 
-    outcomes = seal_heads(username="cli")
+    with system_batch_run("audit.seal") as run:
+        outcomes = seal_heads(username="cli")
+        run["rows"] = len(outcomes)
     counts = Counter(o.status for o in outcomes)
     summary = {k: counts.get(k, 0) for k in ("sealed", "unchanged", "empty", "refused")}
     record_system("operation", "audit_seal", consortium_id=None, username="cli", detail=summary)
@@ -178,7 +184,7 @@ def _anchor_target(out: Path | None) -> Path | None:
 def _anchor(args: argparse.Namespace) -> int:
     from dataclasses import asdict
 
-    from jichitai.audit.recording import record_system
+    from jichitai.audit.recording import record_system, system_batch_run
     from jichitai.audit.verify import current_anchors
 
     try:
@@ -186,7 +192,9 @@ def _anchor(args: argparse.Namespace) -> int:
     except _Usage as exc:
         print(str(exc), file=sys.stderr)
         return 2
-    anchors = current_anchors()
+    with system_batch_run("audit.anchor") as run:
+        anchors = current_anchors()
+        run["rows"] = len(anchors)
     lines = [json.dumps(asdict(a), ensure_ascii=False, sort_keys=True) for a in anchors]
     if target is not None:
         try:
@@ -215,5 +223,7 @@ def main(argv: list[str]) -> int:
     except DatabaseUnavailable as exc:
         print(exc.lines("jichitai audit"), file=sys.stderr)
         return 2
-    commands = {"verify": _verify, "seal": _seal, "anchor": _anchor}
+    from .audit_retention import run as _retention
+
+    commands = {"verify": _verify, "seal": _seal, "anchor": _anchor, "retention": _retention}
     return commands[args.command](args)

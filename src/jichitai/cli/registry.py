@@ -61,12 +61,18 @@ def main(argv: list[str]) -> int:
               f"no municipality with code {args.municipality}", file=sys.stderr)
         return 2
     out = args.out.open("w", encoding="utf-8", newline="") if args.out else sys.stdout
+    from jichitai.audit.recording import batch_run
+
+    detail = {"as_of": args.as_of.isoformat() if args.as_of else None, "include_removed": args.include_removed,
+              "out": str(args.out or "-")}
     try:
-        with activate(own_context(muni, purpose="住民データ抽出")), transaction.atomic():
+        with activate(own_context(muni, purpose="住民データ抽出")), \
+                batch_run("registry.export", detail=detail) as run, transaction.atomic():
             writer = csv.writer(out)
             writer.writerow([label for _, label in COLUMNS])
             for row in export_residents(as_of=args.as_of, include_removed=args.include_removed):
                 writer.writerow([row.get(f, "") for f, _ in COLUMNS])
+                run["rows"] += 1
     finally:
         if args.out:
             out.close()

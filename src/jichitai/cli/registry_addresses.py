@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ._django import DATA_DIR_HELP
-from .registry_places import municipality_unit
+from .registry_places import logged, municipality_unit
 
 
 def add_parser(sub: Any) -> None:
@@ -49,6 +49,9 @@ def add_parser(sub: Any) -> None:
     ls.add_argument("banchi", nargs="?", default="")
 
 
+READ_ONLY = {"kana", "postal", "katagaki"}
+
+
 def _town(code: str) -> int:
     from jichitai.registry.errors import violation
     from jichitai.registry.models import AddressEntry
@@ -59,17 +62,21 @@ def _town(code: str) -> int:
     return pk
 
 
-def _do(args: argparse.Namespace) -> None:
+def _do(args: argparse.Namespace) -> int:
+    """Run the op; the number of rows changed (0 for a lookup)."""
     from jichitai.registry import address_book as book
     from jichitai.registry.errors import violation
 
     if args.op == "load":
         with args.file.open(encoding="utf-8-sig", newline="") as fh:
-            print(f"{book.load_csv(fh)}件を読み込みました / loaded")
+            loaded = book.load_csv(fh)
+        print(f"{loaded}件を読み込みました / loaded")
+        return loaded
     elif args.op == "countries":
         with args.file.open(encoding="utf-8-sig", newline="") as fh:
             listed, dropped = book.load_countries(fh)
         print(f"{listed}件を更新、{dropped}件を最新の一覧にないものとしました / loaded, marked not current")
+        return listed + dropped
     elif args.op in ("kana", "postal"):
         found = book.by_kana(args.query) if args.op == "kana" else book.by_postal_code(args.postal_code)
         for a in found:
@@ -91,6 +98,7 @@ def _do(args: argparse.Namespace) -> None:
     else:
         for k in book.katagaki_for(_town(args.town), args.banchi):
             print(f"{k.banchi}\t{k.name}\t{k.kana}")
+    return 0 if args.op in READ_ONLY else 1
 
 
 def run(args: argparse.Namespace) -> int:
@@ -102,8 +110,8 @@ def run(args: argparse.Namespace) -> int:
     from jichitai.registry.errors import RegistryError
 
     try:
-        with unit, transaction.atomic():
-            _do(args)
+        with unit, logged(args, READ_ONLY) as batch, transaction.atomic():
+            batch["rows"] = _do(args)
     except RegistryError as exc:
         for v in exc.violations:
             print(f"jichitai registry addresses: {v.field}: {v.message}", file=sys.stderr)

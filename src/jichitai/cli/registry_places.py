@@ -56,6 +56,18 @@ def municipality_unit(args: argparse.Namespace, purpose: str) -> Any:
     return activate(own_context(muni, purpose=purpose)), 0
 
 
+def logged(args: argparse.Namespace, read_only: set[str]) -> Any:
+    """バッチ処理ログ ([1370]#1) of a changing op (start, end, rows); lookups log nothing."""
+    from contextlib import nullcontext
+
+    from jichitai.audit.recording import batch_run
+
+    if args.op in read_only:
+        return nullcontext({"rows": 0})
+    extra = {k: str(v) for k, v in vars(args).items() if k not in {"command", "op", "data_dir", "municipality"}}
+    return batch_run(f"registry.{args.command}.{args.op}", detail={"args": extra})
+
+
 def run(args: argparse.Namespace) -> int:
     unit, code = municipality_unit(args, "入力場所・入力端末の登録")
     if unit is None:
@@ -66,7 +78,8 @@ def run(args: argparse.Namespace) -> int:
     from jichitai.registry.errors import RegistryError
 
     try:
-        with unit, transaction.atomic():
+        with unit, logged(args, {"list"}) as batch, transaction.atomic():
+            batch["rows"] = 0 if args.op == "list" else 1
             if args.op == "list":
                 for place in workstation.places():
                     state = "" if place.active else "（使用停止）"

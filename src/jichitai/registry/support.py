@@ -22,7 +22,7 @@ from jichitai.wareki import format_date
 
 from .errors import violation
 from .models import Person, PersonStatus, SupportMeasure
-from .selectors.access import MASK, active_measure, active_measures, alert_access, need_to_know
+from .selectors.access import MASK, active_measure, active_measures, alert_access, may_manage
 
 __all__ = ["END_REASONS", "MASK", "active_measure", "alert_access", "carry_over", "confirm_measure",
            "end_measure", "extend_measure", "extension_opens", "may_receive", "one_year_end",
@@ -76,8 +76,8 @@ def period_alert(measure: SupportMeasure | None, today: dt.date | None = None) -
 
 
 def _require(staff: Any, what: str) -> None:
-    if not need_to_know(staff):
-        raise violation("not_support_staff", f"支援措置を{what}する権限がありません。", "staff")
+    if not may_manage(staff):
+        raise violation("not_support_staff", f"支援措置を{what}する権限がありません（支援対象者管理）。", "staff")
 
 
 def _end_for(start: dt.date, end: dt.date | None, months: int) -> dt.date:

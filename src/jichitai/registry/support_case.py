@@ -18,7 +18,7 @@ from django.db import transaction
 
 from .errors import RegistryError, RuleViolation, violation
 from .models import Person, SupportMeasure
-from .selectors.access import alert_access, need_to_know
+from .selectors.access import alert_access, may_manage
 
 AFFAIRS = {
     "inspection": "住民基本台帳の一部の写しの閲覧（現住所）",
@@ -71,8 +71,8 @@ def clean_case(values: Mapping[str, Any], affairs: list[str]) -> dict[str, Any]:
 
 
 def update_case(measure_id: int, *, values: Mapping[str, Any], affairs: list[str], staff: Any) -> SupportMeasure:
-    if not need_to_know(staff):
-        raise violation("not_support_staff", "支援措置を変更する権限がありません。", "staff")
+    if not may_manage(staff):
+        raise violation("not_support_staff", "支援措置を変更する権限がありません（支援対象者管理）。", "staff")
     case = clean_case(values, affairs)
     with transaction.atomic():
         m = SupportMeasure.objects.select_for_update().filter(pk=measure_id).first()

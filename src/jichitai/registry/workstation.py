@@ -43,7 +43,10 @@ def choose(terminal_id: int) -> Workstation:
 
 
 def use(ws: Workstation) -> None:
+    from jichitai.audit.recording import set_terminal
+
     unit_cache()[_KEY] = ws
+    set_terminal(ws.place, ws.terminal, ws.terminal_name)  # every log entry of the unit names it
 
 
 def current() -> Workstation:
@@ -55,7 +58,7 @@ def current() -> Workstation:
 
 def log_detail() -> dict[str, str]:
     ws = current()
-    return {"input_place": ws.place, "input_terminal": ws.terminal}
+    return {"input_place": ws.place, "input_terminal": ws.terminal, "input_terminal_name": ws.terminal_name}
 
 
 def record_entries(events: Sequence[Any]) -> None:

@@ -43,4 +43,5 @@ def check_models(models: Any) -> list[checks.CheckMessage]:
 GLOBAL_MODELS_WITH_MUNICIPALITY: dict[str, str] = {
     "accounts.RoleGrant": "staff directory is consortium-wide (ID統合管理); a grant names its municipality",
     "accounts.DisplayRestriction": "staff directory like RoleGrant: a per-staff display restriction names its municipality",
+    "accounts.DepartmentGrant": "staff directory like RoleGrant: a grant to a 所属部署 names its municipality",
 }

@@ -25,6 +25,12 @@ def home(request: HttpRequest) -> HttpResponse:
     )
     acting_roles = [Role(g.role).label for g in grants if g.municipality_id == acting.pk]
     all_roles = [(str(g.municipality), Role(g.role).label) for g in grants]
+    from jichitai.accounts.department_grants import roles_from_departments
+
+    for muni_id, role in sorted(roles_from_departments(request.user)):  # [1380]#4
+        label = f"{Role(role).label}（所属部署）"
+        acting_roles += [label] if muni_id == acting.pk else []
+        all_roles.append((str(request.user.home_municipality), label))
     return render(
         request,
         "web/home.html",

@@ -21,6 +21,7 @@ from jichitai.audit.recording import record_alert
 from ..models import SupportMeasure
 
 NEED_TO_KNOW = "registry.support_measure"
+MANAGE = "registry.support_manage"  # [1380]#9: 支援対象者管理, apart from the need to know
 MY_NUMBER = "registry.my_number"
 MASK = "＊＊＊＊（支援措置対象）"
 REFUSED = "この住民は支援措置の対象です。記録は支援措置担当の職員だけが取り扱えます。"
@@ -28,6 +29,10 @@ REFUSED = "この住民は支援措置の対象です。記録は支援措置担
 
 def need_to_know(staff: Any) -> bool:
     return has_capability(staff, NEED_TO_KNOW)
+
+
+def may_manage(staff: Any) -> bool:
+    return has_capability(staff, MANAGE)
 
 
 def may_see_my_number(staff: Any) -> bool:

@@ -223,4 +223,8 @@ def capability_table(request: HttpRequest) -> HttpResponse:
     roles = list(Role)
     rows = [(c.label, c.name, [r.value in c.roles for r in roles], c.delegable, c.withholdable)
             for c in CAPABILITIES.values()]
-    return render(request, "staff/capabilities.html", {"scope": _scope(request), "roles": roles, "rows": rows})
+    from jichitai.accounts.department_grants import grants_in_scope
+
+    scope = _scope(request)
+    return render(request, "staff/capabilities.html", {"scope": scope, "roles": roles, "rows": rows,
+                                                       "departments": grants_in_scope(scope)})

@@ -13,7 +13,8 @@ from jichitai.accounts.models import Role
 from jichitai.tenancy.models import DelegationGrant, Municipality, municipalities_of_unit
 
 register = template.Library()
-REGISTRY = frozenset({"registry.read", "registry.enter", "registry.approve", "registry.support_measure"})
+REGISTRY = frozenset({"registry.read", "registry.enter", "registry.approve", "registry.support_measure",
+                      "registry.support_manage"})
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ ENTER = "registry.enter"
 APPROVE = "registry.approve"
 MY_NUMBER = "registry.my_number"
 SUPPORT = "registry.support_measure"
+SUPPORT_MANAGE = "registry.support_manage"
 
 
 def not_found(exc: RegistryError) -> bool:
@@ -35,6 +36,7 @@ def nav(request: HttpRequest) -> dict[str, bool]:
         "can_enter": has_capability(request, ENTER),
         "can_approve": has_capability(request, APPROVE),
         "can_support": has_capability(request, SUPPORT),
+        "can_support_manage": has_capability(request, SUPPORT_MANAGE),
         "can_my_number": has_capability(request, MY_NUMBER),
         "can_hold": has_capability(request, "registry.hold_set"),
         "can_euc": has_capability(request, "registry.euc"),

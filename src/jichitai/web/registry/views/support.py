@@ -12,14 +12,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from jichitai.accounts.decorators import requires_capability
+from jichitai.accounts.decorators import has_capability, requires_capability
 from jichitai.registry import support, support_case
 from jichitai.registry.errors import RegistryError
 from jichitai.registry.models import SupportMeasure
 from jichitai.wareki import DateInputError, format_date, parse_date
 
 from .. import display
-from .common import SUPPORT, Errors, parse_id, render_page
+from .common import SUPPORT, SUPPORT_MANAGE, Errors, parse_id, render_page
 
 SUPPORT_REASONS = ("DV（配偶者からの暴力）", "ストーカー行為等", "児童虐待等", "その他これらに準ずる")
 START_FIELDS = ("person_id", "start_date", "end_date", "reason", "months", "against_person_id", "against_name")
@@ -35,6 +35,9 @@ def _date(errors: Errors, values: dict[str, str], name: str, label: str, known: 
 
 def _start(request: HttpRequest, values: dict[str, str], errors: Errors) -> SupportMeasure | None:
     known = START_FIELDS
+    if not has_capability(request, SUPPORT_MANAGE):  # 照会 only ([1380]#9): the domain refuses too
+        errors.add("支援措置を登録する権限がありません（支援対象者管理）。", "person_id", known)
+        return None
     start = _date(errors, values, "start_date", "開始年月日", known)
     if start is None and "start_date" not in errors.by_field:
         errors.add("開始年月日を入力してください。", "start_date", known)
@@ -188,7 +191,7 @@ def _update(request: HttpRequest, m: SupportMeasure, action: str, errors: Errors
 
 
 @require_POST
-@requires_capability(SUPPORT)
+@requires_capability(SUPPORT_MANAGE)
 def support_update_view(request: HttpRequest, measure_id: int) -> HttpResponse:
     m = _measure_or_404(measure_id)
     errors = Errors()
@@ -205,7 +208,7 @@ def support_update_view(request: HttpRequest, measure_id: int) -> HttpResponse:
 
 
 @require_POST
-@requires_capability(SUPPORT)
+@requires_capability(SUPPORT_MANAGE)
 def support_extend_view(request: HttpRequest, measure_id: int) -> HttpResponse:
     m = _measure_or_404(measure_id)
     try:
@@ -219,7 +222,7 @@ def support_extend_view(request: HttpRequest, measure_id: int) -> HttpResponse:
 
 
 @require_POST
-@requires_capability(SUPPORT)
+@requires_capability(SUPPORT_MANAGE)
 def support_end_view(request: HttpRequest, measure_id: int) -> HttpResponse:
     """[440]#6 終了: the reason first, then a confirmation page, then the end (two POSTs)."""
     m = _measure_or_404(measure_id)
