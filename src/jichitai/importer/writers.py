@@ -88,11 +88,12 @@ class PostgresWriter:
 
     @staticmethod
     def _rows(model: Any, rows: Iterable[Mapping[str, Any]]) -> tuple[list[str], Iterator[str]]:
-        fields = [(f.attname, f.column) for f in model._meta.concrete_fields]
-        names = [a for a, _ in fields]
+        fields = model._meta.concrete_fields
+        # an item the loader does not state takes the model's default ("" for text), as the ORM would
+        pairs = [(f.attname, f.get_default()) for f in fields]
         fmt = _COPY_TEXT
-        return [c for _, c in fields], (
-            "\t".join([fmt[type(v)](v) for v in map(r.get, names)]) + "\n" for r in rows
+        return [f.column for f in fields], (
+            "\t".join([fmt[type(v)](v) for v in (r.get(n, d) for n, d in pairs)]) + "\n" for r in rows
         )
 
     def encode(self, b: Any) -> list[tuple[Any, Sequence[str], bytes, str | None]]:
