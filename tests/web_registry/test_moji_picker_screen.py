@@ -68,3 +68,15 @@ def test_the_panel_gets_only_the_candidates_and_errors_are_messages(staff_client
 
 def test_the_picker_needs_registry_read(staff_client) -> None:
     assert staff_client(roles=["auditor"]).get("/registry/moji/pick/", {"reading": "へん"}).status_code == 403
+
+
+def test_the_entry_form_name_fields_open_the_same_panel(staff_client) -> None:
+    clerk = staff_client("clerk")
+    page = html(clerk.get("/registry/events/new/birth/"))
+    if 'data-moji-open="f-family_name"' not in page:  # birth needs a household first: use 転入
+        page = html(clerk.get("/registry/events/new/move_in/"))
+    assert re.search(r'data-moji-open="f-[\w-]*family_name"', page) and 'id="moji-picker"' in page
+    panel_form = page[page.index('id="moji-picker"'):]
+    assert 'hx-get="/registry/moji/pick/"' in panel_form
+    entry = html(clerk.get("/registry/moji/pick/", {"target": "f-given_name", "form": "entry", "reading": "へん"}))
+    assert 'href="#" class="moji-candidate" data-moji-insert="辺" data-moji-target="f-given_name"' in entry

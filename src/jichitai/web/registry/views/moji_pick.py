@@ -66,7 +66,9 @@ def moji_pick_view(request: HttpRequest) -> HttpResponse:
     target = request.GET.get("target", "f-name")
     if not TARGET.match(target):
         return HttpResponse("入力欄が正しくありません。", status=400, content_type="text/plain; charset=utf-8")
-    field = target.removeprefix("f-") if target.removeprefix("f-") in SEARCH_FIELDS else ""
+    # only 住民検索's own fields get a fill link; an 異動 form's field (form=entry) is filled by the JS
+    name = target.removeprefix("f-")
+    field = name if name in SEARCH_FIELDS and request.GET.get("form") != "entry" else ""
     value = request.GET.get("value", "")[:MAX_VALUE]
     values, result, errors = _query(request)
     context = {"values": values, "result": result, "errors": errors, "target": target, "field": field,
