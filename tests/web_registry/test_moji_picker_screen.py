@@ -104,3 +104,15 @@ def _clerk(staff_client):
         _CLIENTS.clear()
         _CLIENTS[id(staff_client)] = staff_client("clerk")
     return _CLIENTS[id(staff_client)]
+
+
+@pytest.mark.std("370#1")
+def test_the_moji_page_picks_a_character_to_show_its_codes(staff_client) -> None:
+    clerk = staff_client("clerk")
+    page = html(clerk.get("/registry/moji/"))
+    assert 'data-moji-open="f-text"' in page and 'id="moji-picker"' in page
+    picks = html(clerk.get("/registry/moji/pick/", {"target": "f-text", "variant": "辺"}))
+    href = re.search(r'<a href="([^"]+)" class="moji-candidate" data-moji-insert="邉" ', picks).group(1)
+    assert href == "/registry/moji/?text=%E9%82%89"
+    shown = html(clerk.get(href.replace("&amp;", "&")))
+    assert "U+9089" in shown and '<span class="moji-large" lang="ja">邉</span>' in shown

@@ -25,6 +25,7 @@ from .common import READ, Errors, render_page
 TARGET = re.compile(r"^f-[A-Za-z0-9_-]{1,80}$")
 # 住民検索's fields a 外字 can be wanted in, with their labels (the fill link's query parameter).
 SEARCH_FIELDS = {"name": "氏名", "given_name": "名のみ", "alias": "通称", "former_surname": "旧氏"}
+MOJI_FIELD = "text"  # 文字情報's input ([370]#1): the link shows the character's codes there
 MAX_VALUE = 50
 
 
@@ -54,9 +55,13 @@ def _query(request: HttpRequest) -> tuple[dict[str, str], picker.PickResult | No
 
 
 def _fills(result: picker.PickResult | None, field: str, value: str) -> list[tuple[picker.Pick, str]]:
-    """Each candidate with its no-JavaScript link: 住民検索 with ``field`` = ``value`` + the character."""
-    base = reverse("registry:search")
-    return [(p, f"{base}?{urlencode({field: value + p.char, 'fill': '1'})}" if field else "")
+    """Each candidate with its no-JavaScript link: 住民検索 with ``field`` = ``value`` + the character
+    (``fill=1``: not searched yet), or 文字情報 showing ``value`` + the character."""
+    if field == MOJI_FIELD:
+        base, extra = reverse("registry:moji"), {}
+    else:
+        base, extra = reverse("registry:search"), {"fill": "1"}
+    return [(p, f"{base}?{urlencode({field: value + p.char, **extra})}" if field else "")
             for p in (result.picks if result else [])]
 
 
@@ -68,11 +73,11 @@ def moji_pick_view(request: HttpRequest) -> HttpResponse:
         return HttpResponse("入力欄が正しくありません。", status=400, content_type="text/plain; charset=utf-8")
     # only 住民検索's own fields get a fill link; an 異動 form's field (form=entry) is filled by the JS
     name = target.removeprefix("f-")
-    field = name if name in SEARCH_FIELDS and request.GET.get("form") != "entry" else ""
+    field = name if name in (*SEARCH_FIELDS, MOJI_FIELD) and request.GET.get("form") != "entry" else ""
     value = request.GET.get("value", "")[:MAX_VALUE]
     values, result, errors = _query(request)
     context = {"values": values, "result": result, "errors": errors, "target": target, "field": field,
-               "field_label": SEARCH_FIELDS.get(field, "入力欄"), "value": value,
+               "field_label": SEARCH_FIELDS.get(field, "文字情報" if field == MOJI_FIELD else "入力欄"), "value": value,
                "fills": _fills(result, field, value), "radicals": picker.radicals()}
     if request.headers.get("HX-Request"):  # htmx swaps only 2xx, and the message must show in the panel
         return render(request, "registry/_moji_picks.html", context)
