@@ -77,6 +77,7 @@ WEB_ROUTES: dict[str, tuple[tuple[str, ...], str]] = {
     "registry:household": (("get",), "registry.read"),
     "registry:person_moji": (("get",), "registry.read"),
     "registry:moji": (("get",), "registry.read"),
+    "registry:moji_pick": (("get",), "registry.read"),
     "registry:person_records": (("get",), "registry.read"),
     "registry:person_records_post": (("post",), "registry.enter"),
     "registry:workstation": (("get", "post"), "registry.read"),

@@ -91,7 +91,8 @@ def test_no_refine_within_the_displayed_results(office, staff_client) -> None:
     page = html(clerk.get("/registry/", {"name": "髙橋", "given_kana": "ハナコ"}))
     assert _count(page) == 1
     assert "絞込" not in page and "絞り込" not in page
-    forms = re.findall(r"<form[^>]*>", page)
+    # the 文字選択 panel's form ([340]#7) sits above the results and only looks up MJ characters
+    forms = [f for f in re.findall(r"<form[^>]*>", page) if 'action="/registry/moji/pick/"' not in f]
     assert len(forms) == 2  # the search form and the logout button, nothing on the result list
     assert not re.search(r'name="(ids|within|refine|results|person_id)"', page)
     tried = html(clerk.get("/registry/", {"name": "髙橋", "within": str(wife.pk), "ids": str(wife.pk),

@@ -32,6 +32,7 @@ urlpatterns = [
     path("persons/<id:person_id>/my-number/", views.person_my_number_view, name="person_my_number"),
     path("persons/<id:person_id>/moji/", views.person_moji_view, name="person_moji"),
     path("moji/", views.moji_view, name="moji"),
+    path("moji/pick/", views.moji_pick_view, name="moji_pick"),
     path("persons/<id:person_id>/records/", views.person_records_view, name="person_records"),
     path("persons/<id:person_id>/records/post/", views.person_records_post, name="person_records_post"),
     path("workstation/", views.workstation_view, name="workstation"),

@@ -55,3 +55,11 @@ def get_item(mapping: Any, key: Any) -> Any:
         return mapping.get(key, "") if hasattr(mapping, "get") else mapping[key]
     except (KeyError, IndexError, TypeError):
         return ""
+
+
+@register.simple_tag
+def moji_radicals() -> list:
+    """The 214 部首 for the 文字選択 panel's <select> ([340]#7; cheap, loads no data)."""
+    from jichitai.moji import picker
+
+    return picker.radicals()

@@ -81,7 +81,8 @@ def search_view(request: HttpRequest) -> HttpResponse:
     if isinstance(from_history, HttpResponse):
         return from_history
     values = from_history or search_form.values_of(request.GET)
-    submitted = from_history is None and search_form.submitted(values)
+    # ?fill=1 (文字選択's link, [340]#7): put the values into the form, do not search yet
+    submitted = from_history is None and not request.GET.get("fill") and search_form.submitted(values)
     picker = _picker(request)
     page = _run(request, values, errors) if submitted else None
     params = [(k, v) for k, v in search_form.params_of(values).items() if k != "blank"]
