@@ -9,6 +9,7 @@ permission anywhere else: add a capability here.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -71,9 +72,10 @@ class CapabilityMissing(PermissionError):
         super().__init__(f"この操作を行う権限がありません（{CAPABILITIES[capability].label}）。")
 
 
-def roles_of(staff: Any, municipality_id: int | None = None) -> frozenset[str]:
-    """Roles of ``staff`` (object or id) in ``municipality_id`` (default: the acting municipality
-    of the current unit of work), read once per unit of work."""
+def _per_unit(staff: Any, municipality_id: int | None, what: str,
+              read: Callable[[Any, int, int], frozenset[str]]) -> frozenset[str]:
+    """``read(staff, staff_id, municipality_id)`` for ``staff`` (object or id) in ``municipality_id``
+    (default: the acting municipality of the current unit of work), once per unit of work."""
     from jichitai.tenancy.context import current_or_none, unit_cache
 
     staff_id = getattr(staff, "pk", staff)
@@ -85,18 +87,27 @@ def roles_of(staff: Any, municipality_id: int | None = None) -> frozenset[str]:
     if staff_id is None:
         return frozenset()
     cache = unit_cache() if ctx is not None else {}
-    key = ("accounts.roles", staff_id, municipality_id)
-    roles = cache.get(key)
-    if not isinstance(roles, frozenset):
-        from .department_grants import roles_from_departments
+    key = ("accounts.roles", staff_id, municipality_id, *((what,) if what else ()))
+    found = cache.get(key)
+    if not isinstance(found, frozenset):
+        found = cache[key] = read(staff, staff_id, municipality_id)
+    return found
 
-        roles = frozenset(
-            RoleGrant.objects.in_force().filter(staff_id=staff_id, municipality_id=municipality_id)
-            .values_list("role", flat=True)
-        ) | {r for _m, r in roles_from_departments(staff if hasattr(staff, "department") else staff_id,
-                                                   municipality_id)}
-        cache[key] = roles
-    return roles
+
+def _read_roles(staff: Any, staff_id: int, municipality_id: int) -> frozenset[str]:
+    from .department_grants import roles_from_departments
+
+    return frozenset(
+        RoleGrant.objects.in_force().filter(staff_id=staff_id, municipality_id=municipality_id)
+        .values_list("role", flat=True)
+    ) | {r for _m, r in roles_from_departments(staff if hasattr(staff, "department") else staff_id,
+                                               municipality_id)}
+
+
+def roles_of(staff: Any, municipality_id: int | None = None) -> frozenset[str]:
+    """Roles of ``staff`` (object or id) in ``municipality_id`` (default: the acting municipality
+    of the current unit of work), read once per unit of work."""
+    return _per_unit(staff, municipality_id, "", _read_roles)
 
 
 def remember_roles(staff_id: int, municipality_id: int, roles: frozenset[str]) -> None:
@@ -115,29 +126,17 @@ def _lent(capability: Capability) -> bool:
     return capability.delegable or ctx is None or not ctx.is_delegated
 
 
+def _read_withheld(_staff: Any, staff_id: int, municipality_id: int) -> frozenset[str]:
+    from .models import DisplayRestriction
+
+    return frozenset(DisplayRestriction.objects.filter(
+        staff_id=staff_id, municipality_id=municipality_id).values_list("capability", flat=True))
+
+
 def withheld_of(staff: Any, municipality_id: int | None = None) -> frozenset[str]:
     """Capabilities withheld from ``staff`` in the (acting) municipality ([1390]), read once per
     unit of work like the roles."""
-    from jichitai.tenancy.context import current_or_none, unit_cache
-
-    from .models import DisplayRestriction
-
-    staff_id = getattr(staff, "pk", staff)
-    ctx = current_or_none()
-    if municipality_id is None:
-        if ctx is None:
-            return frozenset()
-        municipality_id = ctx.acting_municipality_id
-    if staff_id is None:
-        return frozenset()
-    cache = unit_cache() if ctx is not None else {}
-    key = ("accounts.roles", staff_id, municipality_id, "withheld")
-    withheld = cache.get(key)
-    if not isinstance(withheld, frozenset):
-        withheld = frozenset(DisplayRestriction.objects.filter(
-            staff_id=staff_id, municipality_id=municipality_id).values_list("capability", flat=True))
-        cache[key] = withheld
-    return withheld
+    return _per_unit(staff, municipality_id, "withheld", _read_withheld)
 
 
 def _held(c: Capability, roles: frozenset[str], withheld: frozenset[str]) -> bool:

@@ -65,13 +65,12 @@ class RoleGrantQuerySet(models.QuerySet["RoleGrant"]):
         )
 
 
-class RoleGrant(models.Model):
-    """A role held by a staff member in one municipality, for a period (open ends allowed).
+class PeriodGrant(models.Model):
+    """A role in one municipality for a period (open ends allowed), to a staff member or a 所属部署.
 
     By 事務 (the roles), never by 職位 (job rank): there is no rank anywhere ([1380]#13).
     """
 
-    staff = models.ForeignKey(Staff, on_delete=models.CASCADE, related_name="role_grants")
     municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")
     role = models.CharField("役割", max_length=32, choices=Role.choices)
     granted_at = models.DateTimeField(auto_now_add=True)
@@ -81,14 +80,28 @@ class RoleGrant(models.Model):
     objects = RoleGrantQuerySet.as_manager()
 
     class Meta:
+        abstract = True
+
+
+def period_order(name: str) -> models.CheckConstraint:
+    """The period's start is not after its end (either may be open)."""
+    return models.CheckConstraint(
+        condition=models.Q(valid_from__isnull=True) | models.Q(valid_until__isnull=True)
+        | models.Q(valid_from__lte=models.F("valid_until")),
+        name=name,
+    )
+
+
+class RoleGrant(PeriodGrant):
+    """A role held by a staff member in one municipality, for a period."""
+
+    staff = models.ForeignKey(Staff, on_delete=models.CASCADE, related_name="role_grants")
+
+    class Meta:
         verbose_name = "役割付与"
         constraints = [
             models.UniqueConstraint(fields=["staff", "municipality", "role"], name="uniq_role_grant"),
-            models.CheckConstraint(
-                condition=models.Q(valid_from__isnull=True) | models.Q(valid_until__isnull=True)
-                | models.Q(valid_from__lte=models.F("valid_until")),
-                name="role_grant_period_order",
-            ),
+            period_order("role_grant_period_order"),
         ]
 
     def __str__(self) -> str:
