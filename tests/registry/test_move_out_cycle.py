@@ -113,3 +113,47 @@ def test_another_municipalitys_person_is_not_found(office, office_b) -> None:
         with pytest.raises(RegistryError, match="見つかりません"):
             apply(office, "move_out_confirmed", {"person_ids": [theirs], "moved_in_on": "2024-03-01"},
                   D(2024, 4, 1))
+
+
+def _gone_son(office) -> tuple[int, int]:
+    """The son filed a 転出届 with a 転出予定日 that has passed; no clerk has acted since."""
+    move_in_family(office)
+    son = people()[2]
+    past = dt.date.today() - dt.timedelta(days=40)
+    apply(office, "move_out_planned", {"person_ids": [son.pk], "destination": OSAKA,
+                                       "planned_date": past.isoformat()}, past - dt.timedelta(days=5))
+    return son.pk, son.household_id
+
+
+@pytest.mark.std("50#1")
+def test_planned_date_come_reads_as_moved_out_without_a_clerk(office, office_b) -> None:
+    from jichitai.registry import selectors
+    from jichitai.registry.selectors import SearchQuery
+
+    with activate(office.ctx()):
+        son, hid = _gone_son(office)
+        assert _get(son).status == "resident"  # nothing was run: the rule is computed on read
+        residents = selectors.search(SearchQuery(name="髙橋"), staff=office.clerk)
+        assert son not in [r.id for r in residents.results] and residents.total == 2
+        gone = selectors.search(SearchQuery(name="髙橋", removal="moved_out"), staff=office.clerk)
+        assert [r.id for r in gone.results] == [son]
+        detail = selectors.person_detail(son, staff=office.clerk)
+        assert detail.summary.status == "moved_out" and detail.summary.status_label == "転出者"
+        hh = selectors.household_detail(hid, staff=office.clerk)
+        assert son not in [m.id for m in hh.members]
+    with activate(office_b.ctx()):  # another municipality does not see him at all
+        assert selectors.search(SearchQuery(name="髙橋", removal="moved_out"), staff=office_b.clerk).total == 0
+
+
+def test_planned_date_not_come_is_still_a_resident(office) -> None:
+    from jichitai.registry import selectors
+    from jichitai.registry.selectors import SearchQuery
+
+    with activate(office.ctx()):
+        move_in_family(office)
+        son = people()[2]
+        later = dt.date.today() + dt.timedelta(days=10)
+        apply(office, "move_out_planned", {"person_ids": [son.pk], "destination": OSAKA,
+                                           "planned_date": later.isoformat()}, dt.date.today())
+        assert selectors.search(SearchQuery(name="髙橋"), staff=office.clerk).total == 3
+        assert selectors.person_detail(son.pk, staff=office.clerk).summary.status == "resident"
