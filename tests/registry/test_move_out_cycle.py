@@ -29,7 +29,7 @@ def _plan(office, pid: int, planned: str = "2024-03-20") -> None:
           D(2024, 3, 1))
 
 
-@pytest.mark.std("680#1")
+@pytest.mark.std("680#1", "700#2", "700#1", "700#3", "690#6", "690#7")
 def test_notice_keeps_the_plan_beside_the_confirmed_items(office) -> None:
     with activate(office.ctx()):
         move_in_family(office)
