@@ -157,3 +157,27 @@ def test_planned_date_not_come_is_still_a_resident(office) -> None:
                                            "planned_date": later.isoformat()}, dt.date.today())
         assert selectors.search(SearchQuery(name="髙橋"), staff=office.clerk).total == 3
         assert selectors.person_detail(son.pk, staff=office.clerk).summary.status == "resident"
+
+
+@pytest.mark.std("50#1")
+def test_a_person_past_the_planned_date_takes_only_the_notice(office) -> None:
+    with activate(office.ctx()):
+        son, _ = _gone_son(office)
+        with pytest.raises(RegistryError, match="転出予定日"):
+            apply(office, "name_change", {"person_id": son, "family_name": "渡辺"}, dt.date.today())
+        # before the planned date (a late report of an earlier 異動) he was still a resident
+        early = dt.date.today() - dt.timedelta(days=42)
+        apply(office, "name_change", {"person_id": son, "family_name": "渡辺"}, early)
+        apply(office, "move_out_confirmed", {"person_ids": [son], "notice_date": dt.date.today().isoformat()},
+              dt.date.today())
+        q = _get(son)
+        assert (q.status, q.removed_on) == ("moved_out", dt.date.today() - dt.timedelta(days=40))
+
+
+def test_euc_source_reads_the_planned_date(office) -> None:
+    from jichitai.registry.selectors import euc_source
+
+    with activate(office.ctx()):
+        son, _ = _gone_son(office)
+        assert son not in [p.pk for p in euc_source._persons(include_removed=False)]
+        assert son in [p.pk for p in euc_source._persons(include_removed=True)]
