@@ -92,3 +92,20 @@ def test_bad_days_is_a_clear_400(office, staff_client) -> None:
         r = clerk.get("/registry/move-outs/not-arrived/", {"days": bad})
         assert r.status_code == 400 and "経過日数" in _html(r)
         assert clerk.get("/registry/move-outs/not-arrived.csv", {"days": bad}).status_code == 400
+
+
+@pytest.mark.std("50#1")
+def test_person_page_reads_the_planned_date_now_and_as_of(office, staff_client) -> None:
+    with activate(office.ctx()):
+        move_in_family(office)
+        son = people()[2]
+        _plan(office, son.pk, 45)
+    clerk = staff_client("clerk")
+    page = _html(clerk.get(f"/registry/persons/{son.pk}/"))
+    current = page.split('id="current-record"')[1].split("</dl>")[0]
+    assert "転出者" in current
+    before = (TODAY - dt.timedelta(days=46)).isoformat()
+    earlier = _html(clerk.get(f"/registry/persons/{son.pk}/", {"as_of": before})).split('id="asof-result"')[1]
+    assert "転出者" not in earlier.split("</dl>")[0] and "住民" in earlier.split("</dl>")[0]
+    after = _html(clerk.get(f"/registry/persons/{son.pk}/", {"as_of": TODAY.isoformat()})).split('id="asof-result"')[1]
+    assert "転出者" in after.split("</dl>")[0]

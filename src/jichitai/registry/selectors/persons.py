@@ -168,6 +168,7 @@ def _as_of_view(person_id: int, day: dt.date, *, staff: Any, screen: str) -> AsO
     row = as_of(person_id, day)
     if row is None:
         return None
+    row = move_outs.effective(row, day)  # [50]#1: on that day, a 転出予定日 come reads as 転出者
     hid = row.get("household_id")
     hh = household_as_of(int(hid), day) if hid else None
     hidden = access.hidden_addresses([hid], staff=staff, screen=screen, function="detail.as_of") if hid else frozenset()
