@@ -100,6 +100,8 @@ WEB_ROUTES: dict[str, tuple[tuple[str, ...], str]] = {
     "registry:euc_run": (("post",), "registry.euc"),
     "registry:hold_release": (("post",), "registry.hold_release"),
     "registry:hold_temporary": (("post",), "registry.hold_temporary_release"),
+    "registry:not_arrived": (("get",), "registry.read"),
+    "registry:not_arrived_csv": (("get",), "registry.read"),
     "audit:search": (("get",), "audit.search"),
     "audit:reports": (("get",), "audit.search"),
     "audit:report_csv": (("get",), "audit.search"),

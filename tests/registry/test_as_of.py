@@ -27,7 +27,7 @@ START = dt.date(2020, 4, 1)
 SURNAMES = ["髙橋", "高橋", "渡邉", "渡辺", "齋藤", "斉藤", "山﨑"]
 
 step = st.tuples(
-    st.sampled_from(["name", "move", "split_merge", "head"]),
+    st.sampled_from(["name", "move", "split_merge", "head", "move_out"]),
     st.integers(min_value=1, max_value=1500),  # days after START: out of order on purpose
     st.integers(min_value=0, max_value=len(SURNAMES) - 1),
 )
@@ -64,6 +64,16 @@ def _apply_step(office: Any, kind: str, day: int, n: int) -> bool:
                                                   "relationships": rels}, effective)
             elif others:
                 apply(office, "household_split", {"person_ids": [others[-1].pk]}, effective)
+        elif kind == "move_out":  # [680], [50]#1: 転出予定, then the 転入通知 with its own 転入日
+            leaving = [p for p in fam if p.pk != head.pk]
+            if leaving:
+                who = leaving[n % len(leaving)]
+                apply(office, "move_out_planned", {"person_ids": [who.pk], "destination": "大阪府大阪市北区",
+                                                   "planned_date": str(effective + dt.timedelta(days=n))}, effective)
+                apply(office, "move_out_confirmed", {
+                    "person_ids": [who.pk], "notice_date": str(effective + dt.timedelta(days=n + 3)),
+                    "moved_in_on": str(effective + dt.timedelta(days=(n * 7) % 20))},
+                    effective + dt.timedelta(days=n + 3))
         elif kind == "head":
             same = [p for p in fam if p.household_id == head.household_id and p.pk != head.pk]
             if same:

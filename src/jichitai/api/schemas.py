@@ -149,6 +149,7 @@ class PersonRecord(Schema):
     move_out_confirmed_code: str | None = None
     last_registered_address: str | None = None
     move_in_notice_on: dt.date | None = None
+    move_out_confirmed_on: dt.date | None = Field(None, description="転出年月日（確定）: the 転入日 the 転入通知 states")
     member_order: str | None = Field(None, description="世帯員の並び順 set by hand (1-999); blank: the rule's")
     residence_reported: str | None = Field(None, description="foreign residents only")
     landing_permit_move_in: str | None = Field(None, description="foreign residents only")

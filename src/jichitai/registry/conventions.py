@@ -38,7 +38,7 @@ ITEM_FIELDS = (
     "alien_registration_on_text", "alphabet_name", "alias_kana", "alias_kana_confirmed",
     "alias_recorded_on", "alias_recorded_municipality", "alias_recorded_municipality_code",
     "alias_deleted_on", "alias_deleted_municipality", "alias_deleted_municipality_code", "name_priority",
-    "mail_name_code", *MORE_ITEMS,
+    "mail_name_code", *MORE_ITEMS, "move_out_confirmed_on",
 )
 BOOL_FIELDS = frozenset({"name_kana_confirmed", "former_surname_kana_confirmed", "alias_kana_confirmed"})
 PERSON_FIELDS = PERSON_FIELDS + ITEM_FIELDS
@@ -46,7 +46,7 @@ HOUSEHOLD_FIELDS = ("household_no", "address_id", "banchi", "katagaki", "head_id
 DATE_FIELDS = frozenset({
     "birth_date", "residence_end_date", "became_resident_on", "address_set_on", "reported_on",
     "move_out_planned_on", "removed_on", "became_foreign_resident_on", "alien_registration_on",
-    "alias_recorded_on", "alias_deleted_on", *MORE_DATE_ITEMS,
+    "alias_recorded_on", "alias_deleted_on", *MORE_DATE_ITEMS, "move_out_confirmed_on",
 })
 # Items of a new person as a request gives them (転入・出生・職権記載), in the order facts are written.
 NEW_PERSON_FIELDS = (

@@ -38,6 +38,7 @@ REQUEST_LABELS = {
     "confirm_duplicates": "重複確認", "confirm_alerts": "アラートの確認", "event_ids": "受付番号", "reason": "却下理由",
     "action": "記載・削除（record: 記載、delete: 削除）", "municipality": "記載・削除した市区町村",
     "municipality_code": "記載・削除した市区町村コード", "destination_postal_code": "転出先の郵便番号",
+    "notice_date": "転入通知年月日", "moved_in_on": "転入通知に記載された転入日",
 }
 CHOICES: dict[str, dict[str, str]] = {
     f.name: {str(k): str(v) for k, v in f.choices}
@@ -47,6 +48,7 @@ VALUE_DATE_FIELDS = frozenset({
     "birth_date", "residence_end_date", "became_resident_on", "address_set_on", "reported_on",
     "move_out_planned_on", "removed_on", "planned_date", "reported_date", "became_foreign_resident_on",
     "alien_registration_on", "alias_recorded_on", "alias_deleted_on", *MORE_DATE_ITEMS,
+    "move_out_confirmed_on", "notice_date", "moved_in_on",
 })
 # 職権修正・訂正 may name these person items (in the order a clerk reads a record).
 CORRECTABLE = tuple(

@@ -201,6 +201,7 @@ class Person(TenantModel):
     move_out_destination_code = models.CharField("転出先（予定）の住所コード", max_length=11, blank=True)
     move_out_confirmed_code = models.CharField("転出先（確定）の住所コード", max_length=11, blank=True)
     move_in_notice_on = models.DateField("転入通知年月日", null=True, blank=True)
+    move_out_confirmed_on = models.DateField("転出年月日（確定）", null=True, blank=True)  # [680]: 転入通知の転入日
     # [10]#1 世帯員の並び順 set by hand (5.2 [1010] allows it); blank: the [1010] rule orders the member
     member_order = models.CharField("世帯員の並び順", max_length=3, blank=True)
     version = models.PositiveIntegerField(default=0)

@@ -69,6 +69,16 @@ def headless_alert(remaining: int) -> RuleViolation:
         "このまま登録する場合は確認してください。", "new_head_id")
 
 
+def require_not_gone(row: Mapping[str, Any], on: dt.date) -> None:
+    """[50]#1: from the 転出予定日 on, a 転出予定者 is a 転出者 (only the 転入通知, a 転出確定, takes them)."""
+    planned = row.get("move_out_planned_on")
+    if row.get("status") == PersonStatus.RESIDENT and planned and str(planned) <= on.isoformat():
+        from jichitai.wareki import format_date
+
+        raise violation("moved_out", f"転出予定日（{format_date(dt.date.fromisoformat(str(planned)))}）を過ぎた住民は"
+                        "転出者です（転入通知は転出確定で入力します）。", "person_ids")
+
+
 def row_dict(obj: Any, fields: Iterable[str]) -> dict[str, Any]:
     return {f: iso(getattr(obj, f)) for f in fields}
 
@@ -163,6 +173,7 @@ class Planner:
         if must_be_resident:
             rules.require_resident(row)
             rules.require_not_before_birth(row, self.date)
+            require_not_gone(row, self.date)
         return row
 
     def household(self, hid: int | str) -> dict[str, Any]:

@@ -242,12 +242,19 @@ class Leaving(Request):
 
 
 class MoveOut(Leaving):
-    """転出確定・国外転出・職権消除."""
+    """国外転出・職権消除."""
 
-    kinds = (EventKind.MOVE_OUT_CONFIRMED.value, EventKind.MOVE_OUT_ABROAD.value,
-             EventKind.EX_OFFICIO_DELETION.value)
+    kinds = (EventKind.MOVE_OUT_ABROAD.value, EventKind.EX_OFFICIO_DELETION.value)
     destination: _n(Person, "move_out_destination") = ""  # type: ignore[valid-type]
     destination_postal_code: _p("move_out_confirmed_postal_code") = ""  # type: ignore[valid-type]
+
+
+class MoveOutConfirmed(MoveOut):
+    """転出確定（転入通知の受理, [680]): the 転入通知日 and the 転入日 the notice states, beside the plan."""
+
+    kinds = (EventKind.MOVE_OUT_CONFIRMED.value,)
+    notice_date: OptDate = None  # 転入通知年月日 (default: the 異動日 entered)
+    moved_in_on: OptDate = None  # 転入通知に記載された転入日 = 転出年月日（確定）
 
 
 class MoveWithin(Leaving):
@@ -448,7 +455,7 @@ class Correction(Request):
 
 REQUEST_TYPES: dict[str, type[Request]] = {
     kind: cls
-    for cls in (MoveIn, ExOfficioEntry, Birth, MoveOutPlanned, MoveOut, MoveWithin, HouseholdSplit,
+    for cls in (MoveIn, ExOfficioEntry, Birth, MoveOutPlanned, MoveOut, MoveOutConfirmed, MoveWithin, HouseholdSplit,
                 Death, HouseholdMerge, HeadChange, NameChange, AliasChange, PersonCorrection, Cancellation,
                 Correction)
     for kind in cls.kinds

@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from ..conventions import full_kana, full_name
 from ..models import AddressEntry, Household, Person, PersonStatus
-from . import access
+from . import access, move_outs
 from .addresses import HIDDEN, address_line
 from .snapshots import build
 from .visibility import withheld_fields
@@ -121,7 +121,7 @@ def _address(hh: dict[str, Any] | None, towns: dict[int, tuple[str, str]]) -> di
 def _persons(include_removed: bool) -> Any:
     qs = Person.objects.without_read_log(_REASON).exclude(status=PersonStatus.VOID)
     if not include_removed:
-        qs = qs.filter(status=PersonStatus.RESIDENT)
+        qs = qs.filter(move_outs.current())  # [50]#1: a 転出予定日 that has come is a 転出者
     return qs.order_by("atena_no", "pk")
 
 
@@ -138,9 +138,13 @@ def person_rows(shield: Shield, *, include_removed: bool = False) -> Iterator[di
             hh = households.get(p.household_id)
             head_id = (hh or {}).get("head_id")
             row = {f: getattr(p, f) for f in _PERSON_ITEMS}
+            now = move_outs.effective({"status": p.status, "move_out_planned_on": p.move_out_planned_on,
+                                       "removed_on": p.removed_on})  # [50]#1
+            if "removed_on" in row:
+                row["removed_on"] = now["removed_on"]
             row.update(name=full_name(row), name_kana=full_kana({"family_name_kana": p.family_name_kana,
                                                                  "given_name_kana": p.given_name_kana}),
-                       resident_type=_TYPE.get(p.resident_type, ""), status=_STATUS.get(p.status, p.status),
+                       resident_type=_TYPE.get(p.resident_type, ""), status=_STATUS.get(now["status"], p.status),
                        household_no=(hh or {}).get("household_no", ""), head_name=heads.get(head_id, ""),
                        **_address(hh, towns))
             yield shield.finish(row, p.household_id, head_id)
@@ -176,7 +180,7 @@ def household_rows(shield: Shield) -> Iterator[dict[str, Any]]:
     with a protected current member is not in the source for staff without need-to-know (so no
     count of theirs includes a protected person); for staff with it, each such member is alerted."""
     towns = _towns()
-    members = Person.objects.without_read_log(_REASON).filter(status=PersonStatus.RESIDENT)
+    members = Person.objects.without_read_log(_REASON).filter(move_outs.current())
     qs = Household.objects.filter(active=True).order_by("household_no", "pk").values(
         "pk", "household_no", "address_id", "banchi", "katagaki", "head_id")
     for chunk in _chunks(qs.iterator(chunk_size=CHUNK)):

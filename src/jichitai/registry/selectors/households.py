@@ -10,7 +10,7 @@ from typing import Any
 from ..conventions import HEAD
 from ..errors import violation
 from ..models import Household, Person, PersonStatus
-from . import access
+from . import access, move_outs
 from .addresses import HIDDEN, household_address
 from .history import household_as_of
 from .persons import MASKED, PersonSummary, rows, summarize
@@ -43,7 +43,7 @@ def household_detail(household_id: int, *, staff: Any, screen: str = "世帯照�
             raise violation("not_found", "世帯が見つかりません。", "household_id")
         persons = list(
             Person.objects.for_read(screen=screen, function="household.members")
-            .filter(household_id=household_id, status=PersonStatus.RESIDENT)
+            .filter(move_outs.current(), household_id=household_id)
             .select_related("household", "household__address").order_by("pk")
         )
         masked, hidden = access.decide([p.pk for p in persons], [household_id], staff=staff, screen=screen,
@@ -101,7 +101,7 @@ def removed_members(household_id: int, *, staff: Any, screen: str = "世帯照�
     persons = list(
         Person.objects.for_read(screen=screen, function="household.removed")
         .filter(household_id=household_id)
-        .exclude(status__in=[PersonStatus.RESIDENT, PersonStatus.VOID])
+        .exclude(move_outs.current()).exclude(status=PersonStatus.VOID)
         .select_related("household", "household__address").order_by("removed_on", "pk")
     )
     masked, _ = access.decide([p.pk for p in persons], (), staff=staff, screen=screen, function="household.removed")

@@ -17,7 +17,7 @@ from ..errors import violation
 from ..labels import CHOICES
 from ..models import Person, PersonStatus, SupportMeasure
 from ..written_dates import birth_text as written_birth_text
-from . import access, visibility
+from . import access, move_outs, visibility
 from .addresses import HIDDEN, household_address
 from .history import as_of, history, household_as_of
 
@@ -64,7 +64,8 @@ def summarize(row: Mapping[str, Any], *, pk: int, address: str, address_hidden: 
 
 
 def person_values(p: Person) -> dict[str, Any]:
-    return {f: getattr(p, f) for f in PERSON_FIELDS}
+    """As the person reads today ([50]#1: a 転出予定日 that has come reads as 転出者)."""
+    return move_outs.effective({f: getattr(p, f) for f in PERSON_FIELDS})
 
 
 def summaries(persons: Sequence[Person], *, staff: Any, screen: str, function: str,
@@ -139,7 +140,7 @@ def person_detail(
         access.alert_access(person_id, screen=screen, function="detail", detail={"masked": False})
     members = list(
         Person.objects.for_read(screen=screen, function="detail.household")
-        .filter(household_id=p.household_id, status=PersonStatus.RESIDENT)
+        .filter(move_outs.current(), household_id=p.household_id)
         .select_related("household", "household__address").order_by("pk")
     )
     masked, hidden = access.decide([m.pk for m in members if m.pk != p.pk], [p.household_id], staff=staff,
@@ -167,6 +168,7 @@ def _as_of_view(person_id: int, day: dt.date, *, staff: Any, screen: str) -> AsO
     row = as_of(person_id, day)
     if row is None:
         return None
+    row = move_outs.effective(row, day)  # [50]#1: on that day, a 転出予定日 come reads as 転出者
     hid = row.get("household_id")
     hh = household_as_of(int(hid), day) if hid else None
     hidden = access.hidden_addresses([hid], staff=staff, screen=screen, function="detail.as_of") if hid else frozenset()

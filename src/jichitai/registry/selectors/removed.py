@@ -62,7 +62,9 @@ def removal_items(person_id: int, rows: list[Snapshot] | None = None) -> Removal
     kind = kinds.get(removal.event_id or 0, "")
     moving = kind in MOVE_OUT_KINDS
     entry = EventEntry.objects.filter(event_id=removal.event_id).first() if removal.event_id else None
-    confirmed = str(removal.row.get("move_out_destination") or "") if kind == "move_out_confirmed" else ""
+    last = rows[-1].row  # [680]: the 転入通知's items, also on a 職権消除's 除票 (#2)
+    confirmed = str(last.get("move_out_confirmed_destination") or "")
+    notified = last.get("move_in_notice_on") or (entry.notified_on.isoformat() if entry and entry.notified_on else None)
     return RemovalItems(
         reason=removal.reason,
         planned_destination=str(planned.row.get("move_out_destination") or "") if planned else (
@@ -70,8 +72,8 @@ def removal_items(person_id: int, rows: list[Snapshot] | None = None) -> Removal
         occurred_on=(planned.row.get("move_out_planned_on") if planned and moving else removal.effective_date),
         confirmed_destination=confirmed,
         reported_on=(planned.reported_date if planned and moving else removal.reported_date),
-        notified_on=entry.notified_on.isoformat() if entry and entry.notified_on else None,
-        moved_out_on=removal.effective_date if moving else None,
+        notified_on=notified,
+        moved_out_on=(last.get("removed_on") or removal.effective_date) if moving else None,
     )
 
 

@@ -18,7 +18,7 @@ from .. import abbreviations
 from ..errors import violation
 from ..lookups import CodePointOrder  # importing it also registers the __prefix lookup
 from ..models import Person, PersonStatus
-from . import access, search_log
+from . import access, move_outs, search_log
 from . import search_items as items
 from .persons import PersonSummary, summaries
 
@@ -127,9 +127,11 @@ def _filtered(query: SearchQuery, staff: Any) -> Any:
     if query.removal:
         if query.removal not in items.REMOVALS:
             raise violation("removal", "消除事由は一覧から選んでください。", "removal")
-        qs = qs.filter(status=query.removal)
+        # [50]#1: a 転出予定日 that has come makes a 転出者 without a clerk (move_outs)
+        qs = qs.filter(Q(status=query.removal) | move_outs.gone()) if query.removal == PersonStatus.MOVED_OUT \
+            else qs.filter(status=query.removal)
     elif not query.include_removed:
-        qs = qs.filter(status=PersonStatus.RESIDENT)
+        qs = qs.filter(move_outs.current())
     qs = _address(_names(qs, query), query)
     if query.birth_date:
         qs = qs.filter(birth_date__gte=query.birth_date, birth_date__lte=query.birth_to or query.birth_date)
