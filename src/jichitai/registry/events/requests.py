@@ -164,6 +164,8 @@ class NewPerson(Request):
     alias_recorded_municipality_code: _p("alias_recorded_municipality_code") = ""  # type: ignore[valid-type]
     name_priority: _p("name_priority") = ""  # type: ignore[valid-type]
     mail_name_code: _p("mail_name_code") = ""  # type: ignore[valid-type]
+    # [600]: the 除票 of this municipality a 再転入者 comes back to (転入・国外転入・職権記載 only)
+    returning_person_id: Id | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -203,7 +205,8 @@ class MoveIn(Request):
     head_ref: Annotated[str, StringConstraints(max_length=20)] | None = None
 
     def named_ids(self) -> tuple[set[int], set[int]]:
-        return set(), {self.household.existing_id} if self.household.existing_id else set()
+        back = {p.returning_person_id for p in self.persons if p.returning_person_id is not None}
+        return back, {self.household.existing_id} if self.household.existing_id else set()
 
 
 class ExOfficioEntry(MoveIn):
