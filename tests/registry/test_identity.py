@@ -66,6 +66,13 @@ def test_a_foreign_resident_is_matched_on_the_residence_card_number(office) -> N
         with pytest.raises(RegistryError) as exc:
             _back(office, resident_type="foreign", nationality="ブラジル", honseki="", hittousha="")
         assert exc.value.violations[0].field == "residence_card_no"
+        # chosen as 再転入者 without a 住民種別 stated: he stays foreign, the 除票's items taken in
+        spec = {"ref": "p1", "family_name": "青木", "relationship": "世帯主", "returning_person_id": person.pk}
+        apply(office, "move_in_abroad", {"household": {"new": {"address_id": office.address.pk, "banchi": "3番地"}},
+                                         "persons": [spec], "previous_address": "ブラジル"}, D(2024, 5, 1))
+        (back,) = people()
+        assert (back.resident_type, back.nationality, back.residence_card_no, back.atena_no) == (
+            "foreign", "ブラジル", person.residence_card_no, person.atena_no)
 
 
 @pytest.mark.std("600#1")

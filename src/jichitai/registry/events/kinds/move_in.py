@@ -69,7 +69,7 @@ def _returning(p: Planner, person: NewPerson, hid: int | str) -> int:
     if row.get("status") not in returning.REMOVED:
         raise violation("not_removed", "再転入者として選択できるのは転出・職権消除により消除された住民（除票）です。",
                         "returning_person_id")
-    spec = person.spec()
+    spec = person.model_dump(exclude_unset=True)  # a default (住民種別 japanese) is not a correction
     taken = {**{f: row.get(f) for f in (*NEW_PERSON_FIELDS, *ITEM_FIELDS)},
              **{f: v for f, v in spec.items() if v not in (None, "", False)}}
     from ... import rules
