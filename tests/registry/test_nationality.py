@@ -141,3 +141,25 @@ def test_a_protected_person_is_changed_only_by_support_staff(office) -> None:
                                 effective_date=D(2024, 7, 1), reported_date=None, entered_by=office.clerk)
         assert exc.value.violations[0].rule == "support_measure_entry"
         assert head.atena_no not in repr(exc.value.violations)
+
+
+@pytest.mark.std("930#3")
+def test_a_naturalization_cancelled_brings_the_foreign_record_back(office) -> None:
+    """[980] on the new kind: the new record is voided and the old one is live again, one 宛名番号
+    live at every moment (the unique indexes on both databases)."""
+    from jichitai.registry.selectors.removed import removal_items
+
+    with activate(office.ctx()):
+        head, _ = _family(office)
+        done = apply(office, "naturalization", {"person_id": head.pk, "honseki": "大阪府堺市堺区1番地",
+                                                "hittousha": "グエン　ヴァン"}, D(2024, 7, 1))
+        old, new = _all(atena_no=head.atena_no)
+        assert removal_items(old.pk).reason == "職権消除（帰化等）"
+        apply(office, "cancellation", {"target_event_id": done.pk}, D(2024, 7, 1))
+        old, new = _all(atena_no=head.atena_no)
+        assert (old.status, old.resident_type, new.status) == ("resident", "foreign", "void")
+        assert old.household.head_id == old.pk
+        # entered again after the 取消: a third row, the same 宛名番号
+        apply(office, "naturalization", {"person_id": head.pk, "honseki": "大阪府堺市堺区1番地",
+                                         "hittousha": "グエン　ヴァン"}, D(2024, 7, 2))
+        assert [p.status for p in _all(atena_no=head.atena_no)] == ["deleted", "void", "resident"]

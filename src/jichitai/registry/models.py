@@ -211,9 +211,9 @@ class Person(TenantModel):
         verbose_name = "住民"
         constraints = [
             # a 帰化・国籍取得・国籍喪失 leaves the 消除 record and the new one with one 宛名番号 ([930]#2):
-            # unique among the records not 消除 (status deleted)
-            models.UniqueConstraint(fields=["municipality", "atena_no"], condition=~models.Q(status="deleted"),
-                                    name="uniq_live_atena_no"),
+            # unique among the records neither 消除 nor voided by a 取消 (status deleted, void)
+            models.UniqueConstraint(fields=["municipality", "atena_no"],
+                                    condition=~models.Q(status__in=["deleted", "void"]), name="uniq_live_atena_no"),
             # 個人番号 and 住民票コード are national: at most one current resident holds each.
             models.UniqueConstraint(
                 fields=["my_number"], condition=models.Q(status="resident") & ~models.Q(my_number=""),

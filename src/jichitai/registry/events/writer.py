@@ -197,10 +197,12 @@ _PERSON_COLUMNS = {f.attname for f in Person._meta.concrete_fields} - {"id", "mu
 
 def _retire_first(plans: list[Plan]) -> None:
     """A record whose 宛名番号 and numbers a new record takes ([930]–[950]) is 消除 before the new one
-    is inserted: the unique indexes see one live holder at a time. Its version is not bumped here;
+    is inserted (and a 取消 voids the new one before the old comes back): the unique indexes see
+    one live holder at a time. Its version is not bumped here;
     the projection below writes the whole row, version-checked."""
-    rows = [(int(f.ref), {"status": f.after}) for plan in plans if plan.carried_numbers
-            for f in plan.facts if f.entity == "person" and f.field == "status" and isinstance(f.ref, int)]
+    rows = [(int(f.ref), {"status": f.after}) for plan in plans if plan.retire_first
+            for f in plan.facts if f.entity == "person" and f.field == "status" and isinstance(f.ref, int)
+            and f.after != PersonStatus.RESIDENT.value]
     set_columns(Person, ("status",), rows)
 
 

@@ -73,5 +73,6 @@ def plan_nationality(p: Planner, req: NationalityChange, kind: str, checks: _che
     if household.get("head_id") == req.person_id:
         p.set("household", hid, "head_id", ref)
     p.plan.carried_numbers[ref] = str(old.get("atena_no") or "")
+    p.plan.retire_first = True
     p.touched.append(hid)
     p.plan.main_household = hid
