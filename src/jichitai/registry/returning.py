@@ -5,14 +5,17 @@
 same 3情報 (氏名・性別・生年月日) and none of those numbers only alerts (confirmed like a duplicate).
 Both answers name no person: a protected person's (支援措置) 除票 is found by the clerk through the
 除票 search, which applies need-to-know; these messages only say that one exists.
+
+Planning collects the keys (``events.checks.Checks``); ``run_checks`` asks for a whole batch with
+two queries.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Count, Q
 
 from .errors import RuleViolation, violation
 from .models import Person, PersonStatus
@@ -21,42 +24,68 @@ REMOVED = (PersonStatus.MOVED_OUT.value, PersonStatus.DELETED.value)  # 除票 a
 NUMBERS = {"my_number": "個人番号", "resident_code": "住民票コード", "residence_card_no": "在留カード番号"}
 _READ = "再転入者の照合（表示なし）"
 
-
-def refuse_new_record(spec: Mapping[str, Any]) -> None:
-    """[600]#1: refuse a new person whose number a 除票 of this municipality holds."""
-    cond = Q()
-    for field in NUMBERS:
-        value = str(spec.get(field) or "")
-        if value:
-            cond |= Q(**{field: value})
-    if not cond:
-        return
-    found = (Person.objects.without_read_log(_READ).filter(cond, status__in=REMOVED)
-             .values_list("my_number", "resident_code", "residence_card_no").first())
-    if found is None:
-        return
-    field = next(f for f, v in zip(NUMBERS, found, strict=True) if v and v == str(spec.get(f) or ""))
-    raise violation(
-        "returning_resident",
-        f"{NUMBERS[field]}が一致する除票があります。新規に記載せず、除票を検索して再転入者として選択してください。",
-        field,
-    )
+NumberKey = tuple[str, str]  # (item, value)
+InfoKey = tuple[str, str, str]  # (name key, sex, birth date ISO)
 
 
-def three_info_alerts(spec: Mapping[str, Any]) -> list[RuleViolation]:
-    """[600]#1: an alert when a 除票 has the same 氏名・性別・生年月日 (a count only, no one named)."""
+def number_keys(spec: Mapping[str, Any]) -> list[NumberKey]:
+    return [(f, str(spec.get(f))) for f in NUMBERS if spec.get(f)]
+
+
+def info_key(spec: Mapping[str, Any]) -> InfoKey | None:
     from jichitai.moji import key
 
     if not spec.get("birth_date"):
-        return []
-    n = (Person.objects.without_read_log(_READ)
-         .filter(status__in=REMOVED, name_key=key(f"{spec.get('family_name') or ''}{spec.get('given_name') or ''}"),
-                 sex=spec.get("sex") or "", birth_date=spec["birth_date"]).count())
-    if not n:
-        return []
+        return None
+    name = key(f"{spec.get('family_name') or ''}{spec.get('given_name') or ''}")
+    return name, str(spec.get("sex") or ""), str(spec["birth_date"])
+
+
+def removed_numbers(wanted: Iterable[NumberKey]) -> set[NumberKey]:
+    """Which of the numbers a 除票 of this municipality holds (one query, nothing shown)."""
+    wanted = set(wanted)
+    cond = Q()
+    for field in NUMBERS:
+        values = {v for f, v in wanted if f == field}
+        if values:
+            cond |= Q(**{f"{field}__in": values})
+    if not cond:
+        return set()
+    rows = (Person.objects.without_read_log(_READ).filter(cond, status__in=REMOVED)
+            .values_list(*NUMBERS))
+    return {(f, v) for row in rows for f, v in zip(NUMBERS, row, strict=True) if (f, v) in wanted}
+
+
+def removed_infos(wanted: Iterable[InfoKey]) -> dict[InfoKey, int]:
+    """How many 除票 hold each 3情報 (one query, a count only)."""
+    wanted = set(wanted)
+    if not wanted:
+        return {}
+    rows = (Person.objects.without_read_log(_READ)
+            .filter(status__in=REMOVED, name_key__in={k for k, _, _ in wanted},
+                    birth_date__in={d for _, _, d in wanted})
+            .values("name_key", "sex", "birth_date").annotate(n=Count("pk")).values_list("name_key", "sex",
+                                                                                       "birth_date", "n"))
+    found = {(k, s, d.isoformat()): n for k, s, d, n in rows}
+    return {w: found[w] for w in wanted if w in found}
+
+
+def refuse_new_record(keys: Sequence[NumberKey], found: set[NumberKey]) -> None:
+    """[600]#1: refuse a new person whose number a 除票 holds."""
+    for field, value in keys:
+        if (field, value) in found:
+            raise violation(
+                "returning_resident",
+                f"{NUMBERS[field]}が一致する除票があります。新規に記載せず、除票を検索して再転入者として選択してください。",
+                field,
+            )
+
+
+def three_info_alerts(keys: Sequence[InfoKey], found: Mapping[InfoKey, int]) -> list[RuleViolation]:
+    """[600]#1: an alert when a 除票 has the same 氏名・性別・生年月日 (a count only, no one named)."""
     return [RuleViolation(  # confirmed like a suspected duplicate (the same rule, its own text)
         "duplicate_suspected",
-        f"氏名・性別・生年月日が一致する除票が {n} 件あります。再転入者であれば除票を検索して再転入者として選択してください。"
-        "別人であればこのまま登録を確認してください。",
+        f"氏名・性別・生年月日が一致する除票が {found[k]} 件あります。再転入者であれば除票を検索して再転入者として選択して"
+        "ください。別人であればこのまま登録を確認してください。",
         "family_name",
-    )]
+    ) for k in keys if found.get(k)]

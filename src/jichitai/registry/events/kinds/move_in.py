@@ -34,8 +34,7 @@ def plan_move_in(p: Planner, req: MoveIn, kind: str, checks: _checks.Checks) -> 
         if person.returning_person_id is not None:
             pk: int | str = _returning(p, person, hid)
         else:
-            returning.refuse_new_record(person.spec())
-            p.plan.warnings.extend(returning.three_info_alerts(person.spec()))
+            checks.returning(person.spec())
             pk = p.new_person(person.spec(), hid, p.date)
             new.append(pk)
         p.set("person", pk, "previous_address", req.previous_address)
