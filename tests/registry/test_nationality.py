@@ -67,6 +67,13 @@ def test_naturalization_removes_the_foreign_record_and_writes_a_japanese_one(off
         assert as_of(head.pk, D(2024, 6, 30))["status"] == "resident"
         assert as_of(head.pk, D(2024, 7, 1))["status"] == "deleted"
         assert as_of(new.pk, D(2024, 6, 30)) is None and as_of(new.pk, D(2024, 7, 1))["atena_no"] == head.atena_no
+        # in history: the old 住民票 ends with its 消除, the new one starts with its 記載 (one 宛名番号)
+        from jichitai.registry.selectors.snapshots import build
+
+        last_old, first_new = build(head.pk)[-1], build(new.pk)[0]
+        assert (last_old.reason, last_old.division, last_old.atena_no) == ("職権消除（帰化等）", "消除", head.atena_no)
+        assert (first_new.reason, first_new.division, first_new.atena_no) == ("職権記載（帰化等）", "記載", head.atena_no)
+        assert first_new.event_id == last_old.event_id == sub.event.pk
         # the old record is no longer a resident: the change cannot be entered twice
         with pytest.raises(RegistryError) as twice:
             apply(office, "naturalization", {"person_id": head.pk, "honseki": "東京都港区芝1番地", "hittousha": "中村文"},

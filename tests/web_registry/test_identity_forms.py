@@ -50,3 +50,23 @@ def test_the_loss_form_and_the_returning_field_render(staff_client: Any) -> None
     page = staff_client("clerk").get("/registry/events/new/nationality_loss/").content.decode()
     assert "国籍を失った年月日" in page and "法第30条の45の区分" in page
     assert "再転入者（除票の住民ID）" in staff_client("clerk").get("/registry/events/new/move_in_abroad/").content.decode()
+
+
+@pytest.mark.std("600#2")
+def test_the_move_in_form_takes_a_returning_person(office: Any, staff_client: Any) -> None:
+    with activate(office.ctx()):
+        person = _foreigner(office)
+        apply(office, "move_out_abroad", {"person_ids": [person.pk], "destination": "ベトナム"}, D(2022, 4, 1))
+    data = {"effective_date": "2024-04-01", "previous_address": "ベトナム", "address_id": str(office.address2.pk),
+            "banchi": "2番地", "rows": "1", "idempotency_key": "k-back", "persons-1-family_name": "グエン",
+            "persons-1-relationship": "世帯主", "persons-1-resident_type": "foreign",
+            "persons-1-returning_person_id": str(person.pk)}
+    resp = staff_client("clerk").post("/registry/events/new/move_in_abroad/", data)
+    import re
+    assert resp.status_code in (200, 302), re.findall(r"error[^>]*>([^<]+)<", resp.content.decode())
+    with activate(office.ctx()):
+        event = RegistryEvent.objects.get(kind="move_in_abroad")
+        assert event.request["persons"][0]["returning_person_id"] == person.pk
+    data.update({"persons-1-returning_person_id": "abc", "idempotency_key": "k-back-2"})
+    bad = staff_client("clerk").post("/registry/events/new/move_in_abroad/", data)
+    assert bad.status_code == 400

@@ -286,6 +286,8 @@ def person_row(post: Mapping[str, str], prefix: str, fields: tuple[Field, ...],
         if f.widget == "date":
             value = _date(post, prefix + f.name, f.label, errors, required=f.required)
             value = value.isoformat() if value else None
+        elif f.widget == "written_date" and not value and texts.get("returning_person_id"):
+            value = None  # [600]: a 再転入者's blank 生年月日 is his 除票's
         elif f.widget == "written_date":
             value = item_fields.written_date(value, prefix + f.name, f.label, errors, spec)
         elif f.name in item_fields.CONFIRM_FIELDS:
