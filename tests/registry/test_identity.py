@@ -110,6 +110,7 @@ def test_the_returning_person_keeps_his_atena_no_and_his_items(office, office_b)
         assert (back.alias, back.former_surname, back.honseki) == ("アオキ通称", "旧田", aoki.honseki)
         assert back.household.address_id == office.address2.pk and back.previous_address == "アメリカ合衆国"
         assert back.became_resident_on == D(2024, 5, 1) and back.removed_on is None
+        assert back.move_out_destination == ""  # the 除票's own items stay in its history only
         # the 除票 is the state before the 異動日
         assert as_of(aoki.pk, D(2023, 1, 1))["status"] == "moved_out"
         assert as_of(aoki.pk, D(2024, 5, 1))["status"] == "resident"
@@ -194,3 +195,19 @@ def test_no_list_of_returning_persons_can_be_made(office) -> None:
         events.approve_event(out.event.pk, approver=office.approver)
         back = RegistryEvent.objects.get(pk=out.event.pk)
         assert back.kind == "move_in_abroad" and classify(back.kind).label == "国外転入等"
+
+
+@pytest.mark.std("600#2")
+def test_a_domestic_returner_leaves_the_removal_items_on_the_removed_record(office) -> None:
+    with activate(office.ctx()):
+        _arrive(office)
+        (aoki,) = people()
+        apply(office, "move_out_planned", {"person_ids": [aoki.pk], "destination": "大阪府大阪市北区梅田1丁目",
+                                           "planned_date": "2022-04-01"}, D(2022, 3, 20))
+        apply(office, "move_out_confirmed", {"person_ids": [aoki.pk], "destination": "大阪府大阪市北区梅田1丁目1番1号"},
+              D(2022, 4, 1))
+        out = _back(office, kind="move_in", returning_person_id=aoki.pk)
+        events.approve_event(out.event.pk, approver=office.approver)
+        (back,) = people()
+        assert (back.status, back.move_out_confirmed_destination, back.move_out_planned_on) == ("resident", "", None)
+        assert as_of(aoki.pk, D(2023, 1, 1))["move_out_confirmed_destination"] == "大阪府大阪市北区梅田1丁目1番1号"

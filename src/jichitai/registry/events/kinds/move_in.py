@@ -11,8 +11,8 @@ state before the 異動日 (history, as_of).
 
 from __future__ import annotations
 
-from ... import returning
-from ...conventions import ITEM_FIELDS, NEW_PERSON_FIELDS, person_creation
+from ... import returning, rules
+from ...conventions import ITEM_DEFAULTS, ITEM_FIELDS, NEW_PERSON_FIELDS, person_creation
 from ...errors import violation
 from ...written_dates import checked_event_date
 from .. import checks as _checks
@@ -54,6 +54,9 @@ def plan_move_in(p: Planner, req: MoveIn, kind: str, checks: _checks.Checks) -> 
     checks.duplicates([p.persons[r] for r in new])
 
 
+_REMOVAL_ITEMS = ("removed_on_text", "move_out_destination_postal_code", "move_out_confirmed_destination",
+                  "move_out_confirmed_postal_code", "move_out_destination_code", "move_out_confirmed_code",
+                  "move_in_notice_on")
 _STATUS_FIELDS = ("household_id", "status", "became_resident_on", "address_set_on", "previous_address",
                   "move_out_destination", "reported_on", "move_out_planned_on", "removed_on")
 
@@ -71,19 +74,20 @@ def _returning(p: Planner, person: NewPerson, hid: int | str) -> int:
     spec = person.model_dump(exclude_unset=True)  # a default (住民種別 japanese) is not a correction
     taken = {**{f: row.get(f) for f in (*NEW_PERSON_FIELDS, *ITEM_FIELDS)},
              **{f: v for f, v in spec.items() if v not in (None, "", False)}}
-    from ... import rules
-
     rules.validate_new_person(taken)
     for f, v in person_creation(taken, hid, p.date):
         if f in _STATUS_FIELDS or v not in (None, "", False):
             p.set("person", pid, f, v)
-    if row.get("removed_on_text"):
-        p.set("person", pid, "removed_on_text", "")
+    for f in _REMOVAL_ITEMS:  # the 除票's own items: kept in its history, not on the new record
+        if f in ITEM_DEFAULTS and row.get(f) not in (None, "", False):
+            p.set("person", pid, f, ITEM_DEFAULTS[f])
     return pid
 
 
 @register("birth", functions=("810",))
 def plan_birth(p: Planner, req: Birth, kind: str, checks: _checks.Checks) -> None:
+    if req.person.returning_person_id is not None:
+        raise violation("not_removed", "出生では再転入者を選択できません。", "returning_person_id")
     p.household(req.household_id)
     spec = {**req.person.spec(), "birth_date": p.date}
     written = checked_event_date(req.effective_date_text, p.date, kind)
