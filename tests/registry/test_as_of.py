@@ -13,12 +13,13 @@ from typing import Any
 
 import pytest
 from django.db import transaction
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from jichitai.registry import conventions, selectors
 from jichitai.registry.conventions import PERSON_FIELDS
 from jichitai.registry.errors import RegistryError
+from jichitai.registry.models import RegistryEvent
 from jichitai.tenancy.context import activate
 
 from .conftest import apply, move_in_family, people
@@ -27,7 +28,7 @@ START = dt.date(2020, 4, 1)
 SURNAMES = ["髙橋", "高橋", "渡邉", "渡辺", "齋藤", "斉藤", "山﨑"]
 
 step = st.tuples(
-    st.sampled_from(["name", "move", "split_merge", "head", "move_out"]),
+    st.sampled_from(["name", "move", "split_merge", "head", "move_out", "abroad_return", "nationality"]),
     st.integers(min_value=1, max_value=1500),  # days after START: out of order on purpose
     st.integers(min_value=0, max_value=len(SURNAMES) - 1),
 )
@@ -80,12 +81,50 @@ def _apply_step(office: Any, kind: str, day: int, n: int) -> bool:
                 new = same[n % len(same)]
                 apply(office, "head_change", {"household_id": head.household_id, "new_head_id": new.pk,
                                               "relationships": {str(head.pk): "同居人"}}, effective)
+        elif kind in ("abroad_return", "nationality"):
+            _identity_step(office, kind, fam, head, effective, n)
     except RegistryError:
         return False  # e.g. a date before someone's birth: refused, nothing written
     return True
 
 
+def _identity_step(office: Any, kind: str, fam: list[Any], head: Any, effective: dt.date, n: int) -> None:
+    """Issue 11 part 3: a 国外転出 and the 再転入 onto the same row ([600]), or a 国籍喪失・帰化 (a new row
+    that carries the 宛名番号, [930]–[950])."""
+    target = fam[n % len(fam)]
+    if kind == "abroad_return":
+        if target.pk == head.pk:
+            return
+        apply(office, "move_out_abroad", {"person_ids": [target.pk], "destination": "カナダ"}, effective)
+        back = {"ref": "p1", "family_name": target.family_name, "birth_date": target.birth_date.isoformat(),
+                "relationship": target.relationship, "returning_person_id": target.pk}
+        apply(office, "move_in_abroad", {"household": {"existing_id": head.household_id}, "persons": [back],
+                                         "previous_address": "カナダ"}, effective + dt.timedelta(days=10))
+    elif target.resident_type == "japanese":
+        apply(office, "nationality_loss", {"person_id": target.pk, "nationality": "カナダ",
+                                           "foreign_category": "mid_long", "residence_status": "永住者",
+                                           "residence_card_no": "AB12345678CD"}, effective)
+    else:
+        apply(office, "naturalization", {"person_id": target.pk, "honseki": "テスト県甲村1番地",
+                                         "hittousha": target.family_name}, effective)
+
+
+IDENTITY_STEPS = [("nationality", 100, 0), ("abroad_return", 200, 1), ("nationality", 300, 0), ("move", 400, 1),
+                  ("nationality", 500, 2), ("abroad_return", 600, 2)]
+
+
 @pytest.mark.django_db
+def test_the_identity_steps_apply(office: Any) -> None:
+    """The example below really walks the new kinds (none is refused)."""
+    with activate(office.ctx()):
+        move_in_family(office, START)
+        assert [_apply_step(office, *s) for s in IDENTITY_STEPS] == [True] * len(IDENTITY_STEPS)
+        kinds = set(RegistryEvent.objects.filter(status="approved").values_list("kind", flat=True))
+        assert {"nationality_loss", "naturalization", "move_out_abroad", "move_in_abroad"} <= kinds
+
+
+@pytest.mark.django_db
+@example(steps=IDENTITY_STEPS, probes=[-1, 150, 250, 350, 650])
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(steps=st.lists(step, min_size=1, max_size=7), probes=st.lists(
     st.integers(min_value=-30, max_value=1600), min_size=3, max_size=6))
@@ -95,8 +134,6 @@ def test_as_of_equals_log_replay(office: Any, steps: list[tuple[str, int, int]],
         snapshots: list[tuple[dt.datetime, dict[int, dict[str, Any]]]] = []
         for kind, day, n in steps:
             if _apply_step(office, kind, day, n):
-                from jichitai.registry.models import RegistryEvent
-
                 last = RegistryEvent.objects.filter(status="approved").order_by("-approval_seq").first()
                 snapshots.append((last.registered_at, {p.pk: _row(p) for p in people()}))
         ids = [p.pk for p in people()]

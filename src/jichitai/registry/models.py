@@ -211,7 +211,10 @@ class Person(TenantModel):
     class Meta(TenantModel.Meta):
         verbose_name = "住民"
         constraints = [
-            models.UniqueConstraint(fields=["municipality", "atena_no"], name="uniq_atena_no"),
+            # a 帰化・国籍取得・国籍喪失 leaves the 消除 record and the new one with one 宛名番号 ([930]#2):
+            # unique among the records neither 消除 nor voided by a 取消 (status deleted, void)
+            models.UniqueConstraint(fields=["municipality", "atena_no"],
+                                    condition=~models.Q(status__in=["deleted", "void"]), name="uniq_live_atena_no"),
             # 個人番号 and 住民票コード are national: at most one current resident holds each.
             models.UniqueConstraint(
                 fields=["my_number"], condition=models.Q(status="resident") & ~models.Q(my_number=""),
@@ -228,6 +231,7 @@ class Person(TenantModel):
             models.Index(fields=["municipality", "kana_key"], name="person_kana_key"),
             models.Index(fields=["municipality", "birth_date"], name="person_birth"),
             models.Index(fields=["municipality", "household"], name="person_household"),
+            models.Index(fields=["municipality", "atena_no"], name="person_atena_no"),
         ]
 
     def __str__(self) -> str:
@@ -257,6 +261,10 @@ class EventKind(models.TextChoices):
     EX_OFFICIO_CORRECTION = "ex_officio_correction", "職権修正"
     CANCELLATION = "cancellation", "取消"
     CORRECTION = "correction", "訂正"
+    # [930]–[950]: 消除 of the old 住民票 and 記載 of the other 住民種別's, carrying the 宛名番号
+    NATURALIZATION = "naturalization", "帰化"
+    NATIONALITY_ACQUISITION = "nationality_acquisition", "国籍取得"
+    NATIONALITY_LOSS = "nationality_loss", "国籍喪失"
 
 
 class EventStatus(models.TextChoices):

@@ -74,6 +74,10 @@ KIND_REASONS: dict[str, Reason] = {
     "ex_officio_correction": _r(CHANGE, "職権修正"),
     "alias_change": _r(CHANGE, "通称の記載"),  # its request's action says 記載 or 削除 (SUB_REASONS)
     "correction": _r(CHANGE, "誤記修正"),
+    # [930]–[950]: the new 住民票's 事由; the old one's is its 消除 (BY_RESIDENT_TYPE)
+    "naturalization": _r(ENTRY, "職権記載（帰化等）"),
+    "nationality_acquisition": _r(ENTRY, "職権記載（帰化等）"),
+    "nationality_loss": _r(ENTRY, "職権記載（国籍喪失）"),
     # a 取消 takes its 区分 from what it undoes (classify); this is the fallback
     "cancellation": _r(CHANGE, "異動の取消し（修正）"),
 }
@@ -84,6 +88,13 @@ SUB_REASONS: dict[str, dict[str, Reason]] = {
     "ex_officio_deletion": {"naturalization": _r(REMOVAL, "職権消除（帰化等）"),
                             "loss_of_nationality": _r(REMOVAL, "職権消除（国籍喪失）")},
     "alias_change": {"record": _r(CHANGE, "通称の記載"), "delete": _r(CHANGE, "通称の削除")},
+}
+# One event, two 住民票: the 事由 of each by its 住民種別 (the old record's is the 消除).
+BY_RESIDENT_TYPE: dict[str, dict[str, Reason]] = {
+    "naturalization": {"foreign": _r(REMOVAL, "職権消除（帰化等）"), "japanese": _r(ENTRY, "職権記載（帰化等）")},
+    "nationality_acquisition": {"foreign": _r(REMOVAL, "職権消除（帰化等）"),
+                                "japanese": _r(ENTRY, "職権記載（帰化等）")},
+    "nationality_loss": {"japanese": _r(REMOVAL, "職権消除（国籍喪失）"), "foreign": _r(ENTRY, "職権記載（国籍喪失）")},
 }
 CANCEL = {ENTRY: _r(REMOVAL, "異動の取消し（減）"), REMOVAL: _r(ENTRY, "異動の取消し（増）"),
           CHANGE: _r(CHANGE, "異動の取消し（修正）")}
@@ -114,6 +125,8 @@ def classify(kind: str, *, sub_reason: str = "", resident_type: str = "", target
     ``target_kind``: what a 取消 undoes. Unknown kinds raise KeyError (no guessing)."""
     if kind == "cancellation" and target_kind:
         return CANCEL[classify(target_kind, sub_reason=target_sub_reason).division]
+    if kind in BY_RESIDENT_TYPE and resident_type:
+        return BY_RESIDENT_TYPE[kind][resident_type]
     if kind == "ex_officio_correction" and changed:
         found = _by_item(changed)
         if found is not None:

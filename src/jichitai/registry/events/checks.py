@@ -14,6 +14,7 @@ from typing import Any
 from django.db import connection
 from django.db.models import Q
 
+from .. import returning as _returning
 from .. import rules
 from ..errors import RegistryError, RuleViolation, violation
 from ..models import EventFact, EventStatus, RegistryEvent
@@ -33,6 +34,15 @@ class Checks:
         self.own: set[int] = set()
         self.dated: dict[str, set[int]] = {}
         self.effective: dt.date | None = None
+        self.returning_numbers: list[_returning.NumberKey] = []  # [600] 再転入: a new person's numbers
+        self.returning_infos: list[_returning.InfoKey] = []  # and 3情報
+
+    def returning(self, spec: Mapping[str, Any]) -> None:
+        """A new person of a 転入: matched against the 除票 ([600]#1)."""
+        self.returning_numbers.extend(_returning.number_keys(spec))
+        info = _returning.info_key(spec)
+        if info is not None and self.want_duplicates:
+            self.returning_infos.append(info)
 
     def duplicates(self, rows: Sequence[Mapping[str, Any]]) -> None:
         if self.want_duplicates:
@@ -107,12 +117,15 @@ def run_checks(
     for c in checks.values():
         claims.update(c.claims)
     holders = rules.identity_holders(claims)
+    removed = _returning.removed_numbers(k for c in checks.values() for k in c.returning_numbers)
+    removed_infos = _returning.removed_infos(k for c in checks.values() for k in c.returning_infos)
     latest = _latest_dates(checks.values())
     claimed: dict[tuple[str, str], Any] = {}
     earlier: dict[tuple[str, str], int] = {}
     for key_, c in checks.items():
         try:
             rules.refuse_taken_numbers(c.claims, holders, c.own)
+            _returning.refuse_new_record(c.returning_numbers, removed)
             if across:
                 for pair in c.claims:
                     if pair in claimed:
@@ -125,6 +138,7 @@ def run_checks(
             continue
         claimed.update(dict.fromkeys(c.claims, key_))
         warnings[key_] = rules.duplicate_warnings_from(c.duplicate_keys, found)
+        warnings[key_] += _returning.three_info_alerts(c.returning_infos, removed_infos)
         waiting = {p: pending.get(p, 0) + earlier.get(p, 0) for p in c.duplicate_keys}
         warnings[key_] += rules.pending_duplicate_warnings(c.duplicate_keys, waiting)
         for pair in c.duplicate_keys:

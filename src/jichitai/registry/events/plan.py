@@ -54,6 +54,11 @@ class Plan:
     # the rows the event is about: loaded, changed, or whose members it read (not merely the
     # household a loaded person row names)
     about: set[tuple[str, int]] = field(default_factory=set)
+    # new persons who take an existing 宛名番号 instead of a new one ([930]–[950])
+    carried_numbers: dict[str, str] = field(default_factory=dict)
+    # write the persons it takes out of the live register first (a 帰化 and its 取消: two rows that
+    # hold one number are never live together, even for a moment; see writer._retire_first)
+    retire_first: bool = False
 
     def touches(self) -> dict[str, list[int]]:
         """Who the event is about, as a provisional event stores it (支援措置 masking)."""

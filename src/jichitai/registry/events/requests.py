@@ -164,6 +164,8 @@ class NewPerson(Request):
     alias_recorded_municipality_code: _p("alias_recorded_municipality_code") = ""  # type: ignore[valid-type]
     name_priority: _p("name_priority") = ""  # type: ignore[valid-type]
     mail_name_code: _p("mail_name_code") = ""  # type: ignore[valid-type]
+    # [600]: the 除票 of this municipality a 再転入者 comes back to (転入・国外転入・職権記載 only)
+    returning_person_id: Id | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -203,7 +205,8 @@ class MoveIn(Request):
     head_ref: Annotated[str, StringConstraints(max_length=20)] | None = None
 
     def named_ids(self) -> tuple[set[int], set[int]]:
-        return set(), {self.household.existing_id} if self.household.existing_id else set()
+        back = {p.returning_person_id for p in self.persons if p.returning_person_id is not None}
+        return back, {self.household.existing_id} if self.household.existing_id else set()
 
 
 class ExOfficioEntry(MoveIn):
@@ -393,6 +396,35 @@ def check_value(entity: str, field: str, value: Value) -> Value:
     return text
 
 
+class NationalityChange(Request):
+    """帰化・国籍取得 (外国人 → 日本人) and 国籍喪失 (日本人 → 外国人): the items of the new 住民票 that
+    are not carried over from the old one (a blank item keeps the old record's value where the new
+    住民種別 has it). ``lost_on``: 国籍を失った年月日 ([950]#2; default the 異動日)."""
+
+    kinds = (EventKind.NATURALIZATION.value, EventKind.NATIONALITY_ACQUISITION.value,
+             EventKind.NATIONALITY_LOSS.value)
+    person_id: Id
+    family_name: _p("family_name") = ""  # type: ignore[valid-type]
+    given_name: _p("given_name") = ""  # type: ignore[valid-type]
+    family_name_kana: _n(Person, "family_name_kana") = ""  # type: ignore[valid-type]
+    given_name_kana: _n(Person, "given_name_kana") = ""  # type: ignore[valid-type]
+    honseki: _n(Person, "honseki") = ""  # type: ignore[valid-type]
+    hittousha: _p("hittousha") = ""  # type: ignore[valid-type]
+    nationality: _p("nationality") = ""  # type: ignore[valid-type]
+    foreign_category: _p("foreign_category") = ""  # type: ignore[valid-type]
+    residence_status: _p("residence_status") = ""  # type: ignore[valid-type]
+    residence_period: _p("residence_period") = ""  # type: ignore[valid-type]
+    residence_end_date: OptDate = None
+    residence_card_no: _n(Person, "residence_card_no") = ""  # type: ignore[valid-type]
+    special_permanent_cert_no: _p("special_permanent_cert_no") = ""  # type: ignore[valid-type]
+    alphabet_name: _p("alphabet_name") = ""  # type: ignore[valid-type]
+    lost_on: OptDate = None
+
+    def items(self) -> dict[str, Any]:
+        """The items the request states (blank ones are carried)."""
+        return {k: v for k, v in self.model_dump(exclude={"person_id", "lost_on"}).items() if v not in (None, "")}
+
+
 class PersonCorrection(Request):
     """職権修正: items of one person's current record, each to its new value."""
 
@@ -457,7 +489,7 @@ REQUEST_TYPES: dict[str, type[Request]] = {
     kind: cls
     for cls in (MoveIn, ExOfficioEntry, Birth, MoveOutPlanned, MoveOut, MoveOutConfirmed, MoveWithin, HouseholdSplit,
                 Death, HouseholdMerge, HeadChange, NameChange, AliasChange, PersonCorrection, Cancellation,
-                Correction)
+                Correction, NationalityChange)
     for kind in cls.kinds
 }
 assert set(REQUEST_TYPES) == set(EventKind.values), "every 異動事由 needs a request type"

@@ -61,6 +61,7 @@ class FactRow:
 def apply_round(items: list[tuple[RegistryEvent, Plan]], approver: Any) -> list[RegistryEvent]:
     """Write planned events that touch disjoint rows: numbers, new rows, facts, projections."""
     first_seq = reserve("approval_seq", len(items))
+    _retire_first([plan for _, plan in items])
     created = _create_entities([plan for _, plan in items])
     facts: list[FactRow] = []
     now = timezone.now()
@@ -194,14 +195,28 @@ def _create_households(plans: list[Plan], planned: list[dict[Any, dict[str, Any]
 _PERSON_COLUMNS = {f.attname for f in Person._meta.concrete_fields} - {"id", "municipality_id"}
 
 
+def _retire_first(plans: list[Plan]) -> None:
+    """A record whose 宛名番号 and numbers a new record takes ([930]–[950]) is 消除 before the new one
+    is inserted (and a 取消 voids the new one before the old comes back): the unique indexes see
+    one live holder at a time. Its version is not bumped here;
+    the projection below writes the whole row, version-checked."""
+    rows = [(int(f.ref), {"status": f.after}) for plan in plans if plan.retire_first
+            for f in plan.facts if f.entity == "person" and f.field == "status" and isinstance(f.ref, int)
+            and f.after != PersonStatus.RESIDENT.value]
+    set_columns(Person, ("status",), rows)
+
+
 def _create_persons(plans: list[Plan], planned: list[dict[Any, dict[str, Any]]], out: list[Any]) -> None:
-    number = reserve("atena_no", sum(len(plan.new_persons) for plan in plans))
+    number = reserve("atena_no", sum(len(set(plan.new_persons) - set(plan.carried_numbers)) for plan in plans))
     objs, owners = [], []
     for i, plan in enumerate(plans):
         ids, numbers = out[i]
         for ref in plan.new_persons:
-            numbers[ref] = numbering.atena_no(number)
-            number += 1
+            if ref in plan.carried_numbers:
+                numbers[ref] = plan.carried_numbers[ref]
+            else:
+                numbers[ref] = numbering.atena_no(number)
+                number += 1
             row = {f: to_python(f, _resolve(v, ids)) for f, v in planned[i][ref].items()}
             row["atena_no"] = numbers[ref]
             row["version"] = 1

@@ -77,6 +77,8 @@ PERSON_FIELDS: tuple[Field, ...] = (
     Field("name_kana_confirmed", "氏名のフリガナを本人に確認した", "select", choices=CONFIRMED_CHOICES),
     Field("former_surname_kana", "旧氏（フリガナ）"),
     Field("former_surname_kana_confirmed", "旧氏のフリガナを本人に確認した", "select", choices=CONFIRMED_CHOICES),
+    Field("returning_person_id", "再転入者（除票の住民ID）",
+          help="除票を検索して選んだ再転入者の住民ID。宛名番号を引き継ぎ、空欄の項目は除票の値になります"),
 )
 FOREIGN_FIELDS: tuple[Field, ...] = (
     Field("nationality", "国籍・地域"),
@@ -88,7 +90,14 @@ FOREIGN_FIELDS: tuple[Field, ...] = (
     Field("former_surname", "旧氏"),
     *(Field(**f) for f in item_fields.FOREIGN_ITEMS),
 )
-BIRTH_FIELDS = tuple(f for f in PERSON_FIELDS if f.name not in ("birth_date", "resident_type", "my_number"))
+BIRTH_FIELDS = tuple(f for f in PERSON_FIELDS
+                     if f.name not in ("birth_date", "resident_type", "my_number", "returning_person_id"))
+# 帰化・国籍取得・国籍喪失 ([930]–[950]): only what the new 住民票 does not carry over
+_NEW_NAME = (Field("family_name", "新しい氏（変わる場合）"), Field("given_name", "新しい名（変わる場合）"),
+             Field("family_name_kana", "新しい氏（ふりがな）"), Field("given_name_kana", "新しい名（ふりがな）"))
+_TO_JAPANESE = (Field("person_id", "住民ID（外国人住民）", required=True), *_NEW_NAME,
+                Field("honseki", "本籍", required=True), Field("hittousha", "筆頭者"))
+_CARRIED = "宛名番号・住民票コード・個人番号・住所・続柄などは引き継ぎます。"
 
 EFFECTIVE = Field("effective_date", "異動日", "date", required=True, help=DATE_HELP)
 REPORTED = Field("reported_date", "届出日", "date", help=DATE_HELP + "（空欄は届出なし・職権）")
@@ -189,6 +198,22 @@ FORMS: dict[str, KindForm] = {f.kind: f for f in (
     KindForm("ex_officio_deletion", "職権消除", "居住の実態がない住民などを職権で消除します。",
              (EFFECTIVE, REPORTED, MEMBERS, REMAINING_HEAD,
               RELATIONSHIPS_F), needs_household=True),
+    KindForm("naturalization", "帰化", "帰化した外国人住民の外国人住民票を消除し、日本人住民票を記載します。" + _CARRIED,
+             (EFFECTIVE, REPORTED, *_TO_JAPANESE)),
+    KindForm("nationality_acquisition", "国籍取得",
+             "国籍を取得した外国人住民の外国人住民票を消除し、日本人住民票を記載します。" + _CARRIED,
+             (EFFECTIVE, REPORTED, *_TO_JAPANESE)),
+    KindForm("nationality_loss", "国籍喪失", "国籍を喪失した日本人住民の日本人住民票を消除し、外国人住民票を記載します。" + _CARRIED,
+             (EFFECTIVE, REPORTED, Field("person_id", "住民ID（日本人住民）", required=True),
+              Field("lost_on", "国籍を失った年月日", "date", help=DATE_HELP), *_NEW_NAME,
+              Field("nationality", "国籍・地域", required=True),
+              Field("foreign_category", "法第30条の45の区分", "select", required=True,
+                    choices=item_fields.FOREIGN_ITEMS[0]["choices"]),
+              Field("residence_status", "在留資格"), Field("residence_period", "在留期間"),
+              Field("residence_end_date", "在留期間の満了の日", "date", help=DATE_HELP),
+              Field("residence_card_no", "在留カード番号", help="英字2桁・数字8桁・英字2桁"),
+              Field("special_permanent_cert_no", "特別永住者証明書の番号"),
+              Field("alphabet_name", "氏名（アルファベット）"))),
     KindForm("ex_officio_correction", "職権修正", "住民票の記載事項を職権で修正します。",
              (EFFECTIVE, REPORTED, Field("person_id", "住民ID", required=True)), changes="person"),
     KindForm("cancellation", "取消", "本登録された異動を取り消します（記録は残り、取消の異動が加わります）。",
@@ -263,6 +288,8 @@ def person_row(post: Mapping[str, str], prefix: str, fields: tuple[Field, ...],
         if f.widget == "date":
             value = _date(post, prefix + f.name, f.label, errors, required=f.required)
             value = value.isoformat() if value else None
+        elif f.widget == "written_date" and not value and texts.get("returning_person_id"):
+            value = None  # [600]: a 再転入者's blank 生年月日 is his 除票's
         elif f.widget == "written_date":
             value = item_fields.written_date(value, prefix + f.name, f.label, errors, spec)
         elif f.name in item_fields.CONFIRM_FIELDS:

@@ -49,6 +49,7 @@ def _load() -> None:
         move_out,
         move_within,
         name_change,
+        nationality,
     )
 
 

@@ -62,6 +62,7 @@ def plan_cancellation(p: Planner, req: Cancellation, kind: str, checks: _checks.
         if f.entity == "household" and f.field == "active" and before is None:
             before = False
         p.set(f.entity, f.entity_id, f.field, before)
+    p.plan.retire_first = True  # e.g. a 帰化's new record is voided before the old one is live again
     _touch_all(p)
 
 

@@ -1,15 +1,23 @@
 """転入・国外転入・職権記載・出生: persons written for the first time.
 
 Standard: [590] 転入者情報入力, [460] 異動者, [470] 異動先世帯, [800] 職権記載（住所設定）,
-[810] 出生.
+[810] 出生, [600] 再転入者 (and [70]#3: the 旧氏・通称 of a 国外転出 carried over on return).
+
+A 再転入者 is written back onto the row of his 除票: the same 宛名番号, 住民票コード and 個人番号
+([600]#2 「従前使用していた宛名番号をそのまま引き継ぐ」), the 除票's items taken in where the request
+leaves them blank and corrected where it states them. The 除票 itself stays readable as the row's
+state before the 異動日 (history, as_of).
 """
 
 from __future__ import annotations
 
+from ... import returning, rules
+from ...conventions import ITEM_DEFAULTS, ITEM_FIELDS, NEW_PERSON_FIELDS, person_creation
+from ...errors import violation
 from ...written_dates import checked_event_date
 from .. import checks as _checks
 from ..plan import Planner
-from ..requests import Birth, MoveIn
+from ..requests import Birth, MoveIn, NewPerson
 from . import register
 
 
@@ -21,24 +29,65 @@ def plan_move_in(p: Planner, req: MoveIn, kind: str, checks: _checks.Checks) -> 
     else:
         assert req.household.new is not None
         hid = p.new_household("h1", req.household.new.model_dump())
+    new: list[str] = []
     for person in req.persons:
-        pk = p.new_person(person.spec(), hid, p.date)
+        if person.returning_person_id is not None:
+            pk: int | str = _returning(p, person, hid)
+        else:
+            checks.returning(person.spec())
+            pk = p.new_person(person.spec(), hid, p.date)
+            new.append(pk)
         p.set("person", pk, "previous_address", req.previous_address)
         p.set("person", pk, "reported_on", p.reported)
     if isinstance(hid, str):
-        head_ref = f"new:{req.head_ref or req.persons[0].ref or 'p1'}"
+        head_ref: int | str = f"new:{req.head_ref or req.persons[0].ref or 'p1'}"
+        if req.persons[0].returning_person_id is not None and not req.head_ref:
+            head_ref = req.persons[0].returning_person_id
+        for person in req.persons:  # a 再転入者 named as head by his ref
+            if person.returning_person_id is not None and req.head_ref and person.ref == req.head_ref:
+                head_ref = person.returning_person_id
         if head_ref not in p.persons:
-            from ...errors import violation
-
             raise violation("one_head", "世帯主となる異動者を指定してください。", "head_ref")
         p.set("household", hid, "head_id", head_ref)
     p.touched.append(hid)
     p.plan.main_household = hid
-    checks.duplicates([p.persons[r] for r in p.plan.new_persons])
+    checks.duplicates([p.persons[r] for r in new])
+
+
+_REMOVAL_ITEMS = ("removed_on_text", "move_out_destination_postal_code", "move_out_confirmed_destination",
+                  "move_out_confirmed_postal_code", "move_out_destination_code", "move_out_confirmed_code",
+                  "move_in_notice_on")
+_STATUS_FIELDS = ("household_id", "status", "became_resident_on", "address_set_on", "previous_address",
+                  "move_out_destination", "reported_on", "move_out_planned_on", "removed_on")
+
+
+def _returning(p: Planner, person: NewPerson, hid: int | str) -> int:
+    """[600]#2: the 除票's row comes back as a resident; blank items keep the 除票's values."""
+    pid = person.returning_person_id
+    assert pid is not None
+    if pid in p.persons:
+        raise violation("duplicate_ref", "同じ再転入者が重複しています。", "returning_person_id")
+    row = p.person(pid, must_be_resident=False)
+    if row.get("status") not in returning.REMOVED:
+        raise violation("not_removed", "再転入者として選択できるのは転出・職権消除により消除された住民（除票）です。",
+                        "returning_person_id")
+    spec = person.model_dump(exclude_unset=True)  # a default (住民種別 japanese) is not a correction
+    taken = {**{f: row.get(f) for f in (*NEW_PERSON_FIELDS, *ITEM_FIELDS)},
+             **{f: v for f, v in spec.items() if v not in (None, "", False)}}
+    rules.validate_new_person(taken)
+    for f, v in person_creation(taken, hid, p.date):
+        if f in _STATUS_FIELDS or v not in (None, "", False):
+            p.set("person", pid, f, v)
+    for f in _REMOVAL_ITEMS:  # the 除票's own items: kept in its history, not on the new record
+        if f in ITEM_DEFAULTS and row.get(f) not in (None, "", False):
+            p.set("person", pid, f, ITEM_DEFAULTS[f])
+    return pid
 
 
 @register("birth", functions=("810",))
 def plan_birth(p: Planner, req: Birth, kind: str, checks: _checks.Checks) -> None:
+    if req.person.returning_person_id is not None:
+        raise violation("not_removed", "出生では再転入者を選択できません。", "returning_person_id")
     p.household(req.household_id)
     spec = {**req.person.spec(), "birth_date": p.date}
     written = checked_event_date(req.effective_date_text, p.date, kind)

@@ -51,6 +51,8 @@ def _row_violations(form: KindForm, built: Built) -> list[RuleViolation]:
         eff = built.effective_date.isoformat() if built.effective_date else None
         specs = [("person.", {**built.request["person"], "birth_date": eff})]
     for prefix, spec in specs:
+        if spec.get("returning_person_id"):
+            continue  # [600]: a 再転入者's blank items are his 除票's; the planner checks the merged row
         out += [RuleViolation(v.rule, v.message, prefix + v.field if v.field else "")
                 for v in rules.new_person_violations(spec)]
     return out
