@@ -6,20 +6,13 @@ from typing import Any
 
 import pytest
 from django.test import Client
-from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from tests.web_registry.conftest import login
 
 
 def session_client(staff: Any, municipality: Any) -> Client:
     """A client logged in with both factors, acting for ``municipality``."""
-    device = TOTPDevice.objects.filter(user=staff, confirmed=True).first()
-    c = Client()
-    c.force_login(staff)
-    s = c.session
-    s["otp_device_id"] = device.persistent_id
-    s["jichitai_municipality_id"] = municipality.pk
-    s["jichitai_acting_municipality_id"] = municipality.pk
-    s.save()
-    return c
+    return login(Client(), staff, municipality)
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ A one-time password or authenticator key is shown once, in the answer to the POS
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -66,6 +67,20 @@ def _detail(request: HttpRequest, scope: admin.AdminScope, staff: Staff, *, stat
     }, status=status)
 
 
+def _act(request: HttpRequest, staff_id: int, action: Callable[[admin.AdminScope, Staff], Any],
+         done: str, form: dict[str, Any] | None = None) -> HttpResponse:
+    """One change to one staff member in the administrator's scope: the detail page again with the
+    error (400), or a message and back to it."""
+    scope = _scope(request)
+    staff = _staff(scope, staff_id)
+    try:
+        action(scope, staff)
+    except admin.AdminError as exc:
+        return _detail(request, scope, staff, status=400, error=exc, form=form)
+    messages.success(request, done)
+    return redirect("staff:detail", staff_id=staff.pk)
+
+
 @require_GET
 @requires_capability(MANAGE)
 def staff_detail(request: HttpRequest, staff_id: int) -> HttpResponse:
@@ -95,59 +110,36 @@ def staff_create(request: HttpRequest) -> HttpResponse:
 @require_POST
 @requires_capability(MANAGE)
 def staff_edit(request: HttpRequest, staff_id: int) -> HttpResponse:
-    scope = _scope(request)
-    staff = _staff(scope, staff_id)
-    try:
-        admin.update_staff(scope, staff, display_name=request.POST.get("display_name", ""),
-                           department=request.POST.get("department", ""),
-                           home_municipality_id=request.POST.get("home_municipality"))
-    except admin.AdminError as exc:
-        return _detail(request, scope, staff, status=400, error=exc)
-    messages.success(request, "職員の情報を変更しました。")
-    return redirect("staff:detail", staff_id=staff.pk)
+    return _act(request, staff_id, lambda scope, staff: admin.update_staff(
+        scope, staff, display_name=request.POST.get("display_name", ""),
+        department=request.POST.get("department", ""), home_municipality_id=request.POST.get("home_municipality"),
+    ), "職員の情報を変更しました。")
 
 
 @require_POST
 @requires_capability(MANAGE)
 def staff_active(request: HttpRequest, staff_id: int) -> HttpResponse:
-    scope = _scope(request)
-    staff = _staff(scope, staff_id)
     active = request.POST.get("active") == "1"
-    try:
-        admin.set_active(scope, staff, active)
-    except admin.AdminError as exc:
-        return _detail(request, scope, staff, status=400, error=exc)
-    messages.success(request, "職員を有効にしました。" if active else "職員を無効にしました（ログイン中の画面も次の操作で終了します）。")
-    return redirect("staff:detail", staff_id=staff.pk)
+    return _act(request, staff_id, lambda scope, staff: admin.set_active(scope, staff, active),
+                "職員を有効にしました。" if active else "職員を無効にしました（ログイン中の画面も次の操作で終了します）。")
 
 
 @require_POST
 @requires_capability(MANAGE)
 def grant_add(request: HttpRequest, staff_id: int) -> HttpResponse:
-    scope = _scope(request)
-    staff = _staff(scope, staff_id)
     form = {k: request.POST.get(k, "") for k in ("municipality", "role", "valid_from", "valid_until")}
-    try:
-        admin.grant_role(scope, staff, municipality_id=form["municipality"], role=form["role"],
-                         valid_from=admin.parse_day(form["valid_from"], "valid_from", parse_date),
-                         valid_until=admin.parse_day(form["valid_until"], "valid_until", parse_date))
-    except admin.AdminError as exc:
-        return _detail(request, scope, staff, status=400, error=exc, form=form)
-    messages.success(request, "役割を付与しました。")
-    return redirect("staff:detail", staff_id=staff.pk)
+    return _act(request, staff_id, lambda scope, staff: admin.grant_role(
+        scope, staff, municipality_id=form["municipality"], role=form["role"],
+        valid_from=admin.parse_day(form["valid_from"], "valid_from", parse_date),
+        valid_until=admin.parse_day(form["valid_until"], "valid_until", parse_date),
+    ), "役割を付与しました。", form=form)
 
 
 @require_POST
 @requires_capability(MANAGE)
 def grant_revoke(request: HttpRequest, staff_id: int, grant_id: int) -> HttpResponse:
-    scope = _scope(request)
-    staff = _staff(scope, staff_id)
-    try:
-        admin.revoke_grant(scope, staff, grant_id)
-    except admin.AdminError as exc:
-        return _detail(request, scope, staff, status=400, error=exc)
-    messages.success(request, "役割を取り消しました。")
-    return redirect("staff:detail", staff_id=staff.pk)
+    return _act(request, staff_id, lambda scope, staff: admin.revoke_grant(scope, staff, grant_id),
+                "役割を取り消しました。")
 
 
 @require_POST
@@ -196,15 +188,9 @@ def bulk_view(request: HttpRequest) -> HttpResponse:
 @requires_capability(MANAGE)
 def display_set(request: HttpRequest, staff_id: int) -> HttpResponse:
     """表示権限 ([1390]): the withholdable items this staff member sees in one municipality."""
-    scope = _scope(request)
-    staff = _staff(scope, staff_id)
-    try:
-        admin.set_display_rights(scope, staff, municipality_id=request.POST.get("municipality"),
-                                 shown=set(request.POST.getlist("shown")))
-    except admin.AdminError as exc:
-        return _detail(request, scope, staff, status=400, error=exc)
-    messages.success(request, "表示権限を変更しました。")
-    return redirect("staff:detail", staff_id=staff.pk)
+    return _act(request, staff_id, lambda scope, staff: admin.set_display_rights(
+        scope, staff, municipality_id=request.POST.get("municipality"), shown=set(request.POST.getlist("shown")),
+    ), "表示権限を変更しました。")
 
 
 @require_GET
