@@ -1,0 +1,1 @@
+"""Catalogue entries, one module per offering package."""
