@@ -151,6 +151,7 @@ class PersonRecord(Schema):
     move_in_notice_on: dt.date | None = None
     move_out_confirmed_on: dt.date | None = Field(None, description="転出年月日（確定）: the 転入日 the 転入通知 states")
     member_order: str | None = Field(None, description="世帯員の並び順 set by hand (1-999); blank: the rule's")
+    de_facto_head: str | None = Field(None, description="事実上の世帯主 ([740]): a name, shown in the 備考")
     residence_reported: str | None = Field(None, description="foreign residents only")
     landing_permit_move_in: str | None = Field(None, description="foreign residents only")
 

@@ -204,6 +204,8 @@ class Person(TenantModel):
     move_out_confirmed_on = models.DateField("転出年月日（確定）", null=True, blank=True)  # [680]: 転入通知の転入日
     # [10]#1 世帯員の並び順 set by hand (5.2 [1010] allows it); blank: the [1010] rule orders the member
     member_order = models.CharField("世帯員の並び順", max_length=3, blank=True)
+    # [740]#1: the 事実上の世帯主 (a 施設長, a head outside the law such as 在外米軍・外交官), shown in 備考
+    de_facto_head = models.CharField("事実上の世帯主", max_length=100, blank=True)
     version = models.PositiveIntegerField(default=0)
 
     objects = AuditedReadManager()
@@ -253,6 +255,7 @@ class EventKind(models.TextChoices):
     DEATH = "death", "死亡"
     HOUSEHOLD_SPLIT = "household_split", "世帯分離"
     HOUSEHOLD_MERGE = "household_merge", "世帯合併"
+    HOUSEHOLD_CHANGE = "household_change", "世帯変更"  # [720]#1: some members join another household
     HEAD_CHANGE = "head_change", "世帯主変更"
     NAME_CHANGE = "name_change", "氏名変更"
     ALIAS_CHANGE = "alias_change", "通称の記載・削除"

@@ -32,7 +32,7 @@ CARD_ITEMS = (
 )
 ADDRESS_ITEMS = (
     "previous_address_code", "move_out_destination_code", "move_out_confirmed_code", "last_registered_address",
-    "move_in_notice_on", "member_order",
+    "move_in_notice_on", "member_order", "de_facto_head",
 )
 FOREIGN_ONLY = ("residence_reported", "landing_permit_move_in")
 MORE_ITEMS = BENEFIT_ITEMS + CARD_ITEMS + ADDRESS_ITEMS + FOREIGN_ONLY

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from .errors import violation
 from .models import Person, PersonStatus, RegistryEvent
+from .move_notes import de_facto_head_note
 from .records_models import EventRemark, NoteAction, NoteKind, NoteRevision, PersonNote, Reissue
 from .selectors import access
 
@@ -180,8 +181,10 @@ def certificate_column(person_id: int) -> dict[str, list[str]]:
 
     rows = build(person_id)
     history = [f"{s.effective_date} {s.reason}" for s in rows if s.reason]
-    remarks = list(EventRemark.objects.filter(person_id=person_id).order_by("pk").values_list("text", flat=True))
+    remarks = [text for s in rows for text in s.remarks]  # with a 未届転入's own ([620]#1)
     biko = [n.text for n in _notes(person_id, (NoteKind.BIKO,)) if not n.deleted]
+    de_facto = de_facto_head_note(rows[-1].row.get("de_facto_head")) if rows else None
+    biko = [de_facto, *biko] if de_facto else biko  # [740]#1
     removal = removal_items(person_id, rows)
     return {"history": history, "remarks": remarks, "notes": biko, "removal": removal.lines() if removal else []}
 

@@ -68,6 +68,7 @@ KIND_REASONS: dict[str, Reason] = {
     "move_within": _r(CHANGE, "転居"),
     "household_split": _r(CHANGE, "世帯分離"),
     "household_merge": _r(CHANGE, "世帯合併"),
+    "household_change": _r(CHANGE, "世帯変更"),
     "head_change": _r(CHANGE, "世帯主変更"),
     # a 氏名変更 comes from the 戸籍's notice (法第9条第2項): the register corrects ex officio
     "name_change": _r(CHANGE, "職権修正"),

@@ -164,6 +164,7 @@ class NewPerson(Request):
     alias_recorded_municipality_code: _p("alias_recorded_municipality_code") = ""  # type: ignore[valid-type]
     name_priority: _p("name_priority") = ""  # type: ignore[valid-type]
     mail_name_code: _p("mail_name_code") = ""  # type: ignore[valid-type]
+    last_registered_address: _p("last_registered_address") = ""  # type: ignore[valid-type]  # [620]#2
     # [600]: the 除票 of this municipality a 再転入者 comes back to (転入・国外転入・職権記載 only)
     returning_person_id: Id | None = None
 
@@ -203,6 +204,7 @@ class MoveIn(Request):
     persons: Annotated[list[NewPerson], Field(min_length=1, max_length=MAX_PERSONS)]
     previous_address: _n(Person, "previous_address", required=True)  # type: ignore[valid-type]
     head_ref: Annotated[str, StringConstraints(max_length=20)] | None = None
+    unreported: bool = False  # [620]: 未届転入 (previous_address is the latest 未届 address)
 
     def named_ids(self) -> tuple[set[int], set[int]]:
         back = {p.returning_person_id for p in self.persons if p.returning_person_id is not None}
@@ -232,6 +234,7 @@ class MoveOutPlanned(Request):
     person_ids: Annotated[list[Id], Field(min_length=1, max_length=MAX_IDS)]
     destination: _n(Person, "move_out_destination", required=True)  # type: ignore[valid-type]
     destination_postal_code: _p("move_out_destination_postal_code") = ""  # type: ignore[valid-type]
+    destination_code: Annotated[str, StringConstraints(pattern=r"^(\d{11})?$")] = ""  # [650]#2: 住所辞書
     planned_date: OptDate = None
 
 
@@ -289,6 +292,13 @@ class HouseholdMerge(Request):
     from_household_id: Id
     to_household_id: Id
     relationships: Relationships = {}
+
+
+class HouseholdChange(Leaving):
+    """世帯変更 ([720]#1): some members of a household join ``to_household_id`` (the same address)."""
+
+    kinds = (EventKind.HOUSEHOLD_CHANGE.value,)
+    to_household_id: Id
 
 
 class HeadChange(Request):
@@ -488,7 +498,7 @@ class Correction(Request):
 REQUEST_TYPES: dict[str, type[Request]] = {
     kind: cls
     for cls in (MoveIn, ExOfficioEntry, Birth, MoveOutPlanned, MoveOut, MoveOutConfirmed, MoveWithin, HouseholdSplit,
-                Death, HouseholdMerge, HeadChange, NameChange, AliasChange, PersonCorrection, Cancellation,
+                Death, HouseholdMerge, HouseholdChange, HeadChange, NameChange, AliasChange, PersonCorrection, Cancellation,
                 Correction, NationalityChange)
     for kind in cls.kinds
 }

@@ -29,6 +29,7 @@ from ..conventions import HOUSEHOLD_FIELDS, ITEM_DEFAULTS, PERSON_FIELDS, full_n
 from ..errors import violation
 from ..facts import facts_for
 from ..models import EventFact, Person, PersonStatus, RegistryEvent
+from ..move_notes import unreported_remark
 from ..records_models import EventEntry, EventRemark, Reissue
 from ..replay import Fact, canonical_order
 from . import access
@@ -128,6 +129,10 @@ def _event_info(seqs: list[int], person_id: int) -> tuple[dict[int, RegistryEven
     for eid, text in (EventRemark.objects.filter(event_id__in=ids, person_id=person_id).order_by("pk")
                       .values_list("event_id", "text")):
         remarks.setdefault(eid, []).append(text)
+    for e in events.values():  # [620]#1: a 未届転入's 留意事項 comes with the 異動 itself
+        derived = unreported_remark(e.kind, e.request)
+        if derived:
+            remarks.setdefault(e.pk, []).insert(0, derived)
     return events, entries, remarks
 
 

@@ -40,6 +40,7 @@ RELATIONSHIPS = relationships.SUGGESTIONS
 PERSON_ROWS = 4  # new-person rows a 転入 form starts with ("行を追加" adds more)
 MAX_PERSON_ROWS = 30
 CHANGE_ROWS = 3
+UNREPORTED_CHOICES = (("", "いいえ"), ("true", "はい"))
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,8 @@ PERSON_FIELDS: tuple[Field, ...] = (
     Field("name_kana_confirmed", "氏名のフリガナを本人に確認した", "select", choices=CONFIRMED_CHOICES),
     Field("former_surname_kana", "旧氏（フリガナ）"),
     Field("former_surname_kana_confirmed", "旧氏のフリガナを本人に確認した", "select", choices=CONFIRMED_CHOICES),
+    Field("last_registered_address", "最終登録住所地",
+          help="住民票の記載事項ではありません。未届転入などで最後に住民登録していた住所を入力します"),
     Field("returning_person_id", "再転入者（除票の住民ID）",
           help="除票を検索して選んだ再転入者の住民ID。宛名番号を引き継ぎ、空欄の項目は除票の値になります"),
 )
@@ -91,7 +94,8 @@ FOREIGN_FIELDS: tuple[Field, ...] = (
     *(Field(**f) for f in item_fields.FOREIGN_ITEMS),
 )
 BIRTH_FIELDS = tuple(f for f in PERSON_FIELDS
-                     if f.name not in ("birth_date", "resident_type", "my_number", "returning_person_id"))
+                     if f.name not in ("birth_date", "resident_type", "my_number", "returning_person_id",
+                                       "last_registered_address"))
 # 帰化・国籍取得・国籍喪失 ([930]–[950]): only what the new 住民票 does not carry over
 _NEW_NAME = (Field("family_name", "新しい氏（変わる場合）"), Field("given_name", "新しい名（変わる場合）"),
              Field("family_name_kana", "新しい氏（ふりがな）"), Field("given_name_kana", "新しい名（ふりがな）"))
@@ -135,7 +139,10 @@ def _move_in(kind: str, title: str, intro: str, previous: bool = True) -> KindFo
     fields = [EFFECTIVE, REPORTED]
     if previous:
         fields.append(Field("previous_address", "従前の住所", required=True,
-                            help="転入前の住所（国外転入は国名）"))
+                            help="転入前の住所（国外転入は国名）。未届転入は未届の住所のうち直近のもの"))
+    if previous and kind != "move_in_abroad":  # [620], [800]#2
+        fields.append(Field("unreported", "未届転入", "select", choices=UNREPORTED_CHOICES,
+                            help="「はい」で従前の住所の末尾に（未届）を付け、留意事項に未届転入の旨を記載します"))
     fields += [*ADDRESS, Field("existing_household_id", "既存の世帯に入る場合の世帯ID",
                                help="空欄なら新しい世帯を作ります（上の住所を使います）。")]
     return KindForm(kind, title, intro, tuple(fields), persons="rows")
@@ -150,7 +157,9 @@ FORMS: dict[str, KindForm] = {f.kind: f for f in (
              persons="one", needs_household=True),
     KindForm("move_out_planned", "転出届（転出予定）", "転出予定の届出を受け付けます。転出確定は別に入力します。",
              (Field("effective_date", "届出を受けた日（異動日）", "date", required=True, help=DATE_HELP), REPORTED,
-              MEMBERS, Field("destination", "転出先", required=True),
+              MEMBERS, Field("destination", "転出先", required=True,
+                             help="住所辞書の住所に続けて番地・方書を入力します。直接入力や市区町村だけでも構いません"),
+              Field("destination_code", "転出先の住所コード（住所辞書）", help="住所辞書で選んだ住所の11桁のコード（任意）"),
               Field("planned_date", "転出予定日", "date", help=DATE_HELP)),
              needs_household=True),
     KindForm("move_out_confirmed", "転出確定", "転出予定の住民の転出を確定します（転入通知の受領など）。",
@@ -178,6 +187,11 @@ FORMS: dict[str, KindForm] = {f.kind: f for f in (
              (EFFECTIVE, REPORTED, Field("to_household_id", "合併先の世帯ID", required=True),
               Field("relationships", "合併後の続柄（全員）", "relationships", required=True,
                     help="合併先の世帯主から見た続柄を全員について入力します。")),
+             needs_household=True),
+    KindForm("household_change", "世帯変更", "選んだ世帯員を同じ住所の別の世帯に移します（全員なら世帯合併）。",
+             (EFFECTIVE, REPORTED, MEMBERS, Field("to_household_id", "異動先の世帯ID", required=True),
+              REMAINING_HEAD, Field("relationships", "続柄（異動者は全員）", "relationships", required=True,
+                                    help="異動者は異動先の世帯主から見た続柄を、残る世帯員は変わる場合だけ入力します。")),
              needs_household=True),
     KindForm("head_change", "世帯主変更", "世帯主を変更します。前の世帯主の新しい続柄が必要です。",
              (EFFECTIVE, REPORTED, Field("new_head_id", "新しい世帯主", "member", required=True),
@@ -347,6 +361,8 @@ def _new_persons(form: KindForm, post: Mapping[str, str], built: Built) -> None:
     text = {f.name: (post.get(f.name) or "").strip() for f in form.fields}
     if "previous_address" in text:
         req["previous_address"] = text["previous_address"]
+    if text.get("unreported") == "true":
+        req["unreported"] = True
     existing = _int(post, "existing_household_id", "既存の世帯ID", errors)
     if existing is not None:
         req["household"] = {"existing_id": existing}
@@ -377,7 +393,9 @@ def _existing(form: KindForm, post: Mapping[str, str], getlist: Any, built: Buil
         req["person_ids"] = [i for i in map(parse_id, getlist("person_ids")) if i is not None]
     if k == "household_merge":
         _put(req, "from_household_id", _int(post, "household", "合併元の世帯", errors, required=True))
-        _put(req, "to_household_id", _int(post, "to_household_id", "合併先の世帯ID", errors, required=True))
+    if k in ("household_merge", "household_change"):
+        label = "合併先の世帯ID" if k == "household_merge" else "異動先の世帯ID"
+        _put(req, "to_household_id", _int(post, "to_household_id", label, errors, required=True))
     if k == "head_change":
         _put(req, "household_id", _int(post, "household", "世帯", errors, required=True))
     for f in form.fields:

@@ -1,7 +1,9 @@
 """転入・国外転入・職権記載・出生: persons written for the first time.
 
 Standard: [590] 転入者情報入力, [460] 異動者, [470] 異動先世帯, [800] 職権記載（住所設定）,
-[810] 出生, [600] 再転入者 (and [70]#3: the 旧氏・通称 of a 国外転出 carried over on return).
+[810] 出生, [600] 再転入者 (and [70]#3: the 旧氏・通称 of a 国外転出 carried over on return),
+[620] 未届転入 (``unreported``: the 転入前住所 ends in 「（未届）」 and the 異動 states it in its 留意事項,
+registry/move_notes.py; 職権記載 takes the flag too, [800]#2) and 最終登録住所地 per person ([620]#2).
 
 A 再転入者 is written back onto the row of his 除票: the same 宛名番号, 住民票コード and 個人番号
 ([600]#2 「従前使用していた宛名番号をそのまま引き継ぐ」), the 除票's items taken in where the request
@@ -11,9 +13,10 @@ state before the 異動日 (history, as_of).
 
 from __future__ import annotations
 
-from ... import returning, rules
+from ... import move_notes, returning, rules
 from ...conventions import ITEM_DEFAULTS, ITEM_FIELDS, NEW_PERSON_FIELDS, person_creation
 from ...errors import violation
+from ...models import Person
 from ...written_dates import checked_event_date
 from .. import checks as _checks
 from ..plan import Planner
@@ -30,6 +33,7 @@ def plan_move_in(p: Planner, req: MoveIn, kind: str, checks: _checks.Checks) -> 
         assert req.household.new is not None
         hid = p.new_household("h1", req.household.new.model_dump())
     new: list[str] = []
+    previous = _previous_address(req, kind)
     for person in req.persons:
         if person.returning_person_id is not None:
             pk: int | str = _returning(p, person, hid)
@@ -37,7 +41,7 @@ def plan_move_in(p: Planner, req: MoveIn, kind: str, checks: _checks.Checks) -> 
             checks.returning(person.spec())
             pk = p.new_person(person.spec(), hid, p.date)
             new.append(pk)
-        p.set("person", pk, "previous_address", req.previous_address)
+        p.set("person", pk, "previous_address", previous)
         p.set("person", pk, "reported_on", p.reported)
     if isinstance(hid, str):
         head_ref: int | str = f"new:{req.head_ref or req.persons[0].ref or 'p1'}"
@@ -52,6 +56,21 @@ def plan_move_in(p: Planner, req: MoveIn, kind: str, checks: _checks.Checks) -> 
     p.touched.append(hid)
     p.plan.main_household = hid
     checks.duplicates([p.persons[r] for r in new])
+
+
+def _previous_address(req: MoveIn, kind: str) -> str:
+    """[620]#1: a 未届転入's 転入前住所 is the latest 未届 address, marked 「（未届）」 at its end."""
+    if not req.unreported:
+        return req.previous_address
+    if kind not in move_notes.UNREPORTED_KINDS:
+        raise violation("unreported_kind", "未届転入は転入または職権記載で入力してください。", "unreported")
+    if not req.previous_address.strip():
+        raise violation("required", "未届転入では未届の住所のうち直近のものを従前の住所に入力してください。",
+                        "previous_address")
+    text = move_notes.unreported_address(req.previous_address)
+    if len(text) > Person._meta.get_field("previous_address").max_length:
+        raise violation("too_long", "従前の住所が長すぎて「（未届）」を付けられません。", "previous_address")
+    return text
 
 
 _REMOVAL_ITEMS = ("removed_on_text", "move_out_destination_postal_code", "move_out_confirmed_destination",

@@ -15,6 +15,7 @@ from .. import checks as _checks
 from ..plan import Planner
 from ..requests import MoveOut, MoveOutConfirmed, MoveOutPlanned
 from . import register
+from .destination import dictionary_destination, refuse_late_report
 
 
 def removal_date(planned_on: Any, moved_in_on: Any) -> str | None:
@@ -26,12 +27,14 @@ def removal_date(planned_on: Any, moved_in_on: Any) -> str | None:
 
 @register("move_out_planned", functions=("650", "640"))
 def plan_move_out_planned(p: Planner, req: MoveOutPlanned, kind: str, checks: _checks.Checks) -> None:
+    refuse_late_report(p, req.planned_date)  # [640]#2
     for pid in req.person_ids:
         p.person(pid)
         p.set("person", pid, "move_out_destination", req.destination)
         p.set("person", pid, "move_out_planned_on", req.planned_date or p.date)
         if req.destination_postal_code:  # [170]
             p.set("person", pid, "move_out_destination_postal_code", req.destination_postal_code)
+        dictionary_destination(p, pid, req.destination, req.destination_code)  # [650]#2
 
 
 @register("move_out_confirmed", functions=("680", "50", "470", "490"))
@@ -63,6 +66,8 @@ def plan_move_out_confirmed(p: Planner, req: MoveOutConfirmed, kind: str, checks
 @register("move_out_abroad", "ex_officio_deletion", functions=("470", "490", "750"))
 def plan_move_out(p: Planner, req: MoveOut, kind: str, checks: _checks.Checks) -> None:
     status = PersonStatus.DELETED if kind == "ex_officio_deletion" else PersonStatus.MOVED_OUT
+    if kind == "move_out_abroad":
+        refuse_late_report(p, None)  # [640]#2
     for pid in req.person_ids:
         row = p.person(pid)
         if req.destination:

@@ -14,6 +14,7 @@ from jichitai.accounts.decorators import requires_capability
 from jichitai.registry import notes, workstation
 from jichitai.registry.errors import RegistryError
 from jichitai.registry.labels import HOUSEHOLD_LABELS, label
+from jichitai.registry.move_notes import de_facto_head_note
 from jichitai.registry.records_models import InputTerminal
 from jichitai.registry.selectors.snapshots import COMMON_FIELDS, snapshots
 from jichitai.wareki import DateInputError, parse_date
@@ -53,6 +54,7 @@ def _page(request: HttpRequest, person_id: int, errors: Errors | None = None, st
     return render_page(request, "registry/person_records.html", {
         "person_id": person_id, "rows": rows, "remarks": remarks, "bikos": bikos, "memos": memos,
         "reissues": notes.reissues(person_id), "errors": errors or Errors(),
+        "de_facto_head": de_facto_head_note(rows[-1]["s"].row.get("de_facto_head")) if rows else None,  # [740]
         "events": [(r["s"].event_id, f"履歴{r['s'].history_no} {r['s'].reason}") for r in rows if r["s"].event_id],
         "name": rows[-1]["s"].row.get("family_name", "") + "\u3000" + (rows[-1]["s"].row.get("given_name") or "")
         if rows else "", "common_fields": COMMON_FIELDS,
