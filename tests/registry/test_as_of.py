@@ -28,7 +28,8 @@ START = dt.date(2020, 4, 1)
 SURNAMES = ["髙橋", "高橋", "渡邉", "渡辺", "齋藤", "斉藤", "山﨑"]
 
 step = st.tuples(
-    st.sampled_from(["name", "move", "split_merge", "head", "move_out", "abroad_return", "nationality"]),
+    st.sampled_from(["name", "move", "split_merge", "head", "move_out", "abroad_return", "nationality",
+                     "household_change"]),
     st.integers(min_value=1, max_value=1500),  # days after START: out of order on purpose
     st.integers(min_value=0, max_value=len(SURNAMES) - 1),
 )
@@ -83,6 +84,8 @@ def _apply_step(office: Any, kind: str, day: int, n: int) -> bool:
                                               "relationships": {str(head.pk): "同居人"}}, effective)
         elif kind in ("abroad_return", "nationality"):
             _identity_step(office, kind, fam, head, effective, n)
+        elif kind == "household_change":
+            _household_change_step(office, fam, head, effective, n)
     except RegistryError:
         return False  # e.g. a date before someone's birth: refused, nothing written
     return True
@@ -109,6 +112,22 @@ def _identity_step(office: Any, kind: str, fam: list[Any], head: Any, effective:
                                          "hittousha": target.family_name}, effective)
 
 
+def _household_change_step(office: Any, fam: list[Any], head: Any, effective: dt.date, n: int) -> None:
+    """[720]#1 世帯変更: one member of the head's household joins another household at its address
+    (a 世帯分離 first when there is none), or comes back."""
+    here = [p for p in fam if p.household_id == head.household_id and p.pk != head.pk]
+    there = [p for p in fam if p.household_id != head.household_id]
+    if not there:
+        if len(here) >= 2:
+            apply(office, "household_split", {"person_ids": [here[n % len(here)].pk]}, effective)
+        return
+    who, target = (here[n % len(here)], there[0].household_id) if here and n % 2 else (there[0], head.household_id)
+    if who.household_id == there[0].household_id and len(there) == 1:
+        return  # the whole household would move: that is a 世帯合併
+    apply(office, "household_change", {"person_ids": [who.pk], "to_household_id": target,
+                                       "relationships": {str(who.pk): "同居人"}}, effective)
+
+
 IDENTITY_STEPS = [("nationality", 100, 0), ("abroad_return", 200, 1), ("nationality", 300, 0), ("move", 400, 1),
                   ("nationality", 500, 2), ("abroad_return", 600, 2)]
 
@@ -123,7 +142,20 @@ def test_the_identity_steps_apply(office: Any) -> None:
         assert {"nationality_loss", "naturalization", "move_out_abroad", "move_in_abroad"} <= kinds
 
 
+HOUSEHOLD_STEPS = [("household_change", 100, 1), ("household_change", 200, 1), ("household_change", 300, 2)]
+
+
 @pytest.mark.django_db
+def test_the_household_change_steps_apply(office: Any) -> None:
+    """The 世帯変更 step really moves members both ways ([720]#1)."""
+    with activate(office.ctx()):
+        move_in_family(office, START)
+        assert [_apply_step(office, *s) for s in HOUSEHOLD_STEPS] == [True] * 3
+        assert RegistryEvent.objects.filter(status="approved", kind="household_change").count() == 2
+
+
+@pytest.mark.django_db
+@example(steps=HOUSEHOLD_STEPS, probes=[-1, 150, 250, 350])
 @example(steps=IDENTITY_STEPS, probes=[-1, 150, 250, 350, 650])
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(steps=st.lists(step, min_size=1, max_size=7), probes=st.lists(
