@@ -89,6 +89,12 @@ def test_household_change_refuses_the_whole_household_and_missing_relationships(
         (v,) = _refused(office, "household_change", {"person_ids": [m["一郎"].pk],
                                                      "to_household_id": m["次郎"].household_id})
         assert v.rule == "relationship_required"
+        (v,) = _refused(office, "household_change", {"person_ids": [m["一郎"].pk],
+                                                     "to_household_id": m["次郎"].household_id,
+                                                     "relationships": {str(m["一郎"].pk): "同居人",
+                                                                       str(m["次郎"].pk): "同居人"}})
+        assert v.rule == "not_member"
+        assert _get(pk=m["次郎"].pk).relationship == "世帯主"
 
 
 @pytest.mark.std("720#1")

@@ -88,6 +88,11 @@ def plan_change(p: Planner, req: HouseholdChange, kind: str, checks: _checks.Che
         p.set("person", pid, "relationship", req.relationships[pid])
     p.touched += [src, dst]
     stay = {k: v for k, v in req.relationships.items() if k not in req.person_ids}
+    members = p.members(src)
+    for pid, rel in stay.items():  # the 続柄 of those who stay, where it changes
+        if pid not in members:
+            raise violation("not_member", "続柄を変更できるのは異動者と元の世帯の世帯員だけです。", "relationships")
+        p.set("person", pid, "relationship", rel)
     p.reassign_heads(p.touched, req.remaining_head_id or req.new_head_id, stay)
     p.plan.main_household = dst
 
