@@ -250,3 +250,22 @@ def test_another_municipalitys_de_facto_head_cannot_be_set(office, office_b) -> 
                             effective_date=D(2024, 3, 1), reported_date=None, entered_by=office.clerk)
     with activate(office_b.ctx()):
         assert _get(pk=other.pk).de_facto_head == ""
+
+
+@pytest.mark.std("720#1")
+def test_household_change_through_the_api(office, tenants) -> None:
+    from tests.api.conftest import login_client, post
+
+    with activate(office.ctx()):
+        m = _homes(office)
+    client, _ = login_client(tenants.a, "clerk")
+    body = {"kind": "household_change", "effective_date": "2024-02-01",
+            "request": {"person_ids": [m["一郎"].pk], "to_household_id": m["次郎"].household_id,
+                        "relationships": {str(m["一郎"].pk): "同居人"}}}
+    resp = post(client, "/events", body, key="moves-720-1")
+    assert resp.status_code in (200, 201), resp.content[:500]
+    body["request"]["katagaki"] = "別棟"
+    resp = post(client, "/events", body, key="moves-720-4")
+    assert resp.status_code == 422
+    with activate(office.ctx()):
+        assert RegistryEvent.objects.filter(kind="household_change", status="provisional").count() == 1
