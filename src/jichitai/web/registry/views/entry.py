@@ -28,6 +28,7 @@ from ..forms import (
     person_rows,
 )
 from .common import ENTER, Errors, parse_id, render_page
+from .entry_aids import form_aids
 from .entry_page import add_all, build_page, known_names, person_row_widgets
 
 # Items a form may be opened with (from the person and household screens, or the pickers).
@@ -156,7 +157,7 @@ def event_form_view(request: HttpRequest, kind: str) -> HttpResponse:
         "max_rows": MAX_PERSON_ROWS, "confirm_duplicates": _confirmed(post),
         "only_duplicates": all(w.rule == "duplicate_suspected" for w in warnings),
         "masked_members": sum(1 for m in (hh.members if hh else []) if m.masked),
-        "picker_next": request.path,
+        "picker_next": request.path, **form_aids(form, values, hh, request.user),
     }, status=400 if errors else 200)
 
 
