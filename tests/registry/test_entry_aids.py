@@ -166,8 +166,7 @@ def test_the_same_honseki_of_a_household_is_corrected_at_once_from_the_first(off
         head, wife, child = _family(office, wife_honseki="大阪府大阪市北区中之島1丁目")
         outcomes = entry_aids.correct_household_honseki(
             head.pk,
-            honseki="テスト県甲村新町5番地",
-            hittousha="髙橋一郎",
+            changes={"honseki": "テスト県甲村新町5番地", "hittousha": "髙橋一郎"},
             effective_date=D(2024, 1, 1),
             entered_by=office.clerk,
         )
@@ -190,12 +189,20 @@ def test_the_bulk_correction_leaves_a_protected_member_to_those_who_may(office: 
         _protect(office, wife.pk)
         outcomes = entry_aids.correct_household_honseki(
             head.pk,
-            honseki="テスト県甲村新町5番地",
-            hittousha="髙橋一郎",
+            changes={"honseki": "テスト県甲村新町5番地", "hittousha": "髙橋一郎"},
             effective_date=D(2024, 1, 1),
             entered_by=office.clerk,
         )
         assert sorted(o.event.request["person_id"] for o in outcomes) == sorted([head.pk, child.pk])
+        # only the 本籍 and the 筆頭者 are taken over at once
+        with pytest.raises(RegistryError) as exc:
+            entry_aids.correct_household_honseki(
+                head.pk,
+                changes={"honseki": "x", "family_name": "高橋"},
+                effective_date=D(2024, 1, 1),
+                entered_by=office.clerk,
+            )
+        assert [v.rule for v in exc.value.violations] == ["same_honseki_items"]
 
 
 @pytest.mark.std("520#1")

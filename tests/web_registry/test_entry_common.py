@@ -392,3 +392,47 @@ def test_a_katagaki_never_offers_its_address(office: Any, staff_client: Any, que
     assert "3番地4" not in picks and "本町一丁目" not in picks
     picks = html(client.get("/registry/addresses/pick/?target=f-address_id&q=ホンマチハイツ"))
     assert "3番地4" not in picks and "本町一丁目" not in picks
+
+
+@pytest.mark.std("510#3")
+def test_the_correction_form_takes_the_honseki_over_to_the_household(
+    office: Any, staff_client: Any
+) -> None:
+    head, wife, child = _family(office)  # all three: 本籍 テスト県甲村1番地, each his own 筆頭者
+    with activate(office.ctx()):
+        apply(
+            office,
+            "ex_officio_correction",
+            {"person_id": child.pk, "changes": {"hittousha": "髙橋一郎"}},
+            D(2023, 1, 1),
+        )
+    client = staff_client("clerk")
+    page = html(client.get("/registry/events/new/ex_officio_correction/"))
+    assert "同じ本籍・筆頭者の世帯員も一括して修正する" in page
+    data = {
+        "effective_date": "2024-01-01",
+        "person_id": str(head.pk),
+        "change-1-field": "honseki",
+        "change-1-value": "テスト県甲村新町5番地",
+        "same_honseki_members": "1",
+    }
+    resp = client.post("/registry/events/new/ex_officio_correction/", data, follow=True)
+    assert "職権修正（本籍・筆頭者）を2人分仮登録しました" in html(resp)
+    with activate(office.ctx()):
+        pending = RegistryEvent.objects.filter(kind="ex_officio_correction", status="provisional")
+        assert sorted(e.request["person_id"] for e in pending) == [head.pk, child.pk]
+        result = events.approve_events([e.pk for e in pending], approver=office.approver)
+        assert not result.refused
+        assert {p.given_name: p.honseki for p in people()} == {
+            "一郎": "テスト県甲村新町5番地",
+            "花子": "テスト県甲村1番地",
+            "太郎": "テスト県甲村新町5番地",
+        }
+    # any other item is refused with the box ticked, next to the changes
+    data |= {
+        "change-1-field": "family_name",
+        "change-1-value": "高橋",
+        "idempotency_key": "k-510-3b",
+    }
+    resp = client.post("/registry/events/new/ex_officio_correction/", data)
+    assert resp.status_code == 400 and "一括して修正できるのは本籍・筆頭者だけです" in html(resp)

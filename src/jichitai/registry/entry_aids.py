@@ -13,6 +13,7 @@ through the read layer only: a protected member's 本籍 (or existence) is never
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +21,7 @@ from . import address_book, selectors
 from .address_models import AddressDictionary
 
 SCREEN = "異動入力（本籍入力補助）"
+HONSEKI_ITEMS = frozenset({"honseki", "hittousha"})
 
 
 @dataclass(frozen=True)
@@ -129,20 +131,25 @@ def municipality_gone(honseki: str) -> bool:
 def correct_household_honseki(
     person_id: int,
     *,
-    honseki: str,
-    hittousha: str,
+    changes: Mapping[str, Any],
     effective_date: dt.date,
     entered_by: Any,
+    reported_date: dt.date | None = None,
+    idempotency_key: str | None = None,
 ) -> list[Any]:
-    """[510]#3: the first member's new 本籍・筆頭者 taken over by every member of the household who
-    had the same 本籍・筆頭者, one 職権修正 each, entered at once (仮登録; 決裁 as usual). Members
-    the clerk may not see (支援措置) are left to the staff who may."""
+    """[510]#3: the first member's new 本籍 and/or 筆頭者 (``changes``) taken over by every member
+    of the household who had the same 本籍・筆頭者, one 職権修正 each, entered at once (仮登録;
+    決裁 as usual). Members the clerk may not see (支援措置) are left to the staff who may."""
+    from .errors import violation
     from .events import EventInput, submit_events
+
+    if not changes or set(changes) - HONSEKI_ITEMS:
+        raise violation(
+            "same_honseki_items", "世帯員と一括して修正できるのは本籍・筆頭者だけです。", "changes"
+        )
 
     first = selectors.person_detail(person_id, staff=entered_by, screen=SCREEN)
     if first.masked or first.person is None:
-        from .errors import violation
-
         raise violation("not_found", "住民が見つかりません。", "person_id")
     old = (first.record.get("honseki") or "", first.record.get("hittousha") or "")
     ids = [person_id]
@@ -152,9 +159,15 @@ def correct_household_honseki(
         record = selectors.person_detail(m.id, staff=entered_by, screen=SCREEN).record
         if (record.get("honseki") or "", record.get("hittousha") or "") == old:
             ids.append(m.id)
-    changes = {"honseki": honseki, "hittousha": hittousha}
+    key = idempotency_key
     items = [
-        EventInput("ex_officio_correction", {"person_id": pid, "changes": changes}, effective_date)
+        EventInput(
+            "ex_officio_correction",
+            {"person_id": pid, "changes": dict(changes)},
+            effective_date,
+            reported_date,
+            f"{key}-{pid}" if key else None,
+        )
         for pid in ids
     ]
     return submit_events(items, entered_by=entered_by)

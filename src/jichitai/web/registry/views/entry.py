@@ -28,7 +28,7 @@ from ..forms import (
     person_rows,
 )
 from .common import ENTER, Errors, parse_id, render_page
-from .entry_aids import form_aids
+from .entry_aids import SAME_HONSEKI, form_aids, submit_same_honseki
 from .entry_page import add_all, build_page, known_names, person_row_widgets
 
 # Items a form may be opened with (from the person and household screens, or the pickers).
@@ -92,6 +92,10 @@ def _submit(request: HttpRequest, form: KindForm, built: Built, key: str, errors
     add_all(errors, _row_violations(form, built), form, known, built, skip_taken=True)
     if errors or typed is None or built.effective_date is None:
         return None, []
+    if form.kind == "ex_officio_correction" and post.get(SAME_HONSEKI):  # [510]#3
+        done, refused = submit_same_honseki(request, typed, built, key)
+        add_all(errors, refused, form, known, built)
+        return done, []
     try:
         sub = events.submit_event(
             form.kind, typed, effective_date=built.effective_date, reported_date=built.reported_date,

@@ -7,19 +7,52 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from jichitai.accounts.decorators import requires_capability
 from jichitai.registry import entry_aids, rules, selectors
-from jichitai.registry.errors import RegistryError
+from jichitai.registry.errors import RegistryError, RuleViolation
 
 from ..forms import KindForm
 from .common import ENTER, parse_id
 
 # the items that name the household a person joins (転入 to an existing household, 世帯合併)
 DESTINATION_ITEMS = ("existing_household_id", "to_household_id")
+# the 職権修正 form's checkbox: the same 本籍・筆頭者 of the household corrected at once ([510]#3)
+SAME_HONSEKI = "same_honseki_members"
+
+
+def submit_same_honseki(
+    request: HttpRequest, typed: Any, built: Any, key: str
+) -> tuple[HttpResponse | None, list[RuleViolation]]:
+    """[510]#3: one 職権修正 of the 本籍・筆頭者 for the person and each member who had the same."""
+    try:
+        outcomes = entry_aids.correct_household_honseki(
+            typed.person_id,
+            changes=typed.normalized(),
+            effective_date=built.effective_date,
+            reported_date=built.reported_date,
+            entered_by=request.user,
+            idempotency_key=key,
+        )
+    except RegistryError as exc:
+        return None, exc.violations
+    done = [o.event.pk for o in outcomes if not isinstance(o, RegistryError)]
+    refused = [v for o in outcomes if isinstance(o, RegistryError) for v in o.violations]
+    if not done:
+        return None, refused
+    messages.success(
+        request,
+        f"職権修正（本籍・筆頭者）を{len(done)}人分仮登録しました（受付番号 "
+        f"{'、'.join(map(str, done))}）。決裁者が決裁すると住民記録に反映されます。",
+    )
+    for v in refused:
+        messages.warning(request, f"一括修正できなかった世帯員があります: {v.message}")
+    return HttpResponseRedirect(reverse("registry:event_menu")), []
 
 
 @require_GET
@@ -76,5 +109,8 @@ def form_aids(
         if address_id
         else [],
         "destination": destination,
-        "processing_date": rules.today(),  # [480]#4: 処理日 is today, entered by the system
+        "processing_date": rules.today(),
+        "same_honseki": bool(
+            values.get(SAME_HONSEKI)
+        ),  # [480]#4: 処理日 is today, entered by the system
     }
