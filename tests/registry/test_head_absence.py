@@ -254,3 +254,20 @@ def test_another_municipality_cannot_make_the_notice(office: Any, office_b: Any)
                 household_id=wife.household_id,
             )
         assert documents.build("head_change_request_list", staff=office_b.clerk).rows == ()
+
+
+@pytest.mark.std("490#1")
+def test_a_head_whose_move_out_is_confirmed_leaves_the_one_who_remains_as_head(office: Any) -> None:
+    with activate(office.ctx()):
+        head, wife = _couple(office)
+        apply(
+            office,
+            "move_out_planned",
+            {"person_ids": [head.pk], "destination": "札幌市"},
+            D(2023, 1, 5),
+        )
+        sub = _submit(office, "move_out_confirmed", {"person_ids": [head.pk]})
+        assert sub.warnings == []
+        events.approve_event(sub.event.pk, approver=office.approver)
+        (wife,) = people(pk=wife.pk)
+        assert wife.relationship == "世帯主" and wife.household.head_id == wife.pk

@@ -107,9 +107,14 @@ def _content(event: RegistryEvent, household_id: int, *, staff: Any) -> dict[str
         if m["person_id"] in remaining
     ]
     ordered += sorted(remaining - set(ordered))  # a member who joined that day goes last
-    shown = selectors.household_detail(household_id, staff=staff, screen=SCREEN, as_of=day_before)
     now = selectors.household_detail(
         household_id, staff=staff, screen=SCREEN, as_of=event.effective_date
+    )
+    # the household as it stood before (a household made that same day: as it is after)
+    shown = (
+        selectors.household_detail(household_id, staff=staff, screen=SCREEN, as_of=day_before)
+        if before["members"]
+        else now
     )
     names = {pid: _name(now, pid) for pid in ordered}
     visible = tuple(pid for pid in ordered if names[pid] != selectors.MASK)
