@@ -271,3 +271,34 @@ def test_a_head_whose_move_out_is_confirmed_leaves_the_one_who_remains_as_head(o
         events.approve_event(sub.event.pk, approver=office.approver)
         (wife,) = people(pk=wife.pk)
         assert wife.relationship == "世帯主" and wife.household.head_id == wife.pk
+
+
+@pytest.mark.std("500#1")
+def test_a_head_named_later_by_office_gets_the_notice_a_reported_change_none(office: Any) -> None:
+    with activate(office.ctx()):
+        event, (head, wife, child) = _headless(office)
+        hid = wife.household_id
+        # 職権 (no 届出日): the 世帯主変更通知書, to the first member as written before the head left
+        sub = events.submit_event(
+            "head_change",
+            {"household_id": hid, "new_head_id": child.pk, "relationships": {wife.pk: "母"}},
+            effective_date=D(2023, 2, 1),
+            reported_date=None,
+            entered_by=office.clerk,
+        )
+        named = events.approve_event(sub.event.pk, approver=office.approver)
+        (doc,) = hcr.for_event(named.pk, staff=office.clerk)
+        assert doc.kind == "head_change_notice" and doc.fields["異動事由"] == "世帯主変更"
+        assert (
+            doc.fields["宛先"] == "髙橋\u3000花子"
+            and doc.fields["新しい世帯主"] == "髙橋\u3000太郎"
+        )
+        assert doc.fields["前世帯主"] == "髙橋\u3000一郎"
+        # a 世帯主変更届 (reported, the former head stays): no notice
+        reported = apply(
+            office,
+            "head_change",
+            {"household_id": hid, "new_head_id": wife.pk, "relationships": {child.pk: "子"}},
+            D(2023, 3, 1),
+        )
+        assert hcr.for_event(reported.pk, staff=office.clerk) == []

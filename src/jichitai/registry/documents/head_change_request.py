@@ -66,7 +66,9 @@ def order_key(member: Mapping[str, Any]) -> tuple[Any, ...]:
 
 
 def _approved(event_id: int) -> RegistryEvent:
-    event = RegistryEvent.objects.filter(pk=event_id, status=EventStatus.APPROVED).first()
+    event: RegistryEvent | None = RegistryEvent.objects.filter(
+        pk=event_id, status=EventStatus.APPROVED
+    ).first()
     if event is None:
         raise violation(
             "not_found", f"本登録された異動（受付番号 {event_id}）が見つかりません。", "event_id"
@@ -74,10 +76,46 @@ def _approved(event_id: int) -> RegistryEvent:
     return event
 
 
-def heads_removed(event_id: int) -> dict[int, int]:
-    """The households whose head the 異動 took away: household id -> the former head's id."""
-    facts = EventFact.objects.filter(event_id=event_id, entity="household", field="head_id")
-    return {int(f.entity_id): int(f.before) for f in facts if isinstance(f.before, int)}
+def _head_facts(event: RegistryEvent) -> list[EventFact]:
+    return list(EventFact.objects.filter(event_id=event.pk, entity="household", field="head_id"))
+
+
+def heads_removed(event: RegistryEvent) -> dict[int, int]:
+    """The households whose head the 異動 took away (he is no longer among their members; a
+    世帯主変更 whose former head stays is not one): household id -> the former head's id."""
+    out = {}
+    for f in _head_facts(event):
+        if not isinstance(f.before, int):
+            continue
+        after = selectors.household_as_of(int(f.entity_id), event.effective_date)
+        if after is None or f.before not in {m["person_id"] for m in after["members"]}:
+            out[int(f.entity_id)] = int(f.before)
+    return out
+
+
+def heads_given(event: RegistryEvent) -> list[int]:
+    """[500]#1: households without a head given one 職権 by this 世帯主変更 (no 届出日)."""
+    if event.kind != EventKind.HEAD_CHANGE or event.reported_date is not None:
+        return []
+    return [
+        int(f.entity_id)
+        for f in _head_facts(event)
+        if f.before is None and isinstance(f.after, int)
+    ]
+
+
+def _removal_before(household_id: int, event: RegistryEvent) -> RegistryEvent:
+    """The 異動 that left the household without a head before ``event`` gave it one."""
+    for fact in (
+        EventFact.objects.filter(entity="household", entity_id=household_id, field="head_id")
+        .exclude(event_id=event.pk)
+        .order_by("-effective_date", "-approval_seq")
+        .select_related("event")
+    ):
+        if fact.after is None and isinstance(fact.before, int):
+            removal: RegistryEvent = fact.event
+            return removal
+    raise violation("not_headless", "世帯主がいなくなった世帯ではありません。", "household_id")
 
 
 def _name(detail: selectors.HouseholdDetail, pid: int | None) -> str:
@@ -88,16 +126,19 @@ def _name(detail: selectors.HouseholdDetail, pid: int | None) -> str:
     return shown.get(pid, selectors.MASK)
 
 
-def _content(event: RegistryEvent, household_id: int, *, staff: Any) -> dict[str, Any]:
-    """What both notices say: the household before the head left (masked), who it goes to."""
-    former_head = heads_removed(event.pk).get(household_id)
+def _content(
+    event: RegistryEvent, household_id: int, *, staff: Any, until: dt.date | None = None
+) -> dict[str, Any]:
+    """What both notices say: the household before the head left (masked), who it goes to;
+    ``until``: the day a later 世帯主変更 gave it a head (else the 異動's own day)."""
+    former_head = heads_removed(event).get(household_id)
     if former_head is None:
         raise violation(
             "not_headless", "この異動で世帯主がいなくなった世帯ではありません。", "household_id"
         )
     day_before = event.effective_date - dt.timedelta(days=1)
     before = selectors.household_as_of(household_id, day_before) or {"members": []}
-    after = selectors.household_as_of(household_id, event.effective_date)
+    after = selectors.household_as_of(household_id, until or event.effective_date)
     if after is None:
         raise violation("not_headless", "世帯員が残っていない世帯です。", "household_id")
     remaining = {m["person_id"] for m in after["members"]}
@@ -108,7 +149,7 @@ def _content(event: RegistryEvent, household_id: int, *, staff: Any) -> dict[str
     ]
     ordered += sorted(remaining - set(ordered))  # a member who joined that day goes last
     now = selectors.household_detail(
-        household_id, staff=staff, screen=SCREEN, as_of=event.effective_date
+        household_id, staff=staff, screen=SCREEN, as_of=until or event.effective_date
     )
     # the household as it stood before (a household made that same day: as it is after)
     shown = (
@@ -190,7 +231,15 @@ def head_change_request(*, staff: Any, event_id: int, household_id: int) -> Regi
 def head_change_notice(*, staff: Any, event_id: int, household_id: int) -> RegisterDocument:
     """世帯主変更通知書 ([490]#1, [500]#1): the head the 異動 named 職権 (or the one who remained)."""
     event = _approved(event_id)
-    c = _content(event, household_id, staff=staff)
+    if household_id in heads_given(event):  # a 職権 世帯主変更 of a household left without one
+        c = _content(
+            _removal_before(household_id, event),
+            household_id,
+            staff=staff,
+            until=event.effective_date,
+        )
+    else:
+        c = _content(event, household_id, staff=staff)
     if c["new_head"] is None:
         raise violation(
             "headless",
@@ -215,8 +264,11 @@ def for_event(event_id: int, *, staff: Any) -> list[RegisterDocument]:
     from . import build
 
     event = _approved(event_id)
-    out = []
-    for hid in sorted(heads_removed(event.pk)):
+    out = [
+        build("head_change_notice", staff=staff, event_id=event.pk, household_id=hid)
+        for hid in heads_given(event)
+    ]
+    for hid in sorted(heads_removed(event)):
         after = selectors.household_as_of(hid, event.effective_date)
         if after is None:  # nobody remains: no household to write to
             continue
@@ -273,4 +325,5 @@ def _last_head_removal(household_id: int) -> RegistryEvent | None:
     )
     if fact is None or fact.after is not None or not isinstance(fact.before, int):
         return None
-    return fact.event
+    event: RegistryEvent = fact.event
+    return event
