@@ -86,6 +86,7 @@ WEB_ROUTES: dict[str, tuple[tuple[str, ...], str]] = {
     "registry:event_menu": (("get",), "registry.enter"),
     "registry:event_form": (("get", "post"), "registry.enter"),
     "registry:person_row": (("get",), "registry.enter"),
+    "registry:katagaki_pick": (("get",), "registry.enter"),
     "registry:approvals": (("get",), "registry.approve"),
     "registry:approve_bulk": (("post",), "registry.approve"),
     "registry:approve": (("post",), "registry.approve"),

@@ -66,12 +66,12 @@ class Plan:
 
 
 def headless_alert(remaining: int) -> RuleViolation:
-    """[490]#2: the alert when a head leaves without a successor (confirmed like a duplicate)."""
-    advice = ("残る世帯員を世帯主とする場合は新しい世帯主を指定してください" if remaining == 1
-              else "この異動の前に世帯主変更を入力することをお勧めします")
+    """[490]#2: the alert when a head leaves two or more without a successor (confirmed like a
+    duplicate; then [500] offers the 世帯主変更依頼通知書)."""
     return RuleViolation(
-        "headless", f"世帯主が世帯からいなくなり、世帯主のいない世帯（世帯主なし）になります。{advice}。"
-        "このまま登録する場合は確認してください。", "new_head_id")
+        "headless", f"世帯主が世帯からいなくなり、残る世帯員{remaining}人の世帯主のいない世帯（世帯主なし）に"
+        "なります。この異動の前に世帯主変更を入力するか、新しい世帯主を指定してください。"
+        "このまま登録する場合は確認してください（世帯主変更依頼通知書を出力できます）。", "new_head_id")
 
 
 def require_not_gone(row: Mapping[str, Any], on: dt.date) -> None:
@@ -268,13 +268,17 @@ class Planner:
 
     def reassign_heads(self, households: Iterable[Any], new_head: int | None,
                        relationships: Mapping[Any, str] | None) -> None:
-        """A head who leaves or dies: the successor named, or the household stays without a head
-        ([100]#1) with an alert to enter a 世帯主変更 ([490] 4.0.4 #2; the clerk confirms it)."""
+        """A head who leaves or dies: the successor named; else the one member who remains is made
+        head 職権 ([490]#1); else (two or more) the household stays without a head ([100]#1) with
+        an alert to enter a 世帯主変更 first ([490]#2; the clerk confirms it)."""
         for hid in {h for h in households if h is not None}:
             hrow = self.households[hid] if hid in self.households else self.household(hid)
             head = hrow.get("head_id")
             remaining = self.members(hid)
             if head is None or head in remaining or not remaining:
+                continue
+            if new_head is None and len(remaining) == 1:
+                self.set_head(hid, remaining[0])
                 continue
             if new_head is None:
                 self.set("household", hid, "head_id", None)

@@ -42,6 +42,7 @@ urlpatterns = [
     path("events/new/", views.event_menu_view, name="event_menu"),
     path("events/new/<str:kind>/", views.event_form_view, name="event_form"),
     path("events/new/<str:kind>/row/", views.person_row_view, name="person_row"),
+    path("events/katagaki/", views.katagaki_pick_view, name="katagaki_pick"),
     path("approvals/", views.approvals_view, name="approvals"),
     path("approvals/approve/", views.approve_bulk_view, name="approve_bulk"),
     path("approvals/<id:event_id>/approve/", views.approve_view, name="approve"),

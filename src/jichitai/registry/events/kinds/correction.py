@@ -18,4 +18,5 @@ def plan_person_correction(p: Planner, req: PersonCorrection, kind: str, checks:
     for f, v in req.normalized().items():
         p.set("person", req.person_id, f, v)
     rules.validate_person_row(p.persons[req.person_id])
-    p.touched.append(p.persons[req.person_id]["household_id"])
+    if "relationship" in req.changes:  # only a 続柄 bears on the head rule: the others read no member,
+        p.touched.append(p.persons[req.person_id]["household_id"])  # so [510]#3's batch can be approved

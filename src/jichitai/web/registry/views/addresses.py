@@ -61,7 +61,9 @@ def address_pick_view(request: HttpRequest) -> HttpResponse:
     if q:
         try:
             digits = book.normalize_postal(q)
-            found = book.by_postal_code(digits) if digits.isdigit() else book.by_kana(q)
+            # [510]#2: a 本籍 may be written with a (旧)町名, so its picker offers former names too
+            former = request.GET.get("former") == "1"
+            found = book.by_postal_code(digits) if digits.isdigit() else book.by_kana(q, include_former=former)
         except RegistryError as exc:
             message = exc.violations[0].message
         if not found and not message:

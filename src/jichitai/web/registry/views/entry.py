@@ -28,6 +28,7 @@ from ..forms import (
     person_rows,
 )
 from .common import ENTER, Errors, parse_id, render_page
+from .entry_aids import SAME_HONSEKI, form_aids, submit_same_honseki
 from .entry_page import add_all, build_page, known_names, person_row_widgets
 
 # Items a form may be opened with (from the person and household screens, or the pickers).
@@ -91,6 +92,10 @@ def _submit(request: HttpRequest, form: KindForm, built: Built, key: str, errors
     add_all(errors, _row_violations(form, built), form, known, built, skip_taken=True)
     if errors or typed is None or built.effective_date is None:
         return None, []
+    if form.kind == "ex_officio_correction" and post.get(SAME_HONSEKI):  # [510]#3
+        done, refused = submit_same_honseki(request, typed, built, key)
+        add_all(errors, refused, form, known, built)
+        return done, []
     try:
         sub = events.submit_event(
             form.kind, typed, effective_date=built.effective_date, reported_date=built.reported_date,
@@ -156,7 +161,7 @@ def event_form_view(request: HttpRequest, kind: str) -> HttpResponse:
         "max_rows": MAX_PERSON_ROWS, "confirm_duplicates": _confirmed(post),
         "only_duplicates": all(w.rule == "duplicate_suspected" for w in warnings),
         "masked_members": sum(1 for m in (hh.members if hh else []) if m.masked),
-        "picker_next": request.path,
+        "picker_next": request.path, **form_aids(form, values, hh, request.user),
     }, status=400 if errors else 200)
 
 
