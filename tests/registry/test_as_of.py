@@ -28,7 +28,8 @@ START = dt.date(2020, 4, 1)
 SURNAMES = ["髙橋", "高橋", "渡邉", "渡辺", "齋藤", "斉藤", "山﨑"]
 
 step = st.tuples(
-    st.sampled_from(["name", "move", "split_merge", "head", "move_out", "abroad_return", "nationality"]),
+    st.sampled_from(["name", "move", "split_merge", "head", "move_out", "abroad_return", "nationality",
+                     "renumber"]),
     st.integers(min_value=1, max_value=1500),  # days after START: out of order on purpose
     st.integers(min_value=0, max_value=len(SURNAMES) - 1),
 )
@@ -83,6 +84,11 @@ def _apply_step(office: Any, kind: str, day: int, n: int) -> bool:
                                               "relationships": {str(head.pk): "同居人"}}, effective)
         elif kind in ("abroad_return", "nationality"):
             _identity_step(office, kind, fam, head, effective, n)
+        elif kind == "renumber":  # [1340]: 住居表示の実施 rewrites the household's address where it stands
+            here = head.household
+            at = {"address_id": here.address_id, "banchi": here.banchi, "katagaki": here.katagaki}
+            apply(office, "address_renumbering", {"household_id": here.pk, "from_address": at,
+                                                  "address": {**at, "banchi": f"{n}番{n % 9 + 1}号"}}, effective)
     except RegistryError:
         return False  # e.g. a date before someone's birth: refused, nothing written
     return True

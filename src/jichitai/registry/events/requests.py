@@ -473,6 +473,16 @@ class Change(Request):
         return check_value(self.entity, self.field, self.value)
 
 
+class AddressRenumbering(Request):
+    """住居表示の実施等 ([1340]): a household's address rewritten where it stands; nobody moves, so
+    住所を定めた年月日 stays. ``from_address`` is the address the household must still have."""
+
+    kinds = (EventKind.ADDRESS_RENUMBERING.value,)
+    household_id: Id
+    from_address: Address
+    address: Address
+
+
 class Correction(Request):
     """訂正: values an approved event wrote, each to its right value."""
 
@@ -489,7 +499,7 @@ REQUEST_TYPES: dict[str, type[Request]] = {
     kind: cls
     for cls in (MoveIn, ExOfficioEntry, Birth, MoveOutPlanned, MoveOut, MoveOutConfirmed, MoveWithin, HouseholdSplit,
                 Death, HouseholdMerge, HeadChange, NameChange, AliasChange, PersonCorrection, Cancellation,
-                Correction, NationalityChange)
+                Correction, NationalityChange, AddressRenumbering)
     for kind in cls.kinds
 }
 assert set(REQUEST_TYPES) == set(EventKind.values), "every 異動事由 needs a request type"

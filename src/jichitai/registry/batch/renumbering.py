@@ -1,0 +1,260 @@
+"""[1340] 住所一括変更 (住居表示の実施・区画整理・地番変更): 抽出, 仮処理 and 本処理.
+
+- ``extract``: the households at the 町字 (and 番地 prefix) to be renumbered, as the CSV template
+  (世帯番号 and address only: [1340]#3 forbids a list of 氏名・住所・生年月日・本籍・筆頭者・世帯主か否か).
+- ``trial`` (仮処理, a clerk): one 異動 「住居表示の実施等」 (事由 軽微な修正) per household through the
+  normal planner, entered (仮登録) address by address: if one household of an address cannot be
+  entered, none of that address is. The 処理結果確認一覧 says what was entered or left out and why.
+- ``final`` (本処理, a second person with 決裁): approves the 仮処理's 異動 address by address, all or
+  nothing; a household that changed since the 仮処理 (the rows it was entered against), 転出予定者
+  included, refuses its address, whose 異動 are then 却下 ([1340]#2 allows leaving them out).
+
+Only the register changes: nothing is sent or handed to anyone here (no 戸籍附票記載事項通知 file,
+[1340]#5; no data for 郵便局・金融機関, [1340]#6); the CS linkage waits for the network simulator. No
+list of the 異動 in the area between 基準日 and 実施日 is made ([1340]#4). A household with a protected
+member is handled only by staff with need-to-know; for the others its line says so and nothing else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.db import transaction
+
+from jichitai.tenancy.context import current
+
+from .. import events, rules
+from ..errors import RegistryError, RuleViolation, violation
+from ..models import AddressEntry, EventStatus, Household, RegistryEvent
+from ..selectors.access import need_to_know
+from ..selectors.addresses import address_line
+from ..selectors.rosters import households_at, shielded_households
+from . import renumbering_input as rin
+from .common import BatchResult, Params, Progress, csv_file, log, tick
+
+MODES = {"extract": "抽出", "trial": "仮処理", "final": "本処理"}
+SCREEN = "住所一括変更"
+KIND = "address_renumbering"
+PROTECTED = "支援措置の対象者がいる世帯です。支援措置担当の職員が処理してください。"
+WITH_OTHERS = "同じ住所（変更前）の世帯に処理できない世帯があるため、この住所の世帯は処理しませんでした。"
+REJECTED = "住所一括変更の本処理: 同じ住所（変更前）の世帯に本処理できない世帯があったため（抽出後の異動など）"
+RESULT_HEADER = ("行", "世帯番号", "変更前住所", "変更後住所", "結果", "理由")
+TEMPLATE_HEADER = ("世帯番号", "変更前町字コード", "変更前番地", "現在の方書", "変更後町字コード", "変更後番地", "変更後方書")
+_PROTECTION_RULES = {"support_measure_entry", "support_measure_approver"}
+
+
+def _staff() -> Any:
+    from jichitai.accounts.models import Staff
+
+    staff = Staff.objects.filter(pk=current().staff_id).first()
+    if staff is None:
+        raise violation("staff", "実行した職員が分かりません（職員として実行してください）。", "staff")
+    return staff
+
+
+class Report:
+    """The 処理結果確認一覧: one line per CSV row, addresses as written, no person's item."""
+
+    def __init__(self, towns: Mapping[str, tuple[int, str]]) -> None:
+        self.towns = towns
+        self.lines: dict[int, tuple[Any, ...]] = {}
+        self.counts = {"rows": 0, "done": 0, "excluded": 0, "already": 0}
+
+    def _address(self, town: str, banchi: str, katagaki: str | None = None) -> str:
+        return address_line(self.towns.get(town, (0, f"町字コード{town}"))[1], banchi, katagaki)
+
+    def add(self, row: rin.Row, result: str, reason: str = "", *, masked: bool = False) -> None:
+        counted = {"除外": "excluded", "変更済み": "already", "本処理済み": "already"}.get(result, "done")
+        self.counts[counted] += 1
+        self.counts["rows"] += 1
+        if masked:
+            self.lines[row.line] = (row.line, "", "", "", result, PROTECTED)
+            return
+        self.lines[row.line] = (row.line, row.household_no, self._address(row.from_town, row.from_banchi),
+                                self._address(row.to_town, row.to_banchi, row.to_katagaki), result, reason)
+
+    def file(self) -> bytes:
+        return csv_file(RESULT_HEADER, (self.lines[k] for k in sorted(self.lines)))
+
+
+def _reason(exc: RegistryError) -> tuple[str, bool]:
+    """(the refusal's messages, whether it is about 支援措置 — then nothing of it is shown)."""
+    if any(v.rule in _PROTECTION_RULES for v in exc.violations):
+        return PROTECTED, True
+    return " ".join(dict.fromkeys(exc.messages)), False
+
+
+def _groups(rows: list[rin.Row]) -> list[list[rin.Row]]:
+    out: dict[tuple[str, str], list[rin.Row]] = {}
+    for r in rows:
+        out.setdefault(r.group, []).append(r)
+    return list(out.values())
+
+
+def _request(row: rin.Row, h: Household, towns: Mapping[str, tuple[int, str]]) -> dict[str, Any]:
+    return {"household_id": h.pk,
+            "from_address": {"address_id": towns[row.from_town][0], "banchi": row.from_banchi, "katagaki": h.katagaki},
+            "address": {"address_id": towns[row.to_town][0], "banchi": row.to_banchi,
+                        "katagaki": h.katagaki if row.to_katagaki is None else row.to_katagaki}}
+
+
+def _at_new(row: rin.Row, h: Household, towns: Mapping[str, tuple[int, str]]) -> bool:
+    new = _request(row, h, towns)["address"]
+    return (h.address_id, h.banchi, h.katagaki) == (new["address_id"], new["banchi"], new["katagaki"])
+
+
+class Context:
+    """What both steps read once: the rows, the 町字, the households named, who runs it."""
+
+    def __init__(self, p: Params) -> None:
+        self.text = p.text("csv")
+        if not self.text:
+            p.errors.append(RuleViolation("required", "変更内容のCSV（世帯番号と変更前後の住所）を指定してください。", "csv"))
+        self.effective = p.date("effective_date", "実施日（異動日）", required=True)
+        self.round = p.integer("round", "回次", low=1, high=999, default=1) or 1
+        p.check()
+        assert self.effective is not None
+        rules.require_dates(self.effective, None, KIND)
+        self.rows = rin.parse(self.text)
+        self.batch = rin.batch_id(self.text, self.effective.isoformat(), self.round)
+        codes = {r.from_town for r in self.rows} | {r.to_town for r in self.rows}
+        self.towns = {code: (pk, name) for pk, code, name in
+                      AddressEntry.objects.filter(town_code__in=sorted(codes)).values_list("pk", "town_code", "name")}
+        self.households = {h.household_no: h for h in
+                           Household.objects.filter(household_no__in=sorted({r.household_no for r in self.rows}))}
+        self.staff = _staff()
+        self.shielded = shielded_households([h.pk for h in self.households.values()], staff=self.staff, screen=SCREEN)
+        self.report = Report(self.towns)
+        for r in self.rows:
+            unknown = [c for c in (r.from_town, r.to_town) if c not in self.towns]
+            h = self.households.get(r.household_no)
+            if not r.problem and unknown:
+                r.problem = f"町字コード {'、'.join(unknown)} が住所辞書にありません。"
+            elif not r.problem and (h is None or not h.active):
+                r.problem = "世帯番号の世帯が見つかりません（消除された世帯を含む）。"
+
+    def household(self, row: rin.Row) -> Household:
+        return self.households[row.household_no]
+
+    def masked(self, row: rin.Row) -> bool:
+        h = self.households.get(row.household_no)
+        return h is not None and h.pk in self.shielded
+
+    def refuse_group(self, group: list[rin.Row], why: Mapping[int, tuple[str, bool]], result: str = "除外") -> None:
+        for r in group:
+            reason, masked = why.get(r.line, (WITH_OTHERS, False))
+            self.report.add(r, result, reason, masked=masked or self.masked(r))
+
+
+def _trial_group(c: Context, group: list[rin.Row]) -> None:
+    why: dict[int, tuple[str, bool]] = {}
+    todo: list[rin.Row] = []
+    for r in group:
+        if r.problem:
+            why[r.line] = (r.problem, False)
+        elif c.masked(r):
+            why[r.line] = (PROTECTED, True)
+        elif _at_new(r, c.household(r), c.towns):
+            c.report.add(r, "変更済み", "既に変更後の住所です。")
+        else:
+            todo.append(r)
+    if why:
+        return c.refuse_group([r for r in group if r in todo or r.line in why], why)
+    inputs = [events.EventInput(KIND, _request(r, c.household(r), c.towns), c.effective, None, rin.key(c.batch, r.household_no))
+              for r in todo]
+    with transaction.atomic():
+        outcomes = events.submit_events(inputs, entered_by=c.staff)
+        for r, o in zip(todo, outcomes, strict=True):
+            if isinstance(o, RegistryError):
+                why[r.line] = _reason(o)
+            elif o.event.status != EventStatus.PROVISIONAL:
+                why[r.line] = ("この回次の仮処理は本処理または却下が済んでいます。回次を変えてやり直してください。", False)
+        if why:
+            transaction.set_rollback(True)
+    if why:
+        return c.refuse_group(todo, why)
+    for r in todo:
+        c.report.add(r, "仮登録", "本処理（決裁）を待っています。")
+
+
+def _final_group(c: Context, group: list[rin.Row], found: Mapping[str, RegistryEvent]) -> None:
+    why: dict[int, tuple[str, bool]] = {}
+    pending: list[tuple[rin.Row, RegistryEvent]] = []
+    for r in group:
+        e = found.get(rin.key(c.batch, r.household_no))
+        if c.masked(r):
+            why[r.line] = (PROTECTED, True)
+        elif e is None and not r.problem and _at_new(r, c.household(r), c.towns):
+            c.report.add(r, "変更済み", "既に変更後の住所です。")
+        elif e is None or e.status == EventStatus.REJECTED:
+            why[r.line] = (r.problem or "仮処理で仮登録されていない行です（この住所は仮処理で除外されました）。", False)
+        elif e.status == EventStatus.APPROVED:
+            c.report.add(r, "本処理済み", "")
+        else:
+            pending.append((r, e))
+    if why:
+        return c.refuse_group([r for r in group if r.line in why or any(r is q for q, _ in pending)], why)
+    if not pending:
+        return None
+    with transaction.atomic():
+        result = events.approve_events([e.pk for _, e in pending], approver=c.staff)
+        for r, e in pending:
+            if e.pk in result.refused:
+                why[r.line] = _reason(result.refused[e.pk])
+        if why:
+            transaction.set_rollback(True)
+    if not why:
+        for r, _ in pending:
+            c.report.add(r, "変更しました", "")
+        return None
+    for _, e in pending:  # the address is left out: its 異動 leave 仮登録 (the counter is not kept waiting)
+        try:
+            events.reject_event(e.pk, approver=c.staff, reason=REJECTED)
+        except RegistryError:
+            pass
+    return c.refuse_group([r for r, _ in pending], why)
+
+
+def _extract(p: Params) -> BatchResult:
+    towns = p.codes("towns")
+    if not towns:
+        p.errors.append(RuleViolation("required", "抽出する町字コードを指定してください。", "towns"))
+    prefix = p.text("banchi_prefix")
+    p.check()
+    staff = _staff()
+    found = households_at(towns, prefix, staff=staff, screen=SCREEN)
+    data = csv_file(TEMPLATE_HEADER, ((h["household_no"], h["town_code"], h["banchi"], h["katagaki"], "", "", "")
+                                      for h in found))
+    log("renumbering.extract", households=len(found), towns=list(towns), banchi_prefix=prefix)
+    note = "" if need_to_know(staff) else "支援措置の対象者がいる世帯は、支援措置担当の職員が抽出・処理します。"
+    return BatchResult({"households": len(found)}, f"住所一括変更の対象世帯を抽出しました（{len(found)}世帯）。{note}",
+                       {"住所一括変更_対象世帯.csv": data})
+
+
+def run(params: Mapping[str, Any], progress: Progress | None = None) -> BatchResult:
+    p = Params(params, ("mode", "csv", "effective_date", "round", "towns", "banchi_prefix"))
+    mode = p.choice("mode", "処理区分", MODES, "trial")
+    if mode == "extract":
+        return _extract(p)
+    c = Context(p)
+    groups = _groups(c.rows)
+    if mode == "final":
+        rules.require_approver(c.staff, current().acting_municipality_id)
+        keys = [rin.key(c.batch, r.household_no) for r in c.rows]
+        found = {e.idempotency_key: e for e in RegistryEvent.objects.filter(idempotency_key__in=keys)}
+        if any(e.entered_by_id == c.staff.pk for e in found.values() if e.status == EventStatus.PROVISIONAL):
+            raise violation("same_person", "仮処理を行った職員は本処理できません。別の決裁者が本処理を実行してください。", "staff")
+    for n, group in enumerate(groups, start=1):
+        if mode == "final":
+            _final_group(c, group, found)
+        else:
+            _trial_group(c, group)
+        tick(progress, n, len(groups))
+    counts = c.report.counts
+    log(f"renumbering.{mode}", batch=c.batch, effective_date=c.effective.isoformat(), **counts)
+    verb = "仮登録" if mode == "trial" else "変更"
+    return BatchResult(
+        dict(counts), f"住所一括変更（{MODES[mode]}・処理番号 {c.batch}）: {counts['done']}世帯を{verb}、"
+                      f"{counts['excluded']}世帯を除外、{counts['already']}世帯は処理済みでした。",
+        {f"住所一括変更_{MODES[mode]}結果.csv": c.report.file()})

@@ -1,0 +1,94 @@
+"""The input of [1340] 住所一括変更: a CSV of 世帯番号 and the address before and after ([1340]#2).
+
+Header (in any column order): 世帯番号, 変更前町字コード, 変更前番地, 変更後町字コード, 変更後番地, and
+optionally 変更後方書 (blank: the 方書 stays). 番地 are read as the register stores them (full-width
+digits and dashes converted). One 世帯番号 once. Rows are grouped by the address before (町字 + 番地):
+the unit that is changed all or not at all.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from dataclasses import dataclass
+
+from ..errors import RegistryError, RuleViolation
+from ..inputs.problems import InputProblem
+from ..inputs.text import normalize_banchi, normalize_katagaki
+
+COLUMNS = {"household_no": "世帯番号", "from_town": "変更前町字コード", "from_banchi": "変更前番地",
+           "to_town": "変更後町字コード", "to_banchi": "変更後番地"}
+OPTIONAL = {"to_katagaki": "変更後方書"}
+MAX_ROWS = 50_000
+
+
+@dataclass
+class Row:
+    line: int
+    household_no: str
+    from_town: str
+    from_banchi: str
+    to_town: str
+    to_banchi: str
+    to_katagaki: str | None  # None: keep the household's 方書
+    problem: str = ""  # why this line cannot be processed (Japanese)
+
+    @property
+    def group(self) -> tuple[str, str]:
+        return self.from_town, self.from_banchi
+
+
+def _banchi(text: str, label: str, row: Row) -> str:
+    try:
+        return normalize_banchi(text, label)
+    except InputProblem as exc:
+        row.problem = row.problem or exc.message
+        return text
+
+
+def parse(text: str) -> list[Row]:
+    """The rows of the CSV (a line's problem is kept on the row); a file that cannot be read at all
+    raises ``RegistryError``."""
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
+    header = [h.strip() for h in next(reader, [])]
+    missing = [label for label in COLUMNS.values() if label not in header]
+    if missing:
+        raise RegistryError(RuleViolation("csv_header", f"CSVの見出しに {'、'.join(missing)} がありません。", "csv"))
+    at = {key: header.index(label) for key, label in {**COLUMNS, **OPTIONAL}.items() if label in header}
+    rows: list[Row] = []
+    seen: set[str] = set()
+    for n, cells in enumerate(reader, start=2):
+        if not any(c.strip() for c in cells):
+            continue
+        if len(rows) >= MAX_ROWS:
+            raise RegistryError(RuleViolation("csv_rows", f"1回に処理できるのは{MAX_ROWS}行までです。", "csv"))
+        get = {k: (cells[i].strip() if i < len(cells) else "") for k, i in at.items()}
+        row = Row(n, get["household_no"], get["from_town"], "", get["to_town"], "", None)
+        row.from_banchi = _banchi(get["from_banchi"], "変更前番地", row)
+        row.to_banchi = _banchi(get["to_banchi"], "変更後番地", row)
+        if get.get("to_katagaki"):
+            try:
+                row.to_katagaki = normalize_katagaki(get["to_katagaki"], "変更後方書")
+            except InputProblem as exc:
+                row.problem = row.problem or exc.message
+        blank = [label for key, label in COLUMNS.items() if not get[key]]
+        if blank:
+            row.problem = f"{'、'.join(blank)}を入力してください。"
+        elif row.household_no in seen:
+            row.problem = "同じ世帯番号が2回以上あります。"
+        seen.add(row.household_no)
+        rows.append(row)
+    if not rows:
+        raise RegistryError(RuleViolation("csv_empty", "CSVに処理する行がありません。", "csv"))
+    return rows
+
+
+def batch_id(text: str, effective: str, round_: int) -> str:
+    """The id of one 仮処理 (and the 本処理 that approves it): the same file, 実施日 and 回次."""
+    body = "\n".join(line.strip() for line in text.lstrip("\ufeff").strip().splitlines())
+    return hashlib.sha256(f"{effective}|{round_}|{body}".encode()).hexdigest()[:12]
+
+
+def key(batch: str, household_no: str) -> str:
+    return f"jukyo:{batch}:{household_no}"
