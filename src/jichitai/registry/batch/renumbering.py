@@ -56,8 +56,8 @@ def _staff() -> Any:
 class Report:
     """The 処理結果確認一覧: one line per CSV row, addresses as written, no person's item."""
 
-    def __init__(self, towns: Mapping[str, tuple[int, str]]) -> None:
-        self.towns = towns
+    def __init__(self, towns: Mapping[str, tuple[int, str]], households: Mapping[str, Household]) -> None:
+        self.towns, self.households = towns, households
         self.lines: dict[int, tuple[Any, ...]] = {}
         self.counts = {"rows": 0, "done": 0, "excluded": 0, "already": 0}
 
@@ -71,8 +71,11 @@ class Report:
         if masked:
             self.lines[row.line] = (row.line, "", "", "", result, PROTECTED)
             return
-        self.lines[row.line] = (row.line, row.household_no, self._address(row.from_town, row.from_banchi),
-                                self._address(row.to_town, row.to_banchi, row.to_katagaki), result, reason)
+        h = self.households.get(row.household_no)
+        now = h.katagaki if h is not None and h.active else ""
+        self.lines[row.line] = (row.line, row.household_no, self._address(row.from_town, row.from_banchi, now),
+                                self._address(row.to_town, row.to_banchi, now if row.to_katagaki is None else row.to_katagaki),
+                                result, reason)
 
     def file(self) -> bytes:
         return csv_file(RESULT_HEADER, (self.lines[k] for k in sorted(self.lines)))
@@ -125,7 +128,7 @@ class Context:
                            Household.objects.filter(household_no__in=sorted({r.household_no for r in self.rows}))}
         self.staff = _staff()
         self.shielded = shielded_households([h.pk for h in self.households.values()], staff=self.staff, screen=SCREEN)
-        self.report = Report(self.towns)
+        self.report = Report(self.towns, self.households)
         for r in self.rows:
             unknown = [c for c in (r.from_town, r.to_town) if c not in self.towns]
             h = self.households.get(r.household_no)
