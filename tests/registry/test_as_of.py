@@ -116,7 +116,7 @@ def _identity_step(office: Any, kind: str, fam: list[Any], head: Any, effective:
 
 
 IDENTITY_STEPS = [("nationality", 100, 0), ("abroad_return", 200, 1), ("nationality", 300, 0), ("move", 400, 1),
-                  ("nationality", 500, 2), ("abroad_return", 600, 2)]
+                  ("renumber", 450, 3), ("nationality", 500, 2), ("abroad_return", 600, 2)]
 
 
 @pytest.mark.django_db
@@ -126,7 +126,7 @@ def test_the_identity_steps_apply(office: Any) -> None:
         move_in_family(office, START)
         assert [_apply_step(office, *s) for s in IDENTITY_STEPS] == [True] * len(IDENTITY_STEPS)
         kinds = set(RegistryEvent.objects.filter(status="approved").values_list("kind", flat=True))
-        assert {"nationality_loss", "naturalization", "move_out_abroad", "move_in_abroad"} <= kinds
+        assert {"nationality_loss", "naturalization", "move_out_abroad", "move_in_abroad", "address_renumbering"} <= kinds
 
 
 @pytest.mark.django_db

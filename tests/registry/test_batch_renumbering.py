@@ -92,11 +92,14 @@ def test_extract_then_trial_then_final_renumbers_every_household_where_it_stands
         assert {p.pk: p.address_set_on for p in people()} == before  # nobody moved
         e = RegistryEvent.objects.filter(kind="address_renumbering").first()
         assert classify(e.kind).label == "軽微な修正" and e.reported_date is None and e.effective_date == ON
-        for h in (t, s, z):  # as_of equals replay for the new kind
-            assert selectors.household_as_of(h.pk, ON) is not None
-            replayed = selectors.replay_all(until=ON)[("household", h.pk)]
-            assert replayed["banchi"] == _fresh(h).banchi
-            assert selectors.replay_all(until=ON - dt.timedelta(days=1))[("household", h.pk)]["banchi"] in ("1番地2", "5番地")
+        for h in (t, s, z):  # as_of equals replay for the new kind, before and from the 実施日
+            for day in (ON - dt.timedelta(days=1), ON):
+                replayed = selectors.replay_all(until=day)[("household", h.pk)]
+                shown = selectors.household_as_of(h.pk, day)
+                assert {f: shown[f] for f in ("address_id", "banchi", "katagaki")} == {
+                    f: replayed[f] for f in ("address_id", "banchi", "katagaki")}
+            assert shown["banchi"] == _fresh(h).banchi
+            assert selectors.household_as_of(h.pk, ON - dt.timedelta(days=1))["banchi"] in ("1番地2", "5番地")
     again = _run(office, office.approver, "final", _plan(t, s, z))  # run twice: nothing more happens
     assert again.counts == {"rows": 3, "done": 0, "excluded": 0, "already": 3}
 
