@@ -32,12 +32,28 @@ def _csv(data: bytes) -> list[list[str]]:
     return list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
 
 
-def _single(office: Any, family: str, given: str, birth: str, *, sex: str = "1", banchi: str = "7番地",
-            address: Any = None, katagaki: str = "", **kw: Any) -> Any:
-    spec = person_spec("p1", family, given, birth, "世帯主", sex=sex, family_kana=kw.pop("kana", "サトウ"), **kw)
+def _single(
+    office: Any,
+    family: str,
+    given: str,
+    birth: str,
+    *,
+    sex: str = "1",
+    banchi: str = "7番地",
+    address: Any = None,
+    katagaki: str = "",
+    **kw: Any,
+) -> Any:
+    spec = person_spec(
+        "p1", family, given, birth, "世帯主", sex=sex, family_kana=kw.pop("kana", "サトウ"), **kw
+    )
     at = {"address_id": (address or office.address2).pk, "banchi": banchi, "katagaki": katagaki}
-    apply(office, "move_in", {"household": {"new": at},
-                              "persons": [spec], "previous_address": "大阪府大阪市北区1番"}, D(2021, 4, 1))
+    apply(
+        office,
+        "move_in",
+        {"household": {"new": at}, "persons": [spec], "previous_address": "大阪府大阪市北区1番"},
+        D(2021, 4, 1),
+    )
     return people(family_name=family, given_name=given)[0]
 
 
@@ -60,14 +76,20 @@ def test_inspection_copy_never_holds_a_protected_person_or_her_household_for_any
         before = _text(inspection.run({}))
         assert "髙橋" in before and "佐藤" in before
         officer = _protect(office, wife.pk)
-    for staff in (office.clerk, officer, office.approver):  # need-to-know does not count: 閲覧 is for third parties
+    # need-to-know does not count: 閲覧 is for third parties
+    for staff in (
+        office.clerk,
+        officer,
+        office.approver,
+    ):
         with activate(office.ctx(staff)):
             out = inspection.run({"order": "random"})
             text = _text(out)
             assert "佐藤　次郎" in text
             for secret in ("髙橋", "花子", "一郎", "太郎", "1番地2", wife.atena_no, head.atena_no):
                 assert secret not in text
-            assert out.counts["rows"] == 1 and "除" not in out.message  # nothing says anyone was left out
+            # nothing says anyone was left out
+            assert out.counts["rows"] == 1 and "除" not in out.message
 
 
 @pytest.mark.std("1320#1")
@@ -79,19 +101,34 @@ def test_inspection_copy_by_conditions_in_address_kana_or_random_order(office) -
         assert rows[0] == list(inspection.HEADER)
         assert [r[1] for r in rows[1:]][0] == "安藤　梅"  # アンドウ first in 五十音順
         by_address = [r[1] for r in _csv(inspection.run({}).files[inspection.FILE])[1:]]
-        assert by_address[:3] == ["髙橋　一郎", "髙橋　花子", "髙橋　太郎"]  # 町字コード 001 before 002
+        assert by_address[:3] == [
+            "髙橋　一郎",
+            "髙橋　花子",
+            "髙橋　太郎",
+        ]  # 町字コード 001 before 002
         women = _csv(inspection.run({"sex": "2", "towns": "002"}).files[inspection.FILE])
         assert [r[1] for r in women[1:]] == ["安藤　梅"] and women[1][3] == "女"
-        born = _csv(inspection.run({"born_from": "1980-01-01", "born_to": "昭和60年12月31日"}).files[inspection.FILE])
+        born = _csv(
+            inspection.run({"born_from": "1980-01-01", "born_to": "昭和60年12月31日"}).files[
+                inspection.FILE
+            ]
+        )
         assert {r[1] for r in born[1:]} == {"髙橋　一郎", "髙橋　花子"}
         assert born[1][2] == "昭和55年5月1日"  # 和暦
         first = inspection.run({"order": "random", "seed": 7})
         again = inspection.run({"order": "random", "seed": "7"})
         assert first.files == again.files and first.counts["seed"] == 7
         with pytest.raises(RegistryError) as exc:
-            inspection.run({"sex": "x", "born_from": "昨日", "order": "bad", "protected": "include"})
+            inspection.run(
+                {"sex": "x", "born_from": "昨日", "order": "bad", "protected": "include"}
+            )
         rules = {v.field for v in exc.value.violations}
-        assert {"sex", "born_from", "order", "protected"} <= rules  # 支援対象者を含める choice does not exist
+        assert {
+            "sex",
+            "born_from",
+            "order",
+            "protected",
+        } <= rules  # 支援対象者を含める choice does not exist
         with pytest.raises(RegistryError):
             inspection.run({"towns": "999"})  # nobody there: an error, not an empty file
 
@@ -125,22 +162,58 @@ def test_random_extraction_by_sex_birth_town_count_and_resident_type(office) -> 
     with activate(office.ctx()):
         head, wife, son, sato = _town(office)
         for n, given in enumerate(["一", "二", "三", "四", "五", "六"]):
-            _single(office, "佐藤", f"和{given}", f"19{60 + n}-04-01", sex="2" if n % 2 else "1", banchi=f"{n + 10}番地")
-        _single(office, "スミス", "ジョン", "1975-05-05", kana="スミス", resident_type="foreign", nationality="アメリカ合衆国",
-                banchi="30番地")
-        out = sampling.run({"count": 3, "seed": 11, "towns": ["002"], "sex": "1", "resident_type": "japanese"})
+            _single(
+                office,
+                "佐藤",
+                f"和{given}",
+                f"19{60 + n}-04-01",
+                sex="2" if n % 2 else "1",
+                banchi=f"{n + 10}番地",
+            )
+        _single(
+            office,
+            "スミス",
+            "ジョン",
+            "1975-05-05",
+            kana="スミス",
+            resident_type="foreign",
+            nationality="アメリカ合衆国",
+            banchi="30番地",
+        )
+        out = sampling.run(
+            {"count": 3, "seed": 11, "towns": ["002"], "sex": "1", "resident_type": "japanese"}
+        )
         rows = _csv(out.files[sampling.LIST_FILE])[1:]
         assert len(rows) == 3 and out.counts == {"rows": 3, "requested": 3, "seed": 11}
         assert all(r[3] == "男" and r[4].startswith("栄町二丁目") for r in rows)
-        assert out.files == sampling.run({"count": "3", "seed": 11, "towns": "002", "sex": "1",
-                                          "resident_type": "japanese"}).files  # the seed repeats the draw
-        draws = {tuple(r[1] for r in _csv(sampling.run({"count": 2, "towns": "002"}).files[sampling.LIST_FILE])[1:])
-                 for _ in range(8)}
+        # the seed repeats the draw
+        assert (
+            out.files
+            == sampling.run(
+                {"count": "3", "seed": 11, "towns": "002", "sex": "1", "resident_type": "japanese"}
+            ).files
+        )
+        draws = {
+            tuple(
+                r[1]
+                for r in _csv(sampling.run({"count": 2, "towns": "002"}).files[sampling.LIST_FILE])[
+                    1:
+                ]
+            )
+            for _ in range(8)
+        }
         assert len(draws) > 1  # without a seed each draw is its own
-        foreign = _csv(sampling.run({"count": 5, "resident_type": "foreign"}).files[sampling.LIST_FILE])[1:]
-        assert [r[1] for r in foreign] == ["スミス　ジョン"] and foreign[0][2] == "1975年5月5日"  # 西暦 ([90])
-        born = _csv(sampling.run({"count": 99, "born_from": "1962-01-01", "born_to": "1963-12-31"})
-                    .files[sampling.LIST_FILE])[1:]
+        foreign = _csv(
+            sampling.run({"count": 5, "resident_type": "foreign"}).files[sampling.LIST_FILE]
+        )[1:]
+        assert [r[1] for r in foreign] == ["スミス　ジョン"] and foreign[0][
+            2
+        ] == "1975年5月5日"  # 西暦 ([90])
+        born = _csv(
+            sampling.run({"count": 99, "born_from": "1962-01-01", "born_to": "1963-12-31"}).files[
+                sampling.LIST_FILE
+            ]
+        )[1:]
         assert {r[1] for r in born} == {"佐藤　和三", "佐藤　和四"}
         with pytest.raises(RegistryError) as exc:
             sampling.run({"count": 0})
@@ -169,14 +242,23 @@ def test_address_labels_for_the_persons_drawn(office) -> None:
         _single(office, "佐藤", "次郎", "1990-03-03", katagaki="栄ハイツ101")
         out = sampling.run({"count": 1})
         labels = _csv(out.files[sampling.LABEL_FILE])
-        assert labels == [["番号", "郵便番号", "住所", "宛名"], ["1", "〒190-0001", "栄町二丁目7番地　栄ハイツ101", "佐藤　次郎　様"]]
+        assert labels == [
+            ["番号", "郵便番号", "住所", "宛名"],
+            ["1", "〒190-0001", "栄町二丁目7番地　栄ハイツ101", "佐藤　次郎　様"],
+        ]
 
 
 def _hold(office: Any, **subject: Any) -> Any:
     from jichitai.registry import holds
 
-    return holds.set_hold(process="issuance", level="error", start=D(2024, 1, 1), reason="本人からの申出（窓口で確認）",
-                          staff=office.approver, **subject)
+    return holds.set_hold(
+        process="issuance",
+        level="error",
+        start=D(2024, 1, 1),
+        reason="本人からの申出（窓口で確認）",
+        staff=office.approver,
+        **subject,
+    )
 
 
 @pytest.mark.std("1290#1")
@@ -190,9 +272,24 @@ def test_held_persons_list_masks_a_protected_subject_for_staff_without_need_to_k
         rows = _csv(out.files[held_persons.FILE])
         assert out.counts["rows"] == 2 and rows[0][0] == "番号"
         sato_row, family_row = rows[1], rows[2]
-        assert sato_row[4] == "佐藤　次郎" and sato_row[5] == sato.atena_no and "栄町二丁目" in sato_row[6]
-        assert sato_row[1] == "証明書発行" and sato_row[9] == "本人からの申出（窓口で確認）" and sato_row[7] == "令和6年1月1日"
-        assert family_row[4] == "＊＊＊＊（支援措置対象）" and family_row[5:11] == ["", "（非表示）", "", "", "", ""]
+        assert (
+            sato_row[4] == "佐藤　次郎"
+            and sato_row[5] == sato.atena_no
+            and "栄町二丁目" in sato_row[6]
+        )
+        assert (
+            sato_row[1] == "証明書発行"
+            and sato_row[9] == "本人からの申出（窓口で確認）"
+            and sato_row[7] == "令和6年1月1日"
+        )
+        assert family_row[4] == "＊＊＊＊（支援措置対象）" and family_row[5:11] == [
+            "",
+            "（非表示）",
+            "",
+            "",
+            "",
+            "",
+        ]
         assert "支援措置" not in "".join(r[1] for r in rows[1:])  # no measure is listed to them
     with activate(office.ctx(officer)):
         rows = _csv(held_persons.run({}).files[held_persons.FILE])
@@ -212,7 +309,12 @@ def test_held_persons_list_of_another_municipality(office, office_b) -> None:
 
 
 def _ward(office: Any, pid: int) -> None:
-    apply(office, "ex_officio_correction", {"person_id": pid, "changes": {"adult_ward": "yes"}}, D(2024, 1, 10))
+    apply(
+        office,
+        "ex_officio_correction",
+        {"person_id": pid, "changes": {"adult_ward": "yes"}},
+        D(2024, 1, 10),
+    )
 
 
 @pytest.mark.std("1310#1")
@@ -221,13 +323,26 @@ def test_adult_ward_is_set_on_the_person(office) -> None:
         head, wife, son, sato = _town(office)
         _ward(office, sato.pk)
         assert people(pk=sato.pk)[0].adult_ward == "yes"
-        apply(office, "ex_officio_correction", {"person_id": sato.pk, "changes": {"adult_ward": "no"}}, D(2024, 2, 1))
+        apply(
+            office,
+            "ex_officio_correction",
+            {"person_id": sato.pk, "changes": {"adult_ward": "no"}},
+            D(2024, 2, 1),
+        )
         assert people(pk=sato.pk)[0].adult_ward == "no"
 
 
 def _moves(office: Any, pid: int, planned: str = "2024-03-20") -> None:
-    apply(office, "move_out_planned", {"person_ids": [pid], "destination": "大阪府大阪市北区梅田1丁目1番1号",
-                                       "planned_date": planned}, D(2024, 3, 1))
+    apply(
+        office,
+        "move_out_planned",
+        {
+            "person_ids": [pid],
+            "destination": "大阪府大阪市北区梅田1丁目1番1号",
+            "planned_date": planned,
+        },
+        D(2024, 3, 1),
+    )
 
 
 @pytest.mark.std("1310#2")
@@ -238,28 +353,45 @@ def test_a_notice_for_the_new_municipality_when_an_adult_ward_moves_out(office) 
         _moves(office, sato.pk)
         _moves(office, son.pk)  # not a ward: no notice
         out = adult_ward.run({"since": "2024-03-01", "until": "令和6年3月31日"})
-        assert out.counts == {"notices": 1} and list(out.files) == ["成年被後見人転出通知_0001.json"]
+        assert out.counts == {"notices": 1} and list(out.files) == [
+            "成年被後見人転出通知_0001.json"
+        ]
         doc = json.loads(out.files["成年被後見人転出通知_0001.json"])
         assert doc["kind"] == "adult_ward_move_out_notice" and doc["person_ids"] == [sato.pk]
-        assert doc["fields"]["氏名"] == "佐藤　次郎" and doc["fields"]["転出先の住所"].startswith("大阪府大阪市北区")
-        assert doc["fields"]["転出予定年月日"] == "令和6年3月20日" and doc["fields"]["記載事項"] == "成年被後見人である旨"
-        assert adult_ward.run({"since": "2024-04-01", "until": "2024-04-30"}).counts == {"notices": 0}
+        assert doc["fields"]["氏名"] == "佐藤　次郎" and doc["fields"]["転出先の住所"].startswith(
+            "大阪府大阪市北区"
+        )
+        assert (
+            doc["fields"]["転出予定年月日"] == "令和6年3月20日"
+            and doc["fields"]["記載事項"] == "成年被後見人である旨"
+        )
+        assert adult_ward.run({"since": "2024-04-01", "until": "2024-04-30"}).counts == {
+            "notices": 0
+        }
         with pytest.raises(RegistryError):
             adult_ward.run({"since": "2024-04-01"})
 
 
 @pytest.mark.std("1310#2")
-def test_no_notice_of_a_protected_ward_without_need_to_know_nor_of_another_municipality(office, office_b) -> None:
+def test_no_notice_of_a_protected_ward_without_need_to_know_nor_of_another_municipality(
+    office, office_b
+) -> None:
     with activate(office.ctx()):
         head, wife, son, sato = _town(office)
         _ward(office, wife.pk)
         _moves(office, wife.pk)
         officer = _protect(office, wife.pk)
-        assert adult_ward.run({"since": "2024-03-01", "until": "2024-03-31"}).counts == {"notices": 0}
+        assert adult_ward.run({"since": "2024-03-01", "until": "2024-03-31"}).counts == {
+            "notices": 0
+        }
     with activate(office.ctx(officer)):
-        assert adult_ward.run({"since": "2024-03-01", "until": "2024-03-31"}).counts == {"notices": 1}
+        assert adult_ward.run({"since": "2024-03-01", "until": "2024-03-31"}).counts == {
+            "notices": 1
+        }
     with activate(office_b.ctx()):
-        assert adult_ward.run({"since": "2024-03-01", "until": "2024-03-31"}).counts == {"notices": 0}
+        assert adult_ward.run({"since": "2024-03-01", "until": "2024-03-31"}).counts == {
+            "notices": 0
+        }
 
 
 def _routes() -> list[str]:
@@ -287,11 +419,22 @@ def test_no_list_of_adult_wards_can_be_made(office) -> None:
         for p in (head, sato):
             _ward(office, p.pk)
         _moves(office, sato.pk)
-        apply(office, "move_out_planned", {"person_ids": [head.pk, wife.pk, son.pk], "destination": "大阪府堺市",
-                                           "planned_date": "2024-03-25"}, D(2024, 3, 2))
+        apply(
+            office,
+            "move_out_planned",
+            {
+                "person_ids": [head.pk, wife.pk, son.pk],
+                "destination": "大阪府堺市",
+                "planned_date": "2024-03-25",
+            },
+            D(2024, 3, 2),
+        )
         out = adult_ward.run({"since": "2024-03-01", "until": "2024-03-31"})
         assert out.counts == {"notices": 2}
-        assert all(len(json.loads(f)["person_ids"]) == 1 and not json.loads(f)["rows"] for f in out.files.values())
+        assert all(
+            len(json.loads(f)["person_ids"]) == 1 and not json.loads(f)["rows"]
+            for f in out.files.values()
+        )
         with pytest.raises(RegistryError):
             adult_ward.run({"since": "2024-03-01", "until": "2024-03-31", "format": "list"})
 
@@ -307,8 +450,18 @@ def test_no_list_of_transit_stayers_can_be_made(office) -> None:
     assert not [k for k in KINDS.values() if "1350" in k.functions or "経過滞在" in k.title]
     assert not [r for r in _routes() if "transit" in r or "経過滞在" in r]
     with activate(office.ctx()):
-        _single(office, "スミス", "ジョン", "2021-01-05", kana="スミス", resident_type="foreign",
-                nationality="アメリカ合衆国", foreign_category="transit_birth", residence_status="", residence_card_no="")
+        _single(
+            office,
+            "スミス",
+            "ジョン",
+            "2021-01-05",
+            kana="スミス",
+            resident_type="foreign",
+            nationality="アメリカ合衆国",
+            foreign_category="transit_birth",
+            residence_status="",
+            residence_card_no="",
+        )
         for run, extra in ((inspection.run, {}), (sampling.run, {"count": 5})):
             with pytest.raises(RegistryError) as exc:
                 run({**extra, "foreign_category": "transit_birth"})

@@ -37,9 +37,18 @@ def _rows(data: bytes) -> list[list[str]]:
 
 def _single(office: Any, family: str, banchi: str, *, katagaki: str = "") -> Any:
     spec = person_spec("p1", family, "次郎", "1990-03-03", "世帯主", family_kana="サトウ")
-    apply(office, "move_in", {"household": {"new": {"address_id": office.address.pk, "banchi": banchi,
-                                                    "katagaki": katagaki}},
-                              "persons": [spec], "previous_address": "大阪府大阪市北区1番"}, D(2021, 4, 1))
+    apply(
+        office,
+        "move_in",
+        {
+            "household": {
+                "new": {"address_id": office.address.pk, "banchi": banchi, "katagaki": katagaki}
+            },
+            "persons": [spec],
+            "previous_address": "大阪府大阪市北区1番",
+        },
+        D(2021, 4, 1),
+    )
     return people(family_name=family)[0]
 
 
@@ -60,9 +69,13 @@ def _plan(t: Household, s: Household, z: Household) -> str:
     return _csv((t, "1番地2", "3番12号"), (s, "１番地２", "3番12号"), (z, "5番地", "4番1号"))
 
 
-def _run(office: Any, staff: Any, mode: str, text: str, more: dict[str, Any] | None = None, **extra: Any) -> Any:
+def _run(
+    office: Any, staff: Any, mode: str, text: str, more: dict[str, Any] | None = None, **extra: Any
+) -> Any:
     with activate(office.ctx(staff)):
-        return renumbering.run({"mode": mode, "csv": text, "effective_date": ON.isoformat()} | (more or {}) | extra)
+        return renumbering.run(
+            {"mode": mode, "csv": text, "effective_date": ON.isoformat()} | (more or {}) | extra
+        )
 
 
 def _fresh(h: Household) -> Household:
@@ -77,30 +90,49 @@ def test_extract_then_trial_then_final_renumbers_every_household_where_it_stands
         template = renumbering.run({"mode": "extract", "towns": "001", "banchi_prefix": "1番"})
     rows = _rows(template.files["住所一括変更_対象世帯.csv"])
     assert rows[0] == list(renumbering.TEMPLATE_HEADER)
-    assert [r[:4] for r in rows[1:]] == [[t.household_no, "001", "1番地2", ""], [s.household_no, "001", "1番地2", "本町ハイツ2号"]]
+    assert [r[:4] for r in rows[1:]] == [
+        [t.household_no, "001", "1番地2", ""],
+        [s.household_no, "001", "1番地2", "本町ハイツ2号"],
+    ]
     trial = _run(office, office.clerk, "trial", _plan(t, s, z))
     assert trial.counts == {"rows": 3, "done": 3, "excluded": 0, "already": 0}
     with activate(office.ctx()):
         assert _fresh(t).banchi == "1番地2"  # 仮登録: nothing changed yet
-        assert RegistryEvent.objects.filter(kind="address_renumbering", status="provisional").count() == 3
+        assert (
+            RegistryEvent.objects.filter(kind="address_renumbering", status="provisional").count()
+            == 3
+        )
     final = _run(office, office.approver, "final", _plan(t, s, z))
     assert final.counts == {"rows": 3, "done": 3, "excluded": 0, "already": 0}
     assert "処理番号" in final.message
     with activate(office.ctx()):
         assert (_fresh(t).banchi, _fresh(s).banchi, _fresh(s).katagaki, _fresh(z).banchi) == (
-            "3番12号", "3番12号", "本町ハイツ2号", "4番1号")
+            "3番12号",
+            "3番12号",
+            "本町ハイツ2号",
+            "4番1号",
+        )
         assert {p.pk: p.address_set_on for p in people()} == before  # nobody moved
         e = RegistryEvent.objects.filter(kind="address_renumbering").first()
-        assert classify(e.kind).label == "軽微な修正" and e.reported_date is None and e.effective_date == ON
+        assert (
+            classify(e.kind).label == "軽微な修正"
+            and e.reported_date is None
+            and e.effective_date == ON
+        )
         for h in (t, s, z):  # as_of equals replay for the new kind, before and from the 実施日
             for day in (ON - dt.timedelta(days=1), ON):
                 replayed = selectors.replay_all(until=day)[("household", h.pk)]
                 shown = selectors.household_as_of(h.pk, day)
                 assert {f: shown[f] for f in ("address_id", "banchi", "katagaki")} == {
-                    f: replayed[f] for f in ("address_id", "banchi", "katagaki")}
+                    f: replayed[f] for f in ("address_id", "banchi", "katagaki")
+                }
             assert shown["banchi"] == _fresh(h).banchi
-            assert selectors.household_as_of(h.pk, ON - dt.timedelta(days=1))["banchi"] in ("1番地2", "5番地")
-    again = _run(office, office.approver, "final", _plan(t, s, z))  # run twice: nothing more happens
+            assert selectors.household_as_of(h.pk, ON - dt.timedelta(days=1))["banchi"] in (
+                "1番地2",
+                "5番地",
+            )
+    # run twice: nothing more happens
+    again = _run(office, office.approver, "final", _plan(t, s, z))
     assert again.counts == {"rows": 3, "done": 0, "excluded": 0, "already": 3}
 
 
@@ -111,11 +143,19 @@ def test_trial_and_final_are_two_people_and_the_result_list_says_what_happened(o
     text = _plan(t, s, z)
     _run(office, office.clerk, "trial", text)
     with pytest.raises(RegistryError) as exc:
-        _run(office, office.clerk, "final", text)  # the clerk may not approve (not an approver, nor twice)
+        # the clerk may not approve (not an approver, nor twice)
+        _run(office, office.clerk, "final", text)
     assert exc.value.violations[0].rule in ("not_approver", "same_person")
     rows = _rows(_run(office, office.approver, "final", text).files["住所一括変更_本処理結果.csv"])
     assert rows[0] == list(renumbering.RESULT_HEADER)
-    assert rows[1] == ["2", t.household_no, "本町一丁目1番地2", "本町一丁目3番12号", "変更しました", ""]
+    assert rows[1] == [
+        "2",
+        t.household_no,
+        "本町一丁目1番地2",
+        "本町一丁目3番12号",
+        "変更しました",
+        "",
+    ]
     assert rows[2][3] == "本町一丁目3番12号　本町ハイツ2号"  # the 方書 stays when none is given
 
 
@@ -125,19 +165,31 @@ def test_one_household_that_cannot_change_keeps_its_whole_address_back(office) -
     with activate(office.ctx()):
         t, s, z = _street(office)
         son = people(family_name="髙橋")[2]
-        apply(office, "move_out_planned", {"person_ids": [son.pk], "destination": "大阪府堺市",
-                                           "planned_date": "2024-12-01"}, D(2024, 5, 1))
+        apply(
+            office,
+            "move_out_planned",
+            {"person_ids": [son.pk], "destination": "大阪府堺市", "planned_date": "2024-12-01"},
+            D(2024, 5, 1),
+        )
     trial = _run(office, office.clerk, "trial", _plan(t, s, z))
     assert trial.counts == {"rows": 3, "done": 1, "excluded": 2, "already": 0}
     rows = {r[1]: r for r in _rows(trial.files["住所一括変更_仮処理結果.csv"])[1:]}
-    assert "転出予定者" in rows[t.household_no][5] and rows[s.household_no][5] == renumbering.WITH_OTHERS
+    assert (
+        "転出予定者" in rows[t.household_no][5]
+        and rows[s.household_no][5] == renumbering.WITH_OTHERS
+    )
     assert rows[z.household_no][4] == "仮登録"
     with activate(office.ctx()):
-        assert RegistryEvent.objects.filter(kind="address_renumbering").count() == 1  # nothing stored for 1番地2
+        # nothing stored for 1番地2
+        assert RegistryEvent.objects.filter(kind="address_renumbering").count() == 1
     final = _run(office, office.approver, "final", _plan(t, s, z))
     assert final.counts["done"] == 1 and final.counts["excluded"] == 2
     with activate(office.ctx()):
-        assert (_fresh(t).banchi, _fresh(s).banchi, _fresh(z).banchi) == ("1番地2", "1番地2", "4番1号")
+        assert (_fresh(t).banchi, _fresh(s).banchi, _fresh(z).banchi) == (
+            "1番地2",
+            "1番地2",
+            "4番1号",
+        )
 
 
 @pytest.mark.std("1340#2")
@@ -146,16 +198,32 @@ def test_a_household_changed_after_the_trial_is_left_out_with_its_address(office
         t, s, z = _street(office)
     text = _plan(t, s, z)
     _run(office, office.clerk, "trial", text)
-    with activate(office.ctx()):  # the clerk who holds the 仮登録 records a 氏名変更 of 佐藤 meanwhile
-        apply(office, "name_change", {"person_id": people(family_name="佐藤")[0].pk, "family_name": "伊藤"}, D(2024, 6, 1))
+    # the clerk who holds the 仮登録 records a 氏名変更 of 佐藤 meanwhile
+    with activate(office.ctx()):
+        apply(
+            office,
+            "name_change",
+            {"person_id": people(family_name="佐藤")[0].pk, "family_name": "伊藤"},
+            D(2024, 6, 1),
+        )
     final = _run(office, office.approver, "final", text)
     assert final.counts == {"rows": 3, "done": 1, "excluded": 2, "already": 0}
     rows = {r[1]: r for r in _rows(final.files["住所一括変更_本処理結果.csv"])[1:]}
     assert rows[s.household_no][4] == "除外" and "他の職員が先に" in rows[s.household_no][5]
     with activate(office.ctx()):
-        assert (_fresh(t).banchi, _fresh(s).banchi, _fresh(z).banchi) == ("1番地2", "1番地2", "4番1号")
-        assert set(RegistryEvent.objects.filter(kind="address_renumbering").values_list("status", flat=True)) == {
-            "approved", "rejected"}  # the left-out address's 異動 no longer wait (nor lock the counter)
+        assert (_fresh(t).banchi, _fresh(s).banchi, _fresh(z).banchi) == (
+            "1番地2",
+            "1番地2",
+            "4番1号",
+        )
+        assert set(
+            RegistryEvent.objects.filter(kind="address_renumbering").values_list(
+                "status", flat=True
+            )
+        ) == {
+            "approved",
+            "rejected",
+        }  # the left-out address's 異動 no longer wait (nor lock the counter)
     retry = _run(office, office.clerk, "trial", text, round=2)  # a new 回次 for what was left out
     assert retry.counts == {"rows": 3, "done": 2, "excluded": 0, "already": 1}
 
@@ -163,13 +231,24 @@ def test_a_household_changed_after_the_trial_is_left_out_with_its_address(office
 def test_bad_input_is_named_line_by_line_and_never_a_crash(office) -> None:
     with activate(office.ctx()):
         t, s, z = _street(office)
-    text = HEADER + f"{t.household_no},001,1番地2,999,3番12号\n{s.household_no},001,1番地2,001,三番\n" \
-                    f"{z.household_no},001,5番地,001,\n0000000000,001,7番地,001,8番地\n{z.household_no},001,5番地,001,6番地\n"
+    text = (
+        HEADER + f"{t.household_no},001,1番地2,999,3番12号\n{s.household_no},001,1番地2,001,三番\n"
+        f"{z.household_no},001,5番地,001,\n0000000000,001,7番地,001,8番地\n{z.household_no},001,5番地,001,6番地\n"
+    )
     out = _run(office, office.clerk, "trial", text)
     reasons = [r[5] for r in _rows(out.files["住所一括変更_仮処理結果.csv"])[1:]]
-    assert "町字コード 999" in reasons[0] and "算用数字" in reasons[1] and "変更後番地を入力" in reasons[2]
+    assert (
+        "町字コード 999" in reasons[0]
+        and "算用数字" in reasons[1]
+        and "変更後番地を入力" in reasons[2]
+    )
     assert "見つかりません" in reasons[3] and "2回以上" in reasons[4]
-    for bad in ({"csv": "a,b\n1,2\n"}, {"csv": ""}, {"effective_date": "2999-01-01"}, {"mode": "now"}):
+    for bad in (
+        {"csv": "a,b\n1,2\n"},
+        {"csv": ""},
+        {"effective_date": "2999-01-01"},
+        {"mode": "now"},
+    ):
         with pytest.raises(RegistryError):
             _run(office, office.clerk, "trial", _plan(t, s, z), bad)
 
@@ -183,7 +262,10 @@ def test_a_protected_household_is_handled_only_with_need_to_know_and_named_nowhe
         officer = _protect(office, people(family_name="髙橋")[1].pk)
         RoleGrant.objects.create(staff=officer, municipality=office.municipality, role="clerk")
         template = renumbering.run({"mode": "extract", "towns": "001"})
-        assert [r[0] for r in _rows(template.files["住所一括変更_対象世帯.csv"])[1:]] == [s.household_no, z.household_no]
+        assert [r[0] for r in _rows(template.files["住所一括変更_対象世帯.csv"])[1:]] == [
+            s.household_no,
+            z.household_no,
+        ]
         assert "支援措置担当" in template.message
     trial = _run(office, office.clerk, "trial", _plan(t, s, z))
     line = _rows(trial.files["住所一括変更_仮処理結果.csv"])[1]
@@ -191,12 +273,18 @@ def test_a_protected_household_is_handled_only_with_need_to_know_and_named_nowhe
     text = trial.files["住所一括変更_仮処理結果.csv"].decode("utf-8-sig")
     assert t.household_no not in text and "髙橋" not in text
     assert trial.counts["done"] == 1  # 5番地 only: 1番地2 waits for the support staff
-    by_officer = _run(office, officer, "trial", _csv((t, "1番地2", "3番12号"), (s, "1番地2", "3番12号")), round=2)
+    by_officer = _run(
+        office, officer, "trial", _csv((t, "1番地2", "3番12号"), (s, "1番地2", "3番12号")), round=2
+    )
     assert by_officer.counts["done"] == 2
     with activate(office.ctx()):
-        ids = list(RegistryEvent.objects.filter(kind="address_renumbering", status="provisional",
-                                                entered_by=officer).values_list("pk", flat=True))
-        with pytest.raises(RegistryError):  # the approver without need-to-know may not approve it either
+        ids = list(
+            RegistryEvent.objects.filter(
+                kind="address_renumbering", status="provisional", entered_by=officer
+            ).values_list("pk", flat=True)
+        )
+        # the approver without need-to-know may not approve it either
+        with pytest.raises(RegistryError):
             events.approve_event(ids[0], approver=office.approver)
 
 
@@ -204,11 +292,16 @@ def test_another_municipalitys_households_are_never_found(office, office_b) -> N
     with activate(office.ctx()):
         t, s, z = _street(office)
     with activate(office_b.ctx()):
-        out = renumbering.run({"mode": "trial", "csv": _plan(t, s, z), "effective_date": ON.isoformat()})
+        out = renumbering.run(
+            {"mode": "trial", "csv": _plan(t, s, z), "effective_date": ON.isoformat()}
+        )
         assert out.counts["excluded"] == 3 and out.counts["done"] == 0
         assert renumbering.run({"mode": "extract", "towns": "001"}).counts == {"households": 0}
     with activate(office.ctx()):
-        assert _fresh(t).banchi == "1番地2" and not RegistryEvent.objects.filter(kind="address_renumbering").exists()
+        assert (
+            _fresh(t).banchi == "1番地2"
+            and not RegistryEvent.objects.filter(kind="address_renumbering").exists()
+        )
 
 
 @pytest.mark.std("1340#3")
@@ -220,12 +313,27 @@ def test_no_list_of_names_birth_dates_honseki_or_heads_of_the_area(office) -> No
         template = renumbering.run({"mode": "extract", "towns": "001"})
         with pytest.raises(RegistryError):
             renumbering.run({"mode": "extract", "towns": "001", "items": "氏名,生年月日,本籍"})
-    outs = [template, _run(office, office.clerk, "trial", _plan(t, s, z)),
-            _run(office, office.approver, "final", _plan(t, s, z))]
+    outs = [
+        template,
+        _run(office, office.clerk, "trial", _plan(t, s, z)),
+        _run(office, office.approver, "final", _plan(t, s, z)),
+    ]
     for out in outs:
         text = "".join(f.decode("utf-8-sig") for f in out.files.values())
-        for secret in ("髙橋", "佐藤", "鈴木", "一郎", "昭和", "1980", "テスト県甲村", "世帯主", "氏名", "生年月日", "本籍",
-                       "筆頭者"):
+        for secret in (
+            "髙橋",
+            "佐藤",
+            "鈴木",
+            "一郎",
+            "昭和",
+            "1980",
+            "テスト県甲村",
+            "世帯主",
+            "氏名",
+            "生年月日",
+            "本籍",
+            "筆頭者",
+        ):
             assert secret not in text, secret
 
 
@@ -235,14 +343,28 @@ def test_no_list_of_the_events_in_the_area_between_base_and_execution_date(offic
     the area between 基準日 and 実施日: no mode or parameter asks for one, and no output carries one."""
     with activate(office.ctx()):
         t, s, z = _street(office)
-        apply(office, "name_change", {"person_id": people(family_name="鈴木")[0].pk, "family_name": "鈴川"}, D(2024, 5, 1))
-    for extra in ({"mode": "events"}, {"mode": "trial", "since": "2024-01-01"}, {"base_date": "2024-01-01"}):
+        apply(
+            office,
+            "name_change",
+            {"person_id": people(family_name="鈴木")[0].pk, "family_name": "鈴川"},
+            D(2024, 5, 1),
+        )
+    for extra in (
+        {"mode": "events"},
+        {"mode": "trial", "since": "2024-01-01"},
+        {"base_date": "2024-01-01"},
+    ):
         with pytest.raises(RegistryError):
             _run(office, office.clerk, "trial", _plan(t, s, z), extra)
     out = _run(office, office.clerk, "trial", _plan(t, s, z))
     assert list(out.files) == ["住所一括変更_仮処理結果.csv"]
     text = out.files["住所一括変更_仮処理結果.csv"].decode("utf-8-sig")
-    assert "鈴川" not in text and "鈴木" not in text and "異動事由" not in text and "氏名変更" not in text
+    assert (
+        "鈴川" not in text
+        and "鈴木" not in text
+        and "異動事由" not in text
+        and "氏名変更" not in text
+    )
 
 
 @pytest.mark.std("1340#5")

@@ -32,7 +32,9 @@ def run(params: Mapping[str, Any], progress: Progress | None = None) -> BatchRes
     since = p.date("since", "転出予定日（から）", required=True)
     until = p.date("until", "転出予定日（まで）", required=True)
     if since and until and since > until:
-        p.errors.append(RuleViolation("range", "転出予定日の範囲が逆です（から ≦ まで）。", "since"))
+        p.errors.append(
+            RuleViolation("range", "転出予定日の範囲が逆です（から ≦ まで）。", "since")
+        )
     p.check()
     assert since is not None and until is not None
     staff = staff_id()
@@ -47,5 +49,8 @@ def run(params: Mapping[str, Any], progress: Progress | None = None) -> BatchRes
         files[f"成年被後見人転出通知_{n:04d}.json"] = _json(doc)
         tick(progress, n, len(found))
     log("adult_ward_notices", notices=len(files), since=since.isoformat(), until=until.isoformat())
-    return BatchResult({"notices": len(files)},
-                       f"成年被後見人の転出に関する通知書を{len(files)}通作成しました（1通ずつ・一覧表は作成しません）。", files)
+    return BatchResult(
+        {"notices": len(files)},
+        f"成年被後見人の転出に関する通知書を{len(files)}通作成しました（1通ずつ・一覧表は作成しません）。",
+        files,
+    )

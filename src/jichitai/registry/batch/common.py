@@ -35,8 +35,11 @@ class Params:
         self.errors: list[RuleViolation] = []
         unknown = sorted(set(self.data) - set(known))
         if unknown:  # a parameter nobody reads is refused, never silently ignored
-            self.errors.append(RuleViolation("unknown_parameter", f"使えないパラメータです: {', '.join(unknown)}",
-                                             unknown[0]))
+            self.errors.append(
+                RuleViolation(
+                    "unknown_parameter", f"使えないパラメータです: {', '.join(unknown)}", unknown[0]
+                )
+            )
 
     def _blank(self, name: str) -> bool:
         v = self.data.get(name)
@@ -56,10 +59,18 @@ class Params:
         try:
             return parse_date(str(v))
         except DateInputError:
-            self.errors.append(RuleViolation("date_format", f"{label}の形式が正しくありません（例: 2024-04-01、令和6年4月1日）。", name))
+            self.errors.append(
+                RuleViolation(
+                    "date_format",
+                    f"{label}の形式が正しくありません（例: 2024-04-01、令和6年4月1日）。",
+                    name,
+                )
+            )
             return None
 
-    def integer(self, name: str, label: str, *, low: int, high: int, default: int | None = None) -> int | None:
+    def integer(
+        self, name: str, label: str, *, low: int, high: int, default: int | None = None
+    ) -> int | None:
         if self._blank(name):
             if default is None:
                 self.errors.append(RuleViolation("required", f"{label}を入力してください。", name))
@@ -69,7 +80,9 @@ class Params:
         except ValueError:
             n = low - 1
         if not low <= n <= high:
-            self.errors.append(RuleViolation("range", f"{label}は{low}〜{high}の整数で入力してください。", name))
+            self.errors.append(
+                RuleViolation("range", f"{label}は{low}〜{high}の整数で入力してください。", name)
+            )
             return default
         return n
 
@@ -77,14 +90,20 @@ class Params:
         v = self.text(name, default)
         if v not in choices:
             listed = "、".join(f"{k}（{t}）" for k, t in choices.items())
-            self.errors.append(RuleViolation("choice", f"{label}は {listed} のいずれかです。", name))
+            self.errors.append(
+                RuleViolation("choice", f"{label}は {listed} のいずれかです。", name)
+            )
             return default
         return v
 
     def codes(self, name: str) -> tuple[str, ...]:
         """A list given as a list or as text separated by commas or spaces."""
         v = self.data.get(name) or ()
-        parts = v.replace("、", ",").replace(" ", ",").split(",") if isinstance(v, str) else [str(x) for x in v]
+        parts = (
+            v.replace("、", ",").replace(" ", ",").split(",")
+            if isinstance(v, str)
+            else [str(x) for x in v]
+        )
         return tuple(dict.fromkeys(p.strip() for p in parts if p.strip()))
 
     def check(self) -> None:

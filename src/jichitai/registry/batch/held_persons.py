@@ -18,8 +18,19 @@ from ..selectors.rosters import held_rows
 from .common import BatchResult, Params, Progress, csv_file, log, staff_id, tick
 
 FILE = "抑止対象者一覧.csv"
-HEADER = ("番号", "抑止する処理", "抑止レベル", "対象", "氏名（世帯は世帯主）", "宛名番号・世帯番号", "住所", "開始日",
-          "終了日（予定）", "理由", "状態")
+HEADER = (
+    "番号",
+    "抑止する処理",
+    "抑止レベル",
+    "対象",
+    "氏名（世帯は世帯主）",
+    "宛名番号・世帯番号",
+    "住所",
+    "開始日",
+    "終了日（予定）",
+    "理由",
+    "状態",
+)
 
 
 def _date(d: Any) -> str:
@@ -29,9 +40,27 @@ def _date(d: Any) -> str:
 def run(params: Mapping[str, Any], progress: Progress | None = None) -> BatchResult:
     Params(params, ()).check()
     rows = held_rows(staff=staff_id())
-    data = csv_file(HEADER, ((n, r["process"], r["level"], r["subject"], r["name"], r["number"], r["address"],
-                              _date(r["start"]), _date(r["end"]), r["reason"], r["state"])
-                             for n, r in enumerate(rows, start=1)))
+    data = csv_file(
+        HEADER,
+        (
+            (
+                n,
+                r["process"],
+                r["level"],
+                r["subject"],
+                r["name"],
+                r["number"],
+                r["address"],
+                _date(r["start"]),
+                _date(r["end"]),
+                r["reason"],
+                r["state"],
+            )
+            for n, r in enumerate(rows, start=1)
+        ),
+    )
     tick(progress, len(rows), len(rows))
     log("held_persons", rows=len(rows))
-    return BatchResult({"rows": len(rows)}, f"抑止対象者一覧を作成しました（{len(rows)}件）。", {FILE: data})
+    return BatchResult(
+        {"rows": len(rows)}, f"抑止対象者一覧を作成しました（{len(rows)}件）。", {FILE: data}
+    )

@@ -28,11 +28,17 @@ FILE = "閲覧用写し.csv"
 
 def roster_filter(p: Params) -> RosterFilter:
     """The conditions of [1320]#1 / [1330]#1 (地区 = 町字コード, 性別, 生年月日の範囲, 日本人・外国人)."""
-    flt = RosterFilter(towns=p.codes("towns"), sex=p.choice("sex", "性別", SEXES),
-                       born_from=p.date("born_from", "生年月日（から）"), born_to=p.date("born_to", "生年月日（まで）"),
-                       resident_type=p.choice("resident_type", "日本人・外国人の別", RESIDENT_TYPES))
+    flt = RosterFilter(
+        towns=p.codes("towns"),
+        sex=p.choice("sex", "性別", SEXES),
+        born_from=p.date("born_from", "生年月日（から）"),
+        born_to=p.date("born_to", "生年月日（まで）"),
+        resident_type=p.choice("resident_type", "日本人・外国人の別", RESIDENT_TYPES),
+    )
     if flt.born_from and flt.born_to and flt.born_from > flt.born_to:
-        p.errors.append(RuleViolation("range", "生年月日の範囲が逆です（から ≦ まで）。", "born_from"))
+        p.errors.append(
+            RuleViolation("range", "生年月日の範囲が逆です（から ≦ まで）。", "born_from")
+        )
     return flt
 
 
@@ -59,8 +65,14 @@ def run(params: Mapping[str, Any], progress: Progress | None = None) -> BatchRes
         random.Random(seed).shuffle(rows)
     tick(progress, len(rows), len(rows))
     if not rows:
-        raise RegistryError(RuleViolation("empty", "条件に当てはまる住民がいません。条件を見直してください。", "towns"))
+        raise RegistryError(
+            RuleViolation(
+                "empty", "条件に当てはまる住民がいません。条件を見直してください。", "towns"
+            )
+        )
     data = csv_file(HEADER, (line(n, r) for n, r in enumerate(rows, start=1)))
     log("inspection_copy", rows=len(rows), order=order, towns=list(flt.towns))
     counts = {"rows": len(rows)} | ({"seed": seed} if order == "random" else {})
-    return BatchResult(counts, f"閲覧用写しを作成しました（{len(rows)}件・{ORDERS[order]}）。", {FILE: data})
+    return BatchResult(
+        counts, f"閲覧用写しを作成しました（{len(rows)}件・{ORDERS[order]}）。", {FILE: data}
+    )

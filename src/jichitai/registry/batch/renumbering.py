@@ -37,10 +37,20 @@ MODES = {"extract": "抽出", "trial": "仮処理", "final": "本処理"}
 SCREEN = "住所一括変更"
 KIND = "address_renumbering"
 PROTECTED = "支援措置の対象者がいる世帯です。支援措置担当の職員が処理してください。"
-WITH_OTHERS = "同じ住所（変更前）の世帯に処理できない世帯があるため、この住所の世帯は処理しませんでした。"
+WITH_OTHERS = (
+    "同じ住所（変更前）の世帯に処理できない世帯があるため、この住所の世帯は処理しませんでした。"
+)
 REJECTED = "住所一括変更の本処理: 同じ住所（変更前）の世帯に本処理できない世帯があったため（抽出後の異動など）"
 RESULT_HEADER = ("行", "世帯番号", "変更前住所", "変更後住所", "結果", "理由")
-TEMPLATE_HEADER = ("世帯番号", "変更前町字コード", "変更前番地", "現在の方書", "変更後町字コード", "変更後番地", "変更後方書")
+TEMPLATE_HEADER = (
+    "世帯番号",
+    "変更前町字コード",
+    "変更前番地",
+    "現在の方書",
+    "変更後町字コード",
+    "変更後番地",
+    "変更後方書",
+)
 _PROTECTION_RULES = {"support_measure_entry", "support_measure_approver"}
 
 
@@ -49,14 +59,18 @@ def _staff() -> Any:
 
     staff = Staff.objects.filter(pk=current().staff_id).first()
     if staff is None:
-        raise violation("staff", "実行した職員が分かりません（職員として実行してください）。", "staff")
+        raise violation(
+            "staff", "実行した職員が分かりません（職員として実行してください）。", "staff"
+        )
     return staff
 
 
 class Report:
     """The 処理結果確認一覧: one line per CSV row, addresses as written, no person's item."""
 
-    def __init__(self, towns: Mapping[str, tuple[int, str]], households: Mapping[str, Household]) -> None:
+    def __init__(
+        self, towns: Mapping[str, tuple[int, str]], households: Mapping[str, Household]
+    ) -> None:
         self.towns, self.households = towns, households
         self.lines: dict[int, tuple[Any, ...]] = {}
         self.counts = {"rows": 0, "done": 0, "excluded": 0, "already": 0}
@@ -65,7 +79,9 @@ class Report:
         return address_line(self.towns.get(town, (0, f"町字コード{town}"))[1], banchi, katagaki)
 
     def add(self, row: rin.Row, result: str, reason: str = "", *, masked: bool = False) -> None:
-        counted = {"除外": "excluded", "変更済み": "already", "本処理済み": "already"}.get(result, "done")
+        counted = {"除外": "excluded", "変更済み": "already", "本処理済み": "already"}.get(
+            result, "done"
+        )
         self.counts[counted] += 1
         self.counts["rows"] += 1
         if masked:
@@ -73,9 +89,16 @@ class Report:
             return
         h = self.households.get(row.household_no)
         now = h.katagaki if h is not None and h.active else ""
-        self.lines[row.line] = (row.line, row.household_no, self._address(row.from_town, row.from_banchi, now),
-                                self._address(row.to_town, row.to_banchi, now if row.to_katagaki is None else row.to_katagaki),
-                                result, reason)
+        self.lines[row.line] = (
+            row.line,
+            row.household_no,
+            self._address(row.from_town, row.from_banchi, now),
+            self._address(
+                row.to_town, row.to_banchi, now if row.to_katagaki is None else row.to_katagaki
+            ),
+            result,
+            reason,
+        )
 
     def file(self) -> bytes:
         return csv_file(RESULT_HEADER, (self.lines[k] for k in sorted(self.lines)))
@@ -96,15 +119,28 @@ def _groups(rows: list[rin.Row]) -> list[list[rin.Row]]:
 
 
 def _request(row: rin.Row, h: Household, towns: Mapping[str, tuple[int, str]]) -> dict[str, Any]:
-    return {"household_id": h.pk,
-            "from_address": {"address_id": towns[row.from_town][0], "banchi": row.from_banchi, "katagaki": h.katagaki},
-            "address": {"address_id": towns[row.to_town][0], "banchi": row.to_banchi,
-                        "katagaki": h.katagaki if row.to_katagaki is None else row.to_katagaki}}
+    return {
+        "household_id": h.pk,
+        "from_address": {
+            "address_id": towns[row.from_town][0],
+            "banchi": row.from_banchi,
+            "katagaki": h.katagaki,
+        },
+        "address": {
+            "address_id": towns[row.to_town][0],
+            "banchi": row.to_banchi,
+            "katagaki": h.katagaki if row.to_katagaki is None else row.to_katagaki,
+        },
+    }
 
 
 def _at_new(row: rin.Row, h: Household, towns: Mapping[str, tuple[int, str]]) -> bool:
     new = _request(row, h, towns)["address"]
-    return (h.address_id, h.banchi, h.katagaki) == (new["address_id"], new["banchi"], new["katagaki"])
+    return (h.address_id, h.banchi, h.katagaki) == (
+        new["address_id"],
+        new["banchi"],
+        new["katagaki"],
+    )
 
 
 class Context:
@@ -113,7 +149,13 @@ class Context:
     def __init__(self, p: Params) -> None:
         self.text = p.text("csv")
         if not self.text:
-            p.errors.append(RuleViolation("required", "変更内容のCSV（世帯番号と変更前後の住所）を指定してください。", "csv"))
+            p.errors.append(
+                RuleViolation(
+                    "required",
+                    "変更内容のCSV（世帯番号と変更前後の住所）を指定してください。",
+                    "csv",
+                )
+            )
         self.effective = p.date("effective_date", "実施日（異動日）", required=True)
         self.round = p.integer("round", "回次", low=1, high=999, default=1) or 1
         p.check()
@@ -122,12 +164,22 @@ class Context:
         self.rows = rin.parse(self.text)
         self.batch = rin.batch_id(self.text, self.effective.isoformat(), self.round)
         codes = {r.from_town for r in self.rows} | {r.to_town for r in self.rows}
-        self.towns = {code: (pk, name) for pk, code, name in
-                      AddressEntry.objects.filter(town_code__in=sorted(codes)).values_list("pk", "town_code", "name")}
-        self.households = {h.household_no: h for h in
-                           Household.objects.filter(household_no__in=sorted({r.household_no for r in self.rows}))}
+        self.towns = {
+            code: (pk, name)
+            for pk, code, name in AddressEntry.objects.filter(
+                town_code__in=sorted(codes)
+            ).values_list("pk", "town_code", "name")
+        }
+        self.households = {
+            h.household_no: h
+            for h in Household.objects.filter(
+                household_no__in=sorted({r.household_no for r in self.rows})
+            )
+        }
         self.staff = _staff()
-        self.shielded = shielded_households([h.pk for h in self.households.values()], staff=self.staff, screen=SCREEN)
+        self.shielded = shielded_households(
+            [h.pk for h in self.households.values()], staff=self.staff, screen=SCREEN
+        )
         self.report = Report(self.towns, self.households)
         for r in self.rows:
             unknown = [c for c in (r.from_town, r.to_town) if c not in self.towns]
@@ -144,7 +196,9 @@ class Context:
         h = self.households.get(row.household_no)
         return h is not None and h.pk in self.shielded
 
-    def refuse_group(self, group: list[rin.Row], why: Mapping[int, tuple[str, bool]], result: str = "除外") -> None:
+    def refuse_group(
+        self, group: list[rin.Row], why: Mapping[int, tuple[str, bool]], result: str = "除外"
+    ) -> None:
         for r in group:
             reason, masked = why.get(r.line, (WITH_OTHERS, False))
             self.report.add(r, result, reason, masked=masked or self.masked(r))
@@ -164,15 +218,26 @@ def _trial_group(c: Context, group: list[rin.Row]) -> None:
             todo.append(r)
     if why:
         return c.refuse_group([r for r in group if r in todo or r.line in why], why)
-    inputs = [events.EventInput(KIND, _request(r, c.household(r), c.towns), c.effective, None, rin.key(c.batch, r.household_no))
-              for r in todo]
+    inputs = [
+        events.EventInput(
+            KIND,
+            _request(r, c.household(r), c.towns),
+            c.effective,
+            None,
+            rin.key(c.batch, r.household_no),
+        )
+        for r in todo
+    ]
     with transaction.atomic():
         outcomes = events.submit_events(inputs, entered_by=c.staff)
         for r, o in zip(todo, outcomes, strict=True):
             if isinstance(o, RegistryError):
                 why[r.line] = _reason(o)
             elif o.event.status != EventStatus.PROVISIONAL:
-                why[r.line] = ("この回次の仮処理は本処理または却下が済んでいます。回次を変えてやり直してください。", False)
+                why[r.line] = (
+                    "この回次の仮処理は本処理または却下が済んでいます。回次を変えてやり直してください。",
+                    False,
+                )
         if why:
             transaction.set_rollback(True)
     if why:
@@ -191,13 +256,19 @@ def _final_group(c: Context, group: list[rin.Row], found: Mapping[str, RegistryE
         elif e is None and not r.problem and _at_new(r, c.household(r), c.towns):
             c.report.add(r, "変更済み", "既に変更後の住所です。")
         elif e is None or e.status == EventStatus.REJECTED:
-            why[r.line] = (r.problem or "仮処理で仮登録されていない行です（この住所は仮処理で除外されました）。", False)
+            why[r.line] = (
+                r.problem
+                or "仮処理で仮登録されていない行です（この住所は仮処理で除外されました）。",
+                False,
+            )
         elif e.status == EventStatus.APPROVED:
             c.report.add(r, "本処理済み", "")
         else:
             pending.append((r, e))
     if why:
-        return c.refuse_group([r for r in group if r.line in why or any(r is q for q, _ in pending)], why)
+        return c.refuse_group(
+            [r for r in group if r.line in why or any(r is q for q, _ in pending)], why
+        )
     if not pending:
         return None
     with transaction.atomic():
@@ -211,7 +282,8 @@ def _final_group(c: Context, group: list[rin.Row], found: Mapping[str, RegistryE
         for r, _ in pending:
             c.report.add(r, "変更しました", "")
         return None
-    for _, e in pending:  # the address is left out: its 異動 leave 仮登録 (the counter is not kept waiting)
+    # the address is left out: its 異動 leave 仮登録 (the counter is not kept waiting)
+    for _, e in pending:
         try:
             events.reject_event(e.pk, approver=c.staff, reason=REJECTED)
         except RegistryError:
@@ -222,17 +294,31 @@ def _final_group(c: Context, group: list[rin.Row], found: Mapping[str, RegistryE
 def _extract(p: Params) -> BatchResult:
     towns = p.codes("towns")
     if not towns:
-        p.errors.append(RuleViolation("required", "抽出する町字コードを指定してください。", "towns"))
+        p.errors.append(
+            RuleViolation("required", "抽出する町字コードを指定してください。", "towns")
+        )
     prefix = p.text("banchi_prefix")
     p.check()
     staff = _staff()
     found = households_at(towns, prefix, staff=staff, screen=SCREEN)
-    data = csv_file(TEMPLATE_HEADER, ((h["household_no"], h["town_code"], h["banchi"], h["katagaki"], "", "", "")
-                                      for h in found))
+    data = csv_file(
+        TEMPLATE_HEADER,
+        (
+            (h["household_no"], h["town_code"], h["banchi"], h["katagaki"], "", "", "")
+            for h in found
+        ),
+    )
     log("renumbering.extract", households=len(found), towns=list(towns), banchi_prefix=prefix)
-    note = "" if need_to_know(staff) else "支援措置の対象者がいる世帯は、支援措置担当の職員が抽出・処理します。"
-    return BatchResult({"households": len(found)}, f"住所一括変更の対象世帯を抽出しました（{len(found)}世帯）。{note}",
-                       {"住所一括変更_対象世帯.csv": data})
+    note = (
+        ""
+        if need_to_know(staff)
+        else "支援措置の対象者がいる世帯は、支援措置担当の職員が抽出・処理します。"
+    )
+    return BatchResult(
+        {"households": len(found)},
+        f"住所一括変更の対象世帯を抽出しました（{len(found)}世帯）。{note}",
+        {"住所一括変更_対象世帯.csv": data},
+    )
 
 
 def run(params: Mapping[str, Any], progress: Progress | None = None) -> BatchResult:
@@ -245,9 +331,19 @@ def run(params: Mapping[str, Any], progress: Progress | None = None) -> BatchRes
     if mode == "final":
         rules.require_approver(c.staff, current().acting_municipality_id)
         keys = [rin.key(c.batch, r.household_no) for r in c.rows]
-        found = {e.idempotency_key: e for e in RegistryEvent.objects.filter(idempotency_key__in=keys)}
-        if any(e.entered_by_id == c.staff.pk for e in found.values() if e.status == EventStatus.PROVISIONAL):
-            raise violation("same_person", "仮処理を行った職員は本処理できません。別の決裁者が本処理を実行してください。", "staff")
+        found = {
+            e.idempotency_key: e for e in RegistryEvent.objects.filter(idempotency_key__in=keys)
+        }
+        if any(
+            e.entered_by_id == c.staff.pk
+            for e in found.values()
+            if e.status == EventStatus.PROVISIONAL
+        ):
+            raise violation(
+                "same_person",
+                "仮処理を行った職員は本処理できません。別の決裁者が本処理を実行してください。",
+                "staff",
+            )
     for n, group in enumerate(groups, start=1):
         if mode == "final":
             _final_group(c, group, found)
@@ -258,6 +354,8 @@ def run(params: Mapping[str, Any], progress: Progress | None = None) -> BatchRes
     log(f"renumbering.{mode}", batch=c.batch, effective_date=c.effective.isoformat(), **counts)
     verb = "仮登録" if mode == "trial" else "変更"
     return BatchResult(
-        dict(counts), f"住所一括変更（{MODES[mode]}・処理番号 {c.batch}）: {counts['done']}世帯を{verb}、"
-                      f"{counts['excluded']}世帯を除外、{counts['already']}世帯は処理済みでした。",
-        {f"住所一括変更_{MODES[mode]}結果.csv": c.report.file()})
+        dict(counts),
+        f"住所一括変更（{MODES[mode]}・処理番号 {c.batch}）: {counts['done']}世帯を{verb}、"
+        f"{counts['excluded']}世帯を除外、{counts['already']}世帯は処理済みでした。",
+        {f"住所一括変更_{MODES[mode]}結果.csv": c.report.file()},
+    )

@@ -17,8 +17,13 @@ from ..errors import RegistryError, RuleViolation
 from ..inputs.problems import InputProblem
 from ..inputs.text import normalize_banchi, normalize_katagaki
 
-COLUMNS = {"household_no": "世帯番号", "from_town": "変更前町字コード", "from_banchi": "変更前番地",
-           "to_town": "変更後町字コード", "to_banchi": "変更後番地"}
+COLUMNS = {
+    "household_no": "世帯番号",
+    "from_town": "変更前町字コード",
+    "from_banchi": "変更前番地",
+    "to_town": "変更後町字コード",
+    "to_banchi": "変更後番地",
+}
 OPTIONAL = {"to_katagaki": "変更後方書"}
 MAX_ROWS = 50_000
 
@@ -54,15 +59,23 @@ def parse(text: str) -> list[Row]:
     header = [h.strip() for h in next(reader, [])]
     missing = [label for label in COLUMNS.values() if label not in header]
     if missing:
-        raise RegistryError(RuleViolation("csv_header", f"CSVの見出しに {'、'.join(missing)} がありません。", "csv"))
-    at = {key: header.index(label) for key, label in {**COLUMNS, **OPTIONAL}.items() if label in header}
+        raise RegistryError(
+            RuleViolation("csv_header", f"CSVの見出しに {'、'.join(missing)} がありません。", "csv")
+        )
+    at = {
+        key: header.index(label)
+        for key, label in {**COLUMNS, **OPTIONAL}.items()
+        if label in header
+    }
     rows: list[Row] = []
     seen: set[str] = set()
     for n, cells in enumerate(reader, start=2):
         if not any(c.strip() for c in cells):
             continue
         if len(rows) >= MAX_ROWS:
-            raise RegistryError(RuleViolation("csv_rows", f"1回に処理できるのは{MAX_ROWS}行までです。", "csv"))
+            raise RegistryError(
+                RuleViolation("csv_rows", f"1回に処理できるのは{MAX_ROWS}行までです。", "csv")
+            )
         get = {k: (cells[i].strip() if i < len(cells) else "") for k, i in at.items()}
         row = Row(n, get["household_no"], get["from_town"], "", get["to_town"], "", None)
         row.from_banchi = _banchi(get["from_banchi"], "変更前番地", row)

@@ -38,17 +38,29 @@ def run(params: Mapping[str, Any], progress: Progress | None = None) -> BatchRes
     pool = list(third_party_rows(flt))
     tick(progress, 0, len(pool))
     if not pool:
-        raise RegistryError(RuleViolation("empty", "条件に当てはまる住民がいません。条件を見直してください。", "towns"))
+        raise RegistryError(
+            RuleViolation(
+                "empty", "条件に当てはまる住民がいません。条件を見直してください。", "towns"
+            )
+        )
     # draw over a fixed order (住所順), then list the chosen in 住所順: the seed alone repeats the draw
     chosen = set(random.Random(seed).sample(range(len(pool)), min(count, len(pool))))
     drawn = [r for i, r in enumerate(pool) if i in chosen]
     tick(progress, len(pool), len(pool))
     files = {
         LIST_FILE: csv_file(HEADER, (line(n, r) for n, r in enumerate(drawn, start=1))),
-        LABEL_FILE: csv_file(LABEL_HEADER, ((n, _postal(r.postal_code), r.address, f"{r.name}　様")
-                                            for n, r in enumerate(drawn, start=1))),
+        LABEL_FILE: csv_file(
+            LABEL_HEADER,
+            (
+                (n, _postal(r.postal_code), r.address, f"{r.name}　様")
+                for n, r in enumerate(drawn, start=1)
+            ),
+        ),
     }
     log("random_sample", rows=len(drawn), requested=count, towns=list(flt.towns))
     short = "" if len(drawn) == count else f"（条件に当てはまる住民が{count}人に満たないため全員）"
-    return BatchResult({"rows": len(drawn), "requested": count, "seed": seed},
-                       f"無作為抽出しました（{len(drawn)}人）{short}。宛名シールのデータを作成しました。", files)
+    return BatchResult(
+        {"rows": len(drawn), "requested": count, "seed": seed},
+        f"無作為抽出しました（{len(drawn)}人）{short}。宛名シールのデータを作成しました。",
+        files,
+    )

@@ -26,18 +26,39 @@ SCREEN = "成年被後見人転出通知"
 
 
 @document(KIND, title=TITLE, functions=("1310",))
-def adult_ward_notice(*, staff: Any, person_id: int, made_on: dt.date | None = None) -> RegisterDocument:
+def adult_ward_notice(
+    *, staff: Any, person_id: int, made_on: dt.date | None = None
+) -> RegisterDocument:
     row = moving_ward(person_id, staff=staff, screen=SCREEN)
     if row is None:
-        raise violation("not_found", "転出した成年被後見人が見つかりません（支援措置の対象者は支援措置担当の職員が作成します）。",
-                        "person_id")
-    town = Municipality.objects.filter(pk=current().municipality_id).values_list("code", flat=True).first()
+        raise violation(
+            "not_found",
+            "転出した成年被後見人が見つかりません（支援措置の対象者は支援措置担当の職員が作成します）。",
+            "person_id",
+        )
+    town = (
+        Municipality.objects.filter(pk=current().municipality_id)
+        .values_list("code", flat=True)
+        .first()
+    )
     made_on = made_on or timezone.localdate()
     return RegisterDocument(
-        kind=KIND, title=TITLE, functions=("1310",), municipality_code=str(town or ""), made_on=made_on,
+        kind=KIND,
+        title=TITLE,
+        functions=("1310",),
+        municipality_code=str(town or ""),
+        made_on=made_on,
         person_ids=(row["id"],),
-        fields={"作成日": format_date(made_on), "宛先": f"{row['destination']}（転入地の市区町村長）",
-                "氏名": row["name"], "フリガナ": row["kana"], "生年月日": row["birth_text"], "性別": row["sex"],
-                "転出前の住所": row["address"], "転出先の住所": row["destination"],
-                "転出予定年月日": format_date(row["planned_on"]), "記載事項": "成年被後見人である旨"},
+        fields={
+            "作成日": format_date(made_on),
+            "宛先": f"{row['destination']}（転入地の市区町村長）",
+            "氏名": row["name"],
+            "フリガナ": row["kana"],
+            "生年月日": row["birth_text"],
+            "性別": row["sex"],
+            "転出前の住所": row["address"],
+            "転出先の住所": row["destination"],
+            "転出予定年月日": format_date(row["planned_on"]),
+            "記載事項": "成年被後見人である旨",
+        },
     )

@@ -33,8 +33,21 @@ from . import access, move_outs
 from .addresses import HIDDEN, address_line
 
 ROSTER_READ = "第三者向け名簿の作成（閲覧用写し・抽出。件数を操作ログに記録）"
-_ROW_FIELDS = ("pk", "household_id", "family_name", "given_name", "family_name_kana", "given_name_kana",
-               "birth_date", "birth_date_precision", "birth_date_text", "sex", "resident_type", "atena_no", "relationship")
+_ROW_FIELDS = (
+    "pk",
+    "household_id",
+    "family_name",
+    "given_name",
+    "family_name_kana",
+    "given_name_kana",
+    "birth_date",
+    "birth_date_precision",
+    "birth_date_text",
+    "sex",
+    "resident_type",
+    "atena_no",
+    "relationship",
+)
 
 
 @dataclass(frozen=True)
@@ -67,11 +80,16 @@ class RosterFilter:
 
 def _households(active_only: bool = True) -> dict[int, tuple[str, str, str, str, str]]:
     """household id → (address line, 郵便番号, 町字コード, 番地, 方書)."""
-    towns = {pk: (name, code, postal) for pk, name, code, postal in
-             AddressEntry.objects.values_list("pk", "name", "town_code", "postal_code")}
+    towns = {
+        pk: (name, code, postal)
+        for pk, name, code, postal in AddressEntry.objects.values_list(
+            "pk", "name", "town_code", "postal_code"
+        )
+    }
     out = {}
-    for pk, address_id, banchi, katagaki in (Household.objects.filter(active=True) if active_only else Household.objects.all()).values_list(
-            "pk", "address_id", "banchi", "katagaki"):
+    for pk, address_id, banchi, katagaki in (
+        Household.objects.filter(active=True) if active_only else Household.objects.all()
+    ).values_list("pk", "address_id", "banchi", "katagaki"):
         name, code, postal = towns.get(address_id, ("", "", ""))
         out[pk] = (address_line(name, banchi, katagaki), postal, code, banchi, katagaki)
     return out
@@ -97,21 +115,46 @@ def third_party_rows(flt: RosterFilter, *, on: dt.date | None = None) -> Iterato
     households = _households()
     rows, order = [], {}
     for r in qs.values(*_ROW_FIELDS).iterator(chunk_size=2000):
-        address, postal, town_code, banchi, katagaki = households.get(r["household_id"], ("", "", "", "", ""))
-        rows.append(RosterRow(
-            key=r["pk"], name=full_name(r), kana=full_kana(r), birth_date=r["birth_date"], birth_text=birth_text(r),
-            sex=CHOICES["sex"].get(str(r["sex"]), ""), sex_code=str(r["sex"]), resident_type=r["resident_type"],
-            address=address, postal_code=postal, town_code=town_code, banchi=banchi, katagaki=katagaki))
+        address, postal, town_code, banchi, katagaki = households.get(
+            r["household_id"], ("", "", "", "", "")
+        )
+        rows.append(
+            RosterRow(
+                key=r["pk"],
+                name=full_name(r),
+                kana=full_kana(r),
+                birth_date=r["birth_date"],
+                birth_text=birth_text(r),
+                sex=CHOICES["sex"].get(str(r["sex"]), ""),
+                sex_code=str(r["sex"]),
+                resident_type=r["resident_type"],
+                address=address,
+                postal_code=postal,
+                town_code=town_code,
+                banchi=banchi,
+                katagaki=katagaki,
+            )
+        )
         # 住所順: 町字, 番地 as numbers, 方書, the household, its 世帯主 first, then by age
-        order[r["pk"]] = (town_code, banchi_codes(banchi), banchi, katagaki, r["household_id"] or 0,
-                          r["relationship"] != HEAD, r["birth_date"], r["pk"])
+        order[r["pk"]] = (
+            town_code,
+            banchi_codes(banchi),
+            banchi,
+            katagaki,
+            r["household_id"] or 0,
+            r["relationship"] != HEAD,
+            r["birth_date"],
+            r["pk"],
+        )
     # the last guard: a protection started while reading leaves no trace in the list either
     late = access.protected_ids(r.key for r in rows)
     rows.sort(key=lambda r: order[r.key])
     yield from (r for r in rows if r.key not in late)
 
 
-def held_rows(*, staff: Any, on: dt.date | None = None, screen: str = "抑止対象者一覧") -> list[dict[str, Any]]:
+def held_rows(
+    *, staff: Any, on: dt.date | None = None, screen: str = "抑止対象者一覧"
+) -> list[dict[str, Any]]:
     """[1290]: the holds in force on ``on`` (person or household), oldest first, each with its
     subject's name (the household's head) and address. For staff without need-to-know, a hold on a
     protected person or on a household with a protected member shows only its process and level."""
@@ -120,9 +163,15 @@ def held_rows(*, staff: Any, on: dt.date | None = None, screen: str = "抑止対
     found = list(Hold.objects.filter(in_force(on)).order_by("start_date", "pk"))
     hids = {h.household_id for h in found if h.household_id}
     households = {h.pk: h for h in Household.objects.filter(pk__in=sorted(hids))}
-    person_ids = {h.person_id for h in found if h.person_id} | {h.head_id for h in households.values() if h.head_id}
-    persons = {p.pk: p for p in Person.objects.for_read(screen=screen, function="holds.list")
-               .filter(pk__in=sorted(person_ids)).exclude(status=PersonStatus.VOID)}
+    person_ids = {h.person_id for h in found if h.person_id} | {
+        h.head_id for h in households.values() if h.head_id
+    }
+    persons = {
+        p.pk: p
+        for p in Person.objects.for_read(screen=screen, function="holds.list")
+        .filter(pk__in=sorted(person_ids))
+        .exclude(status=PersonStatus.VOID)
+    }
     hids |= {p.household_id for p in persons.values()}
     masked, hidden = access.decide(persons, hids, staff=staff, screen=screen, function="holds.list")
     places = _households()
@@ -134,15 +183,34 @@ def held_rows(*, staff: Any, on: dt.date | None = None, screen: str = "抑止対
         else:
             hh = households.get(h.household_id)
             p, hid = (persons.get(hh.head_id) if hh and hh.head_id else None), h.household_id
-        row = {"process": h.get_process_display(), "level": h.get_level_display(),
-               "subject": "住民" if h.person_id else "世帯", "masked": h.person_id in masked or hid in hidden}
+        row = {
+            "process": h.get_process_display(),
+            "level": h.get_level_display(),
+            "subject": "住民" if h.person_id else "世帯",
+            "masked": h.person_id in masked or hid in hidden,
+        }
         if row["masked"]:
-            row.update(name=access.MASK, number="", address=HIDDEN, start=None, end=None, reason="", state="")
+            row.update(
+                name=access.MASK,
+                number="",
+                address=HIDDEN,
+                start=None,
+                end=None,
+                reason="",
+                state="",
+            )
         else:
             hh = households.get(h.household_id)
             number = (p.atena_no if p else "") if h.person_id else (hh.household_no if hh else "")
-            row.update(name=p.full_name if p else "", number=number, address=places.get(hid, ("",))[0],
-                       start=h.start_date, end=h.end_date, reason=h.reason, state=status_of(h))
+            row.update(
+                name=p.full_name if p else "",
+                number=number,
+                address=places.get(hid, ("",))[0],
+                start=h.start_date,
+                end=h.end_date,
+                reason=h.reason,
+                state=status_of(h),
+            )
         out.append(row)
     return out + _measure_rows(staff, screen)
 
@@ -153,8 +221,12 @@ def _measure_rows(staff: Any, screen: str) -> list[dict[str, Any]]:
     if not access.need_to_know(staff):
         return []
     measures = list(access.active_measures(access.shielded()[1]))
-    persons = {p.pk: p for p in Person.objects.for_read(screen=screen, function="holds.list")
-               .filter(pk__in=sorted({m.person_id for m in measures}))}
+    persons = {
+        p.pk: p
+        for p in Person.objects.for_read(screen=screen, function="holds.list").filter(
+            pk__in=sorted({m.person_id for m in measures})
+        )
+    }
     for pid in sorted(persons):
         access.alert_access(pid, screen=screen, function="holds.list", detail={"masked": False})
     places = _households(active_only=False)
@@ -163,34 +235,64 @@ def _measure_rows(staff: Any, screen: str) -> list[dict[str, Any]]:
         p = persons.get(m.person_id)
         if p is None:
             continue
-        out.append({"process": "支援措置（証明書の交付等）", "level": "仮支援措置" if m.provisional else "支援措置",
-                    "subject": "住民", "masked": False, "name": p.full_name, "number": p.atena_no,
-                    "address": places.get(p.household_id, ("",))[0], "start": m.provisional_start or m.start_date,
-                    "end": m.end_date, "reason": m.reason, "state": "支援措置中"})
+        out.append(
+            {
+                "process": "支援措置（証明書の交付等）",
+                "level": "仮支援措置" if m.provisional else "支援措置",
+                "subject": "住民",
+                "masked": False,
+                "name": p.full_name,
+                "number": p.atena_no,
+                "address": places.get(p.household_id, ("",))[0],
+                "start": m.provisional_start or m.start_date,
+                "end": m.end_date,
+                "reason": m.reason,
+                "state": "支援措置中",
+            }
+        )
     return out
 
 
 def _ward_row(p: Person, places: dict[int, tuple[str, str, str, str, str]]) -> dict[str, Any]:
     row = {f: getattr(p, f) for f in _ROW_FIELDS if f != "pk"}
-    return {"id": p.pk, "name": full_name(row), "kana": full_kana(row), "birth_text": birth_text(row),
-            "sex": CHOICES["sex"].get(str(p.sex), ""), "address": places.get(p.household_id, ("",))[0],
-            "destination": p.move_out_confirmed_destination or p.move_out_destination,
-            "planned_on": p.move_out_planned_on}
+    return {
+        "id": p.pk,
+        "name": full_name(row),
+        "kana": full_kana(row),
+        "birth_text": birth_text(row),
+        "sex": CHOICES["sex"].get(str(p.sex), ""),
+        "address": places.get(p.household_id, ("",))[0],
+        "destination": p.move_out_confirmed_destination or p.move_out_destination,
+        "planned_on": p.move_out_planned_on,
+    }
 
 
 def _wards(cond: Q, *, staff: Any, screen: str) -> list[dict[str, Any]]:
     cond &= Q(adult_ward="yes", move_out_planned_on__isnull=False) & Q(
-        status__in=[PersonStatus.RESIDENT, PersonStatus.MOVED_OUT])
-    persons = list(Person.objects.for_read(screen=screen, function="adult_ward.notice").filter(cond).order_by("pk"))
-    masked = access.screen_persons([p.pk for p in persons], staff=staff, screen=screen, function="adult_ward.notice")
+        status__in=[PersonStatus.RESIDENT, PersonStatus.MOVED_OUT]
+    )
+    persons = list(
+        Person.objects.for_read(screen=screen, function="adult_ward.notice")
+        .filter(cond)
+        .order_by("pk")
+    )
+    masked = access.screen_persons(
+        [p.pk for p in persons], staff=staff, screen=screen, function="adult_ward.notice"
+    )
     places = _households(active_only=False)
     return [_ward_row(p, places) for p in persons if p.pk not in masked]
 
 
-def moving_wards(since: dt.date, until: dt.date, *, staff: Any, screen: str) -> list[dict[str, Any]]:
+def moving_wards(
+    since: dt.date, until: dt.date, *, staff: Any, screen: str
+) -> list[dict[str, Any]]:
     """[1310]#2: 成年被後見人 whose 転出予定日 falls in [since, until] (one notice each, read logged).
     A protected person is left to staff with need-to-know (each one alerted)."""
-    return _wards(Q(move_out_planned_on__gte=since, move_out_planned_on__lte=until), staff=staff, screen=screen)
+    return _wards(
+        Q(move_out_planned_on__gte=since, move_out_planned_on__lte=until),
+        staff=staff,
+        screen=screen,
+    )
 
 
 def moving_ward(person_id: int, *, staff: Any, screen: str) -> dict[str, Any] | None:
@@ -199,26 +301,55 @@ def moving_ward(person_id: int, *, staff: Any, screen: str) -> dict[str, Any] | 
     return found[0] if found else None
 
 
-def households_at(town_codes: Collection[str], banchi_prefix: str, *, staff: Any,
-                  screen: str) -> list[dict[str, Any]]:
+def households_at(
+    town_codes: Collection[str], banchi_prefix: str, *, staff: Any, screen: str
+) -> list[dict[str, Any]]:
     """[1340]#1 抽出: the current households at 町字 ``town_codes`` whose 番地 starts with
     ``banchi_prefix``, in 住所順: 世帯番号 and where they live, never a person's item ([1340]#3).
     A household with a protected member is left out for staff without need-to-know (nothing says
     so: an address search never returns one either)."""
-    towns = {pk: (code, name) for pk, code, name in
-             AddressEntry.objects.filter(town_code__in=sorted(set(town_codes))).values_list("pk", "town_code", "name")}
-    rows = list(Household.objects.filter(active=True, address_id__in=sorted(towns), banchi__startswith=banchi_prefix)
-                .values_list("pk", "household_no", "address_id", "banchi", "katagaki"))
+    towns = {
+        pk: (code, name)
+        for pk, code, name in AddressEntry.objects.filter(
+            town_code__in=sorted(set(town_codes))
+        ).values_list("pk", "town_code", "name")
+    }
+    rows = list(
+        Household.objects.filter(
+            active=True, address_id__in=sorted(towns), banchi__startswith=banchi_prefix
+        ).values_list("pk", "household_no", "address_id", "banchi", "katagaki")
+    )
     if not access.need_to_know(staff):
         shielded_households = access.shielded()[0]
         rows = [r for r in rows if r[0] not in shielded_households]
-    out = [{"id": pk, "household_no": no, "town_code": towns[a][0], "town": towns[a][1], "banchi": b, "katagaki": k}
-           for pk, no, a, b, k in rows]
-    out.sort(key=lambda r: (r["town_code"], banchi_codes(r["banchi"]), r["banchi"], r["katagaki"], r["household_no"]))
+    out = [
+        {
+            "id": pk,
+            "household_no": no,
+            "town_code": towns[a][0],
+            "town": towns[a][1],
+            "banchi": b,
+            "katagaki": k,
+        }
+        for pk, no, a, b, k in rows
+    ]
+    out.sort(
+        key=lambda r: (
+            r["town_code"],
+            banchi_codes(r["banchi"]),
+            r["banchi"],
+            r["katagaki"],
+            r["household_no"],
+        )
+    )
     return out
 
 
-def shielded_households(household_ids: Collection[int], *, staff: Any, screen: str) -> frozenset[int]:
+def shielded_households(
+    household_ids: Collection[int], *, staff: Any, screen: str
+) -> frozenset[int]:
     """Of ``household_ids``, those with a protected current member that ``staff`` may not handle
     (each protected member alerted)."""
-    return access.hidden_addresses(household_ids, staff=staff, screen=screen, function="renumbering")
+    return access.hidden_addresses(
+        household_ids, staff=staff, screen=screen, function="renumbering"
+    )

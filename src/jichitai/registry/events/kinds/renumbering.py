@@ -24,20 +24,28 @@ def _same(row: dict, address: dict) -> bool:
 
 
 @register("address_renumbering", functions=("1340",))
-def plan_address_renumbering(p: Planner, req: AddressRenumbering, kind: str, checks: _checks.Checks) -> None:
+def plan_address_renumbering(
+    p: Planner, req: AddressRenumbering, kind: str, checks: _checks.Checks
+) -> None:
     hid = req.household_id
     row = p.household(hid)
     before, after = req.from_address.model_dump(), req.address.model_dump()
     if not _same(row, before):
-        raise violation("address_changed", "世帯の住所が変更前の住所と一致しません（抽出後に異動があった世帯は除外します）。",
-                        "from_address")
+        raise violation(
+            "address_changed",
+            "世帯の住所が変更前の住所と一致しません（抽出後に異動があった世帯は除外します）。",
+            "from_address",
+        )
     rules.require_address(after)
     if _same(row, after):
         raise violation("no_change", "変更後の住所が現在の住所と同じです。", "address")
     for pid in p.members(hid):
         if p.person(pid).get("move_out_planned_on"):
-            raise violation("moving_out", "転出予定者がいる世帯は一括変更から除外します（個別に処理してください）。",
-                            "household_id")
+            raise violation(
+                "moving_out",
+                "転出予定者がいる世帯は一括変更から除外します（個別に処理してください）。",
+                "household_id",
+            )
     for f in ADDRESS_ITEMS:
         p.set("household", hid, f, after[f])
     p.touched.append(hid)
