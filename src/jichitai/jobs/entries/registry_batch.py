@@ -27,6 +27,8 @@ def _wrap(
     return run
 
 
+_FILTERS = dict.fromkeys(inspection.FILTER_PARAMS, "")  # 地区・性別・生年月日・日本人/外国人: any
+
 JOBS: list[BatchJob] = [
     BatchJob("registry.held_persons", "抑止対象者一覧の作成", ("1290",), _wrap(held_persons.run)),
     BatchJob(
@@ -41,28 +43,14 @@ JOBS: list[BatchJob] = [
         "住民基本台帳の一部の写し（閲覧用）の作成",
         ("1320",),
         _wrap(inspection.run),
-        defaults={
-            "towns": "",
-            "sex": "",
-            "born_from": "",
-            "born_to": "",
-            "resident_type": "",
-            "order": "address",
-        },
+        defaults={**_FILTERS, "order": "address"},
     ),
     BatchJob(
         "registry.random_sample",
         "無作為抽出・条件指定抽出（宛名シール）",
         ("1330",),
         _wrap(sampling.run),
-        defaults={
-            "towns": "",
-            "sex": "",
-            "born_from": "",
-            "born_to": "",
-            "resident_type": "",
-            "count": 100,
-        },
+        defaults={**_FILTERS, "count": 100},
     ),
     BatchJob(
         "registry.address_renumbering",
