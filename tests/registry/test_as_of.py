@@ -29,7 +29,7 @@ SURNAMES = ["髙橋", "高橋", "渡邉", "渡辺", "齋藤", "斉藤", "山﨑"
 
 step = st.tuples(
     st.sampled_from(["name", "move", "split_merge", "head", "move_out", "abroad_return", "nationality",
-                     "renumber"]),
+                     "renumber", "honseki"]),
     st.integers(min_value=1, max_value=1500),  # days after START: out of order on purpose
     st.integers(min_value=0, max_value=len(SURNAMES) - 1),
 )
@@ -89,6 +89,12 @@ def _apply_step(office: Any, kind: str, day: int, n: int) -> bool:
             at = {"address_id": here.address_id, "banchi": here.banchi, "katagaki": here.katagaki}
             apply(office, "address_renumbering", {"household_id": here.pk, "from_address": at,
                                                   "address": {**at, "banchi": f"{n}番{n % 9 + 1}号"}}, effective)
+        elif kind == "honseki":  # [1340]#2: 本籍の表示の変更 of a Japanese member
+            jp = [p for p in fam if p.resident_type == "japanese"]
+            if jp:
+                who = jp[n % len(jp)]
+                apply(office, "honseki_renumbering", {"person_id": who.pk, "from_honseki": who.honseki,
+                                                      "honseki": f"テスト県甲村{n + 2}番地"}, effective)
     except RegistryError:
         return False  # e.g. a date before someone's birth: refused, nothing written
     return True
@@ -116,7 +122,7 @@ def _identity_step(office: Any, kind: str, fam: list[Any], head: Any, effective:
 
 
 IDENTITY_STEPS = [("nationality", 100, 0), ("abroad_return", 200, 1), ("nationality", 300, 0), ("move", 400, 1),
-                  ("renumber", 450, 3), ("nationality", 500, 2), ("abroad_return", 600, 2)]
+                  ("renumber", 450, 3), ("honseki", 460, 4), ("nationality", 500, 2), ("abroad_return", 600, 2)]
 
 
 @pytest.mark.django_db
@@ -126,7 +132,8 @@ def test_the_identity_steps_apply(office: Any) -> None:
         move_in_family(office, START)
         assert [_apply_step(office, *s) for s in IDENTITY_STEPS] == [True] * len(IDENTITY_STEPS)
         kinds = set(RegistryEvent.objects.filter(status="approved").values_list("kind", flat=True))
-        assert {"nationality_loss", "naturalization", "move_out_abroad", "move_in_abroad", "address_renumbering"} <= kinds
+        assert {"nationality_loss", "naturalization", "move_out_abroad", "move_in_abroad", "address_renumbering",
+                "honseki_renumbering"} <= kinds
 
 
 @pytest.mark.django_db

@@ -291,16 +291,22 @@ def test_a_protected_household_is_handled_only_with_need_to_know_and_named_nowhe
 def test_another_municipalitys_households_are_never_found(office, office_b) -> None:
     with activate(office.ctx()):
         t, s, z = _street(office)
+        head = people(family_name="髙橋")[0]
     with activate(office_b.ctx()):
         out = renumbering.run(
             {"mode": "trial", "csv": _plan(t, s, z), "effective_date": ON.isoformat()}
         )
         assert out.counts["excluded"] == 3 and out.counts["done"] == 0
         assert renumbering.run({"mode": "extract", "towns": "001"}).counts == {"households": 0}
+        text = _honseki_csv((head, head.honseki, "テスト県甲村2番地"))
+        out = renumbering.run({"mode": "trial", "csv": text, "effective_date": ON.isoformat()})
+        assert out.counts["excluded"] == 1 and "見つかりません" in out.files[
+            "住所一括変更_仮処理結果.csv"
+        ].decode("utf-8-sig")
     with activate(office.ctx()):
         assert (
             _fresh(t).banchi == "1番地2"
-            and not RegistryEvent.objects.filter(kind="address_renumbering").exists()
+            and not RegistryEvent.objects.filter(kind__endswith="_renumbering").exists()
         )
 
 
@@ -393,3 +399,68 @@ def test_no_data_is_provided_to_post_offices_or_banks(office) -> None:
     for mode, staff in (("trial", office.clerk), ("final", office.approver)):
         out = _run(office, staff, mode, _plan(t, s, z))
         assert list(out.files) == [f"住所一括変更_{renumbering.MODES[mode]}結果.csv"]
+
+
+def _honseki_csv(*lines: tuple[Any, str, str]) -> str:
+    return "宛名番号,変更前本籍,変更後本籍\n" + "".join(
+        f"{p.atena_no},{old},{new}\n" for p, old, new in lines
+    )
+
+
+@pytest.mark.std("1340#2")
+def test_honseki_by_atena_number_from_a_csv_in_trial_and_final(office) -> None:
+    """本籍 from a CSV of 宛名番号 and 変更前後: 「本籍の表示の変更」 per person (事由 軽微な修正), all or
+    nothing per 本籍 before; 筆頭者 and everything else stay."""
+    with activate(office.ctx()):
+        _street(office)
+        head, wife, son = people(family_name="髙橋")
+        sato = people(family_name="佐藤")[0]
+        suzuki = people(family_name="鈴木")[0]
+        apply(
+            office,
+            "ex_officio_correction",
+            {"person_id": suzuki.pk, "changes": {"honseki": "テスト県乙村5番地"}},
+            D(2024, 1, 5),
+        )
+    old, new = "テスト県甲村1番地", "テスト県甲村一丁目1番"
+    text = _honseki_csv(
+        (head, old, new),
+        (wife, old, new),
+        (son, old, new),
+        (sato, old, new),
+        (suzuki, "テスト県乙村9番地", "テスト県乙村2番"),
+    )  # 鈴木's 変更前 is wrong
+    trial = _run(office, office.clerk, "trial", text)
+    assert trial.counts == {"rows": 5, "done": 4, "excluded": 1, "already": 0}, trial.files[
+        "住所一括変更_仮処理結果.csv"
+    ].decode("utf-8-sig")
+    rows = _rows(trial.files["住所一括変更_仮処理結果.csv"])
+    assert rows[0] == ["行", "宛名番号", "変更前本籍", "変更後本籍", "結果", "理由"]
+    assert rows[5][4] == "除外" and "一致しません" in rows[5][5]
+    final = _run(office, office.approver, "final", text)
+    assert final.counts == {"rows": 5, "done": 4, "excluded": 1, "already": 0}
+    with activate(office.ctx()):
+        assert {p.honseki for p in people(family_name__in=["髙橋", "佐藤"])} == {new}
+        assert people(pk=head.pk)[0].hittousha == head.hittousha
+        assert people(pk=suzuki.pk)[0].honseki == "テスト県乙村5番地"
+        e = RegistryEvent.objects.filter(kind="honseki_renumbering", status="approved").first()
+        assert classify(e.kind).label == "軽微な修正"
+        assert selectors.as_of(head.pk, ON)["honseki"] == new
+        assert selectors.as_of(head.pk, ON - dt.timedelta(days=1))["honseki"] == old
+
+
+@pytest.mark.std("1340#2")
+def test_honseki_of_a_protected_person_is_named_nowhere_and_her_group_waits(office) -> None:
+    with activate(office.ctx()):
+        _street(office)
+        head, wife, son = people(family_name="髙橋")
+        sato = people(family_name="佐藤")[0]
+        _protect(office, wife.pk)
+    old, new = "テスト県甲村1番地", "テスト県甲村一丁目1番"
+    trial = _run(office, office.clerk, "trial", _honseki_csv((wife, old, new), (sato, old, new)))
+    rows = _rows(trial.files["住所一括変更_仮処理結果.csv"])
+    assert rows[1] == ["2", "", "", "", "除外", renumbering.PROTECTED]
+    assert rows[2][4] == "除外" and rows[2][5] == renumbering.WITH_OTHERS
+    assert wife.atena_no not in trial.files["住所一括変更_仮処理結果.csv"].decode("utf-8-sig")
+    with activate(office.ctx()):
+        assert not RegistryEvent.objects.filter(kind="honseki_renumbering").exists()

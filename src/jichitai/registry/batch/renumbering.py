@@ -8,6 +8,8 @@
 - ``final`` (本処理, a second person with 決裁): approves the 仮処理's 異動 address by address, all or
   nothing; a household that changed since the 仮処理 (the rows it was entered against), 転出予定者
   included, refuses its address, whose 異動 are then 却下 ([1340]#2 allows leaving them out).
+- The same two steps take a CSV of 宛名番号 and 本籍 before and after (``renumbering_targets``): one
+  「本籍の表示の変更」 per person, all or nothing per 本籍 before.
 
 Only the register changes: nothing is sent or handed to anyone here (no 戸籍附票記載事項通知 file,
 [1340]#5; no data for 郵便局・金融機関, [1340]#6); the CS linkage waits for the network simulator. No
@@ -26,22 +28,24 @@ from jichitai.tenancy.context import current
 
 from .. import events, rules
 from ..errors import RegistryError, RuleViolation, violation
-from ..models import AddressEntry, EventStatus, Household, RegistryEvent
+from ..models import EventStatus, RegistryEvent
 from ..selectors.access import need_to_know
-from ..selectors.addresses import address_line
-from ..selectors.rosters import households_at, shielded_households
+from ..selectors.rosters import households_at
 from . import renumbering_input as rin
 from .common import BatchResult, Params, Progress, csv_file, log, tick
+from .renumbering_targets import AddressTarget, HonsekiTarget
+
+Row = rin.Row | rin.HonsekiRow
+Target = AddressTarget | HonsekiTarget
 
 MODES = {"extract": "抽出", "trial": "仮処理", "final": "本処理"}
 SCREEN = "住所一括変更"
-KIND = "address_renumbering"
 PROTECTED = "支援措置の対象者がいる世帯です。支援措置担当の職員が処理してください。"
 WITH_OTHERS = (
-    "同じ住所（変更前）の世帯に処理できない世帯があるため、この住所の世帯は処理しませんでした。"
+    "変更前が同じ住所（本籍）の行に処理できない行があるため、この住所（本籍）は処理しませんでした。"
 )
-REJECTED = "住所一括変更の本処理: 同じ住所（変更前）の世帯に本処理できない世帯があったため（抽出後の異動など）"
-RESULT_HEADER = ("行", "世帯番号", "変更前住所", "変更後住所", "結果", "理由")
+REJECTED = "住所一括変更の本処理: 変更前が同じ住所（本籍）の行に本処理できない行があったため（抽出後の異動など）"
+RESULT_HEADER = AddressTarget.header
 TEMPLATE_HEADER = (
     "世帯番号",
     "変更前町字コード",
@@ -66,42 +70,25 @@ def _staff() -> Any:
 
 
 class Report:
-    """The 処理結果確認一覧: one line per CSV row, addresses as written, no person's item."""
+    """The 処理結果確認一覧: one line per CSV row, the numbers and addresses (本籍) of the file, no
+    person's item."""
 
-    def __init__(
-        self, towns: Mapping[str, tuple[int, str]], households: Mapping[str, Household]
-    ) -> None:
-        self.towns, self.households = towns, households
+    def __init__(self, target: Target) -> None:
+        self.target = target
         self.lines: dict[int, tuple[Any, ...]] = {}
         self.counts = {"rows": 0, "done": 0, "excluded": 0, "already": 0}
 
-    def _address(self, town: str, banchi: str, katagaki: str | None = None) -> str:
-        return address_line(self.towns.get(town, (0, f"町字コード{town}"))[1], banchi, katagaki)
-
-    def add(self, row: rin.Row, result: str, reason: str = "", *, masked: bool = False) -> None:
-        counted = {"除外": "excluded", "変更済み": "already", "本処理済み": "already"}.get(
-            result, "done"
-        )
-        self.counts[counted] += 1
+    def add(self, row: Row, result: str, reason: str = "", *, masked: bool = False) -> None:
+        counted = {"除外": "excluded", "変更済み": "already", "本処理済み": "already"}
+        self.counts[counted.get(result, "done")] += 1
         self.counts["rows"] += 1
         if masked:
             self.lines[row.line] = (row.line, "", "", "", result, PROTECTED)
             return
-        h = self.households.get(row.household_no)
-        now = h.katagaki if h is not None and h.active else ""
-        self.lines[row.line] = (
-            row.line,
-            row.household_no,
-            self._address(row.from_town, row.from_banchi, now),
-            self._address(
-                row.to_town, row.to_banchi, now if row.to_katagaki is None else row.to_katagaki
-            ),
-            result,
-            reason,
-        )
+        self.lines[row.line] = (row.line, *self.target.shown(row), result, reason)  # type: ignore[arg-type]
 
     def file(self) -> bytes:
-        return csv_file(RESULT_HEADER, (self.lines[k] for k in sorted(self.lines)))
+        return csv_file(self.target.header, (self.lines[k] for k in sorted(self.lines)))
 
 
 def _reason(exc: RegistryError) -> tuple[str, bool]:
@@ -111,40 +98,15 @@ def _reason(exc: RegistryError) -> tuple[str, bool]:
     return " ".join(dict.fromkeys(exc.messages)), False
 
 
-def _groups(rows: list[rin.Row]) -> list[list[rin.Row]]:
-    out: dict[tuple[str, str], list[rin.Row]] = {}
+def _groups(rows: list[Row]) -> list[list[Row]]:
+    out: dict[tuple[str, str], list[Row]] = {}
     for r in rows:
         out.setdefault(r.group, []).append(r)
     return list(out.values())
 
 
-def _request(row: rin.Row, h: Household, towns: Mapping[str, tuple[int, str]]) -> dict[str, Any]:
-    return {
-        "household_id": h.pk,
-        "from_address": {
-            "address_id": towns[row.from_town][0],
-            "banchi": row.from_banchi,
-            "katagaki": h.katagaki,
-        },
-        "address": {
-            "address_id": towns[row.to_town][0],
-            "banchi": row.to_banchi,
-            "katagaki": h.katagaki if row.to_katagaki is None else row.to_katagaki,
-        },
-    }
-
-
-def _at_new(row: rin.Row, h: Household, towns: Mapping[str, tuple[int, str]]) -> bool:
-    new = _request(row, h, towns)["address"]
-    return (h.address_id, h.banchi, h.katagaki) == (
-        new["address_id"],
-        new["banchi"],
-        new["katagaki"],
-    )
-
-
 class Context:
-    """What both steps read once: the rows, the 町字, the households named, who runs it."""
+    """What both steps read once: the rows, the target (現住所 or 本籍) and who runs it."""
 
     def __init__(self, p: Params) -> None:
         self.text = p.text("csv")
@@ -152,7 +114,7 @@ class Context:
             p.errors.append(
                 RuleViolation(
                     "required",
-                    "変更内容のCSV（世帯番号と変更前後の住所）を指定してください。",
+                    "変更内容のCSV（世帯番号または宛名番号と変更前後）を指定してください。",
                     "csv",
                 )
             )
@@ -160,72 +122,48 @@ class Context:
         self.round = p.integer("round", "回次", low=1, high=999, default=1) or 1
         p.check()
         assert self.effective is not None
-        rules.require_dates(self.effective, None, KIND)
-        self.rows = rin.parse(self.text)
-        self.batch = rin.batch_id(self.text, self.effective.isoformat(), self.round)
-        codes = {r.from_town for r in self.rows} | {r.to_town for r in self.rows}
-        self.towns = {
-            code: (pk, name)
-            for pk, code, name in AddressEntry.objects.filter(
-                town_code__in=sorted(codes)
-            ).values_list("pk", "town_code", "name")
-        }
-        self.households = {
-            h.household_no: h
-            for h in Household.objects.filter(
-                household_no__in=sorted({r.household_no for r in self.rows})
-            )
-        }
+        rules.require_dates(self.effective, None, "address_renumbering")
         self.staff = _staff()
-        self.shielded = shielded_households(
-            [h.pk for h in self.households.values()], staff=self.staff, screen=SCREEN
-        )
-        self.report = Report(self.towns, self.households)
-        for r in self.rows:
-            unknown = [c for c in (r.from_town, r.to_town) if c not in self.towns]
-            h = self.households.get(r.household_no)
-            if not r.problem and unknown:
-                r.problem = f"町字コード {'、'.join(unknown)} が住所辞書にありません。"
-            elif not r.problem and (h is None or not h.active):
-                r.problem = "世帯番号の世帯が見つかりません（消除された世帯を含む）。"
+        self.rows: list[Row]
+        if rin.is_honseki(self.text):
+            self.rows = list(rin.parse_honseki(self.text))
+            self.target: Target = HonsekiTarget(self.rows, staff=self.staff, screen=SCREEN)  # type: ignore[arg-type]
+        else:
+            self.rows = list(rin.parse(self.text))
+            self.target = AddressTarget(self.rows, staff=self.staff, screen=SCREEN)  # type: ignore[arg-type]
+        self.batch = rin.batch_id(self.text, self.effective.isoformat(), self.round)
+        self.report = Report(self.target)
 
-    def household(self, row: rin.Row) -> Household:
-        return self.households[row.household_no]
+    def masked(self, row: Row) -> bool:
+        return self.target.masked(row)  # type: ignore[arg-type]
 
-    def masked(self, row: rin.Row) -> bool:
-        h = self.households.get(row.household_no)
-        return h is not None and h.pk in self.shielded
+    def key(self, row: Row) -> str:
+        return rin.key(self.batch, row.subject)
 
     def refuse_group(
-        self, group: list[rin.Row], why: Mapping[int, tuple[str, bool]], result: str = "除外"
+        self, group: list[Row], why: Mapping[int, tuple[str, bool]], result: str = "除外"
     ) -> None:
         for r in group:
             reason, masked = why.get(r.line, (WITH_OTHERS, False))
             self.report.add(r, result, reason, masked=masked or self.masked(r))
 
 
-def _trial_group(c: Context, group: list[rin.Row]) -> None:
+def _trial_group(c: Context, group: list[Row]) -> None:
     why: dict[int, tuple[str, bool]] = {}
-    todo: list[rin.Row] = []
+    todo: list[Row] = []
     for r in group:
         if r.problem:
             why[r.line] = (r.problem, False)
         elif c.masked(r):
             why[r.line] = (PROTECTED, True)
-        elif _at_new(r, c.household(r), c.towns):
-            c.report.add(r, "変更済み", "既に変更後の住所です。")
+        elif c.target.done(r):  # type: ignore[arg-type]
+            c.report.add(r, "変更済み", c.target.done_text)
         else:
             todo.append(r)
     if why:
         return c.refuse_group([r for r in group if r in todo or r.line in why], why)
     inputs = [
-        events.EventInput(
-            KIND,
-            _request(r, c.household(r), c.towns),
-            c.effective,
-            None,
-            rin.key(c.batch, r.household_no),
-        )
+        events.EventInput(c.target.kind, c.target.request(r), c.effective, None, c.key(r))  # type: ignore[arg-type]
         for r in todo
     ]
     with transaction.atomic():
@@ -246,15 +184,15 @@ def _trial_group(c: Context, group: list[rin.Row]) -> None:
         c.report.add(r, "仮登録", "本処理（決裁）を待っています。")
 
 
-def _final_group(c: Context, group: list[rin.Row], found: Mapping[str, RegistryEvent]) -> None:
+def _final_group(c: Context, group: list[Row], found: Mapping[str, RegistryEvent]) -> None:
     why: dict[int, tuple[str, bool]] = {}
-    pending: list[tuple[rin.Row, RegistryEvent]] = []
+    pending: list[tuple[Row, RegistryEvent]] = []
     for r in group:
-        e = found.get(rin.key(c.batch, r.household_no))
+        e = found.get(c.key(r))
         if c.masked(r):
             why[r.line] = (PROTECTED, True)
-        elif e is None and not r.problem and _at_new(r, c.household(r), c.towns):
-            c.report.add(r, "変更済み", "既に変更後の住所です。")
+        elif e is None and not r.problem and c.target.done(r):  # type: ignore[arg-type]
+            c.report.add(r, "変更済み", c.target.done_text)
         elif e is None or e.status == EventStatus.REJECTED:
             why[r.line] = (
                 r.problem
@@ -330,7 +268,7 @@ def run(params: Mapping[str, Any], progress: Progress | None = None) -> BatchRes
     groups = _groups(c.rows)
     if mode == "final":
         rules.require_approver(c.staff, current().acting_municipality_id)
-        keys = [rin.key(c.batch, r.household_no) for r in c.rows]
+        keys = [c.key(r) for r in c.rows]
         found = {
             e.idempotency_key: e for e in RegistryEvent.objects.filter(idempotency_key__in=keys)
         }

@@ -1,9 +1,11 @@
-"""The input of [1340] 住所一括変更: a CSV of 世帯番号 and the address before and after ([1340]#2).
+"""The input of [1340] 住所一括変更: a CSV of 世帯番号 and the address before and after, or of 宛名番号
+and the 本籍 before and after ([1340]#2).
 
 Header (in any column order): 世帯番号, 変更前町字コード, 変更前番地, 変更後町字コード, 変更後番地, and
 optionally 変更後方書 (blank: the 方書 stays). 番地 are read as the register stores them (full-width
 digits and dashes converted). One 世帯番号 once. Rows are grouped by the address before (町字 + 番地):
-the unit that is changed all or not at all.
+the unit that is changed all or not at all. The 本籍 CSV: 宛名番号, 変更前本籍, 変更後本籍, grouped by
+the 本籍 before.
 """
 
 from __future__ import annotations
@@ -40,8 +42,80 @@ class Row:
     problem: str = ""  # why this line cannot be processed (Japanese)
 
     @property
-    def group(self) -> tuple[str, str]:
+    def subject(self) -> str:
+        return self.household_no
+
+    @property
+    def group(self) -> tuple[str, ...]:
         return self.from_town, self.from_banchi
+
+
+@dataclass
+class HonsekiRow:
+    """One line of the 本籍 CSV: 宛名番号, 変更前本籍, 変更後本籍."""
+
+    line: int
+    atena_no: str
+    from_honseki: str
+    to_honseki: str
+    problem: str = ""
+
+    @property
+    def subject(self) -> str:
+        return self.atena_no
+
+    @property
+    def group(self) -> tuple[str, ...]:
+        return (self.from_honseki,)
+
+
+HONSEKI_COLUMNS = {"atena_no": "宛名番号", "from_honseki": "変更前本籍", "to_honseki": "変更後本籍"}
+
+
+def is_honseki(text: str) -> bool:
+    """Whether the CSV is the 本籍 one (its header names 宛名番号 and 変更前本籍)."""
+    first = next(csv.reader(io.StringIO(text.lstrip("\ufeff"))), [])
+    return {"宛名番号", "変更前本籍"} <= {h.strip() for h in first}
+
+
+def _cells(
+    text: str, columns: dict[str, str]
+) -> tuple[dict[str, int], list[tuple[int, list[str]]]]:
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
+    header = [h.strip() for h in next(reader, [])]
+    missing = [label for label in columns.values() if label not in header]
+    if missing:
+        raise RegistryError(
+            RuleViolation("csv_header", f"CSVの見出しに {'、'.join(missing)} がありません。", "csv")
+        )
+    lines = [(n, cells) for n, cells in enumerate(reader, start=2) if any(c.strip() for c in cells)]
+    if not lines:
+        raise RegistryError(RuleViolation("csv_empty", "CSVに処理する行がありません。", "csv"))
+    if len(lines) > MAX_ROWS:
+        raise RegistryError(
+            RuleViolation("csv_rows", f"1回に処理できるのは{MAX_ROWS}行までです。", "csv")
+        )
+    return {label: header.index(label) for label in header if label}, lines
+
+
+def parse_honseki(text: str) -> list[HonsekiRow]:
+    """The rows of the 本籍 CSV (本籍 kept as typed; the planner checks its characters)."""
+    at, lines = _cells(text, HONSEKI_COLUMNS)
+    rows, seen = [], set()
+    for n, cells in lines:
+        get = {
+            k: (cells[at[label]].strip() if at[label] < len(cells) else "")
+            for k, label in HONSEKI_COLUMNS.items()
+        }
+        row = HonsekiRow(n, get["atena_no"], get["from_honseki"], get["to_honseki"])
+        blank = [label for key, label in HONSEKI_COLUMNS.items() if not get[key]]
+        if blank:
+            row.problem = f"{'、'.join(blank)}を入力してください。"
+        elif row.atena_no in seen:
+            row.problem = "同じ宛名番号が2回以上あります。"
+        seen.add(row.atena_no)
+        rows.append(row)
+    return rows
 
 
 def _banchi(text: str, label: str, row: Row) -> str:
@@ -53,29 +127,15 @@ def _banchi(text: str, label: str, row: Row) -> str:
 
 
 def parse(text: str) -> list[Row]:
-    """The rows of the CSV (a line's problem is kept on the row); a file that cannot be read at all
-    raises ``RegistryError``."""
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
-    header = [h.strip() for h in next(reader, [])]
-    missing = [label for label in COLUMNS.values() if label not in header]
-    if missing:
-        raise RegistryError(
-            RuleViolation("csv_header", f"CSVの見出しに {'、'.join(missing)} がありません。", "csv")
-        )
+    """The rows of the address CSV (a line's problem is kept on the row); a file that cannot be read
+    at all raises ``RegistryError``."""
+    at_label, lines = _cells(text, COLUMNS)
     at = {
-        key: header.index(label)
-        for key, label in {**COLUMNS, **OPTIONAL}.items()
-        if label in header
+        key: at_label[label] for key, label in {**COLUMNS, **OPTIONAL}.items() if label in at_label
     }
     rows: list[Row] = []
     seen: set[str] = set()
-    for n, cells in enumerate(reader, start=2):
-        if not any(c.strip() for c in cells):
-            continue
-        if len(rows) >= MAX_ROWS:
-            raise RegistryError(
-                RuleViolation("csv_rows", f"1回に処理できるのは{MAX_ROWS}行までです。", "csv")
-            )
+    for n, cells in lines:
         get = {k: (cells[i].strip() if i < len(cells) else "") for k, i in at.items()}
         row = Row(n, get["household_no"], get["from_town"], "", get["to_town"], "", None)
         row.from_banchi = _banchi(get["from_banchi"], "変更前番地", row)
@@ -92,8 +152,6 @@ def parse(text: str) -> list[Row]:
             row.problem = "同じ世帯番号が2回以上あります。"
         seen.add(row.household_no)
         rows.append(row)
-    if not rows:
-        raise RegistryError(RuleViolation("csv_empty", "CSVに処理する行がありません。", "csv"))
     return rows
 
 

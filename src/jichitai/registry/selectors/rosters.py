@@ -353,3 +353,31 @@ def shielded_households(
     return access.hidden_addresses(
         household_ids, staff=staff, screen=screen, function="renumbering"
     )
+
+
+def persons_by_atena(atena_nos: Collection[str]) -> dict[str, dict[str, Any]]:
+    """[1340]#2 (本籍): the current residents with these 宛名番号 → id, household, 本籍 (not shown:
+    the result list echoes the file's own values)."""
+    rows = (
+        Person.objects.without_read_log("本籍の一括変更（表示なし）")
+        .filter(move_outs.current(), atena_no__in=sorted(set(atena_nos)))
+        .values("pk", "atena_no", "household_id", "honseki")
+    )
+    return {
+        r["atena_no"]: {"id": r["pk"], "household_id": r["household_id"], "honseki": r["honseki"]}
+        for r in rows
+    }
+
+
+def shielded_persons(person_ids: Collection[int], *, staff: Any, screen: str) -> frozenset[int]:
+    """Of ``person_ids``, those ``staff`` may not handle: protected, or living with a protected
+    member (each protected person alerted)."""
+    households = dict(
+        Person.objects.without_read_log("支援措置の確認（表示なし）")
+        .filter(pk__in=sorted(set(person_ids)))
+        .values_list("pk", "household_id")
+    )
+    masked, hidden = access.decide(
+        households, households.values(), staff=staff, screen=screen, function="renumbering"
+    )
+    return frozenset(p for p, h in households.items() if p in masked or h in hidden)

@@ -1,4 +1,5 @@
-"""住居表示の実施等: a household's address rewritten where it stands (住居表示, 区画整理, 地番変更).
+"""住居表示の実施等: a household's address rewritten where it stands (住居表示, 区画整理, 地番変更),
+and 本籍の表示の変更: a 本籍 renamed by the same kind of change (the 戸籍 does not move).
 
 Standard: [1340] 住所一括変更 (the batch in ``registry/batch/renumbering.py`` enters one per
 household). Nobody moves: 住所を定めた年月日 and every person item stay; the 事由 is 「軽微な修正」
@@ -14,7 +15,7 @@ from ... import rules
 from ...errors import violation
 from .. import checks as _checks
 from ..plan import Planner
-from ..requests import AddressRenumbering
+from ..requests import AddressRenumbering, HonsekiRenumbering
 from . import register
 from .household import ADDRESS_ITEMS
 
@@ -50,3 +51,31 @@ def plan_address_renumbering(
         p.set("household", hid, f, after[f])
     p.touched.append(hid)
     p.plan.main_household = hid
+
+
+@register("honseki_renumbering", functions=("1340",))
+def plan_honseki_renumbering(
+    p: Planner, req: HonsekiRenumbering, kind: str, checks: _checks.Checks
+) -> None:
+    row = p.person(req.person_id)
+    if row.get("resident_type") != "japanese":
+        raise violation("resident_type", "本籍は日本人住民の項目です。", "person_id")
+    if str(row.get("honseki") or "") != req.from_honseki:
+        raise violation(
+            "honseki_changed",
+            "本籍が変更前の本籍と一致しません（抽出後に異動があった住民は除外します）。",
+            "from_honseki",
+        )
+    if req.honseki == req.from_honseki:
+        raise violation("no_change", "変更後の本籍が現在の本籍と同じです。", "honseki")
+    if row.get("move_out_planned_on"):
+        raise violation(
+            "moving_out",
+            "転出予定者は一括変更から除外します（個別に処理してください）。",
+            "person_id",
+        )
+    p.set("person", req.person_id, "honseki", req.honseki)
+    rules.validate_person_row(p.persons[req.person_id])
+    # no head rule to check and no co-resident read: the members of one household are changed by
+    # one 異動 each, approved together (a shared household row would make the later ones stale)
+    p.plan.main_household = row["household_id"]
