@@ -466,3 +466,26 @@ def test_no_list_of_transit_stayers_can_be_made(office) -> None:
             with pytest.raises(RegistryError) as exc:
                 run({**extra, "foreign_category": "transit_birth"})
             assert exc.value.violations[0].rule == "unknown_parameter"
+
+
+def test_the_catalogue_entries_wrap_the_register_work_for_the_runner(office) -> None:
+    """``jobs/entries/registry_batch.JOBS``: one entry per function, each returning a JobOutcome with
+    the work's counts, message and files (the runner records them)."""
+    from jichitai.jobs.contract import JobOutcome
+    from jichitai.jobs.entries.registry_batch import JOBS
+
+    by_name = {j.name: j for j in JOBS}
+    assert sorted(f for j in JOBS for f in j.functions) == ["1290", "1310", "1320", "1330", "1340"]
+    with activate(office.ctx()):
+        _town(office)
+        seen: list[tuple[int, int]] = []
+        job = by_name["registry.inspection_copy"]
+        out = job.run({**job.defaults}, lambda done, total: seen.append((done, total)))
+        assert isinstance(out, JobOutcome) and out.counts == {"rows": 4} and seen == [(4, 4)]
+        assert list(out.files) == ["閲覧用写し.csv"] and out.message.startswith(
+            "閲覧用写しを作成しました"
+        )
+        with pytest.raises(RegistryError):  # the first time's defaults ask for the period first
+            by_name["registry.adult_ward_notices"].run(
+                dict(by_name["registry.adult_ward_notices"].defaults), lambda d, t: None
+            )

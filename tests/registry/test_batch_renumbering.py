@@ -464,3 +464,46 @@ def test_honseki_of_a_protected_person_is_named_nowhere_and_her_group_waits(offi
     assert wife.atena_no not in trial.files["住所一括変更_仮処理結果.csv"].decode("utf-8-sig")
     with activate(office.ctx()):
         assert not RegistryEvent.objects.filter(kind="honseki_renumbering").exists()
+
+
+@pytest.mark.std("1340#1")
+def test_notices_before_and_after_one_per_household_addressed_to_its_head(office) -> None:
+    """[1340]#1 事前・事後の通知: one document per household (never a list), to its 世帯主; a protected
+    household gets none from staff without need-to-know."""
+    import json
+
+    with activate(office.ctx()):
+        t, s, z = _street(office)
+        officer = _protect(office, people(family_name="鈴木")[0].pk)
+    text = _plan(t, s, z)
+    with activate(office.ctx()):  # 事前: a 実施日 to come is fine for a notice
+        before = renumbering.run(
+            {"mode": "notice", "timing": "before", "csv": text, "effective_date": "2999-04-01"}
+        )
+    assert before.counts == {"notices": 2} and "支援措置担当" in before.message
+    docs = [json.loads(f) for f in before.files.values()]
+    assert [d["fields"]["宛先"] for d in docs] == ["髙橋　一郎　様", "佐藤　次郎　様"]
+    assert (
+        docs[0]["fields"]["区分"] == "事前通知"
+        and docs[0]["fields"]["変更後の住所"] == "本町一丁目3番12号"
+    )
+    assert all(len(d["person_ids"]) == 1 and not d["rows"] for d in docs)
+    assert "鈴木" not in "".join(f.decode() for f in before.files.values())
+    _run(office, office.clerk, "trial", text)
+    _run(office, office.approver, "final", text)
+    after = _run(office, office.clerk, "notice", text, timing="after")
+    assert after.counts == {"notices": 2}
+    assert json.loads(next(iter(after.files.values())))["fields"]["区分"] == "事後通知"
+    with activate(office.ctx(officer)):
+        mine = renumbering.run(
+            {"mode": "notice", "timing": "before", "csv": text, "effective_date": ON.isoformat()}
+        )
+        assert mine.counts == {"notices": 1}  # 鈴木, still at 5番地: the support staff's to handle
+    with pytest.raises(RegistryError):
+        _run(
+            office,
+            office.clerk,
+            "notice",
+            "宛名番号,変更前本籍,変更後本籍\n1,a,b\n",  # notices are for the 現住所 change only
+            timing="after",
+        )

@@ -9,9 +9,7 @@ protected person: the support staff runs the same batch for those.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
-from dataclasses import asdict
 from typing import Any
 
 from django.utils import timezone
@@ -20,11 +18,7 @@ from ..documents import build
 from ..documents.adult_ward import KIND, SCREEN
 from ..errors import RegistryError, RuleViolation
 from ..selectors.rosters import moving_wards
-from .common import BatchResult, Params, Progress, log, staff_id, tick
-
-
-def _json(doc: Any) -> bytes:
-    return json.dumps(asdict(doc), ensure_ascii=False, default=str, indent=1).encode("utf-8")
+from .common import BatchResult, Params, Progress, document_file, log, staff_id, tick
 
 
 def run(params: Mapping[str, Any], progress: Progress | None = None) -> BatchResult:
@@ -46,7 +40,7 @@ def run(params: Mapping[str, Any], progress: Progress | None = None) -> BatchRes
             doc = build(KIND, staff=staff, person_id=row["id"], made_on=today)
         except RegistryError:
             continue  # protected since the read: made by the support staff
-        files[f"成年被後見人転出通知_{n:04d}.json"] = _json(doc)
+        files[f"成年被後見人転出通知_{n:04d}.json"] = document_file(doc)
         tick(progress, n, len(found))
     log("adult_ward_notices", notices=len(files), since=since.isoformat(), until=until.isoformat())
     return BatchResult(

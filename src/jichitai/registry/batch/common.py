@@ -5,8 +5,9 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from jichitai.audit.recording import record
@@ -119,6 +120,11 @@ def csv_file(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
     for r in rows:
         w.writerow(["" if v is None else v for v in r])
     return out.getvalue().encode("utf-8-sig")
+
+
+def document_file(doc: Any) -> bytes:
+    """A register document (``registry.documents``) as the JSON the renderer (issue 12) reads."""
+    return json.dumps(asdict(doc), ensure_ascii=False, default=str, indent=1).encode("utf-8")
 
 
 def staff_id() -> int | None:

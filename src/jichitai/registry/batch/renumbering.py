@@ -8,6 +8,7 @@
 - ``final`` (本処理, a second person with 決裁): approves the 仮処理's 異動 address by address, all or
   nothing; a household that changed since the 仮処理 (the rows it was entered against), 転出予定者
   included, refuses its address, whose 異動 are then 却下 ([1340]#2 allows leaving them out).
+- ``notice`` (#1): the 事前・事後の通知, one document per household of the CSV (``timing``).
 - The same two steps take a CSV of 宛名番号 and 本籍 before and after (``renumbering_targets``): one
   「本籍の表示の変更」 per person, all or nothing per 本籍 before.
 
@@ -27,18 +28,21 @@ from django.db import transaction
 from jichitai.tenancy.context import current
 
 from .. import events, rules
+from ..documents import build
+from ..documents.renumbering import KIND as NOTICE
+from ..documents.renumbering import TIMINGS
 from ..errors import RegistryError, RuleViolation, violation
 from ..models import EventStatus, RegistryEvent
 from ..selectors.access import need_to_know
 from ..selectors.rosters import households_at
 from . import renumbering_input as rin
-from .common import BatchResult, Params, Progress, csv_file, log, tick
+from .common import BatchResult, Params, Progress, csv_file, document_file, log, tick
 from .renumbering_targets import AddressTarget, HonsekiTarget
 
 Row = rin.Row | rin.HonsekiRow
 Target = AddressTarget | HonsekiTarget
 
-MODES = {"extract": "抽出", "trial": "仮処理", "final": "本処理"}
+MODES = {"extract": "抽出", "trial": "仮処理", "final": "本処理", "notice": "通知"}
 SCREEN = "住所一括変更"
 PROTECTED = "支援措置の対象者がいる世帯です。支援措置担当の職員が処理してください。"
 WITH_OTHERS = (
@@ -108,7 +112,7 @@ def _groups(rows: list[Row]) -> list[list[Row]]:
 class Context:
     """What both steps read once: the rows, the target (現住所 or 本籍) and who runs it."""
 
-    def __init__(self, p: Params) -> None:
+    def __init__(self, p: Params, *, future: bool = False) -> None:
         self.text = p.text("csv")
         if not self.text:
             p.errors.append(
@@ -122,7 +126,8 @@ class Context:
         self.round = p.integer("round", "回次", low=1, high=999, default=1) or 1
         p.check()
         assert self.effective is not None
-        rules.require_dates(self.effective, None, "address_renumbering")
+        if not future:  # a 事前通知 may name a 実施日 to come; a 異動 may not
+            rules.require_dates(self.effective, None, "address_renumbering")
         self.staff = _staff()
         self.rows: list[Row]
         if rin.is_honseki(self.text):
@@ -259,11 +264,54 @@ def _extract(p: Params) -> BatchResult:
     )
 
 
+def _notices(c: Context, timing: str) -> BatchResult:
+    """[1340]#1 事前・事後の通知: one document per household of the CSV — 事前 for those still at the
+    address before, 事後 for those now at the address after — addressed to its 世帯主."""
+    if not isinstance(c.target, AddressTarget):
+        raise violation(
+            "notice_target", "通知は現住所の一括変更（世帯番号のCSV）について作成します。", "csv"
+        )
+    files: dict[str, bytes] = {}
+    for r in c.rows:
+        if r.problem or c.masked(r) or c.target.done(r) != (timing == "after"):  # type: ignore[arg-type]
+            continue
+        _, before, after = c.target.shown(r)  # type: ignore[arg-type]
+        h = c.target.households[r.subject]
+        try:
+            doc = build(
+                NOTICE,
+                staff=c.staff,
+                household_id=h.pk,
+                before=before,
+                after=after,
+                effective=c.effective,
+                timing=timing,
+            )
+        except RegistryError:
+            continue  # no head to address, or protected since the read: the support staff's
+        files[f"住居表示変更通知_{len(files) + 1:04d}.json"] = document_file(doc)
+    log("renumbering.notice", notices=len(files), timing=timing, effective_date=str(c.effective))
+    note = (
+        ""
+        if need_to_know(c.staff)
+        else "支援措置の対象者がいる世帯の通知は、支援措置担当の職員が作成します。"
+    )
+    return BatchResult(
+        {"notices": len(files)},
+        f"{TIMINGS[timing]}を{len(files)}通作成しました（世帯ごと）。{note}",
+        files,
+    )
+
+
 def run(params: Mapping[str, Any], progress: Progress | None = None) -> BatchResult:
-    p = Params(params, ("mode", "csv", "effective_date", "round", "towns", "banchi_prefix"))
+    known = ("mode", "csv", "effective_date", "round", "towns", "banchi_prefix", "timing")
+    p = Params(params, known)
     mode = p.choice("mode", "処理区分", MODES, "trial")
     if mode == "extract":
         return _extract(p)
+    if mode == "notice":
+        timing = p.choice("timing", "通知の区分", TIMINGS, "after")
+        return _notices(Context(p, future=True), timing)
     c = Context(p)
     groups = _groups(c.rows)
     if mode == "final":

@@ -147,9 +147,11 @@ def third_party_rows(flt: RosterFilter, *, on: dt.date | None = None) -> Iterato
             r["pk"],
         )
     # the last guard: a protection started while reading leaves no trace in the list either
-    late = access.protected_ids(r.key for r in rows)
+    late_households, late_persons = access.shielded()
     rows.sort(key=lambda r: order[r.key])
-    yield from (r for r in rows if r.key not in late)
+    yield from (
+        r for r in rows if r.key not in late_persons and order[r.key][4] not in late_households
+    )
 
 
 def held_rows(
@@ -381,3 +383,19 @@ def shielded_persons(person_ids: Collection[int], *, staff: Any, screen: str) ->
         households, households.values(), staff=staff, screen=screen, function="renumbering"
     )
     return frozenset(p for p, h in households.items() if p in masked or h in hidden)
+
+
+def household_head(household_id: int, *, staff: Any, screen: str) -> dict[str, Any] | None:
+    """The 世帯主 of a current household for a notice addressed to the household (read logged);
+    None when there is none, or when ``staff`` may not see the household (a protected member)."""
+    hh = (
+        Household.objects.filter(pk=household_id, active=True)
+        .values_list("head_id", flat=True)
+        .first()
+    )
+    if not hh or access.hidden_addresses(
+        [household_id], staff=staff, screen=screen, function="notice"
+    ):
+        return None
+    head = Person.objects.for_read(screen=screen, function="notice").filter(pk=hh).first()
+    return None if head is None else {"id": head.pk, "name": head.full_name}
