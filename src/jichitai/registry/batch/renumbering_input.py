@@ -108,14 +108,21 @@ def parse_honseki(text: str) -> list[HonsekiRow]:
             for k, label in HONSEKI_COLUMNS.items()
         }
         row = HonsekiRow(n, get["atena_no"], get["from_honseki"], get["to_honseki"])
-        blank = [label for key, label in HONSEKI_COLUMNS.items() if not get[key]]
-        if blank:
-            row.problem = f"{'、'.join(blank)}を入力してください。"
-        elif row.atena_no in seen:
-            row.problem = "同じ宛名番号が2回以上あります。"
-        seen.add(row.atena_no)
+        _check(row, get, HONSEKI_COLUMNS, seen, "宛名番号")
         rows.append(row)
     return rows
+
+
+def _check(
+    row: Row | HonsekiRow, get: dict[str, str], columns: dict[str, str], seen: set[str], number: str
+) -> None:
+    """A line with a blank column, or naming a number a line above named, is not processed."""
+    blank = [label for key, label in columns.items() if not get[key]]
+    if blank:
+        row.problem = f"{'、'.join(blank)}を入力してください。"
+    elif row.subject in seen:
+        row.problem = f"同じ{number}が2回以上あります。"
+    seen.add(row.subject)
 
 
 def _banchi(text: str, label: str, row: Row) -> str:
@@ -145,12 +152,7 @@ def parse(text: str) -> list[Row]:
                 row.to_katagaki = normalize_katagaki(get["to_katagaki"], "変更後方書")
             except InputProblem as exc:
                 row.problem = row.problem or exc.message
-        blank = [label for key, label in COLUMNS.items() if not get[key]]
-        if blank:
-            row.problem = f"{'、'.join(blank)}を入力してください。"
-        elif row.household_no in seen:
-            row.problem = "同じ世帯番号が2回以上あります。"
-        seen.add(row.household_no)
+        _check(row, get, COLUMNS, seen, "世帯番号")
         rows.append(row)
     return rows
 

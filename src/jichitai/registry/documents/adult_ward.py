@@ -25,6 +25,16 @@ TITLE = "成年被後見人の転出に関する通知書"
 SCREEN = "成年被後見人転出通知"
 
 
+def municipality_code() -> str:
+    """The 地方公共団体コード of the municipality the document is made for."""
+    code = (
+        Municipality.objects.filter(pk=current().municipality_id)
+        .values_list("code", flat=True)
+        .first()
+    )
+    return str(code or "")
+
+
 @document(KIND, title=TITLE, functions=("1310",))
 def adult_ward_notice(
     *, staff: Any, person_id: int, made_on: dt.date | None = None
@@ -36,17 +46,12 @@ def adult_ward_notice(
             "転出した成年被後見人が見つかりません（支援措置の対象者は支援措置担当の職員が作成します）。",
             "person_id",
         )
-    town = (
-        Municipality.objects.filter(pk=current().municipality_id)
-        .values_list("code", flat=True)
-        .first()
-    )
     made_on = made_on or timezone.localdate()
     return RegisterDocument(
         kind=KIND,
         title=TITLE,
         functions=("1310",),
-        municipality_code=str(town or ""),
+        municipality_code=municipality_code(),
         made_on=made_on,
         person_ids=(row["id"],),
         fields={

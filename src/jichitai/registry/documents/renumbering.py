@@ -13,13 +13,12 @@ from typing import Any
 
 from django.utils import timezone
 
-from jichitai.tenancy.context import current
-from jichitai.tenancy.models import Municipality
 from jichitai.wareki import format_date
 
 from ..errors import violation
 from ..selectors.rosters import household_head
 from . import RegisterDocument, document
+from .adult_ward import municipality_code
 
 KIND = "address_renumbering_notice"
 TITLE = "住居表示の実施等に伴う住所の変更のお知らせ"
@@ -45,18 +44,13 @@ def renumbering_notice(
             "通知の宛先（世帯主）が見つかりません（支援措置の対象者がいる世帯は支援措置担当の職員が作成します）。",
             "household_id",
         )
-    town = (
-        Municipality.objects.filter(pk=current().municipality_id)
-        .values_list("code", flat=True)
-        .first()
-    )
     made_on = made_on or timezone.localdate()
     verb = "変わります" if timing == "before" else "変わりました"
     return RegisterDocument(
         kind=KIND,
         title=TITLE,
         functions=("1340",),
-        municipality_code=str(town or ""),
+        municipality_code=municipality_code(),
         made_on=made_on,
         person_ids=(head["id"],),
         fields={
