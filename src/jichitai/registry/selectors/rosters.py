@@ -8,6 +8,9 @@
 - ``held_rows``: the 抑止対象者一覧 ([1290]), masked like the 抑止管理 screen.
 - ``moving_wards``: 成年被後見人 who filed a 転出 in a period ([1310]#2, one notice each; never a
   list of them, [1310]#3).
+- ``households_at``, ``persons_by_atena``, ``shielded_households``, ``shielded_persons``,
+  ``household_head``: what the 住所一括変更 ([1340]) reads — numbers and addresses, never a person's
+  items in a list; a protected household is handled only by staff with need-to-know.
 
 Bulk reads are not shown on a screen: they are loaded ``without_read_log`` and the batch writes
 one operation entry with its row count (the export's audited exemption); the small lists a clerk
