@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from jichitai.registry.batch import renumbering_input as rin
@@ -67,6 +67,8 @@ def test_honseki_rows_written_are_the_rows_read(rows: list[tuple[str, str, str]]
 
 
 @settings(max_examples=200, deadline=None)
+@example("\r0")  # a lone CR once crashed the reader
+@example('"世帯番号\n')
 @given(st.text(max_size=300))
 def test_any_text_is_read_or_refused_never_a_crash(text: str) -> None:
     for parse in (rin.parse, rin.parse_honseki):

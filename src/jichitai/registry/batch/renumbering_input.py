@@ -72,16 +72,27 @@ class HonsekiRow:
 HONSEKI_COLUMNS = {"atena_no": "宛名番号", "from_honseki": "変更前本籍", "to_honseki": "変更後本籍"}
 
 
+def _lines(text: str) -> list[list[str]]:
+    """The CSV's lines (a BOM, CR LF or a lone CR are fine); text that is no CSV is refused."""
+    body = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    try:
+        return list(csv.reader(io.StringIO(body)))
+    except csv.Error as exc:
+        raise RegistryError(
+            RuleViolation("csv_format", f"CSVとして読めません（{exc}）。", "csv")
+        ) from None
+
+
 def is_honseki(text: str) -> bool:
     """Whether the CSV is the 本籍 one (its header names 宛名番号 and 変更前本籍)."""
-    first = next(csv.reader(io.StringIO(text.lstrip("\ufeff"))), [])
+    first = next(iter(_lines(text)), [])
     return {"宛名番号", "変更前本籍"} <= {h.strip() for h in first}
 
 
 def _cells(
     text: str, columns: dict[str, str]
 ) -> tuple[dict[str, int], list[tuple[int, list[str]]]]:
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
+    reader = iter(_lines(text))
     header = [h.strip() for h in next(reader, [])]
     missing = [label for label in columns.values() if label not in header]
     if missing:
