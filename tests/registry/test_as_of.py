@@ -29,7 +29,7 @@ SURNAMES = ["髙橋", "高橋", "渡邉", "渡辺", "齋藤", "斉藤", "山﨑"
 
 step = st.tuples(
     st.sampled_from(["name", "move", "split_merge", "head", "move_out", "abroad_return", "nationality",
-                     "household_change"]),
+                     "household_change", "renumber", "honseki"]),
     st.integers(min_value=1, max_value=1500),  # days after START: out of order on purpose
     st.integers(min_value=0, max_value=len(SURNAMES) - 1),
 )
@@ -86,6 +86,17 @@ def _apply_step(office: Any, kind: str, day: int, n: int) -> bool:
             _identity_step(office, kind, fam, head, effective, n)
         elif kind == "household_change":
             _household_change_step(office, fam, head, effective, n)
+        elif kind == "renumber":  # [1340]: 住居表示の実施 rewrites the household's address where it stands
+            here = head.household
+            at = {"address_id": here.address_id, "banchi": here.banchi, "katagaki": here.katagaki}
+            apply(office, "address_renumbering", {"household_id": here.pk, "from_address": at,
+                                                  "address": {**at, "banchi": f"{n}番{n % 9 + 1}号"}}, effective)
+        elif kind == "honseki":  # [1340]#2: 本籍の表示の変更 of a Japanese member
+            jp = [p for p in fam if p.resident_type == "japanese"]
+            if jp:
+                who = jp[n % len(jp)]
+                apply(office, "honseki_renumbering", {"person_id": who.pk, "from_honseki": who.honseki,
+                                                      "honseki": f"テスト県甲村{n + 2}番地"}, effective)
     except RegistryError:
         return False  # e.g. a date before someone's birth: refused, nothing written
     return True
@@ -129,7 +140,7 @@ def _household_change_step(office: Any, fam: list[Any], head: Any, effective: dt
 
 
 IDENTITY_STEPS = [("nationality", 100, 0), ("abroad_return", 200, 1), ("nationality", 300, 0), ("move", 400, 1),
-                  ("nationality", 500, 2), ("abroad_return", 600, 2)]
+                  ("renumber", 450, 3), ("honseki", 460, 4), ("nationality", 500, 2), ("abroad_return", 600, 2)]
 
 
 @pytest.mark.django_db
@@ -139,7 +150,8 @@ def test_the_identity_steps_apply(office: Any) -> None:
         move_in_family(office, START)
         assert [_apply_step(office, *s) for s in IDENTITY_STEPS] == [True] * len(IDENTITY_STEPS)
         kinds = set(RegistryEvent.objects.filter(status="approved").values_list("kind", flat=True))
-        assert {"nationality_loss", "naturalization", "move_out_abroad", "move_in_abroad"} <= kinds
+        assert {"nationality_loss", "naturalization", "move_out_abroad", "move_in_abroad", "address_renumbering",
+                "honseki_renumbering"} <= kinds
 
 
 HOUSEHOLD_STEPS = [("household_change", 100, 1), ("household_change", 200, 1), ("household_change", 300, 2)]

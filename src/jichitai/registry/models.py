@@ -268,6 +268,9 @@ class EventKind(models.TextChoices):
     NATURALIZATION = "naturalization", "帰化"
     NATIONALITY_ACQUISITION = "nationality_acquisition", "国籍取得"
     NATIONALITY_LOSS = "nationality_loss", "国籍喪失"
+    # [1340]: 住居表示の実施・区画整理 etc.: a household's address rewritten where it stands (nobody moves)
+    ADDRESS_RENUMBERING = "address_renumbering", "住居表示の実施等"
+    HONSEKI_RENUMBERING = "honseki_renumbering", "本籍の表示の変更"
 
 
 class EventStatus(models.TextChoices):

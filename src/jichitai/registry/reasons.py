@@ -79,6 +79,9 @@ KIND_REASONS: dict[str, Reason] = {
     "naturalization": _r(ENTRY, "職権記載（帰化等）"),
     "nationality_acquisition": _r(ENTRY, "職権記載（帰化等）"),
     "nationality_loss": _r(ENTRY, "職権記載（国籍喪失）"),
+    # [1340]#2: a 住居表示 change is sent to the CS as 「軽微な修正」
+    "address_renumbering": _r(CHANGE, "軽微な修正"),
+    "honseki_renumbering": _r(CHANGE, "軽微な修正"),
     # a 取消 takes its 区分 from what it undoes (classify); this is the fallback
     "cancellation": _r(CHANGE, "異動の取消し（修正）"),
 }

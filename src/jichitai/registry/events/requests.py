@@ -483,6 +483,26 @@ class Change(Request):
         return check_value(self.entity, self.field, self.value)
 
 
+class AddressRenumbering(Request):
+    """住居表示の実施等 ([1340]): a household's address rewritten where it stands; nobody moves, so
+    住所を定めた年月日 stays. ``from_address`` is the address the household must still have."""
+
+    kinds = (EventKind.ADDRESS_RENUMBERING.value,)
+    household_id: Id
+    from_address: Address
+    address: Address
+
+
+class HonsekiRenumbering(Request):
+    """本籍の表示の変更 ([1340]#2): a 本籍 renamed by a 住居表示・地番変更 etc. (the person's 戸籍 does not
+    move). ``from_honseki`` is the 本籍 the person must still have."""
+
+    kinds = (EventKind.HONSEKI_RENUMBERING.value,)
+    person_id: Id
+    from_honseki: _n(Person, "honseki", required=True)  # type: ignore[valid-type]
+    honseki: _n(Person, "honseki", required=True)  # type: ignore[valid-type]
+
+
 class Correction(Request):
     """訂正: values an approved event wrote, each to its right value."""
 
@@ -498,8 +518,8 @@ class Correction(Request):
 REQUEST_TYPES: dict[str, type[Request]] = {
     kind: cls
     for cls in (MoveIn, ExOfficioEntry, Birth, MoveOutPlanned, MoveOut, MoveOutConfirmed, MoveWithin, HouseholdSplit,
-                Death, HouseholdMerge, HouseholdChange, HeadChange, NameChange, AliasChange, PersonCorrection, Cancellation,
-                Correction, NationalityChange)
+                Death, HouseholdMerge, HouseholdChange, HeadChange, NameChange, AliasChange, PersonCorrection,
+                Cancellation, Correction, NationalityChange, AddressRenumbering, HonsekiRenumbering)
     for kind in cls.kinds
 }
 assert set(REQUEST_TYPES) == set(EventKind.values), "every 異動事由 needs a request type"

@@ -50,6 +50,7 @@ def _load() -> None:
         move_within,
         name_change,
         nationality,
+        renumbering,
     )
 
 
