@@ -265,6 +265,9 @@ class EventKind(models.TextChoices):
     NATURALIZATION = "naturalization", "帰化"
     NATIONALITY_ACQUISITION = "nationality_acquisition", "国籍取得"
     NATIONALITY_LOSS = "nationality_loss", "国籍喪失"
+    # [830]: 失踪宣告 on the 本籍地's notice (法第9条第2項): a 職権消除; [850]: 軽微な修正 (規則第11条第3項第2号)
+    DISAPPEARANCE = "disappearance", "失踪"
+    MINOR_CORRECTION = "minor_correction", "軽微な修正"
 
 
 class EventStatus(models.TextChoices):
@@ -396,5 +399,6 @@ class Counter(TenantModel):
 
 # models of their own modules are the app's too (the app registry loads them from here)
 from . import address_models, records_models  # noqa: E402,F401
+from .ex_officio_models import ExOfficioRecord  # noqa: E402,F401  職権記録書 [750]
 from .holds_models import Hold  # noqa: E402,F401  抑止 [410]
 from .search_history import SearchHistory  # noqa: E402,F401  検索履歴 [320]

@@ -78,6 +78,8 @@ KIND_REASONS: dict[str, Reason] = {
     "naturalization": _r(ENTRY, "職権記載（帰化等）"),
     "nationality_acquisition": _r(ENTRY, "職権記載（帰化等）"),
     "nationality_loss": _r(ENTRY, "職権記載（国籍喪失）"),
+    "disappearance": _r(REMOVAL, "職権消除"),  # [830]#1: 失踪 is entered as 職権消除
+    "minor_correction": _r(CHANGE, "軽微な修正"),  # [850]
     # a 取消 takes its 区分 from what it undoes (classify); this is the fallback
     "cancellation": _r(CHANGE, "異動の取消し（修正）"),
 }
