@@ -123,6 +123,25 @@ def _match(who: Who, staff: Any) -> tuple[int | None, str]:
     return found[0].id, ""
 
 
+def _key(source: str, nid: str) -> str:
+    """The notice's idempotency key: a run again replays it, unless its 異動 was rejected (却下, e.g.
+    refused as stale because another notice of the file changed the household first): then anew."""
+    from .models import EventStatus, RegistryEvent
+
+    base = f"koseki:{source}:{nid}"[:90]
+    used = dict(RegistryEvent.objects.filter(idempotency_key__startswith=base).values_list("idempotency_key", "status"))
+    n = 1
+    while used.get(base if n == 1 else f"{base}#{n}") == EventStatus.REJECTED:
+        n += 1
+    return base if n == 1 else f"{base}#{n}"
+
+
+def _done(key: str) -> int | None:
+    from .models import RegistryEvent
+
+    return RegistryEvent.objects.filter(idempotency_key=key).values_list("pk", flat=True).first()
+
+
 def _one(raw: dict[str, Any], source: str, staff: Any, result: IntakeResult) -> None:
     try:
         n = Notice.model_validate(raw)
@@ -132,6 +151,10 @@ def _one(raw: dict[str, Any], source: str, staff: Any, result: IntakeResult) -> 
         return
     name = f"{n.person.family_name}　{n.person.given_name}".strip("　") or n.person.resident_code
     label = TYPES[n.type]
+    key = _key(source, n.id)
+    if (done := _done(key)) is not None:  # entered by an earlier run: the person may no longer match
+        result.entered.append(Line(n.id, label, name, "取込済みです（前回の取込）", done))
+        return
     pid, why = _match(n.person, staff)
     if pid is None:
         result.to_confirm.append(Line(n.id, label, name, why))
@@ -142,7 +165,7 @@ def _one(raw: dict[str, Any], source: str, staff: Any, result: IntakeResult) -> 
         sub = ex_officio.submit(kind, request, effective_date=n.effective_date, entered_by=staff, basis=basis,
                                koseki_reported_on=n.koseki_reported_on, notified_on=n.notified_on,
                                matter=f"{source}からの戸籍通知（{label}）", notice_ref=f"{source}:{n.id}",
-                               idempotency_key=f"koseki:{source}:{n.id}"[:100])
+                               idempotency_key=key)
     except AlertsRaised as exc:
         msgs = "／".join(v.message for v in exc.violations)
         result.to_confirm.append(Line(n.id, label, name, f"確認が必要です: {msgs}"))
@@ -152,7 +175,8 @@ def _one(raw: dict[str, Any], source: str, staff: Any, result: IntakeResult) -> 
         msgs = NOT_SHOWN if support else "／".join(v.message for v in exc.violations)
         result.to_confirm.append(Line(n.id, label, name, msgs))
         return
-    result.entered.append(Line(n.id, label, name, "仮登録しました", sub.event.pk))
+    done = "取込済みです（前回の取込）" if sub.replayed else "仮登録しました"
+    result.entered.append(Line(n.id, label, name, done, sub.event.pk))
 
 
 def run(text: str | bytes, *, staff: Any) -> IntakeResult:
