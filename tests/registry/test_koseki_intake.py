@@ -168,3 +168,35 @@ def test_property_any_malformed_notice_lands_on_the_list_never_an_error(office, 
     with activate(office.ctx()):
         result = koseki_intake.run(_file(notice), staff=office.clerk)
         assert len(result.entered) + len(result.to_confirm) == 1 and not result.entered
+
+
+def test_the_intake_needs_the_right_to_enter(office) -> None:
+    from jichitai.accounts.capabilities import CapabilityMissing
+    from jichitai.accounts.models import Staff
+
+    with activate(office.ctx()), pytest.raises(CapabilityMissing):
+        koseki_intake.run(_file(), staff=Staff.objects.create(username="no-role"))
+
+
+@pytest.mark.std("770#1")
+def test_the_cli_enters_the_file_and_writes_the_confirmation_list(office, tmp_path, capsys) -> None:
+    from jichitai.cli import main
+
+    with activate(office.ctx()):
+        move_in_family(office)
+        head = people()[0]
+    path = tmp_path / "koseki.json"
+    path.write_text(_file(_notice("N1", "koseki_display", {"resident_code": head.resident_code}, honseki="甲県1番地"),
+                          _notice("N2", "death", {"resident_code": "99999999999"})), encoding="utf-8")
+    out = tmp_path / "confirm.csv"
+    code = office.municipality.code
+    args = ["registry", "koseki", str(path), "--municipality", code, "--staff", office.clerk.username]
+    assert main([*args, "--confirm-out", str(out)]) == 1
+    assert "N1\t本籍・筆頭者の変更\t受付番号" in capsys.readouterr().out
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert lines[0].startswith("通知番号,種別") and lines[1].startswith("N2,死亡")
+    path.write_text("{}", encoding="utf-8")
+    assert main(args) == 2
+    assert main([*args[:4], "999999", "--staff", office.clerk.username]) == 2
+    with activate(office.ctx()):
+        assert RegistryEvent.objects.filter(kind="ex_officio_correction").count() == 1

@@ -181,6 +181,9 @@ def _one(raw: dict[str, Any], source: str, staff: Any, result: IntakeResult) -> 
 
 def run(text: str | bytes, *, staff: Any) -> IntakeResult:
     """Enter every notice of the file (each on its own: one refused never stops the others)."""
+    from jichitai.accounts.capabilities import require_capability
+
+    require_capability(staff, "registry.enter")  # the operator enters 異動 like a clerk at the counter
     batch = parse(text)
     result = IntakeResult()
     for raw in batch.notices:
