@@ -23,10 +23,14 @@ D = dt.date
 
 @pytest.mark.std("780#2", "790#3")
 @pytest.mark.parametrize("kind", ["name_change", "ex_officio_correction", "disappearance", "death"])
-def test_the_koseki_and_offer_dates_start_as_today_in_wareki(office: Any, staff_client: Any, kind: str) -> None:
+def test_the_koseki_and_offer_dates_start_as_today_in_wareki(
+    office: Any, staff_client: Any, kind: str
+) -> None:
     with activate(office.ctx()):
         head = move_in_family(office).household_id
-    page = staff_client("clerk").get(f"/registry/events/new/{kind}/?household={head}").content.decode()
+    page = (
+        staff_client("clerk").get(f"/registry/events/new/{kind}/?household={head}").content.decode()
+    )
     today = format_date(timezone.localdate())
     for name in ("koseki_reported_on", "notified_on", "offered_on"):
         assert f'name="{name}"' in page
@@ -34,14 +38,22 @@ def test_the_koseki_and_offer_dates_start_as_today_in_wareki(office: Any, staff_
 
 
 @pytest.mark.std("780#1", "790#1", "790#2")
-def test_a_name_change_on_a_koseki_notice_is_entered_with_its_record(office: Any, office_b: Any,
-                                                                     staff_client: Any) -> None:
+def test_a_name_change_on_a_koseki_notice_is_entered_with_its_record(
+    office: Any, office_b: Any, staff_client: Any
+) -> None:
     with activate(office.ctx()):
         move_in_family(office)
         wife = people()[1]
-    data = {"effective_date": "2024-05-01", "person_id": str(wife.pk), "family_name": "佐藤", "basis": "koseki_notice",
-            "notified_on": "令和6年5月8日", "offered_on": "令和6年5月9日", "matter": "本籍地からの通知",
-            "idempotency_key": "k-ex-1"}
+    data = {
+        "effective_date": "2024-05-01",
+        "person_id": str(wife.pk),
+        "family_name": "佐藤",
+        "basis": "koseki_notice",
+        "notified_on": "令和6年5月8日",
+        "offered_on": "令和6年5月9日",
+        "matter": "本籍地からの通知",
+        "idempotency_key": "k-ex-1",
+    }
     resp = staff_client("clerk").post("/registry/events/new/name_change/", data)
     assert resp.status_code == 302, resp.content.decode()[:3000]
     with activate(office.ctx()):
@@ -49,11 +61,23 @@ def test_a_name_change_on_a_koseki_notice_is_entered_with_its_record(office: Any
         record = ExOfficioRecord.objects.get(event=event)
         assert (record.basis, record.matter) == ("koseki_notice", "本籍地からの通知")
         entry = EventEntry.objects.get(event=event)
-        assert (entry.notified_on, entry.offered_on) == (D(2024, 5, 8), None)  # only the basis's date is kept
+        assert (entry.notified_on, entry.offered_on) == (
+            D(2024, 5, 8),
+            None,
+        )  # only the basis's date is kept
         assert "basis" not in event.request and event.reported_date is None
-    resp = staff_client("clerk").post("/registry/events/new/ex_officio_correction/", {
-        "effective_date": "2024-05-01", "person_id": str(wife.pk), "change-1-field": "given_name_kana",
-        "change-1-value": "ハナ", "basis": "offer", "offered_on": "令和6年5月9日", "idempotency_key": "k-ex-2"})
+    resp = staff_client("clerk").post(
+        "/registry/events/new/ex_officio_correction/",
+        {
+            "effective_date": "2024-05-01",
+            "person_id": str(wife.pk),
+            "change-1-field": "given_name_kana",
+            "change-1-value": "ハナ",
+            "basis": "offer",
+            "offered_on": "令和6年5月9日",
+            "idempotency_key": "k-ex-2",
+        },
+    )
     assert resp.status_code == 302, resp.content.decode()[:3000]
     with activate(office.ctx()):
         event = RegistryEvent.objects.get(kind="ex_officio_correction")
@@ -67,40 +91,84 @@ def test_bad_inputs_are_messages_not_errors(office: Any, staff_client: Any) -> N
         move_in_family(office)
         wife = people()[1]
     base = {"effective_date": "2024-05-01", "person_id": str(wife.pk), "family_name": "佐藤"}
-    for extra in ({"basis": "koseki_notice", "notified_on": "明日かも"}, {"basis": "nonsense"},
-                  {"basis": "report_applied"}, {"basis": "offer", "reported_date": "2024-05-01"}):
+    for extra in (
+        {"basis": "koseki_notice", "notified_on": "明日かも"},
+        {"basis": "nonsense"},
+        {"basis": "report_applied"},
+        {"basis": "offer", "reported_date": "2024-05-01"},
+    ):
         resp = staff_client("clerk").post("/registry/events/new/name_change/", {**base, **extra})
         assert resp.status_code == 400, extra
     with activate(office.ctx()):
-        assert not RegistryEvent.objects.exists() or not RegistryEvent.objects.filter(kind="name_change").exists()
+        assert (
+            not RegistryEvent.objects.exists()
+            or not RegistryEvent.objects.filter(kind="name_change").exists()
+        )
 
 
 @pytest.mark.std("830#1", "840#3", "850#1")
-def test_the_disappearance_and_minor_correction_forms(office: Any, office_b: Any, staff_client: Any) -> None:
+def test_the_disappearance_and_minor_correction_forms(
+    office: Any, office_b: Any, staff_client: Any
+) -> None:
     with activate(office.ctx()):
         hid = move_in_family(office).household_id
         head, wife, child = people()
     menu = staff_client("clerk").get("/registry/events/new/").content.decode()
     assert "軽微な修正" in menu and "職権修正" in menu and "失踪" in menu
-    resp = staff_client("clerk").post(f"/registry/events/new/disappearance/?household={hid}", {
-        "household": str(hid), "effective_date": "2024-05-01", "person_id": str(child.pk), "basis": "koseki_notice",
-        "notified_on": "2024-05-03", "idempotency_key": "k-ex-3"})
+    resp = staff_client("clerk").post(
+        f"/registry/events/new/disappearance/?household={hid}",
+        {
+            "household": str(hid),
+            "effective_date": "2024-05-01",
+            "person_id": str(child.pk),
+            "basis": "koseki_notice",
+            "notified_on": "2024-05-03",
+            "idempotency_key": "k-ex-3",
+        },
+    )
     assert resp.status_code == 302, resp.content.decode()[:3000]
-    resp = staff_client("clerk").post("/registry/events/new/minor_correction/", {
-        "effective_date": "2024-05-01", "ground": "residence_indication", "household_id": str(hid),
-        "change-1-field": "banchi", "change-1-value": "5番", "idempotency_key": "k-ex-4"})
+    resp = staff_client("clerk").post(
+        "/registry/events/new/minor_correction/",
+        {
+            "effective_date": "2024-05-01",
+            "ground": "residence_indication",
+            "household_id": str(hid),
+            "change-1-field": "banchi",
+            "change-1-value": "5番",
+            "idempotency_key": "k-ex-4",
+        },
+    )
     assert resp.status_code == 302, resp.content.decode()[:3000]
-    resp = staff_client("clerk").post("/registry/events/new/minor_correction/", {
-        "effective_date": "2024-05-01", "ground": "lot_number", "person_id": str(wife.pk),
-        "change-1-field": "family_name", "change-1-value": "高橋", "idempotency_key": "k-ex-5"})
+    resp = staff_client("clerk").post(
+        "/registry/events/new/minor_correction/",
+        {
+            "effective_date": "2024-05-01",
+            "ground": "lot_number",
+            "person_id": str(wife.pk),
+            "change-1-field": "family_name",
+            "change-1-value": "高橋",
+            "idempotency_key": "k-ex-5",
+        },
+    )
     assert resp.status_code == 400 and "修正できない項目" in resp.content.decode()
     with activate(office.ctx()):
-        assert set(RegistryEvent.objects.values_list("kind", flat=True)) >= {"disappearance", "minor_correction"}
+        assert set(RegistryEvent.objects.values_list("kind", flat=True)) >= {
+            "disappearance",
+            "minor_correction",
+        }
     with activate(office_b.ctx()):
         other = move_in_family(office_b, family="山田").household_id
-    resp = staff_client("clerk").post("/registry/events/new/minor_correction/", {
-        "effective_date": "2024-05-01", "ground": "residence_indication", "household_id": str(other),
-        "change-1-field": "banchi", "change-1-value": "5番", "idempotency_key": "k-ex-6"})
+    resp = staff_client("clerk").post(
+        "/registry/events/new/minor_correction/",
+        {
+            "effective_date": "2024-05-01",
+            "ground": "residence_indication",
+            "household_id": str(other),
+            "change-1-field": "banchi",
+            "change-1-value": "5番",
+            "idempotency_key": "k-ex-6",
+        },
+    )
     assert resp.status_code == 400 and "見つかりません" in resp.content.decode()
 
 
@@ -109,12 +177,24 @@ def test_the_birth_form_quotes_a_members_koseki_display(office: Any, staff_clien
     with activate(office.ctx()):
         hid = move_in_family(office).household_id
         head = people()[0]
-    page = staff_client("clerk").get(f"/registry/events/new/birth/?household={hid}").content.decode()
+    page = (
+        staff_client("clerk").get(f"/registry/events/new/birth/?household={hid}").content.decode()
+    )
     assert "戸籍の表示（本籍・筆頭者）を引用する世帯員" in page
-    resp = staff_client("clerk").post(f"/registry/events/new/birth/?household={hid}", {
-        "household": str(hid), "effective_date": "2024-05-01", "person-family_name": "髙橋",
-        "person-given_name": "三郎", "person-sex": "1", "person-relationship": "子",
-        "person-resident_code": "12345678901", "koseki_from_id": str(head.pk), "idempotency_key": "k-ex-7"})
+    resp = staff_client("clerk").post(
+        f"/registry/events/new/birth/?household={hid}",
+        {
+            "household": str(hid),
+            "effective_date": "2024-05-01",
+            "person-family_name": "髙橋",
+            "person-given_name": "三郎",
+            "person-sex": "1",
+            "person-relationship": "子",
+            "person-resident_code": "12345678901",
+            "koseki_from_id": str(head.pk),
+            "idempotency_key": "k-ex-7",
+        },
+    )
     assert resp.status_code == 302, resp.content.decode()[:3000]
     with activate(office.ctx()):
         event = RegistryEvent.objects.get(kind="birth")

@@ -22,8 +22,12 @@ def add_parser(sub: Any) -> None:
     p = sub.add_parser("koseki", help="戸籍通知の取込 / enter the 本籍地's notices (JSON)")
     p.add_argument("file", type=Path, help="戸籍通知ファイル（jichitai.koseki-notice/1 の JSON）")
     p.add_argument("--municipality", required=True, help="地方公共団体コード（6桁）")
-    p.add_argument("--staff", required=True, help="入力する職員の職員ID / the staff member's username")
-    p.add_argument("--confirm-out", type=Path, default=None, help="確認リストの出力先（CSV。省略時は標準出力）")
+    p.add_argument(
+        "--staff", required=True, help="入力する職員の職員ID / the staff member's username"
+    )
+    p.add_argument(
+        "--confirm-out", type=Path, default=None, help="確認リストの出力先（CSV。省略時は標準出力）"
+    )
     p.add_argument("--data-dir", type=Path, metavar="DIR", help=DATA_DIR_HELP)
 
 
@@ -53,7 +57,11 @@ def run(args: argparse.Namespace) -> int:
     if staff is None:
         return _fail(f"職員 {args.staff} がいません / no active staff member {args.staff}")
     try:
-        with unit, batch_run("registry.koseki", detail={"file": args.file.name}) as batch, transaction.atomic():
+        with (
+            unit,
+            batch_run("registry.koseki", detail={"file": args.file.name}) as batch,
+            transaction.atomic(),
+        ):
             result = koseki_intake.run(text, staff=staff)
             batch["rows"] = len(result.entered) + len(result.to_confirm)
     except koseki_intake.IntakeFormatError as exc:
@@ -62,7 +70,9 @@ def run(args: argparse.Namespace) -> int:
         return _fail(str(exc))
     for line in result.entered:
         print(f"{line.notice_id}\t{line.type_label}\t受付番号 {line.event_id}\t{line.message}")
-    out = args.confirm_out.open("w", encoding="utf-8", newline="") if args.confirm_out else sys.stdout
+    out = (
+        args.confirm_out.open("w", encoding="utf-8", newline="") if args.confirm_out else sys.stdout
+    )
     try:
         if result.to_confirm or args.confirm_out:
             writer = csv.writer(out)

@@ -23,8 +23,12 @@ class ExOfficioBasis(models.TextChoices):
 class ExOfficioRecord(TenantModel):
     """The 職権記録書 of one 異動."""
 
-    event = models.OneToOneField("registry.RegistryEvent", on_delete=models.PROTECT, related_name="ex_officio",
-                                 verbose_name="異動")
+    event = models.OneToOneField(
+        "registry.RegistryEvent",
+        on_delete=models.PROTECT,
+        related_name="ex_officio",
+        verbose_name="異動",
+    )
     basis = models.CharField("職権の契機", max_length=20, choices=ExOfficioBasis.choices)
     koseki_reported_on = models.DateField("戸籍届出日", null=True, blank=True)
     matter = models.TextField("職権により記載等を行う事項", blank=True)

@@ -26,7 +26,12 @@ from .ex_officio_models import ExOfficioBasis
 FORMAT = "jichitai.koseki-notice/1"
 MAX_NOTICES = 10_000
 Text = Annotated[str, StringConstraints(max_length=200, strip_whitespace=True)]
-TYPES = {"koseki_display": "本籍・筆頭者の変更", "name": "氏名の変更", "disappearance": "失踪", "death": "死亡"}
+TYPES = {
+    "koseki_display": "本籍・筆頭者の変更",
+    "name": "氏名の変更",
+    "disappearance": "失踪",
+    "death": "死亡",
+}
 NOT_SHOWN = "自動で処理できませんでした。権限のある職員が通知の内容を確認して処理してください。"
 
 
@@ -59,7 +64,9 @@ class Notice(BaseModel):
 class Batch(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     format: Literal["jichitai.koseki-notice/1"]
-    source: Annotated[str, StringConstraints(min_length=1, max_length=60, strip_whitespace=True)]  # 本籍地
+    source: Annotated[
+        str, StringConstraints(min_length=1, max_length=60, strip_whitespace=True)
+    ]  # 本籍地
     notices: Annotated[list[dict[str, Any]], Field(max_length=MAX_NOTICES)]
 
 
@@ -91,7 +98,9 @@ def parse(text: str | bytes) -> Batch:
     try:
         return Batch.model_validate(json.loads(text))
     except (ValueError, ValidationError) as exc:
-        raise IntakeFormatError(f"戸籍通知ファイルの形式が正しくありません（{FORMAT} の JSON）: {str(exc)[:300]}") from None
+        raise IntakeFormatError(
+            f"戸籍通知ファイルの形式が正しくありません（{FORMAT} の JSON）: {str(exc)[:300]}"
+        ) from None
 
 
 def _request(n: Notice, pid: int) -> tuple[str, dict[str, Any]]:
@@ -100,7 +109,10 @@ def _request(n: Notice, pid: int) -> tuple[str, dict[str, Any]]:
         return "ex_officio_correction", {"person_id": pid, "changes": changes}
     if n.type == "name":
         names = ("family_name", "given_name", "family_name_kana", "given_name_kana")
-        return "name_change", {"person_id": pid, **{f: getattr(n, f) for f in names if getattr(n, f)}}
+        return "name_change", {
+            "person_id": pid,
+            **{f: getattr(n, f) for f in names if getattr(n, f)},
+        }
     return n.type, {"person_id": pid}
 
 
@@ -109,8 +121,12 @@ def _match(who: Who, staff: Any) -> tuple[int | None, str]:
     if who.resident_code:
         query = selectors.SearchQuery(resident_code=who.resident_code, page_size=3)
     elif who.family_name and who.birth_date:
-        query = selectors.SearchQuery(name=who.family_name + who.given_name, match="exact", birth_date=who.birth_date,
-                                      page_size=3)
+        query = selectors.SearchQuery(
+            name=who.family_name + who.given_name,
+            match="exact",
+            birth_date=who.birth_date,
+            page_size=3,
+        )
     else:
         return None, "通知に住民票コード、または氏名と生年月日がありません。"
     found = selectors.search(query, staff=staff, screen="戸籍通知の取込").results
@@ -129,7 +145,11 @@ def _key(source: str, nid: str) -> str:
     from .models import EventStatus, RegistryEvent
 
     base = f"koseki:{source}:{nid}"[:90]
-    used = dict(RegistryEvent.objects.filter(idempotency_key__startswith=base).values_list("idempotency_key", "status"))
+    used = dict(
+        RegistryEvent.objects.filter(idempotency_key__startswith=base).values_list(
+            "idempotency_key", "status"
+        )
+    )
     n = 1
     while used.get(base if n == 1 else f"{base}#{n}") == EventStatus.REJECTED:
         n += 1
@@ -147,12 +167,16 @@ def _one(raw: dict[str, Any], source: str, staff: Any, result: IntakeResult) -> 
         n = Notice.model_validate(raw)
     except ValidationError as exc:
         nid = str(raw.get("id") or "")[:40] if isinstance(raw, dict) else ""
-        result.to_confirm.append(Line(nid, "", "", f"通知の形式が正しくありません: {exc.error_count()}件の誤り"))
+        result.to_confirm.append(
+            Line(nid, "", "", f"通知の形式が正しくありません: {exc.error_count()}件の誤り")
+        )
         return
     name = f"{n.person.family_name}　{n.person.given_name}".strip("　") or n.person.resident_code
     label = TYPES[n.type]
     key = _key(source, n.id)
-    if (done := _done(key)) is not None:  # entered by an earlier run: the person may no longer match
+    if (
+        done := _done(key)
+    ) is not None:  # entered by an earlier run: the person may no longer match
         result.entered.append(Line(n.id, label, name, "取込済みです（前回の取込）", done))
         return
     pid, why = _match(n.person, staff)
@@ -162,10 +186,18 @@ def _one(raw: dict[str, Any], source: str, staff: Any, result: IntakeResult) -> 
     kind, request = _request(n, pid)
     basis = ExOfficioBasis.KOSEKI_NOTICE
     try:
-        sub = ex_officio.submit(kind, request, effective_date=n.effective_date, entered_by=staff, basis=basis,
-                               koseki_reported_on=n.koseki_reported_on, notified_on=n.notified_on,
-                               matter=f"{source}からの戸籍通知（{label}）", notice_ref=f"{source}:{n.id}",
-                               idempotency_key=key)
+        sub = ex_officio.submit(
+            kind,
+            request,
+            effective_date=n.effective_date,
+            entered_by=staff,
+            basis=basis,
+            koseki_reported_on=n.koseki_reported_on,
+            notified_on=n.notified_on,
+            matter=f"{source}からの戸籍通知（{label}）",
+            notice_ref=f"{source}:{n.id}",
+            idempotency_key=key,
+        )
     except AlertsRaised as exc:
         msgs = "／".join(v.message for v in exc.violations)
         result.to_confirm.append(Line(n.id, label, name, f"確認が必要です: {msgs}"))
@@ -183,7 +215,9 @@ def run(text: str | bytes, *, staff: Any) -> IntakeResult:
     """Enter every notice of the file (each on its own: one refused never stops the others)."""
     from jichitai.accounts.capabilities import require_capability
 
-    require_capability(staff, "registry.enter")  # the operator enters 異動 like a clerk at the counter
+    require_capability(
+        staff, "registry.enter"
+    )  # the operator enters 異動 like a clerk at the counter
     batch = parse(text)
     result = IntakeResult()
     for raw in batch.notices:

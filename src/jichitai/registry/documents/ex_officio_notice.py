@@ -59,12 +59,18 @@ def _common(event: RegistryEvent) -> dict[str, Any]:
     record = ex_officio.record_of(event.pk)
     entry = EventEntry.objects.filter(event=event).first()
     return {
-        "職権記載等の区分": f"職権{reason.division}" if reason.division != reasons.CHANGE else "職権修正",
+        "職権記載等の区分": f"職権{reason.division}"
+        if reason.division != reasons.CHANGE
+        else "職権修正",
         "異動事由": reason.label,
         "異動日": format_date(event.effective_date),
-        "処理日": format_date(timezone.localtime(event.registered_at).date()) if event.registered_at else "",
+        "処理日": format_date(timezone.localtime(event.registered_at).date())
+        if event.registered_at
+        else "",
         "職権の契機": ex_officio.basis_label(record.basis) if record else "",
-        "戸籍届出日": format_date(record.koseki_reported_on) if record and record.koseki_reported_on else "",
+        "戸籍届出日": format_date(record.koseki_reported_on)
+        if record and record.koseki_reported_on
+        else "",
         "通知日": format_date(entry.notified_on) if entry and entry.notified_on else "",
         "申出日": format_date(entry.offered_on) if entry and entry.offered_on else "",
         "職権により記載等を行う事項": record.matter if record else "",
@@ -72,7 +78,12 @@ def _common(event: RegistryEvent) -> dict[str, Any]:
 
 
 def _code() -> str:
-    return str(Municipality.objects.filter(pk=current().municipality_id).values_list("code", flat=True).first() or "")
+    return str(
+        Municipality.objects.filter(pk=current().municipality_id)
+        .values_list("code", flat=True)
+        .first()
+        or ""
+    )
 
 
 @document("ex_officio_notice", title="職権記載等通知書", functions=("750",))
@@ -80,14 +91,35 @@ def ex_officio_notice(*, event_id: int, staff: Any) -> RegisterDocument:
     """[750]#2: the notice to the persons of a 職権記載等 made because the 届出 was missing."""
     event = _event(event_id)
     if event.kind == "minor_correction":
-        raise violation("minor_correction", "軽微な修正は職権記載等通知書の対象ではありません。", "event_id")
+        raise violation(
+            "minor_correction", "軽微な修正は職権記載等通知書の対象ではありません。", "event_id"
+        )
     if not ex_officio.is_ex_officio(event):
-        raise violation("not_ex_officio", "届出に基づく異動です（職権記載等通知書の対象ではありません）。", "event_id")
+        raise violation(
+            "not_ex_officio",
+            "届出に基づく異動です（職権記載等通知書の対象ではありません）。",
+            "event_id",
+        )
     persons = _persons(event, staff, SCREEN)
-    rows = tuple({"住民ID": pid, "氏名": d.summary.name, "住所": d.summary.address,
-                  "記載等を行った事項": "、".join(items)} for pid, d, items in persons)
-    return RegisterDocument("ex_officio_notice", "職権記載等通知書", ("750",), _code(), timezone.localdate(),
-                            tuple(pid for pid, _, _ in persons), _common(event), rows)
+    rows = tuple(
+        {
+            "住民ID": pid,
+            "氏名": d.summary.name,
+            "住所": d.summary.address,
+            "記載等を行った事項": "、".join(items),
+        }
+        for pid, d, items in persons
+    )
+    return RegisterDocument(
+        "ex_officio_notice",
+        "職権記載等通知書",
+        ("750",),
+        _code(),
+        timezone.localdate(),
+        tuple(pid for pid, _, _ in persons),
+        _common(event),
+        rows,
+    )
 
 
 @document("ex_officio_record", title="職権記録書", functions=("750",))
@@ -95,11 +127,23 @@ def ex_officio_record(*, event_id: int, staff: Any) -> RegisterDocument:
     """[750]#2: what was recorded, removed or corrected ex officio, and on what."""
     event = _event(event_id)
     if not ex_officio.is_ex_officio(event):
-        raise violation("not_ex_officio", "届出に基づく異動です（職権記録書の対象ではありません）。", "event_id")
+        raise violation(
+            "not_ex_officio", "届出に基づく異動です（職権記録書の対象ではありません）。", "event_id"
+        )
     persons = _persons(event, staff, "職権記録書")
     fields = _common(event)
     fields["受付番号"] = event.pk
-    rows = tuple({"住民ID": pid, "氏名": d.summary.name, "記載等を行った事項": "、".join(items)}
-                 for pid, d, items in persons)
-    return RegisterDocument("ex_officio_record", "職権記録書", ("750",), _code(), timezone.localdate(),
-                            tuple(pid for pid, _, _ in persons), fields, rows)
+    rows = tuple(
+        {"住民ID": pid, "氏名": d.summary.name, "記載等を行った事項": "、".join(items)}
+        for pid, d, items in persons
+    )
+    return RegisterDocument(
+        "ex_officio_record",
+        "職権記録書",
+        ("750",),
+        _code(),
+        timezone.localdate(),
+        tuple(pid for pid, _, _ in persons),
+        fields,
+        rows,
+    )

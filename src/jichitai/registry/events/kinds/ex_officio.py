@@ -26,7 +26,9 @@ def plan_disappearance(p: Planner, req: Disappearance, kind: str, checks: _check
 
 
 @register("minor_correction", functions=("850", "840"))
-def plan_minor_correction(p: Planner, req: MinorCorrection, kind: str, checks: _checks.Checks) -> None:
+def plan_minor_correction(
+    p: Planner, req: MinorCorrection, kind: str, checks: _checks.Checks
+) -> None:
     changes = req.normalized()
     if req.person_id is not None:
         p.person(req.person_id)
@@ -40,6 +42,8 @@ def plan_minor_correction(p: Planner, req: MinorCorrection, kind: str, checks: _
     for f, v in changes.items():
         p.set("household", req.household_id, f, v)
     rules.require_address(p.households[req.household_id])
-    p.members(req.household_id)  # the members' 住所 changes with it: they are what the event is about
+    p.members(
+        req.household_id
+    )  # the members' 住所 changes with it: they are what the event is about
     p.touched.append(req.household_id)
     p.plan.main_household = req.household_id
