@@ -28,6 +28,32 @@ def _approve(office: Any, sub: Any) -> Any:
     return events.approve_event(sub.event.pk, approver=office.approver)
 
 
+def _sub(
+    office: Any,
+    kind: str,
+    req: dict[str, Any],
+    effective_date: dt.date,
+    basis: str = "investigation",
+    **kw: Any,
+) -> Any:
+    """仮登録 of a 職権 異動 by the clerk (registry.ex_officio)."""
+    return ex_officio.submit(
+        kind, req, effective_date=effective_date, entered_by=office.clerk, basis=basis, **kw
+    )
+
+
+def _ex(
+    office: Any,
+    kind: str,
+    req: dict[str, Any],
+    effective_date: dt.date,
+    basis: str = "investigation",
+    **kw: Any,
+) -> Any:
+    """The same, approved by the approver."""
+    return _approve(office, _sub(office, kind, req, effective_date, basis, **kw))
+
+
 def _family(office: Any) -> tuple[Any, Any, Any]:
     move_in_family(office)
     head, wife, child = people()
@@ -42,7 +68,8 @@ def _history(office: Any, pid: int) -> list[Any]:
 def test_entry_removal_and_correction_ex_officio(office) -> None:
     with activate(office.ctx()):
         head, wife, child = _family(office)
-        entry = ex_officio.submit(
+        entry = _sub(
+            office,
             "ex_officio_entry",
             {
                 "household": {"existing_id": head.household_id},
@@ -50,32 +77,18 @@ def test_entry_removal_and_correction_ex_officio(office) -> None:
                 "persons": [person_spec("p1", "髙橋", "次郎", "1990-01-01", "弟")],
             },
             effective_date=D(2024, 5, 1),
-            entered_by=office.clerk,
             basis="investigation",
             matter="居住の実態を確認",
         )
         _approve(office, entry)
         jiro = Person.objects.for_read(screen="テスト").get(given_name="次郎")
-        _approve(
+        _ex(
             office,
-            ex_officio.submit(
-                "ex_officio_correction",
-                {"person_id": wife.pk, "changes": {"sex": "2"}},
-                effective_date=D(2024, 5, 2),
-                entered_by=office.clerk,
-                basis="investigation",
-            ),
+            "ex_officio_correction",
+            {"person_id": wife.pk, "changes": {"sex": "2"}},
+            effective_date=D(2024, 5, 2),
         )
-        _approve(
-            office,
-            ex_officio.submit(
-                "ex_officio_deletion",
-                {"person_ids": [jiro.pk]},
-                effective_date=D(2024, 6, 1),
-                entered_by=office.clerk,
-                basis="investigation",
-            ),
-        )
+        _ex(office, "ex_officio_deletion", {"person_ids": [jiro.pk]}, effective_date=D(2024, 6, 1))
         assert Person.objects.for_read(screen="テスト").get(pk=jiro.pk).status == "deleted"
         labels = [r.reason for r in _history(office, jiro.pk)]
         assert labels[0] == "職権記載" and labels[-1] == "職権消除"
@@ -90,14 +103,14 @@ def test_the_record_states_what_was_done_and_the_notice_goes_to_the_person(
 
     with activate(office.ctx()):
         head, wife, child = _family(office)
-        sub = ex_officio.submit(
+        sub = _sub(
+            office,
             "move_within",
             {
                 "person_ids": [head.pk, wife.pk, child.pk],
                 "address": {"address_id": office.address2.pk, "banchi": "3番地"},
             },
             effective_date=D(2024, 5, 1),
-            entered_by=office.clerk,
             basis="report_applied",
             matter="転居届がないため実態調査により職権で記載",
         )
@@ -143,15 +156,12 @@ def test_a_protected_person_never_reaches_a_notice_for_staff_without_need_to_kno
 
     with activate(office.ctx()):
         head, wife, child = _family(office)
-        event = _approve(
+        event = _ex(
             office,
-            ex_officio.submit(
-                "ex_officio_correction",
-                {"person_id": wife.pk, "changes": {"given_name_kana": "ハナ"}},
-                effective_date=D(2024, 5, 1),
-                entered_by=office.clerk,
-                basis="investigation",
-            ),
+            "ex_officio_correction",
+            {"person_id": wife.pk, "changes": {"given_name_kana": "ハナ"}},
+            effective_date=D(2024, 5, 1),
+            basis="investigation",
         )
         officer = _protect(office, wife.pk)
         with pytest.raises(RegistryError) as exc:
@@ -168,11 +178,11 @@ def test_a_report_kind_made_ex_officio_follows_the_report_rules_but_has_no_repor
 ) -> None:
     with activate(office.ctx()):
         head, wife, child = _family(office)
-        sub = ex_officio.submit(
+        sub = _sub(
+            office,
             "household_split",
             {"person_ids": [child.pk]},
             effective_date=D(2024, 5, 1),
-            entered_by=office.clerk,
             basis="report_applied",
         )
         event = _approve(office, sub)
@@ -189,7 +199,8 @@ def test_a_report_kind_made_ex_officio_follows_the_report_rules_but_has_no_repor
         )
         moved = Person.objects.for_read(screen="テスト").get(pk=child.pk)
         with pytest.raises(RegistryError):
-            ex_officio.submit(
+            _sub(
+                office,
                 "household_merge",
                 {
                     "from_household_id": moved.household_id,
@@ -197,15 +208,14 @@ def test_a_report_kind_made_ex_officio_follows_the_report_rules_but_has_no_repor
                     "relationships": {str(child.pk): "子"},
                 },
                 effective_date=D(2024, 7, 1),
-                entered_by=office.clerk,
                 basis="report_applied",
             )
         with pytest.raises(RegistryError):  # a 職権 kind is not a 届出 to apply
-            ex_officio.submit(
+            _sub(
+                office,
                 "ex_officio_deletion",
                 {"person_ids": [wife.pk]},
                 effective_date=D(2024, 7, 1),
-                entered_by=office.clerk,
                 basis="report_applied",
             )
 
@@ -221,15 +231,12 @@ def test_a_birth_quotes_the_koseki_display_of_a_member(office, office_b) -> None
             "relationship": "子",
             "resident_code": resident_code(),
         }
-        _approve(
+        _ex(
             office,
-            ex_officio.submit(
-                "birth",
-                {"household_id": head.household_id, "person": baby, "koseki_from_id": head.pk},
-                effective_date=D(2024, 5, 1),
-                entered_by=office.clerk,
-                basis="koseki_report",
-            ),
+            "birth",
+            {"household_id": head.household_id, "person": baby, "koseki_from_id": head.pk},
+            effective_date=D(2024, 5, 1),
+            basis="koseki_report",
         )
         saburo = Person.objects.for_read(screen="テスト").get(given_name="三郎")
         assert (saburo.honseki, saburo.hittousha) == (head.honseki, head.hittousha)
@@ -255,11 +262,11 @@ def test_a_birth_quotes_the_koseki_display_of_a_member(office, office_b) -> None
 def test_koseki_report_and_notice_dates_are_kept(office) -> None:
     with activate(office.ctx()):
         head, wife, child = _family(office)
-        sub = ex_officio.submit(
+        sub = _sub(
+            office,
             "name_change",
             {"person_id": wife.pk, "family_name": "佐藤"},
             effective_date=D(2024, 5, 1),
-            entered_by=office.clerk,
             basis="koseki_notice",
             koseki_reported_on=D(2024, 4, 28),
             notified_on=D(2024, 5, 7),
@@ -280,19 +287,19 @@ def test_the_dates_start_as_the_day_of_processing(office) -> None:
     assert ex_officio.default_dates("offer") == {"offered_on": today}
     with activate(office.ctx()):
         head, wife, child = _family(office)
-        sub = ex_officio.submit(
+        sub = _sub(
+            office,
             "name_change",
             {"person_id": wife.pk, "family_name": "佐藤"},
             effective_date=D(2024, 5, 1),
-            entered_by=office.clerk,
             basis="koseki_report",
         )
         assert ExOfficioRecord.objects.get(event=sub.event).koseki_reported_on == today
-        sub = ex_officio.submit(
+        sub = _sub(
+            office,
             "ex_officio_correction",
             {"person_id": child.pk, "changes": {"given_name_kana": "タ"}},
             effective_date=D(2024, 5, 1),
-            entered_by=office.clerk,
             basis="offer",
         )
         assert EventEntry.objects.get(event=sub.event).offered_on == today
@@ -302,11 +309,11 @@ def test_the_dates_start_as_the_day_of_processing(office) -> None:
 def test_an_entry_on_an_offer_shows_as_such_with_its_offer_date(office) -> None:
     with activate(office.ctx()):
         head, wife, child = _family(office)
-        sub = ex_officio.submit(
+        sub = _sub(
+            office,
             "ex_officio_correction",
             {"person_id": child.pk, "changes": {"given_name_kana": "タ"}},
             effective_date=D(2024, 5, 1),
-            entered_by=office.clerk,
             basis="offer",
             offered_on=D(2024, 4, 30),
         )
@@ -314,11 +321,11 @@ def test_an_entry_on_an_offer_shows_as_such_with_its_offer_date(office) -> None:
         assert ExOfficioRecord.objects.get(event=sub.event).get_basis_display() == "申出"
         assert _history(office, child.pk)[-1].offered_on == "2024-04-30"
         with pytest.raises(RegistryError):  # a 申出日 belongs to a 申出 only
-            ex_officio.submit(
+            _sub(
+                office,
                 "ex_officio_correction",
                 {"person_id": child.pk, "changes": {"given_name_kana": "タロ"}},
                 effective_date=D(2024, 5, 1),
-                entered_by=office.clerk,
                 basis="investigation",
                 offered_on=D(2024, 4, 30),
             )
@@ -329,35 +336,25 @@ def test_address_setting_with_an_unknown_or_blank_previous_address(office) -> No
     with activate(office.ctx()):
         for i, previous in enumerate(("不明", "")):
             spec = person_spec("p1", "青木", "一", f"197{i}-01-01", "世帯主")
-            _approve(
+            _ex(
                 office,
-                ex_officio.submit(
-                    "ex_officio_entry",
-                    {
-                        "household": {
-                            "new": {"address_id": office.address.pk, "banchi": f"{i + 5}番地"}
-                        },
-                        "persons": [spec],
-                        "previous_address": previous,
+                "ex_officio_entry",
+                {
+                    "household": {
+                        "new": {"address_id": office.address.pk, "banchi": f"{i + 5}番地"}
                     },
-                    effective_date=D(2024, 5, 1),
-                    entered_by=office.clerk,
-                    basis="investigation",
-                ),
+                    "persons": [spec],
+                    "previous_address": previous,
+                },
+                effective_date=D(2024, 5, 1),
+                basis="investigation",
             )
         for p in people(family_name="青木"):  # [800]#3: not a 住民票 item, entered as data
-            _approve(
+            _ex(
                 office,
-                ex_officio.submit(
-                    "ex_officio_correction",
-                    {
-                        "person_id": p.pk,
-                        "changes": {"last_registered_address": "大阪府大阪市北区1番"},
-                    },
-                    effective_date=D(2024, 5, 1),
-                    entered_by=office.clerk,
-                    basis="investigation",
-                ),
+                "ex_officio_correction",
+                {"person_id": p.pk, "changes": {"last_registered_address": "大阪府大阪市北区1番"}},
+                effective_date=D(2024, 5, 1),
             )
         rows = people(family_name="青木")
         assert [p.previous_address for p in rows] == ["不明", ""]
@@ -405,16 +402,13 @@ def test_a_death_takes_no_presumed_death_and_no_cause_of_death(
 def test_a_disappearance_removes_the_person_as_an_ex_officio_removal(office) -> None:
     with activate(office.ctx()):
         head, wife, child = _family(office)
-        _approve(
+        _ex(
             office,
-            ex_officio.submit(
-                "disappearance",
-                {"person_id": child.pk},
-                effective_date=D(2024, 5, 1),
-                entered_by=office.clerk,
-                basis="koseki_notice",
-                notified_on=D(2024, 5, 3),
-            ),
+            "disappearance",
+            {"person_id": child.pk},
+            effective_date=D(2024, 5, 1),
+            basis="koseki_notice",
+            notified_on=D(2024, 5, 3),
         )
         row = Person.objects.for_read(screen="テスト").get(pk=child.pk)
         assert (row.status, row.removed_on) == ("deleted", D(2024, 5, 1))
@@ -439,15 +433,12 @@ def test_a_disappearance_removes_the_person_as_an_ex_officio_removal(office) -> 
 def test_a_correction_of_the_heads_name_shows_in_every_members_record(office) -> None:
     with activate(office.ctx()):
         head, wife, child = _family(office)
-        _approve(
+        _ex(
             office,
-            ex_officio.submit(
-                "name_change",
-                {"person_id": head.pk, "family_name": "佐藤", "family_name_kana": "サトウ"},
-                effective_date=D(2024, 5, 1),
-                entered_by=office.clerk,
-                basis="koseki_notice",
-            ),
+            "name_change",
+            {"person_id": head.pk, "family_name": "佐藤", "family_name_kana": "サトウ"},
+            effective_date=D(2024, 5, 1),
+            basis="koseki_notice",
         )
         from jichitai.registry import selectors
 
@@ -472,47 +463,41 @@ def test_a_correction_is_minor_by_choice_and_each_ground_changes_only_its_items(
     )
     with activate(office.ctx()):
         head, wife, child = _family(office)
-        for ground in ("common_chars", "identification", "minister"):
-            _approve(
+        for n, ground in enumerate(
+            ("common_chars", "identification", "minister")
+        ):  # 氏名: 髙 → 高 and back
+            _ex(
                 office,
-                ex_officio.submit(
-                    "minor_correction",
-                    {"ground": ground, "person_id": wife.pk, "changes": {"family_name": "高橋"}},
-                    effective_date=D(2024, 5, 1),
-                    entered_by=office.clerk,
-                    basis="investigation",
-                ),
-            ) if ground == "common_chars" else None
+                "minor_correction",
+                {
+                    "ground": ground,
+                    "person_id": wife.pk,
+                    "changes": {"family_name": "髙橋" if n % 2 else "高橋"},
+                },
+                D(2024, 5, 1),
+            )
         assert Person.objects.for_read(screen="テスト").get(pk=wife.pk).family_name == "高橋"
         assert _history(office, wife.pk)[-1].reason == "軽微な修正"
         for n, ground in enumerate(("district_name", "lot_number", "residence_indication")):
-            _approve(
+            _ex(
                 office,
-                ex_officio.submit(
-                    "minor_correction",
-                    {
-                        "ground": ground,
-                        "household_id": head.household_id,
-                        "changes": {"banchi": f"{n + 1}番"},
-                    },
-                    effective_date=D(2024, 5, 2),
-                    entered_by=office.clerk,
-                    basis="investigation",
-                ),
-            )
-        _approve(
-            office,
-            ex_officio.submit(
                 "minor_correction",
                 {
-                    "ground": "building_name",
+                    "ground": ground,
                     "household_id": head.household_id,
-                    "changes": {"katagaki": "新名ハイツ"},
+                    "changes": {"banchi": f"{n + 1}番"},
                 },
-                effective_date=D(2024, 5, 3),
-                entered_by=office.clerk,
-                basis="investigation",
-            ),
+                effective_date=D(2024, 5, 2),
+            )
+        _ex(
+            office,
+            "minor_correction",
+            {
+                "ground": "building_name",
+                "household_id": head.household_id,
+                "changes": {"katagaki": "新名ハイツ"},
+            },
+            effective_date=D(2024, 5, 3),
         )
         hh = Household.objects.get(pk=head.household_id)
         assert (hh.banchi, hh.katagaki) == ("3番", "新名ハイツ")
