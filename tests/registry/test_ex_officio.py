@@ -625,3 +625,24 @@ def test_no_correction_overwrites_history(office) -> None:
             == facts
         )
         assert [r.row["family_name"] for r in _history(office, wife.pk)].count("佐籐") >= 1
+
+
+@pytest.mark.std("800#2")
+def test_an_unreported_move_in_marks_its_previous_address_and_notes_it(office) -> None:
+    from jichitai.registry.records_models import EventRemark
+
+    with activate(office.ctx()):
+        spec = person_spec("p1", "青木", "一", "1975-01-01", "世帯主")
+        req = {
+            "household": {"new": {"address_id": office.address.pk, "banchi": "8番地"}},
+            "persons": [spec],
+            "previous_address": "大阪府大阪市北区2番",
+            "unreported": True,
+        }
+        event = _ex(office, "ex_officio_entry", req, D(2024, 5, 1))
+        (aoki,) = people(family_name="青木")
+        assert aoki.previous_address == "大阪府大阪市北区2番（未届）"
+        (remark,) = EventRemark.objects.filter(event=event, person_id=aoki.pk)
+        assert remark.text == "未届転入（転入前住所（未届）: 大阪府大阪市北区2番）"
+        with pytest.raises(RegistryError):  # the unreported address is required
+            _sub(office, "ex_officio_entry", {**req, "previous_address": ""}, D(2024, 5, 1))

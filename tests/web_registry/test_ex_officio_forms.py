@@ -204,3 +204,35 @@ def test_the_birth_form_quotes_a_members_koseki_display(office: Any, staff_clien
         events.approve_event(event.pk, approver=office.approver)
         baby = Person.objects.without_read_log("テスト").get(given_name="三郎")
         assert baby.honseki == head.honseki
+
+
+@pytest.mark.std("800#1", "800#2")
+def test_the_address_setting_form_takes_an_unknown_or_unreported_previous_address(
+    office: Any, staff_client: Any
+) -> None:
+    page = staff_client("clerk").get("/registry/events/new/ex_officio_entry/").content.decode()
+    assert "未届転入" in page and "不明" in page
+    data = {
+        "effective_date": "2024-05-01",
+        "address_id": str(office.address.pk),
+        "banchi": "8番地",
+        "previous_address": "大阪府大阪市北区2番",
+        "unreported": "true",
+        "basis": "investigation",
+        "persons-1-family_name": "青木",
+        "persons-1-given_name": "一",
+        "persons-1-birth_date": "1975-01-01",
+        "persons-1-sex": "1",
+        "persons-1-relationship": "世帯主",
+        "persons-1-honseki": "不明",
+        "persons-1-resident_code": "12345678902",
+        "idempotency_key": "k-ex-8",
+    }
+    resp = staff_client("clerk").post("/registry/events/new/ex_officio_entry/", data)
+    assert resp.status_code == 302, resp.content.decode()[:3000]
+    with activate(office.ctx()):
+        event = RegistryEvent.objects.get(kind="ex_officio_entry")
+        assert (
+            event.request["unreported"] is True
+            and ExOfficioRecord.objects.filter(event=event).exists()
+        )

@@ -140,6 +140,38 @@ def submit(
     return sub
 
 
+def after_approval(approved: Any, approver: Any) -> None:
+    """[800]#2: a 未届転入 (職権記載 with ``unreported``) gets its 留意事項: that it was one, and the
+    転入前住所（未届）, on every person it wrote."""
+    from .models import EventFact
+    from .records_models import EventRemark
+
+    ids = [
+        e.pk
+        for e in approved
+        if e.kind == "ex_officio_entry" and (e.request or {}).get("unreported")
+    ]
+    if not ids:
+        return
+    facts = EventFact.objects.filter(
+        event_id__in=ids, entity="person", field="previous_address"
+    ).order_by("id")
+    last = {
+        (f.event_id, f.entity_id): str(f.after or "") for f in facts
+    }  # a creation writes the item twice
+    EventRemark.objects.bulk_create(
+        [
+            EventRemark(
+                event_id=e,
+                person_id=pid,
+                created_by=approver,
+                text=f"未届転入（転入前住所（未届）: {after.removesuffix('（未届）')}）",
+            )
+            for (e, pid), after in last.items()
+        ]
+    )
+
+
 def record_of(event_id: int) -> ExOfficioRecord | None:
     return ExOfficioRecord.objects.filter(event_id=event_id).first()
 

@@ -214,6 +214,7 @@ class ExOfficioEntry(MoveIn):
 
     kinds = (EventKind.EX_OFFICIO_ENTRY.value,)
     previous_address: _n(Person, "previous_address") = ""  # type: ignore[valid-type]
+    unreported: bool = False  # [800]#2 未届転入: previous_address is the latest address never reported
 
 
 class Birth(Request):

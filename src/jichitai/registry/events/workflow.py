@@ -287,6 +287,9 @@ def approve_events(event_ids: Sequence[int], *, approver: Any) -> Approval:
                 result.approved.extend(_apply(round_, approver, result))
         if result.approved:
             protection.after_approval(result.approved)
+            from ..ex_officio import after_approval  # the 職権 module builds on this one
+
+            after_approval(result.approved, approver)  # [800]#2: a 未届転入's 留意事項
             audit_hooks.events_approved(result.approved, ctx, approved_by=approver.pk)
     return result
 

@@ -154,6 +154,7 @@ def _move_in(kind: str, title: str, intro: str, previous: bool = True,
                             help="転入前の住所（国外転入は国名）"))
     else:
         fields.append(Field("previous_address", "従前の住所", help="不明なら「不明」、出生等で前住所がなければ空欄"))
+        fields.append(Field("unreported", "未届転入", "select", choices=(("", "いいえ"), ("true", "はい（従前の住所は未届の直近の住所）"))))
     fields += [*ADDRESS, Field("existing_household_id", "既存の世帯に入る場合の世帯ID",
                                help="空欄なら新しい世帯を作ります（上の住所を使います）。")]
     return KindForm(kind, title, intro, tuple(fields), persons="rows")
@@ -377,6 +378,8 @@ def _new_persons(form: KindForm, post: Mapping[str, str], built: Built) -> None:
     text = {f.name: (post.get(f.name) or "").strip() for f in form.fields}
     if "previous_address" in text:
         req["previous_address"] = text["previous_address"]
+    if text.get("unreported") == "true":  # [800]#2
+        req["unreported"] = True
     existing = _int(post, "existing_household_id", "既存の世帯ID", errors)
     if existing is not None:
         req["household"] = {"existing_id": existing}

@@ -30,6 +30,7 @@ def plan_move_in(p: Planner, req: MoveIn, kind: str, checks: _checks.Checks) -> 
         assert req.household.new is not None
         hid = p.new_household("h1", req.household.new.model_dump())
     new: list[str] = []
+    previous = _previous_address(req)
     for person in req.persons:
         if person.returning_person_id is not None:
             pk: int | str = _returning(p, person, hid)
@@ -37,7 +38,7 @@ def plan_move_in(p: Planner, req: MoveIn, kind: str, checks: _checks.Checks) -> 
             checks.returning(person.spec())
             pk = p.new_person(person.spec(), hid, p.date)
             new.append(pk)
-        p.set("person", pk, "previous_address", req.previous_address)
+        p.set("person", pk, "previous_address", previous)
         p.set("person", pk, "reported_on", p.reported)
     if isinstance(hid, str):
         head_ref: int | str = f"new:{req.head_ref or req.persons[0].ref or 'p1'}"
@@ -52,6 +53,17 @@ def plan_move_in(p: Planner, req: MoveIn, kind: str, checks: _checks.Checks) -> 
     p.touched.append(hid)
     p.plan.main_household = hid
     checks.duplicates([p.persons[r] for r in new])
+
+
+def _previous_address(req: MoveIn) -> str:
+    """[800]#2: a 未届転入's 転入前住所 is the latest unreported address followed by （未届）."""
+    if not getattr(req, "unreported", False):
+        return req.previous_address
+    if not req.previous_address:
+        raise violation("required", "未届転入では未届の住所のうち直近のものを従前の住所に入力してください。", "previous_address")
+    if len(req.previous_address) + 4 > 300:
+        raise violation("too_long", "従前の住所は（未届）を付けて300文字以内で入力してください。", "previous_address")
+    return f"{req.previous_address}（未届）"
 
 
 _REMOVAL_ITEMS = ("removed_on_text", "move_out_destination_postal_code", "move_out_confirmed_destination",
