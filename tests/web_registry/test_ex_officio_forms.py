@@ -236,3 +236,58 @@ def test_the_address_setting_form_takes_an_unknown_or_unreported_previous_addres
             event.request["unreported"] is True
             and ExOfficioRecord.objects.filter(event=event).exists()
         )
+
+
+def _koseki_file(*notices: dict[str, Any]) -> Any:
+    import json
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    body = {"format": "jichitai.koseki-notice/1", "source": "甲県乙市", "notices": list(notices)}
+    return SimpleUploadedFile("koseki.json", json.dumps(body, ensure_ascii=False).encode(), "application/json")
+
+
+@pytest.mark.std("770#1")
+def test_the_koseki_screen_enters_the_file_and_lists_what_needs_a_look(office: Any, office_b: Any,
+                                                                        staff_client: Any) -> None:
+    from tests.registry.conftest import apply, person_spec
+    from tests.registry.test_snapshots import _protect
+
+    with activate(office.ctx()):
+        move_in_family(office)
+        head = people()[0]
+        apply(office, "move_in", {"household": {"new": {"address_id": office.address2.pk, "banchi": "5番地"}},
+                                  "persons": [person_spec("p1", "青木", "守", "1970-03-03", "世帯主")],
+                                  "previous_address": "東京都千代田区千代田1番1号"}, D(2020, 4, 1))
+        (wife,) = people(family_name="青木")  # the protected one, in a household of his own
+        _protect(office, wife.pk)
+    with activate(office_b.ctx()):
+        move_in_family(office_b, family="山田")
+        elsewhere = people()[0]
+    assert "戸籍通知の取込" in staff_client("clerk").get("/registry/events/new/").content.decode()
+    assert staff_client("clerk").get("/registry/events/koseki/").status_code == 200
+    notices = (
+        {"id": "N1", "type": "koseki_display", "effective_date": "2024-05-01",
+         "person": {"resident_code": head.resident_code}, "honseki": "甲県乙市本町9番地"},
+        {"id": "N2", "type": "name", "effective_date": "2024-05-01",
+         "person": {"resident_code": wife.resident_code}, "family_name": "佐藤"},
+        {"id": "N3", "type": "death", "effective_date": "2024-05-01",
+         "person": {"resident_code": elsewhere.resident_code}},
+    )
+    page = staff_client("clerk").post("/registry/events/koseki/", {"file": _koseki_file(*notices)})
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "仮登録した通知（1件）" in text
+    assert "確認リスト（2件）" in text
+    listed = text.split('id="koseki-entered"')[1]
+    assert "支援措置" not in listed and wife.atena_no not in listed and "青木" not in listed and "栄町" not in listed
+    assert "山田" not in listed and elsewhere.atena_no not in listed
+    csv_resp = staff_client("clerk").post("/registry/events/koseki/", {"file": _koseki_file(*notices), "as_csv": "1"})
+    body = csv_resp.content.decode("utf-8-sig")
+    assert csv_resp["Content-Type"].startswith("text/csv") and body.splitlines()[0].startswith("通知番号")
+    for bad in ({}, {"file": _koseki_file()} and {"file": __import__("io").BytesIO(b"not json")}):
+        assert staff_client("clerk").post("/registry/events/koseki/", bad).status_code == 400
+    with activate(office.ctx()):
+        assert RegistryEvent.objects.filter(kind="ex_officio_correction").count() == 1
+    with activate(office_b.ctx()):
+        assert not RegistryEvent.objects.filter(kind="death").exists()
