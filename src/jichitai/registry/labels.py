@@ -39,6 +39,7 @@ REQUEST_LABELS = {
     "action": "記載・削除（record: 記載、delete: 削除）", "municipality": "記載・削除した市区町村",
     "municipality_code": "記載・削除した市区町村コード", "destination_postal_code": "転出先の郵便番号",
     "notice_date": "転入通知年月日", "moved_in_on": "転入通知に記載された転入日",
+    "ground": "軽微な修正の事由", "koseki_from_id": "戸籍の表示を引用する世帯員", "unreported": "未届転入",
 }
 CHOICES: dict[str, dict[str, str]] = {
     f.name: {str(k): str(v) for k, v in f.choices}
