@@ -291,3 +291,23 @@ def test_the_koseki_screen_enters_the_file_and_lists_what_needs_a_look(office: A
         assert RegistryEvent.objects.filter(kind="ex_officio_correction").count() == 1
     with activate(office_b.ctx()):
         assert not RegistryEvent.objects.filter(kind="death").exists()
+
+
+@pytest.mark.std("760#1")
+def test_a_report_form_enters_the_change_ex_officio_without_a_report_date(office: Any, staff_client: Any) -> None:
+    with activate(office.ctx()):
+        hid = move_in_family(office).household_id
+        head, wife, child = people()
+    page = staff_client("clerk").get(f"/registry/events/new/move_within/?household={hid}").content.decode()
+    assert "届出の準用（届出がない場合）" in page
+    data = {"household": str(hid), "effective_date": "2024-05-01", "person_ids": [str(child.pk)],
+            "address_id": str(office.address2.pk), "banchi": "3番地", "basis": "report_applied",
+            "matter": "転居届がないため職権で記載", "idempotency_key": "k-ex-9"}
+    resp = staff_client("clerk").post(f"/registry/events/new/move_within/?household={hid}", data)
+    assert resp.status_code == 302, resp.content.decode()[:3000]
+    resp = staff_client("clerk").post(f"/registry/events/new/move_within/?household={hid}",
+                                      {**data, "reported_date": "2024-05-02", "idempotency_key": "k-ex-10"})
+    assert resp.status_code == 400 and "届出日は空欄" in resp.content.decode()
+    with activate(office.ctx()):
+        event = RegistryEvent.objects.get(kind="move_within")
+        assert event.reported_date is None and event.ex_officio.basis == "report_applied"
