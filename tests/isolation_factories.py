@@ -186,7 +186,14 @@ def _hold(marker: str) -> Any:
                                start_date=dt.date(2024, 1, 1), reason=marker, created_by=_staff(marker))
 
 
+def _ex_officio_record(marker: str) -> Any:
+    from jichitai.registry.ex_officio_models import ExOfficioRecord
+
+    return ExOfficioRecord.objects.create(event=_event(marker + "-x"), basis="koseki_notice", matter=marker)
+
+
 FACTORIES: dict[str, Callable[[str], Any]] = {
+    "registry.ExOfficioRecord": _ex_officio_record,
     "registry.CountryName": _country,
     "registry.InputPlace": _place,
     "registry.InputTerminal": _terminal,

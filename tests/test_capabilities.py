@@ -85,6 +85,7 @@ WEB_ROUTES: dict[str, tuple[tuple[str, ...], str]] = {
     "registry:address_pick": (("get",), "registry.read"),
     "registry:event_menu": (("get",), "registry.enter"),
     "registry:event_form": (("get", "post"), "registry.enter"),
+    "registry:koseki_intake": (("get", "post"), "registry.enter"),
     "registry:person_row": (("get",), "registry.enter"),
     "registry:katagaki_pick": (("get",), "registry.enter"),
     "registry:approvals": (("get",), "registry.approve"),

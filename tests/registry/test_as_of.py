@@ -29,7 +29,7 @@ SURNAMES = ["髙橋", "高橋", "渡邉", "渡辺", "齋藤", "斉藤", "山﨑"
 
 step = st.tuples(
     st.sampled_from(["name", "move", "split_merge", "head", "move_out", "abroad_return", "nationality",
-                     "household_change", "renumber", "honseki"]),
+                     "household_change", "renumber", "honseki", "ex_officio"]),
     st.integers(min_value=1, max_value=1500),  # days after START: out of order on purpose
     st.integers(min_value=0, max_value=len(SURNAMES) - 1),
 )
@@ -97,6 +97,16 @@ def _apply_step(office: Any, kind: str, day: int, n: int) -> bool:
                 who = jp[n % len(jp)]
                 apply(office, "honseki_renumbering", {"person_id": who.pk, "from_honseki": who.honseki,
                                                       "honseki": f"テスト県甲村{n + 2}番地"}, effective)
+        elif kind == "ex_officio":  # [850] 軽微な修正 (氏名 / 住所) and [830] 失踪
+            target, others = fam[n % len(fam)], [p for p in fam if p.pk != head.pk]
+            if n % 3 == 0 and others:
+                apply(office, "disappearance", {"person_id": others[n % len(others)].pk}, effective)
+            elif n % 3 == 1:
+                apply(office, "minor_correction", {"ground": "common_chars", "person_id": target.pk,
+                                                   "changes": {"family_name": SURNAMES[n]}}, effective)
+            else:
+                apply(office, "minor_correction", {"ground": "residence_indication", "household_id": head.household_id,
+                                                   "changes": {"banchi": f"{n}番"}}, effective)
     except RegistryError:
         return False  # e.g. a date before someone's birth: refused, nothing written
     return True
@@ -141,6 +151,7 @@ def _household_change_step(office: Any, fam: list[Any], head: Any, effective: dt
 
 IDENTITY_STEPS = [("nationality", 100, 0), ("abroad_return", 200, 1), ("nationality", 300, 0), ("move", 400, 1),
                   ("renumber", 450, 3), ("honseki", 460, 4), ("nationality", 500, 2), ("abroad_return", 600, 2)]
+EX_OFFICIO_STEPS = [("ex_officio", 100, 1), ("ex_officio", 150, 2), ("ex_officio", 200, 4), ("ex_officio", 300, 3)]
 
 
 @pytest.mark.django_db
@@ -158,6 +169,16 @@ HOUSEHOLD_STEPS = [("household_change", 100, 1), ("household_change", 200, 1), (
 
 
 @pytest.mark.django_db
+def test_the_ex_officio_steps_apply(office: Any) -> None:
+    """The 失踪 and 軽微な修正 example below is really applied (none is refused)."""
+    with activate(office.ctx()):
+        move_in_family(office, START)
+        assert [_apply_step(office, *s) for s in EX_OFFICIO_STEPS] == [True] * len(EX_OFFICIO_STEPS)
+        kinds = set(RegistryEvent.objects.filter(status="approved").values_list("kind", flat=True))
+        assert {"disappearance", "minor_correction"} <= kinds
+
+
+@pytest.mark.django_db
 def test_the_household_change_steps_apply(office: Any) -> None:
     """The 世帯変更 step really moves members both ways ([720]#1)."""
     with activate(office.ctx()):
@@ -169,6 +190,7 @@ def test_the_household_change_steps_apply(office: Any) -> None:
 @pytest.mark.django_db
 @example(steps=HOUSEHOLD_STEPS, probes=[-1, 150, 250, 350])
 @example(steps=IDENTITY_STEPS, probes=[-1, 150, 250, 350, 650])
+@example(steps=EX_OFFICIO_STEPS, probes=[-1, 75, 125, 200, 400])
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(steps=st.lists(step, min_size=1, max_size=7), probes=st.lists(
     st.integers(min_value=-30, max_value=1600), min_size=3, max_size=6))

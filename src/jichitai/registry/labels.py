@@ -40,6 +40,7 @@ REQUEST_LABELS = {
     "municipality_code": "記載・削除した市区町村コード", "destination_postal_code": "転出先の郵便番号",
     "notice_date": "転入通知年月日", "moved_in_on": "転入通知に記載された転入日",
     "destination_code": "転出先の住所コード（住所辞書）", "unreported": "未届転入",
+    "ground": "軽微な修正の事由", "koseki_from_id": "戸籍の表示を引用する世帯員",
 }
 CHOICES: dict[str, dict[str, str]] = {
     f.name: {str(k): str(v) for k, v in f.choices}

@@ -271,6 +271,9 @@ class EventKind(models.TextChoices):
     # [1340]: 住居表示の実施・区画整理 etc.: a household's address rewritten where it stands (nobody moves)
     ADDRESS_RENUMBERING = "address_renumbering", "住居表示の実施等"
     HONSEKI_RENUMBERING = "honseki_renumbering", "本籍の表示の変更"
+    # [830]: 失踪宣告 on the 本籍地's notice (法第9条第2項): a 職権消除; [850]: 軽微な修正 (規則第11条第3項第2号)
+    DISAPPEARANCE = "disappearance", "失踪"
+    MINOR_CORRECTION = "minor_correction", "軽微な修正"
 
 
 class EventStatus(models.TextChoices):
@@ -402,5 +405,6 @@ class Counter(TenantModel):
 
 # models of their own modules are the app's too (the app registry loads them from here)
 from . import address_models, records_models  # noqa: E402,F401
+from .ex_officio_models import ExOfficioRecord  # noqa: E402,F401  職権記録書 [750]
 from .holds_models import Hold  # noqa: E402,F401  抑止 [410]
 from .search_history import SearchHistory  # noqa: E402,F401  検索履歴 [320]

@@ -82,6 +82,8 @@ KIND_REASONS: dict[str, Reason] = {
     # [1340]#2: a 住居表示 change is sent to the CS as 「軽微な修正」
     "address_renumbering": _r(CHANGE, "軽微な修正"),
     "honseki_renumbering": _r(CHANGE, "軽微な修正"),
+    "disappearance": _r(REMOVAL, "職権消除"),  # [830]#1: 失踪 is entered as 職権消除
+    "minor_correction": _r(CHANGE, "軽微な修正"),  # [850]
     # a 取消 takes its 区分 from what it undoes (classify); this is the fallback
     "cancellation": _r(CHANGE, "異動の取消し（修正）"),
 }

@@ -216,6 +216,7 @@ class ExOfficioEntry(MoveIn):
 
     kinds = (EventKind.EX_OFFICIO_ENTRY.value,)
     previous_address: _n(Person, "previous_address") = ""  # type: ignore[valid-type]
+    unreported: bool = False  # [800]#2 未届転入: previous_address is the latest address never reported
 
 
 class Birth(Request):
@@ -225,6 +226,7 @@ class Birth(Request):
     household_id: Id
     person: NewPerson
     effective_date_text: WrittenEventDate = ""  # [80]#1: 出生日 as written (不詳日)
+    koseki_from_id: Id | None = None  # [770]#2: a member whose 本籍・筆頭者 the child's quote
 
 
 class MoveOutPlanned(Request):
@@ -515,11 +517,14 @@ class Correction(Request):
                 {c.entity_id for c in self.changes if c.entity == "household"})
 
 
+from .requests_ex_officio import Disappearance, MinorCorrection  # noqa: E402 - they build on the above
+
 REQUEST_TYPES: dict[str, type[Request]] = {
     kind: cls
     for cls in (MoveIn, ExOfficioEntry, Birth, MoveOutPlanned, MoveOut, MoveOutConfirmed, MoveWithin, HouseholdSplit,
                 Death, HouseholdMerge, HouseholdChange, HeadChange, NameChange, AliasChange, PersonCorrection,
-                Cancellation, Correction, NationalityChange, AddressRenumbering, HonsekiRenumbering)
+                Cancellation, Correction, NationalityChange, AddressRenumbering, HonsekiRenumbering, Disappearance,
+                MinorCorrection)
     for kind in cls.kinds
 }
 assert set(REQUEST_TYPES) == set(EventKind.values), "every 異動事由 needs a request type"

@@ -117,6 +117,22 @@ REMAINING_HEAD = Field("remaining_head_id", "元の世帯に残る人の新し�
                        help="世帯主が元の世帯を離れる場合に選びます。")
 RELATIONSHIPS_F = Field("relationships", "新しい続柄", "relationships",
                         help="変わる世帯員だけ入力します（空欄は変更なし）。")
+# [780], [790], [750]#2: why a 異動 is made ex officio and its dates (each first shown as the day of
+# processing); they go to the 職権記録書 (registry.ex_officio), never into the request
+BASIS = Field("basis", "職権の契機", "select", help="職権で行う場合に選びます（空欄は届出による異動）",
+              choices=(("", "（届出による）"), ("investigation", "実態調査等"), ("report_applied", "届出の準用（届出がない場合）"),
+                       ("koseki_report", "戸籍届出"), ("koseki_notice", "戸籍通知（法第9条第2項）"), ("offer", "申出")))
+KOSEKI_REPORTED = Field("koseki_reported_on", "戸籍届出日", "date", help="戸籍届出による場合。" + DATE_HELP)
+NOTIFIED = Field("notified_on", "通知日", "date", help="戸籍通知による場合。" + DATE_HELP)
+OFFERED = Field("offered_on", "申出日", "date", help="申出による場合。" + DATE_HELP)
+MATTER = Field("matter", "職権により記載等を行う事項（職権記録書）", "textarea")
+EX_OFFICIO_FIELDS = (BASIS, KOSEKI_REPORTED, NOTIFIED, OFFERED, MATTER)
+EX_OFFICIO_NAMES = frozenset(f.name for f in EX_OFFICIO_FIELDS)
+APPLIED = (BASIS, MATTER)  # [760] 届出の準用 on a 届出's form (its 届出日 left blank)
+MINOR_GROUND_CHOICES = (("", "選択してください"), ("common_chars", "常用平易な文字への変更"), ("identification", "文字の同定"),
+                        ("district_name", "行政区画・郡・区・町字等の名称の変更"), ("lot_number", "地番の変更"),
+                        ("residence_indication", "住居表示の実施又は変更"), ("building_name", "建築物の名称又は建物の賃貸人の変更"),
+                        ("minister", "総務大臣が適当と認めるもの"))
 
 
 @dataclass(frozen=True)
@@ -127,7 +143,7 @@ class KindForm:
     fields: tuple[Field, ...]
     persons: str = ""  # "rows" (several new persons) | "one" (出生) | ""
     needs_household: bool = False  # member checkboxes / selects need a household
-    changes: str = ""  # "person" (職権修正) | "event" (訂正)
+    changes: str = ""  # "person" (職権修正) | "event" (訂正) | "minor" (軽微な修正: 氏名・住所 only)
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @property
@@ -135,12 +151,16 @@ class KindForm:
         return EventKind(self.kind).label
 
 
-def _move_in(kind: str, title: str, intro: str, previous: bool = True) -> KindForm:
-    fields = [EFFECTIVE, REPORTED]
+def _move_in(kind: str, title: str, intro: str, previous: bool = True,
+             extra: tuple[Field, ...] = ()) -> KindForm:
+    fields = [EFFECTIVE, REPORTED, *extra]
     if previous:
         fields.append(Field("previous_address", "従前の住所", required=True,
                             help="転入前の住所（国外転入は国名）。未届転入は未届の住所のうち直近のもの"))
-    if previous and kind != "move_in_abroad":  # [620], [800]#2
+    else:
+        fields.append(Field("previous_address", "従前の住所",
+                            help="不明なら「不明」、出生等で前住所がなければ空欄。未届転入は未届の住所のうち直近のもの"))
+    if kind != "move_in_abroad":  # [620], [800]#2
         fields.append(Field("unreported", "未届転入", "select", choices=UNREPORTED_CHOICES,
                             help="「はい」で従前の住所の末尾に（未届）を付け、留意事項に未届転入の旨を記載します"))
     fields += [*ADDRESS, Field("existing_household_id", "既存の世帯に入る場合の世帯ID",
@@ -149,18 +169,22 @@ def _move_in(kind: str, title: str, intro: str, previous: bool = True) -> KindFo
 
 
 FORMS: dict[str, KindForm] = {f.kind: f for f in (
-    _move_in("move_in", "転入届", "他の市区町村から転入した世帯の全員を入力します。続柄が「世帯主」の人が世帯主になります。"),
-    _move_in("move_in_abroad", "国外転入届", "国外から転入した人を入力します。"),
-    _move_in("ex_officio_entry", "職権記載", "職権で住民票を記載します。", previous=False),
+    _move_in("move_in", "転入届", "他の市区町村から転入した世帯の全員を入力します。続柄が「世帯主」の人が世帯主になります。",
+             extra=APPLIED),
+    _move_in("move_in_abroad", "国外転入届", "国外から転入した人を入力します。", extra=APPLIED),
+    _move_in("ex_officio_entry", "職権記載", "職権で住民票を記載します（住所設定）。前住所が不明なら従前の住所に「不明」、出生等で前住所がなければ空欄です。",
+             previous=False, extra=EX_OFFICIO_FIELDS),
     KindForm("birth", "出生届", "出生した子を世帯に記載します。異動日が生年月日になります。",
-             (Field("effective_date", "出生日（異動日）", "date", required=True, help=EVENT_WRITTEN_HELP), REPORTED),
+             (Field("effective_date", "出生日（異動日）", "date", required=True, help=EVENT_WRITTEN_HELP), REPORTED,
+              Field("koseki_from_id", "戸籍の表示（本籍・筆頭者）を引用する世帯員", "member",
+                    help="選ぶと本籍・筆頭者の空欄にその人の値が入ります"), *EX_OFFICIO_FIELDS),
              persons="one", needs_household=True),
     KindForm("move_out_planned", "転出届（転出予定）", "転出予定の届出を受け付けます。転出確定は別に入力します。",
              (Field("effective_date", "届出を受けた日（異動日）", "date", required=True, help=DATE_HELP), REPORTED,
               MEMBERS, Field("destination", "転出先", required=True,
                              help="住所辞書の住所に続けて番地・方書を入力します。直接入力や市区町村だけでも構いません"),
               Field("destination_code", "転出先の住所コード（住所辞書）", help="住所辞書で選んだ住所の11桁のコード（任意）"),
-              Field("planned_date", "転出予定日", "date", help=DATE_HELP)),
+              Field("planned_date", "転出予定日", "date", help=DATE_HELP), *APPLIED),
              needs_household=True),
     KindForm("move_out_confirmed", "転出確定", "転出予定の住民の転出を確定します（転入通知の受領など）。",
              (EFFECTIVE, REPORTED, MEMBERS, Field("destination", "転出先（確定）（予定と違う場合）"),
@@ -170,23 +194,26 @@ FORMS: dict[str, KindForm] = {f.kind: f for f in (
              needs_household=True),
     KindForm("move_out_abroad", "国外転出届", "国外へ転出する住民を消除します。",
              (EFFECTIVE, REPORTED, MEMBERS, Field("destination", "転出先（国名）", required=True),
-              REMAINING_HEAD, RELATIONSHIPS_F),
+              REMAINING_HEAD, RELATIONSHIPS_F, *APPLIED),
              needs_household=True),
     KindForm("move_within", "転居届", "市内で住所を変えた世帯員を入力します。一部の世帯員だけなら新しい世帯になります。",
              (EFFECTIVE, REPORTED, MEMBERS, *ADDRESS,
               Field("new_head_id", "転居先の世帯の世帯主", "member", help="一部の世帯員が転居する場合（空欄なら最初に選んだ人）"),
-              REMAINING_HEAD, RELATIONSHIPS_F), needs_household=True),
+              REMAINING_HEAD, RELATIONSHIPS_F, *APPLIED), needs_household=True),
     KindForm("death", "死亡届", "死亡した住民を消除します。",
              (Field("effective_date", "死亡日（異動日）", "date", required=True, help=EVENT_WRITTEN_HELP), REPORTED, Field("person_id", "死亡した人", "member", required=True), NEW_HEAD,
-              RELATIONSHIPS_F), needs_household=True),
+              RELATIONSHIPS_F, *EX_OFFICIO_FIELDS), needs_household=True),
+    KindForm("disappearance", "失踪", "失踪宣告の戸籍通知（法第9条第2項）により職権で消除します（異動事由は職権消除）。",
+             (EFFECTIVE, Field("person_id", "失踪宣告を受けた人", "member", required=True), NEW_HEAD, RELATIONSHIPS_F,
+              *EX_OFFICIO_FIELDS), needs_household=True),
     KindForm("household_split", "世帯分離", "選んだ世帯員で新しい世帯を作ります（住所は同じ）。",
              (EFFECTIVE, REPORTED, MEMBERS,
               Field("new_head_id", "新しい世帯の世帯主", "member", help="空欄なら最初に選んだ人"),
-              REMAINING_HEAD, RELATIONSHIPS_F), needs_household=True),
+              REMAINING_HEAD, RELATIONSHIPS_F, *APPLIED), needs_household=True),
     KindForm("household_merge", "世帯合併", "この世帯（合併元）の全員を別の世帯（合併先）に移します。",
              (EFFECTIVE, REPORTED, Field("to_household_id", "合併先の世帯ID", required=True),
               Field("relationships", "合併後の続柄（全員）", "relationships", required=True,
-                    help="合併先の世帯主から見た続柄を全員について入力します。")),
+                    help="合併先の世帯主から見た続柄を全員について入力します。"), *APPLIED),
              needs_household=True),
     KindForm("household_change", "世帯変更", "選んだ世帯員を同じ住所の別の世帯に移します（全員なら世帯合併）。",
              (EFFECTIVE, REPORTED, MEMBERS, Field("to_household_id", "異動先の世帯ID", required=True),
@@ -195,12 +222,12 @@ FORMS: dict[str, KindForm] = {f.kind: f for f in (
              needs_household=True),
     KindForm("head_change", "世帯主変更", "世帯主を変更します。前の世帯主の新しい続柄が必要です。",
              (EFFECTIVE, REPORTED, Field("new_head_id", "新しい世帯主", "member", required=True),
-              RELATIONSHIPS_F), needs_household=True),
+              RELATIONSHIPS_F, *APPLIED), needs_household=True),
     KindForm("name_change", "氏名変更", "氏名・ふりがなの変更を記載します。変わる項目だけ入力します。",
              (EFFECTIVE, REPORTED, Field("person_id", "住民ID", required=True),
               Field("family_name", "新しい氏"), Field("given_name", "新しい名"),
               Field("family_name_kana", "新しい氏（ふりがな）"), Field("given_name_kana", "新しい名（ふりがな）"),
-              Field("former_surname", "旧氏"))),
+              Field("former_surname", "旧氏"), *EX_OFFICIO_FIELDS)),
     KindForm("alias_change", "通称の記載・削除", "外国人住民の申出により通称を記載または削除します（記載・削除した市区町村は空欄なら自団体）。",
              (EFFECTIVE, REPORTED, Field("person_id", "住民ID", required=True),
               Field("action", "記載・削除", "select", required=True,
@@ -208,10 +235,10 @@ FORMS: dict[str, KindForm] = {f.kind: f for f in (
               Field("alias", "通称"), Field("alias_kana", "通称（フリガナ）"),
               Field("alias_kana_confirmed", "通称のフリガナを本人に確認した", "select", choices=CONFIRMED_CHOICES),
               Field("municipality", "記載・削除した市区町村（他団体の場合）"),
-              Field("municipality_code", "その市区町村コード", help="6桁"))),
+              Field("municipality_code", "その市区町村コード", help="6桁"), *APPLIED)),
     KindForm("ex_officio_deletion", "職権消除", "居住の実態がない住民などを職権で消除します。",
              (EFFECTIVE, REPORTED, MEMBERS, REMAINING_HEAD,
-              RELATIONSHIPS_F), needs_household=True),
+              RELATIONSHIPS_F, *EX_OFFICIO_FIELDS), needs_household=True),
     KindForm("naturalization", "帰化", "帰化した外国人住民の外国人住民票を消除し、日本人住民票を記載します。" + _CARRIED,
              (EFFECTIVE, REPORTED, *_TO_JAPANESE)),
     KindForm("nationality_acquisition", "国籍取得",
@@ -229,7 +256,12 @@ FORMS: dict[str, KindForm] = {f.kind: f for f in (
               Field("special_permanent_cert_no", "特別永住者証明書の番号"),
               Field("alphabet_name", "氏名（アルファベット）"))),
     KindForm("ex_officio_correction", "職権修正", "住民票の記載事項を職権で修正します。",
-             (EFFECTIVE, REPORTED, Field("person_id", "住民ID", required=True)), changes="person"),
+             (EFFECTIVE, REPORTED, Field("person_id", "住民ID", required=True), *EX_OFFICIO_FIELDS), changes="person"),
+    KindForm("minor_correction", "軽微な修正", "常用平易な文字への変更・住居表示の実施など（規則第11条第3項第2号）により、氏名（住民ID）"
+             "または住所（世帯ID）の記載を修正します。異動事由は「軽微な修正」です。",
+             (EFFECTIVE, Field("ground", "軽微な修正の事由", "select", required=True, choices=MINOR_GROUND_CHOICES),
+              Field("person_id", "住民ID（氏名の修正）"), Field("household_id", "世帯ID（住所の修正）"), BASIS, MATTER),
+             changes="minor"),
     KindForm("cancellation", "取消", "本登録された異動を取り消します（記録は残り、取消の異動が加わります）。",
              (EFFECTIVE, REPORTED, Field("target_event_id", "取り消す異動の受付番号", required=True))),
     KindForm("correction", "訂正", "本登録された異動で記載した値を訂正します。",
@@ -346,6 +378,7 @@ def build_request(form: KindForm, post: Mapping[str, str], getlist: Any) -> Buil
     elif form.persons == "one":
         _put(built.request, "household_id", _int(post, "household", "世帯", errors, required=True))
         built.request["person"] = person_row(post, "person-", BIRTH_FIELDS, errors) or {}
+        _put(built.request, "koseki_from_id", _int(post, "koseki_from_id", "戸籍の表示を引用する世帯員", errors))
     else:
         _existing(form, post, getlist, built)
     return built
@@ -361,7 +394,7 @@ def _new_persons(form: KindForm, post: Mapping[str, str], built: Built) -> None:
     text = {f.name: (post.get(f.name) or "").strip() for f in form.fields}
     if "previous_address" in text:
         req["previous_address"] = text["previous_address"]
-    if text.get("unreported") == "true":
+    if text.get("unreported") == "true":  # [800]#2
         req["unreported"] = True
     existing = _int(post, "existing_household_id", "既存の世帯ID", errors)
     if existing is not None:
@@ -389,7 +422,7 @@ def _existing(form: KindForm, post: Mapping[str, str], getlist: Any, built: Buil
 
     req, errors, k = built.request, built.errors, form.kind
     text = {f.name: (post.get(f.name) or "").strip() for f in form.fields}
-    if form.needs_household and k not in ("death", "head_change", "household_merge"):
+    if form.needs_household and k not in ("death", "disappearance", "head_change", "household_merge"):
         req["person_ids"] = [i for i in map(parse_id, getlist("person_ids")) if i is not None]
     if k == "household_merge":
         _put(req, "from_household_id", _int(post, "household", "合併元の世帯", errors, required=True))
@@ -403,7 +436,9 @@ def _existing(form: KindForm, post: Mapping[str, str], getlist: Any, built: Buil
             address = {"banchi": text["banchi"], "katagaki": text["katagaki"]}
             _put(address, "address_id", _int(post, "address_id", f.label, errors))
             req["address"] = address
-        elif f.widget == "member" or f.name in ("person_id", "target_event_id"):
+        elif f.name in EX_OFFICIO_NAMES:
+            continue  # the 職権記録書's, not the request's
+        elif f.widget == "member" or f.name in ("person_id", "target_event_id", "household_id"):
             _put(req, f.name, _int(post, f.name, f.label, errors, required=f.required))
         elif f.widget == "relationships":
             req["relationships"] = {key[4:]: value.strip() for key, value in post.items()
@@ -432,8 +467,8 @@ def _changes(form: KindForm, post: Mapping[str, str], built: Built) -> Any:
             d = _date(post, f"change-{i}-value", "修正後の値", errors)
             value = d.isoformat() if d else raw
         built.change_rows.append(i)
-        if form.changes == "person":
-            rows.append((fname, value))
+        if form.changes in ("person", "minor"):
+            rows.append((fname, int(raw) if fname == "address_id" and raw.isdigit() and len(raw) < 19 else value))
             continue
         entity = "household" if fname in HOUSEHOLD_LABELS else "person"
         eid = _int(post, f"change-{i}-entity_id", "対象のID", errors, required=True)
@@ -442,4 +477,4 @@ def _changes(form: KindForm, post: Mapping[str, str], built: Built) -> Any:
         change = {"entity": entity, "field": fname, "value": value}
         _put(change, "entity_id", eid)
         rows.append(change)
-    return dict(rows) if form.changes == "person" else rows
+    return dict(rows) if form.changes in ("person", "minor") else rows

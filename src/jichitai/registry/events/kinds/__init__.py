@@ -44,6 +44,7 @@ def _load() -> None:
         compensation,
         correction,
         death,
+        ex_officio,
         household,
         move_in,
         move_out,

@@ -103,12 +103,22 @@ def _returning(p: Planner, person: NewPerson, hid: int | str) -> int:
     return pid
 
 
-@register("birth", functions=("810",))
+def _quoted_koseki(p: Planner, member_id: int, household_id: int, spec: dict[str, object]) -> dict[str, object]:
+    """本籍・筆頭者 of a member of the household, where the request leaves them blank."""
+    if member_id not in p.members(household_id):
+        raise violation("not_member", "戸籍の表示を引用する人は同じ世帯の世帯員から選んでください。", "koseki_from_id")
+    row = p.persons[member_id]
+    return {f: row.get(f) or "" for f in ("honseki", "hittousha") if not spec.get(f)}
+
+
+@register("birth", functions=("810", "770"))
 def plan_birth(p: Planner, req: Birth, kind: str, checks: _checks.Checks) -> None:
     if req.person.returning_person_id is not None:
         raise violation("not_removed", "出生では再転入者を選択できません。", "returning_person_id")
     p.household(req.household_id)
     spec = {**req.person.spec(), "birth_date": p.date}
+    if req.koseki_from_id is not None:  # [770]#2: the 戸籍の表示 quoted from a member of the household
+        spec.update(_quoted_koseki(p, req.koseki_from_id, req.household_id, spec))
     written = checked_event_date(req.effective_date_text, p.date, kind)
     if written is not None and written.text:  # [80]#1: a 不詳 出生日 is the child's 生年月日 as written
         # and so are 住民となった年月日・住所を定めた年月日, which a birth dates by it: no みなし date ([80]#4)

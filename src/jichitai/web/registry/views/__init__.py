@@ -13,6 +13,7 @@ from .entry_aids import katagaki_pick_view
 from .euc import euc_run_view, euc_view
 from .holds import hold_release_view, hold_temporary_view, holds_view
 from .households import household_view
+from .koseki import koseki_intake_view
 from .moji import moji_view, person_moji_view
 from .moji_pick import moji_pick_view
 from .move_outs import not_arrived_csv_view, not_arrived_view
@@ -33,5 +34,5 @@ __all__ = [
     "search_view", "support_end_view", "support_extend_view", "support_view",
     "address_pick_view", "addresses_view", "person_records_post", "person_records_view", "workstation_view",
     "hold_release_view", "hold_temporary_view", "holds_view", "support_detail_view", "support_update_view",
-    "not_arrived_csv_view", "not_arrived_view", "katagaki_pick_view",
+    "not_arrived_csv_view", "not_arrived_view", "katagaki_pick_view", "koseki_intake_view",
 ]

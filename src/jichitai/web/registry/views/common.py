@@ -44,7 +44,7 @@ def nav(request: HttpRequest) -> dict[str, bool]:
 
 
 _ACTIVE = {"search": "search", "person": "search", "household": "search", "event_form": "events",
-           "event_menu": "events", "approvals": "approvals", "support": "support",
+           "event_menu": "events", "koseki_intake": "events", "approvals": "approvals", "support": "support",
            "support_detail": "support", "support_end_confirm": "support", "holds": "holds",
            "euc": "euc", "euc_result": "euc"}
 

@@ -27,6 +27,7 @@ from ..forms import (
     build_request,
     person_rows,
 )
+from . import ex_officio_entry
 from .common import ENTER, Errors, parse_id, render_page
 from .entry_aids import SAME_HONSEKI, form_aids, submit_same_honseki
 from .entry_page import add_all, build_page, known_names, person_row_widgets
@@ -54,8 +55,9 @@ def _row_violations(form: KindForm, built: Built) -> list[RuleViolation]:
     for prefix, spec in specs:
         if spec.get("returning_person_id"):
             continue  # [600]: a 再転入者's blank items are his 除票's; the planner checks the merged row
+        quoted = ("honseki", "hittousha") if built.request.get("koseki_from_id") else ()  # [770]#2: the planner's
         out += [RuleViolation(v.rule, v.message, prefix + v.field if v.field else "")
-                for v in rules.new_person_violations(spec)]
+                for v in rules.new_person_violations(spec) if v.field not in quoted]
     return out
 
 
@@ -97,10 +99,15 @@ def _submit(request: HttpRequest, form: KindForm, built: Built, key: str, errors
         add_all(errors, refused, form, known, built)
         return done, []
     try:
-        sub = events.submit_event(
-            form.kind, typed, effective_date=built.effective_date, reported_date=built.reported_date,
-            entered_by=request.user, confirm_alerts=_confirmed(post), idempotency_key=key,
-        )
+        if (post.get("basis") or "").strip():  # [750]–[790]: a 職権 異動 with its 職権記録書
+            sub = ex_officio_entry.submit(form.kind, typed, post, built, request.user, key, _confirmed(post), errors)
+            if sub is None:
+                return None, []
+        else:
+            sub = events.submit_event(
+                form.kind, typed, effective_date=built.effective_date, reported_date=built.reported_date,
+                entered_by=request.user, confirm_alerts=_confirmed(post), idempotency_key=key,
+            )
     except AlertsRaised as exc:  # shown above the form with one checkbox that confirms them
         return None, exc.violations
     except RegistryError as exc:
@@ -128,7 +135,8 @@ def event_form_view(request: HttpRequest, kind: str) -> HttpResponse:
     rows = person_rows(post) if request.method == "POST" else PERSON_ROWS
     key = post.get("idempotency_key") or uuid.uuid4().hex
     if request.method == "GET":
-        values: dict[str, Any] = {"reported_date": "", "effective_date": ""}
+        values: dict[str, Any] = {"reported_date": "", "effective_date": "",
+                                  **ex_officio_entry.initial_dates(form)}  # [780]#2, [790]#3
         for name in PREFILL:
             if parse_id(request.GET.get(name)):
                 values[name] = request.GET[name]

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from jichitai.registry.errors import RuleViolation
-from jichitai.registry.labels import CORRECTABLE
+from jichitai.registry.labels import CORRECTABLE, label
 from jichitai.registry.selectors import PersonSummary
 
 from ..forms import (
@@ -26,6 +26,10 @@ from ..forms import (
     row_prefix,
 )
 from .common import Errors, options_html
+
+# [850] 軽微な修正: the 氏名 (住民ID) and 住所 (世帯ID) items only
+MINOR_CHOICES = tuple((f, label(f)) for f in ("family_name", "given_name", "alias", "former_surname", "address_id",
+                                              "banchi", "katagaki"))
 
 
 @dataclass
@@ -103,7 +107,7 @@ def _head(form: KindForm, values: Mapping[str, Any], errors: Errors, members: li
 def _changes(form: KindForm, values: Mapping[str, Any], errors: Errors) -> list[dict[str, Any]]:
     if not form.changes:
         return []
-    choices = CORRECTABLE if form.changes == "person" else EVENT_FIELDS
+    choices = {"person": CORRECTABLE, "minor": MINOR_CHOICES}.get(form.changes, EVENT_FIELDS)
     out = []
     for i in range(1, CHANGE_ROWS + 1):
         out.append({
