@@ -419,16 +419,11 @@ def test_a_disappearance_removes_the_person_as_an_ex_officio_removal(office) -> 
             "消除",
             "職権消除",
         ) and "職権消除" in STANDARD_REASONS["消除"]
-        with pytest.raises(
-            RegistryError
-        ):  # a head who disappears: the remaining members are asked for
-            events.submit_event(
-                "disappearance",
-                {"person_id": head.pk},
-                effective_date=D(2024, 6, 1),
-                reported_date=None,
-                entered_by=office.clerk,
-            )
+        # a head who disappears leaving one member: she becomes head by herself ([490])
+        _ex(office, "disappearance", {"person_id": head.pk}, effective_date=D(2024, 6, 1),
+            basis="koseki_notice", notified_on=D(2024, 6, 3))
+        wife = Person.objects.for_read(screen="テスト").get(pk=wife.pk)
+        assert wife.relationship == "世帯主" and wife.household.head_id == wife.pk
 
 
 @pytest.mark.std("840#1", "840#2")
