@@ -103,18 +103,18 @@ def _take(item: str, value: Any, rows: Sequence[Mapping[str, Any] | None], where
 
 
 def _person(spec: Mapping[str, Any], where: str, head: Mapping[str, Any] | None,
-            member: Mapping[str, Any] | None, prev: _Previous) -> dict[str, Any]:
+            member: Mapping[str, Any] | None, entry: Mapping[str, Any], prev: _Previous) -> dict[str, Any]:
+    """A person's items: references to the previous person (or this and the previous entry)."""
     out = dict(spec)
     kind = out.setdefault("resident_type", "japanese")
-    source = prev.person
-    if source is not None and source.get("resident_type", "japanese") != kind and any(
-            _source(k, v) for k, v in spec.items()):
+    refs = [k for k, v in spec.items() if _source(k, v)]
+    if refs and prev.person is not None and prev.person.get("resident_type", "japanese") != kind:
         prev.problems.append(violation(
             "resident_type_carry", "日本人住民と外国人住民の間では直前の入力を適用できません。", where).violations[0])
-        source = None
-    for k, v in spec.items():
-        if isinstance(v, Mapping) or v == DITTO:
-            out[k] = _take(k, v, [source] if source is not None else [], f"{where}.{k}", prev)
+        out.update({k: "" for k in refs})
+        refs = []
+    for k in refs:
+        out[k] = _take(k, spec[k], [prev.person, entry, prev.entry], f"{where}.{k}", prev)
     if not out.get("family_name"):  # [550]#3: the 世帯主's 氏, else the previous member's
         for row in (head, member):
             if row is not None and row is not spec and row.get("resident_type", "japanese") == kind:
@@ -173,7 +173,7 @@ def resolve(kind: str, common: Mapping[str, Any], entries: Sequence[Mapping[str,
             done: list[dict[str, Any]] = []
             for j, spec in enumerate(req["persons"]):
                 if isinstance(spec, Mapping):
-                    done.append(_person(spec, f"persons.{j}", head, done[-1] if done else None, prev))
+                    done.append(_person(spec, f"persons.{j}", head, done[-1] if done else None, req, prev))
             req["persons"] = done
         prev.entry = req
         if prev.problems:
