@@ -119,8 +119,8 @@ class Selection:
     place_id: int | None = None
     person_id: int | None = None
 
-    def queryset(self) -> Any:
-        qs = RegistryEvent.objects.filter(status=EventStatus.PROVISIONAL)
+    def queryset(self, status: str = EventStatus.PROVISIONAL) -> Any:
+        qs = RegistryEvent.objects.filter(status=status)
         if self.kind:
             qs = qs.filter(kind=self.kind)
         if self.entered_by:

@@ -81,3 +81,13 @@ def names_of(person_ids: Iterable[int], *, staff: Any, screen: str, function: st
              for p in Person.objects.for_read(screen=screen, function=function)
              .filter(pk__in=[i for i in ids if i not in masked]).exclude(status=PersonStatus.VOID)}
     return {**found, **{pid: access.MASK for pid in masked}}
+
+
+def own_provisional(*, staff: Any, screen: str, limit: int = 200) -> list[Any]:
+    """The 仮登録 ``staff`` entered, oldest first, as they may see them (masked: 支援措置)."""
+    from ..models import EventStatus
+    from .queue import mask_events
+
+    events = (RegistryEvent.objects.filter(status=EventStatus.PROVISIONAL, entered_by_id=getattr(staff, "pk", None))
+              .select_related("entered_by").order_by("processed_at", "pk")[:limit])
+    return mask_events(events, staff=staff, screen=screen)

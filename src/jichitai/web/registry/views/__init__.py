@@ -34,3 +34,13 @@ __all__ = [
     "hold_release_view", "hold_temporary_view", "holds_view", "support_detail_view", "support_update_view",
     "not_arrived_csv_view", "not_arrived_view",
 ]
+
+from .counter import (  # noqa: E402 - [530], [540], [580] (窓口の仮登録)
+    approve_all_view,
+    entry_sheet_view,
+    provisional_list_view,
+    receipt_notice_view,
+    withdraw_view,
+)
+
+__all__ += ["approve_all_view", "entry_sheet_view", "provisional_list_view", "receipt_notice_view", "withdraw_view"]

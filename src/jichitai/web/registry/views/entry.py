@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from jichitai.accounts.decorators import requires_capability
 from jichitai.registry import events, rules, selectors
 from jichitai.registry.errors import AlertsRaised, RegistryError, RuleViolation
+from jichitai.registry.events import provisional
 
 from ..forms import (
     FORMS,
@@ -27,6 +28,7 @@ from ..forms import (
     build_request,
     person_rows,
 )
+from ..amend import amendable, default_reported, prefill
 from .common import ENTER, Errors, parse_id, render_page
 from .entry_page import add_all, build_page, known_names, person_row_widgets
 
@@ -91,11 +93,16 @@ def _submit(request: HttpRequest, form: KindForm, built: Built, key: str, errors
     add_all(errors, _row_violations(form, built), form, known, built, skip_taken=True)
     if errors or typed is None or built.effective_date is None:
         return None, []
+    amend = parse_id(post.get("amend"))
     try:
-        sub = events.submit_event(
-            form.kind, typed, effective_date=built.effective_date, reported_date=built.reported_date,
-            entered_by=request.user, confirm_alerts=_confirmed(post), idempotency_key=key,
-        )
+        if amend is not None:  # [530]#3, [540]#1: the 仮登録 corrected (the old one 取下げ with it)
+            sub = provisional.amend_event(amend, typed, staff=request.user, effective_date=built.effective_date,
+                                          reported_date=built.reported_date, confirm_alerts=_confirmed(post))
+        else:
+            sub = events.submit_event(
+                form.kind, typed, effective_date=built.effective_date, reported_date=built.reported_date,
+                entered_by=request.user, confirm_alerts=_confirmed(post), idempotency_key=key,
+            )
     except AlertsRaised as exc:  # shown above the form with one checkbox that confirms them
         return None, exc.violations
     except RegistryError as exc:
@@ -122,8 +129,13 @@ def event_form_view(request: HttpRequest, kind: str) -> HttpResponse:
     post = request.POST
     rows = person_rows(post) if request.method == "POST" else PERSON_ROWS
     key = post.get("idempotency_key") or uuid.uuid4().hex
-    if request.method == "GET":
-        values: dict[str, Any] = {"reported_date": "", "effective_date": ""}
+    amending = amendable(parse_id(request.GET.get("amend") or post.get("amend")), form.kind, request.user)
+    if request.method == "GET" and amending is not None:
+        filled = prefill(form, amending)
+        values: dict[str, Any] = filled.values
+        checked, rows = filled.checked, max(rows, filled.rows)
+    elif request.method == "GET":
+        values = {"reported_date": default_reported(form.kind), "effective_date": ""}
         for name in PREFILL:
             if parse_id(request.GET.get(name)):
                 values[name] = request.GET[name]
@@ -156,7 +168,7 @@ def event_form_view(request: HttpRequest, kind: str) -> HttpResponse:
         "max_rows": MAX_PERSON_ROWS, "confirm_duplicates": _confirmed(post),
         "only_duplicates": all(w.rule == "duplicate_suspected" for w in warnings),
         "masked_members": sum(1 for m in (hh.members if hh else []) if m.masked),
-        "picker_next": request.path,
+        "picker_next": request.path, "amending": amending,
     }, status=400 if errors else 200)
 
 
