@@ -122,4 +122,4 @@ def receipt_notice_view(request: HttpRequest, event_id: int) -> HttpResponse:
     return render_page(request, "registry/receipt_notice.html", {
         "doc": doc, "errors": errors, "event_id": event_id, "notifier_name": notifier, "to_mover": to_mover,
         "max_notifier": receipt_notice.MAX_NOTIFIER,
-    }, status=400 if errors else 200)
+    })
