@@ -27,7 +27,10 @@ pytestmark = pytest.mark.django_db
 D = dt.date
 
 
-def _move_within(office: Any, ids: list[int], day: dt.date = D(2024, 5, 1)) -> Any:
+MAY_1 = D(2024, 5, 1)
+
+
+def _move_within(office: Any, ids: list[int], day: dt.date = MAY_1) -> Any:
     return apply(office, "move_within", {"person_ids": ids, "address": {
         "address_id": office.address2.pk, "banchi": "9番地", "katagaki": "栄ハイツ201"}}, day,
         reported=day + dt.timedelta(days=3))

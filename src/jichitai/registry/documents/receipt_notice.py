@@ -22,8 +22,8 @@ from jichitai.wareki import format_date
 
 from .. import reasons
 from ..errors import violation
-from ..rules import today
 from ..models import EventStatus, RegistryEvent
+from ..rules import today
 from ..selectors import access
 from ..selectors.addresses import HIDDEN
 from ..selectors.event_persons import EventPerson, event_persons, names_of

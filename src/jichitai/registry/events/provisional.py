@@ -32,7 +32,14 @@ from ..models import EventStatus, RegistryEvent
 from ..workstation import log_detail
 from . import protection
 from .requests import Request
-from .workflow import REASON_MAX_LENGTH, Approval, EventInput, Submitted, approve_events, submit_events
+from .workflow import (
+    REASON_MAX_LENGTH,
+    Approval,
+    EventInput,
+    Submitted,
+    approve_events,
+    submit_events,
+)
 
 APPROVE_ALL_LIMIT_KEY = "registry.approve_all_limit"  # 団体別設定
 DEFAULT_APPROVE_ALL_LIMIT = 100

@@ -15,9 +15,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from jichitai.accounts.decorators import requires_capability
-from jichitai.registry.documents import build
+from jichitai.registry.documents import build, receipt_notice
 from jichitai.registry.documents import entry_sheet as _entry_sheet  # noqa: F401 - registers the 確認票
-from jichitai.registry.documents import receipt_notice
 from jichitai.registry.errors import RegistryError
 from jichitai.registry.events import provisional
 from jichitai.registry.models import EventKind, EventStatus, RegistryEvent

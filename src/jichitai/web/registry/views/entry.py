@@ -18,6 +18,7 @@ from jichitai.registry import events, rules, selectors
 from jichitai.registry.errors import AlertsRaised, RegistryError, RuleViolation
 from jichitai.registry.events import provisional
 
+from ..amend import amendable, default_reported, prefill
 from ..forms import (
     FORMS,
     MAX_PERSON_ROWS,
@@ -28,7 +29,6 @@ from ..forms import (
     build_request,
     person_rows,
 )
-from ..amend import amendable, default_reported, prefill
 from .common import ENTER, Errors, parse_id, render_page
 from .entry_page import add_all, build_page, known_names, person_row_widgets
 
