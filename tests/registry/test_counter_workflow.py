@@ -27,10 +27,21 @@ pytestmark = pytest.mark.django_db
 D = dt.date
 
 
-def _move_in(office: Any, family: str = "青木", banchi: str = "7番地") -> dict[str, Any]:
+def move_in_request(office: Any, family: str = "青木", banchi: str = "7番地") -> dict[str, Any]:
     return {"household": {"new": {"address_id": office.address.pk, "banchi": banchi}},
             "persons": [person_spec("p1", family, "一郎", "1980-05-01", "世帯主", family_kana="アオキ")],
             "previous_address": "東京都千代田区千代田1番1号"}
+
+
+def protected_wife(office: Any) -> tuple[Any, Any]:
+    """A family moved in; the wife under 支援措置; her officer (need-to-know) also a clerk."""
+    from jichitai.accounts.models import RoleGrant
+
+    move_in_family(office)
+    wife = people()[1]
+    officer = _protect(office, wife.pk)
+    RoleGrant.objects.create(staff=officer, municipality=office.municipality, role="clerk")
+    return wife, officer
 
 
 def _submit(office: Any, kind: str, req: dict[str, Any], staff: Any = None, **kw: Any) -> Any:
@@ -47,7 +58,7 @@ def _rules(exc: pytest.ExceptionInfo[RegistryError]) -> list[str]:
 @pytest.mark.std("530#2")
 def test_entry_is_provisional_and_only_approval_registers_it(office) -> None:
     with activate(office.ctx()):
-        sub = _submit(office, "move_in", _move_in(office))
+        sub = _submit(office, "move_in", move_in_request(office))
         assert sub.event.status == EventStatus.PROVISIONAL
         assert not people()  # not yet 記載
         approved = events.approve_event(sub.event.pk, approver=office.approver)
@@ -80,7 +91,7 @@ def test_provisional_data_is_not_used_by_readers_or_other_events(office) -> None
 @pytest.mark.std("530#3")
 def test_a_provisional_event_can_be_withdrawn_and_changes_nothing(office, office_b) -> None:
     with activate(office.ctx()):
-        sub = _submit(office, "move_in", _move_in(office))
+        sub = _submit(office, "move_in", move_in_request(office))
         done = provisional.withdraw_event(sub.event.pk, staff=office.clerk, reason="届出人の申出")
         assert done.status == EventStatus.WITHDRAWN and "届出人の申出" in done.rejected_reason
         assert not people()
@@ -98,8 +109,8 @@ def test_a_provisional_event_can_be_withdrawn_and_changes_nothing(office, office
 @pytest.mark.std("540#1")
 def test_a_provisional_event_is_corrected_before_approval(office) -> None:
     with activate(office.ctx()):
-        sub = _submit(office, "move_in", _move_in(office, banchi="7番地"))
-        fixed = provisional.amend_event(sub.event.pk, _move_in(office, banchi="8番地"), staff=office.clerk,
+        sub = _submit(office, "move_in", move_in_request(office, banchi="7番地"))
+        fixed = provisional.amend_event(sub.event.pk, move_in_request(office, banchi="8番地"), staff=office.clerk,
                                         effective_date=D(2024, 4, 1), reported_date=D(2024, 4, 2))
         old = RegistryEvent.objects.get(pk=sub.event.pk)
         assert old.status == EventStatus.WITHDRAWN and str(fixed.event.pk) in old.rejected_reason
@@ -112,8 +123,8 @@ def test_a_provisional_event_is_corrected_before_approval(office) -> None:
 
 def test_a_refused_correction_leaves_the_original_waiting_530(office) -> None:
     with activate(office.ctx()):
-        sub = _submit(office, "move_in", _move_in(office))
-        bad = {**_move_in(office), "persons": []}
+        sub = _submit(office, "move_in", move_in_request(office))
+        bad = {**move_in_request(office), "persons": []}
         with pytest.raises(RegistryError) as exc:
             provisional.amend_event(sub.event.pk, bad, staff=office.clerk, effective_date=D(2024, 4, 1),
                                     reported_date=D(2024, 4, 2))
@@ -128,7 +139,7 @@ def test_only_the_clerk_who_entered_or_an_approver_may_take_it_back_530(office) 
     other = Staff.objects.create(username="clerk-other")
     RoleGrant.objects.create(staff=other, municipality=office.municipality, role="clerk")
     with activate(office.ctx()):
-        sub = _submit(office, "move_in", _move_in(office))
+        sub = _submit(office, "move_in", move_in_request(office))
         with pytest.raises(RegistryError) as exc:
             provisional.withdraw_event(sub.event.pk, staff=other)
         assert _rules(exc) == ["not_own_entry"]
@@ -137,12 +148,7 @@ def test_only_the_clerk_who_entered_or_an_approver_may_take_it_back_530(office) 
 
 def test_a_protected_persons_event_is_taken_back_by_an_approver_only_with_need_to_know_530(office) -> None:
     with activate(office.ctx()):
-        move_in_family(office)
-        wife = people()[1]
-        officer = _protect(office, wife.pk)
-        from jichitai.accounts.models import RoleGrant
-
-        RoleGrant.objects.create(staff=officer, municipality=office.municipality, role="clerk")
+        wife, officer = protected_wife(office)
         sub = _submit(office, "move_out_planned", {"person_ids": [wife.pk], "destination": "大阪府"}, staff=officer)
         with pytest.raises(RegistryError) as exc:
             provisional.withdraw_event(sub.event.pk, staff=office.approver)
@@ -159,16 +165,16 @@ def test_approve_all_takes_a_part_by_person_or_place_and_stops_at_the_limit(offi
     with activate(office.ctx()):
         place = InputPlace.objects.create(code="S1", name="北支所", kind="branch")
         terminal = InputTerminal.objects.create(place=place, code="T1", name="北支所1")
-        first = _submit(office, "move_in", _move_in(office, "青木"))
+        first = _submit(office, "move_in", move_in_request(office, "青木"))
         use(choose(terminal.pk))
-        second = _submit(office, "move_in", _move_in(office, "井上", banchi="8"))
-        third = _submit(office, "move_in", _move_in(office, "上田", banchi="9"))
+        second = _submit(office, "move_in", move_in_request(office, "井上", banchi="8"))
+        third = _submit(office, "move_in", move_in_request(office, "上田", banchi="9"))
         assert list(provisional.Selection(place_id=place.pk).queryset()) == [second.event, third.event]
         done = provisional.approve_all(approver=office.approver, selection=provisional.Selection(place_id=place.pk))
         assert {e.pk for e in done.result.approved} == {second.event.pk, third.event.pk} and done.left == 0
         assert RegistryEvent.objects.get(pk=first.event.pk).status == EventStatus.PROVISIONAL
         # by 異動者: the events about one person
-        aoki = _submit(office, "move_in", _move_in(office, "遠藤", banchi="10"))
+        aoki = _submit(office, "move_in", move_in_request(office, "遠藤", banchi="10"))
         events.approve_event(aoki.event.pk, approver=office.approver)
         endo = Person.objects.for_read(screen="テスト").get(family_name="遠藤")
         moving = _submit(office, "move_out_planned", {"person_ids": [endo.pk], "destination": "大阪府"})
@@ -182,7 +188,7 @@ def test_approve_all_takes_a_part_by_person_or_place_and_stops_at_the_limit(offi
 
 def test_approve_all_needs_an_approver_and_checks_each_event_as_alone_530(office) -> None:
     with activate(office.ctx()):
-        _submit(office, "move_in", _move_in(office), staff=office.approver)
+        _submit(office, "move_in", move_in_request(office), staff=office.approver)
         with pytest.raises(RegistryError):
             provisional.approve_all(approver=office.clerk)
         done = provisional.approve_all(approver=office.approver)  # entered by himself: refused
@@ -193,7 +199,7 @@ def test_approve_all_needs_an_approver_and_checks_each_event_as_alone_530(office
 @pytest.mark.std("540#1")
 def test_the_confirmation_sheet_shows_what_was_entered_before_approval(office) -> None:
     with activate(office.ctx()):
-        sub = _submit(office, "move_in", _move_in(office))
+        sub = _submit(office, "move_in", move_in_request(office))
         doc = build("entry_confirmation", staff=office.clerk, event_id=sub.event.pk)
         assert doc.title == "異動入力確認票" and doc.fields["状態"] == "仮登録"
         assert doc.fields["異動日"] == "令和6年4月1日" and doc.fields["届出日"] == "令和6年4月2日"
@@ -206,12 +212,7 @@ def test_the_confirmation_sheet_shows_what_was_entered_before_approval(office) -
 
 def test_the_confirmation_sheet_of_a_protected_persons_event_is_masked_530(office) -> None:
     with activate(office.ctx()):
-        move_in_family(office)
-        wife = people()[1]
-        officer = _protect(office, wife.pk)
-        from jichitai.accounts.models import RoleGrant
-
-        RoleGrant.objects.create(staff=officer, municipality=office.municipality, role="clerk")
+        wife, officer = protected_wife(office)
         sub = _submit(office, "move_out_planned", {"person_ids": [wife.pk], "destination": "大阪府大阪市"},
                       staff=officer)
         doc = build("entry_confirmation", staff=office.approver, event_id=sub.event.pk)
@@ -227,10 +228,10 @@ def test_the_reported_date_is_entered_and_may_not_lie_ahead(office) -> None:
     from jichitai.registry.rules import today
 
     with activate(office.ctx()):
-        sub = _submit(office, "move_in", _move_in(office), effective=today(), reported=today())
+        sub = _submit(office, "move_in", move_in_request(office), effective=today(), reported=today())
         assert sub.event.reported_date == today()
         with pytest.raises(RegistryError) as exc:
-            _submit(office, "move_in", _move_in(office, "井上"), effective=today(),
+            _submit(office, "move_in", move_in_request(office, "井上"), effective=today(),
                     reported=today() + dt.timedelta(days=1))
         assert "future_date" in _rules(exc)
 
@@ -250,8 +251,8 @@ def test_the_reported_date_is_kept_apart_from_the_offered_and_notified_dates(off
 
 def test_approved_events_of_the_other_municipality_are_not_in_the_selection_530(office, office_b) -> None:
     with activate(office_b.ctx(office_b.clerk)):
-        apply(office_b, "move_in", _move_in(office_b), D(2024, 4, 1))
-        theirs = _submit(office_b, "move_in", _move_in(office_b, "井上", banchi="8"))
+        apply(office_b, "move_in", move_in_request(office_b), D(2024, 4, 1))
+        theirs = _submit(office_b, "move_in", move_in_request(office_b, "井上", banchi="8"))
     with activate(office.ctx()):
         assert list(provisional.Selection().queryset()) == []
         assert not provisional.approve_all(approver=office.approver).result.approved

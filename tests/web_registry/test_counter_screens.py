@@ -16,17 +16,12 @@ from jichitai.registry.models import EventStatus, RegistryEvent
 from jichitai.registry.rules import today
 from jichitai.tenancy.context import activate
 from jichitai.wareki import format_date
-from tests.registry.conftest import apply, move_in_family, people, person_spec
+from tests.registry.conftest import apply, move_in_family, people
+from tests.registry.test_counter_workflow import move_in_request, protected_wife
 from tests.registry.test_search_support import _protect
 
 pytestmark = pytest.mark.django_db
 D = dt.date
-
-
-def _move_in(office: Any, family: str = "青木", banchi: str = "7番地") -> dict[str, Any]:
-    return {"household": {"new": {"address_id": office.address.pk, "banchi": banchi}},
-            "persons": [person_spec("p1", family, "一郎", "1980-05-01", "世帯主", family_kana="アオキ")],
-            "previous_address": "東京都千代田区千代田1番1号"}
 
 
 def _submit(office: Any, req: dict[str, Any], staff: Any = None) -> Any:
@@ -46,7 +41,7 @@ def test_the_reported_date_shows_today_on_a_new_notification(office, staff_clien
 @pytest.mark.std("530#4")
 def test_the_clerks_provisional_list_shows_the_entries_and_each_can_be_opened(office, staff_client) -> None:
     with activate(office.ctx()):
-        sub = _submit(office, _move_in(office))
+        sub = _submit(office, move_in_request(office))
     page = staff_client("clerk").get("/registry/provisional/").content.decode()
     assert f"/registry/provisional/{sub.event.pk}/" in page and "転入" in page
     sheet = staff_client("clerk").get(f"/registry/provisional/{sub.event.pk}/").content.decode()
@@ -62,7 +57,7 @@ def test_the_queue_shows_a_part_and_approves_all_of_it(office, staff_client) -> 
         head = people()[0]
         mine = events.submit_event("move_out_planned", {"person_ids": [head.pk], "destination": "大阪府"},
                                    effective_date=D(2024, 4, 1), reported_date=D(2024, 4, 1), entered_by=office.clerk)
-        other = _submit(office, _move_in(office))
+        other = _submit(office, move_in_request(office))
     approver = staff_client("approver")
     page = approver.get(f"/registry/approvals/?person={head.pk}").content.decode()
     assert f"受付番号 {mine.event.pk}" in page and f"受付番号 {other.event.pk}" not in page
@@ -79,7 +74,7 @@ def test_the_queue_shows_a_part_and_approves_all_of_it(office, staff_client) -> 
 @pytest.mark.std("530#3")
 def test_a_provisional_entry_is_withdrawn_from_its_sheet(office, staff_client) -> None:
     with activate(office.ctx()):
-        sub = _submit(office, _move_in(office))
+        sub = _submit(office, move_in_request(office))
     resp = staff_client("clerk").post(f"/registry/provisional/{sub.event.pk}/withdraw/", {"reason": "誤入力"})
     assert resp.status_code == 302
     with activate(office.ctx()):
@@ -91,7 +86,7 @@ def test_a_provisional_entry_is_withdrawn_from_its_sheet(office, staff_client) -
 @pytest.mark.std("540#1")
 def test_the_form_opens_with_the_entry_and_submitting_it_corrects_the_entry(office, staff_client) -> None:
     with activate(office.ctx()):
-        sub = _submit(office, _move_in(office, banchi="7番地"))
+        sub = _submit(office, move_in_request(office, banchi="7番地"))
     client = staff_client("clerk")
     page = client.get(f"/registry/events/new/move_in/?amend={sub.event.pk}").content.decode()
     assert 'value="7番地"' in page and 'value="青木"' in page and f'name="amend" value="{sub.event.pk}"' in page
@@ -113,12 +108,7 @@ def test_the_form_opens_with_the_entry_and_submitting_it_corrects_the_entry(offi
 
 def test_another_clerks_or_a_protected_entry_is_not_opened_for_correction_540(office, staff_client) -> None:
     with activate(office.ctx()):
-        move_in_family(office)
-        wife = people()[1]
-        officer = _protect(office, wife.pk)
-        from jichitai.accounts.models import RoleGrant
-
-        RoleGrant.objects.create(staff=officer, municipality=office.municipality, role="clerk")
+        wife, officer = protected_wife(office)
         sub = events.submit_event("move_out_planned", {"person_ids": [wife.pk], "destination": "大阪府大阪市"},
                                   effective_date=D(2024, 4, 1), reported_date=D(2024, 4, 1), entered_by=officer)
         hid = wife.household_id
@@ -151,7 +141,7 @@ def test_the_receipt_notice_screen_masks_a_protected_person_and_refuses_a_provis
         event = apply(office, "move_within", {"person_ids": [p.pk for p in people()], "address": {
             "address_id": office.address2.pk, "banchi": "9番地"}}, D(2024, 5, 1))
         _protect(office, people()[1].pk)
-        pending = _submit(office, _move_in(office))
+        pending = _submit(office, move_in_request(office))
     text = staff_client("clerk").get(f"/registry/events/{event.pk}/receipt-notice/").content.decode()
     assert "髙橋\u3000花子" not in text and "本町一丁目1番地2" not in text and "（非表示）" in text
     resp = staff_client("clerk").get(f"/registry/events/{pending.event.pk}/receipt-notice/")
@@ -161,7 +151,7 @@ def test_the_receipt_notice_screen_masks_a_protected_person_and_refuses_a_provis
 def test_another_municipalitys_event_is_not_found_on_the_counter_screens_530(office, office_b, staff_client) -> None:
     with activate(office_b.ctx(office_b.clerk)):
         theirs = move_in_family(office_b)
-        pending = _submit(office_b, _move_in(office_b, "井上", "8"), staff=office_b.clerk)
+        pending = _submit(office_b, move_in_request(office_b, "井上", "8"), staff=office_b.clerk)
     client = staff_client("clerk")
     assert client.get(f"/registry/events/{theirs.pk}/receipt-notice/").status_code == 404
     assert client.get(f"/registry/provisional/{pending.event.pk}/").status_code == 404
