@@ -104,6 +104,7 @@ WEB_ROUTES: dict[str, tuple[tuple[str, ...], str]] = {
     "registry:not_arrived_csv": (("get",), "registry.read"),
     "registry:approve_all": (("post",), "registry.approve"),
     "registry:provisional_list": (("get",), "registry.enter"),
+    "registry:bulk_entry": (("get", "post"), "registry.enter"),
     "registry:entry_sheet": (("get",), "registry.enter"),
     "registry:withdraw": (("post",), "registry.enter"),
     "registry:receipt_notice": (("get",), "registry.enter"),

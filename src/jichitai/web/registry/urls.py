@@ -46,6 +46,7 @@ urlpatterns = [
     path("approvals/approve/", views.approve_bulk_view, name="approve_bulk"),
     path("approvals/approve-all/", views.approve_all_view, name="approve_all"),
     path("provisional/", views.provisional_list_view, name="provisional_list"),
+    path("bulk/", views.bulk_entry_view, name="bulk_entry"),
     path("provisional/<id:event_id>/", views.entry_sheet_view, name="entry_sheet"),
     path("provisional/<id:event_id>/withdraw/", views.withdraw_view, name="withdraw"),
     path("events/<id:event_id>/receipt-notice/", views.receipt_notice_view, name="receipt_notice"),

@@ -35,6 +35,7 @@ __all__ = [
     "not_arrived_csv_view", "not_arrived_view",
 ]
 
+from .bulk import bulk_entry_view  # noqa: E402 - [550] 一括入力
 from .counter import (  # noqa: E402 - [530], [540], [580] (窓口の仮登録)
     approve_all_view,
     entry_sheet_view,
@@ -43,4 +44,4 @@ from .counter import (  # noqa: E402 - [530], [540], [580] (窓口の仮登録)
     withdraw_view,
 )
 
-__all__ += ["approve_all_view", "entry_sheet_view", "provisional_list_view", "receipt_notice_view", "withdraw_view"]
+__all__ += ["bulk_entry_view", "approve_all_view", "entry_sheet_view", "provisional_list_view", "receipt_notice_view", "withdraw_view"]
