@@ -70,6 +70,8 @@ def _source(item: str, value: Any) -> str | None:
 
 def _group_ok(item: str, source: str) -> bool:
     target = "name" if item in ("family_name", "given_name") else item
+    if "household" in (source, target):  # a 現住所 is taken whole, into a 現住所 only
+        return source == target
     return source == target or ({source, target} <= NAMES) or ({source, target} <= ADDRESSES)
 
 
@@ -96,8 +98,11 @@ def _take(item: str, value: Any, rows: Sequence[Mapping[str, Any] | None], where
             where).violations[0])
         return ""
     for row in rows:
-        if row is not None and _value_of(source, row) not in (None, ""):
-            return _value_of(source, row)
+        found = _value_of(source, row) if row is not None else None
+        if isinstance(found, (Mapping, list)):
+            break  # not an item's value (a household chosen by id): nothing to take
+        if found not in (None, ""):
+            return found
     prev.problems.append(violation("no_previous", "適用する直前の入力がありません。", where).violations[0])
     return ""
 
