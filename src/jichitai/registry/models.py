@@ -280,10 +280,11 @@ class EventStatus(models.TextChoices):
     PROVISIONAL = "provisional", "仮登録"
     APPROVED = "approved", "本登録"
     REJECTED = "rejected", "却下"
+    WITHDRAWN = "withdrawn", "取下げ"  # [530]#3: taken back (取消・修正) by staff before 決裁
 
 
 class RegistryEvent(TenantModel):
-    """異動: one append-only entry of the log; only ``status`` moves (仮登録 → 本登録 / 却下)."""
+    """異動: one append-only entry of the log; only ``status`` moves (仮登録 → 本登録 / 却下 / 取下げ)."""
 
     kind = models.CharField("異動事由", max_length=30, choices=EventKind.choices)
     status = models.CharField("状態", max_length=12, choices=EventStatus.choices)

@@ -20,6 +20,7 @@ from pydantic import (
     Field,
     StringConstraints,
     ValidationError,
+    create_model,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
@@ -118,7 +119,17 @@ class Address(Request):
     katagaki: _n(Household, "katagaki") = ""  # type: ignore[valid-type]
 
 
-class NewPerson(Request):
+# [590]#1: every other chapter 1 item (more_items) may be entered with a new person too, except
+# the 転出's own (a 転入 has no 転出先)
+_MORE_AT_ENTRY = {
+    f: (OptDate, None) if f in more_items.DATE_ITEMS else (_p(f), "")
+    for f in more_items.MORE_ITEMS
+    if f not in ("move_out_destination_code", "move_out_confirmed_code", "move_in_notice_on")
+}
+_NewPersonItems: type[Request] = create_model("_NewPersonItems", __base__=Request, **_MORE_AT_ENTRY)  # type: ignore[call-overload]
+
+
+class NewPerson(_NewPersonItems):  # type: ignore[valid-type,misc]
     """A person the event writes for the first time (転入・国外転入・職権記載・出生)."""
 
     ref: Annotated[str, StringConstraints(max_length=20, pattern=r"^[0-9A-Za-z_-]*$")] = ""

@@ -141,14 +141,14 @@ def mask_events(events: Iterable[RegistryEvent], *, staff: Any, screen: str) -> 
 
 
 def event_page(*, staff: Any, screen: str, status: str = EventStatus.PROVISIONAL, page: int = 1,
-               size: int = PAGE_SIZE, kind: str = "", entered_by: str = "") -> EventPage:
-    """決裁待ち一覧 (or the approved / rejected events), oldest first; approvers only."""
+               size: int = PAGE_SIZE, kind: str = "", entered_by: str = "", place_id: int | None = None,
+               person_id: int | None = None) -> EventPage:
+    """決裁待ち一覧 (or the approved / rejected events), oldest first; approvers only. ``place_id``,
+    ``person_id``: a part of it by 入力場所 or 異動者 ([530]#5, events.provisional.Selection)."""
+    from ..events.provisional import Selection
+
     rules.require_approver(staff)
-    qs = RegistryEvent.objects.filter(status=status).select_related("entered_by")
-    if kind:
-        qs = qs.filter(kind=kind)
-    if entered_by:
-        qs = qs.filter(entered_by__username=entered_by)
+    qs = Selection(kind, entered_by, place_id, person_id).queryset(status).select_related("entered_by")
     total = qs.count()
     pages = max(1, -(-total // size))
     page = max(1, min(page, pages, MAX_PAGE))

@@ -36,3 +36,14 @@ __all__ = [
     "hold_release_view", "hold_temporary_view", "holds_view", "support_detail_view", "support_update_view",
     "not_arrived_csv_view", "not_arrived_view", "katagaki_pick_view", "koseki_intake_view",
 ]
+
+from .bulk import bulk_entry_view  # noqa: E402 - [550] 一括入力
+from .counter import (  # noqa: E402 - [530], [540], [580] (窓口の仮登録)
+    approve_all_view,
+    entry_sheet_view,
+    provisional_list_view,
+    receipt_notice_view,
+    withdraw_view,
+)
+
+__all__ += ["bulk_entry_view", "approve_all_view", "entry_sheet_view", "provisional_list_view", "receipt_notice_view", "withdraw_view"]

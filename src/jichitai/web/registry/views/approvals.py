@@ -48,6 +48,7 @@ def _filters(request: HttpRequest) -> dict[str, Any]:
     g = request.GET if request.method == "GET" else request.POST
     kind = g.get("kind", "")
     return {"kind": kind if kind in EventKind.values else "", "entered_by": g.get("entered_by", "").strip()[:150],
+            "place": parse_id(g.get("place")), "person": parse_id(g.get("person")),  # [530]#5: a part
             "page": parse_id(g.get("page")) or 1}
 
 
@@ -55,7 +56,7 @@ def _queue(request: HttpRequest, errors: Mapping[int, list[str]] | None = None,
            reasons: Mapping[int, str] | None = None) -> tuple[list[QueueItem], selectors.EventPage, dict[str, Any]]:
     f = _filters(request)
     page = selectors.event_page(staff=request.user, screen="決裁待ち一覧", page=f["page"], size=PAGE_SIZE,
-                                kind=f["kind"], entered_by=f["entered_by"])
+                                kind=f["kind"], entered_by=f["entered_by"], place_id=f["place"], person_id=f["person"])
     person_ids: set[int] = set()
     address_ids: set[int] = set()
     for q in page.items:
@@ -77,8 +78,10 @@ def _queue(request: HttpRequest, errors: Mapping[int, list[str]] | None = None,
 def _context(request: HttpRequest, **kw: Any) -> dict[str, Any]:
     items, page, f = _queue(request, **kw)
     query = urlencode({k: v for k, v in f.items() if v and k != "page"})
+    from jichitai.registry.workstation import places
+
     return {"items": items, "page": page, "filters": f, "base_query": query,
-            "kinds": [(k.value, k.label) for k in EventKind]}
+            "kinds": [(k.value, k.label) for k in EventKind], "places": places()}
 
 
 @require_GET

@@ -16,7 +16,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from jichitai.accounts.decorators import requires_capability
 from jichitai.registry import events, rules, selectors
 from jichitai.registry.errors import AlertsRaised, RegistryError, RuleViolation
+from jichitai.registry.events import provisional
 
+from ..amend import amendable, default_reported, prefill
 from ..forms import (
     FORMS,
     MAX_PERSON_ROWS,
@@ -98,8 +100,12 @@ def _submit(request: HttpRequest, form: KindForm, built: Built, key: str, errors
         done, refused = submit_same_honseki(request, typed, built, key)
         add_all(errors, refused, form, known, built)
         return done, []
+    amend = parse_id(post.get("amend"))
     try:
-        if (post.get("basis") or "").strip():  # [750]–[790]: a 職権 異動 with its 職権記録書
+        if amend is not None:  # [530]#3, [540]#1: the 仮登録 corrected (the old one 取下げ with it)
+            sub = provisional.amend_event(amend, typed, staff=request.user, effective_date=built.effective_date,
+                                          reported_date=built.reported_date, confirm_alerts=_confirmed(post))
+        elif (post.get("basis") or "").strip():  # [750]–[790]: a 職権 異動 with its 職権記録書
             sub = ex_officio_entry.submit(form.kind, typed, post, built, request.user, key, _confirmed(post), errors)
             if sub is None:
                 return None, []
@@ -134,9 +140,14 @@ def event_form_view(request: HttpRequest, kind: str) -> HttpResponse:
     post = request.POST
     rows = person_rows(post) if request.method == "POST" else PERSON_ROWS
     key = post.get("idempotency_key") or uuid.uuid4().hex
-    if request.method == "GET":
-        values: dict[str, Any] = {"reported_date": "", "effective_date": "",
-                                  **ex_officio_entry.initial_dates(form)}  # [780]#2, [790]#3
+    amending = amendable(parse_id(request.GET.get("amend") or post.get("amend")), form.kind, request.user)
+    if request.method == "GET" and amending is not None:
+        filled = prefill(form, amending)
+        values: dict[str, Any] = filled.values
+        checked, rows = filled.checked, max(rows, filled.rows)
+    elif request.method == "GET":
+        values = {"reported_date": default_reported(form.kind), "effective_date": "",
+                  **ex_officio_entry.initial_dates(form)}  # [570], [780]#2, [790]#3
         for name in PREFILL:
             if parse_id(request.GET.get(name)):
                 values[name] = request.GET[name]
@@ -169,7 +180,7 @@ def event_form_view(request: HttpRequest, kind: str) -> HttpResponse:
         "max_rows": MAX_PERSON_ROWS, "confirm_duplicates": _confirmed(post),
         "only_duplicates": all(w.rule == "duplicate_suspected" for w in warnings),
         "masked_members": sum(1 for m in (hh.members if hh else []) if m.masked),
-        "picker_next": request.path, **form_aids(form, values, hh, request.user),
+        "picker_next": request.path, "amending": amending, **form_aids(form, values, hh, request.user),
     }, status=400 if errors else 200)
 
 
