@@ -308,3 +308,24 @@ def test_cli_writes_csv_and_xlsx(office: Any, tmp_path: Any, capsys: Any) -> Non
     with activate(office.ctx()):
         runs = AuditEntry.objects.filter(action="batch_finished", function="registry.statistics")
         assert runs.count() == 3
+
+
+def test_the_statistics_bench_runs_against_the_current_database(tmp_path: Any) -> None:
+    """bench/statistics end to end at a tiny size (``--no-server``): the result file's shape."""
+    import importlib.util
+    import json
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    spec = importlib.util.spec_from_file_location("bench_statistics_run", root / "bench/statistics/run.py")
+    assert spec and spec.loader
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    out = tmp_path / "statistics.json"
+    assert bench.main(["--no-server", "--residents", "400", "--runs", "1", "--output", str(out)]) == 0
+    result = json.loads(out.read_text(encoding="utf-8"))
+    assert result["name"] == "statistics" and result["params"]["balanced"] is True
+    assert result["params"]["population"] > 0 and result["params"]["entries_in_period"] > 0
+    metrics = {k.removesuffix("_nodurable"): v for k, v in result["metrics"].items()}
+    assert metrics["yearly_report_seconds"]["target"] == 30 and metrics["yearly_report_seconds"]["better"] == "lower"
+    assert {"value", "unit", "target", "better"} <= set(metrics["xlsx_seconds"])

@@ -102,9 +102,11 @@ def household_bar(report: Report) -> Chart:
         w = WIDTH * n / total
         bars.append(Bar(x, 4, w, 26, css, f"{label} {n}世帯"))
         x += w
-        texts.append(Text(4 + i * WIDTH / 3, 50, f"{label} {n:,}世帯（{100 * n / total:.1f}%）"))
+        y = 40 + i * ROW  # a legend line per kind: its colour, name, count and share
+        bars.append(Bar(0, y, 12, 12, css, label))
+        texts.append(Text(18, y + 11, f"{label} {n:,}世帯（{100 * n / total:.1f}%）"))
     words = "、".join(f"{label} {n}世帯" for label, n, _ in parts)
-    return Chart("世帯の構成（基準日現在）", WIDTH, 58, tuple(bars), tuple(texts), words)
+    return Chart("世帯の構成（基準日現在）", WIDTH, 44 + len(parts) * ROW, tuple(bars), tuple(texts), words)
 
 
 def charts(report: Report) -> tuple[Chart, ...]:
