@@ -9,12 +9,13 @@ It must never return identifiers, names or addresses: statistics leave no person
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 
 from jichitai.tenancy.context import current
 
@@ -44,24 +45,54 @@ def _key(expr: str, key: str) -> str:
 
 
 def _residents_cte() -> str:
+    """住民 at the end of ``%(on)s``, one row per person, from the log: the projection is the fold of
+    every fact, so a person none of whose counted items changed after ``on`` reads as his current
+    row; only the persons with a later fact are replayed from their facts up to ``on``. (Facts carry
+    their event's 異動日, so the later ones are found through the events, not a scan of all facts.)"""
     pivot = ",\n".join(f"    MAX(CASE WHEN field = '{f}' THEN val END) AS {f}" for f in _FIELDS)
     fields = ", ".join(f"'{f}'" for f in _FIELDS)
+    current = ", ".join(f"CAST(p.{f} AS TEXT)" for f in _FIELDS)
     return f"""
-WITH latest AS (
+WITH changed AS (
+  SELECT DISTINCT f.entity_id AS pid
+  FROM registry_registryevent ev JOIN registry_eventfact f ON f.event_id = ev.id
+  WHERE ev.municipality_id = %(m)s AND ev.status = 'approved' AND ev.effective_date > %(on)s
+    AND f.entity = 'person' AND f.field IN ({fields})
+), latest AS (
   SELECT f.entity_id AS pid, f.field AS field, {_text("f.after")} AS val,
          ROW_NUMBER() OVER (PARTITION BY f.entity_id, f.field
                             ORDER BY f.effective_date DESC, f.approval_seq DESC, f.id DESC) AS rn
   FROM registry_eventfact f
   WHERE f.municipality_id = %(m)s AND f.entity = 'person' AND f.effective_date <= %(on)s
-    AND f.field IN ({fields})
+    AND f.field IN ({fields}) AND f.entity_id IN (SELECT pid FROM changed)
 ), person AS (
   SELECT pid,
 {pivot}
   FROM latest WHERE rn = 1 GROUP BY pid
+  UNION ALL
+  SELECT p.id, {current} FROM registry_person p
+  WHERE p.municipality_id = %(m)s AND p.id NOT IN (SELECT pid FROM changed)
 ), resident AS (
   SELECT * FROM person
   WHERE status = 'resident' AND (move_out_planned_on IS NULL OR move_out_planned_on > %(on_text)s)
 )"""
+
+
+@contextlib.contextmanager
+def counting() -> Iterator[None]:
+    """One transaction for a report's queries, with room to sort in memory on PostgreSQL (the
+    replay sorts the facts of every person changed since the date: spilling them to disk is
+    what would make a report slow)."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cur:
+                cur.execute("SET LOCAL work_mem = '128MB'")
+                cur.execute("SET LOCAL jit = off")  # compiling costs more than these queries gain
+                # the facts of the events since a date are reached through the event index; with
+                # the default cost of a random read (a disk that seeks) the planner scans the whole
+                # fact table instead once the events pass a few thousand
+                cur.execute("SET LOCAL random_page_cost = 1.1")
+        yield
 
 
 def _rows(sql: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
@@ -89,23 +120,36 @@ class PersonCount:
 def residents(on: dt.date) -> list[PersonCount]:
     """住民 at the end of ``on`` (a 転出予定者 whose 転出予定日 is after ``on`` counts, [1080]#4),
     grouped by the items the tables need."""
-    sql = _residents_cte() + """
-SELECT resident_type, sex, birth_date, foreign_category, nationality, COUNT(*)
-FROM resident GROUP BY resident_type, sex, birth_date, foreign_category, nationality"""
-    return [PersonCount(t or "", s or "", dt.date.fromisoformat(b), c or "", n or "", int(k))
-            for t, s, b, c, n, k in _rows(sql, _params(on))]
+    return census(on, homes=False)[0]
 
 
-def households(on: dt.date) -> dict[str, int]:
-    """世帯 with at least one 住民 at the end of ``on``, by who lives there: ``japanese`` only,
-    ``foreign`` only or ``mixed`` (複数国籍世帯)."""
-    sql = _residents_cte() + """
-SELECT kind, COUNT(*) FROM (
-  SELECT household_id,
-         CASE WHEN MIN(resident_type) = MAX(resident_type) THEN MIN(resident_type) ELSE 'mixed' END AS kind
-  FROM resident GROUP BY household_id
-) h GROUP BY kind"""
-    return {kind: int(n) for kind, n in _rows(sql, _params(on))}
+def census(on: dt.date, *, homes: bool = True) -> tuple[list[PersonCount], dict[str, int]]:
+    """``residents(on)`` and, with ``homes``, the 世帯 with at least one 住民 by who lives there:
+    ``japanese`` only, ``foreign`` only or ``mixed`` (複数国籍世帯) — one pass over the log."""
+    if homes:  # each household once: on its first member's row, with its composition
+        sql = _residents_cte() + """, placed AS (
+  SELECT resident_type, sex, birth_date, foreign_category, nationality,
+         ROW_NUMBER() OVER (PARTITION BY household_id ORDER BY resident_type) AS hn,
+         MIN(resident_type) OVER (PARTITION BY household_id) AS lo,
+         MAX(resident_type) OVER (PARTITION BY household_id) AS hi
+  FROM resident
+)
+SELECT resident_type, sex, birth_date, foreign_category, nationality,
+       CASE WHEN hn = 1 THEN (CASE WHEN lo = hi THEN lo ELSE 'mixed' END) END, COUNT(*)
+FROM placed GROUP BY 1, 2, 3, 4, 5, 6"""
+    else:
+        sql = _residents_cte() + """
+SELECT resident_type, sex, birth_date, foreign_category, nationality, NULL, COUNT(*)
+FROM resident GROUP BY 1, 2, 3, 4, 5"""
+    people: dict[tuple[str, str, str, str, str], int] = {}
+    households: dict[str, int] = {}
+    for t, s, b, c, n, kind, k in _rows(sql, _params(on)):
+        key = (t or "", s or "", b, c or "", n or "")
+        people[key] = people.get(key, 0) + int(k)
+        if kind:
+            households[kind] = households.get(kind, 0) + int(k)
+    counts = [PersonCount(t, s, dt.date.fromisoformat(str(b)[:10]), c, n, k) for (t, s, b, c, n), k in people.items()]
+    return counts, households
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,20 +180,29 @@ def movements(start: dt.date, end: dt.date) -> Iterator[Movement]:
     """Every approved 異動 with its 異動日 in [start, end], one row per kind of person it touched;
     a 転出 counted on its 転出予定日 (``planned_move_outs``), not here."""
     skip = ", ".join(f"'{k}'" for k in _MOVE_OUT_KINDS)
+    status = "CASE WHEN f.field = 'status' THEN {} END"
+    # the period's events first (their requests read once each), then one pass over their person
+    # facts: (event, person) with the status change if any, then the person's 住民種別・性別・区分
     sql = f"""
-SELECT e.kind, COALESCE({_key("e.request", "reason")}, {_key("e.request", "action")}, ''),
-       COALESCE(t.kind, ''), COALESCE({_key("t.request", "reason")}, ''),
-       {_text("s.before")}, {_text("s.after")}, p.resident_type, p.sex, p.foreign_category, COUNT(*)
-FROM (SELECT DISTINCT f.event_id, f.entity_id
-      FROM registry_registryevent ev JOIN registry_eventfact f ON f.event_id = ev.id
-      WHERE ev.municipality_id = %(m)s AND ev.status = 'approved' AND f.entity = 'person'
-        AND ev.effective_date BETWEEN %(start)s AND %(end)s AND ev.kind NOT IN ({skip})) ep
-JOIN registry_registryevent e ON e.id = ep.event_id
-LEFT JOIN registry_registryevent t ON t.id = e.target_id
-LEFT JOIN registry_eventfact s ON s.event_id = ep.event_id AND s.entity = 'person'
-     AND s.entity_id = ep.entity_id AND s.field = 'status'
-JOIN registry_person p ON p.id = ep.entity_id
-WHERE NOT (e.kind = 'cancellation' AND COALESCE(t.kind, '') IN ({skip}))
+WITH evs AS (
+  SELECT ev.id, ev.kind,
+         COALESCE({_key("ev.request", "reason")}, {_key("ev.request", "action")}, '') AS sub,
+         COALESCE(t.kind, '') AS target_kind, COALESCE({_key("t.request", "reason")}, '') AS target_sub
+  FROM registry_registryevent ev LEFT JOIN registry_registryevent t ON t.id = ev.target_id
+  WHERE ev.municipality_id = %(m)s AND ev.status = 'approved'
+    AND ev.effective_date BETWEEN %(start)s AND %(end)s AND ev.kind NOT IN ({skip})
+    AND NOT (ev.kind = 'cancellation' AND COALESCE(t.kind, '') IN ({skip}))
+), ep AS (
+  SELECT f.event_id, f.entity_id,
+         MAX({status.format(_text("f.before"))}) AS before_status,
+         MAX({status.format(_text("f.after"))}) AS after_status
+  FROM evs JOIN registry_eventfact f ON f.event_id = evs.id
+  WHERE f.municipality_id = %(m)s AND f.entity = 'person'
+  GROUP BY f.event_id, f.entity_id
+)
+SELECT evs.kind, evs.sub, evs.target_kind, evs.target_sub, ep.before_status, ep.after_status,
+       p.resident_type, p.sex, p.foreign_category, COUNT(*)
+FROM ep JOIN evs ON evs.id = ep.event_id JOIN registry_person p ON p.id = ep.entity_id
 GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9"""
     params = {"m": current().municipality_id, "start": start, "end": end}
     for kind, sub, tkind, tsub, before, after, rtype, sex, cat, n in _rows(sql, params):

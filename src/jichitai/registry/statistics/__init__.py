@@ -87,10 +87,10 @@ def report(on: dt.date, *, start: dt.date | None = None) -> Report:
                 "稼働月より前の統計は旧システムで集計してください。")
         if start < first:
             start, clipped = first, True
-    stock_before = population.residents(start - dt.timedelta(days=1))
-    stock = population.residents(end)
-    homes = population.households(end)
-    moves = list(population.movements(start, end))
+    with population.counting():
+        stock_before = population.residents(start - dt.timedelta(days=1))
+        stock, homes = population.census(end)
+        moves = list(population.movements(start, end))
     tables = annual_tables(stock, homes, moves, stock_before, on) + immigration_tables(stock, moves)
     return Report(on, start, end, first, clipped, tables)
 
