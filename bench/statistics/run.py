@@ -46,7 +46,9 @@ TARGET_SECONDS = 30.0
 
 def registry_bench() -> Any:
     """bench/registry/run.py: the same 市, tenant, loader, VACUUM and machine record."""
-    spec = importlib.util.spec_from_file_location("bench_registry_run", ROOT / "bench/registry/run.py")
+    spec = importlib.util.spec_from_file_location(
+        "bench_registry_run", ROOT / "bench/registry/run.py"
+    )
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -92,8 +94,12 @@ def psql_group_by(m: Any, on: date) -> tuple[dict[tuple[str, str], int], float]:
     Valid here because the generated 市 only ever gains residents: nobody has left by ``on``."""
     sql = PSQL_SQL.format(m=int(m.pk), on=on.isoformat())
     start = time.perf_counter()
-    out = subprocess.run(["psql", "-X", "-q", "-At", "-F", "\t", "-v", "ON_ERROR_STOP=1", "-c", sql],
-                         check=True, capture_output=True, text=True).stdout
+    out = subprocess.run(
+        ["psql", "-X", "-q", "-At", "-F", "\t", "-v", "ON_ERROR_STOP=1", "-c", sql],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
     elapsed = time.perf_counter() - start
     counts = {}
     for line in out.splitlines():
@@ -126,8 +132,11 @@ def bench(args: argparse.Namespace) -> dict[str, Any]:
     print(f"statistics bench: {args.residents:,} residents, seed {args.seed}, {connection.vendor}")
     print("  loading (load_bulk) …", flush=True)
     loaded, load_s = reg.load(m, clerk, approver, args.residents, args.seed)
-    print(f"    {loaded.residents:,} residents, {loaded.households:,} households, {loaded.events:,} events, "
-          f"{loaded.facts:,} facts in {load_s:.1f} s", flush=True)
+    print(
+        f"    {loaded.residents:,} residents, {loaded.households:,} households, {loaded.events:,} events, "
+        f"{loaded.facts:,} facts in {load_s:.1f} s",
+        flush=True,
+    )
     reg.analyze(vacuum=not args.no_server)
 
     on = date.fromisoformat(args.date)
@@ -136,8 +145,10 @@ def bench(args: argparse.Namespace) -> dict[str, Any]:
     files = timed_exports(report)
     population = report.table("population").cell("総計", "計")
     entries = report.table("entries").cell("計", "総計")
-    print(f"    人口 {population:,}, 世帯 {report.table('households').cell('総計', '世帯数'):,}, "
-          f"記載 {entries:,}, 検証 {'ok' if report.balanced else 'NOT BALANCED'}")
+    print(
+        f"    人口 {population:,}, 世帯 {report.table('households').cell('総計', '世帯数'):,}, "
+        f"記載 {entries:,}, 検証 {'ok' if report.balanced else 'NOT BALANCED'}"
+    )
     metrics: dict[str, dict[str, Any]] = {
         "yearly_report_seconds": reg.metric(seconds[0], "s", TARGET_SECONDS, "lower"),
         "yearly_report_median_seconds": reg.metric(stats.median(seconds), "s", None, "lower"),
@@ -145,22 +156,37 @@ def bench(args: argparse.Namespace) -> dict[str, Any]:
         "xlsx_seconds": reg.metric(files["xlsx"], "s", None, "lower"),
     }
     params: dict[str, Any] = {
-        "residents": args.residents, "seed": args.seed, "reference_date": on.isoformat(),
-        "period": [report.start.isoformat(), report.end.isoformat()], "runs": args.runs,
-        "municipality_code": reg.BENCH_CODE, "households": loaded.households, "load_events": loaded.events,
-        "facts": loaded.facts, "population": population, "entries_in_period": entries,
-        "balanced": report.balanced, "load_seconds": round(load_s, 1),
+        "residents": args.residents,
+        "seed": args.seed,
+        "reference_date": on.isoformat(),
+        "period": [report.start.isoformat(), report.end.isoformat()],
+        "runs": args.runs,
+        "municipality_code": reg.BENCH_CODE,
+        "households": loaded.households,
+        "load_events": loaded.events,
+        "facts": loaded.facts,
+        "population": population,
+        "entries_in_period": entries,
+        "balanced": report.balanced,
+        "load_seconds": round(load_s, 1),
     }
     if connection.vendor == "postgresql" and not args.no_server:
         counts, psql_s = psql_group_by(m, on)
         same = counts == report_counts(report)
-        print(f"  psql GROUP BY (current-state table): {psql_s:.2f} s, counts {'equal' if same else 'DIFFER'}")
+        print(
+            f"  psql GROUP BY (current-state table): {psql_s:.2f} s, counts {'equal' if same else 'DIFFER'}"
+        )
         metrics["psql_group_by_seconds"] = reg.metric(psql_s, "s", None, "lower")
         params["psql_counts_equal"] = same
         params["psql_query"] = PSQL_SQL.splitlines()[1:]
     metrics = {metric_name(name, durable): value for name, value in metrics.items()}
-    return {"name": "statistics", "when": datetime.now(UTC).isoformat(timespec="seconds"),
-            "machine": reg.machine(), "params": params, "metrics": metrics}
+    return {
+        "name": "statistics",
+        "when": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": reg.machine(),
+        "params": params,
+        "metrics": metrics,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -170,18 +196,27 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--date", default="2025-01-01", help="基準日 (the 年報's 1月1日)")
     parser.add_argument("--runs", type=int, default=3, help="timed runs of the report")
     parser.add_argument("--keep-db", action="store_true", help="leave the server running")
-    parser.add_argument("--nodurable", action="store_true",
-                        help="server without fsync etc.; every metric is then named *_nodurable")
-    parser.add_argument("--no-server", action="store_true",
-                        help="use the current Django database (tests); no migrate, no psql")
+    parser.add_argument(
+        "--nodurable",
+        action="store_true",
+        help="server without fsync etc.; every metric is then named *_nodurable",
+    )
+    parser.add_argument(
+        "--no-server",
+        action="store_true",
+        help="use the current Django database (tests); no migrate, no psql",
+    )
     parser.add_argument("--output", default=str(ROOT / "bench" / "results" / "statistics.json"))
     args = parser.parse_args(argv)
 
     with contextlib.ExitStack() as stack:
         if not args.no_server:
             sigterm_as_interrupt()
-            server = stack.enter_context(throwaway_server(
-                "jichitai-bench-statistics-", durable=not args.nodurable, keep=args.keep_db))
+            server = stack.enter_context(
+                throwaway_server(
+                    "jichitai-bench-statistics-", durable=not args.nodurable, keep=args.keep_db
+                )
+            )
             os.environ["JICHITAI_DATA_DIR"] = str(server.base / "data")
         reg = registry_bench()
         reg.django_setup()

@@ -25,24 +25,47 @@ from .conftest import D, apply, move_in_family, people, person_spec
 from .test_as_of import START, _apply_step, step
 
 pytestmark = pytest.mark.django_db
-FOREIGN = {"resident_type": "foreign", "nationality": "ベトナム", "honseki": "", "hittousha": "",
-           "foreign_category": "mid_long", "residence_status": "技能実習", "residence_card_no": "AB12345678CD",
-           "became_foreign_resident_on": "2015-04-01"}
+FOREIGN = {
+    "resident_type": "foreign",
+    "nationality": "ベトナム",
+    "honseki": "",
+    "hittousha": "",
+    "foreign_category": "mid_long",
+    "residence_status": "技能実習",
+    "residence_card_no": "AB12345678CD",
+    "became_foreign_resident_on": "2015-04-01",
+}
 
 
 def _foreign_family(office: Any, on: dt.date, category: str = "mid_long") -> Any:
     items = {**FOREIGN, "foreign_category": category}
     if category == "special_permanent":
-        items.update(residence_status="", residence_card_no="", special_permanent_cert_no="AB12345678CD")
+        items.update(
+            residence_status="", residence_card_no="", special_permanent_cert_no="AB12345678CD"
+        )
     head = person_spec("f1", "グエン", "ヴァン", "1990-02-02", "世帯主", **items)
-    wife = person_spec("f2", "グエン", "ティ", "1992-03-03", "妻", sex="2", given_kana="ティ", **items)
-    return apply(office, "move_in", {"household": {"new": {"address_id": office.address2.pk, "banchi": "9番地"}},
-                                     "persons": [head, wife], "previous_address": "大阪府堺市1番"}, on,
-                 confirm_duplicates=True)
+    wife = person_spec(
+        "f2", "グエン", "ティ", "1992-03-03", "妻", sex="2", given_kana="ティ", **items
+    )
+    return apply(
+        office,
+        "move_in",
+        {
+            "household": {"new": {"address_id": office.address2.pk, "banchi": "9番地"}},
+            "persons": [head, wife],
+            "previous_address": "大阪府堺市1番",
+        },
+        on,
+        confirm_duplicates=True,
+    )
 
 
 def _all_ids() -> list[int]:
-    return list(Person.objects.without_read_log("テスト: 統計の照合").order_by("pk").values_list("pk", flat=True))
+    return list(
+        Person.objects.without_read_log("テスト: 統計の照合")
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
 
 
 def _replayed(on: dt.date) -> list[dict[str, Any]]:
@@ -95,11 +118,20 @@ def _assert_matches(report: statistics.Report, on: dt.date) -> None:
 
 
 @pytest.mark.std("1080#1", "1080#4")
-@example(steps=[("move_out", 30, 5), ("nationality", 200, 0), ("abroad_return", 300, 1)], probes=[20, 36, 400])
-@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(steps=st.lists(step, min_size=1, max_size=6),
-       probes=st.lists(st.integers(min_value=-30, max_value=1600), min_size=2, max_size=4))
-def test_tables_equal_a_per_person_as_of_replay(office: Any, steps: list[Any], probes: list[int]) -> None:
+@example(
+    steps=[("move_out", 30, 5), ("nationality", 200, 0), ("abroad_return", 300, 1)],
+    probes=[20, 36, 400],
+)
+@settings(
+    max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    steps=st.lists(step, min_size=1, max_size=6),
+    probes=st.lists(st.integers(min_value=-30, max_value=1600), min_size=2, max_size=4),
+)
+def test_tables_equal_a_per_person_as_of_replay(
+    office: Any, steps: list[Any], probes: list[int]
+) -> None:
     """The set-wise SQL count equals replaying every person with ``as_of`` (a 転出予定者 whose
     転出予定日 has not come counting as 住民), for random histories and reference dates."""
     with transaction.atomic(), activate(office.ctx()):
@@ -121,24 +153,48 @@ def test_the_year_adds_up_and_each_reason_is_counted(office: Any) -> None:
         move_in_family(office, D(2023, 4, 1))
         head, wife, child = people()
         _foreign_family(office, D(2024, 2, 1))
-        apply(office, "birth", {"household_id": head.household_id, "person": person_spec(
-            "c", "髙橋", "次郎", "", "子", given_kana="ジロウ")}, D(2024, 5, 5))
+        apply(
+            office,
+            "birth",
+            {
+                "household_id": head.household_id,
+                "person": person_spec("c", "髙橋", "次郎", "", "子", given_kana="ジロウ"),
+            },
+            D(2024, 5, 5),
+        )
         apply(office, "death", {"person_id": child.pk}, D(2024, 6, 1))
-        apply(office, "move_out_abroad", {"person_ids": [wife.pk], "destination": "カナダ"}, D(2024, 8, 1))
-        apply(office, "move_in", {"household": {"new": {"address_id": office.address.pk, "banchi": "3番地"}},
-                                  "persons": [person_spec("x", "佐藤", "一", "2000-01-01", "世帯主")],
-                                  "previous_address": "東京都千代田区千代田1番1号"}, D(2025, 1, 1))  # next year
+        apply(
+            office,
+            "move_out_abroad",
+            {"person_ids": [wife.pk], "destination": "カナダ"},
+            D(2024, 8, 1),
+        )
+        apply(
+            office,
+            "move_in",
+            {
+                "household": {"new": {"address_id": office.address.pk, "banchi": "3番地"}},
+                "persons": [person_spec("x", "佐藤", "一", "2000-01-01", "世帯主")],
+                "previous_address": "東京都千代田区千代田1番1号",
+            },
+            D(2025, 1, 1),
+        )  # next year
         report = statistics.report(D(2025, 1, 1))
         assert (report.start, report.end) == (D(2024, 1, 1), D(2024, 12, 31))
         entries, removals = report.table("entries"), report.table("removals")
-        assert entries.cell("国内転入", "外国人（男）") == 1 and entries.cell("国内転入", "外国人（女）") == 1
+        assert (
+            entries.cell("国内転入", "外国人（男）") == 1
+            and entries.cell("国内転入", "外国人（女）") == 1
+        )
         assert entries.cell("国内転入", "日本人（計）") == 0  # the 2025-01-01 転入 is next year's
         assert entries.cell("出生", "日本人（男）") == 1
         assert removals.cell("死亡", "日本人（男）") == 1
         assert removals.cell("国外転出", "日本人（女）") == 1
         assert entries.cell("計", "総計") == 3 and removals.cell("計", "総計") == 2
         check = report.table("check")
-        assert check.cell("日本人", "期首人口") == 3 and check.cell("日本人", "基準日現在の人口") == 2
+        assert (
+            check.cell("日本人", "期首人口") == 3 and check.cell("日本人", "基準日現在の人口") == 2
+        )
         assert check.cell("外国人", "基準日現在の人口") == 2
         assert report.balanced
         _assert_matches(report, D(2025, 1, 1))
@@ -150,8 +206,16 @@ def test_a_planned_move_out_counts_as_resident_until_its_date(office: Any) -> No
     with activate(office.ctx()):
         move_in_family(office, D(2023, 4, 1))
         _, wife, _ = people()
-        apply(office, "move_out_planned", {"person_ids": [wife.pk], "destination": "大阪府大阪市北区",
-                                           "planned_date": "2025-01-10"}, D(2024, 12, 20))
+        apply(
+            office,
+            "move_out_planned",
+            {
+                "person_ids": [wife.pk],
+                "destination": "大阪府大阪市北区",
+                "planned_date": "2025-01-10",
+            },
+            D(2024, 12, 20),
+        )
         before = statistics.report(D(2025, 1, 1))
         assert before.table("population").cell("日本人", "女") == 1
         assert before.table("removals").cell("国内転出", "総計") == 0
@@ -161,8 +225,12 @@ def test_a_planned_move_out_counts_as_resident_until_its_date(office: Any) -> No
         assert after.table("population").cell("日本人", "女") == 0
         assert after.table("removals").cell("国内転出", "日本人（女）") == 1
         # the 転入通知 that confirms it is the same 転出, not a second one
-        apply(office, "move_out_confirmed", {"person_ids": [wife.pk], "notice_date": "2025-01-20",
-                                             "moved_in_on": "2025-01-10"}, D(2025, 1, 20))
+        apply(
+            office,
+            "move_out_confirmed",
+            {"person_ids": [wife.pk], "notice_date": "2025-01-20", "moved_in_on": "2025-01-10"},
+            D(2025, 1, 20),
+        )
         year = statistics.report(D(2026, 1, 1))
         assert year.table("removals").cell("国内転出", "総計") == 1 and year.balanced
 
@@ -196,8 +264,15 @@ def test_the_immigration_report_items(office: Any) -> None:
         _foreign_family(office, D(2024, 2, 1))
         _foreign_family(office, D(2024, 3, 1), category="special_permanent")
         first = people(resident_type="foreign")[:2]
-        apply(office, "move_within", {"person_ids": [p.pk for p in first], "address": {
-            "address_id": office.address.pk, "banchi": "5番地"}}, D(2024, 4, 1))
+        apply(
+            office,
+            "move_within",
+            {
+                "person_ids": [p.pk for p in first],
+                "address": {"address_id": office.address.pk, "banchi": "5番地"},
+            },
+            D(2024, 4, 1),
+        )
         report = statistics.report(D(2025, 1, 1))
         cats = report.table("foreign_categories")
         assert cats.cell("中長期在留者", "計") == 2 and cats.cell("特別永住者", "男") == 1
@@ -235,12 +310,25 @@ def test_a_protected_person_is_counted_and_nothing_person_level_leaves(office: A
     with activate(office.ctx()):
         move_in_family(office, D(2023, 4, 1))
         head = people()[0]
-        SupportMeasure.objects.create(person=head, start_date=D(2023, 5, 1), end_date=D(2026, 5, 1),
-                                      against=[], reason="DV", created_by=office.approver)
+        SupportMeasure.objects.create(
+            person=head,
+            start_date=D(2023, 5, 1),
+            end_date=D(2026, 5, 1),
+            against=[],
+            reason="DV",
+            created_by=office.approver,
+        )
         report = statistics.report(D(2025, 1, 1))
         assert report.table("population").cell("日本人", "男") == 2
-        secrets = [head.family_name, head.given_name, head.atena_no, head.household.household_no,
-                   office.address.name, "1番地2", head.resident_code]
+        secrets = [
+            head.family_name,
+            head.given_name,
+            head.atena_no,
+            head.household.household_no,
+            office.address.name,
+            "1番地2",
+            head.resident_code,
+        ]
         csv_text = export.to_csv(report, "テスト市").decode("utf-8-sig")
         xlsx_text = _xlsx_text(export.to_xlsx(report, "テスト市"))
         for secret in secrets:
@@ -253,8 +341,13 @@ def _xlsx_text(data: bytes) -> str:
     from openpyxl import load_workbook
 
     book = load_workbook(io.BytesIO(data), read_only=True)
-    return "\n".join(str(v) for s in book.worksheets for row in s.iter_rows(values_only=True) for v in row
-                     if v is not None)
+    return "\n".join(
+        str(v)
+        for s in book.worksheets
+        for row in s.iter_rows(values_only=True)
+        for v in row
+        if v is not None
+    )
 
 
 def test_csv_and_xlsx_carry_every_table(office: Any) -> None:
@@ -270,7 +363,11 @@ def test_csv_and_xlsx_carry_every_table(office: Any) -> None:
         book = load_workbook(io.BytesIO(export.to_xlsx(report, "テスト市")))
         assert book.sheetnames[0] == "表紙" and len(book.sheetnames) == len(report.tables) + 1
         pop = book.worksheets[1]
-        assert pop["A1"].value == "人口（基準日現在）" and pop["A5"].value == "総計" and pop["D5"].value == 3
+        assert (
+            pop["A1"].value == "人口（基準日現在）"
+            and pop["A5"].value == "総計"
+            and pop["D5"].value == 3
+        )
 
 
 def test_bad_dates_are_refused_in_japanese(office: Any) -> None:
@@ -292,18 +389,74 @@ def test_cli_writes_csv_and_xlsx(office: Any, tmp_path: Any, capsys: Any) -> Non
         move_in_family(office, D(2024, 4, 1))
     code = office.municipality.code
     out = tmp_path / "s.csv"
-    assert main(["registry", "statistics", "--municipality", code, "--date", "2025-01-01", "--out", str(out)]) == 0
+    assert (
+        main(
+            [
+                "registry",
+                "statistics",
+                "--municipality",
+                code,
+                "--date",
+                "2025-01-01",
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
     text = out.read_text(encoding="utf-8-sig")
     assert "基準日,令和7年1月1日現在" in text and "国内転入,0,1,1,0,0,0,1" not in text
     assert "国内転入,2,1,3,0,0,0,3" in text
     xlsx = tmp_path / "s.xlsx"
-    assert main(["registry", "statistics", "--municipality", code, "--date", "令和7年1月1日",
-                 "--format", "xlsx", "--out", str(xlsx)]) == 0
+    assert (
+        main(
+            [
+                "registry",
+                "statistics",
+                "--municipality",
+                code,
+                "--date",
+                "令和7年1月1日",
+                "--format",
+                "xlsx",
+                "--out",
+                str(xlsx),
+            ]
+        )
+        == 0
+    )
     assert load_workbook(xlsx).worksheets[1]["D5"].value == 3
-    assert main(["registry", "statistics", "--municipality", code, "--date", "2025-01-01", "--format", "xlsx"]) == 2
+    assert (
+        main(
+            [
+                "registry",
+                "statistics",
+                "--municipality",
+                code,
+                "--date",
+                "2025-01-01",
+                "--format",
+                "xlsx",
+            ]
+        )
+        == 2
+    )
     assert main(["registry", "statistics", "--municipality", "000000", "--date", "2025-01-01"]) == 2
-    assert main(["registry", "statistics", "--municipality", code, "--date", "2025-01-01",
-                 "--from", "2025-02-01"]) == 2
+    assert (
+        main(
+            [
+                "registry",
+                "statistics",
+                "--municipality",
+                code,
+                "--date",
+                "2025-01-01",
+                "--from",
+                "2025-02-01",
+            ]
+        )
+        == 2
+    )
     assert "集計期間" in capsys.readouterr().err
     with activate(office.ctx()):
         runs = AuditEntry.objects.filter(action="batch_finished", function="registry.statistics")
@@ -317,15 +470,22 @@ def test_the_statistics_bench_runs_against_the_current_database(tmp_path: Any) -
     from pathlib import Path
 
     root = Path(__file__).resolve().parents[2]
-    spec = importlib.util.spec_from_file_location("bench_statistics_run", root / "bench/statistics/run.py")
+    spec = importlib.util.spec_from_file_location(
+        "bench_statistics_run", root / "bench/statistics/run.py"
+    )
     assert spec and spec.loader
     bench = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench)
     out = tmp_path / "statistics.json"
-    assert bench.main(["--no-server", "--residents", "400", "--runs", "1", "--output", str(out)]) == 0
+    assert (
+        bench.main(["--no-server", "--residents", "400", "--runs", "1", "--output", str(out)]) == 0
+    )
     result = json.loads(out.read_text(encoding="utf-8"))
     assert result["name"] == "statistics" and result["params"]["balanced"] is True
     assert result["params"]["population"] > 0 and result["params"]["entries_in_period"] > 0
     metrics = {k.removesuffix("_nodurable"): v for k, v in result["metrics"].items()}
-    assert metrics["yearly_report_seconds"]["target"] == 30 and metrics["yearly_report_seconds"]["better"] == "lower"
+    assert (
+        metrics["yearly_report_seconds"]["target"] == 30
+        and metrics["yearly_report_seconds"]["better"] == "lower"
+    )
     assert {"value", "unit", "target", "better"} <= set(metrics["xlsx_seconds"])

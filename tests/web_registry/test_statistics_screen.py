@@ -23,7 +23,9 @@ def _html(r) -> str:
 
 
 @pytest.mark.std("1080#1")
-def test_the_screen_shows_the_tables_and_charts_for_a_wareki_date(office, office_b, staff_client) -> None:
+def test_the_screen_shows_the_tables_and_charts_for_a_wareki_date(
+    office, office_b, staff_client
+) -> None:
     with activate(office.ctx()):
         move_in_family(office, dt.date(2024, 4, 1))
     with activate(office_b.ctx()):
@@ -34,7 +36,9 @@ def test_the_screen_shows_the_tables_and_charts_for_a_wareki_date(office, office
     html = _html(r)
     assert "令和7年1月1日現在" in html and "令和6年1月1日〜令和6年12月31日" in html
     assert 'id="table-population"' in html and "<svg" in html and "人口ピラミッド" in html
-    assert "<rect" in html and "<script>" not in html and " style=" not in html  # CSP: nothing inline
+    assert (
+        "<rect" in html and "<script>" not in html and " style=" not in html
+    )  # CSP: nothing inline
     assert _total(html, "population") == ["2", "1", "3"]  # A's three persons, never B's six
 
 
@@ -50,8 +54,16 @@ def test_the_default_date_is_this_years_first_of_january(office, staff_client) -
     assert f"令和{dt.date.today().year - 2018}年1月1日現在" in _html(r)
 
 
-@pytest.mark.parametrize("query", [{"date": "令和99年13月1日"}, {"date": "abc"}, {"date": "x" * 5000},
-                                   {"date": "2025-01-01", "start": "2025-06-01"}, {"date": "1800-01-01"}])
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"date": "令和99年13月1日"},
+        {"date": "abc"},
+        {"date": "x" * 5000},
+        {"date": "2025-01-01", "start": "2025-06-01"},
+        {"date": "1800-01-01"},
+    ],
+)
 def test_bad_input_is_named_never_a_5xx(office, staff_client, query) -> None:
     client = staff_client("clerk")
     r = client.get(URL, query)
@@ -78,7 +90,9 @@ def test_csv_and_xlsx_download(office, staff_client) -> None:
 
 def test_only_the_capability_holders_see_it(office, staff_client) -> None:
     assert staff_client(roles=["auditor"]).get(URL).status_code == 403
-    assert staff_client(roles=["support_measure"]).get("/registry/statistics.csv").status_code == 403
+    assert (
+        staff_client(roles=["support_measure"]).get("/registry/statistics.csv").status_code == 403
+    )
     r = staff_client("clerk").get("/registry/")
     assert 'href="/registry/statistics/"' in _html(r)
 
@@ -90,8 +104,15 @@ def test_a_protected_person_is_counted_but_never_shown(office, staff_client) -> 
         move_in_family(office, dt.date(2024, 4, 1))
         head = people()[0]
         _protect(office, head.pk, dt.date(2024, 5, 1))
-        secrets = [head.family_name, head.given_name, head.atena_no, head.household.household_no, "本町一丁目",
-                   "1番地2", head.resident_code]
+        secrets = [
+            head.family_name,
+            head.given_name,
+            head.atena_no,
+            head.household.household_no,
+            "本町一丁目",
+            "1番地2",
+            head.resident_code,
+        ]
     for who in ("clerk", "approver"):
         client = staff_client(who)
         for path in (URL, "/registry/statistics.csv"):

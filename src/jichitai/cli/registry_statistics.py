@@ -24,17 +24,29 @@ def _date(text: str) -> Any:
     try:
         day = parse_date(text)
     except DateInputError as exc:
-        raise argparse.ArgumentTypeError(exc.message or f"日付が読めません / not a date: {text}") from None
+        raise argparse.ArgumentTypeError(
+            exc.message or f"日付が読めません / not a date: {text}"
+        ) from None
     if day is None:
         raise argparse.ArgumentTypeError("日付を指定してください / a date is required")
     return day
 
 
 def add_parser(sub: Any) -> None:
-    p = sub.add_parser("statistics", help="統計（年報・入管定期報告）の出力 / statistics as CSV or XLSX")
+    p = sub.add_parser(
+        "statistics", help="統計（年報・入管定期報告）の出力 / statistics as CSV or XLSX"
+    )
     p.add_argument("--municipality", required=True, help="地方公共団体コード（6桁）")
-    p.add_argument("--date", required=True, type=_date, help="基準日（例: 2025-01-01、令和7年1月1日）")
-    p.add_argument("--from", dest="start", type=_date, default=None, help="集計期間の開始日（省略時は基準日の1年前）")
+    p.add_argument(
+        "--date", required=True, type=_date, help="基準日（例: 2025-01-01、令和7年1月1日）"
+    )
+    p.add_argument(
+        "--from",
+        dest="start",
+        type=_date,
+        default=None,
+        help="集計期間の開始日（省略時は基準日の1年前）",
+    )
     p.add_argument("--format", choices=["csv", "xlsx"], default="csv")
     p.add_argument("--out", type=Path, default=None, help="出力ファイル（CSVは省略時に標準出力）")
     p.add_argument("--data-dir", type=Path, metavar="DIR", help=DATA_DIR_HELP)
@@ -42,8 +54,10 @@ def add_parser(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     if args.format == "xlsx" and args.out is None:
-        print("jichitai registry statistics: XLSX は --out で出力先を指定してください / --out is required for xlsx",
-              file=sys.stderr)
+        print(
+            "jichitai registry statistics: XLSX は --out で出力先を指定してください / --out is required for xlsx",
+            file=sys.stderr,
+        )
         return 2
     from .registry_places import municipality_unit
 
@@ -57,8 +71,12 @@ def run(args: argparse.Namespace) -> int:
     from jichitai.registry.statistics import export
     from jichitai.tenancy.models import Municipality
 
-    detail = {"date": args.date.isoformat(), "from": args.start.isoformat() if args.start else None,
-              "format": args.format, "out": str(args.out or "-")}
+    detail = {
+        "date": args.date.isoformat(),
+        "from": args.start.isoformat() if args.start else None,
+        "format": args.format,
+        "out": str(args.out or "-"),
+    }
     try:
         with unit, batch_run("registry.statistics", detail=detail) as run_log:
             with transaction.atomic():

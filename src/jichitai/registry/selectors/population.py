@@ -22,10 +22,22 @@ from jichitai.tenancy.context import current
 from ..models import PersonStatus
 
 # the person fields statistics read, and how each is named in the pivot
-_FIELDS = ("status", "sex", "birth_date", "resident_type", "household_id", "move_out_planned_on",
-           "foreign_category", "nationality")
-REMOVED = (PersonStatus.MOVED_OUT.value, PersonStatus.DEAD.value, PersonStatus.DELETED.value,
-           PersonStatus.VOID.value)
+_FIELDS = (
+    "status",
+    "sex",
+    "birth_date",
+    "resident_type",
+    "household_id",
+    "move_out_planned_on",
+    "foreign_category",
+    "nationality",
+)
+REMOVED = (
+    PersonStatus.MOVED_OUT.value,
+    PersonStatus.DEAD.value,
+    PersonStatus.DELETED.value,
+    PersonStatus.VOID.value,
+)
 # a 転出 is counted once, on its 転出予定日 ([50]#1, [1080]#4): the plan, not its 転入通知
 _MOVE_OUT_KINDS = ("move_out_planned", "move_out_confirmed")
 
@@ -127,7 +139,9 @@ def census(on: dt.date, *, homes: bool = True) -> tuple[list[PersonCount], dict[
     """``residents(on)`` and, with ``homes``, the 世帯 with at least one 住民 by who lives there:
     ``japanese`` only, ``foreign`` only or ``mixed`` (複数国籍世帯) — one pass over the log."""
     if homes:  # each household once: on its first member's row, with its composition
-        sql = _residents_cte() + """, placed AS (
+        sql = (
+            _residents_cte()
+            + """, placed AS (
   SELECT resident_type, sex, birth_date, foreign_category, nationality,
          ROW_NUMBER() OVER (PARTITION BY household_id ORDER BY resident_type) AS hn,
          MIN(resident_type) OVER (PARTITION BY household_id) AS lo,
@@ -137,10 +151,14 @@ def census(on: dt.date, *, homes: bool = True) -> tuple[list[PersonCount], dict[
 SELECT resident_type, sex, birth_date, foreign_category, nationality,
        CASE WHEN hn = 1 THEN (CASE WHEN lo = hi THEN lo ELSE 'mixed' END) END, COUNT(*)
 FROM placed GROUP BY 1, 2, 3, 4, 5, 6"""
+        )
     else:
-        sql = _residents_cte() + """
+        sql = (
+            _residents_cte()
+            + """
 SELECT resident_type, sex, birth_date, foreign_category, nationality, NULL, COUNT(*)
 FROM resident GROUP BY 1, 2, 3, 4, 5"""
+        )
     people: dict[tuple[str, str, str, str, str], int] = {}
     households: dict[str, int] = {}
     for t, s, b, c, n, kind, k in _rows(sql, _params(on)):
@@ -148,7 +166,10 @@ FROM resident GROUP BY 1, 2, 3, 4, 5"""
         people[key] = people.get(key, 0) + int(k)
         if kind:
             households[kind] = households.get(kind, 0) + int(k)
-    counts = [PersonCount(t, s, dt.date.fromisoformat(str(b)[:10]), c, n, k) for (t, s, b, c, n), k in people.items()]
+    counts = [
+        PersonCount(t, s, dt.date.fromisoformat(str(b)[:10]), c, n, k)
+        for (t, s, b, c, n), k in people.items()
+    ]
     return counts, households
 
 
@@ -206,7 +227,17 @@ FROM ep JOIN evs ON evs.id = ep.event_id JOIN registry_person p ON p.id = ep.ent
 GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9"""
     params = {"m": current().municipality_id, "start": start, "end": end}
     for kind, sub, tkind, tsub, before, after, rtype, sex, cat, n in _rows(sql, params):
-        yield Movement(kind, sub or "", tkind, tsub or "", _direction(before, after), rtype, sex, cat or "", int(n))
+        yield Movement(
+            kind,
+            sub or "",
+            tkind,
+            tsub or "",
+            _direction(before, after),
+            rtype,
+            sex,
+            cat or "",
+            int(n),
+        )
     yield from planned_move_outs(start, end)
 
 
@@ -224,7 +255,11 @@ WHERE f.municipality_id = %(m)s AND f.entity = 'person' AND f.field = 'move_out_
   AND NOT EXISTS (SELECT 1 FROM registry_registryevent c
                   WHERE c.target_id = e.id AND c.kind = 'cancellation' AND c.status = 'approved')
 GROUP BY 1, 2, 3"""
-    params = {"m": current().municipality_id, "end": end, "start_text": start.isoformat(),
-              "end_text": end.isoformat()}
+    params = {
+        "m": current().municipality_id,
+        "end": end,
+        "start_text": start.isoformat(),
+        "end_text": end.isoformat(),
+    }
     for rtype, sex, cat, n in _rows(sql, params):
         yield Movement("move_out_planned", "", "", "", "removal", rtype, sex, cat or "", int(n))

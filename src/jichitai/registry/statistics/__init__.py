@@ -26,7 +26,15 @@ GO_LIVE_SETTING = "registry.statistics_go_live"  # 団体別設定 (tenancy.Muni
 EARLIEST = dt.date(1900, 1, 2)
 LATEST = dt.date(2200, 1, 1)
 
-__all__ = ["CAPABILITY", "GO_LIVE_SETTING", "Report", "StatisticsError", "Table", "go_live", "report"]
+__all__ = [
+    "CAPABILITY",
+    "GO_LIVE_SETTING",
+    "Report",
+    "StatisticsError",
+    "Table",
+    "go_live",
+    "report",
+]
 
 
 class StatisticsError(ValueError):
@@ -84,7 +92,8 @@ def report(on: dt.date, *, start: dt.date | None = None) -> Report:
         if on < first:
             raise StatisticsError(
                 f"基準日が新システムの稼働月（{first.year}年{first.month}月）より前です。"
-                "稼働月より前の統計は旧システムで集計してください。")
+                "稼働月より前の統計は旧システムで集計してください。"
+            )
         if start < first:
             start, clipped = first, True
     with population.counting():

@@ -13,15 +13,19 @@ from jichitai.wareki import format_date
 
 from . import Report
 
-FORMATS = {"csv": "text/csv; charset=utf-8",
-           "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+FORMATS = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 
 
 def heading(report: Report, municipality: str) -> list[tuple[str, str]]:
     """What the report is: 団体, 基準日 and 集計期間 (和暦), and the 稼働月 clip when it applied."""
-    lines = [("団体", municipality),
-             ("基準日", f"{format_date(report.reference_date)}現在"),
-             ("集計期間（異動）", f"{format_date(report.start)}〜{format_date(report.end)}")]
+    lines = [
+        ("団体", municipality),
+        ("基準日", f"{format_date(report.reference_date)}現在"),
+        ("集計期間（異動）", f"{format_date(report.start)}〜{format_date(report.end)}"),
+    ]
     if report.go_live is not None:
         lines.append(("新システム稼働月", format_date(report.go_live).removesuffix("1日")))
     if report.clipped:

@@ -17,10 +17,15 @@ from jichitai.registry.selectors.population import Movement, PersonCount
 
 from .tables import SEXES, Row, Table, classify
 
-CATEGORIES = (("mid_long", "中長期在留者"), ("special_permanent", "特別永住者"),
-              ("temporary_refuge", "一時庇護許可者"), ("provisional_stay", "仮滞在者"),
-              ("transit_birth", "出生による経過滞在者"), ("transit_loss", "国籍喪失による経過滞在者"),
-              ("", "区分なし"))
+CATEGORIES = (
+    ("mid_long", "中長期在留者"),
+    ("special_permanent", "特別永住者"),
+    ("temporary_refuge", "一時庇護許可者"),
+    ("provisional_stay", "仮滞在者"),
+    ("transit_birth", "出生による経過滞在者"),
+    ("transit_loss", "国籍喪失による経過滞在者"),
+    ("", "区分なし"),
+)
 # 住基法の届出 that count as a 住居地届出 (入管法第19条の9第3項・第19条の7第3項・第19条の8第3項,
 # 入管特例法第10条): the 異動 kind, and its label
 RESIDENCE_NOTICES = (
@@ -43,8 +48,12 @@ def category_table(stock: Iterable[PersonCount]) -> Table:
             by.setdefault(p.foreign_category, Counter())[p.sex] += p.count
     rows = [_sex_row(label, by.get(key, Counter())) for key, label in CATEGORIES]
     rows.append(_sex_row("計", sum(by.values(), Counter())))
-    return Table("foreign_categories", "外国人住民（法第30条の45の区分別・基準日現在）", ("区分", "男", "女", "計"),
-                 tuple(rows))
+    return Table(
+        "foreign_categories",
+        "外国人住民（法第30条の45の区分別・基準日現在）",
+        ("区分", "男", "女", "計"),
+        tuple(rows),
+    )
 
 
 def nationality_table(stock: Iterable[PersonCount]) -> Table:
@@ -55,7 +64,12 @@ def nationality_table(stock: Iterable[PersonCount]) -> Table:
     order = sorted(by, key=lambda n: (-sum(by[n].values()), n))
     rows = [_sex_row(n, by[n]) for n in order]
     rows.append(_sex_row("計", sum(by.values(), Counter())))
-    return Table("nationalities", "外国人住民（国籍・地域別・基準日現在）", ("国籍・地域", "男", "女", "計"), tuple(rows))
+    return Table(
+        "nationalities",
+        "外国人住民（国籍・地域別・基準日現在）",
+        ("国籍・地域", "男", "女", "計"),
+        tuple(rows),
+    )
 
 
 def notice_table(moves: Iterable[Movement]) -> Table:
@@ -74,9 +88,13 @@ def notice_table(moves: Iterable[Movement]) -> Table:
         total += c
         rows.append((label, *[c[k] for k in cols], sum(c[k] for k in cols)))
     rows.append(("計", *[total[k] for k in cols], sum(total[k] for k in cols)))
-    return Table("residence_notices", "住居地の届出とみなされる届出（集計期間・人数）",
-                 ("届出", *[label for _, label in NOTICE_CATEGORIES], "計"), tuple(rows),
-                 note="入管法第19条の7〜第19条の9・入管特例法第10条により住居地の届出とみなされる住基法の届出です。")
+    return Table(
+        "residence_notices",
+        "住居地の届出とみなされる届出（集計期間・人数）",
+        ("届出", *[label for _, label in NOTICE_CATEGORIES], "計"),
+        tuple(rows),
+        note="入管法第19条の7〜第19条の9・入管特例法第10条により住居地の届出とみなされる住基法の届出です。",
+    )
 
 
 def municipal_notice_table(moves: Iterable[Movement]) -> Table:
@@ -88,9 +106,18 @@ def municipal_notice_table(moves: Iterable[Movement]) -> Table:
             by.setdefault(reason.division, Counter())[m.sex] += m.count
     rows = [_sex_row(label, by.get(div, Counter())) for div, label in DIVISIONS]
     rows.append(_sex_row("計", sum(by.values(), Counter())))
-    return Table("municipal_notices", "市町村通知の対象となった外国人住民の異動（集計期間・人数）", ("区分", "男", "女", "計"),
-                 tuple(rows))
+    return Table(
+        "municipal_notices",
+        "市町村通知の対象となった外国人住民の異動（集計期間・人数）",
+        ("区分", "男", "女", "計"),
+        tuple(rows),
+    )
 
 
 def immigration_tables(stock: list[PersonCount], moves: list[Movement]) -> tuple[Table, ...]:
-    return (category_table(stock), nationality_table(stock), notice_table(moves), municipal_notice_table(moves))
+    return (
+        category_table(stock),
+        nationality_table(stock),
+        notice_table(moves),
+        municipal_notice_table(moves),
+    )

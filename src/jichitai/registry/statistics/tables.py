@@ -17,9 +17,21 @@ from jichitai.registry.selectors.population import Movement, PersonCount
 TYPES = (("japanese", "日本人"), ("foreign", "外国人"))
 SEXES = (("1", "男"), ("2", "女"))
 BANDS = tuple((lo, lo + 4) for lo in range(0, 100, 5)) + ((100, None),)
-HOUSEHOLD_KINDS = (("japanese", "日本人のみの世帯"), ("foreign", "外国人のみの世帯"), ("mixed", "複数国籍世帯"))
+HOUSEHOLD_KINDS = (
+    ("japanese", "日本人のみの世帯"),
+    ("foreign", "外国人のみの世帯"),
+    ("mixed", "複数国籍世帯"),
+)
 DIRECTION = {reasons.ENTRY: "entry", reasons.REMOVAL: "removal", reasons.CHANGE: "change"}
-SPLIT_COLUMNS = ("日本人（男）", "日本人（女）", "日本人（計）", "外国人（男）", "外国人（女）", "外国人（計）", "総計")
+SPLIT_COLUMNS = (
+    "日本人（男）",
+    "日本人（女）",
+    "日本人（計）",
+    "外国人（男）",
+    "外国人（女）",
+    "外国人（計）",
+    "総計",
+)
 
 Row = tuple[str | int, ...]
 
@@ -70,16 +82,32 @@ def population_table(stock: Iterable[PersonCount]) -> Table:
     for rtype, label in TYPES:
         cells = [by[(rtype, s)] for s, _ in SEXES]
         rows.append((label, *cells, sum(n for (t, _), n in by.items() if t == rtype)))
-    rows.append(("総計", *[sum(n for (_, s), n in by.items() if s == sex) for sex, _ in SEXES], sum(by.values())))
-    return Table("population", "人口（基準日現在）", ("区分", "男", "女", "計"), tuple(rows),
-                 note="性別が不詳の人は計にだけ数えます。")
+    rows.append(
+        (
+            "総計",
+            *[sum(n for (_, s), n in by.items() if s == sex) for sex, _ in SEXES],
+            sum(by.values()),
+        )
+    )
+    return Table(
+        "population",
+        "人口（基準日現在）",
+        ("区分", "男", "女", "計"),
+        tuple(rows),
+        note="性別が不詳の人は計にだけ数えます。",
+    )
 
 
 def household_table(homes: dict[str, int]) -> Table:
     rows: list[Row] = [(label, homes.get(kind, 0)) for kind, label in HOUSEHOLD_KINDS]
     rows.append(("総計", sum(homes.values())))
-    return Table("households", "世帯数（基準日現在）", ("区分", "世帯数"), tuple(rows),
-                 note="住民が1人以上いる世帯を数えます。複数国籍世帯は日本人住民と外国人住民がともにいる世帯です。")
+    return Table(
+        "households",
+        "世帯数（基準日現在）",
+        ("区分", "世帯数"),
+        tuple(rows),
+        note="住民が1人以上いる世帯を数えます。複数国籍世帯は日本人住民と外国人住民がともにいる世帯です。",
+    )
 
 
 def age_table(stock: Iterable[PersonCount], on: dt.date) -> Table:
@@ -97,8 +125,13 @@ def classify(m: Movement) -> reasons.Reason | None:
     nor removed by a 記載・消除 event (e.g. a member whose 続柄 changed at a death)."""
     if m.kind == "move_out_planned":
         return reasons.classify("move_out_planned")
-    reason = reasons.classify(m.kind, sub_reason=m.sub_reason, resident_type=m.resident_type,
-                              target_kind=m.target_kind, target_sub_reason=m.target_sub_reason)
+    reason = reasons.classify(
+        m.kind,
+        sub_reason=m.sub_reason,
+        resident_type=m.resident_type,
+        target_kind=m.target_kind,
+        target_sub_reason=m.target_sub_reason,
+    )
     if DIRECTION[reason.division] != m.direction:
         return None
     return reason
@@ -113,8 +146,9 @@ def reason_counts(moves: Iterable[Movement]) -> dict[reasons.Reason, Counter[tup
     return out
 
 
-def division_table(key: str, title: str, division: str,
-                   counts: dict[reasons.Reason, Counter[tuple[str, str]]]) -> Table:
+def division_table(
+    key: str, title: str, division: str, counts: dict[reasons.Reason, Counter[tuple[str, str]]]
+) -> Table:
     rows: list[Row] = []
     total: Counter[tuple[str, str]] = Counter()
     for label in reasons.STANDARD_REASONS[division]:
@@ -125,9 +159,13 @@ def division_table(key: str, title: str, division: str,
     return Table(key, title, ("事由", *SPLIT_COLUMNS), tuple(rows))
 
 
-def check_table(before: Iterable[PersonCount], after: Iterable[PersonCount],
-                counts: dict[reasons.Reason, Counter[tuple[str, str]]]) -> Table:
+def check_table(
+    before: Iterable[PersonCount],
+    after: Iterable[PersonCount],
+    counts: dict[reasons.Reason, Counter[tuple[str, str]]],
+) -> Table:
     """検証: 期首人口 + 記載数 − 消除数 must equal 基準日現在の人口 (差 0)."""
+
     def by_type(stock: Iterable[PersonCount]) -> Counter[str]:
         c: Counter[str] = Counter()
         for p in stock:
@@ -138,20 +176,40 @@ def check_table(before: Iterable[PersonCount], after: Iterable[PersonCount],
     added: Counter[str] = Counter()
     removed: Counter[str] = Counter()
     for reason, c in counts.items():
-        target = added if reason.division == reasons.ENTRY else removed if reason.division == reasons.REMOVAL else None
+        target = (
+            added
+            if reason.division == reasons.ENTRY
+            else removed
+            if reason.division == reasons.REMOVAL
+            else None
+        )
         if target is not None:
             for (rtype, _), n in c.items():
                 target[rtype] += n
     rows: list[Row] = []
-    for keys, label in ((("japanese",), "日本人"), (("foreign",), "外国人"), (("japanese", "foreign"), "総計")):
+    for keys, label in (
+        (("japanese",), "日本人"),
+        (("foreign",), "外国人"),
+        (("japanese", "foreign"), "総計"),
+    ):
         f, a, r, last_n = (sum(x[k] for k in keys) for x in (first, added, removed, last))
         rows.append((label, f, a, r, f + a - r, last_n, last_n - (f + a - r)))
-    return Table("check", "人口動態の検証", ("区分", "期首人口", "記載数", "消除数", "計算上の人口", "基準日現在の人口", "差"),
-                 tuple(rows), note="期首人口は集計期間の初日現在の人口です。差が0でない行は、異動の記録を確認してください。")
+    return Table(
+        "check",
+        "人口動態の検証",
+        ("区分", "期首人口", "記載数", "消除数", "計算上の人口", "基準日現在の人口", "差"),
+        tuple(rows),
+        note="期首人口は集計期間の初日現在の人口です。差が0でない行は、異動の記録を確認してください。",
+    )
 
 
-def annual_tables(stock: list[PersonCount], homes: dict[str, int], moves: list[Movement],
-                  before: list[PersonCount], on: dt.date) -> tuple[Table, ...]:
+def annual_tables(
+    stock: list[PersonCount],
+    homes: dict[str, int],
+    moves: list[Movement],
+    before: list[PersonCount],
+    on: dt.date,
+) -> tuple[Table, ...]:
     counts = reason_counts(moves)
     return (
         population_table(stock),

@@ -35,7 +35,9 @@ def _params(request: HttpRequest) -> tuple[dt.date | None, dt.date | None, list[
         try:
             value = parse_date(raw[:40])
         except DateInputError as exc:
-            errors.append(f"{label}: {exc.message or '日付の形式が正しくありません（例: 令和7年1月1日、2025-01-01）。'}")
+            errors.append(
+                f"{label}: {exc.message or '日付の形式が正しくありません（例: 令和7年1月1日、2025-01-01）。'}"
+            )
             continue
         if name == "date":
             on = value or _default_date()
@@ -62,9 +64,17 @@ def _report(request: HttpRequest) -> tuple[statistics.Report | None, list[str]]:
 
 
 def _log(request: HttpRequest, report: statistics.Report, output: str) -> None:
-    record(Category.OPERATION, "registry.statistics", screen=SCREEN, function="registry.statistics",
-           detail={"reference_date": report.reference_date.isoformat(), "start": report.start.isoformat(),
-                   "output": output})
+    record(
+        Category.OPERATION,
+        "registry.statistics",
+        screen=SCREEN,
+        function="registry.statistics",
+        detail={
+            "reference_date": report.reference_date.isoformat(),
+            "start": report.start.isoformat(),
+            "output": output,
+        },
+    )
 
 
 @require_GET
@@ -73,26 +83,41 @@ def statistics_view(request: HttpRequest) -> HttpResponse:
     report, errors = _report(request)
     if report is not None:
         _log(request, report, "screen")
-    return render_page(request, "registry/statistics.html", {
-        "report": report, "errors": errors, "charts": charts.charts(report) if report else (),
-        "heading": export.heading(report, _municipality()) if report else [],
-        "date_text": request.GET.get("date", "") if errors else format_date(report.reference_date if report else
-                                                                            _default_date()),
-        "start_text": request.GET.get("start", "") if errors or not request.GET.get("start") else
-        format_date(report.start if report else None),
-        "query": request.GET.urlencode(),
-    }, status=400 if errors else 200)
+    return render_page(
+        request,
+        "registry/statistics.html",
+        {
+            "report": report,
+            "errors": errors,
+            "charts": charts.charts(report) if report else (),
+            "heading": export.heading(report, _municipality()) if report else [],
+            "date_text": request.GET.get("date", "")
+            if errors
+            else format_date(report.reference_date if report else _default_date()),
+            "start_text": request.GET.get("start", "")
+            if errors or not request.GET.get("start")
+            else format_date(report.start if report else None),
+            "query": request.GET.urlencode(),
+        },
+        status=400 if errors else 200,
+    )
 
 
 @require_GET
 @requires_capability(statistics.CAPABILITY)
 def statistics_export_view(request: HttpRequest, fmt: str) -> HttpResponse:
     if fmt not in export.FORMATS:
-        return HttpResponse("出力形式は csv か xlsx です。", status=404, content_type="text/plain; charset=utf-8")
+        return HttpResponse(
+            "出力形式は csv か xlsx です。", status=404, content_type="text/plain; charset=utf-8"
+        )
     report, errors = _report(request)
     if report is None:
         return HttpResponse("\n".join(errors), status=400, content_type="text/plain; charset=utf-8")
     _log(request, report, fmt)
-    response = HttpResponse(export.render(report, _municipality(), fmt), content_type=export.FORMATS[fmt])
-    response["Content-Disposition"] = f'attachment; filename="statistics-{report.reference_date.isoformat()}.{fmt}"'
+    response = HttpResponse(
+        export.render(report, _municipality(), fmt), content_type=export.FORMATS[fmt]
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="statistics-{report.reference_date.isoformat()}.{fmt}"'
+    )
     return response
