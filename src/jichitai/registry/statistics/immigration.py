@@ -41,34 +41,45 @@ def _sex_row(label: str, by_sex: Counter[str]) -> Row:
     return (label, *[by_sex[s] for s, _ in SEXES], sum(by_sex.values()))
 
 
-def category_table(stock: Iterable[PersonCount]) -> Table:
+def _foreign_table(
+    key: str, title: str, column: str, labels: list[tuple[str, str]], by: dict[str, Counter[str]]
+) -> Table:
+    """Rows ``labels`` (key, label) of counts by 性別, and the 計."""
+    rows = [_sex_row(label, by.get(k, Counter())) for k, label in labels]
+    rows.append(_sex_row("計", sum(by.values(), Counter())))
+    return Table(key, title, (column, "男", "女", "計"), tuple(rows))
+
+
+def _foreign_by(stock: Iterable[PersonCount], item: str) -> dict[str, Counter[str]]:
     by: dict[str, Counter[str]] = {}
     for p in stock:
         if p.resident_type == "foreign":
-            by.setdefault(p.foreign_category, Counter())[p.sex] += p.count
-    rows = [_sex_row(label, by.get(key, Counter())) for key, label in CATEGORIES]
-    rows.append(_sex_row("計", sum(by.values(), Counter())))
-    return Table(
+            by.setdefault(getattr(p, item) or ("不明" if item == "nationality" else ""), Counter())[
+                p.sex
+            ] += p.count
+    return by
+
+
+def category_table(stock: Iterable[PersonCount]) -> Table:
+    by = _foreign_by(stock, "foreign_category")
+    return _foreign_table(
         "foreign_categories",
         "外国人住民（法第30条の45の区分別・基準日現在）",
-        ("区分", "男", "女", "計"),
-        tuple(rows),
+        "区分",
+        list(CATEGORIES),
+        by,
     )
 
 
 def nationality_table(stock: Iterable[PersonCount]) -> Table:
-    by: dict[str, Counter[str]] = {}
-    for p in stock:
-        if p.resident_type == "foreign":
-            by.setdefault(p.nationality or "不明", Counter())[p.sex] += p.count
+    by = _foreign_by(stock, "nationality")
     order = sorted(by, key=lambda n: (-sum(by[n].values()), n))
-    rows = [_sex_row(n, by[n]) for n in order]
-    rows.append(_sex_row("計", sum(by.values(), Counter())))
-    return Table(
+    return _foreign_table(
         "nationalities",
         "外国人住民（国籍・地域別・基準日現在）",
-        ("国籍・地域", "男", "女", "計"),
-        tuple(rows),
+        "国籍・地域",
+        [(n, n) for n in order],
+        by,
     )
 
 
