@@ -10,6 +10,7 @@ import re
 
 import pytest
 
+from jichitai.audit.models import AuditEntry
 from jichitai.tenancy.context import activate
 from tests.registry.conftest import move_in_family, people
 from tests.registry.test_search_support import _protect
@@ -86,6 +87,11 @@ def test_csv_and_xlsx_download(office, staff_client) -> None:
     assert r.status_code == 200 and "spreadsheetml" in r["Content-Type"]
     book = load_workbook(io.BytesIO(r.content))
     assert book.sheetnames[0] == "表紙" and book.worksheets[1]["D5"].value == 3
+    with activate(office.ctx()):  # each output is in the operation log, with what was asked
+        outputs = [
+            e.detail["output"] for e in AuditEntry.objects.filter(action="registry.statistics")
+        ]
+        assert sorted(outputs) == ["csv", "xlsx"]
 
 
 def test_only_the_capability_holders_see_it(office, staff_client) -> None:

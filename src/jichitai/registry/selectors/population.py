@@ -1,9 +1,10 @@
 """The register counted set-wise ([1080] 統計): every person's state on a date folded from the event
 log in SQL, and the 異動 of a period, returned only as aggregate rows (never a person).
 
-It answers the same question as ``as_of`` (facts in canonical order: 異動日, 本登録順, fact id), for
-all persons at once with one window query, so a 280,000-resident municipality is counted in
-seconds. ``tests/registry/test_statistics.py`` checks it against ``as_of`` person by person.
+It answers the same question as ``as_of`` (facts in canonical order: 異動日, 本登録順, fact id) for
+all persons at once: the projection (the fold of the whole log) for persons unchanged since the
+date, one window query over the facts for the others, so a 280,000-resident municipality is counted
+in seconds. ``tests/registry/test_statistics.py`` checks it against ``as_of`` person by person.
 It must never return identifiers, names or addresses: statistics leave no person-level data.
 """
 
