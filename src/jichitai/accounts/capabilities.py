@@ -51,6 +51,10 @@ CAPABILITIES: dict[str, Capability] = {c.name: c for c in (
     # [1360] EUC: extraction over the whole register (protected persons excluded without need-to-know);
     # the 決裁者 answers for the office's lists and statistics (docs/euc.md)
     Capability("registry.euc", "EUC（住民記録データの抽出・分析・加工・出力）", _roles(Role.APPROVER)),
+    # [1080] 統計: aggregate tables only (no person leaves them); the counter's clerks and approvers
+    # prepare the 年報 and the 入管 定期報告 (docs/registry.md 「統計」)
+    Capability("registry.statistics", "統計（住民基本台帳関係年報・入管定期報告の集計と出力）",
+               _roles(Role.CLERK, Role.APPROVER)),
     # [1390] 表示権限: every reader sees these by default (what their 事務 needs); an administrator
     # withholds them per staff member. 続柄 has no such capability: it is never hideable ([1390]#2).
     Capability("registry.show_honseki", "戸籍の表示（本籍・筆頭者）の表示", _READERS, withholdable=True),

@@ -8,6 +8,7 @@
                              | add-terminal PLACE CODE NAME | disable|enable place|terminal CODE
     jichitai registry check FILE.csv [...]   (errors and alerts by file, line and item; no database)
     jichitai registry koseki FILE.json --municipality CODE --staff USERNAME   (戸籍通知の取込, [770])
+    jichitai registry statistics --municipality CODE --date DATE [--format csv|xlsx] [--out FILE]
 
 ``check`` exits 1 when a file has an error (alerts alone: 0). ``export`` exits 2 for an unknown municipality or when there is no usable database (see ``_django``).
 """
@@ -34,16 +35,19 @@ def main(argv: list[str]) -> int:
     exp.add_argument("--data-dir", type=Path, metavar="DIR", help=DATA_DIR_HELP)
     chk = sub.add_parser("check", help="異動者ファイルの入力チェック（エラー・アラート） / check a file of entries")
     chk.add_argument("files", nargs="+", type=Path, help="CSV（UTF-8、1行目は項目名）")
-    from . import registry_addresses, registry_koseki, registry_places
+    from . import registry_addresses, registry_koseki, registry_places, registry_statistics
 
     registry_places.add_parser(sub)
     registry_addresses.add_parser(sub)
     registry_koseki.add_parser(sub)
+    registry_statistics.add_parser(sub)
     args = parser.parse_args(argv)
     if args.command == "check":
         return _check(args.files)
     if args.command == "koseki":
         return registry_koseki.run(args)
+    if args.command == "statistics":
+        return registry_statistics.run(args)
     if args.command in ("places", "addresses"):
         return (registry_places if args.command == "places" else registry_addresses).run(args)
 

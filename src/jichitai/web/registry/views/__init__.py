@@ -20,6 +20,7 @@ from .move_outs import not_arrived_csv_view, not_arrived_view
 from .persons import person_my_number_view, person_view
 from .records import person_records_post, person_records_view, workstation_view
 from .search import search_view
+from .statistics import statistics_export_view, statistics_view
 from .support import (
     support_detail_view,
     support_end_view,
@@ -35,6 +36,7 @@ __all__ = [
     "address_pick_view", "addresses_view", "person_records_post", "person_records_view", "workstation_view",
     "hold_release_view", "hold_temporary_view", "holds_view", "support_detail_view", "support_update_view",
     "not_arrived_csv_view", "not_arrived_view", "katagaki_pick_view", "koseki_intake_view",
+    "statistics_export_view", "statistics_view",
 ]
 
 from .bulk import bulk_entry_view  # noqa: E402 - [550] 一括入力
