@@ -265,6 +265,10 @@ class EventKind(models.TextChoices):
     NATURALIZATION = "naturalization", "帰化"
     NATIONALITY_ACQUISITION = "nationality_acquisition", "国籍取得"
     NATIONALITY_LOSS = "nationality_loss", "国籍喪失"
+    # [910], [920]: a 中長期在留者等 written like a 国外転入 (従前の住所 may be blank); [880] 変更請求
+    MOVE_IN_30_46 = "move_in_30_46", "法第30条の46転入"
+    ENTRY_30_47 = "entry_30_47", "法第30条の47届出"
+    RESIDENT_CODE_CHANGE = "resident_code_change", "住民票コードの変更請求"
 
 
 class EventStatus(models.TextChoices):
@@ -398,3 +402,4 @@ class Counter(TenantModel):
 from . import address_models, records_models  # noqa: E402,F401
 from .holds_models import Hold  # noqa: E402,F401  抑止 [410]
 from .search_history import SearchHistory  # noqa: E402,F401  検索履歴 [320]
+from .resident_code_models import ResidentCodeStock  # noqa: E402,F401  住民票コードの蓄積 [870]

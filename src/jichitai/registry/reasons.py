@@ -78,6 +78,10 @@ KIND_REASONS: dict[str, Reason] = {
     "naturalization": _r(ENTRY, "職権記載（帰化等）"),
     "nationality_acquisition": _r(ENTRY, "職権記載（帰化等）"),
     "nationality_loss": _r(ENTRY, "職権記載（国籍喪失）"),
+    # [910], [920]: 法第30条の46・47 (a 中長期在留者等 who set up, or has, an address here)
+    "move_in_30_46": _r(ENTRY, "国外転入等"),
+    "entry_30_47": _r(ENTRY, "国外転入等"),
+    "resident_code_change": _r(CHANGE, "住民票コードの変更請求"),  # [880]
     # a 取消 takes its 区分 from what it undoes (classify); this is the fallback
     "cancellation": _r(CHANGE, "異動の取消し（修正）"),
 }

@@ -44,6 +44,7 @@ def _load() -> None:
         compensation,
         correction,
         death,
+        foreign,
         household,
         move_in,
         move_out,
