@@ -466,10 +466,12 @@ class PersonCorrection(Request):
 
 
 class Cancellation(Request):
-    """取消: every change of an approved event undone by a new event."""
+    """取消: every change of an approved event undone by a new event; ``person_ids``: only those of
+    its persons ([980]#1 一部の対象者; empty: all)."""
 
     kinds = (EventKind.CANCELLATION.value,)
     target_event_id: Id
+    person_ids: Annotated[list[Id], Field(max_length=MAX_IDS)] = []
 
 
 class Change(Request):
