@@ -186,6 +186,12 @@ def _hold(marker: str) -> Any:
                                start_date=dt.date(2024, 1, 1), reason=marker, created_by=_staff(marker))
 
 
+def _resident_code_stock(marker: str) -> Any:
+    from jichitai.registry.resident_code_models import ResidentCodeStock
+
+    return ResidentCodeStock.objects.create(code=f"{next(_SEQ):011d}", source=marker[:100])
+
+
 FACTORIES: dict[str, Callable[[str], Any]] = {
     "registry.CountryName": _country,
     "registry.InputPlace": _place,
@@ -210,4 +216,5 @@ FACTORIES: dict[str, Callable[[str], Any]] = {
     "registry.Counter": _counter,
     "registry.SearchHistory": _search_history,
     "registry.Hold": _hold,
+    "registry.ResidentCodeStock": _resident_code_stock,
 }

@@ -131,20 +131,35 @@ class KindForm:
         return EventKind(self.kind).label
 
 
-def _move_in(kind: str, title: str, intro: str, previous: bool = True) -> KindForm:
+def _move_in(kind: str, title: str, intro: str, previous: bool = True, blank_previous: bool = False) -> KindForm:
     fields = [EFFECTIVE, REPORTED]
     if previous:
-        fields.append(Field("previous_address", "従前の住所", required=True,
-                            help="転入前の住所（国外転入は国名）"))
+        fields.append(Field("previous_address", "従前の住所", required=not blank_previous,
+                            help="空欄可（[910]#2・[920]#2）" if blank_previous else "転入前の住所（国外転入は国名）"))
     fields += [*ADDRESS, Field("existing_household_id", "既存の世帯に入る場合の世帯ID",
                                help="空欄なら新しい世帯を作ります（上の住所を使います）。")]
     return KindForm(kind, title, intro, tuple(fields), persons="rows")
+
+
+def _foreign(form: KindForm, *more: Field) -> KindForm:
+    """[910], [920]: 外国人住民となった年月日 left blank is the 異動日 (the planner fills it)."""
+    from dataclasses import replace
+
+    return replace(form, fields=(*form.fields, *more), extra={"defaulted": ("became_foreign_resident_on",)})
 
 
 FORMS: dict[str, KindForm] = {f.kind: f for f in (
     _move_in("move_in", "転入届", "他の市区町村から転入した世帯の全員を入力します。続柄が「世帯主」の人が世帯主になります。"),
     _move_in("move_in_abroad", "国外転入届", "国外から転入した人を入力します。"),
     _move_in("ex_officio_entry", "職権記載", "職権で住民票を記載します。", previous=False),
+    # [910], [920]: 中長期在留者等 only; 従前の住所 may be blank (the form offers it, not required)
+    _foreign(_move_in("move_in_30_46", "法第30条の46転入届",
+                      "国外から来て住所を定めた中長期在留者・特別永住者・一時庇護許可者・仮滞在者を入力します（転入前住所は空欄可）。",
+                      blank_previous=True)),
+    _foreign(_move_in("entry_30_47", "法第30条の47届出",
+                      "住所を有する人が中長期在留者・特別永住者・一時庇護許可者・仮滞在者となったときに入力します（転入前住所は空欄可）。",
+                      blank_previous=True),
+             Field("address_set_on", "住所を定めた年月日（異動日より前の場合）", "date", help=DATE_HELP)),
     KindForm("birth", "出生届", "出生した子を世帯に記載します。異動日が生年月日になります。",
              (Field("effective_date", "出生日（異動日）", "date", required=True, help=EVENT_WRITTEN_HELP), REPORTED),
              persons="one", needs_household=True),
@@ -347,6 +362,8 @@ def _new_persons(form: KindForm, post: Mapping[str, str], built: Built) -> None:
     text = {f.name: (post.get(f.name) or "").strip() for f in form.fields}
     if "previous_address" in text:
         req["previous_address"] = text["previous_address"]
+    if form.kind == "entry_30_47":  # [920]: 住所を定めた年月日 before the 異動日
+        _put(req, "address_set_on", _date(post, "address_set_on", "住所を定めた年月日", errors))
     existing = _int(post, "existing_household_id", "既存の世帯ID", errors)
     if existing is not None:
         req["household"] = {"existing_id": existing}

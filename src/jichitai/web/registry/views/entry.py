@@ -54,7 +54,8 @@ def _row_violations(form: KindForm, built: Built) -> list[RuleViolation]:
         if spec.get("returning_person_id"):
             continue  # [600]: a 再転入者's blank items are his 除票's; the planner checks the merged row
         out += [RuleViolation(v.rule, v.message, prefix + v.field if v.field else "")
-                for v in rules.new_person_violations(spec)]
+                for v in rules.new_person_violations(spec)
+                if not (v.rule == "required" and v.field in form.extra.get("defaulted", ()))]
     return out
 
 
