@@ -27,19 +27,44 @@ def test_foreign_residents_events_in_order_with_their_class(office, office_b) ->
     with activate(office.ctx()):
         move_in_family(office)  # Japanese residents: not notified
         head, wife = family(office)[-2:]
-        apply(office, "move_within", {"person_ids": [head.pk, wife.pk],
-                                      "address": {"address_id": office.address2.pk, "banchi": "8番地"}}, D(2024, 5, 1))
-        apply(office, "move_out_planned", {"person_ids": [wife.pk], "destination": "大阪府大阪市北区",
-                                           "planned_date": "2024-08-01"}, D(2024, 6, 1))
+        apply(
+            office,
+            "move_within",
+            {
+                "person_ids": [head.pk, wife.pk],
+                "address": {"address_id": office.address2.pk, "banchi": "8番地"},
+            },
+            D(2024, 5, 1),
+        )
+        apply(
+            office,
+            "move_out_planned",
+            {
+                "person_ids": [wife.pk],
+                "destination": "大阪府大阪市北区",
+                "planned_date": "2024-08-01",
+            },
+            D(2024, 6, 1),
+        )
         doc = build("municipal_notice", staff=office.clerk, on=D(2024, 7, 1))
         got = [(r["連番"], r["区分"], r["異動事由"], r["在留カード等番号"]) for r in doc.rows]
-        assert got == [(1, "住基法・入管法", "法第30条の46転入", "AA00000001BB"),
-                       (2, "住基法・入管法", "法第30条の46転入", "AA00000002BB"),
-                       (3, "住基法・入管法", "転居", "AA00000001BB"), (4, "住基法・入管法", "転居", "AA00000002BB")]
+        assert got == [
+            (1, "住基法・入管法", "法第30条の46転入", "AA00000001BB"),
+            (2, "住基法・入管法", "法第30条の46転入", "AA00000002BB"),
+            (3, "住基法・入管法", "転居", "AA00000001BB"),
+            (4, "住基法・入管法", "転居", "AA00000002BB"),
+        ]
         assert doc.rows[0]["生年月日"] == "1990年2月2日" and "本町一丁目" in doc.rows[0]["住所"]
         assert "栄町二丁目8番地" in doc.rows[2]["住所"]  # each line: the address of its 異動
-        later = build("municipal_notice", staff=office.clerk, on=D(2024, 8, 1), since=doc.fields["最終承認番号"])
-        assert [(r["区分"], r["異動事由"], r["異動日"]) for r in later.rows] == [("住基法", "転出（予定）", "2024年8月1日")]
+        later = build(
+            "municipal_notice",
+            staff=office.clerk,
+            on=D(2024, 8, 1),
+            since=doc.fields["最終承認番号"],
+        )
+        assert [(r["区分"], r["異動事由"], r["異動日"]) for r in later.rows] == [
+            ("住基法", "転出（予定）", "2024年8月1日")
+        ]
         assert all(p.resident_type == "foreign" for p in people() if p.pk in later.person_ids)
     with activate(office_b.ctx()):
         assert build("municipal_notice", staff=office_b.clerk, on=D(2024, 8, 1)).rows == ()
@@ -50,9 +75,18 @@ def test_a_protected_person_is_a_mask_in_the_notice(office) -> None:
         head, _ = family(office)
         officer = _protect(office, head.pk)
         rows = build("municipal_notice", staff=office.clerk, on=D(2024, 7, 1)).rows
-        assert [set(r) for r in rows][0] == {"連番", "区分", "異動事由", "異動日", "受付番号", "氏名"}
+        assert [set(r) for r in rows][0] == {
+            "連番",
+            "区分",
+            "異動事由",
+            "異動日",
+            "受付番号",
+            "氏名",
+        }
         assert "AA00000001BB" not in str(rows) and "ヴァン" not in str(rows)
-        assert "AA00000001BB" in str(build("municipal_notice", staff=officer, on=D(2024, 7, 1)).rows)
+        assert "AA00000001BB" in str(
+            build("municipal_notice", staff=officer, on=D(2024, 7, 1)).rows
+        )
 
 
 @pytest.mark.std("970#3")

@@ -15,29 +15,52 @@ pytestmark = pytest.mark.django_db
 
 
 def _data(office: Any, key: str, **more: str) -> dict[str, str]:
-    return {"effective_date": "2024-05-01", "previous_address": "", "address_id": str(office.address.pk),
-            "banchi": "3番地", "rows": "1", "idempotency_key": key, "persons-1-family_name": "グエン",
-            "persons-1-given_name": "ヴァン", "persons-1-family_name_kana": "グエン", "persons-1-given_name_kana": "ヴァン",
-            "persons-1-birth_date": "1990-02-02", "persons-1-sex": "1", "persons-1-relationship": "世帯主",
-            "persons-1-resident_type": "foreign", "persons-1-nationality": "ベトナム",
-            "persons-1-resident_code": "10000000123", "persons-1-foreign_category": "mid_long",
-            "persons-1-residence_status": "技術・人文知識・国際業務", "persons-1-residence_card_no": "AB12345678CD",
-            **more}
+    return {
+        "effective_date": "2024-05-01",
+        "previous_address": "",
+        "address_id": str(office.address.pk),
+        "banchi": "3番地",
+        "rows": "1",
+        "idempotency_key": key,
+        "persons-1-family_name": "グエン",
+        "persons-1-given_name": "ヴァン",
+        "persons-1-family_name_kana": "グエン",
+        "persons-1-given_name_kana": "ヴァン",
+        "persons-1-birth_date": "1990-02-02",
+        "persons-1-sex": "1",
+        "persons-1-relationship": "世帯主",
+        "persons-1-resident_type": "foreign",
+        "persons-1-nationality": "ベトナム",
+        "persons-1-resident_code": "10000000123",
+        "persons-1-foreign_category": "mid_long",
+        "persons-1-residence_status": "技術・人文知識・国際業務",
+        "persons-1-residence_card_no": "AB12345678CD",
+        **more,
+    }
 
 
 @pytest.mark.std("910#2", "920#2")
-def test_both_forms_take_a_blank_previous_address(office: Any, office_b: Any, staff_client: Any) -> None:
+def test_both_forms_take_a_blank_previous_address(
+    office: Any, office_b: Any, staff_client: Any
+) -> None:
     clerk = staff_client("clerk")
     page = clerk.get("/registry/events/new/entry_30_47/").content.decode()
     assert "法第30条の47届出" in page and "住所を定めた年月日" in page
-    for kind, extra in (("move_in_30_46", {}), ("entry_30_47", {"address_set_on": "令和6年3月10日"})):
+    for kind, extra in (
+        ("move_in_30_46", {}),
+        ("entry_30_47", {"address_set_on": "令和6年3月10日"}),
+    ):
         resp = clerk.post(f"/registry/events/new/{kind}/", _data(office, f"k-{kind}", **extra))
-        assert resp.status_code in (200, 302), re.findall(r"error[^>]*>([^<]+)<", resp.content.decode())
+        assert resp.status_code in (200, 302), re.findall(
+            r"error[^>]*>([^<]+)<", resp.content.decode()
+        )
     with activate(office.ctx()):
         got = {e.kind: e.request for e in RegistryEvent.objects.filter(status="provisional")}
         assert got["move_in_30_46"].get("previous_address", "") == ""
         assert got["entry_30_47"]["address_set_on"] == "2024-03-10"
     with activate(office_b.ctx()):
         assert not RegistryEvent.objects.exists()
-    bad = clerk.post("/registry/events/new/entry_30_47/", _data(office, "k-bad", address_set_on="あした"))
+    bad = clerk.post(
+        "/registry/events/new/entry_30_47/", _data(office, "k-bad", address_set_on="あした")
+    )
     assert bad.status_code == 400 and "住所を定めた年月日" in bad.content.decode()

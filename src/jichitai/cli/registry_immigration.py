@@ -24,12 +24,17 @@ from .registry_places import logged, municipality_unit
 
 
 def add_parser(sub: Any) -> None:
-    p = sub.add_parser("immigration", help="法務省通知の取込・市町村通知 / notices from and to immigration")
+    p = sub.add_parser(
+        "immigration", help="法務省通知の取込・市町村通知 / notices from and to immigration"
+    )
     p.add_argument("--municipality", required=True, help="地方公共団体コード（6桁）")
     p.add_argument("--staff", required=True, help="処理する職員のユーザー名")
     p.add_argument("--data-dir", type=Path, metavar="DIR", help=DATA_DIR_HELP)
     ops = p.add_subparsers(dest="op", required=True)
-    for name, text in (("check", "処理結果確認票（反映しない） / review"), ("apply", "取込（仮登録） / apply")):
+    for name, text in (
+        ("check", "処理結果確認票（反映しない） / review"),
+        ("apply", "取込（仮登録） / apply"),
+    ):
         o = ops.add_parser(name, help=text)
         o.add_argument("file", type=Path, help="法務省通知ファイル（CSV、UTF-8）")
     n = ops.add_parser("notice", help="市町村通知 / notices to immigration")
@@ -64,7 +69,9 @@ def run_codes(args: argparse.Namespace) -> int:
         if args.op == "count":
             print(len(resident_codes.unused()))
             return 0
-        got = resident_codes.stock(args.file.read_text(encoding="utf-8").splitlines(), source=args.file.name)
+        got = resident_codes.stock(
+            args.file.read_text(encoding="utf-8").splitlines(), source=args.file.name
+        )
         batch["rows"] = got.added
         for line, message in got.refused:
             print(f"{args.file}:{line}: {message}", file=sys.stderr)
@@ -84,7 +91,10 @@ def run(args: argparse.Namespace) -> int:
 
     staff = Staff.objects.filter(username=args.staff, is_active=True).first()
     if staff is None:
-        print(f"jichitai registry immigration: 職員 {args.staff} がいません / no staff {args.staff}", file=sys.stderr)
+        print(
+            f"jichitai registry immigration: 職員 {args.staff} がいません / no staff {args.staff}",
+            file=sys.stderr,
+        )
         return 2
     with unit, logged(args, {"check", "notice"}) as batch, transaction.atomic():
         if args.op == "notice":

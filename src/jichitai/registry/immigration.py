@@ -29,26 +29,58 @@ from .errors import RegistryError
 from .selectors import access
 from .selectors.documents import document_persons, foreign_by_card
 
-COLUMNS = ("通知番号", "通知日", "処理区分", "事由", "異動日", "在留カード等番号", "生年月日", "性別",
-           "国籍・地域", "氏名（アルファベット）", "在留資格", "在留期間", "在留期間の満了の日",
-           "新しい在留カード等番号", "法第30条の45の区分")
+COLUMNS = (
+    "通知番号",
+    "通知日",
+    "処理区分",
+    "事由",
+    "異動日",
+    "在留カード等番号",
+    "生年月日",
+    "性別",
+    "国籍・地域",
+    "氏名（アルファベット）",
+    "在留資格",
+    "在留期間",
+    "在留期間の満了の日",
+    "新しい在留カード等番号",
+    "法第30条の45の区分",
+)
 # columns that carry a 修正's new value → the register's item
-CHANGES = {"国籍・地域": "nationality", "氏名（アルファベット）": "alphabet_name", "在留資格": "residence_status",
-           "在留期間": "residence_period", "在留期間の満了の日": "residence_end_date",
-           "法第30条の45の区分": "foreign_category"}
-CATEGORIES = {"中長期在留者": "mid_long", "特別永住者": "special_permanent", "一時庇護許可者": "temporary_refuge",
-              "仮滞在者": "provisional_stay"}
+CHANGES = {
+    "国籍・地域": "nationality",
+    "氏名（アルファベット）": "alphabet_name",
+    "在留資格": "residence_status",
+    "在留期間": "residence_period",
+    "在留期間の満了の日": "residence_end_date",
+    "法第30条の45の区分": "foreign_category",
+}
+CATEGORIES = {
+    "中長期在留者": "mid_long",
+    "特別永住者": "special_permanent",
+    "一時庇護許可者": "temporary_refuge",
+    "仮滞在者": "provisional_stay",
+}
 ACTIONS = ("修正", "消除")
-ITEM_LABELS = {**{v: k for k, v in CHANGES.items()}, "residence_card_no": "在留カード番号",
-               "special_permanent_cert_no": "特別永住者証明書の番号"}
+ITEM_LABELS = {
+    **{v: k for k, v in CHANGES.items()},
+    "residence_card_no": "在留カード番号",
+    "special_permanent_cert_no": "特別永住者証明書の番号",
+}
 _CARD = re.compile(r"^[A-Z]{2}\d{8}[A-Z]{2}$")
 SCREEN = "法務省通知 処理結果確認票"
 
 # 判定 on the 確認票
 READY, UNMATCHED, AMBIGUOUS, MISMATCH, SPECIAL, REPEATED, PROTECTED, UNCHANGED = (
-    "取込可", "該当者なし", "複数該当", "照合不一致（生年月日・性別）", "特別永住者（手動で取込）",
-    "同一世帯の通知が先にあり（先の通知の決裁後に取込）", "支援措置対象（担当職員が取込）",
-    "変更なし（取込済み）")
+    "取込可",
+    "該当者なし",
+    "複数該当",
+    "照合不一致（生年月日・性別）",
+    "特別永住者（手動で取込）",
+    "同一世帯の通知が先にあり（先の通知の決裁後に取込）",
+    "支援措置対象（担当職員が取込）",
+    "変更なし（取込済み）",
+)
 
 
 @dataclass(frozen=True)
@@ -74,7 +106,9 @@ class ReviewRow:
     person_id: int | None = None
     name: str = ""
     items: tuple[tuple[str, str, str], ...] = ()  # (項目, 変更前, 変更後)
-    changes: tuple[tuple[str, Any], ...] = ()  # a 修正's items → new values, as it will be submitted
+    changes: tuple[
+        tuple[str, Any], ...
+    ] = ()  # a 修正's items → new values, as it will be submitted
 
     @property
     def ready(self) -> bool:
@@ -83,7 +117,9 @@ class ReviewRow:
 
 @dataclass
 class Review:
-    problems: list[tuple[int, str]] = field(default_factory=list)  # (line, message): nothing applies
+    problems: list[tuple[int, str]] = field(
+        default_factory=list
+    )  # (line, message): nothing applies
     rows: list[ReviewRow] = field(default_factory=list)
 
     @property
@@ -96,11 +132,16 @@ class Review:
 class Applied:
     review: Review
     events: dict[str, int] = field(default_factory=dict)  # 通知番号 → 異動 (仮登録) id
-    refused: list[tuple[str, str]] = field(default_factory=list)  # (通知番号, message): none applied
-    alerts: list[tuple[str, str]] = field(default_factory=list)  # confirmed alerts (e.g. 世帯主不在)
+    refused: list[tuple[str, str]] = field(
+        default_factory=list
+    )  # (通知番号, message): none applied
+    alerts: list[tuple[str, str]] = field(
+        default_factory=list
+    )  # confirmed alerts (e.g. 世帯主不在)
 
 
 # -- reading the file -------------------------------------------------------------------------
+
 
 def _date(text: str, label: str) -> dt.date:
     try:
@@ -117,7 +158,9 @@ def _notice(line: int, row: dict[str, str]) -> Notice:
         raise ValueError("通知番号がありません。")
     card = row["在留カード等番号"]
     if not _CARD.match(card):
-        raise ValueError("在留カード等番号の形式が正しくありません（英大文字2桁・数字8桁・英大文字2桁）。")
+        raise ValueError(
+            "在留カード等番号の形式が正しくありません（英大文字2桁・数字8桁・英大文字2桁）。"
+        )
     if row["性別"] not in ("1", "2", "9"):
         raise ValueError("性別は 1（男）・2（女）・9（不詳）です。")
     changes: dict[str, Any] = {}
@@ -141,8 +184,18 @@ def _notice(line: int, row: dict[str, str]) -> Notice:
         raise ValueError("修正の通知に変更後の項目がありません。")
     if action == "消除" and changes:
         raise ValueError("消除の通知に変更後の項目は記載しません。")
-    return Notice(line, row["通知番号"], _date(row["通知日"], "通知日"), action, row["事由"],
-                  _date(row["異動日"], "異動日"), card, _date(row["生年月日"], "生年月日"), row["性別"], changes)
+    return Notice(
+        line,
+        row["通知番号"],
+        _date(row["通知日"], "通知日"),
+        action,
+        row["事由"],
+        _date(row["異動日"], "異動日"),
+        card,
+        _date(row["生年月日"], "生年月日"),
+        row["性別"],
+        changes,
+    )
 
 
 def parse(text: str) -> tuple[list[Notice], list[tuple[int, str]]]:
@@ -175,13 +228,15 @@ def parse(text: str) -> tuple[list[Notice], list[tuple[int, str]]]:
 
 # -- the 確認票 ----------------------------------------------------------------------------------
 
+
 def _changes_for(notice: Notice, values: dict[str, Any]) -> dict[str, Any]:
     """The items a 修正 changes on this person (the new card number goes to the category's item)."""
     out = {k: v for k, v in notice.changes.items() if k != "card"}
     if "card" in notice.changes:
         category = out.get("foreign_category") or values.get("foreign_category")
-        out["special_permanent_cert_no" if category == "special_permanent" else "residence_card_no"] = \
-            notice.changes["card"]
+        out[
+            "special_permanent_cert_no" if category == "special_permanent" else "residence_card_no"
+        ] = notice.changes["card"]
     return {k: v for k, v in out.items() if _text(values.get(k)) != _text(v)}
 
 
@@ -211,12 +266,17 @@ def _row(notice: Notice, ids: list[int], persons: dict[int, Any], done: set[Any]
     name = f"{v.get('family_name') or ''}\u3000{v.get('given_name') or ''}".strip()
     if v.get("birth_date") != notice.birth_date or v.get("sex") != notice.sex:
         return ReviewRow(notice, MISMATCH, pid, name)
-    if v.get("foreign_category") == "special_permanent" or v.get("special_permanent_cert_no") == notice.card:
+    if (
+        v.get("foreign_category") == "special_permanent"
+        or v.get("special_permanent_cert_no") == notice.card
+    ):
         return ReviewRow(notice, SPECIAL, pid, name)
     if _waits(v.get("household_id"), done):
         return ReviewRow(notice, REPEATED, pid, name)
     if notice.action == "消除":
-        return ReviewRow(notice, READY, pid, name, (("住民票", "記載", f"消除（{notice.reason}）"),))
+        return ReviewRow(
+            notice, READY, pid, name, (("住民票", "記載", f"消除（{notice.reason}）"),)
+        )
     changes = _changes_for(notice, v)
     if not changes:
         return ReviewRow(notice, UNCHANGED, pid, name)
@@ -231,8 +291,12 @@ def review(text: str, *, staff: Any) -> Review:
     if problems:
         return out
     matches = foreign_by_card(n.card for n in notices)
-    persons = document_persons({pid for ids in matches.values() for pid in ids}, staff=staff, screen=SCREEN,
-                               function="immigration.review")
+    persons = document_persons(
+        {pid for ids in matches.values() for pid in ids},
+        staff=staff,
+        screen=SCREEN,
+        function="immigration.review",
+    )
     done: set[Any] = set()
     for notice in sorted(notices, key=lambda n: (n.effective, n.line)):  # 異動 order
         out.rows.append(_row(notice, matches.get(notice.card, []), persons, done))
@@ -240,6 +304,7 @@ def review(text: str, *, staff: Any) -> Review:
 
 
 # -- applying ----------------------------------------------------------------------------------
+
 
 def _request(row: ReviewRow) -> tuple[str, dict[str, Any]]:
     if row.notice.action == "消除":
@@ -273,10 +338,19 @@ class _Rollback(Exception):
     """Raised inside the transaction so that one refused notice leaves nothing submitted."""
 
 
-def _submit(submit: Any, row: ReviewRow, kind: str, req: dict[str, Any], staff: Any, result: Applied) -> Any:
+def _submit(
+    submit: Any, row: ReviewRow, kind: str, req: dict[str, Any], staff: Any, result: Applied
+) -> Any:
     try:
-        return submit(kind, req, effective_date=row.notice.effective, reported_date=None, entered_by=staff,
-                      confirm_alerts=True, notified_on=row.notice.notified_on)
+        return submit(
+            kind,
+            req,
+            effective_date=row.notice.effective,
+            reported_date=None,
+            entered_by=staff,
+            confirm_alerts=True,
+            notified_on=row.notice.notified_on,
+        )
     except RegistryError as exc:
         result.refused += [(row.notice.number, v.message) for v in exc.violations]
         raise _Rollback from None
@@ -286,6 +360,16 @@ def confirmation_rows(rev: Review) -> Iterable[dict[str, Any]]:
     """The 確認票 as lines (what the CLI prints and the certificates engine will render)."""
     for r in rev.rows:
         n = r.notice
-        yield {"通知番号": n.number, "通知日": n.notified_on.isoformat(), "処理区分": n.action, "事由": n.reason,
-               "異動日": n.effective.isoformat(), "判定": r.verdict, "住民ID": r.person_id or "", "氏名": r.name,
-               "変更内容": "; ".join(f"{label}: {b or '（空欄）'} → {a or '（空欄）'}" for label, b, a in r.items)}
+        yield {
+            "通知番号": n.number,
+            "通知日": n.notified_on.isoformat(),
+            "処理区分": n.action,
+            "事由": n.reason,
+            "異動日": n.effective.isoformat(),
+            "判定": r.verdict,
+            "住民ID": r.person_id or "",
+            "氏名": r.name,
+            "変更内容": "; ".join(
+                f"{label}: {b or '（空欄）'} → {a or '（空欄）'}" for label, b, a in r.items
+            ),
+        }

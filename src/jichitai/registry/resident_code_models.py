@@ -23,7 +23,9 @@ class ResidentCodeStock(TenantModel):
     class Meta(TenantModel.Meta):
         verbose_name = "新規付番用住民票コード"
         constraints = [
-            models.UniqueConstraint(fields=["municipality", "code"], name="uniq_resident_code_stock")
+            models.UniqueConstraint(
+                fields=["municipality", "code"], name="uniq_resident_code_stock"
+            )
         ]
 
     def __str__(self) -> str:

@@ -66,22 +66,32 @@ def stock(lines: Iterable[str], *, source: str = "") -> Intake:
         return out
     held = set(ResidentCodeStock.objects.filter(code__in=found).values_list("code", flat=True))
     new = list(dict.fromkeys(c for c in found if c not in held))
-    ResidentCodeStock.objects.bulk_create([ResidentCodeStock(code=c, source=source[:100]) for c in new])
+    ResidentCodeStock.objects.bulk_create(
+        [ResidentCodeStock(code=c, source=source[:100]) for c in new]
+    )
     out.added, out.already = len(new), len(found) - len(new)
     return out
 
 
 def unused(exclude: Iterable[str] = ()) -> list[str]:
     """The stock's codes no person row holds (and not in ``exclude``, drawn earlier in one event)."""
-    taken = Person.objects.without_read_log(_INTERNAL).filter(resident_code__in=ResidentCodeStock.objects.values("code"))
+    taken = Person.objects.without_read_log(_INTERNAL).filter(
+        resident_code__in=ResidentCodeStock.objects.values("code")
+    )
     skip = set(taken.values_list("resident_code", flat=True)) | set(exclude)
-    return [c for c in ResidentCodeStock.objects.order_by("code").values_list("code", flat=True) if c not in skip]
+    return [
+        c
+        for c in ResidentCodeStock.objects.order_by("code").values_list("code", flat=True)
+        if c not in skip
+    ]
 
 
 def alert_below() -> int:
     from jichitai.tenancy.models import MunicipalSetting
 
-    value = MunicipalSetting.objects.filter(key=ALERT_SETTING).values_list("value", flat=True).first()
+    value = (
+        MunicipalSetting.objects.filter(key=ALERT_SETTING).values_list("value", flat=True).first()
+    )
     return int(value) if isinstance(value, int) and value >= 0 else DEFAULT_ALERT_BELOW
 
 
@@ -97,11 +107,17 @@ def draw(exclude: Iterable[str] = ()) -> tuple[str | None, RuleViolation | None]
 
 
 def low_alert(left: int) -> RuleViolation:
-    return RuleViolation(LOW_RULE, f"新規付番用の住民票コードの空き番が残り{left}件です（設定値 {alert_below()}件を"
-                         "下回りました）。CSから住民票コードを取得してください。", "resident_code")
+    return RuleViolation(
+        LOW_RULE,
+        f"新規付番用の住民票コードの空き番が残り{left}件です（設定値 {alert_below()}件を"
+        "下回りました）。CSから住民票コードを取得してください。",
+        "resident_code",
+    )
 
 
-def draw_for(spec: Mapping[str, Any], rows: Iterable[Mapping[str, Any]], warnings: list[RuleViolation]) -> dict[str, Any]:
+def draw_for(
+    spec: Mapping[str, Any], rows: Iterable[Mapping[str, Any]], warnings: list[RuleViolation]
+) -> dict[str, Any]:
     """A new person's spec with a code from the stock (unchanged when the stock is empty: the
     rule that a 住民票コード is required then speaks); the low-stock alert joins ``warnings``."""
     code, alert = draw(str(r.get("resident_code")) for r in rows if r.get("resident_code"))

@@ -12,7 +12,11 @@ def municipality_code() -> str:
     from jichitai.tenancy.context import current
     from jichitai.tenancy.models import Municipality
 
-    code = Municipality.objects.filter(pk=current().municipality_id).values_list("code", flat=True).first()
+    code = (
+        Municipality.objects.filter(pk=current().municipality_id)
+        .values_list("code", flat=True)
+        .first()
+    )
     return code or ""
 
 

@@ -35,11 +35,17 @@ def notice_class(kind: str) -> str:
 def _events(since: int, on: dt.date) -> list[tuple[RegistryEvent, list[int]]]:
     """Approved events after approval_seq ``since`` and the persons each wrote, in approval order;
     a 転出予定 only once its date has come."""
-    found = list(RegistryEvent.objects.filter(status=EventStatus.APPROVED, approval_seq__gt=since)
-                 .order_by("approval_seq"))
+    found = list(
+        RegistryEvent.objects.filter(status=EventStatus.APPROVED, approval_seq__gt=since).order_by(
+            "approval_seq"
+        )
+    )
     persons: dict[int, list[int]] = {}
-    for event_id, pid in (EventFact.objects.filter(event__in=found, entity="person").order_by("id")
-                          .values_list("event_id", "entity_id")):
+    for event_id, pid in (
+        EventFact.objects.filter(event__in=found, entity="person")
+        .order_by("id")
+        .values_list("event_id", "entity_id")
+    ):
         if pid not in persons.setdefault(event_id, []):
             persons[event_id].append(int(pid))
     out = []
@@ -57,26 +63,43 @@ def _planned_on(event: RegistryEvent) -> dt.date:
 
 def _line(n: int, event: RegistryEvent, person: Any) -> dict[str, Any]:
     day = _planned_on(event) if event.kind == EventKind.MOVE_OUT_PLANNED else event.effective_date
-    base = {"連番": n, "区分": notice_class(event.kind), "異動事由": event.get_kind_display(),
-            "異動日": date_text(day, foreign=True), "受付番号": event.pk}
+    base = {
+        "連番": n,
+        "区分": notice_class(event.kind),
+        "異動事由": event.get_kind_display(),
+        "異動日": date_text(day, foreign=True),
+        "受付番号": event.pk,
+    }
     if person is None:
         return {**base, "氏名": access.MASK}
     person = on_day(person, event.effective_date)
     v = person.values
-    return {**base, "在留カード等番号": v.get("residence_card_no") or v.get("special_permanent_cert_no") or "",
-            "氏名": v.get("alphabet_name") or f"{v.get('family_name') or ''} {v.get('given_name') or ''}".strip(),
-            "生年月日": date_text(v.get("birth_date"), foreign=True), "性別": v.get("sex") or "",
-            "国籍・地域": v.get("nationality") or "", "在留資格": v.get("residence_status") or "",
-            "住所": person.address}
+    return {
+        **base,
+        "在留カード等番号": v.get("residence_card_no") or v.get("special_permanent_cert_no") or "",
+        "氏名": v.get("alphabet_name")
+        or f"{v.get('family_name') or ''} {v.get('given_name') or ''}".strip(),
+        "生年月日": date_text(v.get("birth_date"), foreign=True),
+        "性別": v.get("sex") or "",
+        "国籍・地域": v.get("nationality") or "",
+        "在留資格": v.get("residence_status") or "",
+        "住所": person.address,
+    }
 
 
 @document("municipal_notice", title="市町村通知（出入国在留管理庁あて）", functions=("970",))
-def build_municipal_notice(*, staff: Any, since: int = 0, on: dt.date | None = None) -> RegisterDocument:
+def build_municipal_notice(
+    *, staff: Any, since: int = 0, on: dt.date | None = None
+) -> RegisterDocument:
     """The 市町村通知 lines of the 異動 approved after ``since`` (the last sent approval_seq)."""
     on = on or dt.date.today()
     events = _events(since, on)
-    persons = document_persons({p for _, ids in events for p in ids}, staff=staff, screen=SCREEN,
-                               function="municipal_notice")
+    persons = document_persons(
+        {p for _, ids in events for p in ids},
+        staff=staff,
+        screen=SCREEN,
+        function="municipal_notice",
+    )
     foreign = foreign_ids(p for _, ids in events for p in ids)
     rows: list[dict[str, Any]] = []
     for event, ids in events:
@@ -84,22 +107,41 @@ def build_municipal_notice(*, staff: Any, since: int = 0, on: dt.date | None = N
             if pid in foreign:
                 rows.append(_line(len(rows) + 1, event, persons.get(pid)))
     return RegisterDocument(
-        kind="municipal_notice", title="市町村通知（出入国在留管理庁あて）", functions=("970",),
-        municipality_code=municipality_code(), made_on=on,
+        kind="municipal_notice",
+        title="市町村通知（出入国在留管理庁あて）",
+        functions=("970",),
+        municipality_code=municipality_code(),
+        made_on=on,
         person_ids=tuple(sorted({p for _, ids in events for p in ids if p in foreign})),
-        fields={"基準日": date_text(on), "件数": len(rows),
-                "最終承認番号": max((e.approval_seq for e, _ in events), default=since)},
-        rows=tuple(rows))
+        fields={
+            "基準日": date_text(on),
+            "件数": len(rows),
+            "最終承認番号": max((e.approval_seq for e, _ in events), default=since),
+        },
+        rows=tuple(rows),
+    )
 
 
-@document("immigration_confirmation", title="処理結果確認票（出入国在留管理庁長官通知）", functions=("960",))
+@document(
+    "immigration_confirmation",
+    title="処理結果確認票（出入国在留管理庁長官通知）",
+    functions=("960",),
+)
 def build_confirmation(*, staff: Any, text: str, on: dt.date | None = None) -> RegisterDocument:
     """[960]#1: the 確認票 of a 法務省通知 file (before → after per notice), made before applying it."""
     rev = immigration.review(text, staff=staff)
     return RegisterDocument(
-        kind="immigration_confirmation", title="処理結果確認票（出入国在留管理庁長官通知）", functions=("960",),
-        municipality_code=municipality_code(), made_on=on or dt.date.today(),
+        kind="immigration_confirmation",
+        title="処理結果確認票（出入国在留管理庁長官通知）",
+        functions=("960",),
+        municipality_code=municipality_code(),
+        made_on=on or dt.date.today(),
         person_ids=tuple(r.person_id for r in rev.rows if r.person_id),
-        fields={"通知件数": len(rev.rows), "取込可": sum(r.ready for r in rev.rows),
-                "未取込": len(rev.pending), "ファイルの誤り": [f"{n}行目: {m}" for n, m in rev.problems]},
-        rows=tuple(immigration.confirmation_rows(rev)))
+        fields={
+            "通知件数": len(rev.rows),
+            "取込可": sum(r.ready for r in rev.rows),
+            "未取込": len(rev.pending),
+            "ファイルの誤り": [f"{n}行目: {m}" for n, m in rev.problems],
+        },
+        rows=tuple(immigration.confirmation_rows(rev)),
+    )

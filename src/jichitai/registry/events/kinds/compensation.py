@@ -11,13 +11,11 @@ from __future__ import annotations
 from typing import Any
 
 from ... import rules
-from ...conventions import NUMBER_FIELDS
+from ...conventions import HOUSEHOLD_FIELDS, NUMBER_FIELDS
 from ...errors import violation
-from ...conventions import HOUSEHOLD_FIELDS
 from ...models import EventFact, EventStatus, Household, PersonStatus, RegistryEvent
-from ..plan import row_dict
 from .. import checks as _checks
-from ..plan import Planner
+from ..plan import Planner, row_dict
 from ..requests import Cancellation, Correction
 from . import register
 

@@ -8,7 +8,6 @@ one of them): both written like a 国外転入, 転入前住所 may be blank ([9
 
 from __future__ import annotations
 
-
 from ... import resident_codes
 from ...errors import violation
 from ...items import CATEGORY_LABELS
@@ -27,14 +26,24 @@ def plan_foreign_entry(p: Planner, req: ForeignEntry, kind: str, checks: _checks
     allowed = "・".join(CATEGORY_LABELS[c] for c in ENTRY_CATEGORIES)
     for person in req.persons:
         if person.resident_type != "foreign" or person.foreign_category not in ENTRY_CATEGORIES:
-            raise violation("foreign_category", f"この届出で記載できるのは外国人住民（{allowed}）だけです。",
-                            "foreign_category")
+            raise violation(
+                "foreign_category",
+                f"この届出で記載できるのは外国人住民（{allowed}）だけです。",
+                "foreign_category",
+            )
     if req.address_set_on and (kind != "entry_30_47" or req.address_set_on > p.date):
-        raise violation("address_set_on", "住所を定めた年月日は法第30条の47届出で、異動日以前の日だけ入力できます。",
-                        "address_set_on")
+        raise violation(
+            "address_set_on",
+            "住所を定めた年月日は法第30条の47届出で、異動日以前の日だけ入力できます。",
+            "address_set_on",
+        )
     # 外国人住民となった年月日: the 異動日 unless stated (the day the 区分 and the address met here)
-    persons = [pp if pp.became_foreign_resident_on else pp.model_copy(update={"became_foreign_resident_on": p.date})
-               for pp in req.persons]
+    persons = [
+        pp
+        if pp.became_foreign_resident_on
+        else pp.model_copy(update={"became_foreign_resident_on": p.date})
+        for pp in req.persons
+    ]
     plan_move_in(p, req.model_copy(update={"persons": persons}), kind, checks)
     if req.address_set_on:
         for ref, row in p.persons.items():
@@ -47,7 +56,9 @@ def _returning(req: ForeignEntry) -> set[int]:
 
 
 @register("resident_code_change", functions=("880", "870"))
-def plan_resident_code_change(p: Planner, req: ResidentCodeChange, kind: str, checks: _checks.Checks) -> None:
+def plan_resident_code_change(
+    p: Planner, req: ResidentCodeChange, kind: str, checks: _checks.Checks
+) -> None:
     """[880]#1 変更請求: the person's code is replaced by one from the stock ([870]#2, at random) or
     by the one stated; the old code stays in the log as the fact's before."""
     row = p.person(req.person_id)
@@ -56,14 +67,17 @@ def plan_resident_code_change(p: Planner, req: ResidentCodeChange, kind: str, ch
     if not code:
         drawn, alert = resident_codes.draw({old})
         if drawn is None:
-            raise violation("resident_code_stock", "新規付番用の住民票コードがありません。CSから取得してください。",
-                            "resident_code")
+            raise violation(
+                "resident_code_stock",
+                "新規付番用の住民票コードがありません。CSから取得してください。",
+                "resident_code",
+            )
         if alert is not None:
             p.plan.warnings.append(alert)
         code = drawn
     if code == old:
-        raise violation("resident_code", "変更後の住民票コードが現在のコードと同じです。", "resident_code")
+        raise violation(
+            "resident_code", "変更後の住民票コードが現在のコードと同じです。", "resident_code"
+        )
     p.set("person", req.person_id, "resident_code", code)
     p.touched.append(row["household_id"])
-
-
