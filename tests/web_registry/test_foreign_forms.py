@@ -64,3 +64,26 @@ def test_both_forms_take_a_blank_previous_address(
         "/registry/events/new/entry_30_47/", _data(office, "k-bad", address_set_on="あした")
     )
     assert bad.status_code == 400 and "住所を定めた年月日" in bad.content.decode()
+
+
+@pytest.mark.std("870#2")
+def test_with_a_stock_the_form_leaves_the_code_to_the_draw(office: Any, staff_client: Any) -> None:
+    from jichitai.codes import resident_code_check_digit
+    from jichitai.registry import resident_codes
+
+    clerk = staff_client("clerk")
+    data = _data(office, "k-nocode", **{"persons-1-resident_code": ""})
+    assert clerk.post("/registry/events/new/move_in_30_46/", data).status_code == 400  # no stock: required
+    with activate(office.ctx()):
+        resident_codes.stock([f"{b}{resident_code_check_digit(str(b))}" for b in range(5_000_000_000, 5_000_000_200)])
+    resp = clerk.post("/registry/events/new/move_in_30_46/", {**data, "idempotency_key": "k-nocode-2"})
+    assert resp.status_code in (200, 302), re.findall(r"error[^>]*>([^<]+)<", resp.content.decode())
+    with activate(office.ctx()):
+        (event,) = RegistryEvent.objects.filter(kind="move_in_30_46")
+        assert not event.request["persons"][0].get("resident_code")  # drawn at 決裁, not typed
+        from jichitai.registry import events
+        from jichitai.registry.models import Person
+
+        events.approve_event(event.pk, approver=office.approver)
+        code = Person.objects.without_read_log("テスト").get(family_name="グエン").resident_code
+        assert code and code not in resident_codes.unused() and resident_codes.code_problem(code) is None

@@ -126,3 +126,8 @@ def draw_for(
     if alert is not None:
         warnings.append(alert)
     return {**spec, "resident_code": code}
+
+
+def has_stock() -> bool:
+    """Whether the municipality keeps a stock at all (a blank code may then be left to the draw)."""
+    return ResidentCodeStock.objects.exists()
