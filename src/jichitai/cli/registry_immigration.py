@@ -3,6 +3,10 @@
 
     immigration --municipality CODE --staff USER check FILE.csv    処理結果確認票 (TSV), nothing applied
     immigration --municipality CODE --staff USER apply FILE.csv    every 取込可 notice as 仮登録 (all or none)
+    immigration --municipality CODE --staff USER receive FILE.csv  store the notices (未取込)
+    immigration --municipality CODE --staff USER pending           確認票 of every notice not taken in
+    immigration --municipality CODE --staff USER apply-pending     take them in (仮登録, all or none)
+    immigration --municipality CODE --staff USER settle NO EVENT   one taken in by hand (its 異動)
     immigration --municipality CODE --staff USER notice [--since N] [--on DATE]   市町村通知 (TSV)
     resident-codes --municipality CODE stock FILE                 codes from the CS file (one a line)
     resident-codes --municipality CODE count                      unused codes left
@@ -37,6 +41,19 @@ def add_parser(sub: Any) -> None:
     ):
         o = ops.add_parser(name, help=text)
         o.add_argument("file", type=Path, help="法務省通知ファイル（CSV、UTF-8）")
+    r = ops.add_parser(
+        "receive", help="通知ファイルの受信（未取込として保存） / store a file's notices"
+    )
+    r.add_argument("file", type=Path, help="法務省通知ファイル（CSV、UTF-8）")
+    ops.add_parser(
+        "pending", help="未取込の通知の確認票（通知日にかかわらず） / notices not taken in"
+    )
+    ops.add_parser("apply-pending", help="未取込の通知の取込（仮登録） / apply the stored notices")
+    st = ops.add_parser(
+        "settle", help="手動で取り込んだ通知の記録 / mark a notice taken in by hand"
+    )
+    st.add_argument("number", help="通知番号")
+    st.add_argument("event_id", type=int, help="取り込んだ異動の受付番号")
     n = ops.add_parser("notice", help="市町村通知 / notices to immigration")
     n.add_argument("--since", type=int, default=0, help="前回送信した最終承認番号")
     n.add_argument("--on", type=dt.date.fromisoformat, default=None, help="基準日 YYYY-MM-DD")
@@ -96,22 +113,56 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    with unit, logged(args, {"check", "notice"}) as batch, transaction.atomic():
+    with unit, logged(args, {"check", "notice", "pending"}) as batch, transaction.atomic():
         if args.op == "notice":
             _print(build("municipal_notice", staff=staff, since=args.since, on=args.on).rows)
             return 0
+        if args.op in STORED:
+            return _stored(args, staff, batch)
         text = args.file.read_text(encoding="utf-8")
         if args.op == "check":
             rev = immigration.review(text, staff=staff)
             _print(immigration.confirmation_rows(rev))
             return _problems(args.file, rev.problems)
-        done = immigration.apply(text, staff=staff)
-        batch["rows"] = len(done.events)
-        for number, message in done.refused:
-            print(f"通知番号 {number}: {message}（取り込んでいません）", file=sys.stderr)
-        for number, event_id in done.events.items():
-            print(f"{number}\t仮登録 {event_id}")
-        return _problems(args.file, done.review.problems) or (1 if done.refused else 0)
+        return _applied(args, immigration.apply(text, staff=staff), batch)
+
+
+STORED = frozenset({"receive", "pending", "apply-pending", "settle"})
+
+
+def _applied(args: argparse.Namespace, done: Any, batch: dict[str, Any]) -> int:
+    batch["rows"] = len(done.events)
+    for number, message in done.refused:
+        print(f"通知番号 {number}: {message}（取り込んでいません）", file=sys.stderr)
+    for number, event_id in done.events.items():
+        print(f"{number}\t仮登録 {event_id}")
+    problems = _problems(args.file, done.review.problems) if getattr(args, "file", None) else 0
+    return problems or (1 if done.refused else 0)
+
+
+def _stored(args: argparse.Namespace, staff: Any, batch: dict[str, Any]) -> int:
+    """The notices kept until taken in ([960]#1): receive, list, apply, settle by hand."""
+    from jichitai.registry import immigration, immigration_store
+    from jichitai.registry.errors import RegistryError
+
+    if args.op == "receive":
+        got = immigration_store.receive(
+            args.file.read_text(encoding="utf-8"), file_name=args.file.name
+        )
+        batch["rows"] = got.added
+        print(f"受信 {got.added}件、受信済み {got.already}件")
+        return _problems(args.file, got.problems)
+    if args.op == "pending":
+        _print(immigration.confirmation_rows(immigration_store.review_pending(staff=staff)))
+        return 0
+    if args.op == "apply-pending":
+        return _applied(args, immigration_store.apply_pending(staff=staff), batch)
+    try:
+        immigration_store.settle(args.number, args.event_id)
+    except RegistryError as exc:
+        print(f"jichitai registry immigration: {exc.violations[0].message}", file=sys.stderr)
+        return 1
+    return 0
 
 
 def _problems(path: Path, problems: list[tuple[int, str]]) -> int:

@@ -287,9 +287,14 @@ def _row(notice: Notice, ids: list[int], persons: dict[int, Any], done: set[Any]
 def review(text: str, *, staff: Any) -> Review:
     """The 処理結果確認票 of a file: each notice, its person, 判定 and before → after ([960]#1)."""
     notices, problems = parse(text)
-    out = Review(problems=problems)
     if problems:
-        return out
+        return Review(problems=problems)
+    return review_notices(notices, staff=staff)
+
+
+def review_notices(notices: list[Notice], *, staff: Any) -> Review:
+    """The 確認票 of notices already read (a file's, or the stored ones not yet taken in)."""
+    out = Review()
     matches = foreign_by_card(n.card for n in notices)
     persons = document_persons(
         {pid for ids in matches.values() for pid in ids},
@@ -314,11 +319,16 @@ def _request(row: ReviewRow) -> tuple[str, dict[str, Any]]:
 
 def apply(text: str, *, staff: Any) -> Applied:
     """Submit every 取込可 notice (仮登録) after the clerk confirmed the 確認票; all or none."""
+    return apply_review(review(text, staff=staff), staff=staff)
+
+
+def apply_review(rev: Review, *, staff: Any) -> Applied:
+    """Submit the 取込可 rows of a 確認票 (仮登録), all or none; nothing when the file had an error."""
     from django.db import transaction
 
     from .events import submit_event
 
-    result = Applied(review(text, staff=staff))
+    result = Applied(rev)
     if result.review.problems:
         return result
     try:

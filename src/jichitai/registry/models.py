@@ -401,5 +401,6 @@ class Counter(TenantModel):
 # models of their own modules are the app's too (the app registry loads them from here)
 from . import address_models, records_models  # noqa: E402,F401
 from .holds_models import Hold  # noqa: E402,F401  抑止 [410]
+from .immigration_models import ImmigrationNotice  # noqa: E402,F401  法務省通知 [960]
 from .resident_code_models import ResidentCodeStock  # noqa: E402,F401  住民票コードの蓄積 [870]
 from .search_history import SearchHistory  # noqa: E402,F401  検索履歴 [320]
