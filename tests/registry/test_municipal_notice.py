@@ -56,15 +56,30 @@ def test_foreign_residents_events_in_order_with_their_class(office, office_b) ->
         ]
         assert doc.rows[0]["生年月日"] == "1990年2月2日" and "本町一丁目" in doc.rows[0]["住所"]
         assert "栄町二丁目8番地" in doc.rows[2]["住所"]  # each line: the address of its 異動
+        apply(office, "name_change", {"person_id": head.pk, "family_name": "チャン"}, D(2024, 6, 2))
+        doc = build("municipal_notice", staff=office.clerk, on=D(2024, 7, 1))
+        assert doc.rows[-1]["異動事由"] == "氏名変更" and "転出（予定）" not in str(
+            doc.rows
+        )  # held until its date
+        last = doc.fields["最終承認番号"]
         later = build(
             "municipal_notice",
             staff=office.clerk,
             on=D(2024, 8, 1),
-            since=doc.fields["最終承認番号"],
+            since=last,
+            since_on=D(2024, 7, 1),
         )
         assert [(r["区分"], r["異動事由"], r["異動日"]) for r in later.rows] == [
             ("住基法", "転出（予定）", "2024年8月1日")
         ]
+        again = build(
+            "municipal_notice",
+            staff=office.clerk,
+            on=D(2024, 9, 1),
+            since=last,
+            since_on=D(2024, 8, 1),
+        )
+        assert again.rows == ()  # sent once
         assert all(p.resident_type == "foreign" for p in people() if p.pk in later.person_ids)
     with activate(office_b.ctx()):
         assert build("municipal_notice", staff=office_b.clerk, on=D(2024, 8, 1)).rows == ()
@@ -92,7 +107,12 @@ def test_a_protected_person_is_a_mask_in_the_notice(office) -> None:
 @pytest.mark.std("970#3")
 def test_no_notice_selected_by_an_unfinished_card_endorsement(office) -> None:
     """No 在留カード裏書 state exists, and the notice takes no selection by one: asking fails."""
-    assert set(inspect.signature(build_municipal_notice).parameters) == {"staff", "since", "on"}
+    assert set(inspect.signature(build_municipal_notice).parameters) == {
+        "staff",
+        "since",
+        "on",
+        "since_on",
+    }
     with activate(office.ctx()), pytest.raises(TypeError):
         build("municipal_notice", staff=office.clerk, endorsement_pending=True)
 

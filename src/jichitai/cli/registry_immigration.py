@@ -7,7 +7,7 @@
     immigration --municipality CODE --staff USER pending           確認票 of every notice not taken in
     immigration --municipality CODE --staff USER apply-pending     take them in (仮登録, all or none)
     immigration --municipality CODE --staff USER settle NO EVENT   one taken in by hand (its 異動)
-    immigration --municipality CODE --staff USER notice [--since N] [--on DATE]   市町村通知 (TSV)
+    immigration --municipality CODE --staff USER notice [--since N --since-on DATE] [--on DATE]  市町村通知
     resident-codes --municipality CODE stock FILE                 codes from the CS file (one a line)
     resident-codes --municipality CODE count                      unused codes left
 
@@ -56,6 +56,9 @@ def add_parser(sub: Any) -> None:
     st.add_argument("event_id", type=int, help="取り込んだ異動の受付番号")
     n = ops.add_parser("notice", help="市町村通知 / notices to immigration")
     n.add_argument("--since", type=int, default=0, help="前回送信した最終承認番号")
+    n.add_argument(
+        "--since-on", type=dt.date.fromisoformat, default=None, help="前回の基準日 YYYY-MM-DD"
+    )
     n.add_argument("--on", type=dt.date.fromisoformat, default=None, help="基準日 YYYY-MM-DD")
     c = sub.add_parser("resident-codes", help="新規付番用住民票コードの蓄積 / resident code stock")
     c.add_argument("--municipality", required=True, help="地方公共団体コード（6桁）")
@@ -115,7 +118,15 @@ def run(args: argparse.Namespace) -> int:
         return 2
     with unit, logged(args, {"check", "notice", "pending"}) as batch, transaction.atomic():
         if args.op == "notice":
-            _print(build("municipal_notice", staff=staff, since=args.since, on=args.on).rows)
+            _print(
+                build(
+                    "municipal_notice",
+                    staff=staff,
+                    since=args.since,
+                    on=args.on,
+                    since_on=args.since_on,
+                ).rows
+            )
             return 0
         if args.op in STORED:
             return _stored(args, staff, batch)

@@ -16,6 +16,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.utils import timezone
+
 from .. import immigration
 from ..models import EventFact, EventKind, EventStatus, RegistryEvent
 from ..selectors import access
@@ -32,28 +34,33 @@ def notice_class(kind: str) -> str:
     return BOTH if kind in BOTH_KINDS else JUKI
 
 
-def _events(since: int, on: dt.date) -> list[tuple[RegistryEvent, list[int]]]:
-    """Approved events after approval_seq ``since`` and the persons each wrote, in approval order;
-    a 転出予定 only once its date has come."""
+def _events(
+    since: int, on: dt.date, since_on: dt.date | None
+) -> tuple[list[tuple[RegistryEvent, list[int]]], int]:
+    """Approved events after approval_seq ``since`` and the persons each wrote, in approval order,
+    and the last approval_seq seen. A 転出予定 is held until its date: one approved before ``since``
+    whose 転出予定日 falls after ``since_on`` (the previous run's 基準日) and by ``on`` comes now."""
     found = list(
         RegistryEvent.objects.filter(status=EventStatus.APPROVED, approval_seq__gt=since).order_by(
             "approval_seq"
         )
     )
+    last = max((e.approval_seq for e in found), default=since)
+    if since_on is not None:
+        held = RegistryEvent.objects.filter(
+            status=EventStatus.APPROVED,
+            approval_seq__lte=since,
+            kind=EventKind.MOVE_OUT_PLANNED,
+            effective_date__lte=on,
+        )
+        found = [e for e in held.order_by("approval_seq") if since_on < _planned_on(e)] + found
+    found = [e for e in found if not (e.kind == EventKind.MOVE_OUT_PLANNED and _planned_on(e) > on)]
     persons: dict[int, list[int]] = {}
-    for event_id, pid in (
-        EventFact.objects.filter(event__in=found, entity="person")
-        .order_by("id")
-        .values_list("event_id", "entity_id")
-    ):
+    facts = EventFact.objects.filter(event__in=found, entity="person").order_by("id")
+    for event_id, pid in facts.values_list("event_id", "entity_id"):
         if pid not in persons.setdefault(event_id, []):
             persons[event_id].append(int(pid))
-    out = []
-    for e in found:
-        if e.kind == EventKind.MOVE_OUT_PLANNED and _planned_on(e) > on:
-            continue
-        out.append((e, persons.get(e.pk, [])))
-    return out
+    return [(e, persons.get(e.pk, [])) for e in found], last
 
 
 def _planned_on(event: RegistryEvent) -> dt.date:
@@ -89,11 +96,12 @@ def _line(n: int, event: RegistryEvent, person: Any) -> dict[str, Any]:
 
 @document("municipal_notice", title="市町村通知（出入国在留管理庁あて）", functions=("970",))
 def build_municipal_notice(
-    *, staff: Any, since: int = 0, on: dt.date | None = None
+    *, staff: Any, since: int = 0, on: dt.date | None = None, since_on: dt.date | None = None
 ) -> RegisterDocument:
-    """The 市町村通知 lines of the 異動 approved after ``since`` (the last sent approval_seq)."""
-    on = on or dt.date.today()
-    events = _events(since, on)
+    """The 市町村通知 lines of the 異動 approved after ``since`` (the previous run's 最終承認番号) and
+    of the 転出予定 held until a date after ``since_on`` (its 基準日) and by ``on``."""
+    on = on or timezone.localdate()
+    events, last = _events(since, on, since_on)
     persons = document_persons(
         {p for _, ids in events for p in ids},
         staff=staff,
@@ -116,7 +124,7 @@ def build_municipal_notice(
         fields={
             "基準日": date_text(on),
             "件数": len(rows),
-            "最終承認番号": max((e.approval_seq for e, _ in events), default=since),
+            "最終承認番号": last,
         },
         rows=tuple(rows),
     )
@@ -135,7 +143,7 @@ def build_confirmation(*, staff: Any, text: str, on: dt.date | None = None) -> R
         title="処理結果確認票（出入国在留管理庁長官通知）",
         functions=("960",),
         municipality_code=municipality_code(),
-        made_on=on or dt.date.today(),
+        made_on=on or timezone.localdate(),
         person_ids=tuple(r.person_id for r in rev.rows if r.person_id),
         fields={
             "通知件数": len(rev.rows),

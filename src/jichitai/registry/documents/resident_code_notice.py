@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.utils import timezone
+
 from ..errors import violation
 from ..models import EventFact, EventStatus, RegistryEvent
 from ..selectors.documents import document_persons
@@ -70,7 +72,7 @@ def build_notice(
         title=TITLES[which],
         functions=("890",),
         municipality_code=municipality_code(),
-        made_on=made_on or dt.date.today(),
+        made_on=made_on or timezone.localdate(),
         person_ids=(person_id,),
         fields={
             "氏名": f"{v.get('family_name') or ''}\u3000{v.get('given_name') or ''}".strip(),
