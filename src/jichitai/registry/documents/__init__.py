@@ -24,9 +24,7 @@ class RegisterDocument:
     municipality_code: str
     made_on: dt.date
     person_ids: tuple[int, ...]  # whom it is about (re-checked by the renderer before it leaves)
-    fields: dict[str, Any] = field(
-        default_factory=dict
-    )  # label (Japanese) -> value (text, 和暦 dates)
+    fields: dict[str, Any] = field(default_factory=dict)  # label (Japanese) -> value (text, 和暦 dates)
     rows: tuple[dict[str, Any], ...] = ()  # list documents (一覧): one dict per line
 
 
