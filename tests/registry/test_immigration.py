@@ -88,6 +88,20 @@ def family(office: Any) -> list[Any]:
     return people()
 
 
+def single(office: Any, given_name: str, card: str, banchi: str, **kw: Any) -> Any:
+    """A one-person household of a 中長期在留者 (a notice's own household)."""
+    household = {"new": {"address_id": office.address.pk, "banchi": banchi}}
+    person = foreigner("p1", given_name, card, "世帯主", **kw)
+    return apply(
+        office, "move_in_30_46", {"household": household, "persons": [person]}, D(2024, 4, 2)
+    )
+
+
+def cli_base(office: Any) -> list[str]:
+    code, user = office.municipality.code, office.clerk.username
+    return ["registry", "immigration", "--municipality", code, "--staff", user]
+
+
 def _approve_all(office: Any, applied: immigration.Applied) -> None:
     for event_id in applied.events.values():
         events.approve_event(event_id, approver=office.approver)
@@ -109,20 +123,12 @@ def test_the_confirmation_slip_then_the_update(office, office_b) -> None:
     )
     with activate(office.ctx()):
         head, wife = family(office)
-        apply(
-            office,
-            "move_in_30_46",
-            {
-                "household": {"new": {"address_id": office.address.pk, "banchi": "9番地"}},
-                "persons": [foreigner("p1", "タン", "AA00000003BB", "世帯主")],
-            },
-            D(2024, 4, 2),
-        )
-        single = people()[-1]
+        single(office, "タン", "AA00000003BB", "9番地")
+        alone = people()[-1]
         rev = immigration.review(text, staff=office.clerk)
         assert [(r.notice.number, r.verdict, r.person_id) for r in rev.rows] == [
             ("N1", "取込可", head.pk),
-            ("N2", "取込可", single.pk),
+            ("N2", "取込可", alone.pk),
             ("N3", immigration.REPEATED, wife.pk),
             ("N4", immigration.REPEATED, wife.pk),
         ]  # one notice per household: the others wait
@@ -140,15 +146,15 @@ def test_the_confirmation_slip_then_the_update(office, office_b) -> None:
             "provisional"
         }
         _approve_all(office, done)
-        head, wife, single = (
-            Person.objects.without_read_log("テスト").get(pk=p.pk) for p in (head, wife, single)
+        head, wife, alone = (
+            Person.objects.without_read_log("テスト").get(pk=p.pk) for p in (head, wife, alone)
         )
         assert (head.residence_card_no, head.residence_period, head.residence_end_date) == (
             "AA00000009BB",
             "5年",
             D(2029, 6, 1),
         )
-        assert (wife.residence_status, single.status, single.removed_on) == (
+        assert (wife.residence_status, alone.status, alone.removed_on) == (
             "技術・人文知識・国際業務",
             "deleted",
             D(2024, 6, 1),
@@ -167,34 +173,13 @@ def test_unmatched_ambiguous_mismatched_and_special_permanent_are_listed_not_app
 ) -> None:
     with activate(office.ctx()):
         family(office)
-        apply(
-            office,
-            "move_in_30_46",
-            {
-                "household": {"new": {"address_id": office.address.pk, "banchi": "6番地"}},
-                "persons": [foreigner("p1", "タン", "AA00000002BB", "世帯主")],
-            },
-            D(2024, 4, 2),
-        )
-        apply(
-            office,
-            "move_in_30_46",
-            {
-                "household": {"new": {"address_id": office.address.pk, "banchi": "7番地"}},
-                "persons": [
-                    foreigner(
-                        "p1",
-                        "キム",
-                        "",
-                        "世帯主",
-                        foreign_category="special_permanent",
-                        residence_status="",
-                        special_permanent_cert_no="SP00000001ZZ",
-                    )
-                ],
-            },
-            D(2024, 4, 2),
-        )
+        single(office, "タン", "AA00000002BB", "6番地")
+        special = {
+            "foreign_category": "special_permanent",
+            "residence_status": "",
+            "special_permanent_cert_no": "SP00000001ZZ",
+        }
+        single(office, "キム", "", "7番地", **special)
         text = file(
             line("N1", "修正", "ZZ99999999ZZ", 在留資格="永住者"),
             line("N2", "修正", "AA00000002BB", 在留資格="永住者"),
@@ -254,15 +239,7 @@ def test_a_malformed_file_applies_nothing_and_names_every_line(office) -> None:
 def test_one_refused_notice_leaves_nothing_submitted(office) -> None:
     with activate(office.ctx()):
         family(office)
-        apply(
-            office,
-            "move_in_30_46",
-            {
-                "household": {"new": {"address_id": office.address.pk, "banchi": "9番地"}},
-                "persons": [foreigner("p1", "タン", "AA00000003BB", "世帯主")],
-            },
-            D(2024, 4, 2),
-        )
+        single(office, "タン", "AA00000003BB", "9番地")
         text = file(
             line("N1", "修正", "AA00000001BB", 在留期間="3年"),
             line("N2", "修正", "AA00000003BB", 在留資格="長" * 61),
@@ -299,14 +276,7 @@ def test_the_cli_checks_and_applies(office, tmp_path, capsys) -> None:
         family(office)
     path = tmp_path / "notices.csv"
     path.write_text(file(line("N1", "修正", "AA00000001BB", 在留期間="3年")), encoding="utf-8")
-    base = [
-        "registry",
-        "immigration",
-        "--municipality",
-        office.municipality.code,
-        "--staff",
-        office.clerk.username,
-    ]
+    base = cli_base(office)
     assert main([*base, "check", str(path)]) == 0
     assert "N1" in capsys.readouterr().out
     assert main([*base, "apply", str(path)]) == 0

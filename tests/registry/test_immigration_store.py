@@ -14,7 +14,7 @@ from jichitai.registry.immigration_models import ImmigrationNotice
 from jichitai.tenancy.context import activate
 
 from .conftest import apply
-from .test_immigration import family, file, line
+from .test_immigration import cli_base, family, file, line
 
 D = dt.date
 pytestmark = pytest.mark.django_db
@@ -71,14 +71,7 @@ def test_the_cli_receives_lists_and_applies(office, tmp_path, capsys) -> None:
         family(office)
     path = tmp_path / "n.csv"
     path.write_text(file(line("N1", "修正", "AA00000001BB", 在留期間="3年")), encoding="utf-8")
-    base = [
-        "registry",
-        "immigration",
-        "--municipality",
-        office.municipality.code,
-        "--staff",
-        office.clerk.username,
-    ]
+    base = cli_base(office)
     assert main([*base, "receive", str(path)]) == 0
     assert "受信 1件" in capsys.readouterr().out
     assert main([*base, "pending"]) == 0

@@ -174,18 +174,18 @@ def test_a_change_request_refuses_the_same_code_and_an_empty_stock(office) -> No
                 apply(office, "resident_code_change", req, D(2024, 6, 1), confirm_alerts=True)
 
 
+def _head_changed(office: Any) -> tuple[Any, Any]:
+    """A family whose head asked for a new 住民票コード (drawn from a small stock)."""
+    resident_codes.stock(codes(3))
+    move_in_family(office)
+    head = people()[0]
+    req = {"person_id": head.pk}
+    return head, apply(office, "resident_code_change", req, D(2024, 6, 1), confirm_alerts=True)
+
+
 def test_a_notice_of_a_protected_person_only_for_support_staff(office) -> None:
     with activate(office.ctx()):
-        resident_codes.stock(codes(3))
-        move_in_family(office)
-        head = people()[0]
-        change = apply(
-            office,
-            "resident_code_change",
-            {"person_id": head.pk},
-            D(2024, 6, 1),
-            confirm_alerts=True,
-        )
+        head, change = _head_changed(office)
         officer = _protect(office, head.pk)
         with pytest.raises(RegistryError):
             build("resident_code_notice", staff=office.clerk, event_id=change.pk, person_id=head.pk)
@@ -215,14 +215,5 @@ def test_no_item_keeps_the_date_of_a_code_change(office) -> None:
     fields = {f.name for f in Person._meta.get_fields()}
     assert not [f for f in fields if "resident_code" in f and f != "resident_code"]
     with activate(office.ctx()):
-        resident_codes.stock(codes(3))
-        move_in_family(office)
-        head = people()[0]
-        change = apply(
-            office,
-            "resident_code_change",
-            {"person_id": head.pk},
-            D(2024, 6, 1),
-            confirm_alerts=True,
-        )
+        head, change = _head_changed(office)
         assert {f.field for f in change.facts.all()} == {"resident_code"}
