@@ -87,3 +87,24 @@ def test_with_a_stock_the_form_leaves_the_code_to_the_draw(office: Any, staff_cl
         events.approve_event(event.pk, approver=office.approver)
         code = Person.objects.without_read_log("テスト").get(family_name="グエン").resident_code
         assert code and code not in resident_codes.unused() and resident_codes.code_problem(code) is None
+
+
+@pytest.mark.std("980#1")
+def test_the_cancellation_form_takes_some_of_the_persons(office: Any, staff_client: Any) -> None:
+    from tests.registry.conftest import move_in_family, people
+
+    with activate(office.ctx()):
+        move_in = move_in_family(office)
+        child = people()[2]
+    clerk = staff_client("clerk")
+    page = clerk.get("/registry/events/new/cancellation/").content.decode()
+    assert "一部の異動者だけ取り消す場合の住民ID" in page
+    data = {"effective_date": "2020-04-01", "target_event_id": str(move_in.pk), "person_ids": f"{child.pk}、",
+            "idempotency_key": "k-cancel"}
+    resp = clerk.post("/registry/events/new/cancellation/", data)
+    assert resp.status_code in (200, 302), re.findall(r"error[^>]*>([^<]+)<", resp.content.decode())
+    with activate(office.ctx()):
+        (event,) = RegistryEvent.objects.filter(kind="cancellation")
+        assert event.request["person_ids"] == [child.pk]
+    bad = clerk.post("/registry/events/new/cancellation/", {**data, "person_ids": "三", "idempotency_key": "k-c2"})
+    assert bad.status_code == 400 and "住民IDは数字" in bad.content.decode()

@@ -10,6 +10,7 @@ as the register's own rule messages.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -232,7 +233,9 @@ FORMS: dict[str, KindForm] = {f.kind: f for f in (
     KindForm("ex_officio_correction", "職権修正", "住民票の記載事項を職権で修正します。",
              (EFFECTIVE, REPORTED, Field("person_id", "住民ID", required=True)), changes="person"),
     KindForm("cancellation", "取消", "本登録された異動を取り消します（記録は残り、取消の異動が加わります）。",
-             (EFFECTIVE, REPORTED, Field("target_event_id", "取り消す異動の受付番号", required=True))),
+             (EFFECTIVE, REPORTED, Field("target_event_id", "取り消す異動の受付番号", required=True),
+              Field("person_ids", "一部の異動者だけ取り消す場合の住民ID",
+                    help="カンマ区切り（空欄なら異動の全員、[980]#1）"))),
     KindForm("correction", "訂正", "本登録された異動で記載した値を訂正します。",
              (EFFECTIVE, REPORTED, Field("target_event_id", "訂正する異動の受付番号", required=True)),
              changes="event"),
@@ -414,8 +417,23 @@ def _existing(form: KindForm, post: Mapping[str, str], getlist: Any, built: Buil
         elif f.widget in ("text", "select") and f.name not in ("banchi", "katagaki", "to_household_id"):
             if text[f.name] or f.required:
                 req[f.name] = text[f.name]
+    if k == "cancellation":
+        _cancelled_persons(text.get("person_ids", ""), req, errors)
     if form.changes:
         req["changes"] = _changes(form, post, built)
+
+
+def _cancelled_persons(raw: str, req: dict[str, Any], errors: list[RuleViolation]) -> None:
+    """[980]#1: the persons of a 取消 of some of an 異動's persons, as typed (カンマ・読点区切り)."""
+    from .views.common import parse_id
+
+    parts = [p for p in re.split(r"[,、，\s]+", raw) if p]
+    ids = [parse_id(p) for p in parts]
+    req.pop("person_ids", None)
+    if any(i is None for i in ids):
+        errors.append(RuleViolation("invalid", "住民IDは数字をカンマ区切りで入力してください。", "person_ids"))
+    elif ids:
+        req["person_ids"] = ids
 
 
 def _changes(form: KindForm, post: Mapping[str, str], built: Built) -> Any:
