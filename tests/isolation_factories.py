@@ -192,6 +192,22 @@ def _ex_officio_record(marker: str) -> Any:
     return ExOfficioRecord.objects.create(event=_event(marker + "-x"), basis="koseki_notice", matter=marker)
 
 
+def _resident_code_stock(marker: str) -> Any:
+    from jichitai.registry.resident_code_models import ResidentCodeStock
+
+    return ResidentCodeStock.objects.create(code=f"{next(_SEQ):011d}", source=marker[:100])
+
+
+def _immigration_notice(marker: str) -> Any:
+    import datetime as dt
+
+    from jichitai.registry.immigration_models import ImmigrationNotice
+
+    day = dt.date(2024, 1, 1)
+    return ImmigrationNotice.objects.create(number=f"n-{next(_SEQ)}", notified_on=day, action="修正", reason=marker[:100],
+                                            effective_date=day, card="AA00000001BB", birth_date=day, sex="1")
+
+
 FACTORIES: dict[str, Callable[[str], Any]] = {
     "registry.ExOfficioRecord": _ex_officio_record,
     "registry.CountryName": _country,
@@ -217,4 +233,6 @@ FACTORIES: dict[str, Callable[[str], Any]] = {
     "registry.Counter": _counter,
     "registry.SearchHistory": _search_history,
     "registry.Hold": _hold,
+    "registry.ResidentCodeStock": _resident_code_stock,
+    "registry.ImmigrationNotice": _immigration_notice,
 }

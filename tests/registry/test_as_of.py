@@ -22,14 +22,14 @@ from jichitai.registry.errors import RegistryError
 from jichitai.registry.models import RegistryEvent
 from jichitai.tenancy.context import activate
 
-from .conftest import apply, move_in_family, people
+from .conftest import apply, move_in_family, people, person_spec
 
 START = dt.date(2020, 4, 1)
 SURNAMES = ["髙橋", "高橋", "渡邉", "渡辺", "齋藤", "斉藤", "山﨑"]
 
 step = st.tuples(
     st.sampled_from(["name", "move", "split_merge", "head", "move_out", "abroad_return", "nationality",
-                     "household_change", "renumber", "honseki", "ex_officio"]),
+                     "household_change", "renumber", "honseki", "ex_officio", "foreign"]),
     st.integers(min_value=1, max_value=1500),  # days after START: out of order on purpose
     st.integers(min_value=0, max_value=len(SURNAMES) - 1),
 )
@@ -107,6 +107,8 @@ def _apply_step(office: Any, kind: str, day: int, n: int) -> bool:
             else:
                 apply(office, "minor_correction", {"ground": "residence_indication", "household_id": head.household_id,
                                                    "changes": {"banchi": f"{n}番"}}, effective)
+        elif kind == "foreign":
+            _foreign_step(office, head, effective, n)
     except RegistryError:
         return False  # e.g. a date before someone's birth: refused, nothing written
     return True
@@ -149,6 +151,22 @@ def _household_change_step(office: Any, fam: list[Any], head: Any, effective: dt
                                        "relationships": {str(who.pk): "同居人"}}, effective)
 
 
+def _foreign_step(office: Any, head: Any, effective: dt.date, n: int) -> None:
+    """Issue 11 part 4: 法第30条の46転入 / 30条の47届出 ([910], [920]) and 住民票コードの変更請求 ([880])."""
+    if n % 3 == 2:
+        apply(office, "resident_code_change", {"person_id": head.pk, "resident_code": f"{90_000_000_000 + n}"},
+              effective)
+        return
+    kind = "move_in_30_46" if n % 3 == 0 else "entry_30_47"
+    where = {"new": {"address_id": office.address2.pk, "banchi": f"{n}番地"}} if n % 2 else {
+        "existing_id": head.household_id}
+    spec = person_spec("f1", "グエン", "ヴァン", f"{1950 + n % 50}-02-02", "世帯主" if n % 2 else "同居人",
+                       resident_type="foreign",
+                       nationality="ベトナム", honseki="", hittousha="", residence_card_no=f"AA{n:08d}BB")
+    extra = {"address_set_on": str(effective - dt.timedelta(days=n % 30))} if kind == "entry_30_47" else {}
+    apply(office, kind, {"household": where, "persons": [spec], **extra}, effective)
+
+
 IDENTITY_STEPS = [("nationality", 100, 0), ("abroad_return", 200, 1), ("nationality", 300, 0), ("move", 400, 1),
                   ("renumber", 450, 3), ("honseki", 460, 4), ("nationality", 500, 2), ("abroad_return", 600, 2)]
 EX_OFFICIO_STEPS = [("ex_officio", 100, 1), ("ex_officio", 150, 2), ("ex_officio", 200, 4), ("ex_officio", 300, 3)]
@@ -185,6 +203,17 @@ def test_the_household_change_steps_apply(office: Any) -> None:
         move_in_family(office, START)
         assert [_apply_step(office, *s) for s in HOUSEHOLD_STEPS] == [True] * 3
         assert RegistryEvent.objects.filter(status="approved", kind="household_change").count() == 2
+
+
+@pytest.mark.django_db
+def test_the_foreign_steps_apply(office: Any) -> None:
+    with activate(office.ctx()):
+        move_in_family(office, START)
+        assert [_apply_step(office, "foreign", d, n) for d, n in ((100, 3), (200, 4), (300, 5), (400, 1))] == [True] * 4
+        kinds = set(RegistryEvent.objects.filter(status="approved").values_list("kind", flat=True))
+        assert {"move_in_30_46", "entry_30_47", "resident_code_change"} <= kinds
+
+
 
 
 @pytest.mark.django_db

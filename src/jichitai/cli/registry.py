@@ -35,12 +35,13 @@ def main(argv: list[str]) -> int:
     exp.add_argument("--data-dir", type=Path, metavar="DIR", help=DATA_DIR_HELP)
     chk = sub.add_parser("check", help="異動者ファイルの入力チェック（エラー・アラート） / check a file of entries")
     chk.add_argument("files", nargs="+", type=Path, help="CSV（UTF-8、1行目は項目名）")
-    from . import registry_addresses, registry_koseki, registry_places, registry_statistics
+    from . import registry_addresses, registry_immigration, registry_koseki, registry_places, registry_statistics
 
     registry_places.add_parser(sub)
     registry_addresses.add_parser(sub)
     registry_koseki.add_parser(sub)
     registry_statistics.add_parser(sub)
+    registry_immigration.add_parser(sub)  # immigration, resident-codes ([960], [970], [870])
     args = parser.parse_args(argv)
     if args.command == "check":
         return _check(args.files)
@@ -48,6 +49,8 @@ def main(argv: list[str]) -> int:
         return registry_koseki.run(args)
     if args.command == "statistics":
         return registry_statistics.run(args)
+    if args.command in ("immigration", "resident-codes"):
+        return (registry_immigration.run if args.command == "immigration" else registry_immigration.run_codes)(args)
     if args.command in ("places", "addresses"):
         return (registry_places if args.command == "places" else registry_addresses).run(args)
 

@@ -274,6 +274,10 @@ class EventKind(models.TextChoices):
     # [830]: 失踪宣告 on the 本籍地's notice (法第9条第2項): a 職権消除; [850]: 軽微な修正 (規則第11条第3項第2号)
     DISAPPEARANCE = "disappearance", "失踪"
     MINOR_CORRECTION = "minor_correction", "軽微な修正"
+    # [910], [920]: a 中長期在留者等 written like a 国外転入 (従前の住所 may be blank); [880] 変更請求
+    MOVE_IN_30_46 = "move_in_30_46", "法第30条の46転入"
+    ENTRY_30_47 = "entry_30_47", "法第30条の47届出"
+    RESIDENT_CODE_CHANGE = "resident_code_change", "住民票コードの変更請求"
 
 
 class EventStatus(models.TextChoices):
@@ -408,4 +412,6 @@ class Counter(TenantModel):
 from . import address_models, records_models  # noqa: E402,F401
 from .ex_officio_models import ExOfficioRecord  # noqa: E402,F401  職権記録書 [750]
 from .holds_models import Hold  # noqa: E402,F401  抑止 [410]
+from .immigration_models import ImmigrationNotice  # noqa: E402,F401  法務省通知 [960]
+from .resident_code_models import ResidentCodeStock  # noqa: E402,F401  住民票コードの蓄積 [870]
 from .search_history import SearchHistory  # noqa: E402,F401  検索履歴 [320]

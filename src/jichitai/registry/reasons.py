@@ -84,6 +84,10 @@ KIND_REASONS: dict[str, Reason] = {
     "honseki_renumbering": _r(CHANGE, "軽微な修正"),
     "disappearance": _r(REMOVAL, "職権消除"),  # [830]#1: 失踪 is entered as 職権消除
     "minor_correction": _r(CHANGE, "軽微な修正"),  # [850]
+    # [910], [920]: 法第30条の46・47 (a 中長期在留者等 who set up, or has, an address here)
+    "move_in_30_46": _r(ENTRY, "国外転入等"),
+    "entry_30_47": _r(ENTRY, "国外転入等"),
+    "resident_code_change": _r(CHANGE, "住民票コードの変更請求"),  # [880]
     # a 取消 takes its 区分 from what it undoes (classify); this is the fallback
     "cancellation": _r(CHANGE, "異動の取消し（修正）"),
 }

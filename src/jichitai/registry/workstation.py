@@ -78,7 +78,8 @@ def record_entries(events: Sequence[Any]) -> None:
 
 
 # 申出日: 「申出による職権記載等」 and 「通称の記載・削除」 only; 請求日: 「旧氏の記載・変更・削除」 only
-OFFER_KINDS = frozenset({"ex_officio_entry", "ex_officio_correction", "ex_officio_deletion"})
+OFFER_KINDS = frozenset({"ex_officio_entry", "ex_officio_correction", "ex_officio_deletion",
+                         "cancellation"})  # [990]: a 取消 on 申出 follows 4.2.0.5
 LABELS = {"offered_on": "申出日", "notified_on": "通知日", "requested_on": "請求日"}
 
 

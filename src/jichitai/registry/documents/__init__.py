@@ -56,8 +56,20 @@ def document(kind: str, *, title: str, functions: tuple[str, ...]) -> Callable[[
     return wrap
 
 
+def load_all() -> dict[str, DocumentKind]:
+    """Every builder module of this package imported (each registers its kinds), the table."""
+    import importlib
+    import pkgutil
+
+    for info in pkgutil.iter_modules(__path__):
+        if not info.name.startswith("_"):
+            importlib.import_module(f"{__name__}.{info.name}")
+    return KINDS
+
+
 def build(kind: str, /, **kwargs: Any) -> RegisterDocument:
     """The document ``kind`` made by its builder (``staff=`` is required: the read layer asks)."""
+    load_all()
     if "staff" not in kwargs:
         raise TypeError("build() needs staff=: a document is read through the read layer")
     if kind not in KINDS:

@@ -252,6 +252,10 @@ class Planner:
         key = f"new:{ref}"
         if key in self.persons:
             raise violation("duplicate_ref", f"同じ参照名 {ref} の住民が重複しています。", "ref")
+        if not spec.get("resident_code"):  # [870]#2: a 未付番者 is numbered from the stock
+            from ..resident_codes import draw_for
+
+            spec = draw_for(spec, self.persons.values(), self.plan.warnings)
         self.persons[key] = {f: None for f in PERSON_FIELDS}
         self.plan.new_persons.append(key)
         rules.validate_new_person(spec)

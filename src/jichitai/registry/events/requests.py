@@ -230,6 +230,23 @@ class ExOfficioEntry(MoveIn):
     unreported: bool = False  # [800]#2 未届転入: previous_address is the latest address never reported
 
 
+class ForeignEntry(MoveIn):
+    """[910] 法第30条の46転入・[920] 法第30条の47届出: 中長期在留者等 written like a 国外転入; the
+    従前の住所 may be blank. ``address_set_on``: a 30条47's 住所を定めた年月日 (before the 異動日)."""
+
+    kinds = (EventKind.MOVE_IN_30_46.value, EventKind.ENTRY_30_47.value)
+    previous_address: _n(Person, "previous_address") = ""  # type: ignore[valid-type]
+    address_set_on: OptDate = None
+
+
+class ResidentCodeChange(Request):
+    """[880] 住民票コードの変更請求: a new code from the stock, or the one given (CS の指示)."""
+
+    kinds = (EventKind.RESIDENT_CODE_CHANGE.value,)
+    person_id: Id
+    resident_code: _n(Person, "resident_code") = ""  # type: ignore[valid-type]
+
+
 class Birth(Request):
     """出生: the child joins ``household_id``; its birth date is the 異動日."""
 
@@ -472,10 +489,12 @@ class PersonCorrection(Request):
 
 
 class Cancellation(Request):
-    """取消: every change of an approved event undone by a new event."""
+    """取消: every change of an approved event undone by a new event; ``person_ids``: only those of
+    its persons ([980]#1 一部の対象者; empty: all)."""
 
     kinds = (EventKind.CANCELLATION.value,)
     target_event_id: Id
+    person_ids: Annotated[list[Id], Field(max_length=MAX_IDS)] = []
 
 
 class Change(Request):
@@ -535,7 +554,7 @@ REQUEST_TYPES: dict[str, type[Request]] = {
     for cls in (MoveIn, ExOfficioEntry, Birth, MoveOutPlanned, MoveOut, MoveOutConfirmed, MoveWithin, HouseholdSplit,
                 Death, HouseholdMerge, HouseholdChange, HeadChange, NameChange, AliasChange, PersonCorrection,
                 Cancellation, Correction, NationalityChange, AddressRenumbering, HonsekiRenumbering, Disappearance,
-                MinorCorrection)
+                MinorCorrection, ForeignEntry, ResidentCodeChange)
     for kind in cls.kinds
 }
 assert set(REQUEST_TYPES) == set(EventKind.values), "every 異動事由 needs a request type"

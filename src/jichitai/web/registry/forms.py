@@ -10,6 +10,7 @@ as the register's own rule messages.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -152,20 +153,28 @@ class KindForm:
 
 
 def _move_in(kind: str, title: str, intro: str, previous: bool = True,
-             extra: tuple[Field, ...] = ()) -> KindForm:
+             extra: tuple[Field, ...] = (), blank_previous: bool = False) -> KindForm:
     fields = [EFFECTIVE, REPORTED, *extra]
     if previous:
-        fields.append(Field("previous_address", "従前の住所", required=True,
-                            help="転入前の住所（国外転入は国名）。未届転入は未届の住所のうち直近のもの"))
+        fields.append(Field("previous_address", "従前の住所", required=not blank_previous,
+                            help="空欄可（[910]#2・[920]#2）" if blank_previous
+                            else "転入前の住所（国外転入は国名）。未届転入は未届の住所のうち直近のもの"))
     else:
         fields.append(Field("previous_address", "従前の住所",
                             help="不明なら「不明」、出生等で前住所がなければ空欄。未届転入は未届の住所のうち直近のもの"))
-    if kind != "move_in_abroad":  # [620], [800]#2
+    if kind in ("move_in", "ex_officio_entry"):  # [620], [800]#2
         fields.append(Field("unreported", "未届転入", "select", choices=UNREPORTED_CHOICES,
                             help="「はい」で従前の住所の末尾に（未届）を付け、留意事項に未届転入の旨を記載します"))
     fields += [*ADDRESS, Field("existing_household_id", "既存の世帯に入る場合の世帯ID",
                                help="空欄なら新しい世帯を作ります（上の住所を使います）。")]
     return KindForm(kind, title, intro, tuple(fields), persons="rows")
+
+
+def _foreign(form: KindForm, *more: Field) -> KindForm:
+    """[910], [920]: 外国人住民となった年月日 left blank is the 異動日 (the planner fills it)."""
+    from dataclasses import replace
+
+    return replace(form, fields=(*form.fields, *more), extra={"defaulted": ("became_foreign_resident_on",)})
 
 
 FORMS: dict[str, KindForm] = {f.kind: f for f in (
@@ -174,6 +183,14 @@ FORMS: dict[str, KindForm] = {f.kind: f for f in (
     _move_in("move_in_abroad", "国外転入届", "国外から転入した人を入力します。", extra=APPLIED),
     _move_in("ex_officio_entry", "職権記載", "職権で住民票を記載します（住所設定）。前住所が不明なら従前の住所に「不明」、出生等で前住所がなければ空欄です。",
              previous=False, extra=EX_OFFICIO_FIELDS),
+    # [910], [920]: 中長期在留者等 only; 従前の住所 may be blank (the form offers it, not required)
+    _foreign(_move_in("move_in_30_46", "法第30条の46転入届",
+                      "国外から来て住所を定めた中長期在留者・特別永住者・一時庇護許可者・仮滞在者を入力します（転入前住所は空欄可）。",
+                      blank_previous=True, extra=APPLIED)),
+    _foreign(_move_in("entry_30_47", "法第30条の47届出",
+                      "住所を有する人が中長期在留者・特別永住者・一時庇護許可者・仮滞在者となったときに入力します（転入前住所は空欄可）。",
+                      blank_previous=True, extra=APPLIED),
+             Field("address_set_on", "住所を定めた年月日（異動日より前の場合）", "date", help=DATE_HELP)),
     KindForm("birth", "出生届", "出生した子を世帯に記載します。異動日が生年月日になります。",
              (Field("effective_date", "出生日（異動日）", "date", required=True, help=EVENT_WRITTEN_HELP), REPORTED,
               Field("koseki_from_id", "戸籍の表示（本籍・筆頭者）を引用する世帯員", "member",
@@ -263,7 +280,9 @@ FORMS: dict[str, KindForm] = {f.kind: f for f in (
               Field("person_id", "住民ID（氏名の修正）"), Field("household_id", "世帯ID（住所の修正）"), BASIS, MATTER),
              changes="minor"),
     KindForm("cancellation", "取消", "本登録された異動を取り消します（記録は残り、取消の異動が加わります）。",
-             (EFFECTIVE, REPORTED, Field("target_event_id", "取り消す異動の受付番号", required=True))),
+             (EFFECTIVE, REPORTED, Field("target_event_id", "取り消す異動の受付番号", required=True),
+              Field("person_ids", "一部の異動者だけ取り消す場合の住民ID",
+                    help="カンマ区切り（空欄なら異動の全員、[980]#1）"))),
     KindForm("correction", "訂正", "本登録された異動で記載した値を訂正します。",
              (EFFECTIVE, REPORTED, Field("target_event_id", "訂正する異動の受付番号", required=True)),
              changes="event"),
@@ -396,6 +415,8 @@ def _new_persons(form: KindForm, post: Mapping[str, str], built: Built) -> None:
         req["previous_address"] = text["previous_address"]
     if text.get("unreported") == "true":  # [800]#2
         req["unreported"] = True
+    if form.kind == "entry_30_47":  # [920]: 住所を定めた年月日 before the 異動日
+        _put(req, "address_set_on", _date(post, "address_set_on", "住所を定めた年月日", errors))
     existing = _int(post, "existing_household_id", "既存の世帯ID", errors)
     if existing is not None:
         req["household"] = {"existing_id": existing}
@@ -450,8 +471,23 @@ def _existing(form: KindForm, post: Mapping[str, str], getlist: Any, built: Buil
         elif f.widget in ("text", "select") and f.name not in ("banchi", "katagaki", "to_household_id"):
             if text[f.name] or f.required:
                 req[f.name] = text[f.name]
+    if k == "cancellation":
+        _cancelled_persons(text.get("person_ids", ""), req, errors)
     if form.changes:
         req["changes"] = _changes(form, post, built)
+
+
+def _cancelled_persons(raw: str, req: dict[str, Any], errors: list[RuleViolation]) -> None:
+    """[980]#1: the persons of a 取消 of some of an 異動's persons, as typed (カンマ・読点区切り)."""
+    from .views.common import parse_id
+
+    parts = [p for p in re.split(r"[,、，\s]+", raw) if p]
+    ids = [parse_id(p) for p in parts]
+    req.pop("person_ids", None)
+    if any(i is None for i in ids):
+        errors.append(RuleViolation("invalid", "住民IDは数字をカンマ区切りで入力してください。", "person_ids"))
+    elif ids:
+        req["person_ids"] = ids
 
 
 def _changes(form: KindForm, post: Mapping[str, str], built: Built) -> Any:

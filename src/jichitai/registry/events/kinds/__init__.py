@@ -45,6 +45,7 @@ def _load() -> None:
         correction,
         death,
         ex_officio,
+        foreign,
         household,
         move_in,
         move_out,

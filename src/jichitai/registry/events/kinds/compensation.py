@@ -11,22 +11,24 @@ from __future__ import annotations
 from typing import Any
 
 from ... import rules
-from ...conventions import NUMBER_FIELDS
+from ...conventions import HOUSEHOLD_FIELDS, NUMBER_FIELDS
 from ...errors import violation
-from ...models import EventFact, EventStatus, PersonStatus, RegistryEvent
+from ...models import EventFact, EventStatus, Household, PersonStatus, RegistryEvent
 from .. import checks as _checks
-from ..plan import Planner
+from ..plan import Planner, row_dict
 from ..requests import Cancellation, Correction
 from . import register
 
 
-def _target_facts(p: Planner, target_id: int) -> list[EventFact]:
+def _target_facts(p: Planner, target_id: int, person_ids: frozenset[int] = frozenset()) -> list[EventFact]:
     target = RegistryEvent.objects.filter(pk=target_id).first()
     if target is None:
         raise violation("not_found", "取消・訂正の対象となる異動が見つかりません。", "target_event_id")
     if target.status != EventStatus.APPROVED:
         raise violation("not_approved", "本登録されていない異動は取消・訂正できません。", "target_event_id")
     facts = list(EventFact.objects.filter(event=target).order_by("id"))
+    if person_ids:  # [980]#1: 一部 of the event's persons (and what of their households is theirs alone)
+        facts = partial_facts(facts, person_ids)
     keys = {(f.entity, f.entity_id, f.field) for f in facts}
     later = EventFact.objects.filter(approval_seq__gt=target.approval_seq)
     for f in later.only("entity", "entity_id", "field"):
@@ -41,21 +43,56 @@ def _target_facts(p: Planner, target_id: int) -> list[EventFact]:
     return facts
 
 
+def partial_facts(facts: list[EventFact], person_ids: frozenset[int]) -> list[EventFact]:
+    """The facts a cancellation of some of the event's persons undoes: theirs, and a household's
+    when all of the event's persons in it are named, else only its reopening (``active``: a
+    household the event emptied takes back those who return; [980]#5)."""
+    persons = {int(f.entity_id) for f in facts if f.entity == "person"}
+    if not person_ids <= persons:
+        raise violation("not_in_event", "取り消す住民は対象の異動の異動者から選んでください。", "person_ids")
+    homes: dict[int, set[int]] = {}  # household → the event's persons in it (before or after)
+    for f in facts:
+        if f.entity == "person" and f.field == "household_id":
+            for hid in (f.before, f.after):
+                if isinstance(hid, int):
+                    homes.setdefault(hid, set()).add(int(f.entity_id))
+    if not homes:  # nobody moved between households: the household of each is his row's
+        from ...models import Person
+
+        rows = Person.objects.without_read_log("取消の対象確認（画面表示なし）").filter(pk__in=persons)
+        for pid, hid in rows.values_list("pk", "household_id"):
+            homes.setdefault(hid, set()).add(pid)
+    out = []
+    for f in facts:
+        if f.entity == "person":
+            if int(f.entity_id) in person_ids:
+                out.append(f)
+        elif homes.get(int(f.entity_id), set()) <= person_ids or (f.field == "active" and f.before is True
+                                                                   and homes.get(int(f.entity_id), set()) & person_ids):
+            out.append(f)
+    return out
+
+
 def _load(p: Planner, entity: str, pk: int) -> None:
     if entity == "person":
         p.person(pk, must_be_resident=False)
-    else:
-        p.household(pk)
+        return
+    obj = Household.objects.filter(pk=pk).first()
+    if obj is not None and not obj.active:  # [980]#5: a household the event emptied reopens at its address
+        p._take("household", obj.pk, row_dict(obj, HOUSEHOLD_FIELDS), obj.version)
+    p.household(pk)
 
 
 @register("cancellation", functions=("980", "990"), compensating=True)
 def plan_cancellation(p: Planner, req: Cancellation, kind: str, checks: _checks.Checks) -> None:
-    for f in reversed(_target_facts(p, req.target_event_id)):
+    for f in reversed(_target_facts(p, req.target_event_id, frozenset(req.person_ids))):
         if f.field in NUMBER_FIELDS:
             continue  # numbers once given stay with the (voided) record
         table = p.persons if f.entity == "person" else p.households
         if f.entity_id not in table:
             _load(p, f.entity, f.entity_id)
+        if f.entity == "person":  # the household he leaves keeps its head rule ([980]#1 一部)
+            p.touched.append(table[f.entity_id].get("household_id"))
         before: Any = f.before
         if f.entity == "person" and f.field == "status" and before is None:
             before = PersonStatus.VOID.value

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from jichitai.accounts.decorators import requires_capability
-from jichitai.registry import events, rules, selectors
+from jichitai.registry import events, resident_codes, rules, selectors
 from jichitai.registry.errors import AlertsRaised, RegistryError, RuleViolation
 from jichitai.registry.events import provisional
 
@@ -54,12 +54,16 @@ def _row_violations(form: KindForm, built: Built) -> list[RuleViolation]:
     elif form.persons == "one" and built.request.get("person"):
         eff = built.effective_date.isoformat() if built.effective_date else None
         specs = [("person.", {**built.request["person"], "birth_date": eff})]
+    defaulted = set(form.extra.get("defaulted", ()))
+    if specs and resident_codes.has_stock():  # [870]#2: a blank 住民票コード is drawn from the stock
+        defaulted.add("resident_code")
     for prefix, spec in specs:
         if spec.get("returning_person_id"):
             continue  # [600]: a 再転入者's blank items are his 除票's; the planner checks the merged row
         quoted = ("honseki", "hittousha") if built.request.get("koseki_from_id") else ()  # [770]#2: the planner's
         out += [RuleViolation(v.rule, v.message, prefix + v.field if v.field else "")
-                for v in rules.new_person_violations(spec) if v.field not in quoted]
+                for v in rules.new_person_violations(spec)
+                if v.field not in quoted and not (v.rule == "required" and v.field in defaulted)]
     return out
 
 
