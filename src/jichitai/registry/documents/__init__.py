@@ -69,18 +69,8 @@ def load_all() -> dict[str, DocumentKind]:
 
 def build(kind: str, /, **kwargs: Any) -> RegisterDocument:
     """The document ``kind`` made by its builder (``staff=`` is required: the read layer asks)."""
-    load_all()
     if "staff" not in kwargs:
         raise TypeError("build() needs staff=: a document is read through the read layer")
     if kind not in KINDS:
         load_all()
     return KINDS[kind].builder(**kwargs)
-
-
-def load_all() -> None:
-    """Import every builder module of this package (each registers its kinds on import)."""
-    import importlib
-    import pkgutil
-
-    for module in pkgutil.iter_modules(__path__):
-        importlib.import_module(f"{__name__}.{module.name}")
