@@ -398,3 +398,4 @@ class Counter(TenantModel):
 from . import address_models, records_models  # noqa: E402,F401
 from .holds_models import Hold  # noqa: E402,F401  抑止 [410]
 from .search_history import SearchHistory  # noqa: E402,F401  検索履歴 [320]
+from .archive_models import ArchivedRecord  # noqa: E402,F401  除票用データベース [1300]
