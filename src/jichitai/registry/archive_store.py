@@ -23,10 +23,22 @@ def archive_path(main: str) -> str:
     return str(path.with_name(f"{path.stem}-{SCHEMA}{path.suffix}"))
 
 
+def _unqualified_returning(ops: Any) -> Any:
+    # SQLite refuses "RETURNING schema.table.column" (Django qualifies the column with the table
+    # name, here "jyohyo"."archived_record"); the bare column means the same in a one-table INSERT.
+    def return_insert_columns(fields: Any) -> tuple[str, tuple[()]]:
+        if not fields:
+            return "", ()
+        return "RETURNING " + ", ".join(ops.quote_name(f.column) for f in fields), ()
+
+    return return_insert_columns
+
+
 def attach(sender: Any, connection: Any, **kwargs: Any) -> None:
     """connection_created: attach the archive database to a SQLite connection."""
     if connection.vendor != "sqlite":
         return
+    connection.ops.return_insert_columns = _unqualified_returning(connection.ops)
     with connection.cursor() as cur:
         cur.execute("PRAGMA database_list")
         if any(row[1] == SCHEMA for row in cur.fetchall()):

@@ -126,7 +126,8 @@ class RemovedQuery:
 def _filter(qs: Any, query: RemovedQuery) -> Any:
     from jichitai.moji import key
 
-    from .. import items
+    from .. import lookups  # noqa: F401  registers the __prefix lookup the keys use
+    from . import search_items as items
 
     if query.name.strip():
         qs = qs.filter(items.text_q("name_key", key(query.name), "prefix"))
