@@ -59,6 +59,8 @@ def test_the_store_is_a_separate_schema_or_database() -> None:
         if connection.vendor == "postgresql":
             cur.execute("SELECT table_schema FROM information_schema.tables WHERE table_name = 'archived_record'")
             assert [r[0] for r in cur.fetchall()] == ["jyohyo"]
+            cur.execute("SELECT relrowsecurity, relforcerowsecurity FROM pg_class WHERE oid = 'jyohyo.archived_record'::regclass")
+            assert cur.fetchone() == (True, True)  # the tenant policy guards the store too
         else:
             cur.execute("PRAGMA database_list")
             assert "jyohyo" in {r[1] for r in cur.fetchall()}

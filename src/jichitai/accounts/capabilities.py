@@ -51,6 +51,8 @@ CAPABILITIES: dict[str, Capability] = {c.name: c for c in (
     # [1360] EUC: extraction over the whole register (protected persons excluded without need-to-know);
     # the 決裁者 answers for the office's lists and statistics (docs/euc.md)
     Capability("registry.euc", "EUC（住民記録データの抽出・分析・加工・出力）", _roles(Role.APPROVER)),
+    # [1280] バッチ処理: schedules, direct starts, the run history and its files (the 決裁者, as for EUC)
+    Capability("registry.batch", "バッチ処理（スケジュール登録・直接起動・実行履歴）", _roles(Role.APPROVER)),
     # [1390] 表示権限: every reader sees these by default (what their 事務 needs); an administrator
     # withholds them per staff member. 続柄 has no such capability: it is never hideable ([1390]#2).
     Capability("registry.show_honseki", "戸籍の表示（本籍・筆頭者）の表示", _READERS, withholdable=True),

@@ -33,7 +33,11 @@ def start(job_name: str, values: Mapping[str, Any], *, staff: Any = None, schedu
     """Record a run of ``job_name`` with ``values`` (coerced to the job's types) and queue it."""
     from .tasks import run_job
 
+    from jichitai.accounts.capabilities import CapabilityMissing, has_capability
+
     job = catalogue.get(job_name)
+    if staff is not None and not has_capability(staff, job.capability):
+        raise CapabilityMissing(job.capability)
     chosen = params.coerce(job, values)
     before = params.last_params(job)
     with transaction.atomic():

@@ -75,3 +75,36 @@ def describe(s: Schedule) -> str:
     if s.kind == ScheduleKind.MONTHLY:
         return f"毎月 {s.day_of_month}日 {at}（その日がない月は月末）"
     return f"{s.get_kind_display()} {at}"
+
+
+def add(job_name: str, *, kind: str, at_time: dt.time, staff: Any, values: dict[str, Any],
+        on_date: dt.date | None = None, weekday: int | None = None, day_of_month: int | None = None) -> Schedule:
+    """スケジュール登録: the job starts by itself with ``values`` (coerced to its types)."""
+    from jichitai.accounts.capabilities import CapabilityMissing, has_capability
+
+    from . import catalogue, params
+
+    job = catalogue.get(job_name)
+    if not has_capability(staff, job.capability):
+        raise CapabilityMissing(job.capability)
+    s = Schedule(job_name=job.name, kind=kind, at_time=at_time, on_date=on_date, weekday=weekday,
+                 day_of_month=day_of_month, params=params.coerce(job, values), created_by=staff)
+    validate(s)
+    s.next_run_at = next_run(s)
+    s.save()
+    return s
+
+
+def stop(schedule_id: int, *, staff: Any) -> Schedule:
+    """スケジュールの停止 (kept for the record, never deleted)."""
+    from jichitai.accounts.capabilities import CapabilityMissing, has_capability
+
+    s = Schedule.objects.filter(pk=schedule_id).first()
+    if s is None:
+        raise violation("not_found", "スケジュールが見つかりません。", "schedule_id")
+    if not has_capability(staff, "registry.batch"):
+        raise CapabilityMissing("registry.batch")
+    s.active = False
+    s.next_run_at = None
+    s.save(update_fields=["active", "next_run_at"])
+    return s
