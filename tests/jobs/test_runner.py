@@ -55,7 +55,7 @@ def test_schedules_by_date_time_daily_weekly_monthly_and_month_end() -> None:
         == dt.date(2028, 2, 29)
 
 
-@pytest.mark.std("1280#1", "1280#4", "1280#5")
+@pytest.mark.std("1280#1", "1280#4", "1280#5", "1280#6")
 def test_a_due_schedule_is_queued_and_run_by_the_worker_with_its_result_recorded(office, monkeypatch) -> None:
     _job(monkeypatch, "test.count", _counting)
     with activate(office.ctx()):
