@@ -20,8 +20,13 @@ JST = dt.timezone(dt.timedelta(hours=9))
 
 
 def _job(monkeypatch: Any, name: str, run: Any, defaults: dict[str, Any] | None = None) -> BatchJob:
-    job = BatchJob(name=name, title="テスト処理", functions=("1280",), run=run,
-                   defaults=defaults or {"count": 3, "label": "既定", "dry_run": False})
+    job = BatchJob(
+        name=name,
+        title="テスト処理",
+        functions=("1280",),
+        run=run,
+        defaults=defaults or {"count": 3, "label": "既定", "dry_run": False},
+    )
     monkeypatch.setitem(catalogue.jobs(), name, job)
     return job
 
@@ -29,8 +34,11 @@ def _job(monkeypatch: Any, name: str, run: Any, defaults: dict[str, Any] | None 
 def _counting(params: Any, progress: Any) -> JobOutcome:
     for done in range(1, params["count"] + 1):
         progress(done, params["count"])
-    return JobOutcome(counts={"processed": params["count"]}, message=f"{params['label']} 完了",
-                      files={"result.csv": "氏名\n".encode()})
+    return JobOutcome(
+        counts={"processed": params["count"]},
+        message=f"{params['label']} 完了",
+        files={"result.csv": "氏名\n".encode()},
+    )
 
 
 def _schedule(kind: str, **kw: Any) -> Schedule:
@@ -41,33 +49,51 @@ def _schedule(kind: str, **kw: Any) -> Schedule:
 def test_schedules_by_date_time_daily_weekly_monthly_and_month_end() -> None:
     now = dt.datetime(2027, 1, 30, 12, 0, tzinfo=JST)  # a Saturday
     at = lambda s: timezone.localtime(schedules.next_run(s, now))  # noqa: E731
-    assert at(_schedule("once", on_date=dt.date(2027, 2, 3))) == dt.datetime(2027, 2, 3, 2, 30, tzinfo=JST)
+    assert at(_schedule("once", on_date=dt.date(2027, 2, 3))) == dt.datetime(
+        2027, 2, 3, 2, 30, tzinfo=JST
+    )
     assert schedules.next_run(_schedule("once", on_date=dt.date(2027, 1, 1)), now) is None
     assert at(_schedule("daily")) == dt.datetime(2027, 1, 31, 2, 30, tzinfo=JST)
-    assert at(_schedule("weekly", weekday=0)) == dt.datetime(2027, 2, 1, 2, 30, tzinfo=JST)  # 月曜日
+    assert at(_schedule("weekly", weekday=0)) == dt.datetime(
+        2027, 2, 1, 2, 30, tzinfo=JST
+    )  # 月曜日
     assert at(_schedule("monthly", day_of_month=15)) == dt.datetime(2027, 2, 15, 2, 30, tzinfo=JST)
     # 毎月31日: February has none, so its last day
     assert at(_schedule("monthly", day_of_month=31)) == dt.datetime(2027, 1, 31, 2, 30, tzinfo=JST)
     feb = dt.datetime(2027, 2, 1, 0, 0, tzinfo=JST)
-    assert timezone.localtime(schedules.next_run(_schedule("monthly", day_of_month=31), feb)).date() == dt.date(2027, 2, 28)
-    assert timezone.localtime(schedules.next_run(_schedule("month_end"), feb)).date() == dt.date(2027, 2, 28)
-    assert timezone.localtime(schedules.next_run(_schedule("month_end"), dt.datetime(2028, 2, 1, tzinfo=JST))).date() \
-        == dt.date(2028, 2, 29)
+    assert timezone.localtime(
+        schedules.next_run(_schedule("monthly", day_of_month=31), feb)
+    ).date() == dt.date(2027, 2, 28)
+    assert timezone.localtime(schedules.next_run(_schedule("month_end"), feb)).date() == dt.date(
+        2027, 2, 28
+    )
+    assert timezone.localtime(
+        schedules.next_run(_schedule("month_end"), dt.datetime(2028, 2, 1, tzinfo=JST))
+    ).date() == dt.date(2028, 2, 29)
 
 
 @pytest.mark.std("1280#1", "1280#4", "1280#5", "1280#6")
-def test_a_due_schedule_is_queued_and_run_by_the_worker_with_its_result_recorded(office, monkeypatch) -> None:
+def test_a_due_schedule_is_queued_and_run_by_the_worker_with_its_result_recorded(
+    office, monkeypatch
+) -> None:
     _job(monkeypatch, "test.count", _counting)
     with activate(office.ctx()):
-        s = Schedule(job_name="test.count", kind="daily", at_time=dt.time(1, 0), params={"count": 4, "label": "夜間",
-                     "dry_run": False}, created_by=office.approver)
+        s = Schedule(
+            job_name="test.count",
+            kind="daily",
+            at_time=dt.time(1, 0),
+            params={"count": 4, "label": "夜間", "dry_run": False},
+            created_by=office.approver,
+        )
         s.next_run_at = timezone.now() - dt.timedelta(minutes=1)
         s.save()
     assert worker.enqueue_due() == 1
     assert worker.enqueue_due() == 0  # fired once: its next start is tomorrow
     with activate(office.ctx()):
         run = Run.objects.get()
-        assert run.status == "queued" and run.trigger == "schedule"  # queued, not run by whoever queued it
+        assert (
+            run.status == "queued" and run.trigger == "schedule"
+        )  # queued, not run by whoever queued it
         s.refresh_from_db()
         assert s.next_run_at > timezone.now() and s.last_enqueued_at is not None
     assert worker.drain() == 1
@@ -84,11 +110,21 @@ def test_a_due_schedule_is_queued_and_run_by_the_worker_with_its_result_recorded
 def test_last_parameters_offered_again_and_changes_named(office, monkeypatch) -> None:
     job = _job(monkeypatch, "test.count", _counting)
     with activate(office.ctx()):
-        assert params.last_params(job) == {"count": 3, "label": "既定", "dry_run": False}  # first time: defaults
+        assert params.last_params(job) == {
+            "count": 3,
+            "label": "既定",
+            "dry_run": False,
+        }  # first time: defaults
         first = runner.start("test.count", {"count": "7", "label": "四月分"}, staff=office.approver)
         assert first.changed == ["count", "label"]
-        assert params.last_params(job) == {"count": 7, "label": "四月分", "dry_run": False}  # offered again
-        second = runner.start("test.count", {**params.last_params(job), "label": "五月分"}, staff=office.approver)
+        assert params.last_params(job) == {
+            "count": 7,
+            "label": "四月分",
+            "dry_run": False,
+        }  # offered again
+        second = runner.start(
+            "test.count", {**params.last_params(job), "label": "五月分"}, staff=office.approver
+        )
         assert second.changed == ["label"]  # only what was changed is marked
         with pytest.raises(Exception, match="数字"):
             runner.start("test.count", {"count": "七"}, staff=office.approver)
@@ -109,13 +145,19 @@ def test_a_failed_run_records_the_error_and_alerts(office, monkeypatch, caplog) 
     with activate(office.ctx()):
         run.refresh_from_db()
         assert run.status == "failed" and run.error_code == "builtins.OSError"
-        assert "No space left on device" in run.error and run.finished_at and run.duration_seconds is not None
+        assert (
+            "No space left on device" in run.error
+            and run.finished_at
+            and run.duration_seconds is not None
+        )
         alert = AuditEntry.objects.filter(category="alert", action="jobs.run.failed").get()
         assert alert.severity == "critical" and alert.subject_id == str(run.pk)
     assert any("test.broken" in r.getMessage() for r in caplog.records)  # for the 通報システム
 
 
-def test_runs_and_schedules_of_another_municipality_are_not_ours(office, office_b, monkeypatch) -> None:
+def test_runs_and_schedules_of_another_municipality_are_not_ours(
+    office, office_b, monkeypatch
+) -> None:
     _job(monkeypatch, "test.count", _counting)
     with activate(office.ctx()):
         runner.start("test.count", {}, staff=office.approver)

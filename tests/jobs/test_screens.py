@@ -5,7 +5,6 @@ with the error of a failed run; 除票検索 ([50]#6) from the protected side.""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 import pytest
 from django.test import Client
@@ -30,13 +29,19 @@ def test_last_parameters_offered_changes_marked_and_the_start_only_queued(office
     c = _approver(office)
     page = c.get(JOB).content.decode()
     assert 'name="batch_size" value="500"' in page and "前回の値" in page
-    confirm = c.post(JOB, {"action": "confirm", "years": "5", "batch_size": "200", "base_date": ""}).content.decode()
-    assert confirm.count("badge\">変更あり") == 1 and "1件" in confirm  # only 1回に処理する件数 changed
+    confirm = c.post(
+        JOB, {"action": "confirm", "years": "5", "batch_size": "200", "base_date": ""}
+    ).content.decode()
+    assert (
+        confirm.count('badge">変更あり') == 1 and "1件" in confirm
+    )  # only 1回に処理する件数 changed
     resp = c.post(JOB, {"action": "run", "years": "5", "batch_size": "200", "base_date": ""})
     assert resp.status_code == 302
     with activate(office.ctx()):
         run = Run.objects.get()
-        assert run.status == "queued" and run.changed == ["batch_size"]  # queued: the worker runs it
+        assert run.status == "queued" and run.changed == [
+            "batch_size"
+        ]  # queued: the worker runs it
     assert 'value="200"' in c.get(JOB).content.decode()  # offered again next time
     detail = c.get(resp["Location"]).content.decode()
     assert "待機中" in detail and "前回から変更" in detail
@@ -47,11 +52,23 @@ def test_last_parameters_offered_changes_marked_and_the_start_only_queued(office
 @pytest.mark.std("1280#1", "1280#5")
 def test_schedules_and_the_run_history_with_a_failure(office) -> None:
     c = _approver(office)
-    resp = c.post(JOB + "schedule/", {"kind": "weekly", "weekday": "6", "at_time": "02:30", "years": "5",
-                                      "batch_size": "500", "base_date": ""})
+    resp = c.post(
+        JOB + "schedule/",
+        {
+            "kind": "weekly",
+            "weekday": "6",
+            "at_time": "02:30",
+            "years": "5",
+            "batch_size": "500",
+            "base_date": "",
+        },
+    )
     assert resp.status_code == 302
-    for bad in ({"kind": "once", "on_date": "令和2年1月1日", "at_time": "02:30"},
-                {"kind": "monthly", "day_of_month": "40", "at_time": "02:30"}, {"kind": "daily", "at_time": "25時"}):
+    for bad in (
+        {"kind": "once", "on_date": "令和2年1月1日", "at_time": "02:30"},
+        {"kind": "monthly", "day_of_month": "40", "at_time": "02:30"},
+        {"kind": "daily", "at_time": "25時"},
+    ):
         r = c.post(JOB + "schedule/", {**bad, "years": "5", "batch_size": "500", "base_date": ""})
         assert r.status_code == 400
     listing = c.get("/registry/batch/").content.decode()
@@ -75,7 +92,9 @@ def test_schedules_and_the_run_history_with_a_failure(office) -> None:
 def test_a_clerk_has_no_batch_screens_and_another_municipality_no_runs(office, office_b) -> None:
     clerk = login(Client(), office.clerk, office.municipality)
     assert clerk.get("/registry/batch/").status_code == 403
-    _approver(office).post(JOB, {"action": "run", "years": "5", "batch_size": "500", "base_date": ""})
+    _approver(office).post(
+        JOB, {"action": "run", "years": "5", "batch_size": "500", "base_date": ""}
+    )
     with activate(office.ctx()):
         run = Run.objects.get()
     other = login(Client(), office_b.approver, office_b.municipality)
@@ -89,11 +108,15 @@ def test_removed_search_screen_masks_a_protected_record(office) -> None:
         head, wife, son = people()
         apply(office, "death", {"person_id": son.pk}, dt.date(2019, 3, 3))
         _protect(office, son.pk)
-    page = login(Client(), office.clerk, office.municipality).get("/registry/removed/", {"name": "髙橋"})
+    page = login(Client(), office.clerk, office.municipality).get(
+        "/registry/removed/", {"name": "髙橋"}
+    )
     text = page.content.decode()
     assert page.status_code == 200 and "支援措置対象" in text and "太郎" not in text
     assert f"/registry/persons/{son.pk}/" not in text
-    assert login(Client(), office.clerk, office.municipality).get(
-        "/registry/removed/", {"birth_date": "昭和九十九年"}).status_code == 400
-
-
+    assert (
+        login(Client(), office.clerk, office.municipality)
+        .get("/registry/removed/", {"birth_date": "昭和九十九年"})
+        .status_code
+        == 400
+    )

@@ -31,9 +31,15 @@ def _parser() -> argparse.ArgumentParser:
     r = sub.add_parser("run", help="処理を直接起動 / queue a run")
     r.add_argument("name")
     r.add_argument("--municipality", required=True, help="地方公共団体コード（6桁）")
-    r.add_argument("--staff", help="起動する職員の職員ID（省略時は運用者による起動） / staff username")
+    r.add_argument(
+        "--staff", help="起動する職員の職員ID（省略時は運用者による起動） / staff username"
+    )
     r.add_argument("--param", action="append", default=[], metavar="KEY=VALUE")
-    r.add_argument("--wait", action="store_true", help="この場でキューを処理して結果を表示 / run the queue here")
+    r.add_argument(
+        "--wait",
+        action="store_true",
+        help="この場でキューを処理して結果を表示 / run the queue here",
+    )
     s = sub.add_parser("schedule", help="スケジュール一覧 / the schedules")
     s.add_argument("--municipality", required=True)
     w = sub.add_parser("worker", help="ワーカーを起動 / run the worker")
@@ -49,7 +55,9 @@ def main(argv: list[str]) -> int:
     except DatabaseUnavailable as exc:
         print(exc.lines(PROG), file=sys.stderr)
         return 2
-    return {"list": _list, "run": _run, "schedule": _schedules, "worker": _worker}[args.command](args)
+    return {"list": _list, "run": _run, "schedule": _schedules, "worker": _worker}[args.command](
+        args
+    )
 
 
 def _fail(message: str) -> int:
@@ -78,7 +86,9 @@ def _context(code: str, staff_name: str | None) -> Any:
         staff = Staff.objects.filter(username=staff_name, is_active=True).first()
         if staff is None:
             raise LookupError(f"職員 {staff_name} がいません / no active staff member {staff_name}")
-    return own_context(muni, staff_id=staff.pk if staff else None, purpose="バッチ処理（CLI）"), staff
+    return own_context(
+        muni, staff_id=staff.pk if staff else None, purpose="バッチ処理（CLI）"
+    ), staff
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -98,13 +108,17 @@ def _run(args: argparse.Namespace) -> int:
             run = runner.start(job.name, {**params.last_params(job), **given}, staff=staff)
     except (LookupError, RegistryError, CapabilityMissing) as exc:
         return _fail(str(exc))
-    print(f"受付番号 {run.pk}: {job.title}（変更したパラメータ: {', '.join(run.changed) or 'なし'}） {run.params}")
+    print(
+        f"受付番号 {run.pk}: {job.title}（変更したパラメータ: {', '.join(run.changed) or 'なし'}） {run.params}"
+    )
     if not args.wait:
         return 0
     worker.drain()
     with activate(ctx):
         run = Run.objects.get(pk=run.pk)
-    print(f"{run.get_status_display()}: {run.message} {run.counts} {run.duration_seconds or 0:.1f}秒")
+    print(
+        f"{run.get_status_display()}: {run.message} {run.counts} {run.duration_seconds or 0:.1f}秒"
+    )
     if run.error:
         print(run.error, file=sys.stderr)
     return 0 if run.status == "succeeded" else 1
@@ -122,7 +136,9 @@ def _schedules(args: argparse.Namespace) -> int:
     with activate(ctx):
         for s in Schedule.objects.order_by("-active", "next_run_at", "pk"):
             state = "有効" if s.active else "停止"
-            print(f"{s.pk}\t{s.job_name}\t{schedules.describe(s)}\t次回 {s.next_run_at or '―'}\t{state}\t{s.params}")
+            print(
+                f"{s.pk}\t{s.job_name}\t{schedules.describe(s)}\t次回 {s.next_run_at or '―'}\t{state}\t{s.params}"
+            )
     return 0
 
 
@@ -140,6 +156,8 @@ def _worker(args: argparse.Namespace) -> int:
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    print(f"{PROG}: ワーカーを起動しました（{args.interval}秒ごと） / worker started", file=sys.stderr)
+    print(
+        f"{PROG}: ワーカーを起動しました（{args.interval}秒ごと） / worker started", file=sys.stderr
+    )
     worker.serve(interval=args.interval, stop=lambda: stopping[0])
     return 0

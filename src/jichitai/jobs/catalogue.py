@@ -24,7 +24,11 @@ def _found_in(module: object) -> list[BatchJob]:
     for value in vars(module).values():
         if isinstance(value, BatchJob):
             found.append(value)
-        elif isinstance(value, list | tuple) and value and all(isinstance(v, BatchJob) for v in value):
+        elif (
+            isinstance(value, list | tuple)
+            and value
+            and all(isinstance(v, BatchJob) for v in value)
+        ):
             found.extend(value)
     return found
 

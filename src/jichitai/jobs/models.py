@@ -21,7 +21,15 @@ class ScheduleKind(models.TextChoices):
     MONTH_END = "month_end", "毎月末"
 
 
-WEEKDAYS = [(0, "月曜日"), (1, "火曜日"), (2, "水曜日"), (3, "木曜日"), (4, "金曜日"), (5, "土曜日"), (6, "日曜日")]
+WEEKDAYS = [
+    (0, "月曜日"),
+    (1, "火曜日"),
+    (2, "水曜日"),
+    (3, "木曜日"),
+    (4, "金曜日"),
+    (5, "土曜日"),
+    (6, "日曜日"),
+]
 
 
 class Schedule(TenantModel):
@@ -37,13 +45,16 @@ class Schedule(TenantModel):
     active = models.BooleanField("有効", default=True)
     next_run_at = models.DateTimeField("次回起動日時", null=True, blank=True)
     last_enqueued_at = models.DateTimeField("前回起動日時", null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                   verbose_name="登録者")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="登録者"
+    )
     created_at = models.DateTimeField("登録日時", default=timezone.now)
 
     class Meta(TenantModel.Meta):
         verbose_name = "バッチ処理スケジュール"
-        indexes = [models.Index(fields=["municipality", "active", "next_run_at"], name="jobs_schedule_due")]
+        indexes = [
+            models.Index(fields=["municipality", "active", "next_run_at"], name="jobs_schedule_due")
+        ]
 
     def __str__(self) -> str:
         return f"{self.job_name} {self.get_kind_display()}"
@@ -60,13 +71,25 @@ class Run(TenantModel):
     """実行結果: one run of a job: what, with which parameters, how many, how long, how it ended."""
 
     job_name = models.CharField("処理", max_length=80)
-    trigger = models.CharField("起動", max_length=10, choices=[("manual", "直接起動"), ("schedule", "スケジュール")])
-    schedule = models.ForeignKey(Schedule, on_delete=models.PROTECT, null=True, blank=True, related_name="runs")
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                     related_name="+", verbose_name="起動者")
+    trigger = models.CharField(
+        "起動", max_length=10, choices=[("manual", "直接起動"), ("schedule", "スケジュール")]
+    )
+    schedule = models.ForeignKey(
+        Schedule, on_delete=models.PROTECT, null=True, blank=True, related_name="runs"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="起動者",
+    )
     params = models.JSONField("パラメータ", default=dict)
     changed = models.JSONField("前回から変更したパラメータ", default=list)
-    status = models.CharField("状態", max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED)
+    status = models.CharField(
+        "状態", max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED
+    )
     counts = models.JSONField("件数", default=dict)
     message = models.CharField("処理結果", max_length=300, blank=True)
     progress_done = models.PositiveBigIntegerField("処理済み件数", default=0)
@@ -82,7 +105,9 @@ class Run(TenantModel):
 
     class Meta(TenantModel.Meta):
         verbose_name = "バッチ処理の実行結果"
-        indexes = [models.Index(fields=["municipality", "job_name", "enqueued_at"], name="jobs_run_job")]
+        indexes = [
+            models.Index(fields=["municipality", "job_name", "enqueued_at"], name="jobs_run_job")
+        ]
 
     def __str__(self) -> str:
         return f"{self.job_name} #{self.pk} {self.get_status_display()}"

@@ -15,7 +15,12 @@ from .models import Run
 def last_params(job: BatchJob) -> dict[str, Any]:
     """The parameters of the job's last run in this municipality, else its defaults; keys the
     job no longer has are dropped, new ones take their default."""
-    last = Run.objects.filter(job_name=job.name).order_by("-enqueued_at", "-pk").values_list("params", flat=True).first()
+    last = (
+        Run.objects.filter(job_name=job.name)
+        .order_by("-enqueued_at", "-pk")
+        .values_list("params", flat=True)
+        .first()
+    )
     base = dict(job.defaults)
     if isinstance(last, dict):
         base.update({k: v for k, v in last.items() if k in base})
@@ -32,7 +37,11 @@ def coerce(job: BatchJob, raw: Mapping[str, Any]) -> dict[str, Any]:
     for key, default in job.defaults.items():
         value = raw.get(key, default)
         if isinstance(default, bool):
-            out[key] = value if isinstance(value, bool) else str(value).strip().lower() in {"1", "true", "on", "yes"}
+            out[key] = (
+                value
+                if isinstance(value, bool)
+                else str(value).strip().lower() in {"1", "true", "on", "yes"}
+            )
         elif isinstance(default, int):
             text = str(value).strip()
             if not (text.isascii() and text.lstrip("-").isdigit()) or len(text) > 12:
@@ -41,6 +50,8 @@ def coerce(job: BatchJob, raw: Mapping[str, Any]) -> dict[str, Any]:
         else:
             text = str(value if value is not None else "").strip()
             if len(text) > 200:
-                raise violation("job_param", f"パラメータ「{key}」は200文字以内で入力してください。", key)
+                raise violation(
+                    "job_param", f"パラメータ「{key}」は200文字以内で入力してください。", key
+                )
             out[key] = text
     return out

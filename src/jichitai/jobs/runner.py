@@ -18,8 +18,8 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from jichitai.audit.recording import record, record_alert
 from jichitai.audit.models import Severity
+from jichitai.audit.recording import record, record_alert
 from jichitai.tenancy.context import current
 
 from . import catalogue, params
@@ -29,11 +29,13 @@ from .models import Run, RunFile, RunStatus, Schedule
 logger = logging.getLogger("jichitai.jobs")
 
 
-def start(job_name: str, values: Mapping[str, Any], *, staff: Any = None, schedule: Schedule | None = None) -> Run:
+def start(
+    job_name: str, values: Mapping[str, Any], *, staff: Any = None, schedule: Schedule | None = None
+) -> Run:
     """Record a run of ``job_name`` with ``values`` (coerced to the job's types) and queue it."""
-    from .tasks import run_job
-
     from jichitai.accounts.capabilities import CapabilityMissing, has_capability
+
+    from .tasks import run_job
 
     job = catalogue.get(job_name)
     if staff is not None and not has_capability(staff, job.capability):
@@ -42,10 +44,22 @@ def start(job_name: str, values: Mapping[str, Any], *, staff: Any = None, schedu
     before = params.last_params(job)
     with transaction.atomic():
         run = Run.objects.create(
-            job_name=job.name, trigger="schedule" if schedule else "manual", schedule=schedule,
-            requested_by=staff, params=chosen, changed=params.changed_keys(before, chosen))
-        record("operation", "jobs.run.queued", subject_type="batch_run", subject_id=run.pk,
-               screen="バッチ処理", function=job.name, detail={"params": chosen, "changed": run.changed})
+            job_name=job.name,
+            trigger="schedule" if schedule else "manual",
+            schedule=schedule,
+            requested_by=staff,
+            params=chosen,
+            changed=params.changed_keys(before, chosen),
+        )
+        record(
+            "operation",
+            "jobs.run.queued",
+            subject_type="batch_run",
+            subject_id=run.pk,
+            screen="バッチ処理",
+            function=job.name,
+            detail={"params": chosen, "changed": run.changed},
+        )
     # queued after the commit: a worker never sees a task whose run it cannot read
     result = run_job.enqueue(run.pk, current().municipality_id)
     Run.objects.filter(pk=run.pk).update(task_id=str(result.id))
@@ -73,8 +87,9 @@ def execute(run_id: int) -> str:
         return run.status  # a task delivered twice runs once
     job = catalogue.get(run.job_name)
     started = time.monotonic()
-    Run.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING, started_at=timezone.now(),
-                                         terminal=socket.gethostname()[:100])
+    Run.objects.filter(pk=run.pk).update(
+        status=RunStatus.RUNNING, started_at=timezone.now(), terminal=socket.gethostname()[:100]
+    )
     try:
         outcome = job.run(dict(run.params), _progress(run))
         if not isinstance(outcome, JobOutcome):
@@ -86,10 +101,21 @@ def execute(run_id: int) -> str:
         for name, content in outcome.files.items():
             RunFile.objects.create(run=run, name=name[:200], content=content, size=len(content))
         Run.objects.filter(pk=run.pk).update(
-            status=RunStatus.SUCCEEDED, counts=dict(outcome.counts), message=outcome.message[:300],
-            finished_at=timezone.now(), duration_seconds=time.monotonic() - started)
-        record("operation", "jobs.run.succeeded", subject_type="batch_run", subject_id=run.pk,
-               screen="バッチ処理", function=job.name, detail={"counts": dict(outcome.counts)})
+            status=RunStatus.SUCCEEDED,
+            counts=dict(outcome.counts),
+            message=outcome.message[:300],
+            finished_at=timezone.now(),
+            duration_seconds=time.monotonic() - started,
+        )
+        record(
+            "operation",
+            "jobs.run.succeeded",
+            subject_type="batch_run",
+            subject_id=run.pk,
+            screen="バッチ処理",
+            function=job.name,
+            detail={"counts": dict(outcome.counts)},
+        )
     return RunStatus.SUCCEEDED
 
 
@@ -99,10 +125,27 @@ def _failed(run: Run, exc: Exception, seconds: float) -> None:
         code += f" ({getattr(exc, 'pgcode', None) or exc.__cause__.sqlstate})"  # type: ignore[union-attr]
     text = "".join(traceback.format_exception_only(exc)).strip()[:2000]
     Run.objects.filter(pk=run.pk).update(
-        status=RunStatus.FAILED, error_code=code[:200], error=text, finished_at=timezone.now(),
-        duration_seconds=seconds, message="異常終了しました。エラー内容を確認してください。")
-    record_alert("jobs.run.failed", severity=Severity.CRITICAL, subject_type="batch_run", subject_id=run.pk,
-                 screen="バッチ処理", function=run.job_name, detail={"error_code": code, "error": text[:500]})
+        status=RunStatus.FAILED,
+        error_code=code[:200],
+        error=text,
+        finished_at=timezone.now(),
+        duration_seconds=seconds,
+        message="異常終了しました。エラー内容を確認してください。",
+    )
+    record_alert(
+        "jobs.run.failed",
+        severity=Severity.CRITICAL,
+        subject_type="batch_run",
+        subject_id=run.pk,
+        screen="バッチ処理",
+        function=run.job_name,
+        detail={"error_code": code, "error": text[:500]},
+    )
     # the other 通報システム read the log: one line with the municipality, job, run and error
-    logger.error("batch job failed: municipality=%s job=%s run=%s error=%s",
-                 current().municipality_id, run.job_name, run.pk, text.splitlines()[-1] if text else code)
+    logger.error(
+        "batch job failed: municipality=%s job=%s run=%s error=%s",
+        current().municipality_id,
+        run.job_name,
+        run.pk,
+        text.splitlines()[-1] if text else code,
+    )

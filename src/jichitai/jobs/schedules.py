@@ -20,7 +20,12 @@ from .models import Schedule, ScheduleKind
 
 def _rule(s: Schedule, start: dt.datetime) -> rrule.rrule:
     t = s.at_time
-    common: dict[str, Any] = {"dtstart": start, "byhour": t.hour, "byminute": t.minute, "bysecond": 0}
+    common: dict[str, Any] = {
+        "dtstart": start,
+        "byhour": t.hour,
+        "byminute": t.minute,
+        "bysecond": 0,
+    }
     if s.kind == ScheduleKind.DAILY:
         return rrule.rrule(rrule.DAILY, **common)
     if s.kind == ScheduleKind.WEEKLY:
@@ -56,7 +61,11 @@ def validate(s: Schedule) -> None:
         if s.on_date is None:
             raise violation("schedule_date", "年月日を入力してください。", "on_date")
         if next_run(s) is None:
-            raise violation("schedule_past", "起動日時が過ぎています。これからの日時を入力してください。", "on_date")
+            raise violation(
+                "schedule_past",
+                "起動日時が過ぎています。これからの日時を入力してください。",
+                "on_date",
+            )
     if s.kind == ScheduleKind.WEEKLY and s.weekday not in range(7):
         raise violation("schedule_weekday", "曜日を選んでください。", "weekday")
     if s.kind == ScheduleKind.MONTHLY and not (s.day_of_month and 1 <= s.day_of_month <= 31):
@@ -77,8 +86,17 @@ def describe(s: Schedule) -> str:
     return f"{s.get_kind_display()} {at}"
 
 
-def add(job_name: str, *, kind: str, at_time: dt.time, staff: Any, values: dict[str, Any],
-        on_date: dt.date | None = None, weekday: int | None = None, day_of_month: int | None = None) -> Schedule:
+def add(
+    job_name: str,
+    *,
+    kind: str,
+    at_time: dt.time,
+    staff: Any,
+    values: dict[str, Any],
+    on_date: dt.date | None = None,
+    weekday: int | None = None,
+    day_of_month: int | None = None,
+) -> Schedule:
     """スケジュール登録: the job starts by itself with ``values`` (coerced to its types)."""
     from jichitai.accounts.capabilities import CapabilityMissing, has_capability
 
@@ -87,8 +105,16 @@ def add(job_name: str, *, kind: str, at_time: dt.time, staff: Any, values: dict[
     job = catalogue.get(job_name)
     if not has_capability(staff, job.capability):
         raise CapabilityMissing(job.capability)
-    s = Schedule(job_name=job.name, kind=kind, at_time=at_time, on_date=on_date, weekday=weekday,
-                 day_of_month=day_of_month, params=params.coerce(job, values), created_by=staff)
+    s = Schedule(
+        job_name=job.name,
+        kind=kind,
+        at_time=at_time,
+        on_date=on_date,
+        weekday=weekday,
+        day_of_month=day_of_month,
+        params=params.coerce(job, values),
+        created_by=staff,
+    )
     validate(s)
     s.next_run_at = next_run(s)
     s.save()

@@ -34,14 +34,20 @@ def enqueue_due(now: dt.datetime | None = None) -> int:
     queued = 0
     for municipality in Municipality.objects.filter(active=True).order_by("pk"):
         with activate(own_context(municipality, purpose="バッチ処理スケジュール")):
-            for pk in Schedule.objects.filter(active=True, next_run_at__lte=now).values_list("pk", flat=True):
+            for pk in Schedule.objects.filter(active=True, next_run_at__lte=now).values_list(
+                "pk", flat=True
+            ):
                 queued += _fire(pk, now)
     return queued
 
 
 def _fire(schedule_pk: int, now: dt.datetime) -> int:
     with transaction.atomic():
-        s = Schedule.objects.select_for_update().filter(pk=schedule_pk, active=True, next_run_at__lte=now).first()
+        s = (
+            Schedule.objects.select_for_update()
+            .filter(pk=schedule_pk, active=True, next_run_at__lte=now)
+            .first()
+        )
         if s is None:  # another worker fired it
             return 0
         s.next_run_at = schedules.next_run(s, now)
@@ -53,8 +59,16 @@ def _fire(schedule_pk: int, now: dt.datetime) -> int:
 
 
 def _worker(worker_id: str) -> Worker:
-    return Worker(queue_names=[QUEUE], interval=0, batch=True, backend_name="default", startup_delay=False,
-                  max_tasks=None, worker_id=worker_id, excluded_queue_names=[])
+    return Worker(
+        queue_names=[QUEUE],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id=worker_id,
+        excluded_queue_names=[],
+    )
 
 
 def drain(max_tasks: int | None = None, worker_id: str | None = None) -> int:

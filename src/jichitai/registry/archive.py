@@ -41,7 +41,10 @@ def cutoff(today: dt.date | None = None, years: int = AFTER_YEARS) -> dt.date:
 
 def _linked() -> Q:
     """Rows in the register that tie a person to it (they keep the 除票 where it is)."""
-    ties = [m.objects.filter(person_id=OuterRef("pk")) for m in (SupportMeasure, Hold, EventRemark, PersonNote, Reissue)]
+    ties = [
+        m.objects.filter(person_id=OuterRef("pk"))
+        for m in (SupportMeasure, Hold, EventRemark, PersonNote, Reissue)
+    ]
     q = Q(Exists(Household.objects.filter(head_id=OuterRef("pk"), active=True)))
     for t in ties:
         q |= Q(Exists(t))
@@ -55,30 +58,58 @@ def due(until: dt.date) -> Any:
 
 
 def _json(row: dict[str, Any]) -> dict[str, Any]:
-    return {k: (v.isoformat() if isinstance(v, dt.date | dt.datetime) else v) for k, v in row.items()}
+    return {
+        k: (v.isoformat() if isinstance(v, dt.date | dt.datetime) else v) for k, v in row.items()
+    }
 
 
 def _addresses(household_ids: set[int]) -> dict[int, tuple[str, str]]:
     rows = Household.objects.filter(pk__in=household_ids).values_list(
-        "pk", "household_no", "address__name", "banchi", "katagaki")
-    return {pk: (no, f"{town or ''}{banchi}{' ' + kata if kata else ''}".strip()) for pk, no, town, banchi, kata in rows}
+        "pk", "household_no", "address__name", "banchi", "katagaki"
+    )
+    return {
+        pk: (no, f"{town or ''}{banchi}{' ' + kata if kata else ''}".strip())
+        for pk, no, town, banchi, kata in rows
+    }
 
 
-def _record(row: dict[str, Any], facts: list[dict[str, Any]], where: tuple[str, str]) -> ArchivedRecord:
+def _record(
+    row: dict[str, Any], facts: list[dict[str, Any]], where: tuple[str, str]
+) -> ArchivedRecord:
     row = move_outs.effective(row)
-    removed_on = row["removed_on"] if isinstance(row["removed_on"], dt.date) else dt.date.fromisoformat(str(row["removed_on"]))
+    removed_on = (
+        row["removed_on"]
+        if isinstance(row["removed_on"], dt.date)
+        else dt.date.fromisoformat(str(row["removed_on"]))
+    )
     status = str(row["status"])
     return ArchivedRecord(
-        person_id=row["id"], atena_no=row["atena_no"], family_name=row["family_name"], given_name=row["given_name"],
-        family_name_kana=row["family_name_kana"], given_name_kana=row["given_name_kana"], name_key=row["name_key"],
-        kana_key=row["kana_key"], birth_date=row["birth_date"], sex=row["sex"], resident_type=row["resident_type"],
-        status=status, removed_on=removed_on, resident_code=row["resident_code"], household_no=where[0],
-        last_address=where[1][:400], record=_json(row), history=[_json(f) for f in facts],
-        removal={"reason": PersonStatus(status).label, "removed_on": removed_on.isoformat(),
-                 "planned_destination": row["move_out_destination"],
-                 "confirmed_destination": row["move_out_confirmed_destination"],
-                 "move_out_planned_on": _json({"d": row["move_out_planned_on"]})["d"],
-                 "notified_on": _json({"d": row["move_in_notice_on"]})["d"]},
+        person_id=row["id"],
+        atena_no=row["atena_no"],
+        family_name=row["family_name"],
+        given_name=row["given_name"],
+        family_name_kana=row["family_name_kana"],
+        given_name_kana=row["given_name_kana"],
+        name_key=row["name_key"],
+        kana_key=row["kana_key"],
+        birth_date=row["birth_date"],
+        sex=row["sex"],
+        resident_type=row["resident_type"],
+        status=status,
+        removed_on=removed_on,
+        resident_code=row["resident_code"],
+        household_no=where[0],
+        last_address=where[1][:400],
+        record=_json(row),
+        history=[_json(f) for f in facts],
+        removal={
+            "reason": PersonStatus(status).label,
+            "removed_on": removed_on.isoformat(),
+            "planned_destination": row["move_out_destination"],
+            "confirmed_destination": row["move_out_confirmed_destination"],
+            "move_out_planned_on": _json({"d": row["move_out_planned_on"]})["d"],
+            "notified_on": _json({"d": row["move_in_notice_on"]})["d"],
+        },
         keep_until=removed_on + relativedelta(years=KEEP_YEARS),
     )
 
@@ -86,26 +117,50 @@ def _record(row: dict[str, Any], facts: list[dict[str, Any]], where: tuple[str, 
 def move_batch(ids: list[int], until: dt.date) -> int:
     """Copy then delete one batch, in one transaction; returns how many moved."""
     with transaction.atomic():
-        rows = list(due(until).filter(pk__in=ids).exclude(_linked()).select_for_update()
-                    .without_read_log(EXEMPT).values())
+        rows = list(
+            due(until)
+            .filter(pk__in=ids)
+            .exclude(_linked())
+            .select_for_update()
+            .without_read_log(EXEMPT)
+            .values()
+        )
         if not rows:
             return 0
         moving = [r["id"] for r in rows]
         facts: dict[int, list[dict[str, Any]]] = defaultdict(list)
-        for f in (EventFact.objects.filter(entity="person", entity_id__in=moving).order_by("approval_seq", "pk")
-                  .values("entity_id", "event_id", "field", "before", "after", "effective_date", "approval_seq")):
+        for f in (
+            EventFact.objects.filter(entity="person", entity_id__in=moving)
+            .order_by("approval_seq", "pk")
+            .values(
+                "entity_id",
+                "event_id",
+                "field",
+                "before",
+                "after",
+                "effective_date",
+                "approval_seq",
+            )
+        ):
             facts[f.pop("entity_id")].append(f)
         where = _addresses({r["household_id"] for r in rows})
         ArchivedRecord.objects.bulk_create(
-            [_record(r, facts[r["id"]], where.get(r["household_id"], ("", ""))) for r in rows])
+            [_record(r, facts[r["id"]], where.get(r["household_id"], ("", ""))) for r in rows]
+        )
         EventFact.objects.filter(entity="person", entity_id__in=moving).delete()
         Household.objects.filter(head_id__in=moving, active=False).update(head=None)
         Person.objects.without_read_log(EXEMPT).filter(pk__in=moving).delete()
     return len(moving)
 
 
-def archive_removed(*, today: dt.date | None = None, years: int = AFTER_YEARS, batch_size: int = 500,
-                    limit: int | None = None, progress: Callable[[int, int], None] | None = None) -> dict[str, int]:
+def archive_removed(
+    *,
+    today: dt.date | None = None,
+    years: int = AFTER_YEARS,
+    batch_size: int = 500,
+    limit: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> dict[str, int]:
     """Move every due 除票 in batches of ``batch_size`` (each its own transaction)."""
     until = cutoff(today, years)
     ids = list(due(until).values_list("pk", flat=True)[: limit or None])

@@ -32,8 +32,14 @@ class ArchivedRecord(TenantModel):
     audit_subject_type = "archived_person"
 
     # the store has no foreign keys into the register's database (another database on SQLite)
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+", db_index=False,
-                                     editable=False, db_constraint=False)
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        editable=False,
+        db_constraint=False,
+    )
     person_id = models.BigIntegerField("元の住民ID")
     atena_no = models.CharField("宛名番号", max_length=20)
     family_name = models.CharField("氏", max_length=100)

@@ -43,7 +43,9 @@ def attach(sender: Any, connection: Any, **kwargs: Any) -> None:
         cur.execute("PRAGMA database_list")
         if any(row[1] == SCHEMA for row in cur.fetchall()):
             return
-        cur.execute(f"ATTACH DATABASE %s AS {SCHEMA}", [archive_path(str(connection.settings_dict["NAME"]))])
+        cur.execute(
+            f"ATTACH DATABASE %s AS {SCHEMA}", [archive_path(str(connection.settings_dict["NAME"]))]
+        )
 
 
 INDEXES = (
@@ -57,7 +59,13 @@ INDEXES = (
 
 def index_sql(vendor: str) -> list[str]:
     if vendor == "postgresql":
-        return [f'CREATE INDEX IF NOT EXISTS {n} ON {SCHEMA}.archived_record ({c})' for n, c in INDEXES] + [
-            f"CREATE UNIQUE INDEX IF NOT EXISTS archived_person ON {SCHEMA}.archived_record (municipality_id, person_id)"]
-    return [f"CREATE INDEX IF NOT EXISTS {SCHEMA}.{n} ON archived_record ({c})" for n, c in INDEXES] + [
-        f"CREATE UNIQUE INDEX IF NOT EXISTS {SCHEMA}.archived_person ON archived_record (municipality_id, person_id)"]
+        return [
+            f"CREATE INDEX IF NOT EXISTS {n} ON {SCHEMA}.archived_record ({c})" for n, c in INDEXES
+        ] + [
+            f"CREATE UNIQUE INDEX IF NOT EXISTS archived_person ON {SCHEMA}.archived_record (municipality_id, person_id)"
+        ]
+    return [
+        f"CREATE INDEX IF NOT EXISTS {SCHEMA}.{n} ON archived_record ({c})" for n, c in INDEXES
+    ] + [
+        f"CREATE UNIQUE INDEX IF NOT EXISTS {SCHEMA}.archived_person ON archived_record (municipality_id, person_id)"
+    ]

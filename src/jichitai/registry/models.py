@@ -396,6 +396,6 @@ class Counter(TenantModel):
 
 # models of their own modules are the app's too (the app registry loads them from here)
 from . import address_models, records_models  # noqa: E402,F401
+from .archive_models import ArchivedRecord  # noqa: E402,F401  除票用データベース [1300]
 from .holds_models import Hold  # noqa: E402,F401  抑止 [410]
 from .search_history import SearchHistory  # noqa: E402,F401  検索履歴 [320]
-from .archive_models import ArchivedRecord  # noqa: E402,F401  除票用データベース [1300]

@@ -7,6 +7,7 @@ that do not exist.
 from __future__ import annotations
 
 from .addresses import address_pick_view, addresses_view
+from .approvals import approvals_view, approve_bulk_view, approve_view, reject_view
 from .batch import (
     batch_job_view,
     batch_run_file_view,
@@ -16,7 +17,6 @@ from .batch import (
     batch_schedule_view,
     batch_view,
 )
-from .approvals import approvals_view, approve_bulk_view, approve_view, reject_view
 from .entry import event_form_view, event_menu_view, person_row_view
 from .euc import euc_run_view, euc_view
 from .holds import hold_release_view, hold_temporary_view, holds_view
@@ -25,8 +25,8 @@ from .moji import moji_view, person_moji_view
 from .moji_pick import moji_pick_view
 from .move_outs import not_arrived_csv_view, not_arrived_view
 from .persons import person_my_number_view, person_view
-from .removed import removed_search_view
 from .records import person_records_post, person_records_view, workstation_view
+from .removed import removed_search_view
 from .search import search_view
 from .support import (
     support_detail_view,

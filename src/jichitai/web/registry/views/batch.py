@@ -24,8 +24,13 @@ from .common import Errors, render_page
 
 BATCH = "registry.batch"
 # what the parameters mean, for the jobs' usual keys (a key not listed shows as it is)
-PARAM_LABELS = {"years": "経過年数（年）", "batch_size": "1回に処理する件数", "base_date": "基準日（空欄は当日）",
-                "ward": "行政区", "date": "基準日"}
+PARAM_LABELS = {
+    "years": "経過年数（年）",
+    "batch_size": "1回に処理する件数",
+    "base_date": "基準日（空欄は当日）",
+    "ward": "行政区",
+    "date": "基準日",
+}
 SCHEDULE_FIELDS = ("kind", "on_date", "at_time", "weekday", "day_of_month")
 
 
@@ -37,8 +42,17 @@ def _job(name: str) -> Any:
 
 
 def _fields(job: Any, shown: dict[str, Any], last: dict[str, Any]) -> list[dict[str, Any]]:
-    return [{"key": k, "label": PARAM_LABELS.get(k, k), "value": shown.get(k, ""), "last": last.get(k, ""),
-             "bool": isinstance(d, bool), "changed": shown.get(k) != last.get(k)} for k, d in job.defaults.items()]
+    return [
+        {
+            "key": k,
+            "label": PARAM_LABELS.get(k, k),
+            "value": shown.get(k, ""),
+            "last": last.get(k, ""),
+            "bool": isinstance(d, bool),
+            "changed": shown.get(k) != last.get(k),
+        }
+        for k, d in job.defaults.items()
+    ]
 
 
 @require_GET
@@ -46,11 +60,21 @@ def _fields(job: Any, shown: dict[str, Any], last: dict[str, Any]) -> list[dict[
 def batch_view(request: HttpRequest) -> HttpResponse:
     sched = list(Schedule.objects.order_by("-active", "next_run_at", "pk")[:200])
     jobs = catalogue.jobs()
-    return render_page(request, "registry/batch.html", {
-        "jobs": list(jobs.values()),
-        "schedules": [{"s": s, "when": schedules.describe(s), "title": getattr(jobs.get(s.job_name), "title", s.job_name)}
-                      for s in sched],
-    })
+    return render_page(
+        request,
+        "registry/batch.html",
+        {
+            "jobs": list(jobs.values()),
+            "schedules": [
+                {
+                    "s": s,
+                    "when": schedules.describe(s),
+                    "title": getattr(jobs.get(s.job_name), "title", s.job_name),
+                }
+                for s in sched
+            ],
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -75,18 +99,37 @@ def batch_job_view(request: HttpRequest, job: str) -> HttpResponse:
                     for v in exc.violations:
                         errors.add(v.message, v.field, tuple(j.defaults))
                 else:
-                    messages.success(request, f"「{j.title}」の実行を受け付けました（受付番号 {run.pk}）。")
+                    messages.success(
+                        request, f"「{j.title}」の実行を受け付けました（受付番号 {run.pk}）。"
+                    )
                     return HttpResponseRedirect(reverse("registry:batch_run", args=[run.pk]))
             if not errors:
-                return render_page(request, "registry/batch_confirm.html", {
-                    "job": j, "fields": _fields(j, chosen, last), "changed": params.changed_keys(last, chosen)})
+                return render_page(
+                    request,
+                    "registry/batch_confirm.html",
+                    {
+                        "job": j,
+                        "fields": _fields(j, chosen, last),
+                        "changed": params.changed_keys(last, chosen),
+                    },
+                )
         shown = raw
     else:
         shown = last
-    return render_page(request, "registry/batch_job.html", {
-        "job": j, "fields": _fields(j, shown, last), "errors": errors, "kinds": ScheduleKind.choices,
-        "weekdays": WEEKDAYS, "schedule": {}, "recent": Run.objects.filter(job_name=j.name).order_by("-pk")[:5],
-    }, status=400 if errors else 200)
+    return render_page(
+        request,
+        "registry/batch_job.html",
+        {
+            "job": j,
+            "fields": _fields(j, shown, last),
+            "errors": errors,
+            "kinds": ScheduleKind.choices,
+            "weekdays": WEEKDAYS,
+            "schedule": {},
+            "recent": Run.objects.filter(job_name=j.name).order_by("-pk")[:5],
+        },
+        status=400 if errors else 200,
+    )
 
 
 def _schedule_values(post: Any, errors: Errors) -> dict[str, Any]:
@@ -94,7 +137,11 @@ def _schedule_values(post: Any, errors: Errors) -> dict[str, Any]:
     try:
         values["on_date"] = parse_date(post.get("on_date", ""))
     except DateInputError:
-        errors.add("年月日の形式が正しくありません（例: 令和9年5月10日、2027-05-10）。", "on_date", SCHEDULE_FIELDS)
+        errors.add(
+            "年月日の形式が正しくありません（例: 令和9年5月10日、2027-05-10）。",
+            "on_date",
+            SCHEDULE_FIELDS,
+        )
     try:
         values["at_time"] = dt.time.fromisoformat(post.get("at_time", "").strip())
     except ValueError:
@@ -115,19 +162,35 @@ def batch_schedule_view(request: HttpRequest, job: str) -> HttpResponse:
     values = _schedule_values(request.POST, errors)
     if not errors:
         try:
-            s = schedules.add(j.name, staff=request.user, values={k: request.POST.get(k, "") for k in j.defaults},
-                              **values)
+            s = schedules.add(
+                j.name,
+                staff=request.user,
+                values={k: request.POST.get(k, "") for k in j.defaults},
+                **values,
+            )
         except RegistryError as exc:
             for v in exc.violations:
                 errors.add(v.message, v.field, SCHEDULE_FIELDS + tuple(j.defaults))
         else:
-            messages.success(request, f"「{j.title}」のスケジュール（{schedules.describe(s)}）を登録しました。")
+            messages.success(
+                request, f"「{j.title}」のスケジュール（{schedules.describe(s)}）を登録しました。"
+            )
             return HttpResponseRedirect(reverse("registry:batch"))
     last = params.last_params(j)
-    return render_page(request, "registry/batch_job.html", {
-        "job": j, "fields": _fields(j, {k: request.POST.get(k, "") for k in j.defaults}, last), "errors": errors,
-        "kinds": ScheduleKind.choices, "weekdays": WEEKDAYS, "schedule": request.POST, "recent": [],
-    }, status=400)
+    return render_page(
+        request,
+        "registry/batch_job.html",
+        {
+            "job": j,
+            "fields": _fields(j, {k: request.POST.get(k, "") for k in j.defaults}, last),
+            "errors": errors,
+            "kinds": ScheduleKind.choices,
+            "weekdays": WEEKDAYS,
+            "schedule": request.POST,
+            "recent": [],
+        },
+        status=400,
+    )
 
 
 @require_POST
@@ -145,7 +208,10 @@ def batch_schedule_stop_view(request: HttpRequest, schedule_id: int) -> HttpResp
 @requires_capability(BATCH)
 def batch_runs_view(request: HttpRequest) -> HttpResponse:
     titles = {n: j.title for n, j in catalogue.jobs().items()}
-    runs = [{"r": r, "title": titles.get(r.job_name, r.job_name)} for r in Run.objects.order_by("-pk")[:200]]
+    runs = [
+        {"r": r, "title": titles.get(r.job_name, r.job_name)}
+        for r in Run.objects.order_by("-pk")[:200]
+    ]
     return render_page(request, "registry/batch_runs.html", {"runs": runs})
 
 
@@ -156,11 +222,20 @@ def batch_run_view(request: HttpRequest, run_id: int) -> HttpResponse:
     if run is None:
         raise Http404("実行結果が見つかりません。")
     job = catalogue.jobs().get(run.job_name)
-    rows = [{"key": k, "label": PARAM_LABELS.get(k, k), "value": v, "changed": k in run.changed}
-            for k, v in run.params.items()]
-    return render_page(request, "registry/batch_run.html", {
-        "run": run, "title": job.title if job else run.job_name, "params": rows,
-        "files": RunFile.objects.filter(run=run).values("pk", "name", "size").order_by("pk")})
+    rows = [
+        {"key": k, "label": PARAM_LABELS.get(k, k), "value": v, "changed": k in run.changed}
+        for k, v in run.params.items()
+    ]
+    return render_page(
+        request,
+        "registry/batch_run.html",
+        {
+            "run": run,
+            "title": job.title if job else run.job_name,
+            "params": rows,
+            "files": RunFile.objects.filter(run=run).values("pk", "name", "size").order_by("pk"),
+        },
+    )
 
 
 @require_GET
@@ -170,8 +245,15 @@ def batch_run_file_view(request: HttpRequest, run_id: int, file_id: int) -> Http
     if f is None:
         raise Http404("ファイルが見つかりません。")
     # the file may list residents: its handing out is logged (the job masked what it had to)
-    record("print", "jobs.file.download", subject_type="batch_run", subject_id=run_id, screen="バッチ処理の実行結果",
-           function=f.name, detail={"size": f.size})
+    record(
+        "print",
+        "jobs.file.download",
+        subject_type="batch_run",
+        subject_id=run_id,
+        screen="バッチ処理の実行結果",
+        function=f.name,
+        detail={"size": f.size},
+    )
     kind = "text/csv; charset=utf-8" if f.name.endswith(".csv") else "application/octet-stream"
     response = HttpResponse(bytes(f.content), content_type=kind)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quoted(f.name)}"

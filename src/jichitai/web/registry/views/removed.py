@@ -28,14 +28,29 @@ def removed_search_view(request: HttpRequest) -> HttpResponse:
         try:
             birth = parse_date(values["birth_date"])
         except DateInputError:
-            errors.add("生年月日の形式が正しくありません（例: 昭和55年5月1日、1980-05-01）。", "birth_date", FIELDS)
+            errors.add(
+                "生年月日の形式が正しくありません（例: 昭和55年5月1日、1980-05-01）。",
+                "birth_date",
+                FIELDS,
+            )
             birth = None
         if not errors:
             try:
-                rows = search_removed(RemovedQuery(name=values["name"], kana=values["kana"], birth_date=birth,
-                                                   atena_no=values["atena_no"]), staff=request.user)
+                rows = search_removed(
+                    RemovedQuery(
+                        name=values["name"],
+                        kana=values["kana"],
+                        birth_date=birth,
+                        atena_no=values["atena_no"],
+                    ),
+                    staff=request.user,
+                )
             except RegistryError as exc:
                 for v in exc.violations:
                     errors.add(v.message, v.field, FIELDS)
-    return render_page(request, "registry/removed_search.html", {"values": values, "rows": rows, "errors": errors},
-                       status=400 if errors else 200)
+    return render_page(
+        request,
+        "registry/removed_search.html",
+        {"values": values, "rows": rows, "errors": errors},
+        status=400 if errors else 200,
+    )
