@@ -67,7 +67,7 @@ def test_removed_records_past_five_years_move_and_leave_the_register(office) -> 
         assert moved.removed_on == D(2019, 3, 3) and moved.keep_until == D(
             2169, 3, 3
         )  # kept 150 years
-        assert {f["field"] for f in moved.history} >= {
+        assert {f[1] for f in moved.history} >= {
             "status",
             "family_name",
         }  # its history came along
