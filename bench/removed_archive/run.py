@@ -39,7 +39,9 @@ from benchlib import write_result  # noqa: E402
 from pgserver import database_settings, metric_name, sigterm_as_interrupt, throwaway_server  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "src"))
-_spec = importlib.util.spec_from_file_location("registry_bench", ROOT / "bench" / "registry" / "run.py")
+_spec = importlib.util.spec_from_file_location(
+    "registry_bench", ROOT / "bench" / "registry" / "run.py"
+)
 assert _spec and _spec.loader
 registry_bench = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(registry_bench)
@@ -55,16 +57,27 @@ def make_removed(m: Any, approver: Any) -> int:
     from jichitai.registry.models import Person
     from jichitai.tenancy.context import activate
 
-    with activate(registry_bench.ctx_for(m, approver)), transaction.atomic(), connection.cursor() as cur:
+    with (
+        activate(registry_bench.ctx_for(m, approver)),
+        transaction.atomic(),
+        connection.cursor() as cur,
+    ):
         Person.objects.filter(pk=0).exists()  # first statement: the RLS setting
         days = "(id %% 7300)::int" if connection.vendor == "postgresql" else "(id %% 7300)"
-        start = "DATE '2000-01-01' + " + days if connection.vendor == "postgresql" else \
-            "date('2000-01-01', '+' || " + days + " || ' days')"
+        start = (
+            "DATE '2000-01-01' + " + days
+            if connection.vendor == "postgresql"
+            else "date('2000-01-01', '+' || " + days + " || ' days')"
+        )
         cur.execute(
             "UPDATE registry_person SET status = CASE WHEN id %% 3 = 0 THEN 'dead' ELSE 'moved_out' END, "
-            f"removed_on = {start}, move_out_planned_on = NULL WHERE municipality_id = %s", [m.pk])
+            f"removed_on = {start}, move_out_planned_on = NULL WHERE municipality_id = %s",
+            [m.pk],
+        )
         n = cur.rowcount
-        cur.execute("UPDATE registry_household SET active = %s WHERE municipality_id = %s", [False, m.pk])
+        cur.execute(
+            "UPDATE registry_household SET active = %s WHERE municipality_id = %s", [False, m.pk]
+        )
     return n
 
 
@@ -74,12 +87,19 @@ def raw_insert_select(m: Any, approver: Any, cutoff: date) -> tuple[int, float]:
     from jichitai.registry.models import Person
     from jichitai.tenancy.context import activate
 
-    with activate(registry_bench.ctx_for(m, approver)), transaction.atomic(), connection.cursor() as cur:
+    with (
+        activate(registry_bench.ctx_for(m, approver)),
+        transaction.atomic(),
+        connection.cursor() as cur,
+    ):
         Person.objects.filter(pk=0).exists()
         cur.execute("CREATE TEMP TABLE bench_raw AS SELECT * FROM registry_person WHERE 1 = 0")
         start = time.perf_counter()
-        cur.execute("INSERT INTO bench_raw SELECT * FROM registry_person WHERE municipality_id = %s "
-                    "AND status IN ('dead', 'moved_out', 'deleted') AND removed_on <= %s", [m.pk, cutoff])
+        cur.execute(
+            "INSERT INTO bench_raw SELECT * FROM registry_person WHERE municipality_id = %s "
+            "AND status IN ('dead', 'moved_out', 'deleted') AND removed_on <= %s",
+            [m.pk, cutoff],
+        )
         rows = cur.rowcount
         elapsed = time.perf_counter() - start
         cur.execute("DROP TABLE bench_raw")
@@ -114,9 +134,15 @@ def bench(args: argparse.Namespace) -> dict[str, Any]:
             call_command("migrate", verbosity=0)
     durable = database_settings(connection).get("durable", True)
     m, clerk, approver = registry_bench.create_tenant(args.seed)
-    print(f"removed-archive bench: {args.removed:,} 除票, batches of {args.batch}, {connection.vendor}", flush=True)
+    print(
+        f"removed-archive bench: {args.removed:,} 除票, batches of {args.batch}, {connection.vendor}",
+        flush=True,
+    )
     stats, load_s = registry_bench.load(m, clerk, approver, args.removed, args.seed)
-    print(f"  loaded {stats.residents:,} residents, {stats.facts:,} facts in {load_s:.1f} s", flush=True)
+    print(
+        f"  loaded {stats.residents:,} residents, {stats.facts:,} facts in {load_s:.1f} s",
+        flush=True,
+    )
     removed = make_removed(m, approver)
     registry_bench.analyze(vacuum=not args.no_server)
     raw_rows, raw_s = raw_insert_select(m, approver, cutoff(TODAY))
@@ -129,39 +155,62 @@ def bench(args: argparse.Namespace) -> dict[str, Any]:
 
     metrics = {
         metric_name("removed_archive_rows_per_second", durable): metric(
-            counts["moved"] / move_s if move_s else 0.0, "rows/s", TARGET_ROWS_PER_SECOND, "higher"),
+            counts["moved"] / move_s if move_s else 0.0, "rows/s", TARGET_ROWS_PER_SECOND, "higher"
+        ),
         metric_name("removed_archive_seconds", durable): metric(move_s, "s", None, "lower"),
         metric_name("raw_insert_select_rows_per_second", durable): metric(
-            raw_rows / raw_s if raw_s else 0.0, "rows/s", None, "higher"),
+            raw_rows / raw_s if raw_s else 0.0, "rows/s", None, "higher"
+        ),
     }
     return {
         "name": "removed_archive",
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": {"python": platform.python_version(), "system": platform.platform(), "cpus": os.cpu_count(),
-                    "database": database_settings(connection)},
-        "params": {"removed": args.removed, "residents_loaded": stats.residents, "made_removed": removed,
-                   "batch": args.batch, "seed": args.seed, "base_date": TODAY.isoformat(),
-                   "moved": counts["moved"], "kept": counts["kept"], "raw_rows": raw_rows,
-                   "facts_loaded": stats.facts},
+        "machine": {
+            "python": platform.python_version(),
+            "system": platform.platform(),
+            "cpus": os.cpu_count(),
+            "database": database_settings(connection),
+        },
+        "params": {
+            "removed": args.removed,
+            "residents_loaded": stats.residents,
+            "made_removed": removed,
+            "batch": args.batch,
+            "seed": args.seed,
+            "base_date": TODAY.isoformat(),
+            "moved": counts["moved"],
+            "kept": counts["kept"],
+            "raw_rows": raw_rows,
+            "facts_loaded": stats.facts,
+        },
         "metrics": metrics,
     }
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--removed", type=int, default=280_000, help="除票 to move (residents generated)")
+    parser.add_argument(
+        "--removed", type=int, default=280_000, help="除票 to move (residents generated)"
+    )
     parser.add_argument("--batch", type=int, default=500, help="persons per transaction")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--keep-db", action="store_true")
     parser.add_argument("--nodurable", action="store_true")
-    parser.add_argument("--no-server", action="store_true", help="use the current Django database (tests)")
-    parser.add_argument("--output", default=str(ROOT / "bench" / "results" / "removed_archive.json"))
+    parser.add_argument(
+        "--no-server", action="store_true", help="use the current Django database (tests)"
+    )
+    parser.add_argument(
+        "--output", default=str(ROOT / "bench" / "results" / "removed_archive.json")
+    )
     args = parser.parse_args(argv)
     with contextlib.ExitStack() as stack:
         if not args.no_server:
             sigterm_as_interrupt()
-            server = stack.enter_context(throwaway_server(
-                "jichitai-bench-removed-", durable=not args.nodurable, keep=args.keep_db))
+            server = stack.enter_context(
+                throwaway_server(
+                    "jichitai-bench-removed-", durable=not args.nodurable, keep=args.keep_db
+                )
+            )
             os.environ["JICHITAI_DATA_DIR"] = str(server.base / "data")
         registry_bench.django_setup()
         result = bench(args)
