@@ -120,3 +120,22 @@ def test_removed_search_screen_masks_a_protected_record(office) -> None:
         .status_code
         == 400
     )
+
+
+def test_a_job_asking_a_further_right_is_refused_without_it(office, monkeypatch) -> None:
+    from jichitai.jobs import catalogue
+    from jichitai.jobs.contract import BatchJob, JobOutcome
+
+    job = BatchJob(
+        name="test.admin",
+        title="管理者の処理",
+        functions=("1280",),
+        run=lambda p, progress: JobOutcome(),
+        capability="accounts.manage_staff",
+    )
+    monkeypatch.setitem(catalogue.jobs(), job.name, job)
+    c = _approver(office)
+    assert c.get("/registry/batch/jobs/test.admin/").status_code == 403
+    assert c.post("/registry/batch/jobs/test.admin/", {"action": "run"}).status_code == 403
+    with activate(office.ctx()):
+        assert not Run.objects.exists()

@@ -9,11 +9,13 @@ import datetime as dt
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from jichitai.accounts.decorators import requires_capability
+from jichitai.accounts.capabilities import CAPABILITIES
+from jichitai.accounts.decorators import has_capability, requires_capability
 from jichitai.audit.recording import record
 from jichitai.jobs import catalogue, params, runner, schedules
 from jichitai.jobs.models import WEEKDAYS, Run, RunFile, Schedule, ScheduleKind
@@ -34,11 +36,14 @@ PARAM_LABELS = {
 SCHEDULE_FIELDS = ("kind", "on_date", "at_time", "weekday", "day_of_month")
 
 
-def _job(name: str) -> Any:
+def _job(request: HttpRequest, name: str) -> Any:
     try:
-        return catalogue.get(name)
+        job = catalogue.get(name)
     except catalogue.UnknownJob:
         raise Http404("バッチ処理が見つかりません。") from None
+    if not has_capability(request, job.capability):  # a job may ask a right beyond registry.batch
+        raise PermissionDenied(CAPABILITIES[job.capability].label)
+    return job
 
 
 def _fields(job: Any, shown: dict[str, Any], last: dict[str, Any]) -> list[dict[str, Any]]:
@@ -81,7 +86,7 @@ def batch_view(request: HttpRequest) -> HttpResponse:
 @requires_capability(BATCH)
 def batch_job_view(request: HttpRequest, job: str) -> HttpResponse:
     """GET: the last parameters offered again. POST confirm: the changes marked. POST run: queued."""
-    j = _job(job)
+    j = _job(request, job)
     last = params.last_params(j)
     errors = Errors()
     if request.method == "POST":
@@ -157,7 +162,7 @@ def _schedule_values(post: Any, errors: Errors) -> dict[str, Any]:
 @require_POST
 @requires_capability(BATCH)
 def batch_schedule_view(request: HttpRequest, job: str) -> HttpResponse:
-    j = _job(job)
+    j = _job(request, job)
     errors = Errors()
     values = _schedule_values(request.POST, errors)
     if not errors:
