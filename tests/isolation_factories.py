@@ -208,8 +208,48 @@ def _immigration_notice(marker: str) -> Any:
                                             effective_date=day, card="AA00000001BB", birth_date=day, sex="1")
 
 
+    "registry.ExOfficioRecord": _ex_officio_record,
+
+
+def _archived(marker: str) -> Any:
+    import datetime as dt
+
+    from jichitai.registry.archive_models import ArchivedRecord
+
+    return ArchivedRecord.objects.create(
+        person_id=next(_SEQ), atena_no=f"a-{marker}", family_name=marker, name_key=marker, kana_key=marker,
+        birth_date=dt.date(1950, 1, 1), sex="1", resident_type="japanese", status="dead",
+        removed_on=dt.date(2015, 1, 1), record={"marker": marker}, keep_until=dt.date(2165, 1, 1))
+
+
+def _schedule(marker: str) -> Any:
+    import datetime as dt
+
+    from jichitai.jobs.models import Schedule
+
+    return Schedule.objects.create(job_name="registry.removed_archive", kind="daily", at_time=dt.time(2, 0),
+                                   params={"marker": marker}, created_by=_staff(marker))
+
+
+def _run(marker: str) -> Any:
+    from jichitai.jobs.models import Run
+
+    return Run.objects.create(job_name="registry.removed_archive", trigger="manual", params={"marker": marker},
+                              message=marker)
+
+
+def _run_file(marker: str) -> Any:
+    from jichitai.jobs.models import RunFile
+
+    return RunFile.objects.create(run=_run(marker), name=f"{marker}.csv", content=marker.encode(), size=3)
+
+
 FACTORIES: dict[str, Callable[[str], Any]] = {
     "registry.ExOfficioRecord": _ex_officio_record,
+    "registry.ArchivedRecord": _archived,
+    "jobs.Schedule": _schedule,
+    "jobs.Run": _run,
+    "jobs.RunFile": _run_file,
     "registry.CountryName": _country,
     "registry.InputPlace": _place,
     "registry.InputTerminal": _terminal,

@@ -75,6 +75,14 @@ WEB_ROUTES: dict[str, tuple[tuple[str, ...], str]] = {
     "registry:person": (("get",), "registry.read"),
     "registry:person_my_number": (("post",), "registry.my_number"),
     "registry:household": (("get",), "registry.read"),
+    "registry:removed_search": (("get",), "registry.read"),
+    "registry:batch": (("get",), "registry.batch"),
+    "registry:batch_job": (("get", "post"), "registry.batch"),
+    "registry:batch_schedule": (("post",), "registry.batch"),
+    "registry:batch_schedule_stop": (("post",), "registry.batch"),
+    "registry:batch_runs": (("get",), "registry.batch"),
+    "registry:batch_run": (("get",), "registry.batch"),
+    "registry:batch_run_file": (("get",), "registry.batch"),
     "registry:person_moji": (("get",), "registry.read"),
     "registry:moji": (("get",), "registry.read"),
     "registry:moji_pick": (("get",), "registry.read"),
@@ -304,6 +312,8 @@ def _build() -> World:
     with activate(_ctx(a)):
         measure = FACTORIES["registry.SupportMeasure"](MARKER_SUPPORT)
         hold = FACTORIES["registry.Hold"](MARKER + "抑止")
+        run_file = FACTORIES["jobs.RunFile"](MARKER)
+        schedule = FACTORIES["jobs.Schedule"](MARKER)
     now = timezone.now()
     grant = DelegationGrant.objects.create(
         grantor=a, grantee=b, valid_from=now - dt.timedelta(hours=1), valid_until=now + dt.timedelta(days=1),
@@ -316,6 +326,7 @@ def _build() -> World:
         "person_id": head.pk, "household_id": head.household_id, "event_id": event.pk,
         "measure_id": measure.pk, "hold_id": hold.pk, "kind": "move_in", "pk": 999999,
         "staff_id": target.pk, "grant_id": target_grant.pk, "topic": "person", "report": "off_hours",
+        "job": "registry.removed_archive", "schedule_id": schedule.pk, "run_id": run_file.run_id, "file_id": run_file.pk,
     })
     for role in ROLES:
         for situation in SITUATIONS:

@@ -79,7 +79,10 @@ INSTALLED_APPS = [
     "jichitai.accounts",
     "jichitai.audit",
     "jichitai.registry",
+    "jichitai.jobs",
     "jichitai.web",
+    "django_tasks",
+    "django_tasks_db",  # the job queue's table (docs/operations.md "Batch jobs")
 ]
 
 MIDDLEWARE = [
@@ -157,6 +160,10 @@ else:
             "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE"},
         }
     }
+
+# Batch work (chapter 9): django-tasks with its database backend; `jichitai jobs worker` runs the
+# queue in its own process, never in a web worker (the counter is never slowed by a batch).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["batch"]}}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.Staff"

@@ -76,6 +76,7 @@ def test_units_run_existing_commands_as_the_service_user() -> None:
         "jichitai-migrate.service": ["manage", "migrate", "--noinput"],
         "jichitai-audit-seal.service": ["audit", "seal"],
         "jichitai-audit-anchor.service": ["audit", "anchor", "--out", "/var/lib/jichitai/anchors/"],
+        "jichitai-jobs.service": ["jobs", "worker", "--interval", "10"],
     }
     for name, argv in expected.items():
         service = _unit(name)["Service"]

@@ -55,6 +55,8 @@ CAPABILITIES: dict[str, Capability] = {c.name: c for c in (
     # prepare the 年報 and the 入管 定期報告 (docs/registry.md 「統計」)
     Capability("registry.statistics", "統計（住民基本台帳関係年報・入管定期報告の集計と出力）",
                _roles(Role.CLERK, Role.APPROVER)),
+    # [1280] バッチ処理: schedules, direct starts, the run history and its files (the 決裁者, as for EUC)
+    Capability("registry.batch", "バッチ処理（スケジュール登録・直接起動・実行履歴）", _roles(Role.APPROVER)),
     # [1390] 表示権限: every reader sees these by default (what their 事務 needs); an administrator
     # withholds them per staff member. 続柄 has no such capability: it is never hideable ([1390]#2).
     Capability("registry.show_honseki", "戸籍の表示（本籍・筆頭者）の表示", _READERS, withholdable=True),

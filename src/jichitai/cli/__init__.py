@@ -13,6 +13,7 @@ import sys
 COMMANDS: dict[str, tuple[str, str]] = {
     "moji": ("jichitai.cli.moji", "MJ文字 inspection, matching keys, 縮退 / MJ characters"),
     "audit": ("jichitai.cli.audit", "監査ログの検証・検索 / verify and search the audit log"),
+    "jobs": ("jichitai.cli.jobs", "バッチ処理（一覧・起動・スケジュール・ワーカー） / batch jobs and the worker"),
     "euc": ("jichitai.cli.euc", "EUC 抽出のバッチ実行 / run an end-user extraction in batch"),
     "demo": ("jichitai.cli.demo", "デモ環境の構築と起動 / build and serve the demo consortium"),
     "manage": ("jichitai.cli.manage", "Django 管理コマンド / Django management commands"),

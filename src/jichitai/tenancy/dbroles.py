@@ -23,6 +23,8 @@ from django.db import connections
 
 APPEND_ONLY_TABLES = ("audit_auditentry", "audit_systemauditentry")
 READ_ONLY_TABLES = ("django_migrations",)
+# Schemas besides public that hold tenant tables: the 除票用データベース (registry/archive_models.py)
+EXTRA_SCHEMAS = ("jyohyo",)
 
 
 def runtime_role() -> str:
@@ -33,16 +35,18 @@ def owner_configured() -> bool:
     return bool(getattr(settings, "JICHITAI_DB_OWNER", {}).get("USER"))
 
 
-def grant_sql(role: str) -> list[str]:
+def grant_sql(role: str, schema: str = "public") -> list[str]:
     """What the runtime role may do, as the owner grants it (idempotent)."""
     r = f'"{role}"'
     sql = [
-        f"GRANT USAGE ON SCHEMA public TO {r}",
-        f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {r}",
-        f"REVOKE TRUNCATE, REFERENCES, TRIGGER ON ALL TABLES IN SCHEMA public FROM {r}",
-        f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {r}",
-        f"GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA public TO {r}",
+        f"GRANT USAGE ON SCHEMA {schema} TO {r}",
+        f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {schema} TO {r}",
+        f"REVOKE TRUNCATE, REFERENCES, TRIGGER ON ALL TABLES IN SCHEMA {schema} FROM {r}",
+        f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {schema} TO {r}",
     ]
+    if schema != "public":
+        return sql
+    sql.append(f"GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA public TO {r}")
     sql += [f'REVOKE UPDATE, DELETE ON "{t}" FROM {r}' for t in APPEND_ONLY_TABLES]
     sql += [f'REVOKE INSERT, UPDATE, DELETE ON "{t}" FROM {r}' for t in READ_ONLY_TABLES]
     return sql
@@ -63,6 +67,10 @@ def apply_grants(using: str = "default") -> str:
             return ""
         for statement in grant_sql(role):
             cur.execute(statement)
+        cur.execute("SELECT nspname FROM pg_namespace WHERE nspname = ANY(%s)", [list(EXTRA_SCHEMAS)])
+        for (schema,) in cur.fetchall():
+            for statement in grant_sql(role, schema):
+                cur.execute(statement)
     return role
 
 

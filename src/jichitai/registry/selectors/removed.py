@@ -3,13 +3,18 @@ municipality's 除票 in 処理年月日順 ([50]#8).
 
 A 除票 is a person whose record was removed (転出・死亡・職権消除: status moved_out / dead /
 deleted, ``removed_on``) or the rows before a 改製 (改製原住民票). It stays in the register's
-database (the 除票用データベース and its 5-year move come with issue 11's batch, [50]#5/#7).
+database until 5 years after its 消除; then the batch of [1300] moves it to the 除票用データベース
+(registry/archive.py), and ``search_removed`` finds both together ([50]#6).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+
+from django.db.models import Q
+
+from jichitai.audit.recording import record_alert
 
 from ..models import EventFact, Person, PersonStatus, RegistryEvent
 from ..records_models import EventEntry
@@ -98,3 +103,100 @@ def removed_in_processing_order(*, staff: Any, screen: str = "除票一覧", lim
                     "name": access.MASK if hide else p.full_name, "status": "" if hide else p.get_status_display(),
                     "removed_on": None if hide else p.removed_on})
     return out
+
+
+# ---- [50]#6: one 除票 search over the register's database and the 除票用データベース -------------
+
+SEARCH_SCREEN = "除票検索"
+SEARCH_LIMIT = 100
+LIVE, ARCHIVE = "住民記録システム", "除票用データベース"
+
+
+@dataclass(frozen=True)
+class RemovedQuery:
+    name: str = ""
+    kana: str = ""
+    birth_date: Any = None  # dt.date
+    atena_no: str = ""
+
+    def is_empty(self) -> bool:
+        return not (self.name.strip() or self.kana.strip() or self.birth_date or self.atena_no.strip())
+
+
+def _filter(qs: Any, query: RemovedQuery) -> Any:
+    from jichitai.moji import key
+
+    from .. import lookups  # noqa: F401  registers the __prefix lookup the keys use
+    from . import search_items as items
+
+    if query.name.strip():
+        qs = qs.filter(items.text_q("name_key", key(query.name), "prefix"))
+    if query.kana.strip():
+        qs = qs.filter(items.kana_q("kana_key", query.kana, "prefix"))
+    if query.birth_date:
+        qs = qs.filter(birth_date=query.birth_date)
+    if query.atena_no.strip():
+        qs = qs.filter(atena_no=items.plain(query.atena_no))
+    return qs
+
+
+def _archived_protected(record: Any, on: Any) -> bool:
+    """The archive's copy of the 支援措置 rule (access._active): a measure not ended protects."""
+    return any(not m.get("ended_at") and ((m.get("start_date") or "9999") <= on or
+                                          (m.get("provisional_start") or "9999") <= on) for m in record.support)
+
+
+def _live_rows(query: RemovedQuery, staff: Any, screen: str) -> list[dict[str, Any]]:
+    from . import move_outs
+
+    qs = _filter(Person.objects.filter(Q(status__in=REMOVED) | move_outs.gone()), query)
+    persons = list(qs.for_read(screen=screen, function="removed.search").order_by("kana_key", "pk")[:SEARCH_LIMIT])
+    masked = access.screen_persons([p.pk for p in persons], staff=staff, screen=screen, function="removed.search")
+    out = []
+    for p in persons:
+        row = move_outs.effective({"status": p.status, "removed_on": p.removed_on,
+                                   "move_out_planned_on": p.move_out_planned_on})
+        out.append(_row(LIVE, p.pk if p.pk not in masked else None, p, PersonStatus(row["status"]).label,
+                        row["removed_on"], "", p.pk in masked))
+    return out
+
+
+def _archive_rows(query: RemovedQuery, staff: Any, screen: str) -> list[dict[str, Any]]:
+    from django.utils import timezone
+
+    from ..archive_models import ArchivedRecord
+
+    records = list(_filter(ArchivedRecord.objects.all(), query).for_read(screen=screen, function="removed.search")
+                   .order_by("kana_key", "pk")[:SEARCH_LIMIT])
+    today = timezone.localdate().isoformat()
+    may_see = access.need_to_know(staff)
+    out = []
+    for r in records:
+        protected = _archived_protected(r, today)
+        if protected:
+            record_alert("support_measure.access", subject_type="archived_person", subject_id=r.pk, screen=screen,
+                         function="removed.search", detail={"masked": not may_see})
+        hide = protected and not may_see
+        out.append(_row(ARCHIVE, None if hide else r.pk, r, str(r.removal.get("reason", "")), r.removed_on,
+                        r.last_address, hide))
+    return out
+
+
+def _row(source: str, pk: Any, p: Any, reason: str, removed_on: Any, address: str, hide: bool) -> dict[str, Any]:
+    if hide:  # no name, no date, no id: nothing that tells who it is
+        return {"source": source, "id": None, "masked": True, "name": access.MASK, "kana": "", "birth_date": None,
+                "sex": "", "reason": "", "removed_on": None, "address": ""}
+    return {"source": source, "id": pk, "masked": False, "name": p.full_name,
+            "kana": f"{p.family_name_kana} {p.given_name_kana}".strip(), "birth_date": p.birth_date,
+            "sex": {"1": "男", "2": "女"}.get(p.sex, "不詳"), "reason": reason, "removed_on": removed_on,
+            "address": address}
+
+
+def search_removed(query: RemovedQuery, *, staff: Any, screen: str = SEARCH_SCREEN) -> list[dict[str, Any]]:
+    """[50]#6: one search finds the 除票 in the register's database and in the 除票用データベース,
+    the register's first; 支援措置 masked in both (an alert for every protected one found)."""
+    if query.is_empty():
+        from ..errors import violation
+
+        raise violation("empty_query", "検索条件を1つ以上入力してください。", "name")
+    return _live_rows(query, staff, screen) + _archive_rows(query, staff, screen)

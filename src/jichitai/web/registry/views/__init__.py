@@ -8,6 +8,15 @@ from __future__ import annotations
 
 from .addresses import address_pick_view, addresses_view
 from .approvals import approvals_view, approve_bulk_view, approve_view, reject_view
+from .batch import (
+    batch_job_view,
+    batch_run_file_view,
+    batch_run_view,
+    batch_runs_view,
+    batch_schedule_stop_view,
+    batch_schedule_view,
+    batch_view,
+)
 from .entry import event_form_view, event_menu_view, person_row_view
 from .entry_aids import katagaki_pick_view
 from .euc import euc_run_view, euc_view
@@ -19,6 +28,7 @@ from .moji_pick import moji_pick_view
 from .move_outs import not_arrived_csv_view, not_arrived_view
 from .persons import person_my_number_view, person_view
 from .records import person_records_post, person_records_view, workstation_view
+from .removed import removed_search_view
 from .search import search_view
 from .statistics import statistics_export_view, statistics_view
 from .support import (
@@ -37,6 +47,8 @@ __all__ = [
     "hold_release_view", "hold_temporary_view", "holds_view", "support_detail_view", "support_update_view",
     "not_arrived_csv_view", "not_arrived_view", "katagaki_pick_view", "koseki_intake_view",
     "statistics_export_view", "statistics_view",
+    "batch_job_view", "batch_run_file_view", "batch_run_view", "batch_runs_view", "batch_schedule_stop_view",
+    "batch_schedule_view", "batch_view", "removed_search_view",
 ]
 
 from .bulk import bulk_entry_view  # noqa: E402 - [550] 一括入力

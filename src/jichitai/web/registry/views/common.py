@@ -41,13 +41,15 @@ def nav(request: HttpRequest) -> dict[str, bool]:
         "can_hold": has_capability(request, "registry.hold_set"),
         "can_euc": has_capability(request, "registry.euc"),
         "can_statistics": has_capability(request, "registry.statistics"),
+        "can_batch": has_capability(request, "registry.batch"),
     }
 
 
 _ACTIVE = {"search": "search", "person": "search", "household": "search", "event_form": "events",
            "event_menu": "events", "koseki_intake": "events", "approvals": "approvals", "support": "support",
            "support_detail": "support", "support_end_confirm": "support", "holds": "holds",
-           "euc": "euc", "euc_result": "euc", "statistics": "statistics"}
+           "euc": "euc", "euc_result": "euc", "statistics": "statistics", "batch": "batch", "batch_job": "batch",
+           "batch_confirm": "batch", "batch_runs": "batch", "batch_run": "batch", "removed_search": "removed"}
 
 
 def render_page(request: HttpRequest, template: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
