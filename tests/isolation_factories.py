@@ -208,9 +208,6 @@ def _immigration_notice(marker: str) -> Any:
                                             effective_date=day, card="AA00000001BB", birth_date=day, sex="1")
 
 
-    "registry.ExOfficioRecord": _ex_officio_record,
-
-
 def _archived(marker: str) -> Any:
     import datetime as dt
 
