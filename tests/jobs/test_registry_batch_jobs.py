@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -50,8 +49,13 @@ def test_the_chapter_9_jobs_run_through_the_worker_and_are_recorded(office, offi
         move_in_family(office, D(2020, 4, 1))
         for name, values in JOBS.items():
             runner.start(name, values, staff=office.approver)
-        s = Schedule(job_name="registry.inspection_copy", kind="daily", at_time=dt.time(1, 0),
-                     params={"order": "kana"}, created_by=office.approver)
+        s = Schedule(
+            job_name="registry.inspection_copy",
+            kind="daily",
+            at_time=dt.time(1, 0),
+            params={"order": "kana"},
+            created_by=office.approver,
+        )
         s.next_run_at = timezone.now() - dt.timedelta(minutes=1)
         s.save()
     with activate(office_b.ctx()):
@@ -77,10 +81,16 @@ def test_the_chapter_9_jobs_run_through_the_worker_and_are_recorded(office, offi
 def test_a_chapter_9_job_that_fails_is_recorded_as_failed_with_an_alert(office) -> None:
     with activate(office.ctx(office.approver)):
         move_in_family(office, D(2020, 4, 1))
-        bad = runner.start("registry.inspection_copy", {"born_from": "2000-01-01", "born_to": "1990-01-01"},
-                           staff=office.approver)
-        wrong = runner.start("registry.address_renumbering", {"mode": "apply", "csv": "壊れた,行"},
-                             staff=office.approver)
+        bad = runner.start(
+            "registry.inspection_copy",
+            {"born_from": "2000-01-01", "born_to": "1990-01-01"},
+            staff=office.approver,
+        )
+        wrong = runner.start(
+            "registry.address_renumbering",
+            {"mode": "apply", "csv": "壊れた,行"},
+            staff=office.approver,
+        )
     assert worker.drain() == 2
     with activate(office.ctx()):
         for run in (bad, wrong):
@@ -98,24 +108,46 @@ def test_the_inspection_copy_is_made_while_a_provisional_event_waits(office) -> 
         move_in_family(office, D(2020, 4, 1))
         head = people(given_name="一郎")[0]
         waiting = [
-            events.submit_event("move_in", {
-                "household": {"new": {"address_id": office.address2.pk, "banchi": "9番"}},
-                "persons": [person_spec("p1", "仮野", "登録", "1990-01-01", "世帯主")],
-                "previous_address": "東京都千代田区千代田1番1号"},
-                effective_date=D(2024, 5, 1), reported_date=D(2024, 5, 1), entered_by=office.clerk),
-            events.submit_event("move_within", {
-                "person_ids": [p.pk for p in people(household_id=head.household_id)],
-                "address": {"address_id": office.address2.pk, "banchi": "3"}},
-                effective_date=D(2024, 5, 1), reported_date=D(2024, 5, 1), entered_by=office.clerk),
+            events.submit_event(
+                "move_in",
+                {
+                    "household": {"new": {"address_id": office.address2.pk, "banchi": "9番"}},
+                    "persons": [person_spec("p1", "仮野", "登録", "1990-01-01", "世帯主")],
+                    "previous_address": "東京都千代田区千代田1番1号",
+                },
+                effective_date=D(2024, 5, 1),
+                reported_date=D(2024, 5, 1),
+                entered_by=office.clerk,
+            ),
+            events.submit_event(
+                "move_within",
+                {
+                    "person_ids": [p.pk for p in people(household_id=head.household_id)],
+                    "address": {"address_id": office.address2.pk, "banchi": "3"},
+                },
+                effective_date=D(2024, 5, 1),
+                reported_date=D(2024, 5, 1),
+                entered_by=office.clerk,
+            ),
         ]
-        assert {RegistryEvent.objects.get(pk=w.event.pk).status for w in waiting} == {EventStatus.PROVISIONAL}
+        assert {RegistryEvent.objects.get(pk=w.event.pk).status for w in waiting} == {
+            EventStatus.PROVISIONAL
+        }
         run = runner.start("registry.inspection_copy", {}, staff=office.approver)
     assert worker.drain() == 1
     with activate(office.ctx()):
         run.refresh_from_db()
         assert run.status == "succeeded"  # not refused because 仮登録 wait
         rows = _rows(run, "閲覧用写し.csv")[1:]
-        assert {r[1] for r in rows} == {"髙橋\u3000一郎", "髙橋\u3000花子", "髙橋\u3000太郎"}  # 本登録 only
-        assert all("1番地2" in r[4] and "3" not in r[4].replace("1番地2", "") for r in rows)  # address before
+        assert {r[1] for r in rows} == {
+            "髙橋\u3000一郎",
+            "髙橋\u3000花子",
+            "髙橋\u3000太郎",
+        }  # 本登録 only
+        assert all(
+            "1番地2" in r[4] and "3" not in r[4].replace("1番地2", "") for r in rows
+        )  # address before
         # the 仮登録 still wait, untouched by the copy
-        assert {RegistryEvent.objects.get(pk=w.event.pk).status for w in waiting} == {EventStatus.PROVISIONAL}
+        assert {RegistryEvent.objects.get(pk=w.event.pk).status for w in waiting} == {
+            EventStatus.PROVISIONAL
+        }
