@@ -39,9 +39,13 @@ def test_each_kind_of_notification_is_entered_with_the_standards_reason(office) 
             "address_id": office.address2.pk, "banchi": "3"}}, D(2021, 1, 1))
         seen["世帯分離"] = apply(office, "household_split", {"person_ids": [child.pk]}, D(2021, 2, 1))
         child = people(pk=child.pk)[0]
+        seen["世帯変更"] = apply(office, "household_change", {
+            "person_ids": [wife.pk], "to_household_id": child.household_id,
+            "relationships": {str(wife.pk): "母"}}, D(2021, 2, 15))
+        assert people(pk=wife.pk)[0].household_id == child.household_id
         seen["世帯合併"] = apply(office, "household_merge", {
             "from_household_id": child.household_id, "to_household_id": people(pk=head.pk)[0].household_id,
-            "relationships": {child.pk: "子"}}, D(2021, 3, 1))
+            "relationships": {child.pk: "子", wife.pk: "妻"}}, D(2021, 3, 1))
         seen["世帯主変更"] = apply(office, "head_change", {"household_id": people(pk=head.pk)[0].household_id,
                                                        "new_head_id": wife.pk, "relationships": {head.pk: "夫"}},
                                  D(2021, 4, 1))
@@ -50,8 +54,8 @@ def test_each_kind_of_notification_is_entered_with_the_standards_reason(office) 
         seen["国外転出"] = apply(office, "move_out_abroad", {"person_ids": [head.pk], "destination": "米国"},
                              D(2021, 6, 1))
         reasons_ = {k: _reason(e) for k, e in seen.items()}
-        assert reasons_ == {"転入": "国内転入", "転居": "転居", "世帯分離": "世帯分離", "世帯合併": "世帯合併",
-                            "世帯主変更": "世帯主変更", "転出": "国内転出", "国外転出": "国外転出"}
+        assert reasons_ == {"転入": "国内転入", "転居": "転居", "世帯分離": "世帯分離", "世帯変更": "世帯変更",
+                            "世帯合併": "世帯合併", "世帯主変更": "世帯主変更", "転出": "国内転出", "国外転出": "国外転出"}
         assert all(r in reasons.all_labels() for r in reasons_.values())
         assert reasons.classify("move_in_abroad").label == "国外転入等"
         assert people(pk=wife.pk)[0].relationship == "世帯主" and people(pk=head.pk)[0].status == "moved_out"

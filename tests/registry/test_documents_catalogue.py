@@ -12,7 +12,6 @@ from jichitai.conformance import standard
 from jichitai.registry import documents
 
 
-
 def test_every_builder_module_registers_at_least_one_kind() -> None:
     kinds = documents.load_all()
     modules = {m.name for m in pkgutil.iter_modules(documents.__path__) if not m.name.startswith("_")}

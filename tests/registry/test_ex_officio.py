@@ -6,11 +6,9 @@ import datetime as dt
 from typing import Any
 
 import pytest
-
-from jichitai.registry import notes
 from django.utils import timezone
 
-from jichitai.registry import events, ex_officio
+from jichitai.registry import events, ex_officio, notes
 from jichitai.registry.errors import RegistryError
 from jichitai.registry.ex_officio_models import ExOfficioRecord
 from jichitai.registry.models import EventFact, Household, Person

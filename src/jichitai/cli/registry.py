@@ -35,7 +35,13 @@ def main(argv: list[str]) -> int:
     exp.add_argument("--data-dir", type=Path, metavar="DIR", help=DATA_DIR_HELP)
     chk = sub.add_parser("check", help="異動者ファイルの入力チェック（エラー・アラート） / check a file of entries")
     chk.add_argument("files", nargs="+", type=Path, help="CSV（UTF-8、1行目は項目名）")
-    from . import registry_addresses, registry_immigration, registry_koseki, registry_places, registry_statistics
+    from . import (
+        registry_addresses,
+        registry_immigration,
+        registry_koseki,
+        registry_places,
+        registry_statistics,
+    )
 
     registry_places.add_parser(sub)
     registry_addresses.add_parser(sub)

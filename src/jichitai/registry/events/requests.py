@@ -488,15 +488,6 @@ class PersonCorrection(Request):
         return {self.person_id}, set()
 
 
-class Cancellation(Request):
-    """取消: every change of an approved event undone by a new event; ``person_ids``: only those of
-    its persons ([980]#1 一部の対象者; empty: all)."""
-
-    kinds = (EventKind.CANCELLATION.value,)
-    target_event_id: Id
-    person_ids: Annotated[list[Id], Field(max_length=MAX_IDS)] = []
-
-
 class Change(Request):
     entity: Literal["person", "household"] = "person"
     entity_id: Id
@@ -547,7 +538,8 @@ class Correction(Request):
                 {c.entity_id for c in self.changes if c.entity == "household"})
 
 
-from .requests_ex_officio import Disappearance, MinorCorrection  # noqa: E402 - they build on the above
+from .requests_cancellation import Cancellation  # noqa: E402 - they build on the above
+from .requests_ex_officio import Disappearance, MinorCorrection  # noqa: E402
 
 REQUEST_TYPES: dict[str, type[Request]] = {
     kind: cls

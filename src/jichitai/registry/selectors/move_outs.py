@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from ..models import Person, PersonStatus
 from . import access
+from .addresses import HIDDEN, household_address
 
 NOT_ARRIVED_SETTING = "registry.move_in_notice_days"  # 団体別設定 (tenancy.MunicipalSetting)
 DEFAULT_NOT_ARRIVED_DAYS = 30
@@ -75,22 +76,29 @@ def not_arrived(*, staff: Any, on: dt.date | None = None, days: int | None = Non
         cond |= Q(status=PersonStatus.DELETED, removed_on__lte=cutoff, move_out_confirmed_on__isnull=True)
     persons = list(
         Person.objects.for_read(screen=screen, function="move_out.not_arrived")
-        .filter(cond, move_in_notice_on__isnull=True).order_by("pk")
+        .filter(cond, move_in_notice_on__isnull=True).select_related("household__address").order_by("pk")
     )
-    masked = access.screen_persons([p.pk for p in persons], staff=staff, screen=screen,
-                                   function="move_out.not_arrived")
+    # a co-resident of a protected person: listed, his address (theirs too) hidden
+    masked, hidden = access.decide([p.pk for p in persons], {p.household_id for p in persons}, staff=staff,
+                                   screen=screen, function="move_out.not_arrived")
     out = []
     for p in persons:
         deleted = p.status == PersonStatus.DELETED
         since = p.removed_on if deleted else p.move_out_planned_on
         if p.pk in masked:
             out.append({"masked": True, "id": None, "name": access.MASK, "kana": "", "birth_date": None,
-                        "reason": "", "since": None, "destination": "", "overdue_days": None, "_sort": dt.date.min})
+                        "reason": "", "since": None, "destination": "", "overdue_days": None, "_sort": dt.date.min,
+                        "destination_code": "", "address": "", "sex": "", "resident_type": ""})
             continue
         out.append({"masked": False, "id": p.pk, "name": p.full_name,
                     "kana": f"{p.family_name_kana}　{p.given_name_kana}".strip(), "birth_date": p.birth_date,
                     "reason": "職権消除" if deleted else "転出", "since": since,
                     "destination": "" if deleted else p.move_out_destination,
-                    "overdue_days": (on - since).days, "_sort": since})
+                    "overdue_days": (on - since).days, "_sort": since,
+                    # for the 転入通知未着照会書 (documents/move_in_notice_inquiry.py)
+                    "destination_code": "" if deleted else p.move_out_destination_code,
+                    "address": (HIDDEN if p.household_id in hidden else household_address(p.household))
+                    if p.household_id else "",
+                    "sex": p.sex, "resident_type": p.resident_type})
     out.sort(key=lambda r: r.pop("_sort"))  # masked rows first: their date is not shown either
     return out

@@ -200,3 +200,20 @@ def search_removed(query: RemovedQuery, *, staff: Any, screen: str = SEARCH_SCRE
 
         raise violation("empty_query", "検索条件を1つ以上入力してください。", "name")
     return _live_rows(query, staff, screen) + _archive_rows(query, staff, screen)
+
+
+# ---- [980]#2: a 取消 of an 異動 whose persons were moved to the 除票用データベース -----------------
+
+
+def archived_persons(person_ids: Any, *, screen: str = "異動の取消し") -> dict[int, dict[str, Any]]:
+    """Of ``person_ids`` (former register ids), those now in the 除票用データベース: their 宛名番号,
+    住民票コード, last record and 異動明細 (read logged; none of them is shown on a screen)."""
+    from ..archive_models import ArchivedRecord
+
+    wanted = sorted({int(i) for i in person_ids})
+    if not wanted:
+        return {}
+    rows = ArchivedRecord.objects.filter(person_id__in=wanted).for_read(
+        screen=screen, function="cancellation.archived")
+    return {r.person_id: {"atena_no": r.atena_no, "resident_code": r.resident_code, "record": r.record,
+                          "history": r.history} for r in rows}

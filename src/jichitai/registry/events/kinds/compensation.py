@@ -85,7 +85,20 @@ def _load(p: Planner, entity: str, pk: int) -> None:
 
 @register("cancellation", functions=("980", "990"), compensating=True)
 def plan_cancellation(p: Planner, req: Cancellation, kind: str, checks: _checks.Checks) -> None:
-    for f in reversed(_target_facts(p, req.target_event_id, frozenset(req.person_ids))):
+    from .. import restore_archived
+
+    target = RegistryEvent.objects.filter(pk=req.target_event_id, status=EventStatus.APPROVED).first()
+    archived = restore_archived.archived_of(target, req) if target is not None else {}
+    if req.restored and not archived:
+        raise violation("not_archived", "この異動の住民は除票用データベースへ移行されていません。", "restored")
+    # [980]#2: persons in the 除票用データベース come back from the data the clerk entered
+    back = restore_archived.restore(p, req, archived) if archived else {}
+    live = frozenset(req.person_ids) - set(archived)
+    if req.person_ids and not live:
+        facts: list[EventFact] = []
+    else:
+        facts = _target_facts(p, req.target_event_id, live)
+    for f in reversed(facts):
         if f.field in NUMBER_FIELDS:
             continue  # numbers once given stay with the (voided) record
         table = p.persons if f.entity == "person" else p.households
@@ -93,7 +106,7 @@ def plan_cancellation(p: Planner, req: Cancellation, kind: str, checks: _checks.
             _load(p, f.entity, f.entity_id)
         if f.entity == "person":  # the household he leaves keeps its head rule ([980]#1 一部)
             p.touched.append(table[f.entity_id].get("household_id"))
-        before: Any = f.before
+        before: Any = back.get(f.before, f.before) if f.field == "head_id" else f.before  # a restored head
         if f.entity == "person" and f.field == "status" and before is None:
             before = PersonStatus.VOID.value
         if f.entity == "household" and f.field == "active" and before is None:
