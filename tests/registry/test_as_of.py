@@ -130,9 +130,9 @@ def _identity_step(office: Any, kind: str, fam: list[Any], head: Any, effective:
         apply(office, "nationality_loss", {"person_id": target.pk, "nationality": "カナダ",
                                            "foreign_category": "mid_long", "residence_status": "永住者",
                                            "residence_card_no": "AB12345678CD"}, effective)
-    else:
-        apply(office, "naturalization", {"person_id": target.pk, "honseki": "テスト県甲村1番地",
-                                         "hittousha": target.family_name}, effective)
+    else:  # 帰化 or 国籍取得 ([930], [940]): the same shape, told apart by n
+        apply(office, "naturalization" if n % 2 == 0 else "nationality_acquisition",
+              {"person_id": target.pk, "honseki": "テスト県甲村1番地", "hittousha": target.family_name}, effective)
 
 
 def _household_change_step(office: Any, fam: list[Any], head: Any, effective: dt.date, n: int) -> None:
@@ -183,6 +183,7 @@ def test_the_identity_steps_apply(office: Any) -> None:
                 "honseki_renumbering"} <= kinds
 
 
+MOVE_OUT_STEPS = [("move_out", 100, 1), ("move_out", 200, 2)]
 HOUSEHOLD_STEPS = [("household_change", 100, 1), ("household_change", 200, 1), ("household_change", 300, 2)]
 
 
@@ -214,9 +215,32 @@ def test_the_foreign_steps_apply(office: Any) -> None:
         assert {"move_in_30_46", "entry_30_47", "resident_code_change"} <= kinds
 
 
+# 30条46/47 and the 住民票コード変更請求, then a 国籍取得 of one of those who came ([940])
+NATIONALITY_N = 3  # fam[3] is then one of the foreign residents who came (odd n: 国籍取得)
+FOREIGN_STEPS = [("foreign", 100, 3), ("foreign", 200, 4), ("foreign", 300, 5), ("foreign", 400, 1),
+                 ("nationality", 500, NATIONALITY_N)]
+# issue 11's kinds: each must be walked by one of the examples below (the random steps reach them too)
+ISSUE_11_KINDS = {"move_out_confirmed", "move_out_abroad", "move_in_abroad", "naturalization", "nationality_acquisition",
+                  "nationality_loss", "household_change", "address_renumbering", "honseki_renumbering",
+                  "disappearance", "minor_correction", "move_in_30_46", "entry_30_47", "resident_code_change"}
 
 
 @pytest.mark.django_db
+def test_every_issue_11_kind_is_walked_by_an_example(office: Any) -> None:
+    walked: set[str] = set()
+    for steps in (HOUSEHOLD_STEPS, IDENTITY_STEPS, EX_OFFICIO_STEPS, FOREIGN_STEPS, MOVE_OUT_STEPS):
+        with transaction.atomic(), activate(office.ctx()):
+            move_in_family(office, START)
+            for s in steps:
+                _apply_step(office, *s)
+            walked |= set(RegistryEvent.objects.filter(status="approved").values_list("kind", flat=True))
+            transaction.set_rollback(True)
+    assert ISSUE_11_KINDS <= walked, sorted(ISSUE_11_KINDS - walked)
+
+
+@pytest.mark.django_db
+@example(steps=FOREIGN_STEPS, probes=[-1, 150, 250, 350, 450, 550])
+@example(steps=MOVE_OUT_STEPS, probes=[-1, 150, 250, 350])
 @example(steps=HOUSEHOLD_STEPS, probes=[-1, 150, 250, 350])
 @example(steps=IDENTITY_STEPS, probes=[-1, 150, 250, 350, 650])
 @example(steps=EX_OFFICIO_STEPS, probes=[-1, 75, 125, 200, 400])
