@@ -209,3 +209,20 @@ def sigterm_as_interrupt() -> None:
         raise KeyboardInterrupt(f"signal {signum}")
 
     signal.signal(signal.SIGTERM, handler)
+
+
+def run_on_throwaway(prefix: str, args: Any, setup: Any, bench: Any) -> dict[str, Any]:
+    """``bench(args)`` on a throwaway server (``args.no_server``: the one in the environment),
+    durable unless ``args.nodurable``; ``setup()`` sets Django up once the server is there."""
+    with contextlib.ExitStack() as stack:
+        if not args.no_server:
+            sigterm_as_interrupt()
+            server = stack.enter_context(throwaway_server(prefix, durable=not args.nodurable, keep=args.keep_db))
+            os.environ["JICHITAI_DATA_DIR"] = str(server.base / "data")
+        setup()
+        result = bench(args)
+        if not args.no_server:
+            from django.db import connections
+
+            connections.close_all()
+    return result

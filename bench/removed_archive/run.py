@@ -23,7 +23,6 @@ whole 5-year backlog at once, the worst case of the yearly run. Then, timed:
 from __future__ import annotations
 
 import argparse
-import contextlib
 import importlib.util
 import os
 import platform
@@ -36,7 +35,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "bench"))
 from benchlib import write_result  # noqa: E402
-from pgserver import database_settings, metric_name, sigterm_as_interrupt, throwaway_server  # noqa: E402
+from pgserver import database_settings, metric_name, run_on_throwaway  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "src"))
 _spec = importlib.util.spec_from_file_location(
@@ -203,21 +202,7 @@ def main(argv: list[str] | None = None) -> int:
         "--output", default=str(ROOT / "bench" / "results" / "removed_archive.json")
     )
     args = parser.parse_args(argv)
-    with contextlib.ExitStack() as stack:
-        if not args.no_server:
-            sigterm_as_interrupt()
-            server = stack.enter_context(
-                throwaway_server(
-                    "jichitai-bench-removed-", durable=not args.nodurable, keep=args.keep_db
-                )
-            )
-            os.environ["JICHITAI_DATA_DIR"] = str(server.base / "data")
-        registry_bench.django_setup()
-        result = bench(args)
-        if not args.no_server:
-            from django.db import connections
-
-            connections.close_all()
+    result = run_on_throwaway("jichitai-bench-removed-", args, registry_bench.django_setup, bench)
     print(registry_bench.table(result["metrics"]))
     write_result(result, args.output, ROOT)
     return 0

@@ -24,7 +24,6 @@ Writes ``bench/results/statistics.json`` (``--output``) and prints a summary tab
 from __future__ import annotations
 
 import argparse
-import contextlib
 import importlib.util
 import os
 import statistics as stats
@@ -38,7 +37,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "bench"))
 from benchlib import write_result  # noqa: E402
-from pgserver import database_settings, metric_name, sigterm_as_interrupt, throwaway_server  # noqa: E402
+from pgserver import database_settings, metric_name, run_on_throwaway  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "src"))
 TARGET_SECONDS = 30.0
@@ -212,22 +211,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--output", default=str(ROOT / "bench" / "results" / "statistics.json"))
     args = parser.parse_args(argv)
 
-    with contextlib.ExitStack() as stack:
-        if not args.no_server:
-            sigterm_as_interrupt()
-            server = stack.enter_context(
-                throwaway_server(
-                    "jichitai-bench-statistics-", durable=not args.nodurable, keep=args.keep_db
-                )
-            )
-            os.environ["JICHITAI_DATA_DIR"] = str(server.base / "data")
-        reg = registry_bench()
-        reg.django_setup()
-        result = bench(args)
-        if not args.no_server:
-            from django.db import connections
-
-            connections.close_all()
+    reg = registry_bench()
+    result = run_on_throwaway("jichitai-bench-statistics-", args, reg.django_setup, bench)
     print(reg.table(result["metrics"]))
     write_result(result, args.output, ROOT)
     return 0
