@@ -1,0 +1,1 @@
+"""Certificates (issue 12): issuance, rendering, signing and verification."""

@@ -1,0 +1,97 @@
+"""HTML → PDF with WeasyPrint, IPAmj明朝 only, one font set-up for every document of the process.
+
+``render_pdf`` refuses to run without HarfBuzz subsetting and refuses any text IPAmj明朝 cannot
+draw exactly as stored (see fonts.py); it never touches the database.
+"""
+
+from __future__ import annotations
+
+import atexit
+import threading
+from html.parser import HTMLParser
+
+from .fonts import FAMILY, UndrawableCharactersError, check_subsetting, coverage, font_path
+
+# the family name documents use; a name of our own so no system font can answer to it
+FONT_FAMILY = "JichitaiMJ"
+BASE_CSS = """
+@font-face { font-family: "%(family)s"; src: url("%(url)s"); }
+@page { size: A4 portrait; }
+* { font-family: "%(family)s" !important; }
+"""
+
+# one set-up per thread: Pango's font map is not safe to share between threads
+_local = threading.local()
+
+
+@atexit.register
+def _drop() -> None:
+    # before interpreter teardown, while WeasyPrint's finalizer can still run
+    vars(_local).clear()
+
+
+def font_setup() -> tuple[object, object]:
+    """This thread's FontConfiguration and the base stylesheet bound to it (made once).
+
+    Reusing them keeps WeasyPrint from loading and registering the font for every document.
+    """
+    setup = getattr(_local, "setup", None)
+    if setup is None:
+        from weasyprint import CSS
+        from weasyprint.text.fonts import FontConfiguration
+
+        config = FontConfiguration()
+        css = BASE_CSS % {"family": FONT_FAMILY, "url": font_path().as_uri()}
+        setup = _local.setup = (config, CSS(string=css, font_config=config))
+    return setup
+
+
+class _Text(HTMLParser):
+    """The text a document prints (element content outside <style>, <script> and <head>)."""
+
+    _SKIP = frozenset({"style", "script", "title", "head"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._depth = 0
+
+    def handle_starttag(self, tag: str, attrs: object) -> None:
+        if tag in self._SKIP:
+            self._depth += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self._SKIP and self._depth:
+            self._depth -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self._depth:
+            self.parts.append(data)
+
+
+def printed_text(html: str) -> str:
+    parser = _Text()
+    parser.feed(html)
+    parser.close()
+    return "".join(parser.parts)
+
+
+def check_drawable(html: str) -> None:
+    """Raise UndrawableCharactersError naming every character IPAmj明朝 cannot draw as stored."""
+    bad = coverage(font_path()).undrawable(printed_text(html))
+    if bad:
+        raise UndrawableCharactersError(bad)
+
+
+def render_pdf(html: str, *, base_url: str | None = None) -> bytes:
+    """The PDF of ``html`` in IPAmj明朝, or a RenderError before anything is drawn."""
+    check_subsetting()
+    check_drawable(html)
+    from weasyprint import HTML
+
+    config, css = font_setup()
+    document = HTML(string=html, base_url=base_url)
+    return document.write_pdf(stylesheets=[css], font_config=config)
+
+
+__all__ = ["FAMILY", "FONT_FAMILY", "check_drawable", "font_setup", "printed_text", "render_pdf"]

@@ -1,0 +1,108 @@
+"""Glyph comparison for the rendering tests: PDF → PNG (pdftoppm) against the font drawn directly."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import tempfile
+from html import unescape
+from pathlib import Path
+
+from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageFont, ImageStat, features
+
+from jichitai.moji.chars import split
+
+DPI = 300
+SIDE = 64  # both images are scaled to SIDE px high before comparing
+
+
+def pdf_text(pdf: bytes) -> str:
+    return subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", "-", "-"], input=pdf, capture_output=True, check=True
+    ).stdout.decode()
+
+
+def word_boxes(pdf: bytes) -> list[tuple[str, tuple[float, float, float, float]]]:
+    """(word, box in pt) for every word on page 1, as pdftotext -bbox finds them."""
+    out = subprocess.run(
+        ["pdftotext", "-bbox", "-enc", "UTF-8", "-f", "1", "-l", "1", "-", "-"],
+        input=pdf,
+        capture_output=True,
+        check=True,
+    ).stdout.decode()
+    pattern = r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>'
+    return [
+        (unescape(w), (float(a), float(b), float(c), float(d)))
+        for a, b, c, d, w in re.findall(pattern, out)
+    ]
+
+
+def page_png(pdf: bytes) -> Image.Image:
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp) / "doc.pdf"
+        src.write_bytes(pdf)
+        subprocess.run(
+            [
+                "pdftoppm",
+                "-r",
+                str(DPI),
+                "-gray",
+                "-png",
+                "-f",
+                "1",
+                "-l",
+                "1",
+                "-singlefile",
+                str(src),
+                str(Path(tmp) / "page"),
+            ],
+            check=True,
+        )
+        return Image.open(Path(tmp) / "page.png").convert("L").copy()
+
+
+def ink(img: Image.Image) -> Image.Image:
+    """The image cropped to its ink and scaled to SIDE px high (grey, ink dark)."""
+    inverted = ImageChops.invert(img.convert("L"))
+    box = inverted.point(lambda v: 255 if v > 64 else 0).getbbox()
+    assert box, "no ink"
+    cropped = inverted.crop(box)
+    width = max(1, round(cropped.width * SIDE / cropped.height))
+    return cropped.resize((width, SIDE), Image.Resampling.LANCZOS)
+
+
+def crop_word(page: Image.Image, box: tuple[float, float, float, float]) -> Image.Image:
+    scale = DPI / 72
+    x0, y0, x1, y1 = (round(v * scale) for v in box)
+    pad = 4  # px above and below: ink stays inside the em box, and beside it is the next character
+    return page.crop((x0, y0 - pad, x1, y1 + pad))
+
+
+def draw(text: str, font_file: Path, size_pt: float) -> Image.Image:
+    """``text`` drawn straight from the font file (Pillow with libraqm, which honours IVS)."""
+    assert features.check("raqm"), "Pillow without libraqm cannot draw variation sequences"
+    px = size_pt * DPI / 72
+    font = ImageFont.truetype(str(font_file), px, layout_engine=ImageFont.Layout.RAQM)
+    img = Image.new("L", (round(px * (len(text) + 2)), round(px * 2)), 255)
+    ImageDraw.Draw(img).text((px / 2, px / 2), text, font=font, fill=0)
+    return img
+
+
+def cells(word: str, box: tuple[float, float, float, float]) -> list[tuple[str, tuple]]:
+    """Split a word's box into one em cell per character (ideographs are all one em wide)."""
+    chars = list(split(word))
+    x0, y0, x1, y1 = box
+    em = (x1 - x0) / len(chars)
+    return [(seq, (x0 + i * em, y0, x0 + (i + 1) * em, y1)) for i, (_, seq) in enumerate(chars)]
+
+
+def distance(a: Image.Image, b: Image.Image) -> float:
+    """Mean absolute difference of two ink images (0 = same, 1 = opposite), after ink().
+
+    A slight blur first: the two rasterizers place strokes up to a pixel apart.
+    """
+    a, b = (ink(x).filter(ImageFilter.GaussianBlur(1.5)) for x in (a, b))
+    width = max(a.width, b.width)
+    a, b = a.resize((width, SIDE)), b.resize((width, SIDE))
+    diff = ImageChops.difference(a, b)
+    return ImageStat.Stat(diff).mean[0] / 255
