@@ -239,3 +239,17 @@ def test_coverage_reports_exactly_the_unmapped(chars, foreign):
     text = "".join(map(chr, chars))
     assert coverage().undrawable(text) == []
     assert coverage().undrawable(text + chr(foreign) + text) == [chr(foreign)]
+
+
+def test_without_the_check_an_unknown_selector_would_print_the_base_glyph():
+    """Why an unmapped IVS is refused: HarfBuzz ignores it and the default glyph prints."""
+    from weasyprint import HTML
+
+    config, css = font_setup()
+    html = '<p style="font-size: 40pt">辻\U000e0199</p>'
+    pdf = HTML(string=html).write_pdf(stylesheets=[css], font_config=config)
+    word, box = next((w, b) for w, b in word_boxes(pdf) if w.startswith("辻"))
+    printed = crop_word(page_png(pdf), box)
+    assert distance(printed, draw("辻", font_path(), 40)) < 0.05  # two dots: not what was stored
+    with pytest.raises(UndrawableCharactersError):
+        render_pdf(html)
