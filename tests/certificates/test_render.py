@@ -28,6 +28,7 @@ from jichitai.certificates.render import (
     juminhyo_html,
     juminhyo_pdf,
     render_pdf,
+    warm_up,
 )
 from jichitai.certificates.render.engine import printed_text
 
@@ -208,6 +209,15 @@ def test_subsetting_check_in_a_process_where_the_library_cannot_load():
     assert out.stdout.startswith("refused:") and "libharfbuzz-subset0" in out.stdout
 
 
+def test_warm_up_refuses_to_start_without_subsetting(monkeypatch):
+    from weasyprint.pdf import fonts as wp_fonts
+
+    warm_up()  # here: passes
+    monkeypatch.setattr(wp_fonts, "harfbuzz_subset", None)
+    with pytest.raises(SubsettingUnavailableError):
+        warm_up()
+
+
 def test_old_harfbuzz_is_refused(monkeypatch):
     from weasyprint.pdf import fonts as wp_fonts
 
@@ -253,3 +263,15 @@ def test_without_the_check_an_unknown_selector_would_print_the_base_glyph():
     assert distance(printed, draw("辻", font_path(), 40)) < 0.05  # two dots: not what was stored
     with pytest.raises(UndrawableCharactersError):
         render_pdf(html)
+
+
+def test_font_found_by_fontconfig_or_refused(monkeypatch, tmp_path):
+    from jichitai.certificates.render import FontMissingError
+    from jichitai.certificates.render import fonts
+
+    monkeypatch.setattr(fonts, "DEBIAN_FONT", tmp_path / "none.ttf")
+    found = font_path()  # fc-match answers for the family
+    assert found.is_file() and found.samefile("/usr/share/fonts/truetype/ipamj/ipamjm.ttf")
+    monkeypatch.setattr(fonts.shutil, "which", lambda name: None)
+    with pytest.raises(FontMissingError, match="fonts-ipamj-mincho"):
+        font_path()

@@ -5,7 +5,7 @@ refuses any character IPAmj明朝 cannot draw exactly as stored (``UndrawableCha
 ``codes`` go to the 外字 list). See docs/certificates.md "Rendering".
 """
 
-from .engine import check_drawable, font_setup, render_pdf
+from .engine import check_drawable, font_setup, render_pdf, warm_up
 from .fonts import (
     FontMissingError,
     RenderError,
@@ -32,4 +32,5 @@ __all__ = [
     "juminhyo_html",
     "juminhyo_pdf",
     "render_pdf",
+    "warm_up",
 ]

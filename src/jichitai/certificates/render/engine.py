@@ -83,6 +83,19 @@ def check_drawable(html: str) -> None:
         raise UndrawableCharactersError(bad)
 
 
+def warm_up() -> None:
+    """Start-up: refuse to run without subsetting or the font; load the cmap and font set-up.
+
+    For the certificates app's ``AppConfig.ready`` (and a worker's start): a server without
+    libharfbuzz-subset0 or IPAmj明朝 fails here, and the first certificate does not pay for the
+    set-up.
+    """
+    check_subsetting()
+    coverage(font_path())
+    font_setup()
+    render_pdf("<p>住民票</p>")  # Pango loads the face on first use
+
+
 def render_pdf(html: str, *, base_url: str | None = None) -> bytes:
     """The PDF of ``html`` in IPAmj明朝, or a RenderError before anything is drawn."""
     check_subsetting()
@@ -94,4 +107,12 @@ def render_pdf(html: str, *, base_url: str | None = None) -> bytes:
     return document.write_pdf(stylesheets=[css], font_config=config)
 
 
-__all__ = ["FAMILY", "FONT_FAMILY", "check_drawable", "font_setup", "printed_text", "render_pdf"]
+__all__ = [
+    "FAMILY",
+    "FONT_FAMILY",
+    "check_drawable",
+    "font_setup",
+    "printed_text",
+    "render_pdf",
+    "warm_up",
+]
