@@ -266,8 +266,7 @@ def test_without_the_check_an_unknown_selector_would_print_the_base_glyph():
 
 
 def test_font_found_by_fontconfig_or_refused(monkeypatch, tmp_path):
-    from jichitai.certificates.render import FontMissingError
-    from jichitai.certificates.render import fonts
+    from jichitai.certificates.render import FontMissingError, fonts
 
     monkeypatch.setattr(fonts, "DEBIAN_FONT", tmp_path / "none.ttf")
     found = font_path()  # fc-match answers for the family
