@@ -1,0 +1,52 @@
+"""Certificate fixtures: the register's offices (A and B), a family, and issuing helpers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from jichitai.certificates.issuance import CertificateRequest, Options, Requester, Station, issue
+from jichitai.certificates.issuance.fake import fake_renderer
+from tests.registry.conftest import Office, _office, move_in_family, people  # noqa: F401
+
+D = dt.date
+STATION = Station(terminal="本庁1", printer="プリンタ001", place="本庁舎1階 市民課窓口")
+
+
+@pytest.fixture
+def office(tenants: Any) -> Office:
+    return _office(tenants.a, "a")
+
+
+@pytest.fixture
+def office_b(tenants: Any) -> Office:
+    return _office(tenants.b, "b")
+
+
+def family(office: Office) -> tuple[Any, Any, Any]:
+    move_in_family(office)
+    head, wife, son = people()
+    return head, wife, son
+
+
+def request(subjects: list[int], kind: str = "juminhyo", requester: Requester | None = None, **options: Any) -> Any:
+    confirmed = options.pop("hold_confirmed", False)
+    return CertificateRequest(
+        kind=kind, subject_ids=tuple(subjects), requester=requester or Requester("self", person_id=subjects[0]),
+        options=Options(**options), station=STATION, hold_confirmed=confirmed,
+    )
+
+
+def issue_for(office: Office, subjects: list[int], staff: Any = None, **kw: Any) -> Any:
+    return issue(request(subjects, **kw), staff=staff or office.clerk, renderer=fake_renderer)
+
+
+def officer(office: Office, name: str = "support-officer") -> Any:
+    from jichitai.accounts.models import RoleGrant, Staff
+
+    staff = Staff.objects.create(username=f"{name}-{office.municipality.code}")
+    RoleGrant.objects.create(staff=staff, municipality=office.municipality, role="support_measure")
+    RoleGrant.objects.create(staff=staff, municipality=office.municipality, role="clerk")
+    return staff
