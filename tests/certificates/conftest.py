@@ -31,11 +31,17 @@ def family(office: Office) -> tuple[Any, Any, Any]:
     return head, wife, son
 
 
-def request(subjects: list[int], kind: str = "juminhyo", requester: Requester | None = None, **options: Any) -> Any:
+def request(
+    subjects: list[int], kind: str = "juminhyo", requester: Requester | None = None, **options: Any
+) -> Any:
     confirmed = options.pop("hold_confirmed", False)
     return CertificateRequest(
-        kind=kind, subject_ids=tuple(subjects), requester=requester or Requester("self", person_id=subjects[0]),
-        options=Options(**options), station=STATION, hold_confirmed=confirmed,
+        kind=kind,
+        subject_ids=tuple(subjects),
+        requester=requester or Requester("self", person_id=subjects[0]),
+        options=Options(**options),
+        station=STATION,
+        hold_confirmed=confirmed,
     )
 
 

@@ -26,8 +26,10 @@ from .conftest import request
 pytestmark = [
     pytest.mark.postgres_only,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(connection.vendor != "postgresql",
-                       reason="needs 200 real PostgreSQL connections (runs in the PostgreSQL pass)"),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="needs 200 real PostgreSQL connections (runs in the PostgreSQL pass)",
+    ),
 ]
 REQUESTS = 200
 CONNECTIONS = 150
@@ -38,12 +40,23 @@ def _residents(office: Any, n: int) -> list[int]:
 
     ids = []
     for i in range(n):
-        hh = Household.objects.create(household_no=f"c{i:05d}", address=office.address, banchi=f"{i + 1}番地")
+        hh = Household.objects.create(
+            household_no=f"c{i:05d}", address=office.address, banchi=f"{i + 1}番地"
+        )
         kanji = "".join("〇一二三四五六七八九"[int(d)] for d in f"{i:03d}")
         p = Person.objects.create(
-            atena_no=f"9{i:07d}", household=hh, relationship="世帯主", family_name="並行", given_name=kanji,
-            name_key=f"並行{kanji}", kana_key="ヘイコウ", birth_date=dt.date(1970, 1, 1) + dt.timedelta(days=i),
-            sex="1", resident_type="japanese", status="resident", resident_code=f"{20_000_000_000 + i:011d}",
+            atena_no=f"9{i:07d}",
+            household=hh,
+            relationship="世帯主",
+            family_name="並行",
+            given_name=kanji,
+            name_key=f"並行{kanji}",
+            kana_key="ヘイコウ",
+            birth_date=dt.date(1970, 1, 1) + dt.timedelta(days=i),
+            sex="1",
+            resident_type="japanese",
+            status="resident",
+            resident_code=f"{20_000_000_000 + i:011d}",
         )
         hh.head = p
         hh.save(update_fields=["head"])

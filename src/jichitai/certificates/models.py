@@ -26,7 +26,11 @@ class IssuanceCounter(TenantModel):
 
     class Meta(TenantModel.Meta):
         verbose_name = "発行番号の採番"
-        constraints = [models.UniqueConstraint(fields=["municipality", "day"], name="uniq_issuance_counter_day")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "day"], name="uniq_issuance_counter_day"
+            )
+        ]
 
 
 class Issuance(TenantModel):
@@ -34,11 +38,17 @@ class Issuance(TenantModel):
 
     request_id = models.CharField("請求ID", max_length=64)
     issued_at = models.DateTimeField("交付年月日時", default=timezone.now)
-    place = models.CharField("交付場所", max_length=100, blank=True)  # kept, never printed ([1040]#6)
+    place = models.CharField(
+        "交付場所", max_length=100, blank=True
+    )  # kept, never printed ([1040]#6)
     terminal = models.CharField("端末名", max_length=50, blank=True)
     printer = models.CharField("プリンタ", max_length=50, blank=True)
-    staff = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                              verbose_name="ユーザID")
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="ユーザID",
+    )
     kind = models.CharField("証明書の種別", max_length=30)
     subject_ids = models.JSONField("交付対象者")  # person ids, as requested
     requester_kind = models.CharField("請求者の区分", max_length=20)
@@ -54,7 +64,11 @@ class Issuance(TenantModel):
 
     class Meta(TenantModel.Meta):
         verbose_name = "交付履歴"
-        constraints = [models.UniqueConstraint(fields=["municipality", "request_id"], name="uniq_issuance_request")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "request_id"], name="uniq_issuance_request"
+            )
+        ]
 
 
 class IssuanceSubject(TenantModel):
@@ -94,6 +108,10 @@ class HistoryUndeletable(Exception):
 @receiver(pre_delete, sender=PrintLog)
 def _keep_history(sender: Any, instance: Any, **kwargs: Any) -> None:
     """[300]#2 (must not): no deletion inside the period the municipality set."""
-    issuance = instance if isinstance(instance, Issuance) else Issuance.objects.get(pk=instance.issuance_id)
+    issuance = (
+        instance
+        if isinstance(instance, Issuance)
+        else Issuance.objects.get(pk=instance.issuance_id)
+    )
     if issuance.keep_until >= timezone.localdate():
         raise HistoryUndeletable(issuance.keep_until)

@@ -6,9 +6,18 @@ Rendering is an interface here (:data:`Renderer`); the PDF engine is certificate
 from .data import CertificateData
 from .eligibility import IssuanceRefused
 from .request import CertificateRequest, Options, Requester, Station
-from .service import Issued, IssuanceMismatch, Renderer, finalize, issue
+from .service import IssuanceMismatch, Issued, Renderer, finalize, issue
 
 __all__ = [
-    "CertificateData", "CertificateRequest", "Issued", "IssuanceMismatch", "IssuanceRefused", "Options",
-    "Renderer", "Requester", "Station", "finalize", "issue",
+    "CertificateData",
+    "CertificateRequest",
+    "Issued",
+    "IssuanceMismatch",
+    "IssuanceRefused",
+    "Options",
+    "Renderer",
+    "Requester",
+    "Station",
+    "finalize",
+    "issue",
 ]

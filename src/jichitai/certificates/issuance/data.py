@@ -28,8 +28,12 @@ CERTIFICATION = {
 STATUS_LABELS = {"moved_out": "転出", "dead": "死亡", "deleted": "職権消除"}
 SEX = {"1": "男", "2": "女", "9": "不詳"}
 FOREIGN_CATEGORIES = {
-    "mid_long": "中長期在留者", "special_permanent": "特別永住者", "temporary_refuge": "一時庇護許可者",
-    "provisional_stay": "仮滞在者", "birth_loss": "出生による経過滞在者", "nationality_loss": "国籍喪失による経過滞在者",
+    "mid_long": "中長期在留者",
+    "special_permanent": "特別永住者",
+    "temporary_refuge": "一時庇護許可者",
+    "provisional_stay": "仮滞在者",
+    "birth_loss": "出生による経過滞在者",
+    "nationality_loss": "国籍喪失による経過滞在者",
 }
 
 
@@ -78,15 +82,25 @@ def pages_for(form: str, members: int) -> int:
 
 
 def _omitted(o: Options) -> list[str]:
-    pairs = [(o.head_and_relationship, "世帯主・続柄"), (o.honseki, "本籍・筆頭者"), (o.resident_code, "住民票コード"),
-             (o.my_number, "個人番号"), (o.foreign_items, "国籍・地域、在留資格等"), (o.alias_history, "通称の記載及び削除に関する事項")]
+    pairs = [
+        (o.head_and_relationship, "世帯主・続柄"),
+        (o.honseki, "本籍・筆頭者"),
+        (o.resident_code, "住民票コード"),
+        (o.my_number, "個人番号"),
+        (o.foreign_items, "国籍・地域、在留資格等"),
+        (o.alias_history, "通称の記載及び削除に関する事項"),
+    ]
     return [label for asked, label in pairs if not asked]
 
 
 def _date(v: Mapping[str, Any], item: str, foreign: bool = False) -> str:
     value = v.get(item)
     if foreign:
-        return format_seireki(value, v.get("birth_date_precision") or "day") if item == "birth_date" else format_seireki(value)
+        return (
+            format_seireki(value, v.get("birth_date_precision") or "day")
+            if item == "birth_date"
+            else format_seireki(value)
+        )
     if item == "birth_date":
         return format_date(value, v.get("birth_date_precision") or "day")
     return format_date(value)
@@ -94,10 +108,14 @@ def _date(v: Mapping[str, Any], item: str, foreign: bool = False) -> str:
 
 def _foreign(v: Mapping[str, Any]) -> dict[str, str]:
     return {
-        "国籍・地域": v.get("nationality") or "", "法第30条の45に規定する区分": FOREIGN_CATEGORIES.get(v.get("foreign_category") or "", ""),
-        "在留資格": v.get("residence_status") or "", "在留期間等": v.get("residence_period") or "",
+        "国籍・地域": v.get("nationality") or "",
+        "法第30条の45に規定する区分": FOREIGN_CATEGORIES.get(v.get("foreign_category") or "", ""),
+        "在留資格": v.get("residence_status") or "",
+        "在留期間等": v.get("residence_period") or "",
         "在留期間の満了の日": format_seireki(v.get("residence_end_date")),
-        "在留カード等の番号": v.get("residence_card_no") or v.get("special_permanent_cert_no") or "",
+        "在留カード等の番号": v.get("residence_card_no")
+        or v.get("special_permanent_cert_no")
+        or "",
     }
 
 
@@ -105,10 +123,15 @@ def _member(p: DocumentPerson, req: CertificateRequest, today: dt.date) -> dict[
     v, o = p.values, req.options
     foreign = v.get("resident_type") == "foreign"
     name = f"{v.get('family_name', '')}　{v.get('given_name', '')}".strip("　")
-    row = {"氏名": v.get("alphabet_name") or name if foreign else name,
-           "生年月日": _date(v, "birth_date", foreign), "性別": SEX.get(v.get("sex") or "", ""),
-           "住民となった年月日": _date(v, "became_resident_on"), "住所を定めた年月日": _date(v, "address_set_on"),
-           "届出日": _date(v, "reported_on"), "従前の住所": v.get("previous_address") or ""}
+    row = {
+        "氏名": v.get("alphabet_name") or name if foreign else name,
+        "生年月日": _date(v, "birth_date", foreign),
+        "性別": SEX.get(v.get("sex") or "", ""),
+        "住民となった年月日": _date(v, "became_resident_on"),
+        "住所を定めた年月日": _date(v, "address_set_on"),
+        "届出日": _date(v, "reported_on"),
+        "従前の住所": v.get("previous_address") or "",
+    }
     if foreign and v.get("alias"):
         row["通称"] = v["alias"]
     if o.head_and_relationship:
@@ -124,7 +147,9 @@ def _member(p: DocumentPerson, req: CertificateRequest, today: dt.date) -> dict[
     if req.kind == REMOVED_COPY:
         row["消除の事由"] = STATUS_LABELS.get(v.get("status") or "", "")
         row["消除日"] = _date(v, "removed_on") or _date(v, "move_out_planned_on")
-        row["転出先"] = v.get("move_out_confirmed_destination") or v.get("move_out_destination") or ""
+        row["転出先"] = (
+            v.get("move_out_confirmed_destination") or v.get("move_out_destination") or ""
+        )
     # [1000]#6: a 転出届's 予定 items are never printed before the 転出予定日 (not even present here)
     return row
 
@@ -140,8 +165,14 @@ def _read(ids: tuple[int, ...], staff: Any) -> list[DocumentPerson]:
     return [p for p in people if p is not None]
 
 
-def build(req: CertificateRequest, subject_ids: tuple[int, ...], *, staff: Any, today: dt.date,
-          municipality: Any) -> list[CertificateData]:
+def build(
+    req: CertificateRequest,
+    subject_ids: tuple[int, ...],
+    *,
+    staff: Any,
+    today: dt.date,
+    municipality: Any,
+) -> list[CertificateData]:
     """The certificates of a cleared request: one per household (世帯連記式) or per person (個人票)."""
     people = _read(subject_ids, staff)
     groups: dict[Any, list[DocumentPerson]] = {}
@@ -157,12 +188,25 @@ def build(req: CertificateRequest, subject_ids: tuple[int, ...], *, staff: Any, 
         members = [_member(p, req, today) for p in persons]
         if req.options.head_and_relationship and head is not None:
             for m in members:
-                m["世帯主"] = f"{head.values.get('family_name', '')}　{head.values.get('given_name', '')}".strip("　")
-        out.append(CertificateData(
-            kind=req.kind, title=KINDS[req.kind], request_id=req.request_id,
-            form="世帯連記式" if req.options.household_form else "個人票",
-            municipality=municipality.name, prefecture=municipality.prefecture, issued_on=format_date(today),
-            address=persons[0].address, members=members, person_ids=tuple(p.id for p in persons),
-            omitted=_omitted(req.options), certification=CERTIFICATION[req.kind],
-        ))
+                m["世帯主"] = (
+                    f"{head.values.get('family_name', '')}　{head.values.get('given_name', '')}".strip(
+                        "　"
+                    )
+                )
+        out.append(
+            CertificateData(
+                kind=req.kind,
+                title=KINDS[req.kind],
+                request_id=req.request_id,
+                form="世帯連記式" if req.options.household_form else "個人票",
+                municipality=municipality.name,
+                prefecture=municipality.prefecture,
+                issued_on=format_date(today),
+                address=persons[0].address,
+                members=members,
+                person_ids=tuple(p.id for p in persons),
+                omitted=_omitted(req.options),
+                certification=CERTIFICATION[req.kind],
+            )
+        )
     return out

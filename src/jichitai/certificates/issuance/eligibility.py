@@ -83,12 +83,20 @@ def _support(req: CertificateRequest, ids: set[int], staff: Any) -> None:
         return
     if not access.need_to_know(staff):
         for pid in sorted(protected):
-            access.alert_access(pid, screen="証明書交付", function="certificates.eligibility",
-                                detail={"refused": True, "need_to_know": False})
+            access.alert_access(
+                pid,
+                screen="証明書交付",
+                function="certificates.eligibility",
+                detail={"refused": True, "need_to_know": False},
+            )
         raise _refuse("not_found", msg.NOT_FOUND)
-    kind = {SELF: "self", HOUSEHOLD: "household", AGENT: "agent"}.get(req.requester.kind, "third_party")
+    kind = {SELF: "self", HOUSEHOLD: "household", AGENT: "agent"}.get(
+        req.requester.kind, "third_party"
+    )
     for pid in sorted(protected):
-        decision = support.may_receive(pid, requester_kind=kind, requester_person_id=req.requester.person_id)
+        decision = support.may_receive(
+            pid, requester_kind=kind, requester_person_id=req.requester.person_id
+        )
         if not decision.allowed:
             raise _refuse("support_measure", decision.reason)
 
@@ -100,13 +108,19 @@ def _requester(req: CertificateRequest, states: dict[int, SubjectState]) -> None
         raise _refuse("self_only", msg.SELF_ONLY)
     if r.kind == HOUSEHOLD:
         mine = subject_states([r.person_id]).get(r.person_id) if r.person_id else None
-        if mine is None or not mine.current or any(s.household_id != mine.household_id for s in states.values()):
+        if (
+            mine is None
+            or not mine.current
+            or any(s.household_id != mine.household_id for s in states.values())
+        ):
             raise _refuse("not_same_household", msg.NOT_SAME_HOUSEHOLD)
     if r.kind == AGENT:
         if not r.power_of_attorney or r.principal_id is None or not r.name.strip():
             raise _refuse("power_of_attorney", msg.POWER_OF_ATTORNEY)
         principal = subject_states([r.principal_id]).get(r.principal_id)
-        if principal is None or any(s.household_id != principal.household_id for s in states.values()):
+        if principal is None or any(
+            s.household_id != principal.household_id for s in states.values()
+        ):
             raise _refuse("principal", msg.PRINCIPAL)
     if r.kind == THIRD_PARTY and (not r.purpose.strip() or not r.name.strip()):
         raise _refuse("purpose", msg.PURPOSE)
@@ -142,9 +156,13 @@ def _holds(req: CertificateRequest, ids: set[int]) -> tuple[str, ...]:
     for pid in sorted(ids):
         decision = holds.issuance_hold(pid)
         if decision.refused:
-            raise IssuanceRefused(*(Refusal("hold_error", msg.HOLD_ERROR.format(m=m)) for m in decision.messages))
+            raise IssuanceRefused(
+                *(Refusal("hold_error", msg.HOLD_ERROR.format(m=m)) for m in decision.messages)
+            )
         if decision.level and not req.hold_confirmed:
-            raise IssuanceRefused(*(Refusal("hold_alert", msg.HOLD_ALERT.format(m=m)) for m in decision.messages))
+            raise IssuanceRefused(
+                *(Refusal("hold_alert", msg.HOLD_ALERT.format(m=m)) for m in decision.messages)
+            )
         warnings.extend(msg.HOLD_CONFIRMED.format(m=m) for m in decision.messages if decision.level)
     return tuple(warnings)
 

@@ -20,4 +20,4 @@ def fake_renderer(data: CertificateData) -> bytes:
 def read_fake(content: bytes) -> dict:
     """The data a fake rendering carries (tests check what would have been printed)."""
     assert content.startswith(MAGIC)
-    return json.loads(content[len(MAGIC):].decode())
+    return json.loads(content[len(MAGIC) :].decode())

@@ -16,9 +16,13 @@ def person_history(person_id: int, *, staff: Any) -> list[Issuance]:
     """[360]#1: the issuances that printed ``person_id``, newest first. A protected person's
     history is shown to staff with need-to-know only (others get an empty list, as for anyone
     never issued for)."""
-    if access.screen_persons([person_id], staff=staff, screen="交付履歴照会", function="certificates.history"):
+    if access.screen_persons(
+        [person_id], staff=staff, screen="交付履歴照会", function="certificates.history"
+    ):
         return []
-    return list(Issuance.objects.filter(subjects__person_id=person_id).order_by("-issued_at", "-pk"))
+    return list(
+        Issuance.objects.filter(subjects__person_id=person_id).order_by("-issued_at", "-pk")
+    )
 
 
 def search(**items: Any) -> list[Issuance]:

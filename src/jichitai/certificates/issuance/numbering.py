@@ -37,7 +37,9 @@ def take(day: dt.date, count: int) -> list[int]:
 def copy_number(day: dt.date, municipality: str, terminal: str, printer: str, seq: int) -> str:
     """The number of one copy, without its page part: ``20200502 甲村 本庁1 プリンタ001 011``
     (a device that cannot be told stays blank, [1040]#4)."""
-    return " ".join([day.strftime("%Y%m%d"), municipality, terminal or "　", printer or "　", f"{seq:03d}"])
+    return " ".join(
+        [day.strftime("%Y%m%d"), municipality, terminal or "　", printer or "　", f"{seq:03d}"]
+    )
 
 
 def page_numbers(number: str, pages: int) -> list[str]:

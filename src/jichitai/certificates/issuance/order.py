@@ -30,10 +30,15 @@ def _birth(p: Mapping[str, Any]) -> tuple[dt.date, str]:
 
 
 def _is_hittousha(p: Mapping[str, Any]) -> bool:
-    return bool(p.get("hittousha")) and p["hittousha"] == f"{p.get('family_name', '')}{p.get('given_name', '')}"
+    return (
+        bool(p.get("hittousha"))
+        and p["hittousha"] == f"{p.get('family_name', '')}{p.get('given_name', '')}"
+    )
 
 
-def _rank(p: Mapping[str, Any], child_families: Mapping[str, tuple[dt.date, str]]) -> tuple[Any, ...]:
+def _rank(
+    p: Mapping[str, Any], child_families: Mapping[str, tuple[dt.date, str]]
+) -> tuple[Any, ...]:
     rel = str(p.get("relationship") or "")
     if rel == "世帯主":
         return (1, 1, *_birth(p))
@@ -59,9 +64,15 @@ def member_order(members: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]
     """``members`` (person items with relationship, birth_date, atena_no, hittousha, names,
     member_order) in the order a 世帯連記式 prints them."""
     heads = {str(p.get("hittousha") or "") for p in members if p.get("relationship") == "世帯主"}
-    families = {
-        str(p.get("hittousha") or "") for p in members if p.get("relationship") in (*CHILD_FAMILY, GRANDCHILD)
-    } - heads - {""}
+    families = (
+        {
+            str(p.get("hittousha") or "")
+            for p in members
+            if p.get("relationship") in (*CHILD_FAMILY, GRANDCHILD)
+        }
+        - heads
+        - {""}
+    )
     child_families: dict[str, tuple[dt.date, str]] = {}
     for p in sorted((p for p in members if p.get("relationship") == CHILD), key=_birth):
         key = str(p.get("hittousha") or "")

@@ -9,9 +9,19 @@ RESIDENT_COPY = "juminhyo"  # 住民票の写し
 REMOVED_COPY = "joshu"  # 住民票の除票の写し
 KINDS = {RESIDENT_COPY: "住民票の写し", REMOVED_COPY: "住民票の除票の写し"}
 
-SELF, HOUSEHOLD, AGENT, THIRD_PARTY, OFFICIAL = "self", "household", "agent", "third_party", "official"
+SELF, HOUSEHOLD, AGENT, THIRD_PARTY, OFFICIAL = (
+    "self",
+    "household",
+    "agent",
+    "third_party",
+    "official",
+)
 REQUESTER_KINDS = {
-    SELF: "本人", HOUSEHOLD: "同一世帯", AGENT: "代理人", THIRD_PARTY: "第三者", OFFICIAL: "公用",
+    SELF: "本人",
+    HOUSEHOLD: "同一世帯",
+    AGENT: "代理人",
+    THIRD_PARTY: "第三者",
+    OFFICIAL: "公用",
 }
 
 
@@ -26,7 +36,9 @@ class Options:
     honseki: bool = False  # 本籍・筆頭者
     resident_code: bool = False  # 住民票コード
     my_number: bool = False  # 個人番号
-    foreign_items: bool = False  # 国籍・地域, 30条45の区分, 在留資格, 在留期間等, 満了日, 在留カード等番号
+    foreign_items: bool = (
+        False  # 国籍・地域, 30条45の区分, 在留資格, 在留期間等, 満了日, 在留カード等番号
+    )
     alias_history: bool = False  # 通称の記載及び削除に関する事項
     copies: int = 1
 

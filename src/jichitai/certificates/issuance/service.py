@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from jichitai.tenancy.context import current
-from jichitai.tenancy.models import MunicipalSetting, Municipality
+from jichitai.tenancy.models import Municipality, MunicipalSetting
 
 from ..models import Issuance, IssuanceSubject, PrintLog
 from . import data as certificate_data
@@ -60,7 +60,9 @@ def keep_years() -> int:
     """[300]#1: how long the 交付履歴 is kept (years): the municipality's setting, else
     JICHITAI_ISSUANCE_HISTORY_YEARS (default 5)."""
     row = MunicipalSetting.objects.filter(key=KEEP_SETTING).first()
-    value = row.value if row is not None else getattr(settings, "JICHITAI_ISSUANCE_HISTORY_YEARS", 5)
+    value = (
+        row.value if row is not None else getattr(settings, "JICHITAI_ISSUANCE_HISTORY_YEARS", 5)
+    )
     try:
         return max(1, int(value))
     except (TypeError, ValueError):
@@ -88,27 +90,58 @@ def finalize(issued: Issued, subject_ids: Iterable[int]) -> Issued:
     return issued
 
 
-def _record(req: CertificateRequest, cleared: eligibility.Cleared, copies: list[Copy], staff: Any,
-            now: dt.datetime) -> Issuance:
+def _record(
+    req: CertificateRequest,
+    cleared: eligibility.Cleared,
+    copies: list[Copy],
+    staff: Any,
+    now: dt.datetime,
+) -> Issuance:
     items = sorted({k for c in copies for m in c.data.members for k in m})
     history = Issuance.objects.create(
-        request_id=req.request_id, issued_at=now, place=req.station.place, terminal=req.station.terminal,
-        printer=req.station.printer, staff=staff, kind=req.kind, subject_ids=list(cleared.subject_ids),
-        requester_kind=req.requester.kind, requester_name=req.requester.name, purpose=req.requester.purpose,
-        items=items, copies=len(copies), pages=sum(c.data.pages for c in copies), numbers=[c.number for c in copies],
+        request_id=req.request_id,
+        issued_at=now,
+        place=req.station.place,
+        terminal=req.station.terminal,
+        printer=req.station.printer,
+        staff=staff,
+        kind=req.kind,
+        subject_ids=list(cleared.subject_ids),
+        requester_kind=req.requester.kind,
+        requester_name=req.requester.name,
+        purpose=req.requester.purpose,
+        items=items,
+        copies=len(copies),
+        pages=sum(c.data.pages for c in copies),
+        numbers=[c.number for c in copies],
         keep_until=_keep_until(timezone.localdate(now)),
     )
     IssuanceSubject.objects.bulk_create(
-        [IssuanceSubject(municipality_id=history.municipality_id, issuance=history, person_id=p)
-         for p in cleared.subject_ids])
-    PrintLog.objects.bulk_create([
-        PrintLog(municipality_id=history.municipality_id, issuance=history, number=c.number, copy_no=i,
-                 pages=c.data.pages, sha256=hashlib.sha256(c.content).hexdigest(), printed_at=now)
-        for i, c in enumerate(copies, 1)])
+        [
+            IssuanceSubject(municipality_id=history.municipality_id, issuance=history, person_id=p)
+            for p in cleared.subject_ids
+        ]
+    )
+    PrintLog.objects.bulk_create(
+        [
+            PrintLog(
+                municipality_id=history.municipality_id,
+                issuance=history,
+                number=c.number,
+                copy_no=i,
+                pages=c.data.pages,
+                sha256=hashlib.sha256(c.content).hexdigest(),
+                printed_at=now,
+            )
+            for i, c in enumerate(copies, 1)
+        ]
+    )
     return history
 
 
-def issue(req: CertificateRequest, *, staff: Any, renderer: Renderer, now: dt.datetime | None = None) -> Issued:
+def issue(
+    req: CertificateRequest, *, staff: Any, renderer: Renderer, now: dt.datetime | None = None
+) -> Issued:
     """Issue ``req``: refused (:class:`eligibility.IssuanceRefused`) or every copy numbered, rendered,
     recorded and checked in one transaction (a failure anywhere takes the numbers back)."""
     now = now or timezone.now()
@@ -116,17 +149,24 @@ def issue(req: CertificateRequest, *, staff: Any, renderer: Renderer, now: dt.da
     with transaction.atomic():
         cleared = eligibility.check(req, staff=staff)
         municipality = Municipality.objects.get(pk=current().municipality_id)
-        documents = certificate_data.build(req, cleared.subject_ids, staff=staff, today=today,
-                                           municipality=municipality)
+        documents = certificate_data.build(
+            req, cleared.subject_ids, staff=staff, today=today, municipality=municipality
+        )
         wanted = [d for _ in range(req.options.copies) for d in documents]
         seqs = numbering.take(today, len(wanted))
         copies = []
         for seq, doc in zip(seqs, wanted, strict=True):
-            number = numbering.copy_number(today, municipality.name, req.station.terminal, req.station.printer, seq)
-            numbered = replace(doc, number=number, page_numbers=numbering.page_numbers(number, doc.pages))
+            number = numbering.copy_number(
+                today, municipality.name, req.station.terminal, req.station.printer, seq
+            )
+            numbered = replace(
+                doc, number=number, page_numbers=numbering.page_numbers(number, doc.pages)
+            )
             copies.append(Copy(number, numbered, renderer(numbered)))
         history = _record(req, cleared, copies, staff, now)
-        issued = Issued(req.request_id, history.pk, cleared.subject_ids, tuple(copies), cleared.warnings)
+        issued = Issued(
+            req.request_id, history.pk, cleared.subject_ids, tuple(copies), cleared.warnings
+        )
         return finalize(issued, cleared.subject_ids)
 
 

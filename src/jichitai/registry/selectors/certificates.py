@@ -31,7 +31,9 @@ def subject_states(person_ids: Iterable[int]) -> dict[int, SubjectState]:
     current = set(qs.filter(move_outs.current()).values_list("pk", flat=True))
     return {
         pk: SubjectState(pk, status, hid, pk in current, rtype)
-        for pk, status, hid, rtype in qs.values_list("pk", "status", "household_id", "resident_type")
+        for pk, status, hid, rtype in qs.values_list(
+            "pk", "status", "household_id", "resident_type"
+        )
     }
 
 
