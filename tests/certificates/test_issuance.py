@@ -405,3 +405,21 @@ def test_no_other_member_order_rule_can_be_set() -> None:
 
     with pytest.raises(TypeError):
         Options(member_order_rule="name")  # type: ignore[call-arg]
+
+
+@pytest.mark.std("1000#8")
+def test_an_event_dated_before_an_issuance_raises_no_alert(office) -> None:
+    with activate(office.ctx()):
+        head, wife, son = family(office)
+        issue_for(office, [head.pk])
+        # 異動日 before today's issuance: approved with no alert (AlertsRaised would stop apply)
+        moved = apply(
+            office,
+            "move_within",
+            {
+                "person_ids": [head.pk, wife.pk, son.pk],
+                "address": {"address_id": office.address2.pk, "banchi": "9番地"},
+            },
+            timezone.localdate() - dt.timedelta(days=30),
+        )
+        assert moved.status == "approved"
