@@ -5,28 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import pytest
-
 from jichitai.certificates.issuance import CertificateRequest, Options, Requester, Station, issue
 from jichitai.certificates.issuance.fake import fake_renderer
-from tests.registry.conftest import Office, _office, move_in_family, people  # noqa: F401
+from tests.registry.conftest import Office, move_in_family, office, office_b, people  # noqa: F401
 
 D = dt.date
 STATION = Station(terminal="本庁1", printer="プリンタ001", place="本庁舎1階 市民課窓口")
 
 
-@pytest.fixture
-def office(tenants: Any) -> Office:
-    return _office(tenants.a, "a")
-
-
-@pytest.fixture
-def office_b(tenants: Any) -> Office:
-    return _office(tenants.b, "b")
-
-
-def family(office: Office) -> tuple[Any, Any, Any]:
-    move_in_family(office)
+def family(at: Office) -> tuple[Any, Any, Any]:
+    move_in_family(at)
     head, wife, son = people()
     return head, wife, son
 
@@ -45,14 +33,14 @@ def request(
     )
 
 
-def issue_for(office: Office, subjects: list[int], staff: Any = None, **kw: Any) -> Any:
-    return issue(request(subjects, **kw), staff=staff or office.clerk, renderer=fake_renderer)
+def issue_for(at: Office, subjects: list[int], staff: Any = None, **kw: Any) -> Any:
+    return issue(request(subjects, **kw), staff=staff or at.clerk, renderer=fake_renderer)
 
 
-def officer(office: Office, name: str = "support-officer") -> Any:
+def officer(at: Office, name: str = "support-officer") -> Any:
     from jichitai.accounts.models import RoleGrant, Staff
 
-    staff = Staff.objects.create(username=f"{name}-{office.municipality.code}")
-    RoleGrant.objects.create(staff=staff, municipality=office.municipality, role="support_measure")
-    RoleGrant.objects.create(staff=staff, municipality=office.municipality, role="clerk")
+    staff = Staff.objects.create(username=f"{name}-{at.municipality.code}")
+    RoleGrant.objects.create(staff=staff, municipality=at.municipality, role="support_measure")
+    RoleGrant.objects.create(staff=staff, municipality=at.municipality, role="clerk")
     return staff

@@ -122,26 +122,23 @@ def test_each_hold_level_on_issuance(office, level: str) -> None:
             assert issued.warnings and "本人確認中" in issued.warnings[0]
 
 
+def _hold(office: Any, process: str, reason: str, **subject: Any) -> None:
+    holds.set_hold(
+        process=process,
+        level="error",
+        start=D(2024, 1, 1),
+        reason=reason,
+        staff=office.approver,
+        **subject,
+    )
+
+
 def test_a_household_hold_stops_its_members_and_other_processes_holds_do_not(office) -> None:
     with activate(office.ctx()):
         head, wife, son = family(office)
-        holds.set_hold(
-            process="entry",
-            level="error",
-            start=D(2024, 1, 1),
-            reason="調査中",
-            staff=office.approver,
-            person_id=son.pk,
-        )
+        _hold(office, "entry", "調査中", person_id=son.pk)
         issue_for(office, [son.pk])  # an 異動入力 hold does not stop issuance
-        holds.set_hold(
-            process="issuance",
-            level="error",
-            start=D(2024, 1, 1),
-            reason="世帯調査中",
-            staff=office.approver,
-            household_id=head.household_id,
-        )
+        _hold(office, "issuance", "世帯調査中", household_id=head.household_id)
         with pytest.raises(IssuanceRefused) as exc:
             issue_for(office, [wife.pk])
         assert exc.value.codes == ["hold_error"] and "世帯調査中" in exc.value.messages[0]
