@@ -41,10 +41,15 @@ def test_another_municipalitys_resident_is_not_found_and_its_history_stays_apart
 ) -> None:
     with activate(office_b.ctx(office_b.clerk)):
         b_head, _, _ = family(office_b)
-        issue_for(office_b, [b_head.pk], staff=office_b.clerk)
+        b_number = issue_for(office_b, [b_head.pk], staff=office_b.clerk).copies[0].number
     with activate(office.ctx()):
         assert _refused(office, [b_head.pk]).messages == [msg.NOT_FOUND]
         assert not Issuance.objects.exists()  # B's 交付履歴 is not visible in A
+        a_head, _, _ = family(office)
+        a_number = issue_for(office, [a_head.pk]).copies[0].number
+    # each municipality numbers its own copies from 001, under its own name
+    assert " 乙町 " in b_number and b_number.endswith(" 001")
+    assert " 甲村 " in a_number and a_number.endswith(" 001")
 
 
 @pytest.mark.std("440#1")
