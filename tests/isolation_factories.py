@@ -241,7 +241,41 @@ def _run_file(marker: str) -> Any:
     return RunFile.objects.create(run=_run(marker), name=f"{marker}.csv", content=marker.encode(), size=3)
 
 
+def _issuance(marker: str) -> Any:
+    import datetime as dt
+
+    from jichitai.certificates.models import Issuance
+
+    return Issuance.objects.create(request_id=f"r-{marker}-{next(_SEQ)}", place=marker, staff=_staff(marker),
+                                   kind="juminhyo", subject_ids=[], requester_kind="self", copies=1, pages=1,
+                                   keep_until=dt.date(2100, 1, 1))
+
+
+def _issuance_subject(marker: str) -> Any:
+    from jichitai.certificates.models import IssuanceSubject
+
+    return IssuanceSubject.objects.create(issuance=_issuance(marker), person_id=next(_SEQ))
+
+
+def _print_log(marker: str) -> Any:
+    from jichitai.certificates.models import PrintLog
+
+    return PrintLog.objects.create(issuance=_issuance(marker), number=marker, copy_no=1, pages=1, sha256="0" * 64)
+
+
+def _issuance_counter(marker: str) -> Any:
+    import datetime as dt
+
+    from jichitai.certificates.models import IssuanceCounter
+
+    return IssuanceCounter.objects.create(day=dt.date(2000, 1, 1) + dt.timedelta(days=next(_SEQ)))
+
+
 FACTORIES: dict[str, Callable[[str], Any]] = {
+    "certificates.Issuance": _issuance,
+    "certificates.IssuanceSubject": _issuance_subject,
+    "certificates.PrintLog": _print_log,
+    "certificates.IssuanceCounter": _issuance_counter,
     "registry.ExOfficioRecord": _ex_officio_record,
     "registry.ArchivedRecord": _archived,
     "jobs.Schedule": _schedule,

@@ -1,0 +1,56 @@
+"""交付履歴照会 ([360]): a person's issuances, and 処分 of a wrongly issued certificate ([300]#1)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from jichitai.registry.selectors import access
+
+from ..models import Issuance
+
+
+def person_history(person_id: int, *, staff: Any) -> list[Issuance]:
+    """[360]#1: the issuances that printed ``person_id``, newest first. A protected person's
+    history is shown to staff with need-to-know only (others get an empty list, as for anyone
+    never issued for)."""
+    if access.screen_persons(
+        [person_id], staff=staff, screen="交付履歴照会", function="certificates.history"
+    ):
+        return []
+    return list(
+        Issuance.objects.filter(subjects__person_id=person_id).order_by("-issued_at", "-pk")
+    )
+
+
+def search(**items: Any) -> list[Issuance]:
+    """[360]#2: 照会 by the items of [300]#1 (発行番号, 種別, 端末名, ユーザID, 交付年月日). Rows whose
+    persons are protected are left out for staff without need-to-know (``staff`` is required)."""
+    staff = items.pop("staff")
+    qs = Issuance.objects.all()
+    if items.get("number"):
+        qs = qs.filter(prints__number__startswith=str(items["number"])).distinct()
+    if items.get("kind"):
+        qs = qs.filter(kind=items["kind"])
+    if items.get("terminal"):
+        qs = qs.filter(terminal=items["terminal"])
+    if items.get("staff_id"):
+        qs = qs.filter(staff_id=items["staff_id"])
+    if items.get("day"):
+        qs = qs.filter(issued_at__date=items["day"])
+    rows = list(qs.order_by("-issued_at", "-pk")[:200])
+    if access.need_to_know(staff):
+        return rows
+    hidden = access.protected_ids({p for r in rows for p in r.subject_ids})
+    return [r for r in rows if not hidden & set(r.subject_ids)]
+
+
+def dispose(history_id: int, *, reason: str) -> Issuance:
+    """処分情報 ([300]#1): a wrongly issued certificate was taken back and destroyed; the row stays."""
+    with transaction.atomic():
+        row = Issuance.objects.select_for_update().get(pk=history_id)
+        row.disposed_at, row.disposed_reason = timezone.now(), reason.strip()[:200]
+        row.save(update_fields=["disposed_at", "disposed_reason"])
+    return row
