@@ -16,6 +16,7 @@ from .fonts import (
     coverage,
     font_path,
 )
+from .certificate import certificate_html, render_certificate
 from .juminhyo import juminhyo_html, juminhyo_pdf
 
 __all__ = [
@@ -23,6 +24,7 @@ __all__ = [
     "RenderError",
     "SubsettingUnavailableError",
     "UndrawableCharactersError",
+    "certificate_html",
     "check_drawable",
     "check_subsetting",
     "code_points",
@@ -31,6 +33,7 @@ __all__ = [
     "font_setup",
     "juminhyo_html",
     "juminhyo_pdf",
+    "render_certificate",
     "render_pdf",
     "warm_up",
 ]

@@ -21,7 +21,7 @@ ATTESTATION = "この写しは、世帯全員の住民票の原本と相違な�
 
 
 @functools.cache
-def _engine() -> Any:
+def template_engine() -> Any:
     from django.template import Engine
 
     # autoescape: a name is text, never markup
@@ -56,10 +56,10 @@ def juminhyo_html(data: Mapping[str, Any]) -> str:
         "issued_on": format_date(issued_on),
         "issuer": data.get("issuer", ""),
     }
-    return _engine().get_template("certificates/juminhyo.html").render(_context(context))
+    return template_engine().get_template("certificates/juminhyo.html").render(template_context(context))
 
 
-def _context(values: dict[str, Any]) -> Any:
+def template_context(values: dict[str, Any]) -> Any:
     from django.template import Context
 
     return Context(values)

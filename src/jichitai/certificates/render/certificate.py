@@ -1,0 +1,36 @@
+"""The real :data:`issuance.Renderer`: an issued copy's data (already 和暦, items chosen and
+omitted by issuance) through one template to a PDF with IPAmj明朝.
+
+The 発行番号 and its page x/n are printed by the page's margin box from the number in the data and
+the engine's own page count ([1040]); the 認証文 follows the last member, so it is on the last page
+only ([1000]#4). Layout refinements of chapter 5 (公印, 職名 with 職務代理者, 公用) come next.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from .engine import render_pdf
+from .juminhyo import template_context, template_engine
+
+
+def certificate_html(data: Mapping[str, Any]) -> str:
+    members = [[(str(k), str(v)) for k, v in m.items() if v not in (None, "")] for m in data["members"]]
+    context = {
+        "title": data["title"],
+        "number": data["number"],
+        "address": data["address"],
+        "members": members,
+        "omitted": list(data.get("omitted") or ()),
+        "certification": data["certification"],
+        "issued_on": data["issued_on"],
+        "prefecture": data.get("prefecture", ""),
+        "municipality": data["municipality"],
+    }
+    return template_engine().get_template("certificates/certificate.html").render(template_context(context))
+
+
+def render_certificate(data: Mapping[str, Any]) -> bytes:
+    """A copy's PDF; refuses (UndrawableCharactersError) any character IPAmj明朝 cannot draw."""
+    return render_pdf(certificate_html(data))

@@ -1,0 +1,72 @@
+"""An issued 住民票の写し through the real engine (not the fake): the PDF carries the 発行番号 with its
+page x/n, the names exactly as stored, the 認証文 on the last page only, and nothing of a person
+that was not asked for; a character the font cannot draw stops the copy and takes no number."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from jichitai.certificates.issuance import IssuanceRefused, Requester, finalize, issue
+from jichitai.certificates.models import Issuance
+from jichitai.certificates.render import UndrawableCharactersError, certificate_html, render_certificate
+from jichitai.tenancy.context import activate
+
+from .conftest import family, request
+from .glyphs import pdf_text
+
+pytestmark = pytest.mark.django_db
+
+
+def _pages(pdf: bytes) -> int:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "c.pdf"
+        path.write_bytes(pdf)
+        info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    return int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
+
+
+def test_an_issued_copy_is_a_pdf_with_its_number_names_and_certification(office, office_b) -> None:
+    with activate(office.ctx()):
+        head, wife, son = family(office)
+        issued = issue(request([head.pk, wife.pk], requester=Requester("household", person_id=head.pk)),
+                       staff=office.clerk, renderer=render_certificate)
+        finalize(issued, [head.pk, wife.pk])
+        (copy,) = issued.copies
+        assert copy.content.startswith(b"%PDF-")
+        text = pdf_text(copy.content)
+        pages = _pages(copy.content)
+        for n in range(1, pages + 1):  # [1040]: every page carries the number and x/n
+            assert f"{n}/{pages}" in text
+        assert re.sub(r"\s", "", copy.number) in re.sub(r"\s", "", text)
+        flat = re.sub(r"\s", "", text)
+        assert head.family_name in flat and head.given_name in flat and wife.given_name in flat
+        assert son.given_name not in text  # only the persons asked for
+        assert text.count(copy.data.certification) == 1  # [1000]#4: once, after the last member
+        assert "本庁舎1階" not in text  # [1040]#6: no 発行場所
+    with activate(office_b.ctx(office_b.clerk)):
+        with pytest.raises(IssuanceRefused):  # another municipality's resident is not found
+            issue(request([head.pk]), staff=office_b.clerk, renderer=render_certificate)
+
+
+def test_an_undrawable_name_stops_the_copy_and_takes_no_number(office) -> None:
+    with activate(office.ctx()):
+        head, _, _ = family(office)
+
+        def with_bad_name(data: Any) -> bytes:
+            html = certificate_html(data).replace(head.given_name, head.given_name + "辻\U000e0199", 1)
+            from jichitai.certificates.render import render_pdf
+
+            return render_pdf(html)
+
+        before = Issuance.objects.count()
+        with pytest.raises(UndrawableCharactersError) as exc:
+            issue(request([head.pk]), staff=office.clerk, renderer=with_bad_name)
+        assert "U+E0199" in str(exc.value.codes) and Issuance.objects.count() == before
+        number = issue(request([head.pk]), staff=office.clerk, renderer=render_certificate).copies[0].number
+        assert number.endswith(" 001")  # the refused copy's number was given back: no gap
