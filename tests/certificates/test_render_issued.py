@@ -14,7 +14,11 @@ import pytest
 
 from jichitai.certificates.issuance import IssuanceRefused, Requester, finalize, issue
 from jichitai.certificates.models import Issuance
-from jichitai.certificates.render import UndrawableCharactersError, certificate_html, render_certificate
+from jichitai.certificates.render import (
+    UndrawableCharactersError,
+    certificate_html,
+    render_certificate,
+)
 from jichitai.tenancy.context import activate
 
 from .conftest import family, request

@@ -5,6 +5,7 @@ refuses any character IPAmj明朝 cannot draw exactly as stored (``UndrawableCha
 ``codes`` go to the 外字 list). See docs/certificates.md "Rendering".
 """
 
+from .certificate import certificate_html, render_certificate
 from .engine import check_drawable, font_setup, render_pdf, warm_up
 from .fonts import (
     FontMissingError,
@@ -16,7 +17,6 @@ from .fonts import (
     coverage,
     font_path,
 )
-from .certificate import certificate_html, render_certificate
 from .juminhyo import juminhyo_html, juminhyo_pdf
 
 __all__ = [
