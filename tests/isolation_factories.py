@@ -241,7 +241,16 @@ def _run_file(marker: str) -> Any:
     return RunFile.objects.create(run=_run(marker), name=f"{marker}.csv", content=marker.encode(), size=3)
 
 
+def _assessment(marker: str) -> Any:
+    from jichitai.tax.models import Assessment
+
+    return Assessment.objects.create(person=_person(marker + "-tax"), fiscal_year=2025, status="exempt",
+                                     source="entered", reason=marker, **dict.fromkeys(
+                                         ("total_income", "income_levy", "per_capita_levy"), 0))
+
+
 FACTORIES: dict[str, Callable[[str], Any]] = {
+    "tax.Assessment": _assessment,
     "registry.ExOfficioRecord": _ex_officio_record,
     "registry.ArchivedRecord": _archived,
     "jobs.Schedule": _schedule,

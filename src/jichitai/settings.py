@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "jichitai.audit",
     "jichitai.registry",
     "jichitai.jobs",
+    "jichitai.tax",
     "jichitai.web",
     "django_tasks",
     "django_tasks_db",  # the job queue's table (docs/operations.md "Batch jobs")
