@@ -44,16 +44,28 @@ def family(office: Office) -> Family:
     with activate(office.ctx()):
         move_in_family(office)
         head, wife, son = people()
-        support.start_measure(wife.pk, start=dt.date.today(), reason="DV（配偶者からの暴力）",
-                              against=[{"person_id": head.pk, "name": "髙橋 一郎"}], staff=officer)
-    return Family(office, head.pk, wife.pk, son.pk, {p.pk: p.atena_no for p in (head, wife, son)}, officer)
+        support.start_measure(
+            wife.pk,
+            start=dt.date.today(),
+            reason="DV（配偶者からの暴力）",
+            against=[{"person_id": head.pk, "name": "髙橋 一郎"}],
+            staff=officer,
+        )
+    return Family(
+        office, head.pk, wife.pk, son.pk, {p.pk: p.atena_no for p in (head, wife, son)}, officer
+    )
 
 
 def taxable(**over: int | None) -> dict[str, int | None]:
     """A consistent 課税 record: 給与 4,000,000 → 所得 2,760,000."""
-    a: dict[str, int | None] = {"salary_revenue": 4_000_000, "salary_income": 2_760_000,
-                                "total_income": 2_760_000, "deductions": 1_130_000,
-                                "income_levy": 163_000, "per_capita_levy": 5_000}
+    a: dict[str, int | None] = {
+        "salary_revenue": 4_000_000,
+        "salary_income": 2_760_000,
+        "total_income": 2_760_000,
+        "deductions": 1_130_000,
+        "income_levy": 163_000,
+        "per_capita_levy": 5_000,
+    }
     a.update(over)
     return a
 

@@ -14,17 +14,30 @@ from tests.protection_world import alerts
 from .conftest import Family, taxable
 
 
-def _record(f: Family, person: int, year: int = 2025, status: str = "taxable", staff: Any = None,
-            reason: str = "", **amounts: Any) -> Assessment:
+def _record(
+    f: Family,
+    person: int,
+    year: int = 2025,
+    status: str = "taxable",
+    staff: Any = None,
+    reason: str = "",
+    **amounts: Any,
+) -> Assessment:
     with activate(f.office.ctx(staff or f.office.clerk)):
-        return services.record(person, year, status, amounts or taxable(), staff=staff or f.office.clerk,
-                               reason=reason)
+        return services.record(
+            person, year, status, amounts or taxable(), staff=staff or f.office.clerk, reason=reason
+        )
 
 
 def test_a_record_is_entered_and_returned_for_the_certificate(family: Family) -> None:
     a = _record(family, family.head)
     assert (a.version, a.status, a.salary_income, a.pension_revenue, a.entered_by) == (
-        1, "taxable", 2_760_000, 0, family.office.clerk)
+        1,
+        "taxable",
+        2_760_000,
+        0,
+        family.office.clerk,
+    )
     with activate(family.office.ctx()):
         got = services.assessment_for_certificate(family.head, 2025, staff=family.office.clerk)
     assert got.pk == a.pk and got.per_capita_levy == 5_000
@@ -40,18 +53,32 @@ def test_a_year_without_assessment_is_refused_in_japanese(family: Family) -> Non
 def test_a_correction_appends_a_version_and_keeps_the_history(family: Family) -> None:
     first = _record(family, family.head)
     with pytest.raises(services.TaxError) as exc:
-        _record(family, family.head, per_capita_levy=0, income_levy=0, status="exempt",
-                **{k: v for k, v in taxable().items() if k not in ("income_levy", "per_capita_levy")})
+        _record(
+            family,
+            family.head,
+            per_capita_levy=0,
+            income_levy=0,
+            status="exempt",
+            **{k: v for k, v in taxable().items() if k not in ("income_levy", "per_capita_levy")},
+        )
     assert "訂正の理由を入力してください。" in exc.value.messages
-    second = _record(family, family.head, status="exempt", reason="更正（扶養控除の追加）",
-                     **taxable(income_levy=0, per_capita_levy=0))
+    second = _record(
+        family,
+        family.head,
+        status="exempt",
+        reason="更正（扶養控除の追加）",
+        **taxable(income_levy=0, per_capita_levy=0),
+    )
     assert second.version == 2 and second.reason == "更正（扶養控除の追加）"
     with activate(family.office.ctx()):
         data = services.person_tax(family.head, 2025, staff=family.office.clerk)
         assert [a.version for a in data.versions] == [2, 1]
         assert data.current.status == "exempt"
         assert Assessment.objects.get(pk=first.pk).status == "taxable"  # never overwritten
-        assert services.assessment_for_certificate(family.head, 2025, staff=family.office.clerk).pk == second.pk
+        assert (
+            services.assessment_for_certificate(family.head, 2025, staff=family.office.clerk).pk
+            == second.pk
+        )
 
 
 def test_a_stored_version_cannot_be_changed_or_deleted(family: Family) -> None:
@@ -65,16 +92,29 @@ def test_a_stored_version_cannot_be_changed_or_deleted(family: Family) -> None:
         assert Assessment.objects.get(pk=a.pk).income_levy == 163_000
 
 
-@pytest.mark.parametrize(("status", "amounts", "message"), [
-    ("exempt", taxable(), "非課税の記録の所得割額・均等割額は0円です"),
-    ("undeclared", {"salary_revenue": 1}, "未申告の記録に金額は入力できません"),
-    ("taxable", taxable(salary_income=4_000_001, total_income=4_000_001), "給与所得が給与収入を超えています"),
-    ("taxable", taxable(total_income=1), "合計所得金額が各所得の合計と一致しません"),
-    ("taxable", taxable(income_levy=0, per_capita_levy=0), "課税の記録には所得割額か均等割額が必要です"),
-    ("taxable", taxable(deductions=-1), "金額に負の値は入力できません"),
-    ("課税", taxable(), "課税区分は 課税・非課税・未申告 のいずれかです"),
-])
-def test_inconsistent_records_are_refused(family: Family, status: str, amounts: dict[str, Any], message: str) -> None:
+@pytest.mark.parametrize(
+    ("status", "amounts", "message"),
+    [
+        ("exempt", taxable(), "非課税の記録の所得割額・均等割額は0円です"),
+        ("undeclared", {"salary_revenue": 1}, "未申告の記録に金額は入力できません"),
+        (
+            "taxable",
+            taxable(salary_income=4_000_001, total_income=4_000_001),
+            "給与所得が給与収入を超えています",
+        ),
+        ("taxable", taxable(total_income=1), "合計所得金額が各所得の合計と一致しません"),
+        (
+            "taxable",
+            taxable(income_levy=0, per_capita_levy=0),
+            "課税の記録には所得割額か均等割額が必要です",
+        ),
+        ("taxable", taxable(deductions=-1), "金額に負の値は入力できません"),
+        ("課税", taxable(), "課税区分は 課税・非課税・未申告 のいずれかです"),
+    ],
+)
+def test_inconsistent_records_are_refused(
+    family: Family, status: str, amounts: dict[str, Any], message: str
+) -> None:
     with pytest.raises(services.TaxError) as exc:
         _record(family, family.head, status=status, **amounts)
     assert message in exc.value.messages
@@ -85,8 +125,12 @@ def test_inconsistent_records_are_refused(family: Family, status: str, amounts: 
 def test_undeclared_has_no_amounts_and_exempt_has_zero_levies(family: Family) -> None:
     u = _record(family, family.head, status="undeclared", **{"salary_revenue": None})
     assert set(u.amounts().values()) == {None}
-    e = _record(family, family.son, status="exempt", **{"pension_revenue": 800_000, "pension_income": 200_000,
-                                                         "total_income": 200_000})
+    e = _record(
+        family,
+        family.son,
+        status="exempt",
+        **{"pension_revenue": 800_000, "pension_income": 200_000, "total_income": 200_000},
+    )
     assert (e.income_levy, e.per_capita_levy, e.salary_revenue) == (0, 0, 0)
 
 
@@ -104,14 +148,19 @@ def test_a_protected_persons_record_is_refused_without_need_to_know(family: Fami
     _record(family, family.wife, staff=family.officer)  # the officer (need-to-know) may enter it
     before = alerts(family.office, family.wife)
     with activate(family.office.ctx()):
-        for call in (lambda: services.assessment_for_certificate(family.wife, 2025, staff=family.office.clerk),
-                     lambda: services.person_tax(family.wife, 2025, staff=family.office.clerk),
-                     lambda: services.record(family.wife, 2025, "exempt", {}, staff=family.office.clerk,
-                                             reason="x")):
+        for call in (
+            lambda: services.assessment_for_certificate(
+                family.wife, 2025, staff=family.office.clerk
+            ),
+            lambda: services.person_tax(family.wife, 2025, staff=family.office.clerk),
+            lambda: services.record(
+                family.wife, 2025, "exempt", {}, staff=family.office.clerk, reason="x"
+            ),
+        ):
             with pytest.raises(services.Protected) as exc:
                 call()
             assert "支援措置の対象" in exc.value.messages[0]
-            assert "花子" not in str(exc.value)
+            assert "髙橋" not in str(exc.value)
         assert Assessment.objects.filter(person_id=family.wife).count() == 1
     assert alerts(family.office, family.wife) == before + 3
     with activate(family.office.ctx(family.officer)):

@@ -19,9 +19,13 @@ PROG = "jichitai tax"
 
 
 def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog=PROG, description="個人住民税の課税情報 / resident tax records")
+    parser = argparse.ArgumentParser(
+        prog=PROG, description="個人住民税の課税情報 / resident tax records"
+    )
     sub = parser.add_subparsers(dest="command", required=True)
-    imp = sub.add_parser("import", help="課税情報ファイルの取込（CSV） / import the 課税 system's CSV")
+    imp = sub.add_parser(
+        "import", help="課税情報ファイルの取込（CSV） / import the 課税 system's CSV"
+    )
     imp.add_argument("file", type=Path, help="CSV（UTF-8 または CP932、1行目は項目名）")
     imp.add_argument("--municipality", required=True, help="地方公共団体コード（6桁）")
     imp.add_argument("--year", required=True, help="年度（例: 2025、令和7年度）")
@@ -59,8 +63,13 @@ def _import(args: argparse.Namespace) -> int:
     for error in result.errors:
         print(error)
     if result.errors:
-        print(f"{PROG}: {len(result.errors)}件のエラー：何も登録していません / "
-              f"{len(result.errors)} error(s): nothing was stored", file=sys.stderr)
+        print(
+            f"{PROG}: {len(result.errors)}件のエラー：何も登録していません / "
+            f"{len(result.errors)} error(s): nothing was stored",
+            file=sys.stderr,
+        )
         return 1
-    print(f"{fiscal_year_text(year)}の課税情報を{result.rows}件登録しました / stored {result.rows} record(s)")
+    print(
+        f"{fiscal_year_text(year)}の課税情報を{result.rows}件登録しました / stored {result.rows} record(s)"
+    )
     return 0

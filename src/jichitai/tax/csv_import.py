@@ -64,13 +64,20 @@ def decode(data: bytes) -> str | None:
 
 def parse(data: bytes, name: str) -> tuple[list[_Row], list[RowError]]:
     """The rows and every error of the file's own content (no database)."""
+
     def err(line: int, column: str, rule: str, ja: str, en: str) -> None:
         errors.append(RowError(name, line, column, rule, ja, en))
 
     errors: list[RowError] = []
     text = decode(data)
     if text is None:
-        err(1, "", "encoding", "文字コードが UTF-8 でも CP932 でもありません", "the file is neither UTF-8 nor CP932")
+        err(
+            1,
+            "",
+            "encoding",
+            "文字コードが UTF-8 でも CP932 でもありません",
+            "the file is neither UTF-8 nor CP932",
+        )
         return [], errors
     reader = csv.reader(io.StringIO(text, newline=""))
     header = [h.strip() for h in next(reader, [])]
@@ -79,7 +86,13 @@ def parse(data: bytes, name: str) -> tuple[list[_Row], list[RowError]]:
         err(1, h, "header_missing", f"見出し「{h}」がありません", f"missing column {h!r}")
     for h in header:
         if h not in HEADER or header.count(h) > 1:
-            err(1, h, "header_unknown", f"見出し「{h}」は使えません（不明または重複）", f"unknown or repeated column {h!r}")
+            err(
+                1,
+                h,
+                "header_unknown",
+                f"見出し「{h}」は使えません（不明または重複）",
+                f"unknown or repeated column {h!r}",
+            )
     if errors:
         return [], errors
     rows: list[_Row] = []
@@ -89,15 +102,25 @@ def parse(data: bytes, name: str) -> tuple[list[_Row], list[RowError]]:
         if not any(v.strip() for v in values):
             continue
         if len(values) != len(header):
-            err(line, "", "columns", f"項目数が見出しと違います（{len(values)}項目、見出しは{len(header)}項目）",
-                f"{len(values)} values for {len(header)} columns")
+            err(
+                line,
+                "",
+                "columns",
+                f"項目数が見出しと違います（{len(values)}項目、見出しは{len(header)}項目）",
+                f"{len(values)} values for {len(header)} columns",
+            )
             continue
         row = _row(dict(zip(header, values, strict=True)), line, lambda *a, ln=line: err(ln, *a))
         if row is None:
             continue
         if row.atena in seen:
-            err(line, ATENA, "duplicate", f"宛名番号 {row.atena} は{seen[row.atena]}行目と重複しています",
-                f"宛名番号 {row.atena} repeats line {seen[row.atena]}")
+            err(
+                line,
+                ATENA,
+                "duplicate",
+                f"宛名番号 {row.atena} は{seen[row.atena]}行目と重複しています",
+                f"宛名番号 {row.atena} repeats line {seen[row.atena]}",
+            )
             continue
         seen[row.atena] = line
         rows.append(row)
@@ -112,7 +135,12 @@ def _row(cells: dict[str, str], line: int, err: Any) -> _Row | None:
         ok = False
     status = STATUS_BY_LABEL.get(cells[STATUS].strip())
     if status is None:
-        err(STATUS, "status", "課税区分は 課税・非課税・未申告 のいずれかです", "課税区分 must be 課税, 非課税 or 未申告")
+        err(
+            STATUS,
+            "status",
+            "課税区分は 課税・非課税・未申告 のいずれかです",
+            "課税区分 must be 課税, 非課税 or 未申告",
+        )
         ok = False
     amounts: dict[str, int | None] = {}
     for label, f in FIELD_OF.items():
@@ -141,13 +169,28 @@ def import_file(path: Path, fiscal_year: int, data: bytes | None = None) -> Impo
     ids = ids_by_atena([r.atena for r in rows])
     for r in rows:
         if r.atena not in ids:
-            errors.append(RowError(name, r.line, ATENA, "unknown_person",
-                                       f"宛名番号 {r.atena} の住民が住民記録にありません",
-                                       f"no person with 宛名番号 {r.atena} in the register"))
+            errors.append(
+                RowError(
+                    name,
+                    r.line,
+                    ATENA,
+                    "unknown_person",
+                    f"宛名番号 {r.atena} の住民が住民記録にありません",
+                    f"no person with 宛名番号 {r.atena} in the register",
+                )
+            )
     if errors:
         return ImportResult(0, sorted(errors, key=_order))
     with transaction.atomic():
         for r in rows:
-            store(ids[r.atena], fiscal_year, r.status, r.amounts, staff=None, reason=f"取込（{name}）",
-                  source=Source.IMPORTED, file_name=name)
+            store(
+                ids[r.atena],
+                fiscal_year,
+                r.status,
+                r.amounts,
+                staff=None,
+                reason=f"取込（{name}）",
+                source=Source.IMPORTED,
+                file_name=name,
+            )
     return ImportResult(len(rows), [])

@@ -30,8 +30,11 @@ class Source(models.TextChoices):
 # (field, label): the amounts in the order screens, the CSV and certificates use
 INCOME_ITEMS = (("salary", "給与"), ("pension", "年金"), ("business", "事業"), ("other", "その他"))
 AMOUNT_FIELDS: tuple[tuple[str, str], ...] = (
-    *((f"{k}_revenue", f"{label}収入") for k, label in INCOME_ITEMS),
-    *((f"{k}_income", f"{label}所得") for k, label in INCOME_ITEMS),
+    *(
+        pair
+        for k, label in INCOME_ITEMS
+        for pair in ((f"{k}_revenue", f"{label}収入"), (f"{k}_income", f"{label}所得"))
+    ),
     ("total_income", "合計所得金額"),
     ("deductions", "所得控除合計"),
     ("income_levy", "所得割額"),
@@ -46,8 +49,9 @@ def _amount(label: str) -> Any:
 class Assessment(TenantModel):
     """個人住民税の課税情報 of one person for one 年度 (one version)."""
 
-    person = models.ForeignKey("registry.Person", on_delete=models.PROTECT, related_name="+",
-                               verbose_name="住民")
+    person = models.ForeignKey(
+        "registry.Person", on_delete=models.PROTECT, related_name="+", verbose_name="住民"
+    )
     fiscal_year = models.PositiveSmallIntegerField("年度（西暦）")
     version = models.PositiveIntegerField("版", default=1)
     status = models.CharField("課税区分", max_length=12, choices=TaxStatus.choices)
@@ -66,17 +70,29 @@ class Assessment(TenantModel):
     source = models.CharField("登録方法", max_length=10, choices=Source.choices)
     reason = models.CharField("理由", max_length=500, blank=True)
     file_name = models.CharField("取込ファイル", max_length=255, blank=True)
-    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
-                                   related_name="+", verbose_name="登録者")
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name="登録者",
+    )
     entered_at = models.DateTimeField("登録日時", default=timezone.now)
 
     class Meta(TenantModel.Meta):
         verbose_name = "課税情報"
         constraints = [
-            models.UniqueConstraint(fields=["municipality", "person", "fiscal_year", "version"],
-                                    name="uniq_tax_assessment_version"),
-            *(models.CheckConstraint(condition=models.Q(**{f"{f}__gte": 0}) | models.Q(**{f"{f}__isnull": True}),
-                                     name=f"tax_{f}_non_negative") for f, _ in AMOUNT_FIELDS),
+            models.UniqueConstraint(
+                fields=["municipality", "person", "fiscal_year", "version"],
+                name="uniq_tax_assessment_version",
+            ),
+            *(
+                models.CheckConstraint(
+                    condition=models.Q(**{f"{f}__gte": 0}) | models.Q(**{f"{f}__isnull": True}),
+                    name=f"tax_{f}_non_negative",
+                )
+                for f, _ in AMOUNT_FIELDS
+            ),
         ]
         indexes = [models.Index(fields=["municipality", "fiscal_year"], name="tax_year_idx")]
 

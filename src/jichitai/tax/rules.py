@@ -50,18 +50,30 @@ def normalize_amount(text: str | None) -> int | None:
     if s == "":
         return None
     if s.startswith("-") or s.startswith("−"):
-        raise AmountError("negative", "金額に負の値は入力できません", "amounts must not be negative")
+        raise AmountError(
+            "negative", "金額に負の値は入力できません", "amounts must not be negative"
+        )
     if "," in s:
         if not _GROUPED.fullmatch(s):
-            raise AmountError("amount_format", "桁区切りのカンマの位置が正しくありません",
-                              "misplaced thousands separator")
+            raise AmountError(
+                "amount_format",
+                "桁区切りのカンマの位置が正しくありません",
+                "misplaced thousands separator",
+            )
         s = s.replace(",", "")
     if not s.isascii() or not s.isdigit():
-        raise AmountError("amount_format", "金額は0以上の整数（円）で入力してください",
-                          "an amount is a whole number of yen, 0 or more")
+        raise AmountError(
+            "amount_format",
+            "金額は0以上の整数（円）で入力してください",
+            "an amount is a whole number of yen, 0 or more",
+        )
     value = int(s)
     if value > MAX_AMOUNT:
-        raise AmountError("amount_too_large", "金額が大きすぎます（12桁まで）", "amount too large (12 digits at most)")
+        raise AmountError(
+            "amount_too_large",
+            "金額が大きすぎます（12桁まで）",
+            "amount too large (12 digits at most)",
+        )
     return value
 
 
@@ -86,39 +98,84 @@ def parse_fiscal_year(text: str | None) -> int:
         if year is not None and m.group(1) in ("平成", "H") and n > 31:
             year = None
     if year is None or not FIRST_YEAR <= year <= LAST_YEAR:
-        raise AmountError("fiscal_year", f"年度が正しくありません（例: 令和7年度、2025）: {text}",
-                          f"invalid fiscal year (e.g. 令和7年度 or 2025): {text}")
+        raise AmountError(
+            "fiscal_year",
+            f"年度が正しくありません（例: 令和7年度、2025）: {text}",
+            f"invalid fiscal year (e.g. 令和7年度 or 2025): {text}",
+        )
     return year
 
 
 def check(status: str, amounts: dict[str, int | None]) -> list[Problem]:
     """Every inconsistency of a record (docs/tax.md 「検査」); [] when it may be stored."""
     if status not in TaxStatus.values:
-        return [Problem("status", "課税区分", "課税区分は 課税・非課税・未申告 のいずれかです",
-                        "status must be 課税, 非課税 or 未申告")]
+        return [
+            Problem(
+                "status",
+                "課税区分",
+                "課税区分は 課税・非課税・未申告 のいずれかです",
+                "status must be 課税, 非課税 or 未申告",
+            )
+        ]
     given = {f: v for f, v in amounts.items() if v is not None}
     if status == TaxStatus.UNDECLARED:
-        return [Problem("undeclared_amounts", LABELS[f], "未申告の記録に金額は入力できません",
-                        "an undeclared (未申告) record has no amounts") for f in LABELS if f in given]
-    out = [Problem("negative", LABELS[f], "金額に負の値は入力できません", "amounts must not be negative")
-           for f, v in given.items() if v < 0]
+        return [
+            Problem(
+                "undeclared_amounts",
+                LABELS[f],
+                "未申告の記録に金額は入力できません",
+                "an undeclared (未申告) record has no amounts",
+            )
+            for f in LABELS
+            if f in given
+        ]
+    out = [
+        Problem(
+            "negative", LABELS[f], "金額に負の値は入力できません", "amounts must not be negative"
+        )
+        for f, v in given.items()
+        if v < 0
+    ]
     if out:
         return out
     a = {f: amounts.get(f) or 0 for f in LABELS}
     for key, label in INCOME_ITEMS:
         if a[f"{key}_income"] > a[f"{key}_revenue"]:
-            out.append(Problem("income_over_revenue", f"{label}所得", f"{label}所得が{label}収入を超えています",
-                               f"{key} income exceeds {key} revenue"))
+            out.append(
+                Problem(
+                    "income_over_revenue",
+                    f"{label}所得",
+                    f"{label}所得が{label}収入を超えています",
+                    f"{key} income exceeds {key} revenue",
+                )
+            )
     if a["total_income"] != sum(a[f"{k}_income"] for k, _ in INCOME_ITEMS):
-        out.append(Problem("total_income", "合計所得金額", "合計所得金額が各所得の合計と一致しません",
-                           "total income is not the sum of the incomes"))
+        out.append(
+            Problem(
+                "total_income",
+                "合計所得金額",
+                "合計所得金額が各所得の合計と一致しません",
+                "total income is not the sum of the incomes",
+            )
+        )
     if status == TaxStatus.EXEMPT and (a["income_levy"] or a["per_capita_levy"]):
-        out.append(Problem("exempt_levy", "所得割額" if a["income_levy"] else "均等割額",
-                           "非課税の記録の所得割額・均等割額は0円です",
-                           "an exempt (非課税) record has no income levy and no per-capita levy"))
+        out.append(
+            Problem(
+                "exempt_levy",
+                "所得割額" if a["income_levy"] else "均等割額",
+                "非課税の記録の所得割額・均等割額は0円です",
+                "an exempt (非課税) record has no income levy and no per-capita levy",
+            )
+        )
     if status == TaxStatus.TAXABLE and not (a["income_levy"] or a["per_capita_levy"]):
-        out.append(Problem("taxable_levy", "均等割額", "課税の記録には所得割額か均等割額が必要です",
-                           "a taxable (課税) record has an income levy or a per-capita levy"))
+        out.append(
+            Problem(
+                "taxable_levy",
+                "均等割額",
+                "課税の記録には所得割額か均等割額が必要です",
+                "a taxable (課税) record has an income levy or a per-capita levy",
+            )
+        )
     return out
 
 

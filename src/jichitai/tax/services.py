@@ -40,13 +40,23 @@ class NoAssessment(TaxError):
     """No 課税情報 for the 年度: a 課税・所得・非課税証明書 cannot be issued."""
 
     def __init__(self, fiscal_year: int) -> None:
-        super().__init__(Problem("no_assessment", "年度", f"{fiscal_year_text(fiscal_year)}の課税情報がありません。",
-                                 f"no tax assessment for fiscal year {fiscal_year}"))
+        super().__init__(
+            Problem(
+                "no_assessment",
+                "年度",
+                f"{fiscal_year_text(fiscal_year)}の課税情報がありません。",
+                f"no tax assessment for fiscal year {fiscal_year}",
+            )
+        )
 
 
 class Protected(TaxError):
     def __init__(self, refusal: str) -> None:
-        super().__init__(Problem("support_measure", "", refusal, "protected person (支援措置): need-to-know only"))
+        super().__init__(
+            Problem(
+                "support_measure", "", refusal, "protected person (支援措置): need-to-know only"
+            )
+        )
 
 
 class UnknownPerson(TaxError):
@@ -56,7 +66,9 @@ class UnknownPerson(TaxError):
 
 def _year(fiscal_year: int) -> None:
     if not FIRST_YEAR <= fiscal_year <= LAST_YEAR:
-        raise TaxError(Problem("fiscal_year", "年度", "年度が正しくありません。", "invalid fiscal year"))
+        raise TaxError(
+            Problem("fiscal_year", "年度", "年度が正しくありません。", "invalid fiscal year")
+        )
 
 
 def reach(person_id: int, *, staff: Any, screen: str = SCREEN, function: str = "tax") -> Taxpayer:
@@ -71,30 +83,64 @@ def reach(person_id: int, *, staff: Any, screen: str = SCREEN, function: str = "
 
 
 def _latest(person_id: int, fiscal_year: int) -> Assessment | None:
-    return (Assessment.objects.filter(person_id=person_id, fiscal_year=fiscal_year)
-            .order_by("-version").first())
+    return (
+        Assessment.objects.filter(person_id=person_id, fiscal_year=fiscal_year)
+        .order_by("-version")
+        .first()
+    )
 
 
-def store(person_id: int, fiscal_year: int, status: str, amounts: Mapping[str, int | None], *, staff: Any,
-          reason: str = "", source: str = Source.ENTERED, file_name: str = "") -> Assessment:
+def store(
+    person_id: int,
+    fiscal_year: int,
+    status: str,
+    amounts: Mapping[str, int | None],
+    *,
+    staff: Any,
+    reason: str = "",
+    source: str = Source.ENTERED,
+    file_name: str = "",
+) -> Assessment:
     """Append a version after the checks (no read-layer check: callers reach the person first)."""
     problems = check(status, dict(amounts))
     if problems:
         raise TaxError(*problems)
     # the unique (person, 年度, 版) constraint settles two writers racing for the first version
-    latest = (Assessment.objects.select_for_update().filter(person_id=person_id, fiscal_year=fiscal_year)
-              .order_by("-version").values_list("version", flat=True).first())
+    latest = (
+        Assessment.objects.select_for_update()
+        .filter(person_id=person_id, fiscal_year=fiscal_year)
+        .order_by("-version")
+        .values_list("version", flat=True)
+        .first()
+    )
     if latest and not reason.strip():
-        raise TaxError(Problem("reason", "理由", "訂正の理由を入力してください。", "a correction needs a reason"))
+        raise TaxError(
+            Problem(
+                "reason", "理由", "訂正の理由を入力してください。", "a correction needs a reason"
+            )
+        )
     return Assessment.objects.create(
-        person_id=person_id, fiscal_year=fiscal_year, version=(latest or 0) + 1, status=status,
-        source=source, reason=reason.strip()[:500], file_name=file_name[:255],
-        entered_by=staff if getattr(staff, "pk", None) else None, **completed(status, dict(amounts)),
+        person_id=person_id,
+        fiscal_year=fiscal_year,
+        version=(latest or 0) + 1,
+        status=status,
+        source=source,
+        reason=reason.strip()[:500],
+        file_name=file_name[:255],
+        entered_by=staff if getattr(staff, "pk", None) else None,
+        **completed(status, dict(amounts)),
     )
 
 
-def record(person_id: int, fiscal_year: int, status: str, amounts: Mapping[str, int | None], *, staff: Any,
-           reason: str = "") -> Assessment:
+def record(
+    person_id: int,
+    fiscal_year: int,
+    status: str,
+    amounts: Mapping[str, int | None],
+    *,
+    staff: Any,
+    reason: str = "",
+) -> Assessment:
     """Staff enter or correct a person's record for a 年度 (a correction needs a reason)."""
     require_capability(staff, MANAGE)
     _year(fiscal_year)
@@ -118,10 +164,15 @@ def person_tax(person_id: int, fiscal_year: int, *, staff: Any) -> PersonTax:
     require_capability(staff, MANAGE)
     _year(fiscal_year)
     who = reach(person_id, staff=staff, function="tax.view")
-    versions = list(Assessment.objects.filter(person_id=person_id, fiscal_year=fiscal_year)
-                    .select_related("entered_by").order_by("-version"))
-    years = sorted(set(Assessment.objects.filter(person_id=person_id).values_list("fiscal_year", flat=True)),
-                   reverse=True)
+    versions = list(
+        Assessment.objects.filter(person_id=person_id, fiscal_year=fiscal_year)
+        .select_related("entered_by")
+        .order_by("-version")
+    )
+    years = sorted(
+        set(Assessment.objects.filter(person_id=person_id).values_list("fiscal_year", flat=True)),
+        reverse=True,
+    )
     return PersonTax(who, fiscal_year, versions[0] if versions else None, versions, years)
 
 

@@ -42,28 +42,57 @@ def _years(around: int) -> list[tuple[int, str]]:
     return [(y, fiscal_year_text(y)) for y in range(around + 1, around - 8, -1)]
 
 
-def _page(request: HttpRequest, person_id: int, year: int, errors: Errors | None = None,
-          form: dict[str, Any] | None = None, status: int = 200) -> HttpResponse:
+def _page(
+    request: HttpRequest,
+    person_id: int,
+    year: int,
+    errors: Errors | None = None,
+    form: dict[str, Any] | None = None,
+    status: int = 200,
+) -> HttpResponse:
     try:
         data = services.person_tax(person_id, year, staff=request.user)
     except services.Protected as exc:
-        return render_page(request, TEMPLATE, {"masked": True, "refusal": exc.messages[0]}, status=403)
+        return render_page(
+            request, TEMPLATE, {"masked": True, "refusal": exc.messages[0]}, status=403
+        )
     except services.UnknownPerson:
         raise Http404("住民が見つかりません。") from None
     current = data.current
     if form is None:
-        form = {"status": current.status if current else TaxStatus.TAXABLE,
-                **{f: (getattr(current, f) if current else None) for f in FIELDS}, "reason": ""}
+        form = {
+            "status": current.status if current else TaxStatus.TAXABLE,
+            **{f: (getattr(current, f) if current else None) for f in FIELDS},
+            "reason": "",
+        }
     rows = [{"field": f, "label": label, "value": form.get(f)} for f, label in AMOUNT_FIELDS]
-    return render_page(request, TEMPLATE, {
-        "data": data, "year": year, "year_text": fiscal_year_text(year), "person_id": person_id,
-        "years": _years(max(_this_year(), year)), "statuses": TaxStatus.choices, "form": form, "rows": rows,
-        "current_items": _items(current) if current else [],
-        "history": [{"a": a, "total": yen(a.total_income), "income_levy": yen(a.income_levy),
-                     "per_capita": yen(a.per_capita_levy)} for a in data.versions],
-        "errors": errors or Errors(),
-        "other_years": [(y, fiscal_year_text(y)) for y in data.years],
-    }, status=status)
+    return render_page(
+        request,
+        TEMPLATE,
+        {
+            "data": data,
+            "year": year,
+            "year_text": fiscal_year_text(year),
+            "person_id": person_id,
+            "years": _years(max(_this_year(), year)),
+            "statuses": TaxStatus.choices,
+            "form": form,
+            "rows": rows,
+            "current_items": _items(current) if current else [],
+            "history": [
+                {
+                    "a": a,
+                    "total": yen(a.total_income),
+                    "income_levy": yen(a.income_levy),
+                    "per_capita": yen(a.per_capita_levy),
+                }
+                for a in data.versions
+            ],
+            "errors": errors or Errors(),
+            "other_years": [(y, fiscal_year_text(y)) for y in data.years],
+        },
+        status=status,
+    )
 
 
 def _year_or_error(text: str | None, errors: Errors) -> int:
@@ -100,16 +129,27 @@ def person_enter(request: HttpRequest, person_id: int) -> HttpResponse:
             errors.add(f"{label}：{exc.ja}", f, FIELDS)
     if not errors:
         try:
-            services.record(person_id, year, form["status"], amounts, staff=request.user, reason=form["reason"])
+            services.record(
+                person_id, year, form["status"], amounts, staff=request.user, reason=form["reason"]
+            )
         except services.Protected as exc:
-            return render_page(request, TEMPLATE, {"masked": True, "refusal": exc.messages[0]}, status=403)
+            return render_page(
+                request, TEMPLATE, {"masked": True, "refusal": exc.messages[0]}, status=403
+            )
         except services.UnknownPerson:
             raise Http404("住民が見つかりません。") from None
         except services.TaxError as exc:
-            by_label = {label: f for f, label in AMOUNT_FIELDS} | {"理由": "reason", "課税区分": "status"}
+            by_label = {label: f for f, label in AMOUNT_FIELDS} | {
+                "理由": "reason",
+                "課税区分": "status",
+            }
             for problem in exc.problems:
                 prefix = f"{problem.field}：" if problem.field else ""
-                errors.add(prefix + problem.ja, by_label.get(problem.field, ""), (*FIELDS, "reason", "status"))
+                errors.add(
+                    prefix + problem.ja,
+                    by_label.get(problem.field, ""),
+                    (*FIELDS, "reason", "status"),
+                )
     if errors:
         return _page(request, person_id, year, errors, form, status=400)
     messages.success(request, f"{fiscal_year_text(year)}の課税情報を登録しました。")
