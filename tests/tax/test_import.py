@@ -96,6 +96,7 @@ def test_any_error_stores_nothing_and_every_error_is_reported(
         ln.startswith("kazei.csv:4: 給与収入: エラー [amount_format] 桁区切り") for ln in lines
     )
     assert any(ln.startswith("kazei.csv:5: 課税区分: エラー [status]") for ln in lines)
+    assert any(ln.startswith("kazei.csv:4: 宛名番号: エラー [unknown_person]") for ln in lines)
     assert any(
         ln.startswith("kazei.csv:6: 宛名番号: エラー [duplicate] 宛名番号") and "2行目" in ln
         for ln in lines

@@ -122,3 +122,20 @@ def test_staff_without_tax_manage_are_refused(family: Family, client_for: Any) -
     auditor = Staff.objects.create(username="tax-aud")
     RoleGrant.objects.create(staff=auditor, municipality=family.office.municipality, role="auditor")
     assert client_for(auditor, family.office).get(f"/tax/person/{family.head}/").status_code == 403
+
+
+def test_the_person_page_links_to_the_tax_record_for_staff_who_may_open_it(
+    family: Family, client_for: Any
+) -> None:
+    from jichitai.accounts.models import RoleGrant, Staff
+
+    reader = Staff.objects.create(username="tax-reader")
+    RoleGrant.objects.create(
+        staff=reader, municipality=family.office.municipality, role="support_inquiry"
+    )
+    link = f'href="/tax/person/{family.head}/"'
+    assert link in html(
+        client_for(family.office.clerk, family.office).get(f"/registry/persons/{family.head}/")
+    )
+    page = client_for(reader, family.office).get(f"/registry/persons/{family.head}/")
+    assert page.status_code == 200 and link not in html(page)

@@ -50,6 +50,7 @@ class _Row:
     atena: str
     status: str
     amounts: dict[str, int | None]
+    valid: bool  # False: the row has errors of its own (it is still checked for 宛名番号)
 
 
 def decode(data: bytes) -> str | None:
@@ -111,7 +112,7 @@ def parse(data: bytes, name: str) -> tuple[list[_Row], list[RowError]]:
             )
             continue
         row = _row(dict(zip(header, values, strict=True)), line, lambda *a, ln=line: err(ln, *a))
-        if row is None:
+        if not row.atena:
             continue
         if row.atena in seen:
             err(
@@ -127,7 +128,7 @@ def parse(data: bytes, name: str) -> tuple[list[_Row], list[RowError]]:
     return rows, errors
 
 
-def _row(cells: dict[str, str], line: int, err: Any) -> _Row | None:
+def _row(cells: dict[str, str], line: int, err: Any) -> _Row:
     ok = True
     atena = cells[ATENA].strip()
     if not atena:
@@ -149,12 +150,11 @@ def _row(cells: dict[str, str], line: int, err: Any) -> _Row | None:
         except AmountError as exc:
             err(label, exc.rule, exc.ja, exc.en)
             ok = False
-    if not ok or status is None:
-        return None
-    for p in check(status, amounts):
-        err(p.field, p.rule, p.ja, p.en)
-        ok = False
-    return _Row(line, atena, status, amounts) if ok else None
+    if ok and status is not None:
+        for p in check(status, amounts):
+            err(p.field, p.rule, p.ja, p.en)
+            ok = False
+    return _Row(line, atena, status or "", amounts, ok)
 
 
 def _order(e: RowError) -> tuple[int, int]:
