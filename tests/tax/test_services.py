@@ -70,6 +70,13 @@ def test_a_correction_appends_a_version_and_keeps_the_history(family: Family) ->
         **taxable(income_levy=0, per_capita_levy=0),
     )
     assert second.version == 2 and second.reason == "更正（扶養控除の追加）"
+    from jichitai.audit.models import AuditEntry
+
+    with activate(family.office.ctx()):
+        logged = AuditEntry.objects.filter(
+            action="tax.assessment_recorded", subject_id=str(family.head)
+        )
+        assert sorted(e.detail["version"] for e in logged) == [1, 2]
     with activate(family.office.ctx()):
         data = services.person_tax(family.head, 2025, staff=family.office.clerk)
         assert [a.version for a in data.versions] == [2, 1]

@@ -14,6 +14,7 @@ from typing import Any
 from django.db import transaction
 
 from jichitai.accounts.capabilities import require_capability
+from jichitai.audit.recording import record as audit_record
 from jichitai.registry.errors import RegistryError
 from jichitai.registry.selectors.taxpayers import Taxpayer, taxpayer
 
@@ -147,7 +148,17 @@ def record(
     # reached outside the write's transaction: the alert of a refused access must not roll back
     reach(person_id, staff=staff, function="tax.record")
     with transaction.atomic():
-        return store(person_id, fiscal_year, status, amounts, staff=staff, reason=reason)
+        stored = store(person_id, fiscal_year, status, amounts, staff=staff, reason=reason)
+        audit_record(
+            "operation",
+            "tax.assessment_recorded",
+            subject_type="person",
+            subject_id=person_id,
+            screen=SCREEN,
+            function="tax.record",
+            detail={"fiscal_year": fiscal_year, "version": stored.version, "status": status},
+        )
+        return stored
 
 
 @dataclass(frozen=True)
