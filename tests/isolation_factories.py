@@ -271,11 +271,20 @@ def _issuance_counter(marker: str) -> Any:
     return IssuanceCounter.objects.create(day=dt.date(2000, 1, 1) + dt.timedelta(days=next(_SEQ)))
 
 
+def _assessment(marker: str) -> Any:
+    from jichitai.tax.models import Assessment
+
+    return Assessment.objects.create(person=_person(marker + "-tax"), fiscal_year=2025, status="exempt",
+                                     source="entered", reason=marker, **dict.fromkeys(
+                                         ("total_income", "income_levy", "per_capita_levy"), 0))
+
+
 FACTORIES: dict[str, Callable[[str], Any]] = {
     "certificates.Issuance": _issuance,
     "certificates.IssuanceSubject": _issuance_subject,
     "certificates.PrintLog": _print_log,
     "certificates.IssuanceCounter": _issuance_counter,
+    "tax.Assessment": _assessment,
     "registry.ExOfficioRecord": _ex_officio_record,
     "registry.ArchivedRecord": _archived,
     "jobs.Schedule": _schedule,

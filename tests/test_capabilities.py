@@ -72,6 +72,8 @@ NOT_TENANT_WORK: dict[str, str] = {
 # the capability the route must declare (a change of a route's rights is a change of this table).
 WEB_ROUTES: dict[str, tuple[tuple[str, ...], str]] = {
     "registry:search": (("get",), "registry.read"),
+    "tax:person": (("get",), "tax.manage"),
+    "tax:person_enter": (("post",), "tax.manage"),
     "registry:person": (("get",), "registry.read"),
     "registry:person_my_number": (("post",), "registry.my_number"),
     "registry:household": (("get",), "registry.read"),

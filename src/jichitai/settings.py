@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "jichitai.registry",
     "jichitai.certificates",
     "jichitai.jobs",
+    "jichitai.tax",
     "jichitai.web",
     "django_tasks",
     "django_tasks_db",  # the job queue's table (docs/operations.md "Batch jobs")

@@ -63,6 +63,9 @@ CAPABILITIES: dict[str, Capability] = {c.name: c for c in (
     Capability("registry.show_resident_code", "住民票コードの表示", _READERS, withholdable=True),
     Capability("registry.show_residence_status", "在留資格等（在留資格・在留期間・満了日・在留カード番号）の表示",
                _READERS, withholdable=True),
+    # 個人住民税 (jichitai.tax): the 課税情報 certificates print, viewed and entered per 年度; the
+    # counter's clerks and approvers keep them (a municipality without a separate 税務 role)
+    Capability("tax.manage", "課税情報（個人住民税の課税・所得情報）の照会と入力・訂正", _roles(Role.CLERK, Role.APPROVER)),
     # auditing is not 代行 business: an auditor audits their own municipality (docs/audit.md)
     Capability("audit.search", "監査ログの検索と分析", _roles(Role.AUDITOR), delegable=False),
     # [1380]: staff administration; a 団体管理者 their own municipality's staff, a 協議会管理者 the

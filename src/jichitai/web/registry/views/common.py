@@ -42,6 +42,7 @@ def nav(request: HttpRequest) -> dict[str, bool]:
         "can_euc": has_capability(request, "registry.euc"),
         "can_statistics": has_capability(request, "registry.statistics"),
         "can_batch": has_capability(request, "registry.batch"),
+        "can_tax": has_capability(request, "tax.manage"),
     }
 
 
