@@ -4,6 +4,7 @@ that was not asked for; a character the font cannot draw stops the copy and take
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import subprocess
 import tempfile
@@ -74,3 +75,36 @@ def test_an_undrawable_name_stops_the_copy_and_takes_no_number(office) -> None:
         assert "U+E0199" in str(exc.value.codes) and Issuance.objects.count() == before
         number = issue(request([head.pk]), staff=office.clerk, renderer=render_certificate).copies[0].number
         assert number.endswith(" 001")  # the refused copy's number was given back: no gap
+
+
+def _page_text(pdf: bytes, page: int) -> str:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "c.pdf"
+        path.write_bytes(pdf)
+        return subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), "-enc", "UTF-8", str(path), "-"],
+                              capture_output=True, text=True, check=True).stdout
+
+
+@pytest.mark.std("1000#4", "1030#1", "1040#1")
+def test_a_long_household_certifies_on_the_last_page_only_with_the_katagaki_and_numbers(office) -> None:
+    from tests.registry.conftest import apply, numbered, people, person_spec
+
+    with activate(office.ctx()):
+        persons = [person_spec("p0", "髙橋", "一郎", "1930-05-01", "世帯主")] + [
+            person_spec(f"p{i}", "髙橋", "子" + numbered(i), f"19{60 + i}-01-15", "子") for i in range(1, 9)]
+        apply(office, "move_in", {
+            "household": {"new": {"address_id": office.address.pk, "banchi": "1番地2", "katagaki": "栄ハイツ101"}},
+            "persons": persons, "previous_address": "東京都千代田区千代田1番1号"}, dt.date(2020, 4, 1))
+        ids = [p.pk for p in people()]
+        issued = issue(request(ids, requester=Requester("household", person_id=ids[0])), staff=office.clerk,
+                       renderer=render_certificate)
+        pdf = issued.copies[0].content
+        pages = _pages(pdf)
+        assert pages >= 2  # nine members do not fit one A4 page
+        number = re.sub(r"\s", "", issued.copies[0].number)
+        for n in range(1, pages + 1):
+            text = _page_text(pdf, n)
+            flat = re.sub(r"\s", "", text)
+            assert number in flat and f"{n}/{pages}" in flat  # [1040]#1: the number and x/n on every page
+            assert (issued.copies[0].data.certification in text) == (n == pages)  # [1000]#4
+        assert "栄ハイツ101" in re.sub(r"\s", "", pdf_text(pdf))  # [1030]#1: the 方書 is never left out
