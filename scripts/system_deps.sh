@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Install the Debian packages the project needs, only those missing (apt-get needs root or sudo).
 #   scripts/system_deps.sh test   -> PostgreSQL 15, chromium, IPAmj明朝, HarfBuzz subsetting
-#   scripts/system_deps.sh demo   -> nothing beyond Python for now
+#   scripts/system_deps.sh demo   -> what certificates need: Pango, IPAmj明朝, HarfBuzz subsetting
 set -euo pipefail
 what=${1:-test}
 case "$what" in
 # poppler-utils: pdftoppm/pdftotext/pdffonts check rendered certificates (tests/certificates/)
 # nginx-light: the shipped nginx site is tested in front of gunicorn (tests/web/test_nginx_site.py)
-test) pkgs=(postgresql-15 postgresql-client-15 chromium fonts-ipamj-mincho libharfbuzz-subset0 nginx-light poppler-utils) ;;
-demo) pkgs=() ;;
+test) pkgs=(postgresql-15 postgresql-client-15 chromium fonts-ipamj-mincho libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 fontconfig nginx-light poppler-utils) ;;
+# certificates (issue 12): WeasyPrint's Pango, IPAmj明朝 and HarfBuzz subsetting (docs/certificates.md)
+demo) pkgs=(fonts-ipamj-mincho libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 fontconfig) ;;
 *) echo "usage: $0 test|demo" >&2; exit 2 ;;
 esac
 missing=()

@@ -171,6 +171,19 @@ def _collectstatic() -> None:
     call_command("collectstatic", interactive=False, verbosity=0)
 
 
+def _renderer_ready() -> bool:
+    """Certificates need HarfBuzz subsetting and IPAmj明朝 (about 8× slower, or wrong glyphs,
+    without them): refuse to start rather than fail at the counter (docs/certificates.md)."""
+    from jichitai.certificates.render import RenderError, warm_up
+
+    try:
+        warm_up()
+    except RenderError as exc:
+        _say(f"証明書を印刷できないため起動しません / not starting, certificates cannot be rendered: {exc}")
+        return False
+    return True
+
+
 def _check(args: argparse.Namespace) -> int:
     from django.conf import settings
     from django.core.management import call_command
@@ -202,6 +215,8 @@ def main(argv: list[str]) -> int:
         _setup_django()
     except ImproperlyConfigured as exc:
         _say(str(exc))
+        return 2
+    if not _renderer_ready():
         return 2
     if args.check:
         return _check(args)
