@@ -241,7 +241,32 @@ def _run_file(marker: str) -> Any:
     return RunFile.objects.create(run=_run(marker), name=f"{marker}.csv", content=marker.encode(), size=3)
 
 
+def _seal_registration(marker: str) -> Any:
+    from jichitai.seals.models import SealRegistration
+
+    return SealRegistration.objects.create(
+        person=_person(marker + "-seal"), registered_name=marker, image=b"png", image_sha256="0" * 64,
+        image_type="image/png", width_px=200, height_px=200, impression_width_mm=15,
+        impression_height_mm=15, registered_by=_staff(marker + "-seal"),
+    )
+
+
+def _seal_card(marker: str) -> Any:
+    from jichitai.seals.models import SealCard
+
+    return SealCard.objects.create(registration=_seal_registration(marker), number=f"{next(_SEQ):08d}")
+
+
+def _seal_event(marker: str) -> Any:
+    from jichitai.seals.models import SealEvent
+
+    return SealEvent.objects.create(registration=_seal_registration(marker), kind="register", reason=marker)
+
+
 FACTORIES: dict[str, Callable[[str], Any]] = {
+    "seals.SealRegistration": _seal_registration,
+    "seals.SealCard": _seal_card,
+    "seals.SealEvent": _seal_event,
     "registry.ExOfficioRecord": _ex_officio_record,
     "registry.ArchivedRecord": _archived,
     "jobs.Schedule": _schedule,

@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "jichitai.accounts",
     "jichitai.audit",
     "jichitai.registry",
+    "jichitai.seals",
     "jichitai.jobs",
     "jichitai.web",
     "django_tasks",

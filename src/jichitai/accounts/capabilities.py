@@ -63,6 +63,8 @@ CAPABILITIES: dict[str, Capability] = {c.name: c for c in (
     Capability("registry.show_resident_code", "住民票コードの表示", _READERS, withholdable=True),
     Capability("registry.show_residence_status", "在留資格等（在留資格・在留期間・満了日・在留カード番号）の表示",
                _READERS, withholdable=True),
+    # 印鑑登録 (docs/seals.md): the counter's clerks register, inquire, take 廃止 and 亡失
+    Capability("seals.manage", "印鑑登録（登録・照会・廃止・亡失・再交付・登録事項の変更）", _roles(Role.CLERK)),
     # auditing is not 代行 business: an auditor audits their own municipality (docs/audit.md)
     Capability("audit.search", "監査ログの検索と分析", _roles(Role.AUDITOR), delegable=False),
     # [1380]: staff administration; a 団体管理者 their own municipality's staff, a 協議会管理者 the
