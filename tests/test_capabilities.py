@@ -72,6 +72,11 @@ NOT_TENANT_WORK: dict[str, str] = {
 # the capability the route must declare (a change of a route's rights is a change of this table).
 WEB_ROUTES: dict[str, tuple[tuple[str, ...], str]] = {
     "registry:search": (("get",), "registry.read"),
+    "seals:index": (("get",), "seals.manage"),
+    "seals:register": (("get", "post"), "seals.manage"),
+    "seals:abolish": (("post",), "seals.manage"),
+    "seals:lost": (("post",), "seals.manage"),
+    "seals:change": (("post",), "seals.manage"),
     "registry:person": (("get",), "registry.read"),
     "registry:person_my_number": (("post",), "registry.my_number"),
     "registry:household": (("get",), "registry.read"),

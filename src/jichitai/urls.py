@@ -7,6 +7,7 @@ urlpatterns = [
     path("audit/", include("jichitai.audit.urls")),
     path("registry/", include("jichitai.web.registry.urls")),
     path("staff/", include("jichitai.web.staff.urls")),
+    path("seals/", include("jichitai.web.seals.urls")),
     path("api/", include("jichitai.api.urls")),
     path("", include("jichitai.web.urls")),
 ]

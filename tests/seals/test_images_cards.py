@@ -20,17 +20,20 @@ def test_png_and_jpeg_are_accepted_by_content() -> None:
     assert len(png.sha256) == 64
 
 
-@pytest.mark.parametrize(("data", "message"), [
-    (b"", "選んでください"),
-    (image_bytes("GIF"), "PNGまたはJPEG"),
-    (image_bytes("BMP"), "PNGまたはJPEG"),
-    (b"\x89PNG\r\n\x1a\n" + b"not really", "読み取れません"),
-    (image_bytes("PNG")[:-40], "読み取れません"),
-    (b"\xff\xd8\xff" + image_bytes("PNG")[3:], "読み取れません"),
-    (image_bytes("PNG", (50, 300)), "100～2000画素"),
-    (image_bytes("PNG", (2100, 300)), "100～2000画素"),
-    (b"\x89PNG\r\n\x1a\n" + b"\0" * (images.MAX_BYTES + 1), "1MB以下"),
-])
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"", "選んでください"),
+        (image_bytes("GIF"), "PNGまたはJPEG"),
+        (image_bytes("BMP"), "PNGまたはJPEG"),
+        (b"\x89PNG\r\n\x1a\n" + b"not really", "読み取れません"),
+        (image_bytes("PNG")[:-40], "読み取れません"),
+        (b"\xff\xd8\xff" + image_bytes("PNG")[3:], "読み取れません"),
+        (image_bytes("PNG", (50, 300)), "100～2000画素"),
+        (image_bytes("PNG", (2100, 300)), "100～2000画素"),
+        (b"\x89PNG\r\n\x1a\n" + b"\0" * (images.MAX_BYTES + 1), "1MB以下"),
+    ],
+)
 def test_refused_images(data: bytes, message: str) -> None:
     with pytest.raises(images.ImageProblem, match=message):
         images.check_image(data)
@@ -97,11 +100,16 @@ def test_parse_never_fails_other_than_with_a_message(text: str) -> None:
         assert str(exc) in {cards.REQUIRED, cards.SHAPE, cards.CHECK}
 
 
-@given(st.integers(min_value=1, max_value=10**7 - 1), st.integers(min_value=0, max_value=6),
-       st.integers(min_value=1, max_value=9))
-def test_a_changed_body_digit_is_caught_unless_remainders_zero_and_one_meet(seq: int, pos: int, delta: int) -> None:
+@given(
+    st.integers(min_value=1, max_value=10**7 - 1),
+    st.integers(min_value=0, max_value=6),
+    st.integers(min_value=1, max_value=9),
+)
+def test_a_changed_body_digit_is_caught_unless_remainders_zero_and_one_meet(
+    seq: int, pos: int, delta: int
+) -> None:
     number = cards.card_number(seq)
-    changed = number[:pos] + str((int(number[pos]) + delta) % 10) + number[pos + 1:]
+    changed = number[:pos] + str((int(number[pos]) + delta) % 10) + number[pos + 1 :]
     if int(changed[:-1]) == 0 or cards.check_digit(changed[:-1]) != int(changed[-1]):
         with pytest.raises(cards.CardNumberError):
             cards.parse_card_number(changed)

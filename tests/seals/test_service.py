@@ -39,7 +39,9 @@ def _set(person: Any, **values: Any) -> None:
 
 
 @pytest.mark.django_db
-def test_register_issues_a_valid_number_logs_and_certifies(office: Office, family: list[Any]) -> None:
+def test_register_issues_a_valid_number_logs_and_certifies(
+    office: Office, family: list[Any]
+) -> None:
     head = family[0]
     with activate(office.ctx()):
         card = _register(office, head)
@@ -48,7 +50,11 @@ def test_register_issues_a_valid_number_logs_and_certifies(office: Office, famil
         assert reg.registered_name == "髙橋\u3000一郎" and bytes(reg.image) == image_bytes()
         event = SealEvent.objects.get()
         assert (event.kind, event.staff_id, event.card_number, event.reason) == (
-            "register", office.clerk.pk, card.number, "申請")
+            "register",
+            office.clerk.pk,
+            card.number,
+            "申請",
+        )
         assert AuditEntry.objects.filter(action="seals.register", subject_id=str(head.pk)).exists()
         pid, image, name = seal_for_certificate(card.number, staff=office.clerk)
         assert (pid, image, name) == (head.pk, image_bytes(), "髙橋\u3000一郎")
@@ -60,7 +66,9 @@ def test_register_issues_a_valid_number_logs_and_certifies(office: Office, famil
 def test_numbers_are_distinct_per_municipality(office: Office, family: list[Any]) -> None:
     with activate(office.ctx()):
         numbers = [_register(office, p).number for p in family[:2]]
-        numbers.append(report_lost(numbers[0], staff=office.clerk, reason="紛失", reissue=True).number)
+        numbers.append(
+            report_lost(numbers[0], staff=office.clerk, reason="紛失", reissue=True).number
+        )
         assert len(set(numbers)) == 3
 
 
@@ -70,7 +78,9 @@ def test_fifteen_from_the_day_before_the_birthday() -> None:
 
 
 @pytest.mark.django_db
-def test_under_fifteen_adult_ward_and_departed_are_refused(office: Office, family: list[Any]) -> None:
+def test_under_fifteen_adult_ward_and_departed_are_refused(
+    office: Office, family: list[Any]
+) -> None:
     head, wife, child = family
     with activate(office.ctx()):
         _set(child, birth_date=dt.date.today() - dt.timedelta(days=365 * 14))
@@ -113,7 +123,9 @@ def test_abolished_card_is_refused_and_reason_required(office: Office, family: l
 
 
 @pytest.mark.django_db
-def test_name_change_must_be_registered_before_a_certificate(office: Office, family: list[Any]) -> None:
+def test_name_change_must_be_registered_before_a_certificate(
+    office: Office, family: list[Any]
+) -> None:
     with activate(office.ctx()):
         number = _register(office, family[0]).number
         _set(family[0], family_name="佐藤")
@@ -160,9 +172,14 @@ def test_events_are_append_only(office: Office, family: list[Any]) -> None:
 
 
 def _protect(office: Office, person: Any) -> None:
-    SupportMeasure.objects.create(person_id=person.pk, start_date=dt.date(2024, 1, 1),
-                                  end_date=dt.date(2099, 1, 1), against=[{"name": "加害者"}],
-                                  reason="DV", created_by=office.approver)
+    SupportMeasure.objects.create(
+        person_id=person.pk,
+        start_date=dt.date(2024, 1, 1),
+        end_date=dt.date(2099, 1, 1),
+        against=[{"name": "加害者"}],
+        reason="DV",
+        created_by=office.approver,
+    )
 
 
 @pytest.mark.django_db
@@ -175,21 +192,28 @@ def test_protected_person_only_with_need_to_know(office: Office, family: list[An
     with activate(office.ctx()):
         number = _register(office, family[0]).number
         _protect(office, family[0])
-        for attempt in (lambda: _register(office, family[1]) and seal_for_certificate(number, staff=office.clerk),
-                        lambda: inquire(number, staff=office.clerk),
-                        lambda: abolish(number, staff=office.clerk, reason="申請")):
+        for attempt in (
+            lambda: (
+                _register(office, family[1]) and seal_for_certificate(number, staff=office.clerk)
+            ),
+            lambda: inquire(number, staff=office.clerk),
+            lambda: abolish(number, staff=office.clerk, reason="申請"),
+        ):
             with pytest.raises(SealError, match="支援措置の対象") as exc:
                 attempt()
             assert "髙橋" not in exc.value.message and "本町" not in exc.value.message
-        assert AuditEntry.objects.filter(action="support_measure.access", subject_id=str(family[0].pk)).exists()
+        assert AuditEntry.objects.filter(
+            action="support_measure.access", subject_id=str(family[0].pk)
+        ).exists()
     with activate(office.ctx(officer)):
         assert inquire(number, staff=officer).person.name == "髙橋\u3000一郎"
         assert seal_for_certificate(number, staff=officer)[0] == family[0].pk
 
 
 @pytest.mark.django_db
-def test_other_municipality_cannot_reach_residents_or_cards(office: Office, office_b: Office,
-                                                            family: list[Any]) -> None:
+def test_other_municipality_cannot_reach_residents_or_cards(
+    office: Office, office_b: Office, family: list[Any]
+) -> None:
     with activate(office.ctx()):
         number = _register(office, family[0]).number
     with activate(office_b.ctx()):

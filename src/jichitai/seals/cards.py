@@ -35,7 +35,9 @@ def parse_card_number(text: object) -> str:
     """The canonical number of a typed one, or CardNumberError with the Japanese message."""
     if not isinstance(text, str):
         raise CardNumberError(REQUIRED)
-    cleaned = "".join(ch for ch in unicodedata.normalize("NFKC", text) if ch not in " -\u2010\u2212\u30fc\t")
+    cleaned = "".join(
+        ch for ch in unicodedata.normalize("NFKC", text) if ch not in " -\u2010\u2212\u30fc\t"
+    )
     if not cleaned:
         raise CardNumberError(REQUIRED)
     if len(cleaned) != DIGITS or not (cleaned.isascii() and cleaned.isdigit()):

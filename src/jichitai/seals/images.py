@@ -59,24 +59,43 @@ def check_image(data: bytes) -> CheckedImage:
                 raise ImageProblem("印影の画像の形式が内容と一致しません。")
             width, height = img.size
             if not (MIN_PX <= width <= MAX_PX and MIN_PX <= height <= MAX_PX):
-                raise ImageProblem(f"印影の画像は縦横とも{MIN_PX}～{MAX_PX}画素にしてください"
-                                   f"（この画像は{width}×{height}画素です）。")
+                raise ImageProblem(
+                    f"印影の画像は縦横とも{MIN_PX}～{MAX_PX}画素にしてください"
+                    f"（この画像は{width}×{height}画素です）。"
+                )
             img.load()  # decodes the whole file: a truncated or corrupt one fails here
     except ImageProblem:
         raise
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
-        raise ImageProblem("印影の画像を読み取れません（壊れているか、PNG・JPEGではありません）。") from exc
+    except (
+        UnidentifiedImageError,
+        OSError,
+        SyntaxError,
+        ValueError,
+        Image.DecompressionBombError,
+    ) as exc:
+        raise ImageProblem(
+            "印影の画像を読み取れません（壊れているか、PNG・JPEGではありません）。"
+        ) from exc
     return CheckedImage(data, content_type, width, height, hashlib.sha256(data).hexdigest())
 
 
 def parse_mm(text: object, label: str) -> Decimal:
     """A typed length in mm (0.1 mm steps), or ImageProblem."""
     try:
-        value = Decimal(str(text).strip().translate(str.maketrans("０１２３４５６７８９．", "0123456789.")))
+        value = Decimal(
+            str(text).strip().translate(str.maketrans("０１２３４５６７８９．", "0123456789."))
+        )
     except InvalidOperation as exc:
         raise ImageProblem(f"{label}はmm単位の数値で入力してください（例: 15.0）。") from exc
-    if not value.is_finite() or value <= 0 or value >= 100 or value != value.quantize(Decimal("0.1")):
-        raise ImageProblem(f"{label}はmm単位の数値（小数点以下1桁まで）で入力してください（例: 15.0）。")
+    if (
+        not value.is_finite()
+        or value <= 0
+        or value >= 100
+        or value != value.quantize(Decimal("0.1"))
+    ):
+        raise ImageProblem(
+            f"{label}はmm単位の数値（小数点以下1桁まで）で入力してください（例: 15.0）。"
+        )
     return value
 
 

@@ -45,8 +45,14 @@ def inquire(number: str, *, staff: Any) -> SealView:
     card = active_card(number)
     reg = card.registration
     person = person_for(reg.person_id, staff=staff, function="inquiry")
-    return SealView(reg, card, person, name_changed=person.name != reg.registered_name,
-                    departed=departure(person), events=list(reg.events.select_related("staff")))
+    return SealView(
+        reg,
+        card,
+        person,
+        name_changed=person.name != reg.registered_name,
+        departed=departure(person),
+        events=list(reg.events.select_related("staff")),
+    )
 
 
 def seal_for_certificate(card_number: str, *, staff: Any) -> tuple[int, bytes, str]:
@@ -70,7 +76,9 @@ def seal_for_certificate(card_number: str, *, staff: Any) -> tuple[int, bytes, s
 def expunge_departed(*, staff: Any = None) -> int:
     """職権抹消 of every registration in force whose person left the register; returns how many."""
     with transaction.atomic():
-        active = list(SealRegistration.objects.select_for_update().filter(state=RegistrationState.ACTIVE))
+        active = list(
+            SealRegistration.objects.select_for_update().filter(state=RegistrationState.ACTIVE)
+        )
         status = statuses([r.person_id for r in active])
         gone = [r for r in active if status.get(r.person_id, "void") != "resident"]
         for reg in gone:

@@ -20,7 +20,14 @@ from jichitai.registry.selectors.service_person import ServicePerson, service_pe
 
 from . import cards, eligibility, images
 from .errors import SealError
-from .models import CardState, RegistrationState, SealCard, SealEvent, SealEventKind, SealRegistration
+from .models import (
+    CardState,
+    RegistrationState,
+    SealCard,
+    SealEvent,
+    SealEventKind,
+    SealRegistration,
+)
 
 SCREEN = "印鑑登録"
 ALREADY = "この方には既に印鑑登録があります（廃止してから新たに登録してください）。"
@@ -34,45 +41,93 @@ def person_for(person_id: int, *, staff: Any, function: str) -> ServicePerson:
         raise SealError(exc.violations[0].message, "person_id") from exc
 
 
-def log(reg: SealRegistration, kind: str, *, staff: Any, card: str = "", reason: str = "",
-        detail: dict[str, Any] | None = None) -> SealEvent:
+def log(
+    reg: SealRegistration,
+    kind: str,
+    *,
+    staff: Any,
+    card: str = "",
+    reason: str = "",
+    detail: dict[str, Any] | None = None,
+) -> SealEvent:
     """One change: the registration's history and the audit chain."""
-    event = SealEvent.objects.create(registration=reg, kind=kind, card_number=card, reason=reason,
-                                     detail=detail or {}, staff=staff)
-    record("operation", f"seals.{kind}", subject_type="person", subject_id=reg.person_id, screen=SCREEN,
-           function=kind, detail={"registration": reg.pk, "card": card, "reason": reason, **(detail or {})})
+    event = SealEvent.objects.create(
+        registration=reg,
+        kind=kind,
+        card_number=card,
+        reason=reason,
+        detail=detail or {},
+        staff=staff,
+    )
+    record(
+        "operation",
+        f"seals.{kind}",
+        subject_type="person",
+        subject_id=reg.person_id,
+        screen=SCREEN,
+        function=kind,
+        detail={"registration": reg.pk, "card": card, "reason": reason, **(detail or {})},
+    )
     return event
 
 
 def new_card(reg: SealRegistration) -> SealCard:
     """A card with the next number of the municipality's counter (a row lock to the end of the
     transaction: two registrations at once never get one number)."""
-    return SealCard.objects.create(registration=reg, number=cards.card_number(reserve(cards.COUNTER)))
+    return SealCard.objects.create(
+        registration=reg, number=cards.card_number(reserve(cards.COUNTER))
+    )
 
 
-def register(person_id: int, image: bytes, width_mm: Decimal, height_mm: Decimal, *, staff: Any,
-             reason: str = "") -> SealCard:
+def register(
+    person_id: int,
+    image: bytes,
+    width_mm: Decimal,
+    height_mm: Decimal,
+    *,
+    staff: Any,
+    reason: str = "",
+) -> SealCard:
     """登録: checks the person, the image and the size; returns the new 印鑑登録証."""
     checked = images.check_image(image)
     images.check_size(width_mm, height_mm)
     with transaction.atomic():
         person = person_for(person_id, staff=staff, function="register")
         eligibility.check(person, timezone.localdate())
-        if SealRegistration.objects.filter(person_id=person.id, state=RegistrationState.ACTIVE).exists():
+        if SealRegistration.objects.filter(
+            person_id=person.id, state=RegistrationState.ACTIVE
+        ).exists():
             raise SealError(ALREADY, "person_id")
         try:
             with transaction.atomic():
                 reg = SealRegistration.objects.create(
-                    person_id=person.id, registered_name=person.name, registered_kana=person.kana,
-                    image=checked.data, image_sha256=checked.sha256, image_type=checked.content_type,
-                    width_px=checked.width, height_px=checked.height, impression_width_mm=width_mm,
-                    impression_height_mm=height_mm, registered_by=staff,
+                    person_id=person.id,
+                    registered_name=person.name,
+                    registered_kana=person.kana,
+                    image=checked.data,
+                    image_sha256=checked.sha256,
+                    image_type=checked.content_type,
+                    width_px=checked.width,
+                    height_px=checked.height,
+                    impression_width_mm=width_mm,
+                    impression_height_mm=height_mm,
+                    registered_by=staff,
                 )
         except IntegrityError as exc:  # a registration for the same person committed meanwhile
             raise SealError(ALREADY, "person_id") from exc
         card = new_card(reg)
-        log(reg, SealEventKind.REGISTER, staff=staff, card=card.number, reason=reason,
-            detail={"sha256": checked.sha256, "name": person.name, "size_mm": [str(width_mm), str(height_mm)]})
+        log(
+            reg,
+            SealEventKind.REGISTER,
+            staff=staff,
+            card=card.number,
+            reason=reason,
+            detail={
+                "sha256": checked.sha256,
+                "name": person.name,
+                "size_mm": [str(width_mm), str(height_mm)],
+            },
+        )
     return card
 
 
@@ -87,7 +142,9 @@ def active_card(number: str, *, lock: bool = False) -> SealCard:
     if card is None:
         raise SealError("この番号の印鑑登録証はありません。", "card_number")
     if card.state != CardState.ACTIVE:
-        raise SealError(f"この印鑑登録証は{card.get_state_display()}により使えません。", "card_number")
+        raise SealError(
+            f"この印鑑登録証は{card.get_state_display()}により使えません。", "card_number"
+        )
     return card
 
 
@@ -133,8 +190,14 @@ def report_lost(number: str, *, staff: Any, reason: str, reissue: bool) -> SealC
         if not reissue:
             return None
         fresh = new_card(reg)
-        log(reg, SealEventKind.REISSUE, staff=staff, card=fresh.number, reason=reason,
-            detail={"replaces": card.number})
+        log(
+            reg,
+            SealEventKind.REISSUE,
+            staff=staff,
+            card=fresh.number,
+            reason=reason,
+            detail={"replaces": card.number},
+        )
     return fresh
 
 
@@ -142,13 +205,19 @@ def reissue(registration_id: int, *, staff: Any, reason: str) -> SealCard:
     """再交付 of a registration whose card was reported lost earlier (no card in force)."""
     reason = _reason(reason, "再交付")
     with transaction.atomic():
-        reg = SealRegistration.objects.select_for_update().filter(
-            pk=registration_id, state=RegistrationState.ACTIVE).first()
+        reg = (
+            SealRegistration.objects.select_for_update()
+            .filter(pk=registration_id, state=RegistrationState.ACTIVE)
+            .first()
+        )
         if reg is None:
             raise SealError("登録中の印鑑登録が見つかりません。", "registration_id")
         person_for(reg.person_id, staff=staff, function="reissue")
         if reg.cards.filter(state=CardState.ACTIVE).exists():
-            raise SealError("有効な印鑑登録証があります。亡失の届出を先に受け付けてください。", "registration_id")
+            raise SealError(
+                "有効な印鑑登録証があります。亡失の届出を先に受け付けてください。",
+                "registration_id",
+            )
         fresh = new_card(reg)
         log(reg, SealEventKind.REISSUE, staff=staff, card=fresh.number, reason=reason)
     return fresh
@@ -161,12 +230,20 @@ def change_name(number: str, *, staff: Any, reason: str = "") -> SealRegistratio
         reg = card.registration
         person = person_for(reg.person_id, staff=staff, function="change")
         if (person.name, person.kana) == (reg.registered_name, reg.registered_kana):
-            raise SealError("登録氏名は住民記録の氏名と同じです（変更はありません）。", "card_number")
+            raise SealError(
+                "登録氏名は住民記録の氏名と同じです（変更はありません）。", "card_number"
+            )
         before = {"name": reg.registered_name, "kana": reg.registered_kana}
         reg.registered_name, reg.registered_kana = person.name, person.kana
         reg.save(update_fields=["registered_name", "registered_kana"])
-        log(reg, SealEventKind.CHANGE, staff=staff, card=card.number, reason=reason or "氏名の変更",
-            detail={"before": before, "after": {"name": person.name, "kana": person.kana}})
+        log(
+            reg,
+            SealEventKind.CHANGE,
+            staff=staff,
+            card=card.number,
+            reason=reason or "氏名の変更",
+            detail={"before": before, "after": {"name": person.name, "kana": person.kana}},
+        )
     return reg
 
 
