@@ -244,11 +244,11 @@ def _run_file(marker: str) -> Any:
 def _seal_registration(marker: str) -> Any:
     from jichitai.seals.models import SealRegistration
 
-    suffix = f"-seal{next(_SEQ)}"
+    seq = f"seal{next(_SEQ)}"  # short: household_no holds 20; the marker is in the name
     return SealRegistration.objects.create(
-        person=_person(marker + suffix), registered_name=marker, image=b"png", image_sha256="0" * 64,
+        person=_person(seq), registered_name=marker, image=b"png", image_sha256="0" * 64,
         image_type="image/png", width_px=200, height_px=200, impression_width_mm=15,
-        impression_height_mm=15, registered_by=_staff(marker + suffix),
+        impression_height_mm=15, registered_by=_staff(marker + seq),
     )
 
 
