@@ -192,3 +192,15 @@ def test_an_auditor_is_refused(office: Office) -> None:
     RoleGrant.objects.create(staff=auditor, municipality=office.municipality, role="auditor")
     resp = login(Client(), auditor, office.municipality).get("/seals/")
     assert resp.status_code == 403 and "権限がありません" in resp.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_registry_menu_links_seals_for_clerks_only(office: Office) -> None:
+    clerk = login(Client(), office.clerk, office.municipality).get("/registry/").content.decode()
+    assert 'href="/seals/"' in clerk
+    from jichitai.accounts.models import RoleGrant, Staff
+
+    reader = Staff.objects.create(username="seal-reader", display_name="照会 担当")
+    RoleGrant.objects.create(staff=reader, municipality=office.municipality, role="support_inquiry")
+    page = login(Client(), reader, office.municipality).get("/registry/").content.decode()
+    assert 'href="/seals/"' not in page

@@ -222,3 +222,20 @@ def test_other_municipality_cannot_reach_residents_or_cards(
         with pytest.raises(SealError, match="この番号の印鑑登録証はありません"):
             seal_for_certificate(number, staff=office_b.clerk)
         assert not SealRegistration.objects.exists() and not SealCard.objects.exists()
+
+
+@pytest.mark.django_db
+def test_death_entered_in_the_register_ends_the_registration(
+    office: Office, family: list[Any]
+) -> None:
+    from tests.registry.conftest import apply
+
+    with activate(office.ctx()):
+        number = _register(office, family[1]).number
+        apply(office, "death", {"person_id": family[1].pk}, dt.date(2024, 6, 1))
+        with pytest.raises(SealError, match="職権抹消の対象です（死亡）"):
+            seal_for_certificate(number, staff=office.clerk)
+        assert inquire(number, staff=office.clerk).departed
+        assert expunge_departed(staff=None) == 1
+        event = SealEvent.objects.get(kind="expunge")
+        assert event.staff_id is None and "死亡" in event.reason

@@ -61,7 +61,7 @@ def index_view(request: HttpRequest) -> HttpResponse:
             context = _context(inquire(number, staff=request.user))
         except SealError as exc:
             errors.add(exc.message, exc.field, FIELDS)
-    return render_page(request, "seals/index.html", {"card": number, "errors": errors, **context})
+    return render_page(request, "seals/seals.html", {"card": number, "errors": errors, **context})
 
 
 def _register(request: HttpRequest, values: dict[str, str], errors: Errors) -> str:
@@ -108,7 +108,7 @@ def register_view(request: HttpRequest) -> HttpResponse:
             return _to_index(number)
     return render_page(
         request,
-        "seals/register.html",
+        "seals/seal_register.html",
         {"values": values, "errors": errors, "max_kb": images.MAX_BYTES // 1024},
     )
 
@@ -121,7 +121,7 @@ def _act(request: HttpRequest, action: Any, done: str) -> HttpResponse:
     except SealError as exc:
         errors = Errors()
         errors.add(exc.message, exc.field, FIELDS)
-        return render_page(request, "seals/index.html", {"card": number, "errors": errors})
+        return render_page(request, "seals/seals.html", {"card": number, "errors": errors})
     messages.success(request, done.format(number=shown))
     return _to_index(shown)
 
