@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.db import DatabaseError, connection, transaction
 
 from jichitai.audit.models import AuditEntry
 from jichitai.registry.models import Person, SupportMeasure
@@ -169,6 +170,22 @@ def test_events_are_append_only(office: Office, family: list[Any]) -> None:
             event.save()
         with pytest.raises(AppendOnly):
             event.delete()
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the trigger exists on PostgreSQL only"
+)
+def test_the_database_refuses_to_change_the_log(office: Office, family: list[Any]) -> None:
+    with activate(office.ctx()):
+        _register(office, family[0])
+        for attempt in (
+            lambda: SealEvent.objects.update(reason="書き換え"),
+            lambda: SealEvent.objects.all()._raw_delete(connection.alias),
+        ):
+            with pytest.raises(DatabaseError, match="追記のみ"), transaction.atomic():
+                attempt()
+        assert SealEvent.objects.get().reason == "申請"
 
 
 def _protect(office: Office, person: Any) -> None:
