@@ -209,19 +209,24 @@ def test_protected_person_only_with_need_to_know(office: Office, family: list[An
     with activate(office.ctx()):
         number = _register(office, family[0]).number
         _protect(office, family[0])
+        alerts = AuditEntry.objects.filter(
+            action="support_measure.access", subject_id=str(family[0].pk)
+        )
         for attempt in (
-            lambda: (
-                _register(office, family[1]) and seal_for_certificate(number, staff=office.clerk)
-            ),
+            lambda: _register(office, family[0]),
+            lambda: seal_for_certificate(number, staff=office.clerk),
             lambda: inquire(number, staff=office.clerk),
             lambda: abolish(number, staff=office.clerk, reason="申請"),
+            lambda: report_lost(number, staff=office.clerk, reason="紛失", reissue=True),
+            lambda: change_name(number, staff=office.clerk),
         ):
+            before = alerts.count()
             with pytest.raises(SealError, match="支援措置の対象") as exc:
                 attempt()
             assert "髙橋" not in exc.value.message and "本町" not in exc.value.message
-        assert AuditEntry.objects.filter(
-            action="support_measure.access", subject_id=str(family[0].pk)
-        ).exists()
+            assert alerts.count() == before + 1  # the refusal's alert is kept (not rolled back)
+        assert SealCard.objects.get(number=number).state == "active"
+        assert [e.kind for e in SealEvent.objects.all()] == ["register"]
     with activate(office.ctx(officer)):
         assert inquire(number, staff=officer).person.name == "髙橋\u3000一郎"
         assert seal_for_certificate(number, staff=officer)[0] == family[0].pk

@@ -91,9 +91,10 @@ def register(
     """登録: checks the person, the image and the size; returns the new 印鑑登録証."""
     checked = images.check_image(image)
     images.check_size(width_mm, height_mm)
+    # the read (and a 支援措置 alert) before the transaction: a refusal must not roll its alert back
+    person = person_for(person_id, staff=staff, function="register")
+    eligibility.check(person, timezone.localdate())
     with transaction.atomic():
-        person = person_for(person_id, staff=staff, function="register")
-        eligibility.check(person, timezone.localdate())
         if SealRegistration.objects.filter(
             person_id=person.id, state=RegistrationState.ACTIVE
         ).exists():
@@ -148,6 +149,12 @@ def active_card(number: str, *, lock: bool = False) -> SealCard:
     return card
 
 
+def cleared(number: str, *, staff: Any, function: str) -> ServicePerson:
+    """The card's person, read (and a 支援措置 refusal alerted) before the change's transaction,
+    so that a refusal keeps its alert."""
+    return person_for(active_card(number).registration.person_id, staff=staff, function=function)
+
+
 def _end_card(card: SealCard, state: str) -> None:
     card.state, card.ended_at = state, timezone.now()
     card.save(update_fields=["state", "ended_at"])
@@ -168,10 +175,10 @@ def _reason(reason: str, what: str) -> str:
 def abolish(number: str, *, staff: Any, reason: str) -> SealRegistration:
     """廃止 (the resident's 廃止申請): the registration and its card end."""
     reason = _reason(reason, "廃止")
+    cleared(number, staff=staff, function="abolish")
     with transaction.atomic():
         card = active_card(number, lock=True)
         reg = card.registration
-        person_for(reg.person_id, staff=staff, function="abolish")
         _end_card(card, CardState.ABOLISHED)
         _end(reg, RegistrationState.ABOLISHED, reason)
         log(reg, SealEventKind.ABOLISH, staff=staff, card=card.number, reason=reason)
@@ -181,10 +188,10 @@ def abolish(number: str, *, staff: Any, reason: str) -> SealRegistration:
 def report_lost(number: str, *, staff: Any, reason: str, reissue: bool) -> SealCard | None:
     """亡失: the card dies at once; with ``reissue`` a new card (new number) is given."""
     reason = _reason(reason, "亡失の届出")
+    cleared(number, staff=staff, function="lost")
     with transaction.atomic():
         card = active_card(number, lock=True)
         reg = card.registration
-        person_for(reg.person_id, staff=staff, function="lost")
         _end_card(card, CardState.LOST)
         log(reg, SealEventKind.LOST, staff=staff, card=card.number, reason=reason)
         if not reissue:
@@ -204,15 +211,15 @@ def report_lost(number: str, *, staff: Any, reason: str, reissue: bool) -> SealC
 def reissue(registration_id: int, *, staff: Any, reason: str) -> SealCard:
     """再交付 of a registration whose card was reported lost earlier (no card in force)."""
     reason = _reason(reason, "再交付")
+    active = SealRegistration.objects.filter(pk=registration_id, state=RegistrationState.ACTIVE)
+    found = active.values_list("person_id", flat=True).first()
+    if found is None:
+        raise SealError("登録中の印鑑登録が見つかりません。", "registration_id")
+    person_for(found, staff=staff, function="reissue")  # before the transaction: keeps its alert
     with transaction.atomic():
-        reg = (
-            SealRegistration.objects.select_for_update()
-            .filter(pk=registration_id, state=RegistrationState.ACTIVE)
-            .first()
-        )
+        reg = active.select_for_update().first()
         if reg is None:
             raise SealError("登録中の印鑑登録が見つかりません。", "registration_id")
-        person_for(reg.person_id, staff=staff, function="reissue")
         if reg.cards.filter(state=CardState.ACTIVE).exists():
             raise SealError(
                 "有効な印鑑登録証があります。亡失の届出を先に受け付けてください。",
@@ -225,10 +232,10 @@ def reissue(registration_id: int, *, staff: Any, reason: str) -> SealCard:
 
 def change_name(number: str, *, staff: Any, reason: str = "") -> SealRegistration:
     """登録事項の変更: the registered name follows the register's (after 氏名の変更 etc.)."""
+    person = cleared(number, staff=staff, function="change")
     with transaction.atomic():
         card = active_card(number, lock=True)
         reg = card.registration
-        person = person_for(reg.person_id, staff=staff, function="change")
         if (person.name, person.kana) == (reg.registered_name, reg.registered_kana):
             raise SealError(
                 "登録氏名は住民記録の氏名と同じです（変更はありません）。", "card_number"
