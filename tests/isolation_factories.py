@@ -279,12 +279,38 @@ def _assessment(marker: str) -> Any:
                                          ("total_income", "income_levy", "per_capita_levy"), 0))
 
 
+def _seal_registration(marker: str) -> Any:
+    from jichitai.seals.models import SealRegistration
+
+    seq = f"seal{next(_SEQ)}"  # short: household_no holds 20; the marker is in the name
+    return SealRegistration.objects.create(
+        person=_person(seq), registered_name=marker, image=b"png", image_sha256="0" * 64,
+        image_type="image/png", width_px=200, height_px=200, impression_width_mm=15,
+        impression_height_mm=15, registered_by=_staff(marker + seq),
+    )
+
+
+def _seal_card(marker: str) -> Any:
+    from jichitai.seals.models import SealCard
+
+    return SealCard.objects.create(registration=_seal_registration(marker), number=f"{next(_SEQ):08d}")
+
+
+def _seal_event(marker: str) -> Any:
+    from jichitai.seals.models import SealEvent
+
+    return SealEvent.objects.create(registration=_seal_registration(marker), kind="register", reason=marker)
+
+
 FACTORIES: dict[str, Callable[[str], Any]] = {
     "certificates.Issuance": _issuance,
     "certificates.IssuanceSubject": _issuance_subject,
     "certificates.PrintLog": _print_log,
     "certificates.IssuanceCounter": _issuance_counter,
     "tax.Assessment": _assessment,
+    "seals.SealRegistration": _seal_registration,
+    "seals.SealCard": _seal_card,
+    "seals.SealEvent": _seal_event,
     "registry.ExOfficioRecord": _ex_officio_record,
     "registry.ArchivedRecord": _archived,
     "jobs.Schedule": _schedule,

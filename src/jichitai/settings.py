@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "jichitai.audit",
     "jichitai.registry",
     "jichitai.certificates",
+    "jichitai.seals",
     "jichitai.jobs",
     "jichitai.tax",
     "jichitai.web",

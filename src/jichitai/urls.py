@@ -8,6 +8,7 @@ urlpatterns = [
     path("registry/", include("jichitai.web.registry.urls")),
     path("tax/", include("jichitai.web.tax.urls")),
     path("staff/", include("jichitai.web.staff.urls")),
+    path("seals/", include("jichitai.web.seals.urls")),
     path("api/", include("jichitai.api.urls")),
     path("", include("jichitai.web.urls")),
 ]

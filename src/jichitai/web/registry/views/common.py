@@ -43,6 +43,7 @@ def nav(request: HttpRequest) -> dict[str, bool]:
         "can_statistics": has_capability(request, "registry.statistics"),
         "can_batch": has_capability(request, "registry.batch"),
         "can_tax": has_capability(request, "tax.manage"),
+        "can_seals": has_capability(request, "seals.manage"),  # 印鑑登録 (docs/seals.md)
     }
 
 
@@ -50,7 +51,8 @@ _ACTIVE = {"search": "search", "person": "search", "household": "search", "event
            "event_menu": "events", "koseki_intake": "events", "approvals": "approvals", "support": "support",
            "support_detail": "support", "support_end_confirm": "support", "holds": "holds",
            "euc": "euc", "euc_result": "euc", "statistics": "statistics", "batch": "batch", "batch_job": "batch",
-           "batch_confirm": "batch", "batch_runs": "batch", "batch_run": "batch", "removed_search": "removed"}
+           "batch_confirm": "batch", "batch_runs": "batch", "batch_run": "batch", "removed_search": "removed",
+           "seals": "seals", "seal_register": "seals"}
 
 
 def render_page(request: HttpRequest, template: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
