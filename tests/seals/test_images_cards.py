@@ -120,3 +120,13 @@ def test_a_changed_body_digit_is_caught_unless_remainders_zero_and_one_meet(
 def test_an_empty_number_says_it_is_needed() -> None:
     with pytest.raises(cards.CardNumberError, match="印鑑登録証の番号が必要です"):
         cards.parse_card_number("  ")
+
+
+def test_a_cut_off_image_is_refused_even_when_pillow_accepts_truncated_files(monkeypatch) -> None:
+    """WeasyPrint turns Pillow's LOAD_TRUNCATED_IMAGES on for the whole process (certificates)."""
+    from PIL import ImageFile
+
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)
+    for cut in (image_bytes("PNG")[:-40], image_bytes("JPEG")[:-40]):
+        with pytest.raises(images.ImageProblem, match="読み取れません"):
+            images.check_image(cut)

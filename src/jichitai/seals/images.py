@@ -39,6 +39,9 @@ class CheckedImage:
     sha256: str
 
 
+_ENDS = {"PNG": b"IEND\xaeB`\x82", "JPEG": b"\xff\xd9"}
+
+
 def _kind(data: bytes) -> tuple[str, str]:
     for signature, kind in _SIGNATURES.items():
         if data.startswith(signature):
@@ -53,6 +56,10 @@ def check_image(data: bytes) -> CheckedImage:
     if len(data) > MAX_BYTES:
         raise ImageProblem("印影の画像は1MB以下にしてください。")
     pil_format, content_type = _kind(data)
+    # WeasyPrint (certificates) sets Pillow's LOAD_TRUNCATED_IMAGES for the whole process, so a
+    # full decode alone would accept a cut-off file: check the format's own end marker as well
+    if not data.rstrip(b"\0").endswith(_ENDS[pil_format]):
+        raise ImageProblem("印影の画像を読み取れません（壊れているか、PNG・JPEGではありません）。")
     try:
         with Image.open(io.BytesIO(data)) as img:
             if img.format != pil_format:

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .engine import render_pdf
-from .juminhyo import template_context, template_engine
+from .juminhyo import STYLES, template_context, template_engine
 
 
 def certificate_html(data: Mapping[str, Any]) -> str:
@@ -33,4 +33,4 @@ def certificate_html(data: Mapping[str, Any]) -> str:
 
 def render_certificate(data: Mapping[str, Any]) -> bytes:
     """A copy's PDF; refuses (UndrawableCharactersError) any character IPAmj明朝 cannot draw."""
-    return render_pdf(certificate_html(data))
+    return render_pdf(certificate_html(data), base_url=STYLES)

@@ -28,6 +28,10 @@ def template_engine() -> Any:
     return Engine(dirs=[str(TEMPLATES)], autoescape=True)
 
 
+# the stylesheets beside the templates (a PDF is never served, but no template holds inline code)
+STYLES = (Path(__file__).with_name("templates") / "certificates").as_uri() + "/"
+
+
 def _member(m: Mapping[str, Any]) -> dict[str, str]:
     # [90]: 和暦, except a foreign resident's 生年月日 in 西暦
     birth = m.get("birth_date")
@@ -66,4 +70,4 @@ def template_context(values: dict[str, Any]) -> Any:
 
 
 def juminhyo_pdf(data: Mapping[str, Any]) -> bytes:
-    return render_pdf(juminhyo_html(data))
+    return render_pdf(juminhyo_html(data), base_url=STYLES)
