@@ -9,6 +9,7 @@ urlpatterns = [
     path("tax/", include("jichitai.web.tax.urls")),
     path("staff/", include("jichitai.web.staff.urls")),
     path("api/", include("jichitai.api.urls")),
+    path("verify/", include("jichitai.certificates.verify.urls")),  # public: no personal data
     path("", include("jichitai.web.urls")),
 ]
 

@@ -167,3 +167,83 @@ def test_cli_creates_keys_for_every_municipality(tmp_path, office, office_b, mon
             (tmp_path / "signing" / m.code / "signing.pem").read_bytes()
         )
         assert cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)[0].value == m.name
+
+
+@pytest.fixture
+def verified(keys: Any, office: Any) -> Any:
+    """A signed copy issued at office A, with its verification code."""
+    from jichitai.certificates.verify.codes import register
+
+    data, _ = keys
+    m = office.municipality
+    init_municipality(data, m.code, m.name, CONSORTIUM)
+    renderer = signed_renderer(render_certificate, municipality_signer(m.code, data))
+    with activate(office.ctx()):
+        head, _wife, _son = family(office)
+        req = request([head.pk], requester=Requester("self", person_id=head.pk))
+        (copy,) = issue(req, staff=office.clerk, renderer=renderer).copies
+    (code,) = register(
+        [copy.content], municipality_code=m.code, municipality_name=m.name, title=copy.data.title
+    )
+    return code, copy, head
+
+
+@pytest.mark.django_db
+def test_the_public_page_says_genuine_issuer_date_and_no_personal_data(verified, office) -> None:
+    from django.test import Client
+
+    code, copy, head = verified
+    response = Client().get(f"/verify/{code.lower().replace('-', '')}?format=json")  # as typed
+    assert response.status_code == 200
+    body = response.json()
+    assert body["genuine"] and not body["revoked"] and body["matches"] is None
+    assert body["issuer"] == office.municipality.name and body["issued_on"].startswith("令和")
+    text = (
+        response.content.decode("unicode_escape") + Client().get(f"/verify/{code}").content.decode()
+    )
+    for personal in (head.family_name, head.given_name, copy.number, copy.data.address):
+        assert personal not in text, personal
+    assert str(head.pk) not in {str(v) for v in body.values()}
+    assert "真正な証明書です" in Client().get(f"/verify/{code}").content.decode()
+
+
+@pytest.mark.django_db
+def test_an_uploaded_pdf_matches_only_if_unchanged(verified) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import Client
+
+    code, copy, _ = verified
+    client = Client()
+
+    def post(content: bytes) -> Any:
+        pdf = SimpleUploadedFile("c.pdf", content, content_type="application/pdf")
+        return client.post(f"/verify/{code}?format=json", {"pdf": pdf}).json()
+
+    assert post(copy.content)["matches"] is True
+    assert post(copy.content + b"\n%changed")["matches"] is False
+    assert client.post(f"/verify/{code}?format=json").status_code == 400  # no file: no 5xx
+
+
+@pytest.mark.django_db
+def test_unknown_and_revoked_codes(verified) -> None:
+    from django.test import Client
+
+    from jichitai.certificates.verify.codes import new_code, revoke
+
+    code, _, _ = verified
+    unknown = Client().get(f"/verify/{new_code()}?format=json")
+    assert unknown.status_code == 404 and unknown.json()["genuine"] is False
+    assert Client().get("/verify/" + "x" * 500).status_code == 404  # bad input: no 5xx
+    revoke(code, "再発行のため")
+    body = Client().get(f"/verify/{code}?format=json").json()
+    assert body["genuine"] and body["revoked"] and body["revoked_on"].startswith("令和")
+
+
+def test_codes_are_unguessable_and_the_qr_carries_the_url() -> None:
+    from jichitai.certificates.verify.codes import new_code, normalize, qr_svg
+
+    codes = {new_code() for _ in range(1000)}
+    assert len(codes) == 1000 and all(len(c.replace("-", "")) == 16 for c in codes)
+    some = next(iter(codes))
+    assert normalize(some.lower().replace("-", " ")) == some
+    assert qr_svg(f"https://example.invalid/verify/{some}").startswith("<svg")
