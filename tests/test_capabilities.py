@@ -330,6 +330,7 @@ def _build() -> World:
         "measure_id": measure.pk, "hold_id": hold.pk, "kind": "move_in", "pk": 999999,
         "staff_id": target.pk, "grant_id": target_grant.pk, "topic": "person", "report": "off_hours",
         "job": "registry.removed_archive", "schedule_id": schedule.pk, "run_id": run_file.run_id, "file_id": run_file.pk,
+        "code": "ABCD-EFGH-IJKL-MNOP",  # verify:certificate (an unknown code: 404)
     })
     for role in ROLES:
         for situation in SITUATIONS:
