@@ -5,7 +5,8 @@
 set -euo pipefail
 what=${1:-test}
 case "$what" in
-# poppler-utils: pdftoppm/pdftotext/pdffonts check rendered certificates (tests/certificates/)
+# poppler-utils: pdftoppm/pdftotext/pdffonts check rendered certificates, pdfsig their signatures
+# (tests/certificates/)
 # nginx-light: the shipped nginx site is tested in front of gunicorn (tests/web/test_nginx_site.py)
 test) pkgs=(postgresql-15 postgresql-client-15 chromium fonts-ipamj-mincho libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 fontconfig nginx-light poppler-utils) ;;
 # certificates (issue 12): WeasyPrint's Pango, IPAmj明朝 and HarfBuzz subsetting (docs/certificates.md)

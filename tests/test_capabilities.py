@@ -52,6 +52,7 @@ A_NAME, B_NAME = "権能甲村", "権能乙町"
 
 # Routes that are not tenant work: they declare no capability on purpose. Each one says why.
 NOT_TENANT_WORK: dict[str, str] = {
+    "verify:certificate": "証明書の照合 (public): answers from the code alone, no personal data",
     "accounts:login": "ログイン (password): before any municipality is chosen",
     "accounts:second_factor": "二要素認証: before any municipality is chosen",
     "accounts:choose_municipality": "団体の選択: lists only the staff member's own choices and grants",
@@ -334,6 +335,7 @@ def _build() -> World:
         "measure_id": measure.pk, "hold_id": hold.pk, "kind": "move_in", "pk": 999999,
         "staff_id": target.pk, "grant_id": target_grant.pk, "topic": "person", "report": "off_hours",
         "job": "registry.removed_archive", "schedule_id": schedule.pk, "run_id": run_file.run_id, "file_id": run_file.pk,
+        "code": "ABCD-EFGH-IJKL-MNOP",  # verify:certificate (an unknown code: 404)
     })
     for role in ROLES:
         for situation in SITUATIONS:

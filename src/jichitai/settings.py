@@ -297,3 +297,6 @@ LOGGING.setdefault("loggers", {})["axes"] = {"level": "ERROR"}  # failures are a
 # 抑止 ([410]#3/#4, docs/registry.md "抑止 and 支援措置"): minutes after which a temporarily released
 # hold locks again (a municipality may set its own: 団体別設定 registry.hold_relock_minutes).
 JICHITAI_HOLD_RELOCK_MINUTES = int(os.environ.get("JICHITAI_HOLD_RELOCK_MINUTES", "30"))
+# Signing issued certificates (docs/certificates.md "Signing"): a per-consortium option, on in the
+# demo and the test suite, off in production until the consortium's keys (or HSM) are set up.
+JICHITAI_CERTIFICATE_SIGNING = _flag("JICHITAI_CERTIFICATE_SIGNING", default=not PRODUCTION)

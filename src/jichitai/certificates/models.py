@@ -115,3 +115,6 @@ def _keep_history(sender: Any, instance: Any, **kwargs: Any) -> None:
     )
     if issuance.keep_until >= timezone.localdate():
         raise HistoryUndeletable(issuance.keep_until)
+
+
+from .verify.models import VerificationCode  # noqa: E402,F401  (public, no personal data)
