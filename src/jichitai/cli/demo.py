@@ -129,7 +129,21 @@ def _build(args: argparse.Namespace, steps: Steps) -> tuple[Any, list[tuple[Any,
         with steps.step(f"住民データ {muni.name}（{mode}）", size, " 人") as advance:
             stats = demo.populate_municipality(seed, muni, size, progress=advance, bulk=args.bulk)
         loaded.append((muni, stats))
+    _signing_keys(seed)
     return seed, loaded
+
+
+def _signing_keys(seed: Any) -> None:
+    """The demo signs its certificates (docs/certificates.md "Signing"): a consortium CA and one
+    key per municipality in the data directory, kept across runs (issued copies stay verifiable)."""
+    from django.conf import settings
+
+    from jichitai.certificates import signing
+
+    if not signing.enabled():
+        return
+    for muni, _size in seed.municipalities:
+        signing.init_municipality(Path(settings.DATA_DIR), muni.code, muni.name, muni.consortium.name)
 
 
 def _summary(seed: Any, loaded: list[tuple[Any, Any]], data_dir: Path, port: int) -> list[str]:

@@ -1,0 +1,30 @@
+"""The renderer the counter, the API and (next) the kiosk issue with: the real engine, signed
+with the municipality's key when the consortium's option is on (docs/certificates.md "Signing")."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.conf import settings
+
+from . import signing
+from .issuance import Renderer
+from .render import RenderError, render_certificate
+
+
+class SigningKeyMissing(RenderError):
+    pass
+
+
+def renderer_for(municipality_code: str) -> Renderer:
+    """``render_certificate``, signed when ``JICHITAI_CERTIFICATE_SIGNING`` is on; a missing key
+    stops issuance with a clear message rather than handing out an unsigned copy."""
+    if not signing.enabled():
+        return render_certificate
+    paths = signing.key_paths(Path(settings.DATA_DIR), municipality_code)
+    if not (paths.key.exists() and paths.cert.exists()):
+        raise SigningKeyMissing(
+            f"団体 {municipality_code} の署名鍵がありません。`jichitai certificates keys init` を実行してください"
+            f" / no signing key for {municipality_code}: run `jichitai certificates keys init`"
+        )
+    return signing.signed_renderer(render_certificate, signing.municipality_signer(municipality_code))
