@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test conformance venv lint typecheck bench-generator bench-moji bench-registry bench-load bench-statistics bench-removed-archive clean
+.PHONY: demo test conformance venv lint typecheck bench-generator bench-moji bench-registry bench-load bench-statistics bench-removed-archive bench-certificates clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -63,3 +63,9 @@ bench-removed-archive: venv
 
 clean:
 	rm -rf var .pytest_cache bench/results/*.tmp
+
+# Signed 住民票の写し per second, one worker per core, p50/p95 (issue 12), on a durable throwaway
+# PostgreSQL, beside WeasyPrint + pyHanko alone. BENCH_ARGS="--residents 2000 --per-worker 10" to try.
+bench-certificates: venv
+	scripts/system_deps.sh test
+	$(VENV)/bin/python bench/certificates/run.py $(BENCH_ARGS)
