@@ -43,6 +43,7 @@ def nav(request: HttpRequest) -> dict[str, bool]:
         "can_statistics": has_capability(request, "registry.statistics"),
         "can_batch": has_capability(request, "registry.batch"),
         "can_tax": has_capability(request, "tax.manage"),
+        "can_issue": has_capability(request, "certificates.issue"),
     }
 
 
