@@ -45,7 +45,7 @@ def test_issue_returns_the_pdf_bound_to_the_key(office, staff_client) -> None:
     assert "no-store" in response["Cache-Control"]
     with activate(office.ctx()):
         row = Issuance.objects.get()
-    assert row.request_id == "api:req-0001"
+    assert row.request_id.startswith("api:") and row.request_id.endswith(":req-0001")
     assert row.numbers[0].replace(" ", "_") in unquote(response["Content-Disposition"])
     replay = _post(client, _body([head.pk]), "req-0001")
     assert replay.status_code == 409
@@ -55,6 +55,9 @@ def test_issue_returns_the_pdf_bound_to_the_key(office, staff_client) -> None:
     with activate(office.ctx()):
         numbers = [n for r in Issuance.objects.order_by("pk") for n in r.numbers]
     assert len(set(numbers)) == 2
+    long_key = _post(client, _body([head.pk]), "k" * 80)  # longer than the 請求ID column
+    assert long_key.status_code == 200
+    assert _post(client, _body([head.pk]), "k" * 80).status_code == 409
 
 
 def test_refusals_are_json_in_japanese(office, staff_client) -> None:

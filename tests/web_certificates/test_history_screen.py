@@ -17,6 +17,7 @@ from .conftest import family, login, officer
 pytestmark = pytest.mark.django_db
 
 
+@pytest.mark.std("360#1")
 def test_history_lists_the_persons_issuances_and_records_a_disposal(office, staff_client) -> None:
     with activate(office.ctx()):
         head, wife, _ = family(office)

@@ -1,6 +1,7 @@
 """証明書交付 through the API: ``POST /certificates`` → the PDF, or a JSON refusal in Japanese.
 
-The call is bound to its ``Idempotency-Key``: it becomes the issuance's 請求ID, so the copies are
+The call is bound to its ``Idempotency-Key``: with the staff member's id it becomes the
+issuance's 請求ID, so the copies are
 checked against it (``finalize``) and a second call with the same key is refused (409) instead of
 printing the same certificate twice; a reprint is a new request with a new key and a new number.
 Refusals: a person not found, another municipality's or protected by a 支援措置 → 404 with the
@@ -9,6 +10,7 @@ same words; the requester rules → 403; a malformed request → 422.
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 from urllib.parse import quote
 
@@ -35,6 +37,7 @@ from .routing import WRITE_ERRORS, endpoint
 from .schemas import ErrorItem, ErrorOut
 
 KEY_PREFIX = "api:"
+REQUEST_ID_MAX = Issuance._meta.get_field("request_id").max_length
 ALREADY_ISSUED = (
     "この請求（Idempotency-Key）では既に交付しています。再印刷は新しいキーで請求してください。"
 )
@@ -85,6 +88,15 @@ def _refusal(exc: IssuanceRefused) -> Status:
     return Status(status, ErrorOut(errors=items))
 
 
+def bound_request_id(staff_id: int, key: str) -> str:
+    """The 請求ID of an API call: the staff member's own key (keys of two staff never collide),
+    hashed when it would not fit the 交付履歴's column."""
+    plain = f"{KEY_PREFIX}{staff_id}:{key}"
+    if len(plain) <= REQUEST_ID_MAX:
+        return plain
+    return KEY_PREFIX + hashlib.sha256(plain.encode()).hexdigest()
+
+
 def _request(body: CertificateIn, request_id: str) -> CertificateRequest:
     if any(not 1 <= i <= MAX_ID for i in body.subject_ids):
         raise ApiError(404, "not_found", "請求された住民票が見つかりません。", "subject_ids")
@@ -113,7 +125,7 @@ def issue_certificate(
     idempotency_key: str = Header(..., alias="Idempotency-Key"),
 ) -> Any:
     """200 ``application/pdf`` (``Content-Disposition`` names the 発行番号); refusals as JSON."""
-    request_id = KEY_PREFIX + _key(idempotency_key)
+    request_id = bound_request_id(request.user.pk, _key(idempotency_key))
     if Issuance.objects.filter(request_id=request_id).exists():
         raise ApiError(409, "already_issued", ALREADY_ISSUED, "Idempotency-Key")
     try:
