@@ -94,7 +94,7 @@ def bound_request_id(staff_id: int, key: str) -> str:
     plain = f"{KEY_PREFIX}{staff_id}:{key}"
     if len(plain) <= REQUEST_ID_MAX:
         return plain
-    return KEY_PREFIX + hashlib.sha256(plain.encode()).hexdigest()
+    return (KEY_PREFIX + hashlib.sha256(plain.encode()).hexdigest())[:REQUEST_ID_MAX]
 
 
 def _request(body: CertificateIn, request_id: str) -> CertificateRequest:
