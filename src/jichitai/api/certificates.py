@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 from typing import Any
-from urllib.parse import quote
 
 from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse
@@ -41,7 +40,6 @@ REQUEST_ID_MAX = Issuance._meta.get_field("request_id").max_length
 ALREADY_ISSUED = (
     "この請求（Idempotency-Key）では既に交付しています。再印刷は新しいキーで請求してください。"
 )
-UNDRAWABLE = "印字できない文字（{codes}）があるため発行できません。外字の登録を確認してください。"
 FORM_CODES = frozenset({"kind", "requester_kind", "no_subject", "copies"})
 
 
@@ -136,12 +134,10 @@ def issue_certificate(
         raise ApiError(409, "mismatch", exc.message) from None
     except UndrawableCharactersError as exc:
         codes = "、".join(map(str, exc.codes))
-        raise ApiError(422, "undrawable", UNDRAWABLE.format(codes=codes)) from None
+        raise ApiError(422, "undrawable", counter.UNDRAWABLE.format(codes=codes)) from None
     except IntegrityError:  # the same key issued concurrently: one wins, the other is refused
         raise ApiError(409, "already_issued", ALREADY_ISSUED, "Idempotency-Key") from None
     response = HttpResponse(handout.pdf, content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f"inline; filename=\"certificate.pdf\"; filename*=UTF-8''{quote(handout.filename + '.pdf')}"
-    )
+    response["Content-Disposition"] = counter.content_disposition(handout.filename)
     response["Cache-Control"] = "no-store"
     return response

@@ -13,6 +13,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from django.db import transaction
 from django.utils import timezone
@@ -24,6 +25,7 @@ from .issuance import CertificateRequest, Issued, eligibility, finalize, issue
 from .issuance import data as certificate_data
 from .render import certificate_html, render_certificate, render_pdf
 
+UNDRAWABLE = "印字できない文字（{codes}）があるため発行できません。外字の登録を確認してください。"
 WATERMARK = "見本"
 _WATERMARK_HTML = (
     '<div style="position: fixed; top: 35%; left: 0; right: 0; text-align: center; '
@@ -41,6 +43,11 @@ class Handout:
     @property
     def filename(self) -> str:
         return self.numbers[0].replace(" ", "_") if self.numbers else "certificate"
+
+
+def content_disposition(filename: str) -> str:
+    """Inline, named by the 発行番号 (RFC 6266; UTF-8 for its Japanese, ASCII fallback)."""
+    return f"inline; filename=\"certificate.pdf\"; filename*=UTF-8''{quote(filename + '.pdf')}"
 
 
 def join_pdfs(parts: list[bytes]) -> bytes:

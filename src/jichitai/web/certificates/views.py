@@ -7,7 +7,6 @@ Japanese with 400. A protected person's refusal reads as for a person not on the
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -31,7 +30,6 @@ from . import form
 ISSUE = "certificates.issue"
 TEMPLATE = "certificates/counter.html"
 HISTORY_TEMPLATE = "certificates/history.html"
-UNDRAWABLE = "印字できない文字（{codes}）があるため発行できません。外字の登録を確認してください。"
 DISPOSE_REASON = "処分の理由を入力してください。"
 
 
@@ -88,9 +86,7 @@ def _refused(request: HttpRequest, texts: list[str]) -> HttpResponse:
 def _pdf(content: bytes, filename: str) -> HttpResponse:
     """Inline, never cached; the 発行番号 names the file (RFC 6266, UTF-8 for its Japanese)."""
     response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f"inline; filename=\"certificate.pdf\"; filename*=UTF-8''{quote(filename + '.pdf')}"
-    )
+    response["Content-Disposition"] = counter.content_disposition(filename)
     response["Cache-Control"] = "no-store"
     return response
 
@@ -108,7 +104,7 @@ def _run(request: HttpRequest, preview: bool) -> HttpResponse:
     except IssuanceMismatch as exc:
         return _refused(request, [exc.message])
     except UndrawableCharactersError as exc:
-        return _refused(request, [UNDRAWABLE.format(codes="、".join(map(str, exc.codes)))])
+        return _refused(request, [counter.UNDRAWABLE.format(codes="、".join(map(str, exc.codes)))])
     return _pdf(handout.pdf, handout.filename)
 
 
