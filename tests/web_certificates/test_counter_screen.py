@@ -129,6 +129,7 @@ def test_search_offers_the_register_persons(office, staff_client) -> None:
         head, wife, _ = family(office)
     page = staff_client("clerk").get("/certificates/?q=髙橋").content.decode()
     assert f'name="subject" value="{head.pk}"' in page and f'value="{wife.pk}"' in page
+    assert "昭和55年5月1日" in page  # 和暦 ([90])
 
 
 def test_protected_person_is_not_found_and_not_offered(office, staff_client) -> None:
