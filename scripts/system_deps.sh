@@ -10,7 +10,7 @@ case "$what" in
 # nginx-light: the shipped nginx site is tested in front of gunicorn (tests/web/test_nginx_site.py)
 test) pkgs=(postgresql-15 postgresql-client-15 chromium fonts-ipamj-mincho libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 fontconfig nginx-light poppler-utils) ;;
 # certificates (issue 12): WeasyPrint's Pango, IPAmj明朝 and HarfBuzz subsetting (docs/certificates.md)
-demo) pkgs=(fonts-ipamj-mincho libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 fontconfig) ;;
+demo) pkgs=(fonts-ipamj-mincho libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 fontconfig poppler-utils) ;;
 *) echo "usage: $0 test|demo" >&2; exit 2 ;;
 esac
 missing=()

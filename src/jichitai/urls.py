@@ -7,6 +7,7 @@ urlpatterns = [
     path("audit/", include("jichitai.audit.urls")),
     path("registry/", include("jichitai.web.registry.urls")),
     path("tax/", include("jichitai.web.tax.urls")),
+    path("certificates/", include("jichitai.web.certificates.urls")),
     path("staff/", include("jichitai.web.staff.urls")),
     path("seals/", include("jichitai.web.seals.urls")),
     path("api/", include("jichitai.api.urls")),

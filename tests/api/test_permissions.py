@@ -33,6 +33,9 @@ CASES: dict[str, Callable[[Side], Request]] = {
     "approve_event": lambda s: ("post", f"/events/{s.provisional_event_id}/approve", None),
     "approve_events": lambda s: ("post", "/events/approve", {"event_ids": [s.provisional_event_id]}),
     "reject_event": lambda s: ("post", f"/events/{s.provisional_event_id}/reject", {"reason": "書類不備"}),
+    "issue_certificate": lambda s: ("post", "/certificates", {
+        "kind": "juminhyo", "subject_ids": [s.family[0]],
+        "requester": {"kind": "self", "person_id": s.family[0]}}),
 }
 # What another municipality's ids look like to A's staff, per endpoint (B's own data as the target).
 FOREIGN: dict[str, Callable[[Side], Request]] = {
@@ -50,6 +53,9 @@ FOREIGN: dict[str, Callable[[Side], Request]] = {
     "approve_event": lambda b: ("post", f"/events/{b.provisional_event_id}/approve", None),
     "approve_events": lambda b: ("post", "/events/approve", {"event_ids": [b.provisional_event_id]}),
     "reject_event": lambda b: ("post", f"/events/{b.provisional_event_id}/reject", {"reason": "x"}),
+    "issue_certificate": lambda b: ("post", "/certificates", {
+        "kind": "juminhyo", "subject_ids": [b.family[0]],
+        "requester": {"kind": "self", "person_id": b.family[0]}}),
 }
 
 

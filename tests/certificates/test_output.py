@@ -25,8 +25,8 @@ def test_the_option_off_issues_with_the_plain_engine(settings: Any, office) -> N
 
 
 def test_the_option_on_signs_with_the_municipalitys_key(settings: Any, tmp_path, office) -> None:
-    settings.JICHITAI_CERTIFICATE_SIGNING, settings.DATA_DIR = True, tmp_path
-    with pytest.raises(SigningKeyMissing, match="署名鍵がありません"):  # never an unsigned copy
+    settings.JICHITAI_CERTIFICATE_SIGNING, settings.DATA_DIR, settings.PRODUCTION = True, tmp_path, True
+    with pytest.raises(SigningKeyMissing, match="署名鍵がありません"):  # production: never an unsigned copy
         renderer_for(office.municipality.code)
     init_municipality(tmp_path, office.municipality.code, office.municipality.name, CONSORTIUM)
     with activate(office.ctx()):
@@ -35,3 +35,11 @@ def test_the_option_on_signs_with_the_municipalitys_key(settings: Any, tmp_path,
                        renderer=renderer_for(office.municipality.code))
     report = pdfsig(issued.copies[0].content)
     assert whole_and_valid(report) and f"CN={office.municipality.name}" in report, report
+
+
+def test_the_demo_makes_its_key_on_first_use(settings: Any, tmp_path, office) -> None:
+    settings.JICHITAI_CERTIFICATE_SIGNING, settings.DATA_DIR, settings.PRODUCTION = True, tmp_path, False
+    renderer_for(office.municipality.code)
+    from jichitai.certificates.signing import key_paths
+
+    assert key_paths(tmp_path, office.municipality.code).key.is_file()

@@ -68,6 +68,10 @@ CAPABILITIES: dict[str, Capability] = {c.name: c for c in (
     Capability("tax.manage", "課税情報（個人住民税の課税・所得情報）の照会と入力・訂正", _roles(Role.CLERK, Role.APPROVER)),
     # 印鑑登録 (docs/seals.md): the counter's clerks register, inquire, take 廃止 and 亡失
     Capability("seals.manage", "印鑑登録（登録・照会・廃止・亡失・再交付・登録事項の変更）", _roles(Role.CLERK)),
+    # 証明書交付 (jichitai.certificates): the counter's clerks and approvers issue 住民票の写し等,
+    # look up the 交付履歴 ([360]) and record the 処分 of a wrongly issued copy
+    Capability("certificates.issue", "証明書交付（住民票の写し等の発行・交付履歴照会・処分）",
+               _roles(Role.CLERK, Role.APPROVER)),
     # auditing is not 代行 business: an auditor audits their own municipality (docs/audit.md)
     Capability("audit.search", "監査ログの検索と分析", _roles(Role.AUDITOR), delegable=False),
     # [1380]: staff administration; a 団体管理者 their own municipality's staff, a 協議会管理者 the

@@ -29,6 +29,8 @@ ENDPOINT_CAPABILITY: dict[str, str] = {
     "approve_event": "registry.approve",
     "approve_events": "registry.approve",
     "reject_event": "registry.approve",
+    # 証明書交付: the counter's right, through the API (a PDF, bound to the Idempotency-Key)
+    "issue_certificate": "certificates.issue",
 }
 # The roles that hold each endpoint's capability (derived: the table above is the source).
 ENDPOINT_ROLES: dict[str, frozenset[str]] = {op: roles_for(cap) for op, cap in ENDPOINT_CAPABILITY.items()}

@@ -22,9 +22,19 @@ def renderer_for(municipality_code: str) -> Renderer:
     if not signing.enabled():
         return render_certificate
     paths = signing.key_paths(Path(settings.DATA_DIR), municipality_code)
+    if not (paths.key.exists() and paths.cert.exists()) and not settings.PRODUCTION:
+        _demo_keys(municipality_code)  # demo and tests make theirs on first use
     if not (paths.key.exists() and paths.cert.exists()):
         raise SigningKeyMissing(
             f"団体 {municipality_code} の署名鍵がありません。`jichitai certificates keys init` を実行してください"
             f" / no signing key for {municipality_code}: run `jichitai certificates keys init`"
         )
     return signing.signed_renderer(render_certificate, signing.municipality_signer(municipality_code))
+
+
+def _demo_keys(code: str) -> None:
+    from jichitai.tenancy.models import Municipality
+
+    m = Municipality.objects.select_related("consortium").filter(code=code).first()
+    if m is not None:
+        signing.init_municipality(Path(settings.DATA_DIR), m.code, m.name, m.consortium.name)

@@ -44,6 +44,7 @@ def nav(request: HttpRequest) -> dict[str, bool]:
         "can_batch": has_capability(request, "registry.batch"),
         "can_tax": has_capability(request, "tax.manage"),
         "can_seals": has_capability(request, "seals.manage"),  # 印鑑登録 (docs/seals.md)
+        "can_issue": has_capability(request, "certificates.issue"),
     }
 
 

@@ -1,0 +1,15 @@
+"""/certificates/: 証明書交付 (counter), 見本 (preview), 交付履歴照会 and 処分."""
+
+from django.urls import path
+
+from ..registry import urls as _registry_urls  # noqa: F401  (registers the bounded "id" converter)
+from . import views
+
+app_name = "certificates"
+urlpatterns = [
+    path("", views.counter_view, name="counter"),
+    path("issue/", views.issue_view, name="issue"),
+    path("preview/", views.preview_view, name="preview"),
+    path("person/<id:person_id>/history/", views.history_view, name="history"),
+    path("issuance/<id:history_id>/dispose/", views.dispose_view, name="dispose"),
+]
