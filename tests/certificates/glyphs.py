@@ -16,9 +16,11 @@ DPI = 300
 SIDE = 64  # both images are scaled to SIDE px high before comparing
 
 
-def pdf_text(pdf: bytes) -> str:
+def pdf_text(pdf: bytes, page: int | None = None) -> str:
+    """pdftotext of the whole PDF (pages end in a form feed), or of one page."""
+    only = ["-f", str(page), "-l", str(page)] if page else []
     return subprocess.run(
-        ["pdftotext", "-enc", "UTF-8", "-", "-"], input=pdf, capture_output=True, check=True
+        ["pdftotext", *only, "-enc", "UTF-8", "-", "-"], input=pdf, capture_output=True, check=True
     ).stdout.decode()
 
 

@@ -6,9 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import subprocess
-import tempfile
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -29,11 +26,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _pages(pdf: bytes) -> int:
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "c.pdf"
-        path.write_bytes(pdf)
-        info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
-    return int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
+    return pdf_text(pdf).count("\f")
 
 
 def test_an_issued_copy_is_a_pdf_with_its_number_names_and_certification(office, office_b) -> None:
@@ -77,14 +70,6 @@ def test_an_undrawable_name_stops_the_copy_and_takes_no_number(office) -> None:
         assert number.endswith(" 001")  # the refused copy's number was given back: no gap
 
 
-def _page_text(pdf: bytes, page: int) -> str:
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "c.pdf"
-        path.write_bytes(pdf)
-        return subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), "-enc", "UTF-8", str(path), "-"],
-                              capture_output=True, text=True, check=True).stdout
-
-
 @pytest.mark.std("1000#4", "1030#1", "1040#1")
 def test_a_long_household_certifies_on_the_last_page_only_with_the_katagaki_and_numbers(office) -> None:
     from tests.registry.conftest import apply, numbered, people, person_spec
@@ -103,7 +88,7 @@ def test_a_long_household_certifies_on_the_last_page_only_with_the_katagaki_and_
         assert pages >= 2  # nine members do not fit one A4 page
         number = re.sub(r"\s", "", issued.copies[0].number)
         for n in range(1, pages + 1):
-            text = _page_text(pdf, n)
+            text = pdf_text(pdf, n)
             flat = re.sub(r"\s", "", text)
             assert number in flat and f"{n}/{pages}" in flat  # [1040]#1: the number and x/n on every page
             assert (issued.copies[0].data.certification in text) == (n == pages)  # [1000]#4

@@ -227,7 +227,7 @@ class ExOfficioEntry(MoveIn):
 
     kinds = (EventKind.EX_OFFICIO_ENTRY.value,)
     previous_address: _n(Person, "previous_address") = ""  # type: ignore[valid-type]
-    unreported: bool = False  # [800]#2 未届転入: previous_address is the latest address never reported
+    # ``unreported`` ([800]#2 未届転入) is MoveIn's own: one flag for 転入 and 職権記載 ([620])
 
 
 class ForeignEntry(MoveIn):
