@@ -3,6 +3,7 @@ with the municipality's key when the consortium's option is on (docs/certificate
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 from django.conf import settings
@@ -29,7 +30,14 @@ def renderer_for(municipality_code: str) -> Renderer:
             f"団体 {municipality_code} の署名鍵がありません。`jichitai certificates keys init` を実行してください"
             f" / no signing key for {municipality_code}: run `jichitai certificates keys init`"
         )
-    return signing.signed_renderer(render_certificate, signing.municipality_signer(municipality_code))
+    signer = _signer(str(settings.DATA_DIR), municipality_code, paths.key.stat().st_mtime_ns)
+    return signing.signed_renderer(render_certificate, signer)
+
+
+@functools.lru_cache(maxsize=64)
+def _signer(data_dir: str, code: str, key_mtime_ns: int) -> signing.FileSigner:
+    # one key load per municipality (a replaced key file has a new mtime and loads again), not per copy
+    return signing.municipality_signer(code, Path(data_dir))
 
 
 def _demo_keys(code: str) -> None:
