@@ -23,9 +23,8 @@ from django.utils import timezone
 from jichitai.tenancy.context import current
 from jichitai.tenancy.models import Municipality
 
-from . import signing
+from . import kinds, signing
 from .issuance import CertificateRequest, Issued, eligibility, finalize, issue
-from .issuance import data as certificate_data
 from .output import renderer_for
 from .render import certificate_html, render_pdf
 
@@ -105,7 +104,7 @@ def preview_pdf(req: CertificateRequest, *, staff: Any) -> bytes:
     with transaction.atomic():
         cleared = eligibility.check(req, staff=staff)
         municipality = Municipality.objects.get(pk=current().municipality_id)
-        documents = certificate_data.build(
+        documents = kinds.get(req.kind).build(  # type: ignore[union-attr]  # checked
             req, cleared.subject_ids, staff=staff, today=today, municipality=municipality
         )
     parts = [

@@ -17,8 +17,9 @@ from jichitai.registry.selectors.documents import DocumentPerson, document_perso
 from jichitai.wareki import format_date, format_seireki
 
 from .order import member_order
-from .request import KINDS, REMOVED_COPY, CertificateRequest, Options
+from .request import REMOVED_COPY, RESIDENT_COPY, CertificateRequest, Options
 
+TITLES = {RESIDENT_COPY: "住民票の写し", REMOVED_COPY: "住民票の除票の写し"}
 SCREEN = "証明書交付"
 PER_PAGE = 4  # 世帯連記式: persons per A4 page (the layout's; overflow is the renderer's, [1070])
 CERTIFICATION = {
@@ -55,10 +56,13 @@ class CertificateData(Mapping[str, Any]):
     certification: str
     number: str = ""  # this copy's 発行番号 without page part
     page_numbers: list[str] = field(default_factory=list)  # ``number x/n`` for each page
+    template: str = "certificates/certificate.html"  # the kind's layout
+    extra: Mapping[str, Any] = field(default_factory=dict)  # the kind's own printed items
+    page_count: int = 0  # a kind that knows its pages says so; else by form and members
 
     @property
     def pages(self) -> int:
-        return pages_for(self.form, len(self.members))
+        return self.page_count or pages_for(self.form, len(self.members))
 
     def __getitem__(self, key: str) -> Any:
         if key == "pages":
@@ -196,7 +200,7 @@ def build(
         out.append(
             CertificateData(
                 kind=req.kind,
-                title=KINDS[req.kind],
+                title=TITLES[req.kind],
                 request_id=req.request_id,
                 form="世帯連記式" if req.options.household_form else "個人票",
                 municipality=municipality.name,

@@ -14,15 +14,13 @@ from jichitai.registry import holds, support
 from jichitai.registry.selectors import access
 from jichitai.registry.selectors.certificates import SubjectState, current_members, subject_states
 
+from .. import kinds
 from . import messages as msg
 from .request import (
     AGENT,
     HOUSEHOLD,
-    KINDS,
     OFFICIAL,
-    REMOVED_COPY,
     REQUESTER_KINDS,
-    RESIDENT_COPY,
     SELF,
     THIRD_PARTY,
     CertificateRequest,
@@ -64,7 +62,7 @@ def _refuse(code: str, message: str) -> IssuanceRefused:
 
 def _form(req: CertificateRequest) -> None:
     errors: list[Refusal] = []
-    if req.kind not in KINDS:
+    if kinds.get(req.kind) is None:
         errors.append(Refusal("kind", msg.KIND))
     if req.requester.kind not in REQUESTER_KINDS:
         errors.append(Refusal("requester_kind", msg.REQUESTER_KIND))
@@ -140,13 +138,13 @@ def _visible(req: CertificateRequest) -> None:
         raise _refuse("third_party_items", msg.THIRD_PARTY_ITEMS)
 
 
-def _status(req: CertificateRequest, states: dict[int, SubjectState]) -> None:
+def _status(kind: kinds.CertificateKind, states: dict[int, SubjectState]) -> None:
     """住民票の写し: current residents only; 除票の写し: removed persons only ([1000]#7: a 世帯連記式
-    never mixes the two)."""
+    never mixes the two). Each kind says which it needs."""
     for s in states.values():
-        if req.kind == RESIDENT_COPY and not s.current:
+        if kind.subjects == kinds.CURRENT and not s.current:
             raise _refuse("not_resident", msg.NOT_RESIDENT)
-        if req.kind == REMOVED_COPY and s.current:
+        if kind.subjects == kinds.REMOVED and s.current:
             raise _refuse("not_removed", msg.NOT_REMOVED)
 
 
@@ -170,18 +168,24 @@ def _holds(req: CertificateRequest, ids: set[int]) -> tuple[str, ...]:
 def check(req: CertificateRequest, *, staff: Any) -> Cleared:
     """Every rule, in order; raises :class:`IssuanceRefused` with Japanese messages."""
     _form(req)
+    kind = kinds.get(req.kind)
+    assert kind is not None  # _form refused an unknown kind
     asked = subject_states(req.subject_ids)
     if len(asked) != len(set(req.subject_ids)) or any(s.status == "void" for s in asked.values()):
         raise _refuse("not_found", msg.NOT_FOUND)
     ids = list(dict.fromkeys(int(p) for p in req.subject_ids))
-    if req.options.whole_household and req.kind == RESIDENT_COPY:
+    if req.options.whole_household and kind.expands_household:
         for hid in dict.fromkeys(s.household_id for s in asked.values() if s.household_id):
             ids.extend(p for p in current_members(hid) if p not in ids)
     _support(req, set(ids), staff)
     states = subject_states(ids)
-    _status(req, states)
-    _requester(req, states)
-    _visible(req)
+    _status(kind, states)
+    if kind.requester_rules:
+        _requester(req, states)
+    if kind.register_options:
+        _visible(req)
+    if kind.check is not None:
+        kind.check(req, states, staff=staff)
     warnings = _holds(req, set(ids))
     households = tuple(dict.fromkeys(s.household_id for s in states.values() if s.household_id))
     return Cleared(tuple(ids), households, warnings)

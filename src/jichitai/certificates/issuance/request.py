@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 RESIDENT_COPY = "juminhyo"  # 住民票の写し
 REMOVED_COPY = "joshu"  # 住民票の除票の写し
-KINDS = {RESIDENT_COPY: "住民票の写し", REMOVED_COPY: "住民票の除票の写し"}
 
 SELF, HOUSEHOLD, AGENT, THIRD_PARTY, OFFICIAL = (
     "self",
@@ -71,4 +71,6 @@ class CertificateRequest:
     options: Options = field(default_factory=Options)
     station: Station = field(default_factory=Station)
     hold_confirmed: bool = False  # 抑止（アラート） seen and confirmed by the clerk
+    # a kind's own inputs (e.g. 印鑑登録証の番号, 年度), named by that kind's module
+    params: Mapping[str, str] = field(default_factory=dict)
     request_id: str = field(default_factory=lambda: uuid.uuid4().hex)

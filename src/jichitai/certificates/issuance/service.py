@@ -21,8 +21,8 @@ from django.utils import timezone
 from jichitai.tenancy.context import current
 from jichitai.tenancy.models import Municipality, MunicipalSetting
 
+from .. import kinds
 from ..models import Issuance, IssuanceSubject, PrintLog
-from . import data as certificate_data
 from . import eligibility, numbering
 from .data import CertificateData
 from .messages import MISMATCH
@@ -149,7 +149,7 @@ def issue(
     with transaction.atomic():
         cleared = eligibility.check(req, staff=staff)
         municipality = Municipality.objects.get(pk=current().municipality_id)
-        documents = certificate_data.build(
+        documents = kinds.get(req.kind).build(  # type: ignore[union-attr]  # checked
             req, cleared.subject_ids, staff=staff, today=today, municipality=municipality
         )
         wanted = [d for _ in range(req.options.copies) for d in documents]

@@ -16,7 +16,9 @@ from .juminhyo import STYLES, template_context, template_engine
 
 
 def certificate_html(data: Mapping[str, Any]) -> str:
-    members = [[(str(k), str(v)) for k, v in m.items() if v not in (None, "")] for m in data["members"]]
+    members = [
+        [(str(k), str(v)) for k, v in m.items() if v not in (None, "")] for m in data["members"]
+    ]
     context = {
         "title": data["title"],
         "number": data["number"],
@@ -27,8 +29,10 @@ def certificate_html(data: Mapping[str, Any]) -> str:
         "issued_on": data["issued_on"],
         "prefecture": data.get("prefecture", ""),
         "municipality": data["municipality"],
+        "extra": data.get("extra") or {},
     }
-    return template_engine().get_template("certificates/certificate.html").render(template_context(context))
+    template = data.get("template") or "certificates/certificate.html"
+    return template_engine().get_template(template).render(template_context(context))
 
 
 def render_certificate(data: Mapping[str, Any]) -> bytes:

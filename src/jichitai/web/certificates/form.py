@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from jichitai.certificates import kinds
 from jichitai.certificates.issuance import CertificateRequest, Options, Requester, Station
-from jichitai.certificates.issuance.request import KINDS, REQUESTER_KINDS
+from jichitai.certificates.issuance.request import REQUESTER_KINDS
 
 from ..registry.views.common import parse_id
 
@@ -89,7 +90,7 @@ def to_request(
 
 def choices() -> dict[str, Any]:
     return {
-        "kinds": list(KINDS.items()),
+        "kinds": list(kinds.titles().items()),
         "forms": FORMS,
         "option_fields": OPTION_FIELDS,
         "requester_kinds": list(REQUESTER_KINDS.items()),

@@ -14,10 +14,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from jichitai.accounts.decorators import requires_capability
-from jichitai.certificates import counter
+from jichitai.certificates import counter, kinds
 from jichitai.certificates.issuance import IssuanceMismatch, IssuanceRefused
 from jichitai.certificates.issuance.history import dispose, person_history
-from jichitai.certificates.issuance.request import KINDS, REQUESTER_KINDS
+from jichitai.certificates.issuance.request import REQUESTER_KINDS
 from jichitai.certificates.models import Issuance
 from jichitai.certificates.render import UndrawableCharactersError
 from jichitai.registry import selectors
@@ -124,7 +124,7 @@ def preview_view(request: HttpRequest) -> HttpResponse:
 def _row(r: Issuance) -> dict[str, Any]:
     return {
         "r": r,
-        "kind": KINDS.get(r.kind, r.kind),
+        "kind": kinds.titles().get(r.kind, r.kind),
         "requester": REQUESTER_KINDS.get(r.requester_kind, r.requester_kind),
         "numbers": "、".join(r.numbers),
     }
