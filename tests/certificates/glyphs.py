@@ -24,10 +24,10 @@ def pdf_text(pdf: bytes, page: int | None = None) -> str:
     ).stdout.decode()
 
 
-def word_boxes(pdf: bytes) -> list[tuple[str, tuple[float, float, float, float]]]:
-    """(word, box in pt) for every word on page 1, as pdftotext -bbox finds them."""
+def word_boxes(pdf: bytes, page: int = 1) -> list[tuple[str, tuple[float, float, float, float]]]:
+    """(word, box in pt) for every word on ``page``, as pdftotext -bbox finds them."""
     out = subprocess.run(
-        ["pdftotext", "-bbox", "-enc", "UTF-8", "-f", "1", "-l", "1", "-", "-"],
+        ["pdftotext", "-bbox", "-enc", "UTF-8", "-f", str(page), "-l", str(page), "-", "-"],
         input=pdf,
         capture_output=True,
         check=True,
@@ -39,7 +39,7 @@ def word_boxes(pdf: bytes) -> list[tuple[str, tuple[float, float, float, float]]
     ]
 
 
-def page_png(pdf: bytes) -> Image.Image:
+def page_png(pdf: bytes, page: int = 1) -> Image.Image:
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / "doc.pdf"
         src.write_bytes(pdf)
@@ -51,9 +51,9 @@ def page_png(pdf: bytes) -> Image.Image:
                 "-gray",
                 "-png",
                 "-f",
-                "1",
+                str(page),
                 "-l",
-                "1",
+                str(page),
                 "-singlefile",
                 str(src),
                 str(Path(tmp) / "page"),

@@ -95,7 +95,7 @@ def test_a_place_unit_can_be_part_of_the_number(office) -> None:
         )
 
 
-def test_a_failed_rendering_takes_its_number_back(office) -> None:
+def test_a_failed_rendering_leaves_its_number_void_as_spoiled_and_the_sequence_whole(office) -> None:
     def broken(data: CertificateData) -> bytes:
         raise RuntimeError("renderer down")
 
@@ -103,8 +103,12 @@ def test_a_failed_rendering_takes_its_number_back(office) -> None:
         head, _, _ = family(office)
         with pytest.raises(RuntimeError):
             issue(request([head.pk]), staff=office.clerk, renderer=broken)
-        assert issue_for(office, [head.pk]).copies[0].number.endswith(" 001")
-        assert Issuance.objects.count() == 1
+        assert issue_for(office, [head.pk]).copies[0].number.endswith(" 002")
+        rows = list(Issuance.objects.order_by("pk"))
+        assert [r.status for r in rows] == [Issuance.SPOILED, Issuance.ISSUED]
+        assert "renderer down" in rows[0].disposed_reason and not rows[0].prints.exists()
+        numbers = [n.rsplit(" ", 1)[1] for r in rows for n in r.numbers]
+        assert numbers == ["001", "002"]  # every number of the day accounted for, once
 
 
 @pytest.mark.std("1000#1", "90#1", "90#3")

@@ -52,7 +52,7 @@ def test_an_issued_copy_is_a_pdf_with_its_number_names_and_certification(office,
             issue(request([head.pk]), staff=office_b.clerk, renderer=render_certificate)
 
 
-def test_an_undrawable_name_stops_the_copy_and_takes_no_number(office) -> None:
+def test_an_undrawable_name_stops_the_copy_and_its_number_is_void_not_reused(office) -> None:
     with activate(office.ctx()):
         head, _, _ = family(office)
 
@@ -62,12 +62,15 @@ def test_an_undrawable_name_stops_the_copy_and_takes_no_number(office) -> None:
 
             return render_pdf(html)
 
-        before = Issuance.objects.count()
         with pytest.raises(UndrawableCharactersError) as exc:
             issue(request([head.pk]), staff=office.clerk, renderer=with_bad_name)
-        assert "U+E0199" in str(exc.value.codes) and Issuance.objects.count() == before
+        assert "U+E0199" in str(exc.value.codes)
+        spoiled = Issuance.objects.get()
+        assert spoiled.status == Issuance.SPOILED and "U+E0199" in spoiled.disposed_reason
+        assert not spoiled.prints.exists()  # nothing was printed or handed out
         number = issue(request([head.pk]), staff=office.clerk, renderer=render_certificate).copies[0].number
-        assert number.endswith(" 001")  # the refused copy's number was given back: no gap
+        assert number.endswith(" 002")  # 001 stays void (書損): no hole, never handed out twice
+        assert [i.status for i in Issuance.objects.order_by("pk")] == [Issuance.SPOILED, Issuance.ISSUED]
 
 
 @pytest.mark.std("1000#4", "1030#1", "1040#1")

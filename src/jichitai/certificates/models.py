@@ -34,7 +34,13 @@ class IssuanceCounter(TenantModel):
 
 
 class Issuance(TenantModel):
-    """交付履歴 ([300]#1): one issuance (all its copies) of one request."""
+    """交付履歴 ([300]#1): one issuance (all its copies) of one request.
+
+    ``status``: 発行中 while its copies are drawn (numbers taken), 交付済 once they exist, 書損 when
+    they could not be made (its numbers void, never reused: the sequence has no hole)."""
+
+    RESERVED, ISSUED, SPOILED = "reserved", "issued", "spoiled"
+    STATUSES = ((RESERVED, "発行中"), (ISSUED, "交付済"), (SPOILED, "書損"))
 
     request_id = models.CharField("請求ID", max_length=64)
     issued_at = models.DateTimeField("交付年月日時", default=timezone.now)
@@ -61,6 +67,7 @@ class Issuance(TenantModel):
     keep_until = models.DateField("保存期限")
     disposed_at = models.DateTimeField("処分日時", null=True, blank=True)
     disposed_reason = models.CharField("処分理由", max_length=200, blank=True)
+    status = models.CharField("状態", max_length=10, choices=STATUSES, default=ISSUED)
 
     class Meta(TenantModel.Meta):
         verbose_name = "交付履歴"

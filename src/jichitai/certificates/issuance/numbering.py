@@ -1,9 +1,10 @@
 """発行番号 ([1040]): 発行年月日・市区町村名・発行端末名番号・発行プリンタ番号・発行された順に付された
 番号・ページ数／総ページ数, one number per copy (#5), never the 発行場所 (#6).
 
-The sequence is per municipality and day, taken inside the issuing transaction: on PostgreSQL the
-day's counter row is locked with SELECT … FOR UPDATE until commit; on SQLite the first write takes
-the database lock. A failed issuance rolls its numbers back, so they stay gap-free.
+The sequence is per municipality and day, taken in issuance's first (short) transaction: on
+PostgreSQL the day's counter row is locked with SELECT … FOR UPDATE until commit; on SQLite the
+first write takes the database lock. A refusal rolls its numbers back; a copy that cannot be drawn
+afterwards keeps its numbers as 書損 (void), so the day's sequence has no hole.
 """
 
 from __future__ import annotations

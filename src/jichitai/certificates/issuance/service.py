@@ -90,14 +90,14 @@ def finalize(issued: Issued, subject_ids: Iterable[int]) -> Issued:
     return issued
 
 
-def _record(
+def _reserve(
     req: CertificateRequest,
     cleared: eligibility.Cleared,
-    copies: list[Copy],
+    documents: list[CertificateData],
     staff: Any,
     now: dt.datetime,
 ) -> Issuance:
-    items = sorted({k for c in copies for m in c.data.members for k in m})
+    """The 交付履歴 row of the numbers just taken, 発行中 until the copies exist."""
     history = Issuance.objects.create(
         request_id=req.request_id,
         issued_at=now,
@@ -110,11 +110,12 @@ def _record(
         requester_kind=req.requester.kind,
         requester_name=req.requester.name,
         purpose=req.requester.purpose,
-        items=items,
-        copies=len(copies),
-        pages=sum(c.data.pages for c in copies),
-        numbers=[c.number for c in copies],
+        items=sorted({k for d in documents for m in d.members for k in m}),
+        copies=len(documents),
+        pages=sum(d.pages for d in documents),
+        numbers=[d.number for d in documents],
         keep_until=_keep_until(timezone.localdate(now)),
+        status=Issuance.RESERVED,
     )
     IssuanceSubject.objects.bulk_create(
         [
@@ -122,6 +123,10 @@ def _record(
             for p in cleared.subject_ids
         ]
     )
+    return history
+
+
+def _complete(history: Issuance, copies: list[Copy], now: dt.datetime) -> None:
     PrintLog.objects.bulk_create(
         [
             PrintLog(
@@ -136,14 +141,45 @@ def _record(
             for i, c in enumerate(copies, 1)
         ]
     )
-    return history
+    Issuance.objects.filter(pk=history.pk).update(status=Issuance.ISSUED)
+
+
+def _spoil(history_id: int, error: BaseException) -> None:
+    """書損: the numbers of a copy that could not be made stay in the 交付履歴 as void, so the
+    day's sequence has no hole and no number is ever handed out twice."""
+    reason = f"{type(error).__name__}: {error}"[:200]
+    with transaction.atomic():
+        Issuance.objects.filter(pk=history_id).update(
+            status=Issuance.SPOILED, disposed_at=timezone.now(), disposed_reason=reason
+        )
+
+
+def _numbered(
+    req: CertificateRequest, documents: list[CertificateData], day: dt.date, municipality: Any
+) -> list[CertificateData]:
+    wanted = [d for _ in range(req.options.copies) for d in documents]
+    out = []
+    for seq, doc in zip(numbering.take(day, len(wanted)), wanted, strict=True):
+        number = numbering.copy_number(
+            day, municipality.name, req.station.terminal, req.station.printer, seq
+        )
+        out.append(
+            replace(doc, number=number, page_numbers=numbering.page_numbers(number, doc.pages))
+        )
+    return out
 
 
 def issue(
     req: CertificateRequest, *, staff: Any, renderer: Renderer, now: dt.datetime | None = None
 ) -> Issued:
-    """Issue ``req``: refused (:class:`eligibility.IssuanceRefused`) or every copy numbered, rendered,
-    recorded and checked in one transaction (a failure anywhere takes the numbers back)."""
+    """Issue ``req``: refused (:class:`eligibility.IssuanceRefused`) or every copy numbered,
+    rendered, recorded and checked.
+
+    Three short steps, so the day's counter is locked only while numbers are taken, not while
+    pages are drawn and signed: (1) rules, data, numbers and a 発行中 交付履歴 row; (2) render and
+    sign, outside any transaction; (3) the print log and 交付済. A copy that cannot be made
+    turns its row into 書損 (its numbers void, none reused) and the error goes to the caller.
+    """
     now = now or timezone.now()
     today = timezone.localdate(now)
     with transaction.atomic():
@@ -152,22 +188,19 @@ def issue(
         documents = kinds.get(req.kind).build(  # type: ignore[union-attr]  # checked
             req, cleared.subject_ids, staff=staff, today=today, municipality=municipality
         )
-        wanted = [d for _ in range(req.options.copies) for d in documents]
-        seqs = numbering.take(today, len(wanted))
-        copies = []
-        for seq, doc in zip(seqs, wanted, strict=True):
-            number = numbering.copy_number(
-                today, municipality.name, req.station.terminal, req.station.printer, seq
-            )
-            numbered = replace(
-                doc, number=number, page_numbers=numbering.page_numbers(number, doc.pages)
-            )
-            copies.append(Copy(number, numbered, renderer(numbered)))
-        history = _record(req, cleared, copies, staff, now)
-        issued = Issued(
-            req.request_id, history.pk, cleared.subject_ids, tuple(copies), cleared.warnings
-        )
-        return finalize(issued, cleared.subject_ids)
+        numbered = _numbered(req, documents, today, municipality)
+        history = _reserve(req, cleared, numbered, staff, now)
+    try:
+        copies = [Copy(d.number, d, renderer(d)) for d in numbered]
+    except BaseException as error:
+        _spoil(history.pk, error)
+        raise
+    with transaction.atomic():
+        _complete(history, copies, now)
+    issued = Issued(
+        req.request_id, history.pk, cleared.subject_ids, tuple(copies), cleared.warnings
+    )
+    return finalize(issued, cleared.subject_ids)
 
 
 def requester_label(kind: str) -> str:

@@ -30,6 +30,42 @@ def _drop() -> None:
     vars(_local).clear()
 
 
+def _share_face_bytes() -> None:
+    """WeasyPrint copies the whole font file (IPAmj明朝: 17 MB) into Python for every document
+    only to replace it with the subset it makes; hand it the one copy we already have.
+
+    Keyed by the face's memory-mapped data (address, length, first bytes), so another font never
+    receives IPAmj明朝's bytes.
+    """
+    from weasyprint.pdf import fonts as pdf_fonts
+    from weasyprint.text.ffi import ffi, harfbuzz
+
+    original = pdf_fonts.get_hb_object_data
+    if getattr(original, "shared_faces", None) is not None:
+        return
+    faces: dict[tuple[int, int, bytes], bytes] = {}
+
+    def get_hb_object_data(hb_object, ot_color=None, glyph=None):  # type: ignore[no-untyped-def]
+        if ot_color is not None:
+            return original(hb_object, ot_color, glyph)
+        blob = harfbuzz.hb_face_reference_blob(hb_object)
+        try:
+            length = ffi.new("unsigned int *")
+            data = harfbuzz.hb_blob_get_data(blob, length)
+            if data == ffi.NULL or length[0] < 64:
+                return original(hb_object)
+            key = (int(ffi.cast("uintptr_t", data)), int(length[0]), ffi.buffer(data, 64)[:])
+        finally:
+            harfbuzz.hb_blob_destroy(blob)
+        content = faces.get(key)
+        if content is None:
+            content = faces[key] = original(hb_object)
+        return content
+
+    get_hb_object_data.shared_faces = faces  # type: ignore[attr-defined]
+    pdf_fonts.get_hb_object_data = get_hb_object_data
+
+
 def font_setup() -> tuple[object, object]:
     """This thread's FontConfiguration and the base stylesheet bound to it (made once).
 
@@ -40,6 +76,7 @@ def font_setup() -> tuple[object, object]:
         from weasyprint import CSS
         from weasyprint.text.fonts import FontConfiguration
 
+        _share_face_bytes()
         config = FontConfiguration()
         css = BASE_CSS % {"family": FONT_FAMILY, "url": font_path().as_uri()}
         setup = _local.setup = (config, CSS(string=css, font_config=config))

@@ -42,8 +42,14 @@ class FileSigner:
         if loaded is None:
             raise ValueError(f"署名鍵を読み込めません: {Path(paths.key).name}")
         self._signer = loaded
+        # room for the CMS: its certificates plus signature and attributes with a wide margin;
+        # fixed, so pyHanko need not make a dummy signature first to estimate it (half the time)
+        certs = [loaded.signing_cert, *loaded.cert_registry]
+        self._reserve = 2 * ((sum(len(c.dump()) for c in certs) + 8192) // 2)  # pyHanko: even
 
     def sign(self, pdf: bytes) -> bytes:
         writer = IncrementalPdfFileWriter(BytesIO(pdf), strict=False)
-        out = signers.sign_pdf(writer, metadata(), signer=self._signer)
+        out = signers.sign_pdf(
+            writer, metadata(), signer=self._signer, bytes_reserved=self._reserve
+        )
         return out.getvalue()
