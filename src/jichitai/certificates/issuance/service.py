@@ -23,6 +23,7 @@ from jichitai.tenancy.models import Municipality, MunicipalSetting
 
 from .. import kinds
 from ..models import Issuance, IssuanceSubject, PrintLog
+from ..verify import codes
 from . import eligibility, numbering
 from .data import CertificateData
 from .messages import MISMATCH
@@ -146,6 +147,9 @@ def issue(
     recorded and checked in one transaction (a failure anywhere takes the numbers back)."""
     now = now or timezone.now()
     today = timezone.localdate(now)
+    verifiable = codes.enabled()  # 検証コード: printed with the signature (docs)
+    if verifiable and not codes.public_base():
+        raise eligibility.IssuanceRefused(eligibility.Refusal("not_configured", codes.NO_PUBLIC_URL))
     with transaction.atomic():
         cleared = eligibility.check(req, staff=staff)
         municipality = Municipality.objects.get(pk=current().municipality_id)
@@ -162,8 +166,12 @@ def issue(
             numbered = replace(
                 doc, number=number, page_numbers=numbering.page_numbers(number, doc.pages)
             )
+            if verifiable:
+                extra = {**numbered.extra, "verification": codes.printed(codes.new_code())}
+                numbered = replace(numbered, extra=extra)
             copies.append(Copy(number, numbered, renderer(numbered)))
         history = _record(req, cleared, copies, staff, now)
+        codes.record(copies, issuance=history, municipality=municipality)
         issued = Issued(
             req.request_id, history.pk, cleared.subject_ids, tuple(copies), cleared.warnings
         )
