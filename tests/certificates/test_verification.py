@@ -36,7 +36,9 @@ def qr_codes(pdf: bytes) -> list[str]:
     """zbarimg (Debian zbar-tools) on every page rendered by pdftoppm: one list entry per QR."""
     with tempfile.TemporaryDirectory() as tmp:
         (Path(tmp) / "c.pdf").write_bytes(pdf)
-        subprocess.run(["pdftoppm", "-r", "200", "-gray", "-png", "c.pdf", "p"], cwd=tmp, check=True)
+        subprocess.run(
+            ["pdftoppm", "-r", "200", "-gray", "-png", "c.pdf", "p"], cwd=tmp, check=True
+        )
         pages = sorted(str(p) for p in Path(tmp).glob("p*.png"))
         out = subprocess.run(["zbarimg", "-q", "--raw", *pages], capture_output=True, text=True)
     return out.stdout.split()
@@ -229,8 +231,18 @@ def test_page_and_api_reveal_no_personal_data(issued: Any) -> None:
             body = response.json()
             text = str(body)
             assert str(head.pk) not in {str(v) for v in body.values()}
-            assert set(body) == {"genuine", "message", "title", "issued_on", "issuer", "number",
-                                 "revoked", "revoked_on", "matches", "code"}
+            assert set(body) == {
+                "genuine",
+                "message",
+                "title",
+                "issued_on",
+                "issuer",
+                "number",
+                "revoked",
+                "revoked_on",
+                "matches",
+                "code",
+            }
         for item in personal:
             assert item not in text, item
             assert flat(item) not in flat(text), item
@@ -238,7 +250,9 @@ def test_page_and_api_reveal_no_personal_data(issued: Any) -> None:
 
 
 @pytest.mark.django_db
-def test_an_uploaded_pdf_matches_only_the_copy_issued_under_that_code(office: Any, issued: Any) -> None:
+def test_an_uploaded_pdf_matches_only_the_copy_issued_under_that_code(
+    office: Any, issued: Any
+) -> None:
     _, copy, _ = issued
     code = copy.data.extra["verification"]["code"]
     client = Client()
@@ -259,7 +273,9 @@ def test_an_uploaded_pdf_matches_only_the_copy_issued_under_that_code(office: An
         other = issue_for(office, list(copy.data.person_ids))
     assert post(other.copies[0].content).json()["matches"] is False
     missing = client.post(f"/verify/{code}?format=json")
-    assert missing.status_code == 400 and "PDFファイルを指定してください" in missing.json()["message"]
+    assert (
+        missing.status_code == 400 and "PDFファイルを指定してください" in missing.json()["message"]
+    )
 
 
 @pytest.mark.django_db
@@ -273,7 +289,9 @@ def test_unknown_and_garbled_codes_get_a_japanese_message_never_a_5xx() -> None:
         assert response.status_code == 400, garbled
         assert response.json()["message"] == codes.GARBLED
         page = client.get(f"/verify/{garbled}")
-        assert page.status_code == 400 and "照合番号の形式が正しくありません" in page.content.decode()
+        assert (
+            page.status_code == 400 and "照合番号の形式が正しくありません" in page.content.decode()
+        )
     assert "発行されていません" in client.get(f"/verify/{codes.new_code()}").content.decode()
     assert client.delete(f"/verify/{codes.new_code()}").status_code == 405
 
@@ -291,7 +309,9 @@ def test_the_index_form_leads_a_typed_code_to_its_page(issued: Any) -> None:
 
 
 @pytest.mark.django_db
-def test_a_disposed_copy_reads_revoked_with_its_date_and_no_reason(issued: Any, office: Any) -> None:
+def test_a_disposed_copy_reads_revoked_with_its_date_and_no_reason(
+    issued: Any, office: Any
+) -> None:
     result, copy, _ = issued
     code = copy.data.extra["verification"]["code"]
     reason = f"{copy.data.members[0]['氏名']}さんの取り違え"  # a reason naming the person
@@ -343,12 +363,19 @@ def test_another_municipalitys_code_shows_only_its_own_issuer_and_no_data(
     mb = office_b.municipality
     assert body["issuer"] == f"{mb.prefecture}{mb.name}" and body["number"] == copy_b.number
     text = str(body) + Client().get(f"/verify/{code_b}").content.decode()
-    for item in (copy_a.number, copy_a.data.address, copy_b.data.address,
-                 copy_b.data.members[0]["氏名"], office.municipality.name):
+    for item in (
+        copy_a.number,
+        copy_a.data.address,
+        copy_b.data.address,
+        copy_b.data.members[0]["氏名"],
+        office.municipality.name,
+    ):
         assert flat(item) not in flat(text), item
     # the hash of A's copy does not match under B's code
     upload = SimpleUploadedFile("c.pdf", copy_a.content, content_type="application/pdf")
-    assert Client().post(f"/verify/{code_b}?format=json", {"pdf": upload}).json()["matches"] is False
+    assert (
+        Client().post(f"/verify/{code_b}?format=json", {"pdf": upload}).json()["matches"] is False
+    )
     # A's staff cannot reach B's issuance to revoke it; disposing A's own leaves B's code valid
     with activate(office.ctx()):
         with pytest.raises(Issuance.DoesNotExist):

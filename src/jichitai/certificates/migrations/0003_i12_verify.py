@@ -17,25 +17,26 @@ def drop_throttle_table(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('certificates', '0002_signing'),
+        ("certificates", "0002_signing"),
     ]
 
     operations = [
         migrations.RunPython(create_throttle_table, drop_throttle_table),
         migrations.RemoveField(
-            model_name='verificationcode',
-            name='revoked_reason',
+            model_name="verificationcode",
+            name="revoked_reason",
         ),
         migrations.AddField(
-            model_name='verificationcode',
-            name='issuance_id',
-            field=models.BigIntegerField(blank=True, db_index=True, null=True, verbose_name='交付履歴'),
+            model_name="verificationcode",
+            name="issuance_id",
+            field=models.BigIntegerField(
+                blank=True, db_index=True, null=True, verbose_name="交付履歴"
+            ),
         ),
         migrations.AddField(
-            model_name='verificationcode',
-            name='number',
-            field=models.CharField(blank=True, max_length=200, verbose_name='発行番号'),
+            model_name="verificationcode",
+            name="number",
+            field=models.CharField(blank=True, max_length=200, verbose_name="発行番号"),
         ),
     ]
