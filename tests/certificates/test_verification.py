@@ -69,6 +69,11 @@ def issued(office: Any, settings: Any) -> Any:
     return result, result.copies[0], head
 
 
+def code_of(copy: Any) -> str:
+    """The 検証コード issuance put into the copy's data (and so printed on it)."""
+    return str(copy.data.extra["verification"]["code"])
+
+
 def verify_json(code: str, client: Client | None = None, **extra: Any) -> Any:
     return (client or Client()).get(f"/verify/{code}?format=json", **extra)
 
@@ -106,7 +111,7 @@ def test_the_qr_code_leads_to_the_verification_url_and_the_printed_code_is_the_s
     issued: Any, office: Any
 ) -> None:
     result, copy, _head = issued
-    code = copy.data.extra["verification"]["code"]
+    code = code_of(copy)
     row = VerificationCode.objects.get(code=code)
     assert qr_codes(copy.content) == [f"{BASE}/verify/{code}"]
     text = pdf_text(copy.content)
@@ -124,7 +129,7 @@ def test_every_page_of_a_long_copy_carries_the_qr_code(issued: Any) -> None:
     _, copy, _ = issued
     long = dataclasses.replace(copy.data, members=copy.data.members * 6)
     pdf = render_certificate(long)
-    code = copy.data.extra["verification"]["code"]
+    code = code_of(copy)
     pages = pages_of(pdf)
     assert pages >= 2
     assert qr_codes(pdf) == [f"{BASE}/verify/{code}"] * pages
@@ -150,7 +155,7 @@ def test_each_copy_and_each_reprint_has_its_own_code_and_number(office: Any, set
         again = issue_for(office, [head.pk])  # a reprint is a new issuance with a new number
     copies = [*first.copies, *again.copies]
     numbers = [c.number for c in copies]
-    printed = [c.data.extra["verification"]["code"] for c in copies]
+    printed = [code_of(c) for c in copies]
     assert len(set(numbers)) == len(set(printed)) == 3
     assert again.history_id != first.history_id
     rows = {r.code: r for r in VerificationCode.objects.all()}
@@ -196,7 +201,7 @@ def test_without_a_public_url_issuance_is_refused_and_takes_no_number(
 @pytest.mark.django_db
 def test_the_page_and_api_say_genuine_date_issuer_number_and_kind(issued: Any, office: Any) -> None:
     _, copy, _ = issued
-    code = copy.data.extra["verification"]["code"]
+    code = code_of(copy)
     body = verify_json(code.lower().replace("-", "")).json()  # as typed
     m = office.municipality
     assert body["genuine"] and not body["revoked"] and body["matches"] is None
@@ -213,7 +218,7 @@ def test_the_page_and_api_say_genuine_date_issuer_number_and_kind(issued: Any, o
 @pytest.mark.django_db
 def test_page_and_api_reveal_no_personal_data(issued: Any) -> None:
     _, copy, head = issued
-    code = copy.data.extra["verification"]["code"]
+    code = code_of(copy)
     (member,) = copy.data.members
     personal = [copy.data.address, head.family_name, head.given_name]
     personal += [member[k] for k in ("氏名", "生年月日", "本籍", "筆頭者")]
@@ -254,7 +259,7 @@ def test_an_uploaded_pdf_matches_only_the_copy_issued_under_that_code(
     office: Any, issued: Any
 ) -> None:
     _, copy, _ = issued
-    code = copy.data.extra["verification"]["code"]
+    code = code_of(copy)
     client = Client()
 
     def post(content: bytes, fmt: str = "?format=json") -> Any:
@@ -299,7 +304,7 @@ def test_unknown_and_garbled_codes_get_a_japanese_message_never_a_5xx() -> None:
 @pytest.mark.django_db
 def test_the_index_form_leads_a_typed_code_to_its_page(issued: Any) -> None:
     _, copy, _ = issued
-    code = copy.data.extra["verification"]["code"]
+    code = code_of(copy)
     client = Client()
     assert "照合番号" in client.get("/verify/").content.decode()
     typed = client.get("/verify/", {"code": " " + code.lower().replace("-", " ")})
@@ -313,7 +318,7 @@ def test_a_disposed_copy_reads_revoked_with_its_date_and_no_reason(
     issued: Any, office: Any
 ) -> None:
     result, copy, _ = issued
-    code = copy.data.extra["verification"]["code"]
+    code = code_of(copy)
     reason = f"{copy.data.members[0]['氏名']}さんの取り違え"  # a reason naming the person
     with activate(office.ctx()):
         dispose(result.history_id, reason=reason)
@@ -332,7 +337,7 @@ def test_the_history_screen_asks_reason_and_confirmation_then_shows_revoked(
     from tests.web_registry.conftest import login
 
     result, copy, head = issued
-    code = copy.data.extra["verification"]["code"]
+    code = code_of(copy)
     clerk = login(Client(), office.clerk, office.municipality)
     history = f"/certificates/person/{head.pk}/history/"
     form = clerk.get(history).content.decode()
@@ -358,7 +363,7 @@ def test_another_municipalitys_code_shows_only_its_own_issuer_and_no_data(
         head_b, _, _ = family(office_b)
     result_b = issue_signed(office_b, [head_b.pk])
     (copy_b,) = result_b.copies
-    code_b = copy_b.data.extra["verification"]["code"]
+    code_b = code_of(copy_b)
     body = verify_json(code_b).json()
     mb = office_b.municipality
     assert body["issuer"] == f"{mb.prefecture}{mb.name}" and body["number"] == copy_b.number
@@ -391,7 +396,7 @@ def test_another_municipalitys_code_shows_only_its_own_issuer_and_no_data(
 @override_settings(JICHITAI_VERIFY_MISS_RATE="3/h", JICHITAI_VERIFY_RATE="100/h")
 def test_guessing_is_braked_per_client_address(issued: Any) -> None:
     _, copy, _ = issued
-    code = copy.data.extra["verification"]["code"]
+    code = code_of(copy)
     guesser = Client(REMOTE_ADDR="203.0.113.7")
     for _ in range(3):
         assert verify_json(codes.new_code(), guesser).status_code == 404
@@ -409,6 +414,6 @@ def test_guessing_is_braked_per_client_address(issued: Any) -> None:
 @override_settings(JICHITAI_VERIFY_RATE="5/h")
 def test_every_lookup_counts_toward_the_overall_rate(issued: Any) -> None:
     _, copy, _ = issued
-    code = copy.data.extra["verification"]["code"]
+    code = code_of(copy)
     client = Client(REMOTE_ADDR="203.0.113.8")
     assert [verify_json(code, client).status_code for _ in range(6)] == [200] * 5 + [429]
