@@ -53,6 +53,7 @@ A_NAME, B_NAME = "権能甲村", "権能乙町"
 # Routes that are not tenant work: they declare no capability on purpose. Each one says why.
 NOT_TENANT_WORK: dict[str, str] = {
     "verify:certificate": "証明書の照合 (public): answers from the code alone, no personal data",
+    "verify:index": "証明書の照合 (public): the form to type a code, leads to verify:certificate",
     "accounts:login": "ログイン (password): before any municipality is chosen",
     "accounts:second_factor": "二要素認証: before any municipality is chosen",
     "accounts:choose_municipality": "団体の選択: lists only the staff member's own choices and grants",

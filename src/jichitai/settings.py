@@ -300,3 +300,29 @@ JICHITAI_HOLD_RELOCK_MINUTES = int(os.environ.get("JICHITAI_HOLD_RELOCK_MINUTES"
 # Signing issued certificates (docs/certificates.md "Signing"): a per-consortium option, on in the
 # demo and the test suite, off in production until the consortium's keys (or HSM) are set up.
 JICHITAI_CERTIFICATE_SIGNING = _flag("JICHITAI_CERTIFICATE_SIGNING", default=not PRODUCTION)
+# 検証コード (docs/certificates.md "検証コード"): printed with the signature (same option). The
+# public base URL the QR code and the printed text lead to (the verification page must be
+# reachable from outside the 自治体's network); issuance refuses without it in production.
+JICHITAI_PUBLIC_URL = os.environ.get(
+    "JICHITAI_PUBLIC_URL", "" if PRODUCTION else "http://localhost:8000"
+).strip()
+if PRODUCTION and JICHITAI_CERTIFICATE_SIGNING and not JICHITAI_PUBLIC_URL:
+    raise _refuse("JICHITAI_CERTIFICATE_SIGNING=1 には JICHITAI_PUBLIC_URL（証明書の照合ページの公開URL）が必要です",
+                  "JICHITAI_CERTIFICATE_SIGNING=1 needs JICHITAI_PUBLIC_URL (the public verification page's URL)")
+# Guessing brake of the public page, per client address (django-ratelimit, "N/s|m|h|d"): every
+# look-up, and look-ups of codes that do not exist.
+JICHITAI_VERIFY_RATE = os.environ.get("JICHITAI_VERIFY_RATE", "60/m").strip()
+JICHITAI_VERIFY_MISS_RATE = os.environ.get("JICHITAI_VERIFY_MISS_RATE", "20/h").strip()
+# The counters live in the database (table jichitai_throttle, made by certificates migration
+# 0003), shared by every worker and app server; no memcached/redis is needed. django-ratelimit
+# prefers an atomic cache: the database cache's get-then-set can let a few concurrent requests
+# more through, which the 60-bit codes make immaterial.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "throttle": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "jichitai_throttle",
+        "OPTIONS": {"MAX_ENTRIES": 200_000, "CULL_FREQUENCY": 4},
+    },
+}
+RATELIMIT_USE_CACHE = "throttle"

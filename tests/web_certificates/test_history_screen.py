@@ -35,12 +35,14 @@ def test_history_lists_the_persons_issuances_and_records_a_disposal(office, staf
     url = f"/certificates/issuance/{first.history_id}/dispose/"
     empty = client.post(url, {"person_id": head.pk, "reason": " "})
     assert empty.status_code == 400 and "処分の理由を入力してください。" in empty.content.decode()
-    done = client.post(url, {"person_id": head.pk, "reason": "対象者の取り違え"})
+    unconfirmed = client.post(url, {"person_id": head.pk, "reason": "対象者の取り違え"})
+    assert unconfirmed.status_code == 400 and "確認欄にチェック" in unconfirmed.content.decode()
+    done = client.post(url, {"person_id": head.pk, "reason": "対象者の取り違え", "confirm": "1"})
     assert done.status_code == 302
     with activate(office.ctx()):
         row = Issuance.objects.get(pk=first.history_id)
     assert row.disposed_at is not None and row.disposed_reason == "対象者の取り違え"
-    assert "処分済" in client.get(f"/certificates/person/{head.pk}/history/").content.decode()
+    assert "取消済" in client.get(f"/certificates/person/{head.pk}/history/").content.decode()
     # a row of another person cannot be disposed of through this person's history
     with activate(office.ctx()):
         wife_row = Issuance.objects.get(subjects__person_id=wife.pk)

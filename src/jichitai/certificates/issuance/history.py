@@ -10,6 +10,7 @@ from django.utils import timezone
 from jichitai.registry.selectors import access
 
 from ..models import Issuance
+from ..verify import codes
 
 
 def person_history(person_id: int, *, staff: Any) -> list[Issuance]:
@@ -48,9 +49,11 @@ def search(**items: Any) -> list[Issuance]:
 
 
 def dispose(history_id: int, *, reason: str) -> Issuance:
-    """処分情報 ([300]#1): a wrongly issued certificate was taken back and destroyed; the row stays."""
+    """処分情報 ([300]#1): a wrongly issued certificate was taken back and destroyed; the row stays
+    and its copies' 検証コード read 失効 from now on."""
     with transaction.atomic():
         row = Issuance.objects.select_for_update().get(pk=history_id)
         row.disposed_at, row.disposed_reason = timezone.now(), reason.strip()[:200]
         row.save(update_fields=["disposed_at", "disposed_reason"])
+        codes.revoke_issuance(row.pk, row.disposed_at)  # the public page says 失効 (no reason)
     return row

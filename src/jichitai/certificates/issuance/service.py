@@ -23,6 +23,7 @@ from jichitai.tenancy.models import Municipality, MunicipalSetting
 
 from .. import kinds
 from ..models import Issuance, IssuanceSubject, PrintLog
+from ..verify import codes
 from . import eligibility, numbering
 from .data import CertificateData
 from .messages import MISMATCH
@@ -155,7 +156,11 @@ def _spoil(history_id: int, error: BaseException) -> None:
 
 
 def _numbered(
-    req: CertificateRequest, documents: list[CertificateData], day: dt.date, municipality: Any
+    req: CertificateRequest,
+    documents: list[CertificateData],
+    day: dt.date,
+    municipality: Any,
+    verifiable: bool,
 ) -> list[CertificateData]:
     wanted = [d for _ in range(req.options.copies) for d in documents]
     out = []
@@ -163,9 +168,13 @@ def _numbered(
         number = numbering.copy_number(
             day, municipality.name, req.station.terminal, req.station.printer, seq
         )
-        out.append(
-            replace(doc, number=number, page_numbers=numbering.page_numbers(number, doc.pages))
+        numbered = replace(
+            doc, number=number, page_numbers=numbering.page_numbers(number, doc.pages)
         )
+        if verifiable:  # 検証コード: one per copy, printed with the signature (docs)
+            extra = {**numbered.extra, "verification": codes.printed(codes.new_code())}
+            numbered = replace(numbered, extra=extra)
+        out.append(numbered)
     return out
 
 
@@ -182,13 +191,18 @@ def issue(
     """
     now = now or timezone.now()
     today = timezone.localdate(now)
+    verifiable = codes.enabled()
+    if verifiable and not codes.public_base():
+        raise eligibility.IssuanceRefused(
+            eligibility.Refusal("not_configured", codes.NO_PUBLIC_URL)
+        )
     with transaction.atomic():
         cleared = eligibility.check(req, staff=staff)
         municipality = Municipality.objects.get(pk=current().municipality_id)
         documents = kinds.get(req.kind).build(  # type: ignore[union-attr]  # checked
             req, cleared.subject_ids, staff=staff, today=today, municipality=municipality
         )
-        numbered = _numbered(req, documents, today, municipality)
+        numbered = _numbered(req, documents, today, municipality, verifiable)
         history = _reserve(req, cleared, numbered, staff, now)
     try:
         copies = [Copy(d.number, d, renderer(d)) for d in numbered]
@@ -197,6 +211,7 @@ def issue(
         raise
     with transaction.atomic():
         _complete(history, copies, now)
+        codes.record(copies, issuance=history, municipality=municipality)
     issued = Issued(
         req.request_id, history.pk, cleared.subject_ids, tuple(copies), cleared.warnings
     )

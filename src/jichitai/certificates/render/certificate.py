@@ -3,7 +3,8 @@ omitted by issuance) through one template to a PDF with IPAmj明朝.
 
 The 発行番号 and its page x/n are printed by the page's margin box from the number in the data and
 the engine's own page count ([1040]); the 認証文 follows the last member, so it is on the last page
-only ([1000]#4). Layout refinements of chapter 5 (公印, 職名 with 職務代理者, 公用) come next.
+only ([1000]#4). The 検証コード and its QR code (``_verification.html``) sit in every page's
+bottom-left margin. Layout refinements of chapter 5 (公印, 職名 with 職務代理者, 公用) come next.
 """
 
 from __future__ import annotations
@@ -13,6 +14,17 @@ from typing import Any
 
 from .engine import render_pdf
 from .juminhyo import STYLES, template_context, template_engine
+
+
+def verification_context(data: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The printed 検証コード (``extra["verification"]``, set by issuance) with its QR code, for
+    ``certificates/_verification.html``; None when the copy carries none (見本, option off)."""
+    printed = (data.get("extra") or {}).get("verification")
+    if not printed:
+        return None
+    from ..verify.codes import qr_svg
+
+    return {**printed, "qr": qr_svg(printed["url"])}
 
 
 def certificate_html(data: Mapping[str, Any]) -> str:
@@ -30,6 +42,7 @@ def certificate_html(data: Mapping[str, Any]) -> str:
         "prefecture": data.get("prefecture", ""),
         "municipality": data["municipality"],
         "extra": data.get("extra") or {},
+        "verification": verification_context(data),
     }
     template = data.get("template") or "certificates/certificate.html"
     return template_engine().get_template(template).render(template_context(context))

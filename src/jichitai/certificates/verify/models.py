@@ -1,8 +1,9 @@
 """The public verification record of one issued copy: no personal data, so it is not tenant data.
 
 Only what someone holding the code may learn is stored: the issuing municipality, the kind, the
-time of issue, the hash of the bytes handed out and whether the copy was revoked. No names, no
-addresses, no person ids, no 発行番号 (the number sits in the tenant's 交付履歴).
+time of issue, the 発行番号 (date, municipality, terminal, printer, sequence: no person in it), the
+hash of the bytes handed out and whether the copy was revoked. No names, no addresses, no person
+ids, no reason text.
 """
 
 from __future__ import annotations
@@ -17,9 +18,10 @@ class VerificationCode(models.Model):
     municipality_name = models.CharField("発行団体", max_length=50)
     title = models.CharField("証明書の種別", max_length=50)
     issued_at = models.DateTimeField("発行日時", default=timezone.now)
+    number = models.CharField("発行番号", max_length=200, blank=True)
+    issuance_id = models.BigIntegerField("交付履歴", null=True, blank=True, db_index=True)
     sha256 = models.CharField("内容のハッシュ", max_length=64)
     revoked_at = models.DateTimeField("失効日時", null=True, blank=True)
-    revoked_reason = models.CharField("失効理由", max_length=200, blank=True)
 
     class Meta:
         app_label = "certificates"

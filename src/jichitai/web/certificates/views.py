@@ -31,6 +31,7 @@ ISSUE = "certificates.issue"
 TEMPLATE = "certificates/counter.html"
 HISTORY_TEMPLATE = "certificates/history.html"
 DISPOSE_REASON = "処分の理由を入力してください。"
+DISPOSE_CONFIRM = "取り消してよいか確認し、確認欄にチェックしてください（取り消した証明書は照合で失効と表示されます）。"
 
 
 def _candidates(request: HttpRequest, errors: Errors) -> list[Any]:
@@ -153,11 +154,11 @@ def dispose_view(request: HttpRequest, history_id: int) -> HttpResponse:
         return render_page(
             request, HISTORY_TEMPLATE, {"missing": True, "rows": [], "errors": Errors()}, status=404
         )
-    if not reason:
+    if not reason or request.POST.get("confirm") != "1":
         errors = Errors()
-        errors.add(DISPOSE_REASON)
+        errors.add(DISPOSE_REASON if not reason else DISPOSE_CONFIRM)
         context = {"person_id": person_id, "rows": [_row(r) for r in rows], "errors": errors}
         return render_page(request, HISTORY_TEMPLATE, context, status=400)
-    dispose(history_id, reason=reason)
-    messages.success(request, "処分を記録しました。")
+    dispose(history_id, reason=reason)  # its 検証コード now read 失効 on the public page
+    messages.success(request, "取消（処分）を記録しました。")
     return HttpResponseRedirect(reverse("certificates:history", args=[person_id]))
