@@ -64,11 +64,13 @@ __all__ += ["bulk_entry_view", "approve_all_view", "entry_sheet_view", "provisio
 
 from .notices import (  # noqa: E402 - 通知書の印刷 (issue 12)
     entry_sheet_pdf_view,
+    inquiries_pdf_view,
+    inquiry_pdf_view,
     receipt_notice_pdf_view,
     support_ending_pdf_view,
     support_ending_view,
     support_notice_pdf_view,
 )
 
-__all__ += ["entry_sheet_pdf_view", "receipt_notice_pdf_view", "support_ending_pdf_view", "support_ending_view",
+__all__ += ["entry_sheet_pdf_view", "inquiries_pdf_view", "inquiry_pdf_view", "receipt_notice_pdf_view", "support_ending_pdf_view", "support_ending_view",
             "support_notice_pdf_view"]

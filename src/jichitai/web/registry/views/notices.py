@@ -1,5 +1,5 @@
 """通知書の印刷 (docs/certificates.md): 「PDFで印刷」 on the screens that show a register document
-(受理通知, 異動入力確認票), the 支援措置期間終了通知 of one measure, and the list of measures ending
+(受理通知, 異動入力確認票, 転入通知未着照会書), the 支援措置期間終了通知 of one measure, and the list of measures ending
 within N days with their notices printed together.
 
 Thin: each view calls ``certificates.notices.print_notice`` (builder through the read layer, the
@@ -31,6 +31,7 @@ from .. import display
 from .common import ENTER, SUPPORT_MANAGE, not_found, render_page
 
 MAX_DAYS = 366
+MAX_OVERDUE = 3650  # as the 転入通知未着者一覧
 
 
 def _pdf(printed: PrintedNotice, name: str) -> HttpResponse:
@@ -131,3 +132,33 @@ def support_ending_pdf_view(request: HttpRequest) -> HttpResponse:
         return print_documents(docs, staff=request.user)
 
     return _printed(request, back, make)
+
+
+def _overdue(request: HttpRequest) -> tuple[int | None, str]:
+    """The list's 経過日数 (blank: the municipality's) and where to go back to."""
+    text = request.POST.get("days", "").strip()
+    days = int(text) if text.isascii() and text.isdigit() and int(text) <= MAX_OVERDUE else None
+    back = reverse("registry:not_arrived") + ("?" + urlencode({"days": days}) if days is not None else "")
+    return days, back
+
+
+@require_POST
+@requires_capability(ENTER)
+def inquiry_pdf_view(request: HttpRequest, person_id: int) -> HttpResponse:
+    """転入通知未着照会書 ([710]) of one person of the 未着者一覧."""
+    days, back = _overdue(request)
+    return _printed(request, back, lambda: print_notice(
+        "move_in_notice_inquiry", staff=request.user, person_id=person_id, days=days
+    ))
+
+
+@require_POST
+@requires_capability(ENTER)
+def inquiries_pdf_view(request: HttpRequest) -> HttpResponse:
+    """Every 照会書 of the 未着者一覧 (one PDF, one inquiry from a new page)."""
+    from jichitai.registry.documents import move_in_notice_inquiry
+
+    days, back = _overdue(request)
+    return _printed(request, back, lambda: print_documents(
+        move_in_notice_inquiry.inquiries(staff=request.user, days=days), staff=request.user
+    ))
