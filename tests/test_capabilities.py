@@ -137,6 +137,7 @@ WEB_ROUTES: dict[str, tuple[tuple[str, ...], str]] = {
     "registry:inquiry_pdf": (("post",), "registry.enter"),
     "registry:inquiries_pdf": (("post",), "registry.enter"),
     "registry:support_notice_pdf": (("post",), "registry.support_manage"),
+    "registry:support_start_notice_pdf": (("post",), "registry.support_manage"),
     "registry:support_ending": (("get",), "registry.support_manage"),
     "registry:support_ending_pdf": (("post",), "registry.support_manage"),
     "registry:statistics": (("get",), "registry.statistics"),

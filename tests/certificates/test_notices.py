@@ -210,3 +210,61 @@ def test_another_municipalitys_documents_are_refused(office, office_b) -> None:
             print_notice(end_notice.KIND, staff=b_officer, measure_id=measure.pk)
         assert end_notice.ending_within(staff=b_officer, days=90) == []
         assert not NoticePrint.objects.exists()
+
+
+@pytest.mark.std("750#2")
+def test_the_ex_officio_notice_and_record_print(office) -> None:
+    from jichitai.registry import events, ex_officio
+
+    with activate(office.ctx()):
+        head, wife, son = family(office)
+        sub = ex_officio.submit(
+            "move_within",
+            {"person_ids": [head.pk, wife.pk, son.pk], "address": {"address_id": office.address2.pk, "banchi": "3番地"}},
+            effective_date=dt.date(2024, 5, 1), entered_by=office.clerk, basis="report_applied",
+            matter="転居届がないため実態調査により職権で記載",
+        )
+        event = events.approve_event(sub.event.pk, approver=office.approver)
+        notice = print_notice("ex_officio_notice", staff=office.clerk, event_id=event.pk)
+        text = flat(notice.pdf)
+        assert "職権記載等通知書" in text and "栄町二丁目3番地" in text and "令和6年5月1日" in text
+        record = print_notice("ex_officio_record", staff=office.clerk, event_id=event.pk)
+        assert "職権記録書" in flat(record.pdf) and "転居届がないため実態調査により職権で記載" in flat(record.pdf)
+        assert set(NoticePrint.objects.values_list("kind", flat=True)) == {"ex_officio_notice", "ex_officio_record"}
+
+
+@pytest.mark.std("500#1")
+def test_the_head_change_request_and_its_list_print(office) -> None:
+    from jichitai.registry import events
+    from jichitai.registry.documents import head_change_request as hcr
+
+    with activate(office.ctx()):
+        head, wife, son = family(office)
+        day = dt.date(2023, 1, 10)
+        sub = events.submit_event("death", {"person_id": head.pk}, effective_date=day, reported_date=day,
+                                  entered_by=office.clerk, confirm_alerts=True)
+        event = events.approve_event(sub.event.pk, approver=office.approver)
+        printed = print_documents(hcr.for_event(event.pk, staff=office.clerk), staff=office.clerk)
+        text = flat(printed.pdf)
+        assert "世帯主変更依頼通知書" in text and "世帯主変更届" in text and "令和5年1月10日" in text
+        assert set(printed.log.person_ids) == {wife.pk, son.pk}
+        listing = print_notice("head_change_request_list", staff=office.clerk)
+        assert "対象者リスト" in flat(listing.pdf) and "死亡" in flat(listing.pdf)
+
+
+@pytest.mark.std("440#9")
+def test_the_support_start_notice_to_the_applicant_once_the_need_is_confirmed(office) -> None:
+    with activate(office.ctx()):
+        head, wife, _ = family(office)
+        staff = officer(office)
+        m = support.start_measure(wife.pk, start=TODAY, reason="DV", against=[{"name": "加害\u3000者男"}],
+                                  staff=staff, provisional=True)
+        with pytest.raises(RegistryError):  # a 仮支援措置: the need is not confirmed yet
+            print_notice(end_notice.START_KIND, staff=staff, measure_id=m.pk)
+        support.confirm_measure(m.pk, start=TODAY, staff=staff)
+        printed = print_notice(end_notice.START_KIND, staff=staff, measure_id=m.pk)
+        text = flat(printed.pdf)
+        assert "支援措置開始通知" in text and f"{wife.family_name}{wife.given_name}様" in text
+        assert format_date(TODAY) in text and "加害" not in text and head.given_name not in text
+        with pytest.raises(RegistryError):
+            print_notice(end_notice.START_KIND, staff=office.clerk, measure_id=m.pk)

@@ -88,6 +88,8 @@ def test_the_support_end_notice_from_the_measure_and_the_ending_list(office, fam
     assert "髙橋\u3000花子" not in officer.get("/registry/support/ending/?days=10").content.decode()
     bad = officer.get("/registry/support/ending/?days=abc")
     assert bad.status_code == 400 and "日数は1〜366" in bad.content.decode()
+    start = officer.post(f"/registry/support/{m.pk}/start-notice/")
+    assert start.status_code == 200 and "支援措置開始通知" in flat(start.content)
     one = officer.post(f"/registry/support/{m.pk}/end-notice/")
     assert one.status_code == 200 and "髙橋花子様" in flat(one.content)
     assert "一郎" not in flat(one.content)  # nothing of the 加害者 (here the head)
@@ -96,13 +98,14 @@ def test_the_support_end_notice_from_the_measure_and_the_ending_list(office, fam
     empty = officer.post("/registry/support/ending/pdf/", {"days": "5"})
     assert empty.status_code == 302  # nothing to print: back to the list with the message
     with activate(office.ctx()):
-        assert NoticePrint.objects.count() == 2
+        assert NoticePrint.objects.count() == 3
 
 
 def test_no_path_prints_the_support_end_notice_for_staff_without_need_to_know(office, family, staff_client) -> None:
     m = _measure(office, family, 15)
     for client in (staff_client("clerk"), staff_client("approver"), staff_client(roles=["support_inquiry"])):
         assert client.post(f"/registry/support/{m.pk}/end-notice/").status_code == 403
+        assert client.post(f"/registry/support/{m.pk}/start-notice/").status_code == 403
         assert client.get("/registry/support/ending/").status_code == 403
         assert client.post("/registry/support/ending/pdf/", {"days": "30"}).status_code == 403
     # the receipt notice of her 転入, printed by a clerk, carries the mask, not her name

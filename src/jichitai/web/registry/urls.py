@@ -57,6 +57,7 @@ urlpatterns = [
     path("support/ending/", views.support_ending_view, name="support_ending"),
     path("support/ending/pdf/", views.support_ending_pdf_view, name="support_ending_pdf"),
     path("support/<id:measure_id>/end-notice/", views.support_notice_pdf_view, name="support_notice_pdf"),
+    path("support/<id:measure_id>/start-notice/", views.support_start_notice_pdf_view, name="support_start_notice_pdf"),
     path("approvals/<id:event_id>/approve/", views.approve_view, name="approve"),
     path("approvals/<id:event_id>/reject/", views.reject_view, name="reject"),
     path("support/", views.support_view, name="support"),

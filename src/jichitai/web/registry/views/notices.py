@@ -94,6 +94,16 @@ def support_notice_pdf_view(request: HttpRequest, measure_id: int) -> HttpRespon
     ))
 
 
+@require_POST
+@requires_capability(SUPPORT_MANAGE)
+def support_start_notice_pdf_view(request: HttpRequest, measure_id: int) -> HttpResponse:
+    """支援措置開始通知 ([440]#9) of a confirmed measure, to the 申出者."""
+    back = reverse("registry:support_detail", args=[measure_id])
+    return _printed(request, back, lambda: print_notice(
+        end_notice.START_KIND, staff=request.user, measure_id=measure_id
+    ))
+
+
 def _days(value: str | None) -> int | None:
     """The number of days asked for (1–366), None when blank or wrong (the setting applies)."""
     text = (value or "").strip()
