@@ -134,6 +134,7 @@ WEB_ROUTES: dict[str, tuple[tuple[str, ...], str]] = {
     # 通知書の印刷 (issue 12): the PDF of the document a screen shows, and the 支援措置期間終了通知
     "registry:receipt_notice_pdf": (("post",), "registry.enter"),
     "registry:entry_sheet_pdf": (("post",), "registry.enter"),
+    "registry:resident_code_notices_pdf": (("post",), "registry.enter"),
     "registry:inquiry_pdf": (("post",), "registry.enter"),
     "registry:inquiries_pdf": (("post",), "registry.enter"),
     "registry:support_notice_pdf": (("post",), "registry.support_manage"),

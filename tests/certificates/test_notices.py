@@ -51,12 +51,25 @@ def _sample(kind: documents.DocumentKind, code: str) -> documents.RegisterDocume
     """A document of ``kind`` with every shape a builder gives: text, 和暦 dates, lists, numbers,
     a list's rows, and a name with an IVS."""
     return documents.RegisterDocument(
-        kind=kind.kind, title=kind.title, functions=kind.functions, municipality_code=code,
-        made_on=TODAY, person_ids=(),
-        fields={"作成日": format_date(TODAY), "宛先氏名": f"{TSUJI}本\u3000一郎", "本文": "本文の一行目です。",
-                "件数": 2, "世帯員": ["髙橋\u3000一郎", "﨑山\u3000花子"], "異動日": dt.date(2024, 4, 1),
-                "有無": True},
-        rows=({"連番": 1, "氏名": "邉見\u3000太郎"}, {"連番": 2, "氏名": "葛\U000e0102西\u3000次郎", "備考": "追記"}),
+        kind=kind.kind,
+        title=kind.title,
+        functions=kind.functions,
+        municipality_code=code,
+        made_on=TODAY,
+        person_ids=(),
+        fields={
+            "作成日": format_date(TODAY),
+            "宛先氏名": f"{TSUJI}本\u3000一郎",
+            "本文": "本文の一行目です。",
+            "件数": 2,
+            "世帯員": ["髙橋\u3000一郎", "﨑山\u3000花子"],
+            "異動日": dt.date(2024, 4, 1),
+            "有無": True,
+        },
+        rows=(
+            {"連番": 1, "氏名": "邉見\u3000太郎"},
+            {"連番": 2, "氏名": "葛\U000e0102西\u3000次郎", "備考": "追記"},
+        ),
     )
 
 
@@ -88,9 +101,14 @@ def test_a_receipt_notice_printed_through_its_builder_is_logged_with_the_pdfs_ha
     with activate(office.ctx()):
         head, wife, son = family(office)
         event = _approved_move_in(office)
-        printed = print_notice("receipt_notice", staff=office.clerk, event_id=event.pk, notifier_name="")
+        printed = print_notice(
+            "receipt_notice", staff=office.clerk, event_id=event.pk, notifier_name=""
+        )
         text = flat(printed.pdf)
-        assert "住民異動届受理通知" in text and "上記のとおり住民異動届を受理しましたので通知します。" in text
+        assert (
+            "住民異動届受理通知" in text
+            and "上記のとおり住民異動届を受理しましたので通知します。" in text
+        )
         assert head.family_name + head.given_name in text and wife.given_name in text
         assert "令和2年4月1日" in text  # 届出日 in 和暦
         assert "東京都千代田区千代田1番1号" in text  # the 届出人 at the address before
@@ -107,18 +125,28 @@ def test_the_entry_sheet_and_the_resident_code_notice_print(office) -> None:
         event = _approved_move_in(office)
         sheet = print_notice("entry_confirmation", staff=office.clerk, event_id=event.pk)
         assert "異動入力確認票" in flat(sheet.pdf) and "本町一丁目" in flat(sheet.pdf)
-        first = print_notice("resident_code_notice", staff=office.clerk, event_id=event.pk, person_id=head.pk)
-        again = print_notice("resident_code_notice", staff=office.clerk, event_id=event.pk, person_id=head.pk)
+        first = print_notice(
+            "resident_code_notice", staff=office.clerk, event_id=event.pk, person_id=head.pk
+        )
+        again = print_notice(
+            "resident_code_notice", staff=office.clerk, event_id=event.pk, person_id=head.pk
+        )
         assert "住民票コード通知票" in flat(first.pdf) and head.resident_code in flat(first.pdf)
         assert flat(again.pdf) == flat(first.pdf)  # 再出力: the same content
-        assert NoticePrint.objects.filter(kind="resident_code_notice").count() == 2  # each print logged
+        assert (
+            NoticePrint.objects.filter(kind="resident_code_notice").count() == 2
+        )  # each print logged
 
 
 def _ending_measure(office: Any, person_id: int, days_left: int, staff: Any) -> SupportMeasure:
     start = TODAY - dt.timedelta(days=300)
     return support.start_measure(
-        person_id, start=start, end=TODAY + dt.timedelta(days=days_left), reason="DV",
-        against=[{"name": "加害\u3000者男", "person_id": None}], staff=staff,
+        person_id,
+        start=start,
+        end=TODAY + dt.timedelta(days=days_left),
+        reason="DV",
+        against=[{"name": "加害\u3000者男", "person_id": None}],
+        staff=staff,
         case={"contact": "090-0000-1111"},
     )
 
@@ -185,8 +213,10 @@ def test_the_ending_list_takes_the_days_and_leaves_out_joint_and_ended_measures(
         assert end_notice.ending_within(staff=staff) == [soon, later]
         support.end_measure(later.pk, staff=staff, reason="request")
         assert end_notice.ending_within(staff=staff, days=90) == [soon]
-        docs = [documents.build(end_notice.KIND, staff=staff, measure_id=m.pk)
-                for m in end_notice.ending_within(staff=staff, days=90)]
+        docs = [
+            documents.build(end_notice.KIND, staff=staff, measure_id=m.pk)
+            for m in end_notice.ending_within(staff=staff, days=90)
+        ]
         printed = print_documents(docs, staff=staff)
         assert page_count(printed.pdf) == 1
 
@@ -220,8 +250,13 @@ def test_the_ex_officio_notice_and_record_print(office) -> None:
         head, wife, son = family(office)
         sub = ex_officio.submit(
             "move_within",
-            {"person_ids": [head.pk, wife.pk, son.pk], "address": {"address_id": office.address2.pk, "banchi": "3番地"}},
-            effective_date=dt.date(2024, 5, 1), entered_by=office.clerk, basis="report_applied",
+            {
+                "person_ids": [head.pk, wife.pk, son.pk],
+                "address": {"address_id": office.address2.pk, "banchi": "3番地"},
+            },
+            effective_date=dt.date(2024, 5, 1),
+            entered_by=office.clerk,
+            basis="report_applied",
             matter="転居届がないため実態調査により職権で記載",
         )
         event = events.approve_event(sub.event.pk, approver=office.approver)
@@ -229,8 +264,13 @@ def test_the_ex_officio_notice_and_record_print(office) -> None:
         text = flat(notice.pdf)
         assert "職権記載等通知書" in text and "栄町二丁目3番地" in text and "令和6年5月1日" in text
         record = print_notice("ex_officio_record", staff=office.clerk, event_id=event.pk)
-        assert "職権記録書" in flat(record.pdf) and "転居届がないため実態調査により職権で記載" in flat(record.pdf)
-        assert set(NoticePrint.objects.values_list("kind", flat=True)) == {"ex_officio_notice", "ex_officio_record"}
+        assert "職権記録書" in flat(
+            record.pdf
+        ) and "転居届がないため実態調査により職権で記載" in flat(record.pdf)
+        assert set(NoticePrint.objects.values_list("kind", flat=True)) == {
+            "ex_officio_notice",
+            "ex_officio_record",
+        }
 
 
 @pytest.mark.std("500#1")
@@ -241,12 +281,20 @@ def test_the_head_change_request_and_its_list_print(office) -> None:
     with activate(office.ctx()):
         head, wife, son = family(office)
         day = dt.date(2023, 1, 10)
-        sub = events.submit_event("death", {"person_id": head.pk}, effective_date=day, reported_date=day,
-                                  entered_by=office.clerk, confirm_alerts=True)
+        sub = events.submit_event(
+            "death",
+            {"person_id": head.pk},
+            effective_date=day,
+            reported_date=day,
+            entered_by=office.clerk,
+            confirm_alerts=True,
+        )
         event = events.approve_event(sub.event.pk, approver=office.approver)
         printed = print_documents(hcr.for_event(event.pk, staff=office.clerk), staff=office.clerk)
         text = flat(printed.pdf)
-        assert "世帯主変更依頼通知書" in text and "世帯主変更届" in text and "令和5年1月10日" in text
+        assert (
+            "世帯主変更依頼通知書" in text and "世帯主変更届" in text and "令和5年1月10日" in text
+        )
         assert set(printed.log.person_ids) == {wife.pk, son.pk}
         listing = print_notice("head_change_request_list", staff=office.clerk)
         assert "対象者リスト" in flat(listing.pdf) and "死亡" in flat(listing.pdf)
@@ -257,8 +305,14 @@ def test_the_support_start_notice_to_the_applicant_once_the_need_is_confirmed(of
     with activate(office.ctx()):
         head, wife, _ = family(office)
         staff = officer(office)
-        m = support.start_measure(wife.pk, start=TODAY, reason="DV", against=[{"name": "加害\u3000者男"}],
-                                  staff=staff, provisional=True)
+        m = support.start_measure(
+            wife.pk,
+            start=TODAY,
+            reason="DV",
+            against=[{"name": "加害\u3000者男"}],
+            staff=staff,
+            provisional=True,
+        )
         with pytest.raises(RegistryError):  # a 仮支援措置: the need is not confirmed yet
             print_notice(end_notice.START_KIND, staff=staff, measure_id=m.pk)
         support.confirm_measure(m.pk, start=TODAY, staff=staff)
@@ -268,3 +322,13 @@ def test_the_support_start_notice_to_the_applicant_once_the_need_is_confirmed(of
         assert format_date(TODAY) in text and "加害" not in text and head.given_name not in text
         with pytest.raises(RegistryError):
             print_notice(end_notice.START_KIND, staff=office.clerk, measure_id=m.pk)
+
+
+def test_one_press_prints_at_most_the_limit(office) -> None:
+    from jichitai.certificates import notices
+
+    with activate(office.ctx()):
+        doc = _sample(documents.load_all()["receipt_notice"], office.municipality.code)
+        with pytest.raises(NoticeRefused, match="50通まで"):  # [1420]#8: no mass printing
+            print_documents([doc] * (notices.MAX_DOCUMENTS + 1), staff=office.clerk)
+        assert not NoticePrint.objects.exists()

@@ -24,7 +24,7 @@ from jichitai.registry.documents import RegisterDocument, build
 from jichitai.registry.selectors import screen_persons
 from jichitai.registry.selectors.documents import document_persons
 from jichitai.tenancy.context import current
-from jichitai.tenancy.models import MunicipalSetting, Municipality
+from jichitai.tenancy.models import Municipality, MunicipalSetting
 from jichitai.wareki import format_date
 
 from .models import NoticePrint
@@ -40,6 +40,8 @@ BODY = ("本文", "受理した旨", "照会事項")
 MADE_ON = "作成日"
 REFUSED = "この通知書は印刷できません（対象者が見つからないか、取り扱う権限がありません）。"
 OTHER_MUNICIPALITY = "他の団体の通知書は印刷できません。"
+# [1420]#8 (must not): no mass printing; one press prints at most this many notices
+MAX_DOCUMENTS = 50
 
 
 class NoticeRefused(Exception):
@@ -81,7 +83,9 @@ def issuer_lines(municipality_code: str) -> list[str]:
     m = Municipality.objects.filter(code=municipality_code).first()
     if m is None:
         return []
-    mayor = MunicipalSetting.objects.filter(key=MAYOR_SETTING).values_list("value", flat=True).first()
+    mayor = (
+        MunicipalSetting.objects.filter(key=MAYOR_SETTING).values_list("value", flat=True).first()
+    )
     head = f"{m.prefecture}{m.name}長"
     return [f"{head}\u3000{mayor}" if mayor else head]
 
@@ -127,12 +131,16 @@ def page_count(pdf: bytes) -> int:
     """Pages of ``pdf`` (its page tree's count, read with pyHanko's reader)."""
     from pyhanko.pdf_utils.reader import PdfFileReader
 
-    return int(PdfFileReader(io.BytesIO(pdf)).root["/Pages"]["/Count"])
+    return int(PdfFileReader(io.BytesIO(pdf), strict=False).root["/Pages"]["/Count"])
 
 
 def _check(doc: RegisterDocument, staff: Any) -> None:
     """The document is this municipality's and every person in it readable by ``staff`` now."""
-    code = Municipality.objects.filter(pk=current().municipality_id).values_list("code", flat=True).first()
+    code = (
+        Municipality.objects.filter(pk=current().municipality_id)
+        .values_list("code", flat=True)
+        .first()
+    )
     if doc.municipality_code != code:
         raise NoticeRefused(OTHER_MUNICIPALITY)
     ids = set(doc.person_ids)
@@ -151,16 +159,21 @@ def print_documents(docs: Iterable[RegisterDocument], *, staff: Any) -> PrintedN
     docs = tuple(docs)
     if not docs:
         raise NoticeRefused("印刷する通知書がありません。")
+    if len(docs) > MAX_DOCUMENTS:
+        raise NoticeRefused(
+            f"一度に印刷できる通知書は{MAX_DOCUMENTS}通までです（{len(docs)}通）。条件を絞ってください。"
+        )
     for doc in docs:
         _check(doc, staff)
-    pdf = join_pdfs([render_notice(doc) for doc in docs])
+    parts = [render_notice(doc) for doc in docs]
+    pdf = join_pdfs(parts)
     persons = sorted({p for doc in docs for p in doc.person_ids})
     log = NoticePrint.objects.create(
         staff_id=getattr(staff, "pk", staff),
         kind=docs[0].kind,
         title=docs[0].title,
         person_ids=persons,
-        pages=page_count(pdf),
+        pages=sum(page_count(part) for part in parts),
         sha256=hashlib.sha256(pdf).hexdigest(),
     )
     record(

@@ -50,7 +50,11 @@ def notice_days() -> int:
     from jichitai.tenancy.models import MunicipalSetting
 
     row = MunicipalSetting.objects.filter(key=DAYS_SETTING).first()
-    value = row.value if row is not None else getattr(settings, "JICHITAI_SUPPORT_NOTICE_DAYS", DEFAULT_DAYS)
+    value = (
+        row.value
+        if row is not None
+        else getattr(settings, "JICHITAI_SUPPORT_NOTICE_DAYS", DEFAULT_DAYS)
+    )
     try:
         return min(max(int(value), 1), 366)
     except (TypeError, ValueError):
@@ -63,7 +67,9 @@ def _require(staff: Any) -> None:
         raise violation("not_found", NOT_FOUND, "measure_id")
 
 
-def ending_within(*, staff: Any, days: int | None = None, on: dt.date | None = None) -> list[SupportMeasure]:
+def ending_within(
+    *, staff: Any, days: int | None = None, on: dt.date | None = None
+) -> list[SupportMeasure]:
     """Active measures of 申出者 (not 併せて支援を求める者) whose period ends from ``on`` to
     ``on + days`` (end date order): those a 期間終了通知 is due for. Staff of 支援対象者管理 only."""
     _require(staff)
@@ -85,15 +91,17 @@ def _opens(measure: SupportMeasure) -> dt.date:
     return extension_opens(measure)
 
 
-def _addressee(staff: Any, measure_id: int, *, confirmed: bool = False) -> tuple[SupportMeasure, Any]:
+def _addressee(
+    staff: Any, measure_id: int, *, confirmed: bool = False
+) -> tuple[SupportMeasure, Any]:
     """The active measure and its person as the read layer gives her (to support staff only)."""
     _require(staff)
     measure = SupportMeasure.objects.filter(pk=measure_id, ended_at__isnull=True).first()
     if measure is None or (confirmed and measure.provisional):
         raise violation("not_found", NOT_FOUND, "measure_id")
-    person = document_persons(
-        [measure.person_id], staff=staff, screen=SCREEN, function=KIND
-    ).get(measure.person_id)
+    person = document_persons([measure.person_id], staff=staff, screen=SCREEN, function=KIND).get(
+        measure.person_id
+    )
     if person is None:  # not readable (another municipality's row, or masked): nothing is said
         raise violation("not_found", NOT_FOUND, "measure_id")
     access.alert_access(
@@ -102,8 +110,15 @@ def _addressee(staff: Any, measure_id: int, *, confirmed: bool = False) -> tuple
     return measure, person
 
 
-def _notice(kind: str, title: str, measure: SupportMeasure, person: Any, made_on: dt.date | None,
-            body: str, **more: str) -> RegisterDocument:
+def _notice(
+    kind: str,
+    title: str,
+    measure: SupportMeasure,
+    person: Any,
+    made_on: dt.date | None,
+    body: str,
+    **more: str,
+) -> RegisterDocument:
     v = person.values
     made_on = made_on or timezone.localdate()
     name = f"{v.get('family_name') or ''}\u3000{v.get('given_name') or ''}".strip()
@@ -132,8 +147,15 @@ def support_end_notice(
     """[440]#4: the notice of one measure, addressed to its person at the address the register holds."""
     measure, person = _addressee(staff, measure_id)
     end, opens = format_date(measure.end_date), format_date(_opens(measure))
-    return _notice(KIND, TITLE, measure, person, made_on, BODY.format(end=end, opens=opens),
-                   延長の申出ができる期間=f"{opens}から{end}まで")
+    return _notice(
+        KIND,
+        TITLE,
+        measure,
+        person,
+        made_on,
+        BODY.format(end=end, opens=opens),
+        延長の申出ができる期間=f"{opens}から{end}まで",
+    )
 
 
 @document(START_KIND, title=START_TITLE, functions=("440",))

@@ -54,6 +54,8 @@ urlpatterns = [
     path("events/<id:event_id>/receipt-notice/", views.receipt_notice_view, name="receipt_notice"),
     path("events/<id:event_id>/receipt-notice/pdf/", views.receipt_notice_pdf_view, name="receipt_notice_pdf"),
     path("provisional/<id:event_id>/pdf/", views.entry_sheet_pdf_view, name="entry_sheet_pdf"),
+    path("events/<id:event_id>/resident-code-notices/pdf/", views.resident_code_notices_pdf_view,
+         name="resident_code_notices_pdf"),
     path("support/ending/", views.support_ending_view, name="support_ending"),
     path("support/ending/pdf/", views.support_ending_pdf_view, name="support_ending_pdf"),
     path("support/<id:measure_id>/end-notice/", views.support_notice_pdf_view, name="support_notice_pdf"),

@@ -67,11 +67,12 @@ from .notices import (  # noqa: E402 - 通知書の印刷 (issue 12)
     inquiries_pdf_view,
     inquiry_pdf_view,
     receipt_notice_pdf_view,
+    resident_code_notices_pdf_view,
     support_ending_pdf_view,
     support_ending_view,
     support_notice_pdf_view,
     support_start_notice_pdf_view,
 )
 
-__all__ += ["entry_sheet_pdf_view", "inquiries_pdf_view", "inquiry_pdf_view", "receipt_notice_pdf_view", "support_ending_pdf_view", "support_ending_view",
+__all__ += ["entry_sheet_pdf_view", "inquiries_pdf_view", "inquiry_pdf_view", "resident_code_notices_pdf_view", "receipt_notice_pdf_view", "support_ending_pdf_view", "support_ending_view",
             "support_notice_pdf_view", "support_start_notice_pdf_view"]

@@ -20,7 +20,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from jichitai.accounts.decorators import requires_capability
 from jichitai.certificates.counter import content_disposition
-from jichitai.certificates.notices import NoticeRefused, PrintedNotice, print_documents, print_notice
+from jichitai.certificates.notices import (
+    NoticeRefused,
+    PrintedNotice,
+    print_documents,
+    print_notice,
+)
 from jichitai.certificates.render import RenderError
 from jichitai.registry import support
 from jichitai.registry.documents import build
@@ -65,13 +70,22 @@ def receipt_notice_pdf_view(request: HttpRequest, event_id: int) -> HttpResponse
     """住民異動届受理通知 ([580]) as the screen shows it, printed."""
     notifier = request.POST.get("notifier_name", "").strip()
     to_mover = request.POST.get("to_mover") == "1"
-    back = reverse("registry:receipt_notice", args=[event_id]) + "?" + urlencode(
-        {"notifier_name": notifier, "to_mover": "1" if to_mover else ""}
+    back = (
+        reverse("registry:receipt_notice", args=[event_id])
+        + "?"
+        + urlencode({"notifier_name": notifier, "to_mover": "1" if to_mover else ""})
     )
-    return _printed(request, back, lambda: print_notice(
-        "receipt_notice", staff=request.user, event_id=event_id, notifier_name=notifier,
-        to_mover=to_mover,
-    ))
+    return _printed(
+        request,
+        back,
+        lambda: print_notice(
+            "receipt_notice",
+            staff=request.user,
+            event_id=event_id,
+            notifier_name=notifier,
+            to_mover=to_mover,
+        ),
+    )
 
 
 @require_POST
@@ -79,9 +93,27 @@ def receipt_notice_pdf_view(request: HttpRequest, event_id: int) -> HttpResponse
 def entry_sheet_pdf_view(request: HttpRequest, event_id: int) -> HttpResponse:
     """異動入力確認票 ([540], 確認用帳票) printed."""
     back = reverse("registry:entry_sheet", args=[event_id])
-    return _printed(request, back, lambda: print_notice(
-        "entry_confirmation", staff=request.user, event_id=event_id
-    ))
+    return _printed(
+        request,
+        back,
+        lambda: print_notice("entry_confirmation", staff=request.user, event_id=event_id),
+    )
+
+
+@require_POST
+@requires_capability(ENTER)
+def resident_code_notices_pdf_view(request: HttpRequest, event_id: int) -> HttpResponse:
+    """[890]#1/#2: every 住民票コード通知票 the approved 異動 calls for (printed again the same)."""
+    from jichitai.registry.documents import resident_code_notice
+
+    back = reverse("registry:entry_sheet", args=[event_id])
+    return _printed(
+        request,
+        back,
+        lambda: print_documents(
+            resident_code_notice.notices_for_event(event_id, staff=request.user), staff=request.user
+        ),
+    )
 
 
 @require_POST
@@ -89,9 +121,11 @@ def entry_sheet_pdf_view(request: HttpRequest, event_id: int) -> HttpResponse:
 def support_notice_pdf_view(request: HttpRequest, measure_id: int) -> HttpResponse:
     """支援措置期間終了通知 ([440]#4) of one measure, to its protected person."""
     back = reverse("registry:support_detail", args=[measure_id])
-    return _printed(request, back, lambda: print_notice(
-        end_notice.KIND, staff=request.user, measure_id=measure_id
-    ))
+    return _printed(
+        request,
+        back,
+        lambda: print_notice(end_notice.KIND, staff=request.user, measure_id=measure_id),
+    )
 
 
 @require_POST
@@ -99,9 +133,11 @@ def support_notice_pdf_view(request: HttpRequest, measure_id: int) -> HttpRespon
 def support_start_notice_pdf_view(request: HttpRequest, measure_id: int) -> HttpResponse:
     """支援措置開始通知 ([440]#9) of a confirmed measure, to the 申出者."""
     back = reverse("registry:support_detail", args=[measure_id])
-    return _printed(request, back, lambda: print_notice(
-        end_notice.START_KIND, staff=request.user, measure_id=measure_id
-    ))
+    return _printed(
+        request,
+        back,
+        lambda: print_notice(end_notice.START_KIND, staff=request.user, measure_id=measure_id),
+    )
 
 
 def _days(value: str | None) -> int | None:
@@ -120,13 +156,28 @@ def support_ending_view(request: HttpRequest) -> HttpResponse:
     days = _days(asked) or end_notice.notice_days()
     error = "日数は1〜366の数字で入力してください。" if asked and _days(asked) is None else ""
     measures = end_notice.ending_within(staff=request.user, days=days)
-    names = display.load_names({m.person_id for m in measures}, staff=request.user, screen="支援措置期間終了予定一覧")
-    rows = [{
-        "m": m, "name": names.get(m.person_id, "（記録なし）"), "opens": support.extension_opens(m),
-    } for m in measures]
-    return render_page(request, "registry/support_ending.html", {
-        "rows": rows, "days": days, "error": error, "today": timezone.localdate(),
-    }, status=400 if error else 200)
+    names = display.load_names(
+        {m.person_id for m in measures}, staff=request.user, screen="支援措置期間終了予定一覧"
+    )
+    rows = [
+        {
+            "m": m,
+            "name": names.get(m.person_id, "（記録なし）"),
+            "opens": support.extension_opens(m),
+        }
+        for m in measures
+    ]
+    return render_page(
+        request,
+        "registry/support_ending.html",
+        {
+            "rows": rows,
+            "days": days,
+            "error": error,
+            "today": timezone.localdate(),
+        },
+        status=400 if error else 200,
+    )
 
 
 @require_POST
@@ -148,7 +199,9 @@ def _overdue(request: HttpRequest) -> tuple[int | None, str]:
     """The list's 経過日数 (blank: the municipality's) and where to go back to."""
     text = request.POST.get("days", "").strip()
     days = int(text) if text.isascii() and text.isdigit() and int(text) <= MAX_OVERDUE else None
-    back = reverse("registry:not_arrived") + ("?" + urlencode({"days": days}) if days is not None else "")
+    back = reverse("registry:not_arrived") + (
+        "?" + urlencode({"days": days}) if days is not None else ""
+    )
     return days, back
 
 
@@ -157,9 +210,13 @@ def _overdue(request: HttpRequest) -> tuple[int | None, str]:
 def inquiry_pdf_view(request: HttpRequest, person_id: int) -> HttpResponse:
     """転入通知未着照会書 ([710]) of one person of the 未着者一覧."""
     days, back = _overdue(request)
-    return _printed(request, back, lambda: print_notice(
-        "move_in_notice_inquiry", staff=request.user, person_id=person_id, days=days
-    ))
+    return _printed(
+        request,
+        back,
+        lambda: print_notice(
+            "move_in_notice_inquiry", staff=request.user, person_id=person_id, days=days
+        ),
+    )
 
 
 @require_POST
@@ -169,6 +226,10 @@ def inquiries_pdf_view(request: HttpRequest) -> HttpResponse:
     from jichitai.registry.documents import move_in_notice_inquiry
 
     days, back = _overdue(request)
-    return _printed(request, back, lambda: print_documents(
-        move_in_notice_inquiry.inquiries(staff=request.user, days=days), staff=request.user
-    ))
+    return _printed(
+        request,
+        back,
+        lambda: print_documents(
+            move_in_notice_inquiry.inquiries(staff=request.user, days=days), staff=request.user
+        ),
+    )
