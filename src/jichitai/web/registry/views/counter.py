@@ -107,7 +107,7 @@ def approve_all_view(request: HttpRequest) -> HttpResponse:
 @requires_capability(ENTER)
 def receipt_notice_view(request: HttpRequest, event_id: int) -> HttpResponse:
     """住民異動届受理通知 ([580]): the clerk names the 届出人 and, where fitting, sends it to the
-    異動者 instead; the notice is shown as data (printing: issue 12)."""
+    異動者 instead; the notice is shown as data and printed with 「PDFで印刷」 (views.notices)."""
     data = request.GET
     notifier = data.get("notifier_name", "").strip()
     to_mover = data.get("to_mover") == "1"
