@@ -263,6 +263,13 @@ def _print_log(marker: str) -> Any:
     return PrintLog.objects.create(issuance=_issuance(marker), number=marker, copy_no=1, pages=1, sha256="0" * 64)
 
 
+def _notice_print(marker: str) -> Any:
+    from jichitai.certificates.models import NoticePrint
+
+    return NoticePrint.objects.create(staff=_staff(marker), kind="receipt_notice", title=marker, person_ids=[],
+                                      pages=1, sha256="0" * 64)
+
+
 def _issuance_counter(marker: str) -> Any:
     import datetime as dt
 
@@ -306,6 +313,7 @@ FACTORIES: dict[str, Callable[[str], Any]] = {
     "certificates.Issuance": _issuance,
     "certificates.IssuanceSubject": _issuance_subject,
     "certificates.PrintLog": _print_log,
+    "certificates.NoticePrint": _notice_print,
     "certificates.IssuanceCounter": _issuance_counter,
     "tax.Assessment": _assessment,
     "seals.SealRegistration": _seal_registration,

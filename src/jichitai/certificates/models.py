@@ -102,6 +102,25 @@ class PrintLog(TenantModel):
         verbose_name = "印刷ログ"
 
 
+class NoticePrint(TenantModel):
+    """通知書の印刷ログ: one line per register notice printed (受理通知, 支援措置期間終了通知 …): who,
+    when, which document kind, about whom, and the hash of the PDF handed out."""
+
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="印刷者"
+    )
+    printed_at = models.DateTimeField("印刷日時", default=timezone.now)
+    kind = models.CharField("文書の種類", max_length=60)
+    title = models.CharField("様式名", max_length=100)
+    person_ids = models.JSONField("対象者（住民ID）", default=list)
+    pages = models.PositiveSmallIntegerField("枚数")
+    sha256 = models.CharField("内容のハッシュ", max_length=64)
+
+    class Meta(TenantModel.Meta):
+        verbose_name = "通知書の印刷ログ"
+        indexes = [models.Index(fields=["municipality", "printed_at"], name="notice_print_at")]
+
+
 HISTORY_UNDELETABLE = "交付履歴は保存期間（{until}まで）内は削除できません。"
 
 

@@ -61,3 +61,18 @@ from .counter import (  # noqa: E402 - [530], [540], [580] (窓口の仮登録)
 )
 
 __all__ += ["bulk_entry_view", "approve_all_view", "entry_sheet_view", "provisional_list_view", "receipt_notice_view", "withdraw_view"]
+
+from .notices import (  # noqa: E402 - 通知書の印刷 (issue 12)
+    entry_sheet_pdf_view,
+    inquiries_pdf_view,
+    inquiry_pdf_view,
+    receipt_notice_pdf_view,
+    resident_code_notices_pdf_view,
+    support_ending_pdf_view,
+    support_ending_view,
+    support_notice_pdf_view,
+    support_start_notice_pdf_view,
+)
+
+__all__ += ["entry_sheet_pdf_view", "inquiries_pdf_view", "inquiry_pdf_view", "resident_code_notices_pdf_view", "receipt_notice_pdf_view", "support_ending_pdf_view", "support_ending_view",
+            "support_notice_pdf_view", "support_start_notice_pdf_view"]

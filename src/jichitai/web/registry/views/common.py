@@ -50,7 +50,7 @@ def nav(request: HttpRequest) -> dict[str, bool]:
 
 _ACTIVE = {"search": "search", "person": "search", "household": "search", "event_form": "events",
            "event_menu": "events", "koseki_intake": "events", "approvals": "approvals", "support": "support",
-           "support_detail": "support", "support_end_confirm": "support", "holds": "holds",
+           "support_detail": "support", "support_end_confirm": "support", "support_ending": "support", "holds": "holds",
            "euc": "euc", "euc_result": "euc", "statistics": "statistics", "batch": "batch", "batch_job": "batch",
            "batch_confirm": "batch", "batch_runs": "batch", "batch_run": "batch", "removed_search": "removed",
            "seals": "seals", "seal_register": "seals"}

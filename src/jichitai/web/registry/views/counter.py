@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from jichitai.accounts.decorators import requires_capability
-from jichitai.registry.documents import build, receipt_notice
+from jichitai.registry.documents import build, receipt_notice, resident_code_notice
 from jichitai.registry.documents import entry_sheet as _entry_sheet  # noqa: F401 - registers the 確認票
 from jichitai.registry.errors import RegistryError
 from jichitai.registry.events import provisional
@@ -50,8 +50,9 @@ def entry_sheet_view(request: HttpRequest, event_id: int) -> HttpResponse:
     event = RegistryEvent.objects.filter(pk=event_id).first()
     assert event is not None  # the document was built from it
     pending = event.status == EventStatus.PROVISIONAL and "注意" not in doc.fields
+    coded = event.status == EventStatus.APPROVED and bool(resident_code_notice.coded_persons(event.pk))
     return render_page(request, "registry/entry_sheet.html", {
-        "doc": doc, "event": event, "pending": pending,
+        "doc": doc, "event": event, "pending": pending, "coded": coded,
         "amend_url": f"{reverse('registry:event_form', args=[event.kind])}?amend={event.pk}"
                      + (f"&household={_household_of(event)}" if _household_of(event) else ""),
     })
@@ -106,7 +107,7 @@ def approve_all_view(request: HttpRequest) -> HttpResponse:
 @requires_capability(ENTER)
 def receipt_notice_view(request: HttpRequest, event_id: int) -> HttpResponse:
     """住民異動届受理通知 ([580]): the clerk names the 届出人 and, where fitting, sends it to the
-    異動者 instead; the notice is shown as data (printing: issue 12)."""
+    異動者 instead; the notice is shown as data and printed with 「PDFで印刷」 (views.notices)."""
     data = request.GET
     notifier = data.get("notifier_name", "").strip()
     to_mover = data.get("to_mover") == "1"
