@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('certificates', '0002_signing'),
+        ('certificates', '0004_i12_verify'),
         ('tenancy', '0002_municipal_setting'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
