@@ -22,6 +22,7 @@ from jichitai.tenancy.context import current
 from jichitai.tenancy.models import Municipality, MunicipalSetting
 
 from .. import kinds
+from ..fees import charge as fees
 from ..models import Issuance, IssuanceSubject, PrintLog
 from . import eligibility, numbering
 from .data import CertificateData
@@ -148,6 +149,7 @@ def issue(
     today = timezone.localdate(now)
     with transaction.atomic():
         cleared = eligibility.check(req, staff=staff)
+        charge = fees.charge_for(req)  # 手数料 and its 減免 (refuses an unknown 減免事由)
         municipality = Municipality.objects.get(pk=current().municipality_id)
         documents = kinds.get(req.kind).build(  # type: ignore[union-attr]  # checked
             req, cleared.subject_ids, staff=staff, today=today, municipality=municipality
@@ -164,6 +166,7 @@ def issue(
             )
             copies.append(Copy(number, numbered, renderer(numbered)))
         history = _record(req, cleared, copies, staff, now)
+        fees.record(history, charge)
         issued = Issued(
             req.request_id, history.pk, cleared.subject_ids, tuple(copies), cleared.warnings
         )
