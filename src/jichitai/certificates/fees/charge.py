@@ -11,7 +11,9 @@ from ..models import Issuance
 from .models import FeeExemption, FeeRate, IssuanceFee
 
 OFFICIAL_LABEL = "公用"
-UNKNOWN_EXEMPTION = "選ばれた手数料の減免事由は設定されていません（使用中の事由から選んでください）。"
+UNKNOWN_EXEMPTION = (
+    "選ばれた手数料の減免事由は設定されていません（使用中の事由から選んでください）。"
+)
 
 
 @dataclass(frozen=True)

@@ -99,9 +99,7 @@ def _exemptions(rows: list[Issuance]) -> list[tuple[str, str, int, int]]:
 
 def daily(day: dt.date) -> Ledger:
     """The ledger of ``day`` for the current municipality (local dates)."""
-    issued = list(
-        Issuance.objects.filter(issued_at__date=day).select_related("fee").order_by("pk")
-    )
+    issued = list(Issuance.objects.filter(issued_at__date=day).select_related("fee").order_by("pk"))
     refunded = list(
         Issuance.objects.filter(disposed_at__date=day).select_related("fee").order_by("pk")
     )
@@ -127,16 +125,40 @@ def daily(day: dt.date) -> Ledger:
     )
 
 
-HEADER = ("区分", "種別・職員", "件数", "通数", "手数料", "減免通数", "減免額", "減免内訳",
-          "返還件数", "返還通数", "返還額", "差引")
+HEADER = (
+    "区分",
+    "種別・職員",
+    "件数",
+    "通数",
+    "手数料",
+    "減免通数",
+    "減免額",
+    "減免内訳",
+    "返還件数",
+    "返還通数",
+    "返還額",
+    "差引",
+)
 
 
 def rows(ledger: Ledger) -> list[tuple[object, ...]]:
     """The ledger as table rows (CSV and the CLI print the same)."""
+
     def one(section: str, line: Line) -> tuple[object, ...]:
-        return (section, line.label, line.issuances, line.copies, line.amount, line.exempt_copies,
-                line.exempt_value, line.exemption_text, line.refunds, line.refund_copies,
-                line.refund_amount, line.net)
+        return (
+            section,
+            line.label,
+            line.issuances,
+            line.copies,
+            line.amount,
+            line.exempt_copies,
+            line.exempt_value,
+            line.exemption_text,
+            line.refunds,
+            line.refund_copies,
+            line.refund_amount,
+            line.net,
+        )
 
     out = [one("種別", line) for line in ledger.kinds]
     out.append(one("合計", ledger.total))

@@ -24,7 +24,10 @@ class FeeRate(TenantModel):
     amount = models.PositiveIntegerField("手数料（1通・円）")
     updated_at = models.DateTimeField("更新日時", auto_now=True)
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
         verbose_name="更新者",
     )
 
@@ -66,7 +69,11 @@ class IssuanceFee(TenantModel):
     exemption = models.CharField("減免事由", max_length=50, blank=True)  # 公用 or a FeeExemption
     exemption_basis = models.CharField("減免の根拠", max_length=400, blank=True)
     exemption_ref = models.ForeignKey(
-        FeeExemption, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        FeeExemption,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name="減免事由（設定）",
     )
 

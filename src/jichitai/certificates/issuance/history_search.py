@@ -1,5 +1,5 @@
-"""交付履歴照会 by the items of [300]#1 ([360]#2): 交付日, 種別, 請求者区分, 請求者名, 発行番号, 処理者,
-端末, 交付場所, 処分. Only the current municipality's rows (the tenant manager); a row about a
+"""交付履歴照会 by the items of [300]#1 ([360]#2): 交付日, 交付場所, 交付対象者, 種別, 記載事項, 枚数,
+発行番号, 端末名, 処理者 (ユーザID), 処分, and the 請求者区分 and 請求者名. Only the current municipality's rows (the tenant manager); a row about a
 支援措置-protected person is left out for staff without need-to-know (decided and alerted by the
 register's read layer, registry.selectors.access)."""
 
@@ -33,6 +33,9 @@ class HistoryQuery:
     terminal: str = ""  # part of the 端末名
     place: str = ""  # part of the 交付場所
     disposed: str = ""  # "yes" 処分済 / "no" 未処分 / "" both
+    subject_id: int | None = None  # 交付対象者 (住民ID)
+    item: str = ""  # 記載事項: an item printed (e.g. 個人番号)
+    pages: int | None = None  # 枚数
 
     def is_empty(self) -> bool:
         return self == HistoryQuery()
@@ -50,7 +53,13 @@ def _filtered(q: HistoryQuery) -> Any:
         qs = qs.filter(issued_at__date__gte=q.day_from)
     if q.day_to:
         qs = qs.filter(issued_at__date__lte=q.day_to)
-    exact = {"kind": q.kind, "requester_kind": q.requester_kind, "staff_id": q.staff_id}
+    exact = {
+        "kind": q.kind,
+        "requester_kind": q.requester_kind,
+        "staff_id": q.staff_id,
+        "subjects__person_id": q.subject_id,
+        "pages": q.pages,
+    }
     qs = qs.filter(**{k: v for k, v in exact.items() if v})
     parts = {
         "requester_name__icontains": q.requester_name,
@@ -72,7 +81,17 @@ def _filtered(q: HistoryQuery) -> Any:
 
 def search_history(q: HistoryQuery, *, staff: Any) -> Found:
     """The matching 交付履歴 rows, newest first, that ``staff`` may see."""
-    found = list(_filtered(q).select_related("fee").order_by("-issued_at", "-pk")[: LIMIT + 1])
+    ordered = _filtered(q).select_related("fee").order_by("-issued_at", "-pk")
+    if q.item:
+        # the printed items are a JSON list: matched here, the same on SQLite and PostgreSQL
+        found = []
+        for row in ordered.iterator(chunk_size=500):
+            if q.item in row.items:
+                found.append(row)
+                if len(found) > LIMIT:
+                    break
+    else:
+        found = list(ordered[: LIMIT + 1])
     truncated = len(found) > LIMIT
     found = found[:LIMIT]
     masked = access.screen_persons(

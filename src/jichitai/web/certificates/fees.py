@@ -100,8 +100,10 @@ def ledger_view(request: HttpRequest) -> HttpResponse:
     if day is None:
         errors.add(DATE_MESSAGE, "date", ("date",))
         return render_page(
-            request, "certificates/ledger.html",
-            {"errors": errors, "date": request.GET.get("date", "")[:30]}, status=400,
+            request,
+            "certificates/ledger.html",
+            {"errors": errors, "date": request.GET.get("date", "")[:30]},
+            status=400,
         )
     book = ledger_mod.daily(day)
     return render_page(
@@ -141,5 +143,3 @@ def ledger_csv_view(request: HttpRequest) -> HttpResponse:
     )
     response["Content-Disposition"] = f'attachment; filename="ledger-{day:%Y%m%d}.csv"'
     return response
-
-

@@ -15,12 +15,14 @@ from jichitai.certificates.issuance.history_search import LIMIT, HistoryQuery, s
 from jichitai.certificates.issuance.request import REQUESTER_KINDS
 from jichitai.wareki import DateInputError, parse_date
 
-from ..registry.views.common import Errors, render_page
+from ..registry.views.common import Errors, parse_id, render_page
 from .views import ISSUE
 
-TEXT_FIELDS = ("requester_name", "number", "staff", "terminal", "place")
+TEXT_FIELDS = ("requester_name", "number", "staff", "terminal", "place", "item")
+NUMBER_FIELDS = ("subject_id", "pages")
 DATE_FIELDS = (("day_from", "交付日（から）"), ("day_to", "交付日（まで）"))
 DATE_MESSAGE = "{label}を正しく入力してください（例: 2026-12-01、令和8年12月1日）。"
+NUMBER_MESSAGE = "交付対象者（住民ID）と枚数は数字で入力してください。"
 DISPOSED = (("", "すべて"), ("no", "未処分"), ("yes", "処分済"))
 
 
@@ -52,6 +54,11 @@ def parse_query(values: Any, errors: Errors) -> HistoryQuery:
             errors.add(DATE_MESSAGE.format(label=label), name, (name,))
     for name in TEXT_FIELDS:
         found[name] = str(values.get(name, "")).strip()[:100]
+    for name in NUMBER_FIELDS:
+        text = str(values.get(name, "")).strip()
+        found[name] = parse_id(text) if text else None
+        if text and found[name] is None:
+            errors.add(NUMBER_MESSAGE, name, (name,))
     kind = str(values.get("kind", ""))
     found["kind"] = kind if kind in kinds.titles() else ""
     requester = str(values.get("requester_kind", ""))
