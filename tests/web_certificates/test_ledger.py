@@ -177,3 +177,13 @@ def test_fee_settings_screen(office, staff_client) -> None:
     assert clerk.get("/certificates/fees/").status_code == 403
     counter = clerk.get("/certificates/").content.decode()
     assert "住民票の写し 300円／通" in counter and "生活保護" not in counter  # switched off
+
+
+def test_the_persons_history_shows_the_fee(office, staff_client) -> None:
+    with activate(office.ctx()):
+        head, _, _ = family(office)
+        FeeRate.objects.create(kind="juminhyo", amount=300)
+        _issue(office, [head.pk], copies=2)
+        _issue(office, [head.pk], requester=OFFICIAL)
+    body = staff_client("clerk").get(f"/certificates/person/{head.pk}/history/").content.decode()
+    assert "600円" in body and "0円（減免: 公用）" in body
