@@ -278,6 +278,24 @@ def _issuance_counter(marker: str) -> Any:
     return IssuanceCounter.objects.create(day=dt.date(2000, 1, 1) + dt.timedelta(days=next(_SEQ)))
 
 
+def _fee_rate(marker: str) -> Any:
+    from jichitai.certificates.models import FeeRate
+
+    return FeeRate.objects.create(kind=f"k{next(_SEQ)}", amount=300)
+
+
+def _fee_exemption(marker: str) -> Any:
+    from jichitai.certificates.models import FeeExemption
+
+    return FeeExemption.objects.create(label=f"{marker}{next(_SEQ)}"[:50], basis=marker[:200])
+
+
+def _issuance_fee(marker: str) -> Any:
+    from jichitai.certificates.models import IssuanceFee
+
+    return IssuanceFee.objects.create(issuance=_issuance(marker), unit=300, copies=1, amount=300)
+
+
 def _assessment(marker: str) -> Any:
     from jichitai.tax.models import Assessment
 
@@ -315,6 +333,9 @@ FACTORIES: dict[str, Callable[[str], Any]] = {
     "certificates.PrintLog": _print_log,
     "certificates.NoticePrint": _notice_print,
     "certificates.IssuanceCounter": _issuance_counter,
+    "certificates.FeeRate": _fee_rate,
+    "certificates.FeeExemption": _fee_exemption,
+    "certificates.IssuanceFee": _issuance_fee,
     "tax.Assessment": _assessment,
     "seals.SealRegistration": _seal_registration,
     "seals.SealCard": _seal_card,

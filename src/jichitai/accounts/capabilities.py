@@ -72,6 +72,13 @@ CAPABILITIES: dict[str, Capability] = {c.name: c for c in (
     # look up the 交付履歴 ([360]) and record the 処分 of a wrongly issued copy
     Capability("certificates.issue", "証明書交付（住民票の写し等の発行・交付履歴照会・処分）",
                _roles(Role.CLERK, Role.APPROVER)),
+    # 交付日計表 (docs/certificates.md 「手数料と日計」): the counter's cash-up, no person in it
+    Capability("certificates.ledger", "交付日計表（種別ごと・職員ごとの交付件数と手数料の日計・CSV出力）",
+               _roles(Role.CLERK, Role.APPROVER)),
+    # 手数料 per kind and the 減免事由 follow the municipality's 手数料条例: its 決裁者 or 団体管理者
+    # sets them, never under 代行 (a delegation lends data, not the other's ordinance)
+    Capability("certificates.fees", "証明書手数料の設定（種別ごとの手数料・減免事由）",
+               _roles(Role.APPROVER, Role.MUNICIPALITY_ADMIN), delegable=False),
     # auditing is not 代行 business: an auditor audits their own municipality (docs/audit.md)
     Capability("audit.search", "監査ログの検索と分析", _roles(Role.AUDITOR), delegable=False),
     # [1380]: staff administration; a 団体管理者 their own municipality's staff, a 協議会管理者 the

@@ -40,7 +40,7 @@ REQUEST_ID_MAX = Issuance._meta.get_field("request_id").max_length
 ALREADY_ISSUED = (
     "この請求（Idempotency-Key）では既に交付しています。再印刷は新しいキーで請求してください。"
 )
-FORM_CODES = frozenset({"kind", "requester_kind", "no_subject", "copies"})
+FORM_CODES = frozenset({"kind", "requester_kind", "no_subject", "copies", "fee_exemption"})
 
 
 class RequesterIn(Schema):
@@ -77,6 +77,7 @@ class CertificateIn(Schema):
     options: OptionsIn = Field(default_factory=OptionsIn)
     station: StationIn = Field(default_factory=StationIn)
     hold_confirmed: bool = Field(False, description="抑止（アラート）を確認した")
+    fee_exemption: str = Field("", max_length=12, description="手数料の減免事由（設定のID、なしは空）")
 
 
 def _refusal(exc: IssuanceRefused) -> Status:
@@ -105,6 +106,7 @@ def _request(body: CertificateIn, request_id: str) -> CertificateRequest:
         options=Options(**body.options.model_dump()),
         station=Station(**body.station.model_dump()),
         hold_confirmed=body.hold_confirmed,
+        fee_exemption=body.fee_exemption,
         request_id=request_id,
     )
 

@@ -143,4 +143,5 @@ def _keep_history(sender: Any, instance: Any, **kwargs: Any) -> None:
         raise HistoryUndeletable(issuance.keep_until)
 
 
+from .fees.models import FeeExemption, FeeRate, IssuanceFee  # noqa: E402,F401  (手数料)
 from .verify.models import VerificationCode  # noqa: E402,F401  (public, no personal data)

@@ -20,7 +20,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "registry": ("jichitai.cli.registry", "住民記録の抽出・入力チェック / register export, input check"),
     "tax": ("jichitai.cli.tax", "個人住民税の課税情報の取込 / import resident tax records (CSV)"),
     "staff": ("jichitai.cli.staff", "職員の役割付与の一括メンテナンス / bulk role grants (CSV)"),
-    "certificates": ("jichitai.cli.certificates", "証明書の署名鍵 / certificate signing keys"),
+    "certificates": ("jichitai.cli.certificates", "証明書の署名鍵・交付日計表 / certificate signing keys, daily ledger"),
     "serve": ("jichitai.cli.serve", "本番用サーバ (gunicorn) の起動 / run the production server"),
 }
 

@@ -27,25 +27,20 @@ def person_history(person_id: int, *, staff: Any) -> list[Issuance]:
 
 
 def search(**items: Any) -> list[Issuance]:
-    """[360]#2: 照会 by the items of [300]#1 (発行番号, 種別, 端末名, ユーザID, 交付年月日). Rows whose
-    persons are protected are left out for staff without need-to-know (``staff`` is required)."""
-    staff = items.pop("staff")
-    qs = Issuance.objects.all()
-    if items.get("number"):
-        qs = qs.filter(prints__number__startswith=str(items["number"])).distinct()
-    if items.get("kind"):
-        qs = qs.filter(kind=items["kind"])
-    if items.get("terminal"):
-        qs = qs.filter(terminal=items["terminal"])
-    if items.get("staff_id"):
-        qs = qs.filter(staff_id=items["staff_id"])
-    if items.get("day"):
-        qs = qs.filter(issued_at__date=items["day"])
-    rows = list(qs.order_by("-issued_at", "-pk")[:200])
-    if access.need_to_know(staff):
-        return rows
-    hidden = access.protected_ids({p for r in rows for p in r.subject_ids})
-    return [r for r in rows if not hidden & set(r.subject_ids)]
+    """[360]#2: 照会 by the items of [300]#1 (発行番号, 種別, 端末名, ユーザID, 交付年月日); the full
+    search is :func:`history_search.search_history`. ``staff`` is required."""
+    from .history_search import HistoryQuery, search_history
+
+    day = items.get("day")
+    query = HistoryQuery(
+        day_from=day,
+        day_to=day,
+        kind=items.get("kind") or "",
+        number=str(items.get("number") or ""),
+        staff_id=items.get("staff_id"),
+        terminal=items.get("terminal") or "",
+    )
+    return search_history(query, staff=items["staff"]).rows
 
 
 def dispose(history_id: int, *, reason: str) -> Issuance:

@@ -73,4 +73,5 @@ class CertificateRequest:
     hold_confirmed: bool = False  # 抑止（アラート） seen and confirmed by the clerk
     # a kind's own inputs (e.g. 印鑑登録証の番号, 年度), named by that kind's module
     params: Mapping[str, str] = field(default_factory=dict)
+    fee_exemption: str = ""  # 手数料の減免事由 chosen at the counter (fees.FeeExemption id)
     request_id: str = field(default_factory=lambda: uuid.uuid4().hex)

@@ -22,6 +22,7 @@ from jichitai.tenancy.context import current
 from jichitai.tenancy.models import Municipality, MunicipalSetting
 
 from .. import kinds
+from ..fees import charge as fees
 from ..models import Issuance, IssuanceSubject, PrintLog
 from ..verify import codes
 from . import eligibility, numbering
@@ -198,6 +199,7 @@ def issue(
         )
     with transaction.atomic():
         cleared = eligibility.check(req, staff=staff)
+        charge = fees.charge_for(req)  # 手数料 and its 減免 (refuses an unknown 減免事由)
         municipality = Municipality.objects.get(pk=current().municipality_id)
         documents = kinds.get(req.kind).build(  # type: ignore[union-attr]  # checked
             req, cleared.subject_ids, staff=staff, today=today, municipality=municipality
@@ -211,6 +213,7 @@ def issue(
         raise
     with transaction.atomic():
         _complete(history, copies, now)
+        fees.record(history, charge)  # a 書損 is charged nothing
         codes.record(copies, issuance=history, municipality=municipality)
     issued = Issued(
         req.request_id, history.pk, cleared.subject_ids, tuple(copies), cleared.warnings

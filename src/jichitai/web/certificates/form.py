@@ -83,13 +83,19 @@ def to_request(
         options=options,
         station=station,
         hold_confirmed=values.get("hold_confirmed") in ("1", "on", "true"),
+        fee_exemption=str(values.get("fee_exemption", "")).strip()[:12],
         **extra,
     )
     return req, problems
 
 
 def choices() -> dict[str, Any]:
+    from jichitai.certificates.fees.charge import active_exemptions, rates
+
+    fees = rates()
     return {
+        "fee_rows": [(k.title, fees.get(k.code)) for k in kinds.all_kinds()],
+        "fee_exemptions": [(str(e.pk), f"{e.label}（{e.basis}）") for e in active_exemptions()],
         "kinds": list(kinds.titles().items()),
         "forms": FORMS,
         "option_fields": OPTION_FIELDS,

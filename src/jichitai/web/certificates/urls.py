@@ -1,9 +1,9 @@
-"""/certificates/: 証明書交付 (counter), 見本 (preview), 交付履歴照会 and 処分."""
+"""/certificates/: 証明書交付 (counter), 見本 (preview), 交付履歴照会 and 処分, 交付日計表, 手数料."""
 
 from django.urls import path
 
 from ..registry import urls as _registry_urls  # noqa: F401  (registers the bounded "id" converter)
-from . import views
+from . import fees, search, views
 
 app_name = "certificates"
 urlpatterns = [
@@ -12,4 +12,8 @@ urlpatterns = [
     path("preview/", views.preview_view, name="preview"),
     path("person/<id:person_id>/history/", views.history_view, name="history"),
     path("issuance/<id:history_id>/dispose/", views.dispose_view, name="dispose"),
+    path("history/", search.history_search_view, name="history_search"),
+    path("ledger/", fees.ledger_view, name="ledger"),
+    path("ledger/csv/", fees.ledger_csv_view, name="ledger_csv"),
+    path("fees/", fees.fees_view, name="fees"),
 ]
