@@ -117,4 +117,5 @@ def _keep_history(sender: Any, instance: Any, **kwargs: Any) -> None:
         raise HistoryUndeletable(issuance.keep_until)
 
 
+from .move_out.models import MoveOutCertificate  # noqa: E402,F401  ([660]: the first issue's state)
 from .verify.models import VerificationCode  # noqa: E402,F401  (public, no personal data)

@@ -164,6 +164,9 @@ def issue(
             )
             copies.append(Copy(number, numbered, renderer(numbered)))
         history = _record(req, cleared, copies, staff, now)
+        kind = kinds.get(req.kind)
+        if kind is not None and kind.recorded is not None:
+            kind.recorded(history, [c.data for c in copies])
         issued = Issued(
             req.request_id, history.pk, cleared.subject_ids, tuple(copies), cleared.warnings
         )
