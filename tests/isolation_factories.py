@@ -271,6 +271,16 @@ def _issuance_counter(marker: str) -> Any:
     return IssuanceCounter.objects.create(day=dt.date(2000, 1, 1) + dt.timedelta(days=next(_SEQ)))
 
 
+def _move_out_certificate(marker: str) -> Any:
+    import datetime as dt
+
+    from jichitai.certificates.models import MoveOutCertificate
+
+    return MoveOutCertificate.objects.create(
+        person_id=next(_SEQ), event_id=next(_SEQ), kind="tenshutsu", printed={"marker": marker},
+        first_request_id=f"r-{marker}", first_number=marker, first_issued_on=dt.date(2026, 1, 1))
+
+
 def _assessment(marker: str) -> Any:
     from jichitai.tax.models import Assessment
 
@@ -307,6 +317,7 @@ FACTORIES: dict[str, Callable[[str], Any]] = {
     "certificates.IssuanceSubject": _issuance_subject,
     "certificates.PrintLog": _print_log,
     "certificates.IssuanceCounter": _issuance_counter,
+    "certificates.MoveOutCertificate": _move_out_certificate,
     "tax.Assessment": _assessment,
     "seals.SealRegistration": _seal_registration,
     "seals.SealCard": _seal_card,
