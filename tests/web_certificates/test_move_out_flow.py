@@ -25,10 +25,17 @@ pytestmark = pytest.mark.django_db
 
 def _submit(office: Any, ids: list[int], staff: Any = None) -> int:
     today = timezone.localdate()
-    sub = events.submit_event("move_out_planned", {
-        "person_ids": ids, "destination": "大阪府大阪市北区梅田一丁目1番1号",
-        "planned_date": (today + dt.timedelta(days=7)).isoformat(),
-    }, effective_date=today, reported_date=today, entered_by=staff or office.clerk)
+    sub = events.submit_event(
+        "move_out_planned",
+        {
+            "person_ids": ids,
+            "destination": "大阪府大阪市北区梅田一丁目1番1号",
+            "planned_date": (today + dt.timedelta(days=7)).isoformat(),
+        },
+        effective_date=today,
+        reported_date=today,
+        entered_by=staff or office.clerk,
+    )
     return sub.event.pk
 
 
@@ -43,7 +50,9 @@ def test_an_approved_move_out_leads_straight_to_its_certificate(office, staff_cl
         head, wife, son = family(office)
         event_id = _submit(office, [head.pk, wife.pk])
     clerk = staff_client("clerk")
-    assert _link(clerk.get(f"/registry/provisional/{event_id}/").content.decode()) is None  # not yet 決裁
+    assert (
+        _link(clerk.get(f"/registry/provisional/{event_id}/").content.decode()) is None
+    )  # not yet 決裁
     approved = staff_client(office.approver).post(f"/registry/approvals/{event_id}/approve/")
     assert approved.status_code == 302
     link = _link(clerk.get(f"/registry/provisional/{event_id}/").content.decode())
@@ -74,8 +83,13 @@ def test_the_link_does_not_name_a_protected_mover_to_staff_without_need_to_know(
     with activate(office.ctx()):
         head, wife, son = family(office)
         staff = officer(office)
-        support.start_measure(wife.pk, start=dt.date(2024, 1, 1), reason="DV",
-                              against=[{"person_id": head.pk}], staff=staff)
+        support.start_measure(
+            wife.pk,
+            start=dt.date(2024, 1, 1),
+            reason="DV",
+            against=[{"person_id": head.pk}],
+            staff=staff,
+        )
         event_id = _submit(office, [wife.pk, son.pk], staff=staff)
         from jichitai.accounts.models import RoleGrant
 
@@ -84,7 +98,9 @@ def test_the_link_does_not_name_a_protected_mover_to_staff_without_need_to_know(
         events.approve_event(event_id, approver=boss)
     page = staff_client("clerk").get(f"/registry/provisional/{event_id}/").content.decode()
     link = _link(page)
-    assert f"{wife.pk}" not in parse_qs(urlparse(link or "/?").query).get("subject_ids", [""])[0].split("、")
+    assert f"{wife.pk}" not in parse_qs(urlparse(link or "/?").query).get("subject_ids", [""])[
+        0
+    ].split("、")
     if link is not None:  # the son alone, as his own requester
         assert parse_qs(urlparse(link).query)["subject_ids"] == [str(son.pk)]
     # staff with need-to-know see both

@@ -23,7 +23,8 @@ from jichitai.registry.selectors.documents import DocumentPerson, document_perso
 from jichitai.registry.selectors.move_out_certificates import household_heads, move_out_states
 from jichitai.wareki import format_date, format_seireki
 
-from ..issuance.data import FOREIGN_CATEGORIES, SEX, CertificateData
+from ..issuance.data import SEX, CertificateData
+from ..issuance.data import _foreign as foreign_items  # the same items as the 住民票の写し's
 from ..issuance.eligibility import IssuanceRefused, Refusal
 from ..issuance.messages import NOT_FOUND
 from ..issuance.order import member_order
@@ -65,17 +66,6 @@ def _birth(v: Mapping[str, Any], foreign: bool) -> str:
     return fmt(v.get("birth_date"), precision) if v.get("birth_date") else ""
 
 
-def _foreign(v: Mapping[str, Any]) -> dict[str, str]:
-    return {
-        "国籍・地域": v.get("nationality") or "",
-        "法第30条の45に規定する区分": FOREIGN_CATEGORIES.get(v.get("foreign_category") or "", ""),
-        "在留資格": v.get("residence_status") or "",
-        "在留期間等": v.get("residence_period") or "",
-        "在留期間の満了の日": format_seireki(v.get("residence_end_date")),
-        "在留カード等の番号": v.get("residence_card_no") or v.get("special_permanent_cert_no") or "",
-    }
-
-
 def _benefits(v: Mapping[str, Any]) -> dict[str, str]:
     row = {}
     for flag, label, since in INSURANCE:
@@ -107,7 +97,7 @@ def member(p: DocumentPerson, head_name: str) -> dict[str, str]:
     row["住民票コード"] = v.get("resident_code") or ""
     row["個人番号"] = v.get("my_number") or ""
     if foreign:
-        row.update(_foreign(v))
+        row.update(foreign_items(v))
     row.update(_benefits(v))
     return row
 
@@ -128,7 +118,9 @@ def _head_name(people: list[DocumentPerson], staff: Any) -> str:
     head_id = household_heads([hid]).get(hid) if hid else None
     if head_id is None:
         return ""
-    found = document_persons([head_id], staff=staff, screen=SCREEN, function="certificates.move_out")
+    found = document_persons(
+        [head_id], staff=staff, screen=SCREEN, function="certificates.move_out"
+    )
     shown = found.get(head_id)
     return _name(shown.values) if shown is not None else ""
 
@@ -146,7 +138,9 @@ def _move_items(kind: str, p: DocumentPerson, municipality: Any) -> dict[str, st
     return items
 
 
-def _printed(req: CertificateRequest, people: list[DocumentPerson], staff: Any, municipality: Any) -> dict[str, Any]:
+def _printed(
+    req: CertificateRequest, people: list[DocumentPerson], staff: Any, municipality: Any
+) -> dict[str, Any]:
     ordered = member_order([{**p.values, "_id": p.id} for p in people])
     by_id = {p.id: p for p in people}
     persons = [by_id[m["_id"]] for m in ordered]
@@ -160,7 +154,9 @@ def _printed(req: CertificateRequest, people: list[DocumentPerson], staff: Any, 
 
 def _snapshot(event_id: int, ids: tuple[int, ...]) -> tuple[dict[str, Any], MoveOutCertificate]:
     """The first issue's printed state of ``ids`` (each person's own row; the header of the first)."""
-    rows = list(MoveOutCertificate.objects.filter(event_id=event_id, person_id__in=ids).order_by("pk"))
+    rows = list(
+        MoveOutCertificate.objects.filter(event_id=event_id, person_id__in=ids).order_by("pk")
+    )
     members = {str(r.person_id): r.printed["member"] for r in rows}
     order = [pid for r in rows for pid in r.printed.get("order", []) if str(pid) in members]
     order = list(dict.fromkeys(order + [r.person_id for r in rows]))
@@ -182,8 +178,11 @@ def build(
     extra: dict[str, Any] = {"event_id": event_id, "reissue": "", "note": ""}
     if reissue_asked(req):
         printed, first = _snapshot(int(event_id or 0), subject_ids)
-        extra.update(reissue=msg.REISSUED, first_issued_on=format_date(first.first_issued_on),
-                     first_number=first.first_number)
+        extra.update(
+            reissue=msg.REISSUED,
+            first_issued_on=format_date(first.first_issued_on),
+            first_number=first.first_number,
+        )
     else:
         printed = _printed(req, people, staff, municipality)
         extra["first"] = printed  # kept by :func:`recorded` once the issuance is written
@@ -224,8 +223,11 @@ def recorded(history: Any, documents: list[CertificateData]) -> None:
                 person_id=pid,
                 event_id=doc.extra["event_id"],
                 kind=doc.kind,
-                printed={"member": first["members"][str(pid)], "header": first["header"],
-                         "order": first["order"]},
+                printed={
+                    "member": first["members"][str(pid)],
+                    "header": first["header"],
+                    "order": first["order"],
+                },
                 first_request_id=history.request_id,
                 first_number=doc.number,
                 first_issued_on=timezone.localdate(history.issued_at),

@@ -35,7 +35,9 @@ def issue_params(event: RegistryEvent, *, staff: Any) -> dict[str, str] | None:
         return None
     persons = [
         p
-        for p in event_persons(event, staff=staff, screen=SCREEN, function="certificates.move_out.flow")
+        for p in event_persons(
+            event, staff=staff, screen=SCREEN, function="certificates.move_out.flow"
+        )
         if not p.masked and p.id is not None
     ]
     if not persons:

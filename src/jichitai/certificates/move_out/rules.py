@@ -70,7 +70,9 @@ def _requester(req: CertificateRequest, states: dict[int, SubjectState]) -> None
         raise _refuse("requester", msg.REQUESTER)
     if r.kind == SELF and (r.person_id is None or ids != {r.person_id}):
         raise _refuse("self_only", msg.REQUESTER)
-    if r.kind == AGENT and (not r.power_of_attorney or r.principal_id is None or not r.name.strip()):
+    if r.kind == AGENT and (
+        not r.power_of_attorney or r.principal_id is None or not r.name.strip()
+    ):
         raise _refuse("power_of_attorney", msg.REQUESTER)
     # the household they leave: a 転出者's row keeps it, so no "current" test as for 住民票の写し
     asker = r.person_id if r.kind == HOUSEHOLD else r.principal_id if r.kind == AGENT else None
@@ -95,7 +97,9 @@ def _reissue(req: CertificateRequest, event_id: int, ids: set[int]) -> None:
         raise _refuse("already_issued", msg.ALREADY_ISSUED)
 
 
-def check(kind_code: str, req: CertificateRequest, states: dict[int, SubjectState], *, staff: Any) -> None:
+def check(
+    kind_code: str, req: CertificateRequest, states: dict[int, SubjectState], *, staff: Any
+) -> None:
     """The kind's rules; raises :class:`IssuanceRefused` with the Japanese message."""
     _requester(req, states)
     moves = move_out_states(states)

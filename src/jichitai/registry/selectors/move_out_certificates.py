@@ -32,7 +32,9 @@ def _events(ids: list[int]) -> dict[int, tuple[int, str]]:
     """person id → (event id, kind) of the latest approved 転出届 (it set the 転出予定日) or
     職権消除 (it set the status 消除者); a later 職権修正 of an item does not start a new 転出."""
     facts = (
-        EventFact.objects.filter(entity="person", entity_id__in=ids, event__status=EventStatus.APPROVED)
+        EventFact.objects.filter(
+            entity="person", entity_id__in=ids, event__status=EventStatus.APPROVED
+        )
         .filter(
             Q(event__kind=PLANNED, field="move_out_planned_on")
             | Q(event__kind=LATE, field="status", after=PersonStatus.DELETED.value)
@@ -55,7 +57,11 @@ def move_out_states(person_ids: Iterable[int]) -> dict[int, MoveOutState]:
         Person.objects.without_read_log("転出証明書請求の確認（表示なし）")
         .filter(pk__in=ids)
         .values_list(
-            "pk", "status", "household_id", "move_out_planned_on", "move_out_destination",
+            "pk",
+            "status",
+            "household_id",
+            "move_out_planned_on",
+            "move_out_destination",
             "move_out_confirmed_on",
         )
     )
@@ -63,7 +69,9 @@ def move_out_states(person_ids: Iterable[int]) -> dict[int, MoveOutState]:
     out = {}
     for pk, status, hid, planned, destination, confirmed in rows:
         event_id, kind = events.get(pk, (None, ""))
-        out[pk] = MoveOutState(pk, status, hid, planned, destination or "", confirmed, event_id, kind)
+        out[pk] = MoveOutState(
+            pk, status, hid, planned, destination or "", confirmed, event_id, kind
+        )
     return out
 
 
