@@ -53,8 +53,12 @@ def test_an_approved_move_out_leads_straight_to_its_certificate(office, staff_cl
     assert (
         _link(clerk.get(f"/registry/provisional/{event_id}/").content.decode()) is None
     )  # not yet 決裁
-    approved = staff_client(office.approver).post(f"/registry/approvals/{event_id}/approve/")
-    assert approved.status_code == 302
+    approved = staff_client(office.approver).post(
+        f"/registry/approvals/{event_id}/approve/", follow=True
+    )
+    assert (
+        "転出証明書を発行してください" in approved.content.decode()
+    )  # the flow says what comes next
     link = _link(clerk.get(f"/registry/provisional/{event_id}/").content.decode())
     assert link is not None and link.startswith("/certificates/?")
     query = {k: v[0] for k, v in parse_qs(urlparse(link).query).items()}
@@ -107,3 +111,31 @@ def test_the_link_does_not_name_a_protected_mover_to_staff_without_need_to_know(
     full = _link(staff_client(staff).get(f"/registry/provisional/{event_id}/").content.decode())
     assert full is not None
     assert parse_qs(urlparse(full).query)["subject_ids"] == [f"{wife.pk}、{son.pk}"]
+
+
+def test_the_api_issues_and_reissues_a_move_out_certificate(office, staff_client) -> None:
+    with activate(office.ctx()):
+        head, _, _ = family(office)
+        events.approve_event(_submit(office, [head.pk]), approver=office.approver)
+    client = staff_client("clerk")
+    body = {
+        "kind": "tenshutsu",
+        "subject_ids": [head.pk],
+        "requester": {"kind": "self", "person_id": head.pk},
+    }
+
+    def post(data: dict[str, Any], key: str) -> Any:
+        return client.post(
+            "/api/v1/certificates",
+            data,
+            content_type="application/json",
+            headers={"Idempotency-Key": key},
+        )
+
+    first = post(body, "mo-1")
+    assert first.status_code == 200 and "再交付" not in pdf_text(first.content)
+    refused = post(body, "mo-2")
+    assert refused.status_code == 403
+    assert refused.json()["errors"][0]["rule"] == "already_issued"
+    again = post({**body, "params": {"reissue": "1"}}, "mo-3")
+    assert again.status_code == 200 and "再交付" in pdf_text(again.content)

@@ -14,6 +14,7 @@ from jichitai.registry.selectors.move_out_certificates import LATE, PLANNED
 from .rules import JUNZURU, TENSHUTSU
 
 SCREEN = "異動入力確認票"
+NEXT = "転出証明書を発行してください（異動入力確認票の「転出証明書を発行する」から）。"
 
 
 def certificate_kind(event: RegistryEvent) -> str:
