@@ -345,3 +345,29 @@ def test_a_protected_mover_is_not_revealed_to_staff_without_need_to_know(office)
         again = _refused(office, [wife.pk], requester=me, reissue=True)
         assert again.messages == [common.NOT_FOUND]
         assert "支援措置" not in " ".join(hidden.messages + again.messages)
+
+
+def test_a_first_issue_taken_back_as_wrong_leaves_the_next_one_a_first_issue(office) -> None:
+    from jichitai.certificates.issuance.history import dispose
+
+    with activate(office.ctx()):
+        head, _, _ = family(office)
+        me = Requester("self", person_id=head.pk)
+        _move_out(office, [head.pk])
+        wrong = _issue(office, [head.pk], requester=me)
+        apply(
+            office,
+            "ex_officio_correction",
+            {"person_id": head.pk, "changes": {"honseki": "新県乙町九番地"}},
+            _today(),
+        )
+        dispose(wrong.history_id, reason="本籍の誤りにより回収・廃棄")
+        assert _refused(office, [head.pk], requester=me, reissue=True).messages == [
+            msg.NO_FIRST_ISSUE
+        ]
+        right = _flat(_issue(office, [head.pk], requester=me).copies[0].content)
+        assert "新県乙町九番地" in right and "再交付" not in right
+        (row,) = MoveOutCertificate.objects.all()
+        assert row.printed["member"]["本籍"] == "新県乙町九番地"  # the kept state is the new one
+        again = _flat(_issue(office, [head.pk], requester=me, reissue=True).copies[0].content)
+        assert "再交付" in again and "新県乙町九番地" in again

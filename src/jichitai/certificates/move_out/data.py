@@ -30,7 +30,7 @@ from ..issuance.messages import NOT_FOUND
 from ..issuance.order import member_order
 from ..issuance.request import CertificateRequest
 from . import messages as msg
-from .models import MoveOutCertificate
+from .models import MoveOutCertificate, kept
 from .rules import JUNZURU, TENSHUTSU, reissue_asked
 
 TITLES = {TENSHUTSU: "転出証明書", JUNZURU: "転出証明書に準ずる証明書"}
@@ -154,9 +154,7 @@ def _printed(
 
 def _snapshot(event_id: int, ids: tuple[int, ...]) -> tuple[dict[str, Any], MoveOutCertificate]:
     """The first issue's printed state of ``ids`` (each person's own row; the header of the first)."""
-    rows = list(
-        MoveOutCertificate.objects.filter(event_id=event_id, person_id__in=ids).order_by("pk")
-    )
+    rows = list(kept(event_id, ids))
     members = {str(r.person_id): r.printed["member"] for r in rows}
     order = [pid for r in rows for pid in r.printed.get("order", []) if str(pid) in members]
     order = list(dict.fromkeys(order + [r.person_id for r in rows]))
@@ -219,16 +217,18 @@ def recorded(history: Any, documents: list[CertificateData]) -> None:
         if not first:
             continue
         for pid in first["order"]:
-            MoveOutCertificate.objects.create(
+            MoveOutCertificate.objects.update_or_create(
                 person_id=pid,
                 event_id=doc.extra["event_id"],
-                kind=doc.kind,
-                printed={
-                    "member": first["members"][str(pid)],
-                    "header": first["header"],
-                    "order": first["order"],
+                defaults={
+                    "kind": doc.kind,
+                    "printed": {
+                        "member": first["members"][str(pid)],
+                        "header": first["header"],
+                        "order": first["order"],
+                    },
+                    "first_request_id": history.request_id,
+                    "first_number": doc.number,
+                    "first_issued_on": timezone.localdate(history.issued_at),
                 },
-                first_request_id=history.request_id,
-                first_number=doc.number,
-                first_issued_on=timezone.localdate(history.issued_at),
             )

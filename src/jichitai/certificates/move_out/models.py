@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from django.db import models
 from django.utils import timezone
 
@@ -10,8 +13,8 @@ from jichitai.tenancy.models import TenantModel
 
 class MoveOutCertificate(TenantModel):
     """One person's 転出証明書 (or 転出証明書に準ずる証明書) as it was first printed: a 再交付 prints
-    this, never the register of its day ([660]#3, #4). Written once, in the first issuance's
-    transaction; never changed."""
+    this, never the register of its day ([660]#3, #4). Written in the first issuance's transaction;
+    replaced only by a new first issue after that one was 処分 (taken back as wrongly issued)."""
 
     person_id = models.BigIntegerField("住民ID", db_index=True)
     event_id = models.BigIntegerField("転出の異動")  # the 転出届 / 職権消除 (RegistryEvent)
@@ -29,3 +32,16 @@ class MoveOutCertificate(TenantModel):
                 fields=["municipality", "person_id", "event_id"], name="uniq_move_out_certificate"
             )
         ]
+
+
+def kept(event_id: int, person_ids: Iterable[int]) -> Any:
+    """The kept first issues of ``person_ids`` for one 転出, oldest first; a first issue that was
+    処分 keeps nothing (the next issue is a first issue again)."""
+    from ..models import Issuance
+
+    disposed = Issuance.objects.filter(disposed_at__isnull=False).values("request_id")
+    return (
+        MoveOutCertificate.objects.filter(event_id=event_id, person_id__in=list(person_ids))
+        .exclude(first_request_id__in=disposed)
+        .order_by("pk")
+    )

@@ -26,7 +26,7 @@ from jichitai.registry.selectors.move_out_certificates import (
 from ..issuance.eligibility import IssuanceRefused, Refusal
 from ..issuance.request import AGENT, HOUSEHOLD, SELF, CertificateRequest
 from . import messages as msg
-from .models import MoveOutCertificate
+from .models import kept
 
 TENSHUTSU, JUNZURU = "tenshutsu", "tenshutsu_junzuru"
 YES = ("1", "on", "true")
@@ -83,11 +83,7 @@ def _requester(req: CertificateRequest, states: dict[int, SubjectState]) -> None
 
 
 def _reissue(req: CertificateRequest, event_id: int, ids: set[int]) -> None:
-    first = set(
-        MoveOutCertificate.objects.filter(event_id=event_id, person_id__in=ids).values_list(
-            "person_id", flat=True
-        )
-    )
+    first = set(kept(event_id, ids).values_list("person_id", flat=True))
     if reissue_asked(req):
         if not first:
             raise _refuse("no_first_issue", msg.NO_FIRST_ISSUE)
