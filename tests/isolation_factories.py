@@ -294,6 +294,14 @@ def _issuance_fee(marker: str) -> Any:
     from jichitai.certificates.models import IssuanceFee
 
     return IssuanceFee.objects.create(issuance=_issuance(marker), unit=300, copies=1, amount=300)
+def _move_out_certificate(marker: str) -> Any:
+    import datetime as dt
+
+    from jichitai.certificates.models import MoveOutCertificate
+
+    return MoveOutCertificate.objects.create(
+        person_id=next(_SEQ), event_id=next(_SEQ), kind="tenshutsu", printed={"marker": marker},
+        first_request_id=f"r-{marker}", first_number=marker, first_issued_on=dt.date(2026, 1, 1))
 
 
 def _assessment(marker: str) -> Any:
@@ -336,6 +344,7 @@ FACTORIES: dict[str, Callable[[str], Any]] = {
     "certificates.FeeRate": _fee_rate,
     "certificates.FeeExemption": _fee_exemption,
     "certificates.IssuanceFee": _issuance_fee,
+    "certificates.MoveOutCertificate": _move_out_certificate,
     "tax.Assessment": _assessment,
     "seals.SealRegistration": _seal_registration,
     "seals.SealCard": _seal_card,

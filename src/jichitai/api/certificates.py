@@ -71,13 +71,16 @@ class StationIn(Schema):
 
 
 class CertificateIn(Schema):
-    kind: str = Field(description="juminhyo (住民票の写し) / joshu (除票の写し)")
+    kind: str = Field(description="juminhyo (住民票の写し) / joshu (除票の写し) / tenshutsu (転出証明書) / tenshutsu_junzuru")
     subject_ids: list[int] = Field(min_length=1, max_length=50, description="対象者の住民ID")
     requester: RequesterIn
     options: OptionsIn = Field(default_factory=OptionsIn)
     station: StationIn = Field(default_factory=StationIn)
     hold_confirmed: bool = Field(False, description="抑止（アラート）を確認した")
     fee_exemption: str = Field("", max_length=12, description="手数料の減免事由（設定のID、なしは空）")
+    params: dict[str, str] = Field(
+        default_factory=dict, description="種別ごとの入力（例: 転出証明書の再交付 {\"reissue\": \"1\"}）"
+    )
 
 
 def _refusal(exc: IssuanceRefused) -> Status:
@@ -107,6 +110,7 @@ def _request(body: CertificateIn, request_id: str) -> CertificateRequest:
         station=Station(**body.station.model_dump()),
         hold_confirmed=body.hold_confirmed,
         fee_exemption=body.fee_exemption,
+        params={str(k)[:50]: str(v)[:200] for k, v in list(body.params.items())[:20]},
         request_id=request_id,
     )
 

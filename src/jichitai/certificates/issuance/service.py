@@ -213,6 +213,9 @@ def issue(
         raise
     with transaction.atomic():
         _complete(history, copies, now)
+        kind = kinds.get(req.kind)
+        if kind is not None and kind.recorded is not None:  # e.g. [660]: the first issue's state
+            kind.recorded(history, [c.data for c in copies])
         fees.record(history, charge)  # a 書損 is charged nothing
         codes.record(copies, issuance=history, municipality=municipality)
     issued = Issued(

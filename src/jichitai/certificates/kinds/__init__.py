@@ -17,6 +17,8 @@ from typing import Any
 Builder = Callable[..., list[Any]]
 # (request, states: dict[int, SubjectState], *, staff) -> None; raises IssuanceRefused
 Check = Callable[..., None]
+# (history: Issuance, documents: list[CertificateData]) -> None; in the issuing transaction
+Recorded = Callable[..., None]
 
 CURRENT, REMOVED, ANY = "current", "removed", "any"
 
@@ -33,6 +35,7 @@ class CertificateKind:
     register_options: bool = True  # [1000]#1 choices (世帯主・続柄, 本籍 …) apply
     requester_rules: bool = True  # 本人 / 同一世帯 / 代理人 / 第三者 / 公用 as for 住民票の写し
     order: int = 100  # place in the counter's list
+    recorded: Recorded | None = None  # after the 交付履歴 is written (e.g. keep what was printed)
 
 
 _KINDS: dict[str, CertificateKind] = {}

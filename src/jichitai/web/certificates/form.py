@@ -75,7 +75,9 @@ def to_request(
         printer=str(values.get("printer", "")).strip()[:50],
         place=str(values.get("place", "")).strip()[:100],
     )
-    extra = {"request_id": request_id} if request_id else {}
+    extra: dict[str, Any] = {"request_id": request_id} if request_id else {}
+    if values.get("reissue") in ("1", "on", "true"):  # 転出証明書の再交付 ([660]#3)
+        extra["params"] = {"reissue": "1"}
     req = CertificateRequest(
         kind=str(values.get("kind", "")),
         subject_ids=tuple(ids),

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from jichitai.accounts.decorators import requires_capability
+from jichitai.certificates.move_out import flow as move_out_flow
 from jichitai.registry import events, selectors
 from jichitai.registry.errors import RegistryError
 from jichitai.registry.models import EventKind, RegistryEvent
@@ -110,6 +111,9 @@ def approve_view(request: HttpRequest, event_id: int) -> HttpResponse:
             messages.error(request, f"受付番号 {event.pk}（{event.get_kind_display()}）: {message}")
     else:
         messages.success(request, f"受付番号 {event.pk}（{event.get_kind_display()}）を決裁しました。住民記録に反映されました。")
+        event.refresh_from_db()
+        if move_out_flow.certificate_kind(event):  # [660]#1: the 転出's certificate comes next
+            messages.info(request, f"受付番号 {event.pk}: {move_out_flow.NEXT}")
     return HttpResponseRedirect(reverse("registry:approvals"))
 
 

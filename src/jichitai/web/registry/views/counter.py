@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from jichitai.accounts.decorators import requires_capability
+from jichitai.certificates.move_out import flow as move_out_flow
 from jichitai.registry.documents import build, receipt_notice, resident_code_notice
 from jichitai.registry.documents import entry_sheet as _entry_sheet  # noqa: F401 - registers the 確認票
 from jichitai.registry.errors import RegistryError
@@ -51,8 +52,10 @@ def entry_sheet_view(request: HttpRequest, event_id: int) -> HttpResponse:
     assert event is not None  # the document was built from it
     pending = event.status == EventStatus.PROVISIONAL and "注意" not in doc.fields
     coded = event.status == EventStatus.APPROVED and bool(resident_code_notice.coded_persons(event.pk))
+    move_out = move_out_flow.issue_query(event, staff=request.user)  # [660]#1
     return render_page(request, "registry/entry_sheet.html", {
         "doc": doc, "event": event, "pending": pending, "coded": coded,
+        "move_out_certificate": f"{reverse('certificates:counter')}?{move_out}" if move_out else "",
         "amend_url": f"{reverse('registry:event_form', args=[event.kind])}?amend={event.pk}"
                      + (f"&household={_household_of(event)}" if _household_of(event) else ""),
     })
