@@ -17,6 +17,7 @@ from jichitai.registry.selectors.documents import DocumentPerson, document_perso
 from jichitai.wareki import format_date, format_seireki
 
 from .order import member_order
+from .record_history import with_sheets
 from .request import REMOVED_COPY, RESIDENT_COPY, CertificateRequest, Options
 
 TITLES = {RESIDENT_COPY: "住民票の写し", REMOVED_COPY: "住民票の除票の写し"}
@@ -213,4 +214,6 @@ def build(
                 certification=CERTIFICATION[req.kind],
             )
         )
+        # [1000]#1 履歴 and #5 通称の別紙, only when asked
+        out[-1] = with_sheets(out[-1], req.options, removed=req.kind == REMOVED_COPY)
     return out
