@@ -40,7 +40,7 @@ REQUEST_ID_MAX = Issuance._meta.get_field("request_id").max_length
 ALREADY_ISSUED = (
     "この請求（Idempotency-Key）では既に交付しています。再印刷は新しいキーで請求してください。"
 )
-FORM_CODES = frozenset({"kind", "requester_kind", "no_subject", "copies"})
+FORM_CODES = frozenset({"kind", "requester_kind", "no_subject", "copies", "items"})
 
 
 class RequesterIn(Schema):
@@ -61,6 +61,7 @@ class OptionsIn(Schema):
     my_number: bool = False
     foreign_items: bool = False
     alias_history: bool = False
+    history: bool = Field(False, description="履歴の有無: 異動の経過を記載する")
     copies: int = Field(1, ge=1, le=100)
 
 
@@ -71,12 +72,20 @@ class StationIn(Schema):
 
 
 class CertificateIn(Schema):
-    kind: str = Field(description="juminhyo (住民票の写し) / joshu (除票の写し)")
+    kind: str = Field(
+        description="juminhyo (住民票の写し) / joshu (除票の写し) / kisai (住民票記載事項証明書) / "
+        "joshu_kisai (住民票除票記載事項証明書)"
+    )
     subject_ids: list[int] = Field(min_length=1, max_length=50, description="対象者の住民ID")
     requester: RequesterIn
     options: OptionsIn = Field(default_factory=OptionsIn)
     station: StationIn = Field(default_factory=StationIn)
     hold_confirmed: bool = Field(False, description="抑止（アラート）を確認した")
+    params: dict[str, str] = Field(
+        default_factory=dict,
+        description="種別ごとの入力（記載事項証明書: items=証明する事項のキー（カンマ区切り）, "
+        "omit_katagaki=1 で方書を省略）",
+    )
 
 
 def _refusal(exc: IssuanceRefused) -> Status:
@@ -105,6 +114,7 @@ def _request(body: CertificateIn, request_id: str) -> CertificateRequest:
         options=Options(**body.options.model_dump()),
         station=Station(**body.station.model_dump()),
         hold_confirmed=body.hold_confirmed,
+        params=dict(body.params),
         request_id=request_id,
     )
 
