@@ -21,7 +21,7 @@ from jichitai.registry import support
 from jichitai.tenancy.context import activate
 from tests.registry.conftest import apply, people, person_spec
 
-from .conftest import family, issue_for, officer, request
+from .conftest import issue_for, officer, request
 from .glyphs import pdf_text
 
 D = dt.date
@@ -132,12 +132,21 @@ def test_the_katagaki_is_left_out_of_an_extract_only_when_asked(office) -> None:
         son = people(given_name="太郎")[0]
         apply(office, "death", {"person_id": son.pk}, D(2024, 3, 3))
         hh = Requester("household", person_id=head.pk)
-        kept = _flat(pdf_text(_pdf(office, [son.pk], "住所,removal", kind="joshu_kisai",
-                                   requester=hh)))
+        kept = _flat(
+            pdf_text(_pdf(office, [son.pk], "住所,removal", kind="joshu_kisai", requester=hh))
+        )
         assert KATAGAKI in kept and "住民票除票記載事項証明書" in kept and "死亡" in kept
         omitted = read_fake(
-            _extract(office, [son.pk], "住所", kind="joshu_kisai", requester=hh,
-                     params={"omit_katagaki": "true"}).copies[0].content
+            _extract(
+                office,
+                [son.pk],
+                "住所",
+                kind="joshu_kisai",
+                requester=hh,
+                params={"omit_katagaki": "true"},
+            )
+            .copies[0]
+            .content
         )
         assert omitted["address"].endswith("3番地")
 
@@ -169,14 +178,23 @@ def test_extract_eligibility_is_the_copies_current_and_removed(office) -> None:
         assert exc.value.messages == [msg.NOT_REMOVED]
         removed = read_fake(
             _extract(office, [son.pk], "生年月日,removal", kind="joshu_kisai", requester=hh)
-            .copies[0].content
+            .copies[0]
+            .content
         )
         assert removed["members"][0]["消除の事由"] == "死亡"
         assert removed["members"][0]["消除日"] == "令和6年3月3日"
         # 世帯全員 on a 記載事項証明書: the current members, in the [1010] order
         whole = read_fake(
-            _extract(office, [wife.pk], "続柄", requester=hh, whole_household=True,
-                     params={"items": "世帯主・続柄"}).copies[0].content
+            _extract(
+                office,
+                [wife.pk],
+                "続柄",
+                requester=hh,
+                whole_household=True,
+                params={"items": "世帯主・続柄"},
+            )
+            .copies[0]
+            .content
         )
         assert [m["続柄"] for m in whole["members"]] == ["世帯主", "妻"]
 
@@ -194,8 +212,9 @@ def test_another_municipalitys_person_is_not_found_for_an_extract(office, office
 def test_a_protected_person_is_not_revealed_by_an_extract_without_need_to_know(office) -> None:
     with activate(office.ctx()):
         head, wife, son = _household(office)
-        support.start_measure(wife.pk, start=D(2024, 1, 1), reason="DV", against=[],
-                              staff=officer(office))
+        support.start_measure(
+            wife.pk, start=D(2024, 1, 1), reason="DV", against=[], staff=officer(office)
+        )
         hh = Requester("household", person_id=head.pk)
         for subjects, whole in (([wife.pk], False), ([head.pk], True), ([son.pk], False)):
             with pytest.raises(IssuanceRefused) as exc:
@@ -209,9 +228,15 @@ def test_a_protected_person_is_not_revealed_by_an_extract_without_need_to_know(o
 
 
 def _moves(office: Any, head: Any, wife: Any, son: Any) -> None:
-    apply(office, "move_within", {"person_ids": [head.pk, wife.pk, son.pk],
-                                  "address": {"address_id": office.address2.pk, "banchi": "9番地"}},
-          D(2022, 6, 1))
+    apply(
+        office,
+        "move_within",
+        {
+            "person_ids": [head.pk, wife.pk, son.pk],
+            "address": {"address_id": office.address2.pk, "banchi": "9番地"},
+        },
+        D(2022, 6, 1),
+    )
     apply(office, "name_change", {"person_id": wife.pk, "family_name": "鈴木"}, D(2023, 2, 2))
 
 
@@ -234,13 +259,22 @@ def test_a_copy_with_history_prints_the_past_addresses_and_names(office) -> None
         assert rows[0][2].startswith("住所　本町一丁目3番地　" + KATAGAKI + "　氏名　髙橋　花子")
         assert "9番地" in rows[1][2] and rows[2][2] == "氏名　鈴木　花子"
         assert "続柄" not in str(rows)  # 世帯主・続柄 omitted from the copy: omitted from its past
-        text = _flat(pdf_text(issue(request([wife.pk], requester=hh, history=True),
-                                    staff=office.clerk, renderer=render_certificate)
-                              .copies[0].content))
+        text = _flat(
+            pdf_text(
+                issue(
+                    request([wife.pk], requester=hh, history=True),
+                    staff=office.clerk,
+                    renderer=render_certificate,
+                )
+                .copies[0]
+                .content
+            )
+        )
         assert "履歴" in text and KATAGAKI in text and "令和4年6月1日" in text
         # an extract with history shows only its items' past
-        kisai = read_fake(_extract(office, [wife.pk], "氏名", requester=hh, history=True)
-                          .copies[0].content)
+        kisai = read_fake(
+            _extract(office, [wife.pk], "氏名", requester=hh, history=True).copies[0].content
+        )
         assert [r[1] for r in kisai["extra"]["blocks"][0]["history"]] == ["転入", "氏名変更"]
         assert "番地" not in str(kisai["extra"])
 
@@ -250,26 +284,64 @@ def test_history_never_shows_a_planned_move_out_before_its_date(office) -> None:
 
     with activate(office.ctx()):
         head, wife, son = _household(office)
-        apply(office, "move_out_planned", {"person_ids": [son.pk], "destination": "大阪府大阪市北区梅田1丁目",
-                                           "planned_date": (timezone.localdate() + dt.timedelta(days=9)).isoformat()},
-              timezone.localdate())
+        apply(
+            office,
+            "move_out_planned",
+            {
+                "person_ids": [son.pk],
+                "destination": "大阪府大阪市北区梅田1丁目",
+                "planned_date": (timezone.localdate() + dt.timedelta(days=9)).isoformat(),
+            },
+            timezone.localdate(),
+        )
         rows = history_rows(son.pk, {"address", "name", "head_relationship", "honseki"})
         assert len(rows) == 1 and "大阪" not in str(rows) and "転出" not in str(rows)
 
 
 def _foreigner(office: Any) -> Any:
-    apply(office, "move_in", {
-        "household": {"new": {"address_id": office.address.pk, "banchi": "5番地", "katagaki": "第二ハイツ"}},
-        "persons": [person_spec("f1", "LI", "WEI", "1985-02-03", "世帯主", resident_type="foreign",
-                                nationality="中国", honseki="", hittousha="", alphabet_name="LI WEI")],
-        "previous_address": "中国",
-    }, D(2021, 4, 1))
+    apply(
+        office,
+        "move_in",
+        {
+            "household": {
+                "new": {
+                    "address_id": office.address.pk,
+                    "banchi": "5番地",
+                    "katagaki": "第二ハイツ",
+                }
+            },
+            "persons": [
+                person_spec(
+                    "f1",
+                    "LI",
+                    "WEI",
+                    "1985-02-03",
+                    "世帯主",
+                    resident_type="foreign",
+                    nationality="中国",
+                    honseki="",
+                    hittousha="",
+                    alphabet_name="LI WEI",
+                )
+            ],
+            "previous_address": "中国",
+        },
+        D(2021, 4, 1),
+    )
     (li,) = people(family_name="LI")
-    apply(office, "alias_change", {"person_id": li.pk, "action": "record", "alias": "木村　明"},
-          D(2022, 1, 10))
+    apply(
+        office,
+        "alias_change",
+        {"person_id": li.pk, "action": "record", "alias": "木村　明"},
+        D(2022, 1, 10),
+    )
     apply(office, "alias_change", {"person_id": li.pk, "action": "delete"}, D(2023, 5, 1))
-    apply(office, "alias_change", {"person_id": li.pk, "action": "record", "alias": "李　明"},
-          D(2024, 2, 1))
+    apply(
+        office,
+        "alias_change",
+        {"person_id": li.pk, "action": "record", "alias": "李　明"},
+        D(2024, 2, 1),
+    )
     return li
 
 
@@ -285,8 +357,9 @@ def test_the_alias_history_goes_on_a_sheet_and_the_certification_on_the_last_pag
         assert entries[0]["記載した市区町村"] and entries[0]["削除した市区町村"]
         plain = issue(request([li.pk]), staff=office.clerk, renderer=render_certificate).copies[0]
         assert "別紙" not in pdf_text(plain.content)  # not asked: no sheet
-        copy = issue(request([li.pk], alias_history=True), staff=office.clerk,
-                     renderer=render_certificate).copies[0]
+        copy = issue(
+            request([li.pk], alias_history=True), staff=office.clerk, renderer=render_certificate
+        ).copies[0]
         text = pdf_text(copy.content)
         pages = text.split("\f")[:-1]
         assert len(pages) >= 2 and copy.data.pages == len(pages)

@@ -33,7 +33,11 @@ def _atena(members: list[dict[str, Any]]) -> list[str]:
 
 def test_generation_of_a_chain() -> None:
     assert [generation(c) for c in ("妻の父", "妻の兄", "兄の子", "父の父", "子の子")] == [
-        1, 0, -1, 2, -2,
+        1,
+        0,
+        -1,
+        2,
+        -2,
     ]
 
 
@@ -54,12 +58,17 @@ def test_relatives_families_follow_the_lone_relatives_each_like_a_child_family()
         p("世帯主", "1960-05-05", "100", name="一郎"),
     ]
     assert _atena(members) == [
-        "100", "200",  # 第1順位
+        "100",
+        "200",  # 第1順位
         "500",  # 第3順位
         "600",  # 4-1: a lone 親族 first
-        "700", "701",  # 妻の父's family: one generation up, so first of the families
+        "700",
+        "701",  # 妻の父's family: one generation up, so first of the families
         "501",  # 兄's family (generation 0, 兄 born 1958)
-        "800", "801", "802", "803",  # 妻の兄's family (0, born 1970): him, his wife, the children
+        "800",
+        "801",
+        "802",
+        "803",  # 妻の兄's family (0, born 1970): him, his wife, the children
         "900",  # 4-3 同居人
     ]
 
@@ -70,10 +79,15 @@ def test_kin_outside_families_by_their_shared_hittousha() -> None:
         p("縁故者", "1990-03-03", "303", hittousha="佐藤花子"),  # lone: nobody shares her 筆頭者
         p("縁故者", "2015-01-01", "302", hittousha="鈴木次郎"),
         p("縁故者", "1985-01-01", "301", hittousha="鈴木次郎"),
-        {**p("縁故者", "1984-01-01", "300", hittousha="鈴木次郎"), "family_name": "鈴木",
-         "given_name": "次郎"},
+        {
+            **p("縁故者", "1984-01-01", "300", hittousha="鈴木次郎"),
+            "family_name": "鈴木",
+            "given_name": "次郎",
+        },
         p("縁故者", "1970-01-01", "250", hittousha="中村一"),
-        p("縁故者", "1972-01-01", "251", hittousha="中村一"),  # no 筆頭者 among them: the eldest leads
+        p(
+            "縁故者", "1972-01-01", "251", hittousha="中村一"
+        ),  # no 筆頭者 among them: the eldest leads
         p("同居人", "1940-01-01", "900"),
         p("世帯主", "1960-05-05", "100", name="一郎"),
     ]
@@ -118,15 +132,24 @@ def households(draw: Any) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     births = st.dates(D(1920, 1, 1), D(2020, 12, 31))
 
     def person(rel: str, **kw: Any) -> dict[str, Any]:
-        m = {"relationship": rel, "birth_date": draw(births), "atena_no": str(next(atena)),
-             "hittousha": "", "family_name": "山田", "given_name": "", **kw}
+        m = {
+            "relationship": rel,
+            "birth_date": draw(births),
+            "atena_no": str(next(atena)),
+            "hittousha": "",
+            "family_name": "山田",
+            "given_name": "",
+            **kw,
+        }
         return m
 
     members = [person("世帯主", _tag=(1,))]
     if draw(st.booleans()):
         members.append(person("妻", _tag=(1,)))
-    members += [person(r, _tag=(3,)) for r in draw(st.lists(st.sampled_from(["父", "兄", "妹"]),
-                                                            max_size=3))]
+    members += [
+        person(r, _tag=(3,))
+        for r in draw(st.lists(st.sampled_from(["父", "兄", "妹"]), max_size=3))
+    ]
     chains = draw(st.lists(st.sampled_from(KIN_CHAINS), unique=True, max_size=4))
     families: dict[str, Any] = {}
     for n, chain in enumerate(chains):
@@ -135,17 +158,23 @@ def households(draw: Any) -> tuple[list[dict[str, Any]], dict[str, Any]]:
         children = draw(st.integers(0 if spouses else 1, 3))
         rel = person(chain, hittousha=seal, _tag=(4, 1, chain, 1))
         members.append(rel)
-        members += [person(chain + "の妻", hittousha=seal, _tag=(4, 1, chain, 2))
-                    for _ in range(spouses)]
-        members += [person(chain + "の子", hittousha=seal, _tag=(4, 1, chain, 3))
-                    for _ in range(children)]
+        members += [
+            person(chain + "の妻", hittousha=seal, _tag=(4, 1, chain, 2)) for _ in range(spouses)
+        ]
+        members += [
+            person(chain + "の子", hittousha=seal, _tag=(4, 1, chain, 3)) for _ in range(children)
+        ]
         families[chain] = rel
     for n in range(draw(st.integers(0, 2))):
         seal = f"縁故{n}"
-        lead = person("縁故者", hittousha=seal, family_name=seal, given_name="", _tag=(4, 2, seal, 1))
+        lead = person(
+            "縁故者", hittousha=seal, family_name=seal, given_name="", _tag=(4, 2, seal, 1)
+        )
         members.append(lead)
-        members += [person("縁故者", hittousha=seal, _tag=(4, 2, seal, 3))
-                    for _ in range(draw(st.integers(1, 2)))]
+        members += [
+            person("縁故者", hittousha=seal, _tag=(4, 2, seal, 3))
+            for _ in range(draw(st.integers(1, 2)))
+        ]
         families[seal] = lead
     members += [person("同居人", _tag=(4, 3)) for _ in range(draw(st.integers(0, 2)))]
     for m in members:
@@ -192,6 +221,8 @@ def test_relatives_families_stay_together_in_order_whatever_the_input_order(
         mine = sorted((s, r) for s, r in starts if r["_tag"][1] == sub)
         lone = [i for i, t in enumerate(tags) if t[:2] == (4, sub) and len(t) == 2]
         assert all(i < s for i in lone for s, _ in mine)
-        keys = [(-generation(r["relationship"]) if sub == 1 else 0, r["birth_date"], r["atena_no"])
-                for _, r in mine]
+        keys = [
+            (-generation(r["relationship"]) if sub == 1 else 0, r["birth_date"], r["atena_no"])
+            for _, r in mine
+        ]
         assert keys == sorted(keys)  # families: generation, 生年月日, 宛名番号

@@ -51,14 +51,16 @@ def test_the_counter_issues_an_extract_of_the_ticked_items(office, office_b, sta
         assert set(Issuance.objects.get().items) == {"氏名", "生年月日", "性別"}
     none = client.post("/certificates/issue/", _form([head.pk]))
     assert none.status_code == 400 and "証明する事項を選んでください。" in none.content.decode()
-    refused = client.post("/certificates/issue/", _form([head.pk], kind="juminhyo",
-                                                         omit_katagaki="1"))
+    refused = client.post(
+        "/certificates/issue/", _form([head.pk], kind="juminhyo", omit_katagaki="1")
+    )
     assert refused.status_code == 400 and "方書は住民票の写しでは省略できません" in (
         refused.content.decode()
     )
     with activate(office.ctx()):
-        support.start_measure(wife.pk, start=dt.date(2024, 1, 1), reason="DV", against=[],
-                              staff=officer(office))
+        support.start_measure(
+            wife.pk, start=dt.date(2024, 1, 1), reason="DV", against=[], staff=officer(office)
+        )
     hidden = client.post("/certificates/issue/", _form([wife.pk], item=["address"]))
     assert hidden.status_code == 400 and msg.NOT_FOUND in hidden.content.decode()
     other = login(Client(), office_b.clerk, office_b.municipality).post(
@@ -78,11 +80,19 @@ def test_the_api_issues_an_extract_with_params(office, staff_client) -> None:
         "options": {"history": True},
         "params": {"items": "住所,生年月日", "omit_katagaki": "1"},
     }
-    response = client.post("/api/v1/certificates", body, content_type="application/json",
-                           headers={"Idempotency-Key": "kisai-1"})
+    response = client.post(
+        "/api/v1/certificates",
+        body,
+        content_type="application/json",
+        headers={"Idempotency-Key": "kisai-1"},
+    )
     assert response.status_code == 200, response.content[:400]
     flat = re.sub(r"\s", "", pdf_text(response.content))
     assert "住民票記載事項証明書" in flat and "履歴" in flat and "転入" in flat
-    bad = client.post("/api/v1/certificates", {**body, "params": {"items": "血液型"}},
-                      content_type="application/json", headers={"Idempotency-Key": "kisai-2"})
+    bad = client.post(
+        "/api/v1/certificates",
+        {**body, "params": {"items": "血液型"}},
+        content_type="application/json",
+        headers={"Idempotency-Key": "kisai-2"},
+    )
     assert bad.status_code == 422 and bad.json()["errors"][0]["rule"] == "items"

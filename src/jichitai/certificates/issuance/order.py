@@ -30,14 +30,23 @@ HEAD = "世帯主"
 SPOUSE = ("妻", "夫", "妻（未届）", "夫（未届）")
 CHILD = "子"
 CHILD_FAMILY = (
-    "子の妻", "子の夫", "子の妻（未届）", "子の夫（未届）", "子（子の夫）", "子（子の妻）",
+    "子の妻",
+    "子の夫",
+    "子の妻（未届）",
+    "子の夫（未届）",
+    "子（子の夫）",
+    "子（子の妻）",
 )
 GRANDCHILD = ("孫", "子の子")  # the register writes 「子の子」 ([110]); 孫 kept for old data
 GRANDPARENTS = ("祖父", "祖母", "父の父", "父の母", "母の父", "母の母")
 RANK3 = {"父": 1, "母": 1, "兄": 2, "姉": 2, "弟": 2, "妹": 2, **dict.fromkeys(GRANDPARENTS, 3)}
 KIN_OUTSIDE, COHABITANT = "縁故者", "同居人"
 RANK4 = {KIN_OUTSIDE: 2, COHABITANT: 3}  # anything else: 親族 (4-1)
-GENERATION = {"父": 1, "母": 1, "子": -1}  # a piece of a chain: 夫妻・兄弟姉妹 are the same generation
+GENERATION = {
+    "父": 1,
+    "母": 1,
+    "子": -1,
+}  # a piece of a chain: 夫妻・兄弟姉妹 are the same generation
 FAR = dt.date(9999, 12, 31)
 
 
@@ -64,8 +73,13 @@ def generation(chain: str) -> int:
 def _kin(rel: str) -> bool:
     """A 第4順位 親族 (4-1): not 第1–3順位, not 縁故者 or 同居人."""
     return bool(rel) and not (
-        rel == HEAD or rel in SPOUSE or rel == CHILD or rel in CHILD_FAMILY
-        or rel in GRANDCHILD or rel in RANK3 or rel in RANK4
+        rel == HEAD
+        or rel in SPOUSE
+        or rel == CHILD
+        or rel in CHILD_FAMILY
+        or rel in GRANDCHILD
+        or rel in RANK3
+        or rel in RANK4
     )
 
 

@@ -18,12 +18,24 @@ from jichitai.wareki import format_date, format_seireki
 NAME_FIELDS = frozenset({"family_name", "given_name", "alphabet_name"})
 HONSEKI_FIELDS = frozenset({"honseki", "hittousha"})
 FOREIGN_FIELDS = frozenset(
-    {"nationality", "residence_status", "residence_period", "residence_end_date", "residence_card_no"}
+    {
+        "nationality",
+        "residence_status",
+        "residence_period",
+        "residence_end_date",
+        "residence_card_no",
+    }
 )
 REMOVAL = {"moved_out": "転出", "dead": "死亡", "deleted": "職権消除"}
 HISTORY_HEADINGS = ("異動日", "異動事由", "記載事項")
 TEMPLATE = "certificates/extract.html"
-ALIAS_HEADINGS = ("通称", "記載した年月日", "記載した市区町村", "削除した年月日", "削除した市区町村")
+ALIAS_HEADINGS = (
+    "通称",
+    "記載した年月日",
+    "記載した市区町村",
+    "削除した年月日",
+    "削除した市区町村",
+)
 
 
 def _name(row: Mapping[str, Any]) -> str:
@@ -76,7 +88,11 @@ def history_rows(
         parts = _parts(step, wanted, katagaki=katagaki, removed=removed)
         if parts:
             out.append(
-                {"異動日": format_date(step.date), "異動事由": step.kind, "記載事項": "　".join(parts)}
+                {
+                    "異動日": format_date(step.date),
+                    "異動事由": step.kind,
+                    "記載事項": "　".join(parts),
+                }
             )
     return out
 
@@ -131,12 +147,20 @@ def sheets(
     for pid, member in zip(person_ids, members, strict=True):
         past = history_rows(pid, items, katagaki=katagaki, removed=removed) if history else []
         # rows as tuples in heading order: the template unpacks them
-        blocks.append({"items": [(k, v) for k, v in member.items() if v],
-                       "history": [tuple(r[h] for h in HISTORY_HEADINGS) for r in past]})
+        blocks.append(
+            {
+                "items": [(k, v) for k, v in member.items() if v],
+                "history": [tuple(r[h] for h in HISTORY_HEADINGS) for r in past],
+            }
+        )
         entries = alias_entries(pid) if alias_history else []
         if entries:
-            aliases.append({"name": member.get("氏名", ""),
-                            "entries": [tuple(e[h] for h in ALIAS_HEADINGS) for e in entries]})
+            aliases.append(
+                {
+                    "name": member.get("氏名", ""),
+                    "entries": [tuple(e[h] for h in ALIAS_HEADINGS) for e in entries],
+                }
+            )
     return {
         "blocks": blocks,
         "aliases": aliases,

@@ -112,8 +112,13 @@ def check(req: CertificateRequest, states: Mapping[int, Any], *, staff: Any) -> 
 def _row(
     p: data.DocumentPerson, req: CertificateRequest, keys: list[str], head: str, today: dt.date
 ) -> dict[str, str]:
-    everything = data.Options(head_and_relationship=True, honseki=True, resident_code=True,
-                              my_number=True, foreign_items=True)
+    everything = data.Options(
+        head_and_relationship=True,
+        honseki=True,
+        resident_code=True,
+        my_number=True,
+        foreign_items=True,
+    )
     as_copy = CertificateRequest(
         kind=REMOVED_COPY if req.kind == JOSHU_KISAI else req.kind,
         subject_ids=req.subject_ids,
@@ -139,8 +144,9 @@ def build(
     people = data._read(subject_ids, staff)
     groups: dict[Any, list[data.DocumentPerson]] = {}
     for p in people:
-        groups.setdefault(p.values.get("household_id") if req.options.household_form else p.id,
-                          []).append(p)
+        groups.setdefault(
+            p.values.get("household_id") if req.options.household_form else p.id, []
+        ).append(p)
     out = []
     for group in groups.values():
         ordered = member_order([{**p.values, "_id": p.id} for p in group])
@@ -172,12 +178,22 @@ def build(
             omitted=[],
             certification=CERTIFICATION[req.kind],
             template="certificates/extract.html",
-            extra={"blocks": [{"items": [(k, v) for k, v in m.items() if v], "history": []}
-                              for m in members]},
+            extra={
+                "blocks": [
+                    {"items": [(k, v) for k, v in m.items() if v], "history": []} for m in members
+                ]
+            },
             page_count=pages_for(form, len(members)),
         )
-        out.append(with_sheets(doc, req.options, items=frozenset(keys), katagaki=katagaki,
-                               removed=req.kind == JOSHU_KISAI))
+        out.append(
+            with_sheets(
+                doc,
+                req.options,
+                items=frozenset(keys),
+                katagaki=katagaki,
+                removed=req.kind == JOSHU_KISAI,
+            )
+        )
     return out
 
 

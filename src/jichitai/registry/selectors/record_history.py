@@ -60,8 +60,10 @@ def record_history(person_id: int) -> list[Step]:
     out: list[Step] = []
     previous = ""
     for date, seq in points:
-        snap = max((s for s, k in zip(snaps, keys, strict=True) if k <= (date, seq)),
-                   key=lambda s: (s["effective_date"], _seq(s)))
+        snap = max(
+            (s for s, k in zip(snaps, keys, strict=True) if k <= (date, seq)),
+            key=lambda s: (s["effective_date"], _seq(s)),
+        )
         row = {k: to_python(k, v) for k, v in snap["row"].items()}
         hid = row.get("household_id")
         hrow = _address_row(hfacts.get(int(hid), []), date, seq) if hid else {}
@@ -70,8 +72,16 @@ def record_history(person_id: int) -> list[Step]:
         if address != previous:
             changed.add("address")
         previous = address
-        out.append(Step(dt.date.fromisoformat(date), kinds.get(seq, ""), frozenset(changed),
-                        row, address, str(hrow.get("katagaki") or "")))
+        out.append(
+            Step(
+                dt.date.fromisoformat(date),
+                kinds.get(seq, ""),
+                frozenset(changed),
+                row,
+                address,
+                str(hrow.get("katagaki") or ""),
+            )
+        )
     return out
 
 

@@ -6,9 +6,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from jichitai.certificates import kinds
-from jichitai.certificates.kinds.extract import ITEMS as EXTRACT_ITEMS
 from jichitai.certificates.issuance import CertificateRequest, Options, Requester, Station
 from jichitai.certificates.issuance.request import REQUESTER_KINDS
+from jichitai.certificates.kinds.extract import ITEMS as EXTRACT_ITEMS
 
 from ..registry.views.common import parse_id
 
