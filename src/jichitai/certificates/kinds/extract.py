@@ -20,7 +20,6 @@ from ..issuance import data
 from ..issuance.data import CertificateData, pages_for
 from ..issuance.eligibility import IssuanceRefused, Refusal
 from ..issuance.messages import MY_NUMBER, RESIDENT_CODE, THIRD_PARTY_ITEMS
-from ..issuance.order import member_order
 from ..issuance.record_history import with_sheets
 from ..issuance.request import HOUSEHOLD, REMOVED_COPY, SELF, THIRD_PARTY, CertificateRequest
 from . import CURRENT, REMOVED, CertificateKind, register
@@ -141,23 +140,8 @@ def build(
     """One certificate per household (世帯連記式) or per person (個人票), the chosen items only."""
     keys = chosen(req)
     katagaki = not omits_katagaki(req)
-    people = data._read(subject_ids, staff)
-    groups: dict[Any, list[data.DocumentPerson]] = {}
-    for p in people:
-        groups.setdefault(
-            p.values.get("household_id") if req.options.household_form else p.id, []
-        ).append(p)
     out = []
-    for group in groups.values():
-        ordered = member_order([{**p.values, "_id": p.id} for p in group])
-        by_id = {p.id: p for p in group}
-        persons = [by_id[m["_id"]] for m in ordered]
-        head = next((p for p in persons if p.values.get("relationship") == "世帯主"), None)
-        head_name = (
-            f"{head.values.get('family_name', '')}　{head.values.get('given_name', '')}".strip("　")
-            if head is not None
-            else ""
-        )
+    for persons, head_name in data.read_groups(subject_ids, staff, req.options.household_form):
         first = persons[0]
         address = first.address
         if not katagaki and first.katagaki:
