@@ -220,6 +220,10 @@ def test_a_protected_person_is_not_revealed_by_an_extract_without_need_to_know(o
             with pytest.raises(IssuanceRefused) as exc:
                 _extract(office, subjects, "氏名,住所", requester=hh, whole_household=whole)
             assert exc.value.messages == [msg.NOT_FOUND]  # exactly as for nobody
+        for kind in ("kisai", "juminhyo"):  # nor a copy with her history
+            with pytest.raises(IssuanceRefused) as exc:
+                _extract(office, [wife.pk], "住所", kind=kind, requester=hh, history=True)
+            assert exc.value.messages == [msg.NOT_FOUND]
         assert Issuance.objects.count() == 0
         # the 支援措置担当 may; the protected wife is still not on her son's extract
         req = _req([son.pk], "氏名,住所", requester=hh)
