@@ -40,7 +40,7 @@ REQUEST_ID_MAX = Issuance._meta.get_field("request_id").max_length
 ALREADY_ISSUED = (
     "この請求（Idempotency-Key）では既に交付しています。再印刷は新しいキーで請求してください。"
 )
-FORM_CODES = frozenset({"kind", "requester_kind", "no_subject", "copies", "fee_exemption"})
+FORM_CODES = frozenset({"kind", "requester_kind", "no_subject", "copies", "fee_exemption", "items"})
 
 
 class RequesterIn(Schema):
@@ -61,6 +61,7 @@ class OptionsIn(Schema):
     my_number: bool = False
     foreign_items: bool = False
     alias_history: bool = False
+    history: bool = Field(False, description="履歴の有無: 異動の経過を記載する")
     copies: int = Field(1, ge=1, le=100)
 
 
@@ -71,7 +72,11 @@ class StationIn(Schema):
 
 
 class CertificateIn(Schema):
-    kind: str = Field(description="juminhyo (住民票の写し) / joshu (除票の写し) / tenshutsu (転出証明書) / tenshutsu_junzuru")
+    kind: str = Field(
+        description="juminhyo (住民票の写し) / joshu (除票の写し) / kisai (住民票記載事項証明書) / "
+        "joshu_kisai (住民票除票記載事項証明書) / tenshutsu (転出証明書) / tenshutsu_junzuru "
+        "(転出証明書に準ずる証明書)"
+    )
     subject_ids: list[int] = Field(min_length=1, max_length=50, description="対象者の住民ID")
     requester: RequesterIn
     options: OptionsIn = Field(default_factory=OptionsIn)
@@ -79,7 +84,9 @@ class CertificateIn(Schema):
     hold_confirmed: bool = Field(False, description="抑止（アラート）を確認した")
     fee_exemption: str = Field("", max_length=12, description="手数料の減免事由（設定のID、なしは空）")
     params: dict[str, str] = Field(
-        default_factory=dict, description="種別ごとの入力（例: 転出証明書の再交付 {\"reissue\": \"1\"}）"
+        default_factory=dict,
+        description="種別ごとの入力（記載事項証明書: items=証明する事項のキー（カンマ区切り）, "
+        "omit_katagaki=1 で方書を省略; 転出証明書の再交付: reissue=1）",
     )
 
 

@@ -17,6 +17,7 @@ from jichitai.registry.selectors.documents import DocumentPerson, document_perso
 from jichitai.wareki import format_date, format_seireki
 
 from .order import member_order
+from .record_history import with_sheets
 from .request import REMOVED_COPY, RESIDENT_COPY, CertificateRequest, Options
 
 TITLES = {RESIDENT_COPY: "住民票の写し", REMOVED_COPY: "住民票の除票の写し"}
@@ -169,6 +170,30 @@ def _read(ids: tuple[int, ...], staff: Any) -> list[DocumentPerson]:
     return [p for p in people if p is not None]
 
 
+def read_groups(
+    subject_ids: tuple[int, ...], staff: Any, household_form: bool
+) -> list[tuple[list[DocumentPerson], str]]:
+    """The persons of each certificate (a household for 世帯連記式, else one person) in the [1010]
+    order, with the 世帯主's name when the head is among them."""
+    groups: dict[Any, list[DocumentPerson]] = {}
+    for p in _read(subject_ids, staff):
+        key = p.values.get("household_id") if household_form else p.id
+        groups.setdefault(key, []).append(p)
+    out = []
+    for group in groups.values():
+        ordered = member_order([{**p.values, "_id": p.id} for p in group])
+        by_id = {p.id: p for p in group}
+        persons = [by_id[m["_id"]] for m in ordered]
+        head = next((p for p in persons if p.values.get("relationship") == "世帯主"), None)
+        name = (
+            ""
+            if head is None
+            else f"{head.values.get('family_name', '')}　{head.values.get('given_name', '')}"
+        )
+        out.append((persons, name.strip("　")))
+    return out
+
+
 def build(
     req: CertificateRequest,
     subject_ids: tuple[int, ...],
@@ -178,25 +203,12 @@ def build(
     municipality: Any,
 ) -> list[CertificateData]:
     """The certificates of a cleared request: one per household (世帯連記式) or per person (個人票)."""
-    people = _read(subject_ids, staff)
-    groups: dict[Any, list[DocumentPerson]] = {}
-    for p in people:
-        key = p.values.get("household_id") if req.options.household_form else p.id
-        groups.setdefault(key, []).append(p)
     out = []
-    for group in groups.values():
-        ordered = member_order([{**p.values, "_id": p.id} for p in group])
-        by_id = {p.id: p for p in group}
-        persons = [by_id[m["_id"]] for m in ordered]
-        head = next((p for p in persons if p.values.get("relationship") == "世帯主"), None)
+    for persons, head in read_groups(subject_ids, staff, req.options.household_form):
         members = [_member(p, req, today) for p in persons]
-        if req.options.head_and_relationship and head is not None:
+        if req.options.head_and_relationship and head:
             for m in members:
-                m["世帯主"] = (
-                    f"{head.values.get('family_name', '')}　{head.values.get('given_name', '')}".strip(
-                        "　"
-                    )
-                )
+                m["世帯主"] = head
         out.append(
             CertificateData(
                 kind=req.kind,
@@ -213,4 +225,6 @@ def build(
                 certification=CERTIFICATION[req.kind],
             )
         )
+        # [1000]#1 履歴 and #5 通称の別紙, only when asked
+        out[-1] = with_sheets(out[-1], req.options, removed=req.kind == REMOVED_COPY)
     return out

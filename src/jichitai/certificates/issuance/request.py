@@ -39,7 +39,8 @@ class Options:
     foreign_items: bool = (
         False  # 国籍・地域, 30条45の区分, 在留資格, 在留期間等, 満了日, 在留カード等番号
     )
-    alias_history: bool = False  # 通称の記載及び削除に関する事項
+    alias_history: bool = False  # 通称の記載及び削除に関する事項 (on a 別紙, [1000]#5)
+    history: bool = False  # 履歴の有無: the record's past 異動 with each person ([1000]#1)
     copies: int = 1
 
 

@@ -19,6 +19,7 @@ class DocumentPerson:
     id: int
     values: dict[str, Any]  # the row's items (dates as dates)
     address: str
+    katagaki: str = ""  # the 方書 inside ``address`` (a 記載事項証明書 may omit it on request)
 
 
 def document_persons(
@@ -50,6 +51,7 @@ def document_persons(
             p.pk,
             {f: getattr(p, f) for f in PERSON_FIELDS},
             household_address(p.household) if p.household_id else "",
+            (p.household.katagaki or "") if p.household_id else "",
         )
     return out
 

@@ -73,6 +73,7 @@ def history(person_id: int) -> list[dict[str, Any]]:
             "event_id": ev.pk if ev else None,
             "kind": ev.get_kind_display() if ev else "",
             "effective_date": key_[0],
+            "approval_seq": key_[1],
             "effective_date_text": ev.effective_date_text if ev else "",  # [80]#1: 不詳 異動日 as written
             "reported_date": iso(ev.reported_date) if ev else None,
             "processed_at": timezone.localtime(ev.processed_at).isoformat() if ev else None,

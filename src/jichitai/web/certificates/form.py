@@ -8,6 +8,7 @@ from typing import Any
 from jichitai.certificates import kinds
 from jichitai.certificates.issuance import CertificateRequest, Options, Requester, Station
 from jichitai.certificates.issuance.request import REQUESTER_KINDS
+from jichitai.certificates.kinds.extract import ITEMS as EXTRACT_ITEMS
 
 from ..registry.views.common import parse_id
 
@@ -19,6 +20,7 @@ OPTION_FIELDS = (
     ("my_number", "個人番号"),
     ("foreign_items", "国籍・地域、在留資格等"),
     ("alias_history", "通称の記載及び削除に関する事項"),
+    ("history", "履歴（異動の経過）"),
 )
 FORMS = (("household", "世帯連記式"), ("individual", "個人票"))
 SUBJECTS_MESSAGE = "対象者の住民IDは数字で入力してください。"
@@ -76,8 +78,11 @@ def to_request(
         place=str(values.get("place", "")).strip()[:100],
     )
     extra: dict[str, Any] = {"request_id": request_id} if request_id else {}
+    params = _params(values)
     if values.get("reissue") in ("1", "on", "true"):  # 転出証明書の再交付 ([660]#3)
-        extra["params"] = {"reissue": "1"}
+        params["reissue"] = "1"
+    if params:
+        extra["params"] = params
     req = CertificateRequest(
         kind=str(values.get("kind", "")),
         subject_ids=tuple(ids),
@@ -91,6 +96,16 @@ def to_request(
     return req, problems
 
 
+def _params(values: Mapping[str, Any]) -> dict[str, str]:
+    """記載事項証明書: the items ticked (``item``) and the 方書 omission asked for."""
+    ticked = list(values.getlist("item")) if hasattr(values, "getlist") else []
+    items = [str(t) for t in ticked if str(t) in EXTRACT_ITEMS]
+    out = {"items": ",".join(dict.fromkeys(items))} if items else {}
+    if values.get("omit_katagaki") in ("1", "on", "true"):
+        out["omit_katagaki"] = "1"
+    return out
+
+
 def choices() -> dict[str, Any]:
     from jichitai.certificates.fees.charge import active_exemptions, rates
 
@@ -101,5 +116,6 @@ def choices() -> dict[str, Any]:
         "kinds": list(kinds.titles().items()),
         "forms": FORMS,
         "option_fields": OPTION_FIELDS,
+        "extract_items": list(EXTRACT_ITEMS.items()),
         "requester_kinds": list(REQUESTER_KINDS.items()),
     }
