@@ -40,7 +40,9 @@ REQUEST_ID_MAX = Issuance._meta.get_field("request_id").max_length
 ALREADY_ISSUED = (
     "この請求（Idempotency-Key）では既に交付しています。再印刷は新しいキーで請求してください。"
 )
-FORM_CODES = frozenset({"kind", "requester_kind", "no_subject", "copies"})
+FORM_CODES = frozenset(
+    {"kind", "requester_kind", "no_subject", "copies", "card_number", "fiscal_year"}
+)
 
 
 class RequesterIn(Schema):
@@ -70,6 +72,16 @@ class StationIn(Schema):
     place: str = Field("", max_length=100)
 
 
+class ParamsIn(Schema):
+    """A kind's own inputs (``CertificateRequest.params``); each kind checks its own. Kinds
+    ``inkan`` (印鑑登録証明書) and ``kazei`` / ``shotoku`` / ``hikazei`` (課税・所得・非課税証明書)."""
+
+    card_number: str = Field("", max_length=40, description="印鑑登録証明書: 印鑑登録証の番号")
+    fiscal_year: str = Field(
+        "", max_length=40, description="課税・所得・非課税証明書: 年度（2025 / 令和7年度）"
+    )
+
+
 class CertificateIn(Schema):
     kind: str = Field(description="juminhyo (住民票の写し) / joshu (除票の写し)")
     subject_ids: list[int] = Field(min_length=1, max_length=50, description="対象者の住民ID")
@@ -77,6 +89,7 @@ class CertificateIn(Schema):
     options: OptionsIn = Field(default_factory=OptionsIn)
     station: StationIn = Field(default_factory=StationIn)
     hold_confirmed: bool = Field(False, description="抑止（アラート）を確認した")
+    params: ParamsIn = Field(default_factory=ParamsIn)
 
 
 def _refusal(exc: IssuanceRefused) -> Status:
@@ -105,6 +118,7 @@ def _request(body: CertificateIn, request_id: str) -> CertificateRequest:
         options=Options(**body.options.model_dump()),
         station=Station(**body.station.model_dump()),
         hold_confirmed=body.hold_confirmed,
+        params={k: v.strip() for k, v in body.params.model_dump().items() if v.strip()},
         request_id=request_id,
     )
 

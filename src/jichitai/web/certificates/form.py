@@ -21,6 +21,11 @@ OPTION_FIELDS = (
     ("alias_history", "通称の記載及び削除に関する事項"),
 )
 FORMS = (("household", "世帯連記式"), ("individual", "個人票"))
+# a kind's own inputs (CertificateRequest.params), passed through as typed: the kind checks them
+PARAM_FIELDS = (
+    ("card_number", "印鑑登録証の番号（印鑑登録証明書）"),
+    ("fiscal_year", "年度（課税・所得・非課税証明書。例: 令和7年度）"),
+)
 SUBJECTS_MESSAGE = "対象者の住民IDは数字で入力してください。"
 COPIES_MESSAGE = "部数は数字で入力してください。"
 
@@ -75,6 +80,11 @@ def to_request(
         printer=str(values.get("printer", "")).strip()[:50],
         place=str(values.get("place", "")).strip()[:100],
     )
+    params = {
+        name: str(values.get(name, "")).strip()[:40]
+        for name, _ in PARAM_FIELDS
+        if str(values.get(name, "")).strip()
+    }
     extra = {"request_id": request_id} if request_id else {}
     req = CertificateRequest(
         kind=str(values.get("kind", "")),
@@ -83,6 +93,7 @@ def to_request(
         options=options,
         station=station,
         hold_confirmed=values.get("hold_confirmed") in ("1", "on", "true"),
+        params=params,
         **extra,
     )
     return req, problems
@@ -93,5 +104,6 @@ def choices() -> dict[str, Any]:
         "kinds": list(kinds.titles().items()),
         "forms": FORMS,
         "option_fields": OPTION_FIELDS,
+        "param_fields": PARAM_FIELDS,
         "requester_kinds": list(REQUESTER_KINDS.items()),
     }
