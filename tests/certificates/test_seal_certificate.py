@@ -8,17 +8,14 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-import subprocess
-import tempfile
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
 from django.test import Client
 from PIL import Image, ImageDraw
 
-from jichitai.certificates.issuance import IssuanceRefused, Requester, finalize, issue
+from jichitai.certificates.issuance import Requester, finalize, issue
 from jichitai.certificates.issuance import messages as msg
 from jichitai.certificates.issuance.fake import fake_renderer, read_fake
 from jichitai.certificates.kinds import seal as inkan
@@ -35,6 +32,7 @@ from tests.web_registry.conftest import login
 
 from .conftest import STATION, family, officer
 from .glyphs import pdf_text
+from .kind_helpers import api_post, images, refused, self_request
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -56,8 +54,9 @@ def registered(at: Any, person: Any, size: Decimal = SIZE_MM) -> str:
     return register(person.pk, impression(), size, size, staff=at.clerk, reason="申請").number
 
 
-def seal_request(subjects: list[int], card: str | None, requester: Requester | None = None,
-                 **options: Any) -> Any:
+def seal_request(
+    subjects: list[int], card: str | None, requester: Requester | None = None, **options: Any
+) -> Any:
     from jichitai.certificates.issuance import CertificateRequest, Options
 
     return CertificateRequest(
@@ -68,24 +67,6 @@ def seal_request(subjects: list[int], card: str | None, requester: Requester | N
         station=STATION,
         params={} if card is None else {"card_number": card},
     )
-
-
-def _refused(at: Any, req: Any, staff: Any = None) -> IssuanceRefused:
-    before = Issuance.objects.count()
-    with pytest.raises(IssuanceRefused) as exc:
-        issue(req, staff=staff or at.clerk, renderer=fake_renderer)
-    assert Issuance.objects.count() == before  # nothing recorded, no number taken
-    return exc.value
-
-
-def images(pdf: bytes) -> list[list[str]]:
-    """``pdfimages -list`` rows (type, width, height, …, x-ppi, y-ppi, …) of the PDF's images."""
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "c.pdf"
-        path.write_bytes(pdf)
-        out = subprocess.run(["pdfimages", "-list", str(path)], capture_output=True, check=True)
-    lines = out.stdout.decode().splitlines()[2:]  # header and rule
-    return [line.split() for line in lines if line.strip()]
 
 
 def test_the_certificate_prints_the_impression_at_its_registered_size(office) -> None:
@@ -124,44 +105,46 @@ def test_the_card_number_is_required_and_every_card_refusal_is_in_japanese(offic
         head, wife, son = family(office)
         card = registered(office, head)
         wife_card = registered(office, wife)
-        no_card = _refused(office, seal_request([head.pk], None))
+        no_card = refused(office, seal_request([head.pk], None))
         assert no_card.messages == [inkan.CARD_NEEDED] and no_card.codes == ["card_number"]
         assert "印鑑登録証の番号が必要" in no_card.messages[0]
-        assert _refused(office, seal_request([head.pk], "  ")).messages == [inkan.CARD_NEEDED]
-        assert _refused(office, seal_request([head.pk], "123")).messages == [cards.SHAPE]
+        assert refused(office, seal_request([head.pk], "  ")).messages == [inkan.CARD_NEEDED]
+        assert refused(office, seal_request([head.pk], "123")).messages == [cards.SHAPE]
         wrong_digit = card[:-1] + str((int(card[-1]) + 1) % 10)
-        assert _refused(office, seal_request([head.pk], wrong_digit)).messages == [cards.CHECK]
+        assert refused(office, seal_request([head.pk], wrong_digit)).messages == [cards.CHECK]
         unknown = cards.card_number(999_999)
-        assert _refused(office, seal_request([head.pk], unknown)).messages == [
+        assert refused(office, seal_request([head.pk], unknown)).messages == [
             "この番号の印鑑登録証はありません。"
         ]
         # another resident's card for this subject: says only that it does not match
-        assert _refused(office, seal_request([head.pk], wife_card)).messages == [
+        assert refused(office, seal_request([head.pk], wife_card)).messages == [
             inkan.NOT_THE_SUBJECTS
         ]
         new_card = report_lost(card, staff=office.clerk, reason="紛失", reissue=True)
-        assert _refused(office, seal_request([head.pk], card)).messages == [
+        assert refused(office, seal_request([head.pk], card)).messages == [
             "この印鑑登録証は亡失により使えません。"
         ]
-        assert issue(seal_request([head.pk], new_card.number), staff=office.clerk,
-                     renderer=fake_renderer).subject_ids == (head.pk,)
+        assert issue(
+            seal_request([head.pk], new_card.number), staff=office.clerk, renderer=fake_renderer
+        ).subject_ids == (head.pk,)
         abolish(wife_card, staff=office.clerk, reason="廃止申請")
-        assert _refused(office, seal_request([wife.pk], wife_card)).messages == [
+        assert refused(office, seal_request([wife.pk], wife_card)).messages == [
             "この印鑑登録証は廃止により使えません。"
         ]
         # one card, one person
-        both = seal_request([head.pk, son.pk], new_card.number,
-                            Requester("household", person_id=head.pk))
-        assert _refused(office, both).messages == [inkan.ONE_SUBJECT]
+        both = seal_request(
+            [head.pk, son.pk], new_card.number, Requester("household", person_id=head.pk)
+        )
+        assert refused(office, both).messages == [inkan.ONE_SUBJECT]
 
 
-def test_a_name_changed_without_the_seal_update_is_refused(office) -> None:
+def test_a_name_changed_without_the_seal_update_isrefused(office) -> None:
     with activate(office.ctx()):
         head, _, _ = family(office)
         card = registered(office, head)
         Person.objects.filter(pk=head.pk).update(given_name="一朗")
-        refused = _refused(office, seal_request([head.pk], card))
-        assert refused.messages == [
+        changed = refused(office, seal_request([head.pk], card))
+        assert changed.messages == [
             "登録者の氏名が住民記録と異なります。登録事項の変更を行ってから発行してください。"
         ]
 
@@ -178,20 +161,25 @@ def test_only_a_current_resident_and_requesters_the_card_admits(office) -> None:
             (Requester("official", name="甲税務署", purpose="国税徴収法第141条"), inkan.REQUESTER),
         ]
         for requester, message in cases:
-            assert _refused(office, seal_request([head.pk], card, requester)).messages == [message]
+            assert refused(office, seal_request([head.pk], card, requester)).messages == [message]
         # the card stands for the 委任状: a 代理人 presenting it needs only to give a name
         agent = Requester("agent", name="代理 次郎")
-        printed = read_fake(issue(seal_request([head.pk], card, agent), staff=office.clerk,
-                                  renderer=fake_renderer).copies[0].content)
-        assert printed["members"] == [{"氏名": "髙橋\u3000一郎", "生年月日": "昭和55年5月1日",
-                                       "性別": "男"}]
+        printed = read_fake(
+            issue(seal_request([head.pk], card, agent), staff=office.clerk, renderer=fake_renderer)
+            .copies[0]
+            .content
+        )
+        assert printed["members"] == [
+            {"氏名": "髙橋\u3000一郎", "生年月日": "昭和55年5月1日", "性別": "男"}
+        ]
         assert "個人番号" not in str(printed) and printed["omitted"] == []
         household = Requester("household", person_id=wife.pk)
-        assert issue(seal_request([head.pk], card, household), staff=office.clerk,
-                     renderer=fake_renderer).subject_ids == (head.pk,)
+        assert issue(
+            seal_request([head.pk], card, household), staff=office.clerk, renderer=fake_renderer
+        ).subject_ids == (head.pk,)
         # a person who left the register: refused with this kind's own words
         apply(office, "death", {"person_id": son.pk}, D(2025, 3, 3))
-        gone = _refused(office, seal_request([son.pk], son_card, household))
+        gone = refused(office, seal_request([son.pk], son_card, household))
         assert gone.messages == [inkan.NOT_RESIDENT]
         history = Issuance.objects.order_by("pk").first()
         assert (history.requester_kind, history.requester_name) == ("agent", "代理 次郎")
@@ -205,10 +193,10 @@ def test_another_municipalitys_card_and_person_are_not_found(office, office_b) -
     with activate(office.ctx()):
         head, _, _ = family(office)
         registered(office, head)
-        assert _refused(office, seal_request([head.pk], b_card)).messages == [
+        assert refused(office, seal_request([head.pk], b_card)).messages == [
             "この番号の印鑑登録証はありません。"
         ]
-        assert _refused(office, seal_request([b_head.pk], b_card)).messages == [msg.NOT_FOUND]
+        assert refused(office, seal_request([b_head.pk], b_card)).messages == [msg.NOT_FOUND]
 
 
 def test_a_protected_person_is_not_revealed_to_staff_without_need_to_know(office) -> None:
@@ -220,11 +208,11 @@ def test_a_protected_person_is_not_revealed_to_staff_without_need_to_know(office
         support.start_measure(
             wife.pk, start=D(2024, 1, 1), reason="DV", against=[{"person_id": head.pk}], staff=staff
         )
-        hers = _refused(office, seal_request([wife.pk], wife_card))
-        unknown = _refused(office, seal_request([999_999], wife_card))
+        hers = refused(office, seal_request([wife.pk], wife_card))
+        unknown = refused(office, seal_request([999_999], wife_card))
         assert hers.messages == unknown.messages == [msg.NOT_FOUND]
         # her card offered for another subject: no word about whose it is
-        other = _refused(office, seal_request([head.pk], wife_card))
+        other = refused(office, seal_request([head.pk], wife_card))
         assert other.messages == [inkan.NOT_THE_SUBJECTS]
         assert "支援措置" not in " ".join(hers.messages + other.messages)
         # the 支援措置担当, she herself at the counter with her card: issued
@@ -232,37 +220,30 @@ def test_a_protected_person_is_not_revealed_to_staff_without_need_to_know(office
         assert read_fake(issued.copies[0].content)["members"][0]["氏名"] == "髙橋\u3000花子"
         # the 加害者等 presenting her card as 同一世帯: refused with the measure's reason
         by_him = seal_request([wife.pk], wife_card, Requester("household", person_id=head.pk))
-        assert _refused(office, by_him, staff=staff).messages == [
+        assert refused(office, by_him, staff=staff).messages == [
             "支援措置の加害者等からの請求のため交付できません。"
         ]
         # his certificate would print the address they share, hidden by her measure: not to the clerk
-        assert _refused(office, seal_request([head.pk], card)).messages == [msg.NOT_FOUND]
-        assert issue(seal_request([head.pk], card), staff=staff,
-                     renderer=fake_renderer).subject_ids == (head.pk,)
+        assert refused(office, seal_request([head.pk], card)).messages == [msg.NOT_FOUND]
+        assert issue(
+            seal_request([head.pk], card), staff=staff, renderer=fake_renderer
+        ).subject_ids == (head.pk,)
 
 
 def test_the_counter_form_and_the_api_carry_the_card_number(office) -> None:
-    from django.http import QueryDict
-
     with activate(office.ctx()):
         head, _, _ = family(office)
         card = registered(office, head)
-    values = QueryDict(mutable=True)
-    values.update({"kind": "inkan", "subject_ids": str(head.pk), "requester_kind": "self",
-                   "requester_person_id": str(head.pk), "card_number": f" {card} "})
+    values, body = self_request("inkan", head.pk, card_number=f" {card} ")
     req, problems = to_request(values)
     assert problems == [] and dict(req.params) == {"card_number": card}
     client = login(Client(), office.clerk, office.municipality)
     screen = client.post("/certificates/issue/", {**values.dict(), "card_number": ""})
     assert screen.status_code == 400 and inkan.CARD_NEEDED in screen.content.decode()
-    body = {"kind": "inkan", "subject_ids": [head.pk],
-            "requester": {"kind": "self", "person_id": head.pk}}
-    missing = client.post("/api/v1/certificates", body, content_type="application/json",
-                          headers={"Idempotency-Key": "seal-1"})
+    missing = api_post(client, body, "seal-1")
     assert missing.status_code == 422
     assert missing.json()["errors"][0]["message"] == inkan.CARD_NEEDED
-    ok = client.post("/api/v1/certificates", {**body, "params": {"card_number": card}},
-                     content_type="application/json", headers={"Idempotency-Key": "seal-2"})
+    ok = api_post(client, {**body, "params": {"card_number": card}}, "seal-2")
     assert ok.status_code == 200, ok.content[:300]
     assert ok.content.startswith(b"%PDF-") and len(images(ok.content)) == 1
     assert "印鑑登録証明書" in re.sub(r"\s", "", pdf_text(ok.content))

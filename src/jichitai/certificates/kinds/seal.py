@@ -26,7 +26,9 @@ from . import ANY, CertificateKind, register, subject
 CODE = "inkan"
 TITLE = "印鑑登録証明書"
 CARD = "card_number"  # CertificateRequest.params: the 印鑑登録証の番号 as typed
-CARD_NEEDED = "印鑑登録証明書の交付には印鑑登録証の番号が必要です。印鑑登録証を確認して入力してください。"
+CARD_NEEDED = (
+    "印鑑登録証明書の交付には印鑑登録証の番号が必要です。印鑑登録証を確認して入力してください。"
+)
 CERTIFICATION = "この写しは、登録されている印影と相違ないことを証明します。"
 ONE_SUBJECT = "印鑑登録証明書は印鑑登録証1枚につき1人分です。対象者を1人にしてください。"
 NOT_RESIDENT = "印鑑登録証明書は現に住民である方についてだけ交付できます。"
