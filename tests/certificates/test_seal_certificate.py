@@ -240,6 +240,11 @@ def test_the_counter_form_and_the_api_carry_the_card_number(office) -> None:
     client = login(Client(), office.clerk, office.municipality)
     screen = client.post("/certificates/issue/", {**values.dict(), "card_number": ""})
     assert screen.status_code == 400 and inkan.CARD_NEEDED in screen.content.decode()
+    preview = client.post("/certificates/preview/", values)  # 見本: same rules, no number
+    assert preview.status_code == 200 and "見本" in pdf_text(preview.content)
+    assert len(images(preview.content)) == 1
+    with activate(office.ctx()):
+        assert not Issuance.objects.exists()
     missing = api_post(client, body, "seal-1")
     assert missing.status_code == 422
     assert missing.json()["errors"][0]["message"] == inkan.CARD_NEEDED
