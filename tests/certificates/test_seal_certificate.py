@@ -98,6 +98,7 @@ def test_the_certificate_prints_the_impression_at_its_registered_size(office) ->
         assert abs(x_ppi - expected) <= 2 and abs(y_ppi - expected) <= 2
         row = Issuance.objects.get()
         assert row.kind == "inkan" and row.subject_ids == [head.pk]
+        assert row.params == {"card_number": card}  # the 交付履歴 says which card was presented
 
 
 def test_the_card_number_is_required_and_every_card_refusal_is_in_japanese(office) -> None:

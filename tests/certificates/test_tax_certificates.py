@@ -114,7 +114,8 @@ def test_the_taxation_certificate_prints_the_year_the_income_and_the_levies(offi
             assert text in flat, text
         assert re.sub(r"\s", "", copy.number) in flat and "1/1" in flat
         assert "テスト県甲村1番地" not in flat and "住民票コード" not in flat  # no 住民票 items
-        assert Issuance.objects.get().kind == "kazei"
+        row = Issuance.objects.get()
+        assert (row.kind, row.params) == ("kazei", {"fiscal_year": "2025"})  # which 年度
 
 
 def test_the_income_certificate_certifies_income_without_the_levies(office) -> None:

@@ -110,6 +110,7 @@ def _record(
         requester_kind=req.requester.kind,
         requester_name=req.requester.name,
         purpose=req.requester.purpose,
+        params=dict(req.params),
         items=items,
         copies=len(copies),
         pages=sum(c.data.pages for c in copies),
