@@ -110,7 +110,8 @@ def test_the_card_number_is_required_and_every_card_refusal_is_in_japanese(offic
         assert no_card.messages == [inkan.CARD_NEEDED] and no_card.codes == ["card_number"]
         assert "印鑑登録証の番号が必要" in no_card.messages[0]
         assert refused(office, seal_request([head.pk], "  ")).messages == [inkan.CARD_NEEDED]
-        assert refused(office, seal_request([head.pk], "123")).messages == [cards.SHAPE]
+        malformed = refused(office, seal_request([head.pk], "123"))
+        assert malformed.messages == [cards.SHAPE] and malformed.codes == ["card_number"]
         wrong_digit = card[:-1] + str((int(card[-1]) + 1) % 10)
         assert refused(office, seal_request([head.pk], wrong_digit)).messages == [cards.CHECK]
         unknown = cards.card_number(999_999)

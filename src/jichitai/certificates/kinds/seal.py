@@ -15,6 +15,7 @@ import datetime as dt
 from typing import Any
 
 from jichitai.registry.selectors.certificates import SubjectState, subject_states
+from jichitai.seals import cards
 from jichitai.seals.errors import SealError
 from jichitai.seals.lookup import CertificateSeal, card_holder, seal_certificate
 from jichitai.wareki import format_date
@@ -61,6 +62,10 @@ def _requester(req: CertificateRequest, state: SubjectState) -> None:
 def _seal(req: CertificateRequest, person_id: int, staff: Any) -> CertificateSeal:
     """The card in force, the subject's, and its registration standing; refused in Japanese."""
     number = str(req.params.get(CARD, "") or "")
+    try:
+        cards.parse_card_number(number)
+    except cards.CardNumberError as exc:  # as typed: a form error (API 422), like a missing one
+        raise subject.refuse("card_number", str(exc)) from None
     try:
         # compared before any person is read: another's card reveals nobody
         if card_holder(number) != person_id:
