@@ -40,7 +40,18 @@ REQUEST_ID_MAX = Issuance._meta.get_field("request_id").max_length
 ALREADY_ISSUED = (
     "この請求（Idempotency-Key）では既に交付しています。再印刷は新しいキーで請求してください。"
 )
-FORM_CODES = frozenset({"kind", "requester_kind", "no_subject", "copies", "fee_exemption", "items"})
+FORM_CODES = frozenset(
+    {
+        "kind",
+        "requester_kind",
+        "no_subject",
+        "copies",
+        "fee_exemption",
+        "items",
+        "card_number",
+        "fiscal_year",
+    }
+)
 
 
 class RequesterIn(Schema):
@@ -82,11 +93,14 @@ class CertificateIn(Schema):
     options: OptionsIn = Field(default_factory=OptionsIn)
     station: StationIn = Field(default_factory=StationIn)
     hold_confirmed: bool = Field(False, description="抑止（アラート）を確認した")
-    fee_exemption: str = Field("", max_length=12, description="手数料の減免事由（設定のID、なしは空）")
+    fee_exemption: str = Field(
+        "", max_length=12, description="手数料の減免事由（設定のID、なしは空）"
+    )
     params: dict[str, str] = Field(
         default_factory=dict,
         description="種別ごとの入力（記載事項証明書: items=証明する事項のキー（カンマ区切り）, "
-        "omit_katagaki=1 で方書を省略; 転出証明書の再交付: reissue=1）",
+        "omit_katagaki=1 で方書を省略; 転出証明書の再交付: reissue=1; 印鑑登録証明書: card_number="
+        "印鑑登録証の番号; 課税・所得・非課税証明書: fiscal_year=年度（2025 / 令和7年度））",
     )
 
 
@@ -117,7 +131,11 @@ def _request(body: CertificateIn, request_id: str) -> CertificateRequest:
         station=Station(**body.station.model_dump()),
         hold_confirmed=body.hold_confirmed,
         fee_exemption=body.fee_exemption,
-        params={str(k)[:50]: str(v)[:200] for k, v in list(body.params.items())[:20]},
+        params={
+            str(k)[:50]: str(v).strip()[:200]
+            for k, v in list(body.params.items())[:20]
+            if str(v).strip()
+        },
         request_id=request_id,
     )
 
@@ -152,6 +170,8 @@ def issue_certificate(
     except IntegrityError:  # the same key issued concurrently: one wins, the other is refused
         raise ApiError(409, "already_issued", ALREADY_ISSUED, "Idempotency-Key") from None
     response = HttpResponse(handout.pdf, content_type=handout.content_type)
-    response["Content-Disposition"] = counter.content_disposition(handout.filename, handout.extension)
+    response["Content-Disposition"] = counter.content_disposition(
+        handout.filename, handout.extension
+    )
     response["Cache-Control"] = "no-store"
     return response

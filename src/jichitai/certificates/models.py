@@ -60,6 +60,8 @@ class Issuance(TenantModel):
     requester_kind = models.CharField("請求者の区分", max_length=20)
     requester_name = models.CharField("請求者", max_length=200, blank=True)
     purpose = models.CharField("請求の事由", max_length=400, blank=True)
+    # a kind's own inputs as asked (印鑑登録証の番号, 年度 …): which card, which 年度 was certified
+    params = models.JSONField("種別ごとの請求事項", default=dict, blank=True)
     items = models.JSONField("記載事項", default=list)  # the items printed (after omissions)
     copies = models.PositiveSmallIntegerField("部数")
     pages = models.PositiveSmallIntegerField("枚数")  # per copy

@@ -11,6 +11,7 @@ this over a call from the register's approval so the register keeps not knowing 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -55,9 +56,29 @@ def inquire(number: str, *, staff: Any) -> SealView:
     )
 
 
-def seal_for_certificate(card_number: str, *, staff: Any) -> tuple[int, bytes, str]:
-    """印鑑登録証明書: (person id, the impression, the registered name) for a card in force whose
-    registration stands; SealError with the Japanese reason otherwise."""
+@dataclass(frozen=True)
+class CertificateSeal:
+    """What a 印鑑登録証明書 prints of the registration (the impression at its measured size)."""
+
+    person_id: int
+    image: bytes
+    image_type: str  # image/png or image/jpeg
+    name: str  # the registered name (equal to the register's: checked)
+    width_mm: Decimal
+    height_mm: Decimal
+
+
+def card_holder(card_number: str) -> int:
+    """The person id of the card in force ``card_number`` (no person is read or shown: the
+    certificate compares it with the person asked for before reading anyone); SealError else."""
+    if not (card_number or "").strip():
+        raise SealError("印鑑登録証の番号が必要です。", "card_number")
+    return active_card(card_number).registration.person_id
+
+
+def seal_certificate(card_number: str, *, staff: Any) -> CertificateSeal:
+    """印鑑登録証明書: the registration of a card in force whose registration stands; SealError
+    with the Japanese reason otherwise."""
     if not (card_number or "").strip():
         raise SealError("印鑑登録証の番号が必要です。", "card_number")
     card = active_card(card_number)
@@ -70,7 +91,20 @@ def seal_for_certificate(card_number: str, *, staff: Any) -> tuple[int, bytes, s
         raise SealError("登録者は" + reason, "card_number")
     if person.name != reg.registered_name:
         raise SealError(NAME_CHANGED, "card_number")
-    return reg.person_id, bytes(reg.image), reg.registered_name
+    return CertificateSeal(
+        reg.person_id,
+        bytes(reg.image),
+        reg.image_type,
+        reg.registered_name,
+        reg.impression_width_mm,
+        reg.impression_height_mm,
+    )
+
+
+def seal_for_certificate(card_number: str, *, staff: Any) -> tuple[int, bytes, str]:
+    """(person id, the impression, the registered name): :func:`seal_certificate` in short."""
+    seal = seal_certificate(card_number, staff=staff)
+    return seal.person_id, seal.image, seal.name
 
 
 def expunge_departed(*, staff: Any = None) -> int:

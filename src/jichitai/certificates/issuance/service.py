@@ -112,6 +112,7 @@ def _reserve(
         requester_kind=req.requester.kind,
         requester_name=req.requester.name,
         purpose=req.requester.purpose,
+        params=dict(req.params),
         items=sorted({k for d in documents for m in d.members for k in m}),
         copies=len(documents),
         pages=sum(d.pages for d in documents),

@@ -23,6 +23,11 @@ OPTION_FIELDS = (
     ("history", "履歴（異動の経過）"),
 )
 FORMS = (("household", "世帯連記式"), ("individual", "個人票"))
+# a kind's own inputs (CertificateRequest.params), passed through as typed: the kind checks them
+PARAM_FIELDS = (
+    ("card_number", "印鑑登録証の番号（印鑑登録証明書）"),
+    ("fiscal_year", "年度（課税・所得・非課税証明書。例: 令和7年度）"),
+)
 SUBJECTS_MESSAGE = "対象者の住民IDは数字で入力してください。"
 COPIES_MESSAGE = "部数は数字で入力してください。"
 
@@ -79,6 +84,11 @@ def to_request(
     )
     extra: dict[str, Any] = {"request_id": request_id} if request_id else {}
     params = _params(values)
+    params.update(
+        (name, str(values.get(name, "")).strip()[:40])
+        for name, _ in PARAM_FIELDS
+        if str(values.get(name, "")).strip()
+    )
     if values.get("reissue") in ("1", "on", "true"):  # 転出証明書の再交付 ([660]#3)
         params["reissue"] = "1"
     if params:
@@ -117,5 +127,6 @@ def choices() -> dict[str, Any]:
         "forms": FORMS,
         "option_fields": OPTION_FIELDS,
         "extract_items": list(EXTRACT_ITEMS.items()),
+        "param_fields": PARAM_FIELDS,
         "requester_kinds": list(REQUESTER_KINDS.items()),
     }
