@@ -98,3 +98,34 @@ def test_another_municipality_cannot_see_or_dispose(office, office_b) -> None:
     assert gone.status_code == 404
     with activate(office.ctx()):
         assert Issuance.objects.get(pk=issued.history_id).disposed_at is None
+
+
+@pytest.mark.std("360#1")
+def test_the_persons_history_lists_the_resident_code_notices_printed_for_them(
+    office, office_b, staff_client
+) -> None:
+    from jichitai.certificates.notices import print_notice
+    from jichitai.registry.models import RegistryEvent
+
+    with activate(office.ctx()):
+        head, wife, _ = family(office)
+        event = RegistryEvent.objects.filter(kind="move_in").latest("pk")
+        print_notice("resident_code_notice", staff=office.clerk, event_id=event.pk, person_id=head.pk)
+        staff = officer(office)
+        support.start_measure(
+            wife.pk, start=dt.date(2024, 1, 1), reason="DV", against=[{"person_id": head.pk}],
+            staff=staff,
+        )
+        print_notice("resident_code_notice", staff=staff, event_id=event.pk, person_id=wife.pk)
+    clerk = staff_client("clerk")
+    page = clerk.get(f"/certificates/person/{head.pk}/history/").content.decode()
+    assert page.count("住民票コード通知票") >= 2 and "通知票等の交付はありません。" not in page
+    # the protected wife's notice is not shown to a clerk without need-to-know; her officer sees it
+    hidden = clerk.get(f"/certificates/person/{wife.pk}/history/").content.decode()
+    assert "通知票等の交付はありません。" in hidden
+    seen = login(Client(), staff, office.municipality).get(f"/certificates/person/{wife.pk}/history/")
+    assert "通知票等の交付はありません。" not in seen.content.decode()
+    other = login(Client(), office_b.clerk, office_b.municipality)
+    assert "通知票等の交付はありません。" in other.get(
+        f"/certificates/person/{head.pk}/history/"
+    ).content.decode()

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from jichitai.registry.selectors import access
 
-from ..models import Issuance
+from ..models import Issuance, NoticePrint
 from ..verify import codes
 
 
@@ -24,6 +24,22 @@ def person_history(person_id: int, *, staff: Any) -> list[Issuance]:
     return list(
         Issuance.objects.filter(subjects__person_id=person_id).order_by("-issued_at", "-pk")
     )
+
+
+def person_notices(person_id: int, *, staff: Any) -> list[NoticePrint]:
+    """[360]#1: the 通知票 printed for ``person_id`` (住民票コード通知票・変更・修正通知票 and the
+    other register notices, from the notice print log), newest first; the same 支援措置 rule."""
+    if access.screen_persons(
+        [person_id], staff=staff, screen="交付履歴照会", function="certificates.history"
+    ):
+        return []
+    # person_ids is a JSON list: filtered here so SQLite and PostgreSQL answer alike
+    rows = NoticePrint.objects.order_by("-printed_at", "-pk")
+    return [
+        r
+        for r in rows.only("printed_at", "title", "pages", "staff_id", "person_ids")
+        if person_id in (r.person_ids or [])
+    ]
 
 
 def search(**items: Any) -> list[Issuance]:

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from jichitai.accounts.decorators import requires_capability
 from jichitai.certificates import counter, kinds
 from jichitai.certificates.issuance import IssuanceMismatch, IssuanceRefused
-from jichitai.certificates.issuance.history import dispose, person_history
+from jichitai.certificates.issuance.history import dispose, person_history, person_notices
 from jichitai.certificates.issuance.request import REQUESTER_KINDS
 from jichitai.certificates.models import Issuance
 from jichitai.certificates.render import UndrawableCharactersError
@@ -84,7 +84,9 @@ def _refused(request: HttpRequest, texts: list[str]) -> HttpResponse:
     return _page(request, request.POST, errors, status=400)
 
 
-def _pdf(content: bytes, filename: str, content_type: str = "application/pdf", extension: str = ".pdf") -> HttpResponse:
+def _pdf(
+    content: bytes, filename: str, content_type: str = "application/pdf", extension: str = ".pdf"
+) -> HttpResponse:
     """Inline, never cached; the 発行番号 names the file (RFC 6266, UTF-8 for its Japanese)."""
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = counter.content_disposition(filename, extension)
@@ -136,8 +138,11 @@ def _row(r: Issuance) -> dict[str, Any]:
 def history_view(request: HttpRequest, person_id: int) -> HttpResponse:
     """[360]#1: the person's issuances; a protected person's (or an unknown one's) list is empty."""
     rows = [_row(r) for r in person_history(person_id, staff=request.user)]
+    notices = person_notices(person_id, staff=request.user)
     return render_page(
-        request, HISTORY_TEMPLATE, {"person_id": person_id, "rows": rows, "errors": Errors()}
+        request,
+        HISTORY_TEMPLATE,
+        {"person_id": person_id, "rows": rows, "notices": notices, "errors": Errors()},
     )
 
 
