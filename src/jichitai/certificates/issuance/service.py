@@ -84,12 +84,13 @@ def with_issuer(
     kind set one itself; 「公用」 for a 公用 request of the 住民票の写し family ([1060]#1). No 認証者
     or 公印 to print refuses the request."""
     from ..authority import AuthorityMissing, issuer_block
+    from ..authority.service import AuthorityError
 
     kind = kinds.get(req.kind)
     official = req.requester.kind == OFFICIAL and kind is not None and "1000" in kind.functions
     try:
         block = issuer_block(municipality, req.kind, on=today, official=official)
-    except AuthorityMissing as exc:
+    except (AuthorityMissing, AuthorityError) as exc:
         raise eligibility.IssuanceRefused(eligibility.Refusal("authority", exc.message)) from exc
     return [
         d if "issuer" in d.extra else replace(d, extra={**d.extra, "issuer": block})
