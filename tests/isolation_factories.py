@@ -271,6 +271,27 @@ def _issuance_counter(marker: str) -> Any:
     return IssuanceCounter.objects.create(day=dt.date(2000, 1, 1) + dt.timedelta(days=next(_SEQ)))
 
 
+def _authority(marker: str) -> Any:
+    import datetime as dt
+
+    from jichitai.certificates.models import Authority
+
+    return Authority.objects.create(role="deputy", title="長職務代理者", name=marker, valid_from=dt.date(2026, 1, 1))
+
+
+def _official_seal(marker: str) -> Any:
+    from jichitai.certificates.models import OfficialSeal
+
+    return OfficialSeal.objects.create(kind="certificate", image=marker.encode(), image_sha256=marker[:64],
+                                       width_px=200, height_px=200, width_mm=20, height_mm=20)
+
+
+def _issuer_choice(marker: str) -> Any:
+    from jichitai.certificates.models import IssuerChoice
+
+    return IssuerChoice.objects.create(kind=f"k{next(_SEQ)}", fixed_text=marker)
+
+
 def _assessment(marker: str) -> Any:
     from jichitai.tax.models import Assessment
 
@@ -307,6 +328,9 @@ FACTORIES: dict[str, Callable[[str], Any]] = {
     "certificates.IssuanceSubject": _issuance_subject,
     "certificates.PrintLog": _print_log,
     "certificates.IssuanceCounter": _issuance_counter,
+    "certificates.Authority": _authority,
+    "certificates.OfficialSeal": _official_seal,
+    "certificates.IssuerChoice": _issuer_choice,
     "tax.Assessment": _assessment,
     "seals.SealRegistration": _seal_registration,
     "seals.SealCard": _seal_card,

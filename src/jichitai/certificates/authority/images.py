@@ -18,12 +18,12 @@ from decimal import Decimal
 
 from PIL import Image, ImageChops
 
-from jichitai.seals.images import ImageProblem, check_image, parse_mm
+from jichitai.seals.images import MAX_BYTES, ImageProblem, check_image, parse_mm
 
 MAX_MM = Decimal(25)
 INK = {"black": (0, 0, 0), "red": (200, 0, 0)}
 
-__all__ = ["ImageProblem", "SealImage", "prepare", "parse_mm"]
+__all__ = ["MAX_BYTES", "ImageProblem", "SealImage", "prepare", "parse_mm"]
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,9 @@
-"""/certificates/: 証明書交付 (counter), 見本 (preview), 交付履歴照会 and 処分."""
+"""/certificates/: 証明書交付 (counter), 見本 (preview), 交付履歴照会 and 処分, 認証者・公印の設定."""
 
 from django.urls import path
 
 from ..registry import urls as _registry_urls  # noqa: F401  (registers the bounded "id" converter)
-from . import views
+from . import authority, views
 
 app_name = "certificates"
 urlpatterns = [
@@ -12,4 +12,10 @@ urlpatterns = [
     path("preview/", views.preview_view, name="preview"),
     path("person/<id:person_id>/history/", views.history_view, name="history"),
     path("issuance/<id:history_id>/dispose/", views.dispose_view, name="dispose"),
+    # 認証者・公印の設定 (団体管理者)
+    path("authority/", authority.authority_view, name="authority"),
+    path("authority/add/", authority.authority_add_view, name="authority_add"),
+    path("authority/end/", authority.authority_end_view, name="authority_end"),
+    path("authority/seal/", authority.seal_upload_view, name="seal_upload"),
+    path("authority/choice/", authority.issuer_choice_view, name="issuer_choice"),
 ]
