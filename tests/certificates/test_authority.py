@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import io
 import re
@@ -17,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from PIL import Image, PngImagePlugin
 
+from jichitai.certificates import kinds
 from jichitai.certificates.authority import (
     AuthorityMissing,
     authority_on,
@@ -31,7 +33,8 @@ from jichitai.certificates.authority.service import (
     set_choice,
     upload_seal,
 )
-from jichitai.certificates.issuance import IssuanceRefused, Requester, issue
+from jichitai.certificates.issuance import CertificateData, IssuanceRefused, Requester, issue
+from jichitai.certificates.issuance.service import with_issuer
 from jichitai.certificates.models import IssuanceCounter
 from jichitai.certificates.render import render_certificate
 from jichitai.tenancy.context import activate
@@ -72,9 +75,14 @@ def issue_pdf(office: Any, subjects: list[int], day: dt.date = IN_PERIOD, **kw: 
     return issued.copies[0]
 
 
-def deputy(valid_from: dt.date = D(2026, 5, 1), until: dt.date = D(2026, 5, 10)) -> Authority:
+def deputy() -> Authority:
+    """A 職務代理者 from 2026-05-01 to 2026-05-10."""
     return add_authority(
-        "deputy", "代理　次郎", valid_from, valid_until=until, title="長職務代理者　副村長"
+        "deputy",
+        "代理　次郎",
+        D(2026, 5, 1),
+        valid_until=D(2026, 5, 10),
+        title="長職務代理者　副村長",
     )
 
 
@@ -86,6 +94,19 @@ def png(colour: tuple[int, int, int] = (200, 30, 30), size: int = 240, **info: s
     out = io.BytesIO()
     img.save(out, format="PNG", pnginfo=meta)
     return out.getvalue()
+
+
+def blank_data(kind: str) -> CertificateData:
+    texts = ("title", "municipality", "prefecture", "issued_on", "address", "certification")
+    return CertificateData(  # type: ignore[arg-type]
+        kind=kind,
+        request_id="r",
+        form="個人票",
+        members=[],
+        person_ids=(),
+        omitted=[],
+        **dict.fromkeys(texts, ""),
+    )
 
 
 def inked(img: Image.Image) -> set[tuple[int, ...]]:
@@ -111,7 +132,9 @@ def test_the_deputy_certifies_during_his_period_and_the_mayor_outside_it(office,
         assert authority_on(D(2026, 5, 1)).name == "代理　次郎"
         assert authority_on(D(2026, 5, 10)).role == "deputy"
         assert authority_on(D(2026, 5, 11)).role == "mayor"
-        assert authority_on(IN_PERIOD, "mayor").name == "見本　証明"  # a kind may insist on the mayor
+        assert (
+            authority_on(IN_PERIOD, "mayor").name == "見本　証明"
+        )  # a kind may insist on the mayor
         inside = flat(pdf_text(issue_pdf(office, [head.pk]).content))
         assert "テスト県甲村長職務代理者副村長代理次郎" in inside
         outside = flat(pdf_text(issue_pdf(office, [head.pk], D(2026, 6, 1)).content))
@@ -119,7 +142,7 @@ def test_the_deputy_certifies_during_his_period_and_the_mayor_outside_it(office,
         mayor_seal = OfficialSeal.objects.get(kind="mayor")
         deputy_seal = OfficialSeal.objects.get(kind="deputy")
         assert issuer_block(office.municipality, "juminhyo", on=IN_PERIOD)["seal"].endswith(
-            __import__("base64").b64encode(bytes(deputy_seal.image)).decode()
+            base64.b64encode(bytes(deputy_seal.image)).decode()
         )
         assert mayor_seal.image_sha256 != deputy_seal.image_sha256
     with activate(office_b.ctx(office_b.clerk)):  # another municipality's 認証者 is not ours
@@ -270,8 +293,13 @@ def test_seal_images_are_checked_stored_black_and_at_most_25mm(office) -> None:
                 upload_seal(kind, data, Decimal(mm), color=colour)
         with pytest.raises(IntegrityError), transaction.atomic():  # the table says so too
             OfficialSeal.objects.create(
-                kind="mayor", image=b"x", image_sha256="x", width_px=1, height_px=1,
-                width_mm=Decimal("26.0"), height_mm=Decimal("10.0"),
+                kind="mayor",
+                image=b"x",
+                image_sha256="x",
+                width_px=1,
+                height_px=1,
+                width_mm=Decimal("26.0"),
+                height_mm=Decimal("10.0"),
             )
         assert OfficialSeal.objects.count() == 4  # 3 here and the fixture's
 
@@ -298,6 +326,13 @@ def test_official_requests_print_koyo(office) -> None:
         text = flat(pdf_text(issue_pdf(office, [head.pk], requester=official).content))
         assert "公用" in text
         assert "公用" not in flat(pdf_text(issue_pdf(office, [head.pk]).content))
+        # every kind of the 住民票の写し family ([1000]: 除票の写し, 記載事項証明書) prints it too
+        family_kinds = [k.code for k in kinds.all_kinds() if "1000" in k.functions]
+        assert {"juminhyo", "joshu"} <= set(family_kinds)
+        for code in family_kinds:
+            req = request([head.pk], kind=code, requester=official)
+            (doc,) = with_issuer([blank_data(code)], req, office.municipality, IN_PERIOD)
+            assert doc.extra["issuer"]["official"] == "公用"
 
 
 @pytest.mark.std("1060#2")
@@ -320,7 +355,9 @@ def test_no_authority_or_seal_means_no_certificate(office) -> None:
     with activate(office.ctx()):
         head, _, _ = family(office)
         OfficialSeal.objects.all().delete()
-        with pytest.raises(IssuanceRefused, match="電子公印（市区町村長印）の画像が登録されていない"):
+        with pytest.raises(
+            IssuanceRefused, match="電子公印（市区町村長印）の画像が登録されていない"
+        ):
             issue_pdf(office, [head.pk])
         Authority.objects.all().delete()
         with pytest.raises(IssuanceRefused, match="有効な認証者"):

@@ -117,5 +117,5 @@ def _keep_history(sender: Any, instance: Any, **kwargs: Any) -> None:
         raise HistoryUndeletable(issuance.keep_until)
 
 
-from .verify.models import VerificationCode  # noqa: E402,F401  (public, no personal data)
 from .authority.models import Authority, IssuerChoice, OfficialSeal  # noqa: E402,F401  ([310], [1050])
+from .verify.models import VerificationCode  # noqa: E402,F401  (public, no personal data)

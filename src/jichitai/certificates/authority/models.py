@@ -52,7 +52,10 @@ class Authority(TenantModel):
     valid_until = models.DateField("期間の終了日", null=True, blank=True)
     created_at = models.DateTimeField("登録日時", default=timezone.now)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
         verbose_name="登録者",
     )
 
@@ -86,7 +89,10 @@ class OfficialSeal(TenantModel):
     color = models.CharField("色", max_length=10, choices=SealColor.choices, default="black")
     uploaded_at = models.DateTimeField("登録日時", default=timezone.now)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
         verbose_name="登録者",
     )
 
@@ -95,7 +101,9 @@ class OfficialSeal(TenantModel):
         verbose_name = "電子公印"
         constraints = [
             models.CheckConstraint(
-                condition=Q(width_mm__lte=25) & Q(height_mm__lte=25) & Q(width_mm__gt=0)
+                condition=Q(width_mm__lte=25)
+                & Q(height_mm__lte=25)
+                & Q(width_mm__gt=0)
                 & Q(height_mm__gt=0),
                 name="official_seal_at_most_25mm",
             ),
@@ -125,7 +133,9 @@ class IssuerChoice(TenantModel):
         app_label = "certificates"
         verbose_name = "証明書ごとの認証者・公印"
         constraints = [
-            models.UniqueConstraint(fields=["municipality", "kind"], name="uniq_issuer_choice_kind"),
+            models.UniqueConstraint(
+                fields=["municipality", "kind"], name="uniq_issuer_choice_kind"
+            ),
             *(
                 models.CheckConstraint(
                     condition=~Q(fixed_text__contains=text), name=f"issuer_text_not_{i}"

@@ -132,7 +132,9 @@ def upload_seal(
             "kind",
         )
     if color not in SealColor.values or (color == SealColor.RED and kind != SealKind.CARD):
-        raise AuthorityError("赤色にできるのはカード券面用印だけです。電子公印は黒色です。", "color")
+        raise AuthorityError(
+            "赤色にできるのはカード券面用印だけです。電子公印は黒色です。", "color"
+        )
     ward = _ward(municipality(), ward)
     try:
         image = prepare(data, size_mm, color)

@@ -36,8 +36,20 @@ from ..registry.views.common import Errors, parse_id, render_page
 CAP = "certificates.authority"
 TEMPLATE = "certificates/authority.html"
 FIELDS = (
-    "role", "name", "title", "valid_from", "valid_until", "ward", "kind", "image", "size_mm",
-    "color", "authority", "seal_kind", "fixed_text", "authority_id",
+    "role",
+    "name",
+    "title",
+    "valid_from",
+    "valid_until",
+    "ward",
+    "kind",
+    "image",
+    "size_mm",
+    "color",
+    "authority",
+    "seal_kind",
+    "fixed_text",
+    "authority_id",
 )
 
 
@@ -57,8 +69,12 @@ def _context(errors: Errors, values: dict[str, str] | None = None) -> dict[str, 
         "designated": m.population_class == "designated_city",
         "ward": authority.issuing_ward(),
         "authorities": [
-            {"r": a, "job_title": job_title(m, a), "from": format_date(a.valid_from),
-             "until": format_date(a.valid_until) if a.valid_until else "（定めなし）"}
+            {
+                "r": a,
+                "job_title": job_title(m, a),
+                "from": format_date(a.valid_from),
+                "until": format_date(a.valid_until) if a.valid_until else "（定めなし）",
+            }
             for a in rows
         ],
         "seals": [{"s": s, "src": seal_src(s)} for s in seals],
@@ -71,7 +87,9 @@ def _context(errors: Errors, values: dict[str, str] | None = None) -> dict[str, 
     }
 
 
-def _page(request: HttpRequest, errors: Errors, values: dict[str, str] | None = None) -> HttpResponse:
+def _page(
+    request: HttpRequest, errors: Errors, values: dict[str, str] | None = None
+) -> HttpResponse:
     return render_page(request, TEMPLATE, _context(errors, values), status=400 if errors else 200)
 
 
@@ -84,7 +102,9 @@ def _date(values: dict[str, str], name: str, label: str, errors: Errors) -> Any:
     try:
         return parse_date(values[name])
     except DateInputError as exc:
-        errors.add(exc.message or f"{label}を正しく入力してください（例: 令和8年4月1日）。", name, FIELDS)
+        errors.add(
+            exc.message or f"{label}を正しく入力してください（例: 令和8年4月1日）。", name, FIELDS
+        )
     return None
 
 
@@ -106,8 +126,13 @@ def authority_add_view(request: HttpRequest) -> HttpResponse:
         return _page(request, errors, values)
     try:
         row = authority.add_authority(
-            values["role"], values["name"], start, title=values["title"], valid_until=until,
-            ward=values["ward"], staff=request.user,
+            values["role"],
+            values["name"],
+            start,
+            title=values["title"],
+            valid_until=until,
+            ward=values["ward"],
+            staff=request.user,
         )
     except authority.AuthorityError as exc:
         errors.add(exc.message, exc.field, FIELDS)
@@ -147,8 +172,12 @@ def seal_upload_view(request: HttpRequest) -> HttpResponse:
     if not errors:
         try:
             authority.upload_seal(
-                values["kind"], data, size, color=values["color"] or "black",
-                ward=values["ward"], staff=request.user,
+                values["kind"],
+                data,
+                size,
+                color=values["color"] or "black",
+                ward=values["ward"],
+                staff=request.user,
             )
         except authority.AuthorityError as exc:
             errors.add(exc.message, exc.field, FIELDS)
@@ -163,8 +192,10 @@ def issuer_choice_view(request: HttpRequest) -> HttpResponse:
     errors, values = Errors(), _values(request)
     try:
         authority.set_choice(
-            values["kind"], authority=values["authority"] or "auto",
-            print_seal=request.POST.get("print_seal") == "1", seal_kind=values["seal_kind"],
+            values["kind"],
+            authority=values["authority"] or "auto",
+            print_seal=request.POST.get("print_seal") == "1",
+            seal_kind=values["seal_kind"],
             fixed_text=values["fixed_text"],
         )
     except authority.AuthorityError as exc:
