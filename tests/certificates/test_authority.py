@@ -16,6 +16,8 @@ import pytest
 from django.core.exceptions import FieldDoesNotExist
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from hypothesis import given
+from hypothesis import strategies as st
 from PIL import Image, PngImagePlugin
 
 from jichitai.certificates import kinds
@@ -30,6 +32,7 @@ from jichitai.certificates.authority.models import Authority, IssuerChoice, Offi
 from jichitai.certificates.authority.service import (
     AuthorityError,
     add_authority,
+    check_fixed_text,
     set_choice,
     upload_seal,
 )
@@ -62,6 +65,14 @@ def pdf_images(pdf: bytes) -> list[list[str]]:
         ).stdout
     rows = [line.split() for line in out.splitlines()[2:] if line.strip()]
     return [r for r in rows if r[2] == "image"]  # an "smask" row is the image's transparency
+
+
+def printed_mm(row: list[str]) -> tuple[float, float]:
+    """An image's drawn size in mm, from its pixels and ``pdfimages``' x-ppi / y-ppi."""
+    return (
+        round(int(row[3]) / int(row[12]) * 25.4, 1),
+        round(int(row[4]) / int(row[13]) * 25.4, 1),
+    )
 
 
 def at(day: dt.date) -> dt.datetime:
@@ -209,7 +220,8 @@ def test_a_certificate_prints_the_certification_seal_number_and_title_with_prefe
         images = pdf_images(copy.content)
         assert len(images) == 1  # the 電子公印, on the last page with the 認証文
         seal = OfficialSeal.objects.get(kind="mayor")
-        assert images[0][0] == str(text.count("\f")) and images[0][3:5] == ["240", "240"]
+        assert images[0][0] == str(text.count("\f"))  # the last page
+        assert printed_mm(images[0]) == (21.0, 21.0)  # as registered, at most 25 mm
         assert (seal.width_mm, seal.height_mm) == (Decimal("21.0"), Decimal("21.0"))
 
 
@@ -252,7 +264,7 @@ def test_each_kind_chooses_its_authority_seal_and_fixed_text(office) -> None:
         content = issue_pdf(office, [head.pk]).content
         text = flat(pdf_text(content))
         assert "代理次郎" in text and "この印は黒色です" in text and "公印省略" not in text
-        assert [row[3:5] for row in pdf_images(content)] == [["300", "300"]]  # 証明書専用印
+        assert [printed_mm(row) for row in pdf_images(content)] == [(24.0, 24.0)]  # 証明書専用印
         block = issuer_block(office.municipality, "joshu", on=IN_PERIOD)  # other kinds unchanged
         assert block["fixed_text"] == "" and block["name"] == "代理　次郎"
         with pytest.raises(AuthorityError, match="種別"):
@@ -363,3 +375,29 @@ def test_no_authority_or_seal_means_no_certificate(office) -> None:
         with pytest.raises(IssuanceRefused, match="有効な認証者"):
             issue_pdf(office, [head.pk])
         assert not IssuanceCounter.objects.filter(last__gt=0).exists()
+
+
+FULL_WIDTH = str.maketrans({c: chr(ord(c) + 0xFEE0) for c in "abcdefghijklmnopqrstuvwxyz"})
+
+
+@pytest.mark.std("1060#2")
+@given(
+    phrase=st.sampled_from(["附票通知", "規定により免除"]),
+    cuts=st.lists(st.sampled_from([" ", "\u3000", "\t", "\n"]), min_size=0, max_size=6),
+    before=st.text(alphabet="公印省略この印は黒色ですabc", max_size=8),
+    after=st.text(alphabet="公印省略この印は黒色ですabc", max_size=8),
+)
+def test_forbidden_texts_are_found_however_spaced(phrase, cuts, before, after) -> None:
+    chars = list(phrase)
+    for i, cut in enumerate(cuts):  # blanks anywhere inside the phrase
+        chars.insert(1 + i % (len(chars) - 1), cut)
+    with pytest.raises(AuthorityError):
+        check_fixed_text(before + "".join(chars) + after.translate(FULL_WIDTH))
+
+
+@given(st.text(alphabet="公印省略この印は黒色です附票規定免除通知により 　", max_size=30))
+def test_other_fixed_texts_pass_unchanged_but_trimmed(text) -> None:
+    folded = re.sub(r"\s", "", text)
+    if "附票通知" in folded or "規定により免除" in folded:
+        return
+    assert check_fixed_text(text) == text.strip(" \u3000\t\r\n")

@@ -21,6 +21,7 @@ from PIL import Image, ImageChops
 from jichitai.seals.images import MAX_BYTES, ImageProblem, check_image, parse_mm
 
 MAX_MM = Decimal(25)
+PRINT_DPI = 600  # the stored image is resampled to this; certificate.css sets image-resolution
 INK = {"black": (0, 0, 0), "red": (200, 0, 0)}
 
 __all__ = ["MAX_BYTES", "ImageProblem", "SealImage", "prepare", "parse_mm"]
@@ -36,15 +37,13 @@ class SealImage:
     height_mm: Decimal
 
 
-def _recolour(data: bytes, colour: str) -> Image.Image:
+def _ink(data: bytes) -> Image.Image:
+    """The impression's ink as an 8-bit mask: 255 - darkest channel, times the opacity."""
     with Image.open(io.BytesIO(data)) as img:
         rgba = img.convert("RGBA")
     r, g, b, a = rgba.split()
     darkest = ImageChops.darker(ImageChops.darker(r, g), b)
-    ink = ImageChops.multiply(ImageChops.invert(darkest), a)
-    out = Image.new("RGBA", rgba.size, INK[colour] + (0,))
-    out.putalpha(ink)
-    return out
+    return ImageChops.multiply(ImageChops.invert(darkest), a)
 
 
 def prepare(data: bytes, size_mm: Decimal, colour: str = "black") -> SealImage:
@@ -55,14 +54,23 @@ def prepare(data: bytes, size_mm: Decimal, colour: str = "black") -> SealImage:
         raise ImageProblem("電子公印の画像はPNGにしてください。")
     if size_mm > MAX_MM:
         raise ImageProblem("電子公印は一辺25mmの正方形に収まる大きさにしてください。")
-    image = _recolour(checked.data, colour)
-    if image.getchannel("A").getbbox() is None:
+    ink = _ink(checked.data)
+    if ink.getbbox() is None:
         raise ImageProblem("電子公印の画像に印影がありません（すべて白または透明です）。")
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG", optimize=True)
-    png = buffer.getvalue()
-    w, h = image.size
+    w, h = ink.size
     longer = max(w, h)
     width_mm = (size_mm * w / longer).quantize(Decimal("0.1"))
     height_mm = (size_mm * h / longer).quantize(Decimal("0.1"))
-    return SealImage(png, hashlib.sha256(png).hexdigest(), w, h, width_mm, height_mm)
+    # the size travels in the pixels: at PRINT_DPI the image is exactly its printed size, so no
+    # template states it (and a template cannot enlarge it past 25 mm by accident)
+    size = (_px(width_mm), _px(height_mm))
+    image = Image.new("RGBA", size, INK[colour] + (0,))
+    image.putalpha(ink.resize(size, Image.Resampling.LANCZOS))  # one colour: only the ink scales
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", optimize=True)
+    png = buffer.getvalue()
+    return SealImage(png, hashlib.sha256(png).hexdigest(), *image.size, width_mm, height_mm)
+
+
+def _px(mm: Decimal) -> int:
+    return max(1, round(float(mm) / 25.4 * PRINT_DPI))
