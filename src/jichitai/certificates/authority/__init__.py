@@ -14,6 +14,8 @@ from typing import Any
 
 from django.db.models import Q
 
+from jichitai.wareki import format_date
+
 from .models import Authority, AuthorityChoice, AuthorityRole, IssuerChoice, OfficialSeal
 from .service import check_fixed_text, issuing_ward
 
@@ -50,7 +52,7 @@ def authority_on(on: dt.date, choice: str = AuthorityChoice.AUTO, ward: str = ""
     if found is None or not found.name.strip(" \u3000"):
         role = "職務代理者" if choice == AuthorityChoice.DEPUTY else "市区町村長"
         raise AuthorityMissing(
-            f"{on:%Y-%m-%d} に有効な認証者（{role}{'・' + ward if ward else ''}）が登録されていないため、"
+            f"{format_date(on)}に有効な認証者（{role}{'・' + ward if ward else ''}）が登録されていないため、"
             "証明書を発行できません。認証者・公印の設定で登録してください。"
         )
     return found
