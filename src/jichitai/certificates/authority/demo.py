@@ -4,13 +4,15 @@ mayor's name and no real seal. Runs inside the municipality's unit of work."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 from decimal import Decimal
 
 from PIL import Image, ImageDraw
 
+from .images import SealImage, prepare
 from .models import Authority, OfficialSeal
-from .service import add_authority, upload_seal
+from .service import add_authority
 
 DEMO_SINCE = dt.date(2000, 1, 1)
 
@@ -34,4 +36,20 @@ def provision(mayor_name: str = "見本　証明") -> None:
     if not Authority.objects.filter(role="mayor", ward="").exists():
         add_authority("mayor", mayor_name, DEMO_SINCE)
     if not OfficialSeal.objects.filter(kind="mayor", ward="").exists():
-        upload_seal("mayor", seal_png(), Decimal("21.0"))
+        seal = _demo_seal()
+        OfficialSeal.objects.create(
+            kind="mayor",
+            image=seal.png,
+            image_sha256=seal.sha256,
+            width_px=seal.width_px,
+            height_px=seal.height_px,
+            width_mm=seal.width_mm,
+            height_mm=seal.height_mm,
+        )
+
+
+@functools.cache
+def _demo_seal() -> SealImage:
+    # checked and converted as any upload (upload_seal), once per process: the test fixture
+    # provisions every test municipality and the conversion costs about 40 ms
+    return prepare(seal_png(), Decimal("21.0"))
