@@ -40,7 +40,17 @@ def tenants(db: None) -> Tenants:
         consortium=c2, code="999032", name="丙市", kana="ヘイシ", prefecture="テスト県",
         population_class="city",
     )
+    _authority(a, b, z)
     return Tenants(a=a, b=b, other_consortium=z)
+
+
+def _authority(*municipalities: object) -> None:
+    """Each test municipality's 認証者 and 市区町村長印: without them nothing is issued ([310]#4)."""
+    from jichitai.certificates.authority.demo import provision
+
+    for m in municipalities:
+        with activate(context_for(m, purpose="test")):
+            provision()
 
 
 def context_for(municipality: object, **kw: object) -> TenantContext:

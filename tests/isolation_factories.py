@@ -107,6 +107,8 @@ def _search_history(marker: str) -> Any:
     from jichitai.registry.search_history import SearchHistory
 
     return SearchHistory.objects.create(staff=_staff(marker), params={"name": marker}, summary=marker)
+
+
 def _place(marker: str) -> Any:
     from jichitai.registry.records_models import InputPlace
 
@@ -177,6 +179,8 @@ def _country(marker: str) -> Any:
     from jichitai.registry.address_models import CountryName
 
     return CountryName.objects.create(code=f"{next(_SEQ) % 1000:03d}", name=marker[:60])
+
+
 def _hold(marker: str) -> Any:
     import datetime as dt
 
@@ -294,6 +298,8 @@ def _issuance_fee(marker: str) -> Any:
     from jichitai.certificates.models import IssuanceFee
 
     return IssuanceFee.objects.create(issuance=_issuance(marker), unit=300, copies=1, amount=300)
+
+
 def _move_out_certificate(marker: str) -> Any:
     import datetime as dt
 
@@ -302,6 +308,27 @@ def _move_out_certificate(marker: str) -> Any:
     return MoveOutCertificate.objects.create(
         person_id=next(_SEQ), event_id=next(_SEQ), kind="tenshutsu", printed={"marker": marker},
         first_request_id=f"r-{marker}", first_number=marker, first_issued_on=dt.date(2026, 1, 1))
+
+
+def _authority(marker: str) -> Any:
+    import datetime as dt
+
+    from jichitai.certificates.models import Authority
+
+    return Authority.objects.create(role="deputy", title="長職務代理者", name=marker, valid_from=dt.date(2026, 1, 1))
+
+
+def _official_seal(marker: str) -> Any:
+    from jichitai.certificates.models import OfficialSeal
+
+    return OfficialSeal.objects.create(kind="certificate", image=marker.encode(), image_sha256=marker[:64],
+                                       width_px=200, height_px=200, width_mm=20, height_mm=20)
+
+
+def _issuer_choice(marker: str) -> Any:
+    from jichitai.certificates.models import IssuerChoice
+
+    return IssuerChoice.objects.create(kind=f"k{next(_SEQ)}", fixed_text=marker)
 
 
 def _assessment(marker: str) -> Any:
@@ -345,6 +372,9 @@ FACTORIES: dict[str, Callable[[str], Any]] = {
     "certificates.FeeExemption": _fee_exemption,
     "certificates.IssuanceFee": _issuance_fee,
     "certificates.MoveOutCertificate": _move_out_certificate,
+    "certificates.Authority": _authority,
+    "certificates.OfficialSeal": _official_seal,
+    "certificates.IssuerChoice": _issuer_choice,
     "tax.Assessment": _assessment,
     "seals.SealRegistration": _seal_registration,
     "seals.SealCard": _seal_card,

@@ -119,6 +119,7 @@ def bench(args: argparse.Namespace) -> dict[str, Any]:
     from django.core.management import call_command
     from django.db import connection
 
+    from jichitai.certificates.authority.demo import provision
     from jichitai.certificates.signing import init_municipality
     from jichitai.registry.models import Person
     from jichitai.tenancy.context import activate
@@ -136,6 +137,7 @@ def bench(args: argparse.Namespace) -> dict[str, Any]:
     REG.analyze(vacuum=not args.no_server)
     init_municipality(Path(settings.DATA_DIR), m.code, m.name, m.consortium.name)
     with activate(REG.ctx_for(m, clerk)):
+        provision()  # a 認証者 and 電子公印: without them nothing is issued
         pids = list(Person.objects.for_read(screen="ベンチ").filter(status="resident")
                     .order_by("pk").values_list("pk", flat=True)[: workers * args.per_worker + 1])
     ceiling = engine_only(m, clerk, pids.pop(), max(args.per_worker // 2, 5))

@@ -301,6 +301,16 @@ def _seed_staff(
     )
 
 
+def _seed_authority(municipality: Municipality) -> None:
+    """A demo 認証者 and 電子公印, so the demo can issue certificates (docs/certificates.md)."""
+    from jichitai.certificates.authority.demo import provision
+    from jichitai.tenancy.context import activate
+    from jichitai.tenancy.services import own_context
+
+    with activate(own_context(municipality, purpose="demo")):
+        provision()
+
+
 def seed_demo(
     sizes: Sequence[int] | None = None, *, progress: Callable[[int, int], None] | None = None
 ) -> DemoSeed:
@@ -325,6 +335,7 @@ def seed_demo(
                     "active": True,
                 },
             )
+            _seed_authority(munis[spec.key])
         logins = []
         for done, person in enumerate(STAFF, start=1):
             logins.append(_seed_staff(person, consortium, munis, password))

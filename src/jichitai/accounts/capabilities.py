@@ -79,6 +79,10 @@ CAPABILITIES: dict[str, Capability] = {c.name: c for c in (
     # sets them, never under 代行 (a delegation lends data, not the other's ordinance)
     Capability("certificates.fees", "証明書手数料の設定（種別ごとの手数料・減免事由）",
                _roles(Role.APPROVER, Role.MUNICIPALITY_ADMIN), delegable=False),
+    # 認証者・公印 ([290], [310], [1050]): the 団体管理者 keeps the 市区町村長・職務代理者, the 電子公印
+    # images and each kind's choice; not 代行 business (a delegation never lends the mayor's seal)
+    Capability("certificates.authority", "認証者・公印の設定（市区町村長・職務代理者、電子公印、証明書ごとの選択）",
+               _roles(Role.MUNICIPALITY_ADMIN), delegable=False),
     # auditing is not 代行 business: an auditor audits their own municipality (docs/audit.md)
     Capability("audit.search", "監査ログの検索と分析", _roles(Role.AUDITOR), delegable=False),
     # [1380]: staff administration; a 団体管理者 their own municipality's staff, a 協議会管理者 the

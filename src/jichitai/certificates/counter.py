@@ -25,6 +25,7 @@ from jichitai.tenancy.models import Municipality
 
 from . import kinds, signing
 from .issuance import CertificateRequest, Issued, eligibility, finalize, issue
+from .issuance.service import with_issuer
 from .output import renderer_for
 from .render import certificate_html, render_pdf
 
@@ -107,6 +108,7 @@ def preview_pdf(req: CertificateRequest, *, staff: Any) -> bytes:
         documents = kinds.get(req.kind).build(  # type: ignore[union-attr]  # checked
             req, cleared.subject_ids, staff=staff, today=today, municipality=municipality
         )
+        documents = with_issuer(documents, req, municipality, today)
     parts = [
         render_pdf(certificate_html(d).replace("</body>", _WATERMARK_HTML + "</body>", 1))
         for d in documents

@@ -145,6 +145,7 @@ def _keep_history(sender: Any, instance: Any, **kwargs: Any) -> None:
         raise HistoryUndeletable(issuance.keep_until)
 
 
+from .authority.models import Authority, IssuerChoice, OfficialSeal  # noqa: E402,F401  ([310], [1050])
 from .fees.models import FeeExemption, FeeRate, IssuanceFee  # noqa: E402,F401  (手数料)
 from .move_out.models import MoveOutCertificate  # noqa: E402,F401  ([660]: the first issue's state)
 from .verify.models import VerificationCode  # noqa: E402,F401  (public, no personal data)

@@ -28,7 +28,7 @@ from ..verify import codes
 from . import eligibility, numbering
 from .data import CertificateData
 from .messages import MISMATCH
-from .request import REQUESTER_KINDS, CertificateRequest
+from .request import OFFICIAL, REQUESTER_KINDS, CertificateRequest
 
 Renderer = Callable[[CertificateData], bytes]
 KEEP_SETTING = "certificates.history_keep_years"  # 団体別設定: [300]#1 「市区町村が定める期間」
@@ -77,6 +77,27 @@ def _keep_until(today: dt.date) -> dt.date:
         return today.replace(year=today.year + years)
     except ValueError:  # 29 February
         return today.replace(year=today.year + years, day=28)
+
+
+def with_issuer(
+    documents: list[CertificateData], req: CertificateRequest, municipality: Any, today: dt.date
+) -> list[CertificateData]:
+    """Every document with its 認証者 and 電子公印 (``extra["issuer"]``, [1000]#2, [1050]) unless its
+    kind set one itself; 「公用」 for a 公用 request of the 住民票の写し family ([1060]#1). No 認証者
+    or 公印 to print refuses the request."""
+    from ..authority import AuthorityMissing, issuer_block
+    from ..authority.service import AuthorityError
+
+    kind = kinds.get(req.kind)
+    official = req.requester.kind == OFFICIAL and kind is not None and "1000" in kind.functions
+    try:
+        block = issuer_block(municipality, req.kind, on=today, official=official)
+    except (AuthorityMissing, AuthorityError) as exc:
+        raise eligibility.IssuanceRefused(eligibility.Refusal("authority", exc.message)) from exc
+    return [
+        d if "issuer" in d.extra else replace(d, extra={**d.extra, "issuer": block})
+        for d in documents
+    ]
 
 
 def finalize(issued: Issued, subject_ids: Iterable[int]) -> Issued:
@@ -205,6 +226,7 @@ def issue(
         documents = kinds.get(req.kind).build(  # type: ignore[union-attr]  # checked
             req, cleared.subject_ids, staff=staff, today=today, municipality=municipality
         )
+        documents = with_issuer(documents, req, municipality, today)
         numbered = _numbered(req, documents, today, municipality, verifiable)
         history = _reserve(req, cleared, numbered, staff, now)
     try:

@@ -3,8 +3,9 @@ omitted by issuance) through one template to a PDF with IPAmj明朝.
 
 The 発行番号 and its page x/n are printed by the page's margin box from the number in the data and
 the engine's own page count ([1040]); the 認証文 follows the last member, so it is on the last page
-only ([1000]#4). The 検証コード and its QR code (``_verification.html``) sit in every page's
-bottom-left margin. Layout refinements of chapter 5 (公印, 職名 with 職務代理者, 公用) come next.
+only ([1000]#4). The 認証者 block (職名 with the prefecture, 氏名, 電子公印, 「公用」) is the include
+``certificates/_issuer.html``, from ``extra["issuer"]``. The 検証コード and its QR code
+(``_verification.html``) sit in every page's bottom-left margin.
 """
 
 from __future__ import annotations
@@ -43,6 +44,8 @@ def certificate_html(data: Mapping[str, Any]) -> str:
         "municipality": data["municipality"],
         "extra": data.get("extra") or {},
         "verification": verification_context(data),
+        # 認証者・電子公印・「公用」 (certificates/_issuer.html; certificates.authority.issuer_block)
+        "issuer": (data.get("extra") or {}).get("issuer"),
     }
     template = data.get("template") or "certificates/certificate.html"
     return template_engine().get_template(template).render(template_context(context))

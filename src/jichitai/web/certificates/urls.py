@@ -1,9 +1,10 @@
-"""/certificates/: 証明書交付 (counter), 見本 (preview), 交付履歴照会 and 処分, 交付日計表, 手数料."""
+"""/certificates/: 証明書交付 (counter), 見本 (preview), 交付履歴照会 and 処分, 交付日計表, 手数料,
+認証者・公印の設定."""
 
 from django.urls import path
 
 from ..registry import urls as _registry_urls  # noqa: F401  (registers the bounded "id" converter)
-from . import fees, search, views
+from . import authority, fees, search, views
 
 app_name = "certificates"
 urlpatterns = [
@@ -16,4 +17,10 @@ urlpatterns = [
     path("ledger/", fees.ledger_view, name="ledger"),
     path("ledger/csv/", fees.ledger_csv_view, name="ledger_csv"),
     path("fees/", fees.fees_view, name="fees"),
+    # 認証者・公印の設定 (団体管理者)
+    path("authority/", authority.authority_view, name="authority"),
+    path("authority/add/", authority.authority_add_view, name="authority_add"),
+    path("authority/end/", authority.authority_end_view, name="authority_end"),
+    path("authority/seal/", authority.seal_upload_view, name="seal_upload"),
+    path("authority/choice/", authority.issuer_choice_view, name="issuer_choice"),
 ]

@@ -27,6 +27,7 @@ class Shell:
     is_auditor: bool
     can_use_registry: bool = False
     can_manage_staff: bool = False
+    can_manage_authority: bool = False  # 認証者・公印の設定
     help_topic: str = "home"
 
     @property
@@ -60,5 +61,6 @@ def shell(context: Any) -> Shell | None:
         is_auditor="audit.search" in caps,
         can_use_registry=bool(caps & REGISTRY),
         can_manage_staff="accounts.manage_staff" in caps,
+        can_manage_authority="certificates.authority" in caps,
         help_topic=topic,
     )
