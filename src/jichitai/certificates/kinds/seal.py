@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import io
 from typing import Any
 
 from jichitai.registry.selectors.certificates import SubjectState, subject_states
@@ -88,6 +89,21 @@ def check(req: CertificateRequest, states: dict[int, SubjectState], *, staff: An
     _seal(req, state.id, staff)
 
 
+PRINT_DPI = 600  # seal.css draws the impression at this resolution
+
+
+def at_print_size(image: bytes, width_mm: Any, height_mm: Any) -> bytes:
+    """The impression resampled so that at PRINT_DPI it measures its registered size: the page
+    draws it at exactly that size with no size in the template (no inline style)."""
+    from PIL import Image
+
+    size = tuple(max(1, round(float(mm) / 25.4 * PRINT_DPI)) for mm in (width_mm, height_mm))
+    with Image.open(io.BytesIO(image)) as img:
+        out = io.BytesIO()
+        img.convert("RGBA").resize(size, Image.LANCZOS).save(out, format="PNG")
+    return out.getvalue()
+
+
 def _mm(value: Any) -> str:
     return f"{value:.1f}"
 
@@ -103,7 +119,8 @@ def build(
     (person_id,) = subject_ids
     seal = _seal(req, person_id, staff)
     person = subject.read(person_id, staff=staff, function="certificates.inkan")
-    image = base64.b64encode(seal.image).decode("ascii")
+    printed = at_print_size(seal.image, seal.width_mm, seal.height_mm)
+    image = base64.b64encode(printed).decode("ascii")
     return [
         CertificateData(
             kind=CODE,
@@ -120,7 +137,7 @@ def build(
             certification=CERTIFICATION,
             template="certificates/seal.html",
             extra={
-                "image": f"data:{seal.image_type};base64,{image}",
+                "image": f"data:image/png;base64,{image}",
                 "width_mm": _mm(seal.width_mm),
                 "height_mm": _mm(seal.height_mm),
             },
