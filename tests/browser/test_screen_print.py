@@ -57,6 +57,8 @@ def test_a_screen_prints_only_through_the_logged_button(demo, chromium_path) -> 
             # at print time the screen is whole and the notice hidden; afterwards hidden again
             assert page.evaluate("window.printed") == [["block", "none"]]
             assert page.evaluate(MAIN) == "none"
-            assert not page.evaluate("document.documentElement.classList.contains('screen-print-logged')")
+            assert not page.evaluate(
+                "document.documentElement.classList.contains('screen-print-logged')"
+            )
         finally:
             browser.close()

@@ -38,7 +38,9 @@ def _body(head: Any, **extra: Any) -> dict[str, Any]:
 
 
 @pytest.mark.std("1420#1")
-def test_the_printer_and_tray_chosen_are_kept_in_the_history(office, office_b, staff_client) -> None:
+def test_the_printer_and_tray_chosen_are_kept_in_the_history(
+    office, office_b, staff_client
+) -> None:
     with activate(office.ctx()):
         head, _, _ = family(office)
     client = staff_client("clerk")
@@ -49,7 +51,10 @@ def test_the_printer_and_tray_chosen_are_kept_in_the_history(office, office_b, s
     assert _api(client, _body(head), "tray-1").status_code == 200
     with activate(office.ctx()):
         rows = list(Issuance.objects.order_by("pk"))
-    assert [(r.printer, r.tray) for r in rows] == [("窓口プリンタ2", "ホッパ1（再生紙）"), ("P1", "トレー2")]
+    assert [(r.printer, r.tray) for r in rows] == [
+        ("窓口プリンタ2", "ホッパ1（再生紙）"),
+        ("P1", "トレー2"),
+    ]
     too_long = _api(client, _body(head, station={"tray": "T" * 51}), "tray-2")
     assert too_long.status_code == 422
     with activate(office_b.ctx(office_b.clerk)):  # another municipality never sees the history
@@ -108,7 +113,6 @@ def test_no_mass_printing_of_certificates_or_notices(office, staff_client) -> No
     with activate(office.ctx()):
         assert not Issuance.objects.exists()
         from jichitai.registry import documents
-
         from tests.certificates.test_notices import _sample
 
         doc = _sample(documents.load_all()["receipt_notice"], office.municipality.code)

@@ -32,12 +32,19 @@ def test_the_button_logs_who_printed_which_screen_when(office, office_b, staff_c
     client = staff_client("clerk")
     for page in ("/registry/", "/certificates/"):
         html = client.get(page).content.decode()
-        assert "画面の印刷</button>" in html and f'data-municipality="{office.municipality.pk}"' in html
+        assert (
+            "画面の印刷</button>" in html
+            and f'data-municipality="{office.municipality.pk}"' in html
+        )
         assert "screen_print.js" in html and "screen_print.css" in html and NOTICE in html
     before = timezone.now()
     response = client.post(
         URL,
-        {"screen": "/registry/persons/12/?q=髙橋", "title": "住民照会", "municipality": office.municipality.pk},
+        {
+            "screen": "/registry/persons/12/?q=髙橋",
+            "title": "住民照会",
+            "municipality": office.municipality.pk,
+        },
     )
     assert response.status_code == 204
     with activate(office.ctx()):
@@ -71,6 +78,6 @@ def test_a_print_outside_the_logged_path_is_refused(office, office_b, staff_clie
     assert "@media print" in css
     assert "html:not(.screen-print-logged) body > :not(.print-refusal)" in css
     js = (STATIC / "screen_print.js").read_text()
-    logged = js.index('classList.add(LOGGED)')
+    logged = js.index("classList.add(LOGGED)")
     assert js.index("response.status !== 204") < logged < js.index("window.print()")
     assert "classList.remove(LOGGED)" in js and "afterprint" in js
