@@ -1,8 +1,7 @@
 from django.urls import path
 
 from . import help as help_pages
-from . import screen_print
-from . import views
+from . import screen_print, views
 
 app_name = "web"
 urlpatterns = [
