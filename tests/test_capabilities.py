@@ -64,6 +64,7 @@ NOT_TENANT_WORK: dict[str, str] = {
     "accounts:device_remove": "remove one's own device (verified_required)",
     "accounts:password_change": "one's own password (verified_required; [1380]#3)",
     "web:help": "オンラインヘルプ ([1400]#2): static text, no tenant data",
+    "web:screen_print": "画面の印刷 ([1420]#5): logs the print of a screen the staff member already sees (tenant_required; no data returned)",
     "web:home": "ホーム: the chosen municipality and one's own roles, no resident data (tenant_required)",
     "api:openapi-json": "the API's OpenAPI document (rights published as x-required-capability)",
     "api:openapi-view": "Swagger UI of the API",

@@ -63,6 +63,7 @@ def test_issue_returns_the_pdf_inline_with_its_number(office, staff_client) -> N
     assert len(numbers) == 2 and numbers[0] != numbers[1] and numbers[1].endswith(" 002")
 
 
+@pytest.mark.std("1420#2")
 def test_two_copies_are_two_signed_pdfs_with_two_numbers(office, staff_client) -> None:
     with activate(office.ctx()):
         head, _, _ = family(office)
@@ -98,6 +99,7 @@ def test_an_issued_copy_from_the_counter_is_signed(office, staff_client) -> None
     assert whole_and_valid(report) and f"CN={office.municipality.name}" in report, report
 
 
+@pytest.mark.std("1420#3")
 def test_preview_is_marked_and_takes_no_number(office, staff_client) -> None:
     with activate(office.ctx()):
         head, _, _ = family(office)

@@ -17,7 +17,7 @@ from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Header, Schema, Status
 
-from jichitai.certificates import counter
+from jichitai.certificates import counter, printing
 from jichitai.certificates.issuance import (
     CertificateRequest,
     IssuanceMismatch,
@@ -80,6 +80,7 @@ class StationIn(Schema):
     terminal: str = Field("", max_length=50)
     printer: str = Field("", max_length=50)
     place: str = Field("", max_length=100)
+    tray: str = Field("", max_length=50, description="トレー（ホッパ）")
 
 
 class CertificateIn(Schema):
@@ -93,6 +94,12 @@ class CertificateIn(Schema):
     options: OptionsIn = Field(default_factory=OptionsIn)
     station: StationIn = Field(default_factory=StationIn)
     hold_confirmed: bool = Field(False, description="抑止（アラート）を確認した")
+    output: str = Field(
+        "",
+        pattern="^(|paper|pdf)$",
+        description="出力: paper (紙: inline で開いて印刷) / pdf (ファイル: attachment); "
+        "空は団体別設定の既定",
+    )
     fee_exemption: str = Field(
         "", max_length=12, description="手数料の減免事由（設定のID、なしは空）"
     )
@@ -171,7 +178,7 @@ def issue_certificate(
         raise ApiError(409, "already_issued", ALREADY_ISSUED, "Idempotency-Key") from None
     response = HttpResponse(handout.pdf, content_type=handout.content_type)
     response["Content-Disposition"] = counter.content_disposition(
-        handout.filename, handout.extension
+        handout.filename, handout.extension, printing.chosen_output(body.output) == printing.PDF
     )
     response["Cache-Control"] = "no-store"
     return response

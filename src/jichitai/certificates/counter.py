@@ -54,9 +54,10 @@ class Handout:
         return ".zip" if self.content_type == "application/zip" else ".pdf"
 
 
-def content_disposition(filename: str, extension: str = ".pdf") -> str:
-    """Inline, named by the 発行番号 (RFC 6266; UTF-8 for its Japanese, ASCII fallback)."""
-    disposition = "inline" if extension == ".pdf" else "attachment"
+def content_disposition(filename: str, extension: str = ".pdf", download: bool = False) -> str:
+    """Inline (to print), or a download when asked ([1420]#4), named by the 発行番号 (RFC 6266;
+    UTF-8 for its Japanese, ASCII fallback)."""
+    disposition = "inline" if extension == ".pdf" and not download else "attachment"
     return (f"{disposition}; filename=\"certificate{extension}\"; "
             f"filename*=UTF-8''{quote(filename + extension)}")
 

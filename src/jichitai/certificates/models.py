@@ -49,6 +49,7 @@ class Issuance(TenantModel):
     )  # kept, never printed ([1040]#6)
     terminal = models.CharField("端末名", max_length=50, blank=True)
     printer = models.CharField("プリンタ", max_length=50, blank=True)
+    tray = models.CharField("トレー（ホッパ）", max_length=50, blank=True)  # [1420]#1
     staff = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

@@ -27,6 +27,7 @@ from .request import (
 )
 
 MAX_COPIES = 10
+MAX_SUBJECTS = 50  # [1420]#8 (must not): no mass printing, as the API's subject_ids
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,8 @@ def _form(req: CertificateRequest) -> None:
         errors.append(Refusal("requester_kind", msg.REQUESTER_KIND))
     if not req.subject_ids:
         errors.append(Refusal("no_subject", msg.NO_SUBJECT))
+    if len(req.subject_ids) > MAX_SUBJECTS:
+        errors.append(Refusal("subjects", msg.SUBJECTS.format(n=MAX_SUBJECTS)))
     if not 1 <= req.options.copies <= MAX_COPIES:
         errors.append(Refusal("copies", msg.COPIES.format(n=MAX_COPIES)))
     if errors:

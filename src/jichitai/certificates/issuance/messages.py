@@ -4,6 +4,7 @@ KIND = "証明書の種別を選んでください。"
 REQUESTER_KIND = "請求者の区分（本人・同一世帯・代理人・第三者・公用）を選んでください。"
 NO_SUBJECT = "証明書の対象者を選んでください。"
 COPIES = "部数は1から{n}までで指定してください。"
+SUBJECTS = "一度に請求できる対象者は{n}人までです（大量印刷はできません）。"
 # the same words whether the person does not exist, belongs to another municipality or is
 # protected by a 支援措置 the requester or the staff member may not pass: nothing is revealed
 NOT_FOUND = "請求された住民票が見つかりません。"

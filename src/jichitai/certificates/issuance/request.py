@@ -57,11 +57,13 @@ class Requester:
 @dataclass(frozen=True)
 class Station:
     """Where the copy is printed: kept in the 交付履歴; the terminal and printer go into the 発行番号
-    ([1040]#3, blank when the device cannot be told, #4); ``place`` never reaches the paper (#6)."""
+    ([1040]#3, blank when the device cannot be told, #4); ``place`` never reaches the paper (#6).
+    ``tray`` is the printer's トレー／ホッパ chosen at the counter ([1420]#1), kept in the 交付履歴."""
 
     terminal: str = ""
     printer: str = ""
     place: str = ""
+    tray: str = ""
 
 
 @dataclass(frozen=True)

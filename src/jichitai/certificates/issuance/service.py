@@ -127,6 +127,7 @@ def _reserve(
         place=req.station.place,
         terminal=req.station.terminal,
         printer=req.station.printer,
+        tray=req.station.tray,
         staff=staff,
         kind=req.kind,
         subject_ids=list(cleared.subject_ids),

@@ -81,6 +81,7 @@ def to_request(
         terminal=str(values.get("terminal", "")).strip()[:50],
         printer=str(values.get("printer", "")).strip()[:50],
         place=str(values.get("place", "")).strip()[:100],
+        tray=str(values.get("tray", "")).strip()[:50],
     )
     extra: dict[str, Any] = {"request_id": request_id} if request_id else {}
     params = _params(values)
@@ -117,6 +118,7 @@ def _params(values: Mapping[str, Any]) -> dict[str, str]:
 
 
 def choices() -> dict[str, Any]:
+    from jichitai.certificates import printing
     from jichitai.certificates.fees.charge import active_exemptions, rates
 
     fees = rates()
@@ -129,4 +131,6 @@ def choices() -> dict[str, Any]:
         "extract_items": list(EXTRACT_ITEMS.items()),
         "param_fields": PARAM_FIELDS,
         "requester_kinds": list(REQUESTER_KINDS.items()),
+        "outputs": printing.OUTPUTS,
+        "output_default": printing.default_output(),
     }

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from jichitai.accounts.decorators import requires_capability
-from jichitai.certificates import counter, kinds
+from jichitai.certificates import counter, kinds, printing
 from jichitai.certificates.issuance import IssuanceMismatch, IssuanceRefused
 from jichitai.certificates.issuance.history import dispose, person_history, person_notices
 from jichitai.certificates.issuance.request import REQUESTER_KINDS
@@ -85,11 +85,15 @@ def _refused(request: HttpRequest, texts: list[str]) -> HttpResponse:
 
 
 def _pdf(
-    content: bytes, filename: str, content_type: str = "application/pdf", extension: str = ".pdf"
+    content: bytes,
+    filename: str,
+    content_type: str = "application/pdf",
+    extension: str = ".pdf",
+    download: bool = False,
 ) -> HttpResponse:
-    """Inline, never cached; the 発行番号 names the file (RFC 6266, UTF-8 for its Japanese)."""
+    """Inline (紙) or a download (PDF), never cached; the 発行番号 names the file (RFC 6266)."""
     response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = counter.content_disposition(filename, extension)
+    response["Content-Disposition"] = counter.content_disposition(filename, extension, download)
     response["Cache-Control"] = "no-store"
     return response
 
@@ -108,7 +112,8 @@ def _run(request: HttpRequest, preview: bool) -> HttpResponse:
         return _refused(request, [exc.message])
     except UndrawableCharactersError as exc:
         return _refused(request, [counter.UNDRAWABLE.format(codes="、".join(map(str, exc.codes)))])
-    return _pdf(handout.pdf, handout.filename, handout.content_type, handout.extension)
+    download = printing.chosen_output(request.POST.get("output")) == printing.PDF
+    return _pdf(handout.pdf, handout.filename, handout.content_type, handout.extension, download)
 
 
 @require_POST
