@@ -23,12 +23,12 @@ from django.utils import timezone
 from jichitai.tenancy.context import current
 from jichitai.tenancy.models import Municipality
 
-from . import kinds, signing
+from . import kinds, overflow, signing
 from .issuance import CertificateRequest, Issued, eligibility, finalize, issue
 from .output import renderer_for
 from .render import certificate_html, render_pdf
 
-UNDRAWABLE = "印字できない文字（{codes}）があるため発行できません。外字の登録を確認してください。"
+UNDRAWABLE = overflow.UNDRAWABLE_LISTED
 WATERMARK = "見本"
 _WATERMARK_HTML = (
     '<div style="position: fixed; top: 35%; left: 0; right: 0; text-align: center; '
@@ -107,6 +107,7 @@ def preview_pdf(req: CertificateRequest, *, staff: Any) -> bytes:
         documents = kinds.get(req.kind).build(  # type: ignore[union-attr]  # checked
             req, cleared.subject_ids, staff=staff, today=today, municipality=municipality
         )
+        documents = overflow.prepare(documents)  # the 見本 shows the 別紙 the copy would have
     parts = [
         render_pdf(certificate_html(d).replace("</body>", _WATERMARK_HTML + "</body>", 1))
         for d in documents

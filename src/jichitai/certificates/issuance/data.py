@@ -16,6 +16,7 @@ from typing import Any
 from jichitai.registry.selectors.documents import DocumentPerson, document_persons
 from jichitai.wareki import format_date, format_seireki
 
+from .. import furigana
 from .order import member_order
 from .request import REMOVED_COPY, RESIDENT_COPY, CertificateRequest, Options
 
@@ -59,6 +60,7 @@ class CertificateData(Mapping[str, Any]):
     template: str = "certificates/certificate.html"  # the kind's layout
     extra: Mapping[str, Any] = field(default_factory=dict)  # the kind's own printed items
     page_count: int = 0  # a kind that knows its pages says so; else by form and members
+    overflow_print: str = "limit"  # [1070]#2: a value too long for its box, 限界まで or 空白
 
     @property
     def pages(self) -> int:
@@ -123,19 +125,28 @@ def _foreign(v: Mapping[str, Any]) -> dict[str, str]:
     }
 
 
+def _foreign_name(alphabet: str, name: str) -> str:
+    """「ZHANG YULIN　張　玉蓮」: the alphabet name, then the kanji name when there is another."""
+    if not alphabet or alphabet.replace(" ", "") == name.replace("　", "").replace(" ", ""):
+        return alphabet or name
+    return f"{alphabet}　{name}"
+
+
 def _member(p: DocumentPerson, req: CertificateRequest, today: dt.date) -> dict[str, str]:
     v, o = p.values, req.options
     foreign = v.get("resident_type") == "foreign"
     name = f"{v.get('family_name', '')}　{v.get('given_name', '')}".strip("　")
     row = {
-        "氏名": v.get("alphabet_name") or name if foreign else name,
+        "氏名": _foreign_name(v.get("alphabet_name") or "", name) if foreign else name,
         "生年月日": _date(v, "birth_date", foreign),
         "性別": SEX.get(v.get("sex") or "", ""),
         "住民となった年月日": _date(v, "became_resident_on"),
         "住所を定めた年月日": _date(v, "address_set_on"),
         "届出日": _date(v, "reported_on"),
-        "従前の住所": v.get("previous_address") or "",
+        "転入前住所": v.get("previous_address") or "",  # 第4章's label ([1000]#3)
     }
+    if v.get("former_surname"):
+        row["旧氏"] = v["former_surname"]
     if foreign and v.get("alias"):
         row["通称"] = v["alias"]
     if o.head_and_relationship:
@@ -184,12 +195,13 @@ def build(
         key = p.values.get("household_id") if req.options.household_form else p.id
         groups.setdefault(key, []).append(p)
     out = []
+    kana = furigana.enabled()  # [1020]: the municipality's choice
     for group in groups.values():
         ordered = member_order([{**p.values, "_id": p.id} for p in group])
         by_id = {p.id: p for p in group}
         persons = [by_id[m["_id"]] for m in ordered]
         head = next((p for p in persons if p.values.get("relationship") == "世帯主"), None)
-        members = [_member(p, req, today) for p in persons]
+        members = [furigana.apply(_member(p, req, today), p.values, kana) for p in persons]
         if req.options.head_and_relationship and head is not None:
             for m in members:
                 m["世帯主"] = (

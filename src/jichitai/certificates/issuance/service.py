@@ -23,6 +23,7 @@ from jichitai.tenancy.models import Municipality, MunicipalSetting
 
 from .. import kinds
 from ..models import Issuance, IssuanceSubject, PrintLog
+from ..render.fonts import UndrawableCharactersError
 from . import eligibility, numbering
 from .data import CertificateData
 from .messages import MISMATCH
@@ -144,7 +145,19 @@ def issue(
 ) -> Issued:
     """Issue ``req``: refused (:class:`eligibility.IssuanceRefused`) or every copy numbered, rendered,
     recorded and checked in one transaction (a failure anywhere takes the numbers back)."""
-    now = now or timezone.now()
+    from .. import overflow  # [1070]: the alert, the 文字超過リスト
+
+    try:
+        return _issue(req, staff=staff, renderer=renderer, now=now or timezone.now())
+    except UndrawableCharactersError as exc:
+        # the issuance is rolled back; the 外字 list keeps the characters and their persons
+        overflow.record_undrawable(exc, req, staff=staff)
+        raise
+
+
+def _issue(req: CertificateRequest, *, staff: Any, renderer: Renderer, now: dt.datetime) -> Issued:
+    from .. import overflow
+
     today = timezone.localdate(now)
     with transaction.atomic():
         cleared = eligibility.check(req, staff=staff)
@@ -152,6 +165,8 @@ def issue(
         documents = kinds.get(req.kind).build(  # type: ignore[union-attr]  # checked
             req, cleared.subject_ids, staff=staff, today=today, municipality=municipality
         )
+        documents = overflow.prepare(documents)
+        alerts = overflow.check(documents, req)
         wanted = [d for _ in range(req.options.copies) for d in documents]
         seqs = numbering.take(today, len(wanted))
         copies = []
@@ -164,8 +179,9 @@ def issue(
             )
             copies.append(Copy(number, numbered, renderer(numbered)))
         history = _record(req, cleared, copies, staff, now)
+        overflow.record(copies[: len(documents)], staff=staff, history=history)
         issued = Issued(
-            req.request_id, history.pk, cleared.subject_ids, tuple(copies), cleared.warnings
+            req.request_id, history.pk, cleared.subject_ids, tuple(copies), cleared.warnings + alerts
         )
         return finalize(issued, cleared.subject_ids)
 
