@@ -77,6 +77,7 @@ class CertificateIn(Schema):
     options: OptionsIn = Field(default_factory=OptionsIn)
     station: StationIn = Field(default_factory=StationIn)
     hold_confirmed: bool = Field(False, description="抑止（アラート）を確認した")
+    overflow_confirmed: bool = Field(False, description="文字溢れ（別紙に全文を印字）を確認した")
 
 
 def _refusal(exc: IssuanceRefused) -> Status:
@@ -105,6 +106,7 @@ def _request(body: CertificateIn, request_id: str) -> CertificateRequest:
         options=Options(**body.options.model_dump()),
         station=Station(**body.station.model_dump()),
         hold_confirmed=body.hold_confirmed,
+        params={"overflow_confirmed": "1"} if body.overflow_confirmed else {},
         request_id=request_id,
     )
 

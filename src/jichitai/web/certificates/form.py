@@ -46,6 +46,14 @@ def _copies(text: str) -> int | None:
     return pid if pid is not None and pid < 1000 else None
 
 
+def _params(values: Mapping[str, Any]) -> dict[str, str]:
+    """The kinds' and the layout's own inputs (str → str) the form passes through."""
+    out = {}
+    if values.get("overflow_confirmed") in ("1", "on", "true"):
+        out["overflow_confirmed"] = "1"  # [1070]: 文字溢れ seen and confirmed by the clerk
+    return out
+
+
 def to_request(
     values: Mapping[str, Any], request_id: str = ""
 ) -> tuple[CertificateRequest, list[str]]:
@@ -83,6 +91,7 @@ def to_request(
         options=options,
         station=station,
         hold_confirmed=values.get("hold_confirmed") in ("1", "on", "true"),
+        params=_params(values),
         **extra,
     )
     return req, problems
