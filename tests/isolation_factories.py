@@ -271,6 +271,13 @@ def _issuance_counter(marker: str) -> Any:
     return IssuanceCounter.objects.create(day=dt.date(2000, 1, 1) + dt.timedelta(days=next(_SEQ)))
 
 
+def _overflow_entry(marker: str) -> Any:
+    from jichitai.certificates.models import OverflowEntry
+
+    return OverflowEntry.objects.create(kind="overflow", staff=_staff(marker), certificate_kind="juminhyo",
+                                        item="転入前住所", text=marker)
+
+
 def _assessment(marker: str) -> Any:
     from jichitai.tax.models import Assessment
 
@@ -307,6 +314,7 @@ FACTORIES: dict[str, Callable[[str], Any]] = {
     "certificates.IssuanceSubject": _issuance_subject,
     "certificates.PrintLog": _print_log,
     "certificates.IssuanceCounter": _issuance_counter,
+    "certificates.OverflowEntry": _overflow_entry,
     "tax.Assessment": _assessment,
     "seals.SealRegistration": _seal_registration,
     "seals.SealCard": _seal_card,

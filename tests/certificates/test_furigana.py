@@ -40,20 +40,43 @@ def _pdf(office: Any, ids: list[int], **options: Any) -> str:
     """The printed items (between the title and the 省略した事項 / 認証文), line by line as laid out."""
     req = request(ids, requester=Requester("household", person_id=ids[0]), **options)
     pdf = issue(req, staff=office.clerk, renderer=render_certificate).copies[0].content
-    text = subprocess.run(["pdftotext", "-layout", "-enc", "UTF-8", "-", "-"], input=pdf,
-                          capture_output=True, check=True).stdout.decode()
+    text = subprocess.run(
+        ["pdftotext", "-layout", "-enc", "UTF-8", "-", "-"],
+        input=pdf,
+        capture_output=True,
+        check=True,
+    ).stdout.decode()
     body = text.split("住 民 票 の 写 し", 1)[1]
     return re.split("省略した事項|この写しは", body, maxsplit=1)[0]
 
 
 def _foreigner(office: Any) -> Any:
-    apply(office, "move_in", {
-        "household": {"new": {"address_id": office.address2.pk, "banchi": "3番地"}},
-        "persons": [person_spec("f1", "張", "玉蓮", "1990-02-03", "世帯主", resident_type="foreign",
-                                nationality="中国", honseki="", hittousha="", alphabet_name="ZHANG YULIN",
-                                family_kana="チャン", given_kana="ユウリン", alias="住民　花子")],
-        "previous_address": "中国"},
-        D(2022, 4, 1))
+    apply(
+        office,
+        "move_in",
+        {
+            "household": {"new": {"address_id": office.address2.pk, "banchi": "3番地"}},
+            "persons": [
+                person_spec(
+                    "f1",
+                    "張",
+                    "玉蓮",
+                    "1990-02-03",
+                    "世帯主",
+                    resident_type="foreign",
+                    nationality="中国",
+                    honseki="",
+                    hittousha="",
+                    alphabet_name="ZHANG YULIN",
+                    family_kana="チャン",
+                    given_kana="ユウリン",
+                    alias="住民　花子",
+                )
+            ],
+            "previous_address": "中国",
+        },
+        D(2022, 4, 1),
+    )
     (zhang,) = people(family_name="張")
     Person.objects.filter(pk=zhang.pk).update(alias_kana="ジュウミン　ハナコ")
     return zhang
@@ -63,7 +86,9 @@ def _foreigner(office: Any) -> Any:
 def test_readings_follow_name_former_surname_and_alias_in_parentheses_when_chosen(office) -> None:
     with activate(office.ctx()):
         head, wife, _ = family(office)
-        Person.objects.filter(pk=wife.pk).update(former_surname="住基", former_surname_kana="ジュウキ")
+        Person.objects.filter(pk=wife.pk).update(
+            former_surname="住基", former_surname_kana="ジュウキ"
+        )
         zhang = _foreigner(office)
         off = _flat(_pdf(office, [head.pk, wife.pk]))
         assert "（" not in off and "タカハシ" not in off  # off unless the municipality chooses it
@@ -73,7 +98,10 @@ def test_readings_follow_name_former_surname_and_alias_in_parentheses_when_chose
         assert "住基（ジュウキ）" in on  # 旧氏
         foreign = _flat(_pdf(office, [zhang.pk]))
         # the standard's example: 「ZHANG YULIN　張　玉蓮　（チャン　ユウリン）」 and the 通称's reading
-        assert "ZHANGYULIN張玉蓮（チャンユウリン）" in foreign and "住民花子（ジュウミンハナコ）" in foreign
+        assert (
+            "ZHANGYULIN張玉蓮（チャンユウリン）" in foreign
+            and "住民花子（ジュウミンハナコ）" in foreign
+        )
 
 
 @pytest.mark.std("1020#2")
@@ -96,10 +124,17 @@ def test_no_other_item_ever_gets_a_reading(office) -> None:
         # there is no setting that puts a reading after another item: a value naming one is "off"
         MunicipalSetting.objects.filter(key=furigana.SETTING).update(value="住所")
         assert not KATAKANA.findall(_pdf(office, [head.pk]))
-        row = furigana.apply({"住所": "本町一丁目", "本籍": "東京都", "世帯主": "髙橋　一郎", "氏名": "髙橋　一郎"},
-                             {"family_name_kana": "タカハシ", "given_name_kana": "イチロウ"}, True)
-        assert row == {"住所": "本町一丁目", "本籍": "東京都", "世帯主": "髙橋　一郎",
-                       "氏名": "髙橋　一郎　（タカハシ　イチロウ）"}
+        row = furigana.apply(
+            {"住所": "本町一丁目", "本籍": "東京都", "世帯主": "髙橋　一郎", "氏名": "髙橋　一郎"},
+            {"family_name_kana": "タカハシ", "given_name_kana": "イチロウ"},
+            True,
+        )
+        assert row == {
+            "住所": "本町一丁目",
+            "本籍": "東京都",
+            "世帯主": "髙橋　一郎",
+            "氏名": "髙橋　一郎　（タカハシ　イチロウ）",
+        }
 
 
 @pytest.mark.std("1020#3")
@@ -114,9 +149,20 @@ def test_no_form_other_than_parentheses(office, form: str) -> None:
         assert "フリガナ" not in text and "ふりがな" not in text  # no row or label of its own
         assert re.search(r"一郎\s*（タカハシ\s*イチロウ）", text)
     # the renderer's own minimal 住民票 prints it the same way: in parentheses after the name
-    html = juminhyo_html({"address": "本町", "head": "髙橋　一郎", "issued_on": D(2026, 1, 1), "members": [
-        {"name": "髙橋　一郎", "kana": "たかはし　いちろう", "birth_date": D(1970, 1, 1)}]})
-    assert "髙橋　一郎<span class=\"kana\">　（タカハシ　イチロウ）</span>" in html and "フリガナ" not in html
+    html = juminhyo_html(
+        {
+            "address": "本町",
+            "head": "髙橋　一郎",
+            "issued_on": D(2026, 1, 1),
+            "members": [
+                {"name": "髙橋　一郎", "kana": "たかはし　いちろう", "birth_date": D(1970, 1, 1)}
+            ],
+        }
+    )
+    assert (
+        '髙橋　一郎<span class="kana">　（タカハシ　イチロウ）</span>' in html
+        and "フリガナ" not in html
+    )
 
 
 @pytest.mark.std("1020#4")
@@ -124,7 +170,9 @@ def test_a_reading_stored_in_hiragana_is_printed_in_katakana(office) -> None:
     with activate(office.ctx()):
         head, _, _ = family(office)
         # legacy data: the register's input converts, an old import may not have
-        Person.objects.filter(pk=head.pk).update(family_name_kana="たかはし", given_name_kana="ｲﾁﾛｳ")
+        Person.objects.filter(pk=head.pk).update(
+            family_name_kana="たかはし", given_name_kana="ｲﾁﾛｳ"
+        )
         _on()
         text = _pdf(office, [head.pk])
         assert "髙橋一郎（タカハシイチロウ）" in _flat(text)

@@ -14,7 +14,7 @@ from typing import Any
 
 SETTING = "certificates.furigana"
 ITEMS = ("氏名", "旧氏", "通称")  # [1020]#1; every other item never gets a reading
-_ON = frozenset({True, 1, "1", "on", "true", "yes", "記載する"})
+_ON = frozenset({True, "1", "on", "true", "yes", "記載する"})
 SPACE = "\u3000"
 
 

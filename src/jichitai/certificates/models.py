@@ -117,5 +117,5 @@ def _keep_history(sender: Any, instance: Any, **kwargs: Any) -> None:
         raise HistoryUndeletable(issuance.keep_until)
 
 
-from .verify.models import VerificationCode  # noqa: E402,F401  (public, no personal data)
 from .overflow_models import OverflowEntry  # noqa: E402,F401  (文字超過リスト, [1070])
+from .verify.models import VerificationCode  # noqa: E402,F401  (public, no personal data)

@@ -89,11 +89,19 @@ def record(copies: Sequence[Any], *, staff: Any, history: Any) -> None:
         ids = list(data.person_ids)
         for index, f in plan(data).overflows:
             # the address belongs to the household: the first person stands for it on the list
-            pid = ids[index] if index is not None and index < len(ids) else (ids[0] if ids else None)
+            pid = (
+                ids[index] if index is not None and index < len(ids) else (ids[0] if ids else None)
+            )
             rows.append(
                 OverflowEntry(
-                    kind=OVERFLOW, staff=staff, certificate_kind=data.kind, issuance=history,
-                    number=copy.number, person_id=pid, item=f.label, text=f.full,
+                    kind=OVERFLOW,
+                    staff=staff,
+                    certificate_kind=data.kind,
+                    issuance=history,
+                    number=copy.number,
+                    person_id=pid,
+                    item=f.label,
+                    text=f.full,
                 )
             )
     for row in rows:
@@ -102,11 +110,18 @@ def record(copies: Sequence[Any], *, staff: Any, history: Any) -> None:
 
 def record_undrawable(exc: Any, req: CertificateRequest, *, staff: Any) -> None:
     """The characters that stopped issuance, with the person and item they were found in."""
-    found = getattr(exc, "found", None) or [(None, "", c, code) for c, code in zip(exc.characters, exc.codes)]
+    found = getattr(exc, "found", None) or [
+        (None, "", c, code) for c, code in zip(exc.characters, exc.codes, strict=True)
+    ]
     for pid, item, ch, code in found:
         OverflowEntry(
-            kind=UNDRAWABLE, staff=staff, certificate_kind=req.kind, person_id=pid, item=item,
-            text=ch, codes=code,
+            kind=UNDRAWABLE,
+            staff=staff,
+            certificate_kind=req.kind,
+            person_id=pid,
+            item=item,
+            text=ch,
+            codes=code,
         ).save()
 
 
@@ -145,10 +160,17 @@ def lines(*, staff: Any, unchecked_only: bool = False) -> list[Line]:
             continue  # masked, or gone from this municipality's register: not shown
         name = ""
         if person is not None:
-            name = f"{person.values.get('family_name', '')}　{person.values.get('given_name', '')}".strip("　")
+            name = f"{person.values.get('family_name', '')}　{person.values.get('given_name', '')}".strip(
+                "　"
+            )
         out.append(
-            Line(e, name, KIND_LABELS.get(e.kind, e.kind), format_date(timezone.localdate(e.recorded_at)),
-                 _candidates(e))
+            Line(
+                e,
+                name,
+                KIND_LABELS.get(e.kind, e.kind),
+                format_date(timezone.localdate(e.recorded_at)),
+                _candidates(e),
+            )
         )
     return out
 
@@ -161,7 +183,18 @@ def mark_checked(entry_id: int, *, staff: Any) -> bool:
     return True
 
 
-CSV_HEADER = ("記録日", "区分", "証明書の種別", "発行番号", "住民ID", "氏名", "項目", "内容", "文字コード", "確認")
+CSV_HEADER = (
+    "記録日",
+    "区分",
+    "証明書の種別",
+    "発行番号",
+    "住民ID",
+    "氏名",
+    "項目",
+    "内容",
+    "文字コード",
+    "確認",
+)
 
 
 def _cell(value: Any) -> str:
@@ -177,8 +210,21 @@ def csv_text(rows: Sequence[Line], titles: dict[str, str]) -> str:
     w.writerow(CSV_HEADER)
     for r in rows:
         e = r.entry
-        w.writerow([_cell(v) for v in [
-            r.recorded_on, r.kind, titles.get(e.certificate_kind, e.certificate_kind), e.number,
-            e.person_id or "", r.name, e.item, e.text, e.codes, "済" if e.checked_at else "",
-        ]])
+        w.writerow(
+            [
+                _cell(v)
+                for v in [
+                    r.recorded_on,
+                    r.kind,
+                    titles.get(e.certificate_kind, e.certificate_kind),
+                    e.number,
+                    e.person_id or "",
+                    r.name,
+                    e.item,
+                    e.text,
+                    e.codes,
+                    "済" if e.checked_at else "",
+                ]
+            ]
+        )
     return out.getvalue()

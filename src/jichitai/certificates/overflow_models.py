@@ -16,7 +16,9 @@ class OverflowEntry(TenantModel):
     """One line of the 文字超過リスト."""
 
     kind = models.CharField(
-        "区分", max_length=12, choices=[(OVERFLOW, "文字溢れ"), (UNDRAWABLE, "印字できない文字（外字）")]
+        "区分",
+        max_length=12,
+        choices=[(OVERFLOW, "文字溢れ"), (UNDRAWABLE, "印字できない文字（外字）")],
     )
     recorded_at = models.DateTimeField("記録日時", default=timezone.now)
     staff = models.ForeignKey(

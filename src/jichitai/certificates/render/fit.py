@@ -128,7 +128,9 @@ def sizes(box: Box) -> list[float]:
     return [box.size_pt - i * STEP for i in range(n + 1)]
 
 
-def fit(label: str, text: str, box: Box | None = None, *, mode: str = LIMIT, note: str = "") -> Fitted:
+def fit(
+    label: str, text: str, box: Box | None = None, *, mode: str = LIMIT, note: str = ""
+) -> Fitted:
     """The largest size at which ``text`` fits its box; else an overflow at :data:`MIN_PT`."""
     box = box or BOXES.get(label, DEFAULT)
     for size in sizes(box):
@@ -189,7 +191,5 @@ def plan(data: Mapping[str, Any], *, mode: str | None = None) -> Plan:
     header = [one("住所", str(data["address"]))]
     if head:
         header.append(one("世帯主", head))
-    fitted = [
-        [one(str(k), str(v)) for k, v in ordered(m) if v not in (None, "")] for m in members
-    ]
+    fitted = [[one(str(k), str(v)) for k, v in ordered(m) if v not in (None, "")] for m in members]
     return Plan(header, fitted, annex)

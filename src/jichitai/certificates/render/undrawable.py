@@ -12,7 +12,9 @@ from typing import Any
 from .fonts import code_points
 
 
-def locate(characters: list[str], data: Mapping[str, Any]) -> list[tuple[int | None, str, str, str]]:
+def locate(
+    characters: list[str], data: Mapping[str, Any]
+) -> list[tuple[int | None, str, str, str]]:
     """(person id or None, item, character, "U+…") for each character, wherever it occurs."""
     ids = list(data.get("person_ids") or ())
     members = list(data.get("members") or ())

@@ -28,7 +28,7 @@ def overflow_view(request: HttpRequest) -> HttpResponse:
         response = HttpResponse(
             overflow.csv_text(rows, kinds.titles()), content_type="text/csv; charset=utf-8"
         )
-        response["Content-Disposition"] = "attachment; filename=\"moji-chouka.csv\""
+        response["Content-Disposition"] = 'attachment; filename="moji-chouka.csv"'
         response["Cache-Control"] = "no-store"
         return response
     context = {"rows": rows, "titles": kinds.titles(), "unchecked": unchecked, "errors": Errors()}
