@@ -98,8 +98,11 @@ def test_an_undrawable_name_is_refused_in_japanese_and_listed(office, staff_clie
     )
     page = client.get("/certificates/overflow/").content.decode()
     assert "印字できない文字（外字）" in page and "U+E000" in page and "氏名" in page
+    preview = client.post("/certificates/preview/", _form(head.pk))  # the 見本 lists it as well
+    assert preview.status_code == 400 and "印字できない文字（U+E000）" in preview.content.decode()
     with activate(office.ctx()):
         assert not Issuance.objects.exists()
+        assert OverflowEntry.objects.filter(kind="undrawable", person_id=head.pk).count() == 2
 
 
 def test_another_municipality_sees_none_of_the_list_and_cannot_check_it(office, office_b) -> None:

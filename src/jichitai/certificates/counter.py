@@ -26,7 +26,8 @@ from jichitai.tenancy.models import Municipality
 from . import kinds, overflow, signing
 from .issuance import CertificateRequest, Issued, eligibility, finalize, issue
 from .output import renderer_for
-from .render import certificate_html, render_pdf
+from .render import UndrawableCharactersError, certificate_html, render_pdf
+from .render.undrawable import locate
 
 UNDRAWABLE = overflow.UNDRAWABLE_LISTED
 WATERMARK = "見本"
@@ -108,8 +109,12 @@ def preview_pdf(req: CertificateRequest, *, staff: Any) -> bytes:
             req, cleared.subject_ids, staff=staff, today=today, municipality=municipality
         )
         documents = overflow.prepare(documents)  # the 見本 shows the 別紙 the copy would have
-    parts = [
-        render_pdf(certificate_html(d).replace("</body>", _WATERMARK_HTML + "</body>", 1))
-        for d in documents
-    ]
+    parts = []
+    for d in documents:
+        try:
+            parts.append(render_pdf(certificate_html(d).replace("</body>", _WATERMARK_HTML + "</body>", 1)))
+        except UndrawableCharactersError as exc:  # the 見本 lists a 外字 as the copy would ([1070]#2)
+            exc.found = locate(exc.characters, d)
+            overflow.record_undrawable(exc, req, staff=staff)
+            raise
     return join_pdfs(parts)
