@@ -111,9 +111,11 @@ def preview_pdf(req: CertificateRequest, *, staff: Any) -> bytes:
         documents = overflow.prepare(documents)  # the 見本 shows the 別紙 the copy would have
     parts = []
     for d in documents:
+        html = certificate_html(d).replace("</body>", _WATERMARK_HTML + "</body>", 1)
         try:
-            parts.append(render_pdf(certificate_html(d).replace("</body>", _WATERMARK_HTML + "</body>", 1)))
-        except UndrawableCharactersError as exc:  # the 見本 lists a 外字 as the copy would ([1070]#2)
+            parts.append(render_pdf(html))
+        except UndrawableCharactersError as exc:
+            # the 見本 lists a 外字 as the copy would ([1070]#2)
             exc.found = locate(exc.characters, d)
             overflow.record_undrawable(exc, req, staff=staff)
             raise
