@@ -143,3 +143,33 @@ def test_a_protected_persons_line_is_not_on_the_screen_without_need_to_know(
         .get("/certificates/overflow/")
         .content.decode()
     )
+
+
+@pytest.mark.std("1070#2")
+def test_the_api_alerts_then_issues_when_the_overflow_is_confirmed(office, staff_client) -> None:
+    with activate(office.ctx()):
+        head, _ = _household(office)
+    client = staff_client("clerk")
+    body = {
+        "kind": "juminhyo",
+        "subject_ids": [head.pk],
+        "requester": {"kind": "self", "person_id": head.pk},
+    }
+
+    def post(key: str, **extra: Any) -> Any:
+        return client.post(
+            "/api/v1/certificates",
+            {**body, **extra},
+            content_type="application/json",
+            headers={"Idempotency-Key": key},
+        )
+
+    alert = post("o-1")
+    assert alert.status_code == 403 and alert.json()["errors"][0]["rule"] == "overflow"
+    assert "転入前住所" in alert.json()["errors"][0]["message"]
+    issued = post("o-2", overflow_confirmed=True)
+    assert issued.status_code == 200 and issued.content.startswith(b"%PDF-")
+    with activate(office.ctx()):
+        (row,) = Issuance.objects.all()
+        assert OverflowEntry.objects.get().number == row.numbers[0]
+        assert row.pages == 2  # the 別紙 is a page of its own

@@ -55,9 +55,16 @@ def print_mode() -> str:
 
 
 def prepare(documents: Sequence[CertificateData]) -> list[CertificateData]:
-    """The copies with the municipality's overflow setting, for the renderer to apply."""
+    """The copies with the municipality's overflow setting, for the renderer to apply; a copy with
+    a 別紙 counts its page (the 交付履歴's 枚数 and the 発行番号's x/n)."""
     mode = print_mode()
-    return [replace(d, overflow_print=mode) for d in documents]
+    out = []
+    for d in documents:
+        d = replace(d, overflow_print=mode)
+        if plan(d).annex:
+            d = replace(d, page_count=d.pages + 1)
+        out.append(d)
+    return out
 
 
 def _items(documents: Iterable[CertificateData]) -> list[str]:
