@@ -220,3 +220,31 @@ def test_a_protected_persons_lines_are_not_shown_without_need_to_know(office) ->
         assert not overflow.mark_checked(hidden.pk, staff=office.clerk)  # as if it did not exist
         assert {line.entry.person_id for line in overflow.lines(staff=staff)} == {other.pk, wife.pk}
         assert overflow.mark_checked(hidden.pk, staff=staff)
+
+
+@pytest.mark.std("1070#1")
+def test_every_size_is_in_the_stylesheet_and_a_long_name_is_drawn_smaller() -> None:
+    from pathlib import Path
+
+    from jichitai.certificates.render.fit import NAME, size_class, sizes
+
+    css = (
+        Path(render_certificate.__code__.co_filename).parent / "templates/certificates/fit.css"
+    ).read_text()
+    assert all(f"td.fit.{size_class(s)} " in css for s in sizes(NAME) + sizes(DEFAULT))
+    name = "髙" * 70  # two lines at 14 pt hold about 53
+    data = {
+        "title": "住民票の写し",
+        "number": "",
+        "address": "本町一丁目1番地",
+        "omitted": [],
+        "members": [{"氏名": name, "生年月日": "昭和45年5月1日"}],
+        "person_ids": (1,),
+        "certification": "この写しは、住民票の原本と相違ないことを証明する。",
+        "issued_on": "令和8年12月1日",
+        "municipality": "甲村",
+        "prefecture": "テスト県",
+    }
+    words = [(w, h) for w, h, _ in _words(render_certificate(data)) if w.startswith("髙")]
+    assert name == "".join(w for w, _ in words)
+    assert all(MIN_PT <= h < 13.9 for _, h in words)  # smaller than the layout's 14 pt, not clipped

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .engine import render_pdf
-from .fit import Fitted, plan
+from .fit import Fitted, plan, size_class
 from .juminhyo import STYLES, template_context, template_engine
 
 
@@ -25,6 +25,7 @@ class Cell(tuple):  # type: ignore[type-arg]
         cell = super().__new__(cls, (f.label, f.text))
         cell.label, cell.lines, cell.overflow = f.label, f.lines, f.overflow
         cell.size = f"{f.size_pt:g}"
+        cell.size_class = size_class(f.size_pt)  # fit.css: no inline style in a template
         return cell
 
 

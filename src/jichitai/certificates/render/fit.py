@@ -109,6 +109,11 @@ def wrap(text: str, size_pt: float, width_mm: float) -> list[str]:
     return lines
 
 
+def size_class(size_pt: float) -> str:
+    """The fit.css class of a size: ``fs-95`` for 9.5 pt (every step from 14 pt down to 6 pt)."""
+    return f"fs-{round(size_pt * 10)}"
+
+
 @dataclass(frozen=True)
 class Fitted:
     label: str
