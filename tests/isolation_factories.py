@@ -331,6 +331,13 @@ def _issuer_choice(marker: str) -> Any:
     return IssuerChoice.objects.create(kind=f"k{next(_SEQ)}", fixed_text=marker)
 
 
+def _overflow_entry(marker: str) -> Any:
+    from jichitai.certificates.models import OverflowEntry
+
+    return OverflowEntry.objects.create(kind="overflow", staff=_staff(marker), certificate_kind="juminhyo",
+                                        item="転入前住所", text=marker)
+
+
 def _assessment(marker: str) -> Any:
     from jichitai.tax.models import Assessment
 
@@ -375,6 +382,7 @@ FACTORIES: dict[str, Callable[[str], Any]] = {
     "certificates.Authority": _authority,
     "certificates.OfficialSeal": _official_seal,
     "certificates.IssuerChoice": _issuer_choice,
+    "certificates.OverflowEntry": _overflow_entry,
     "tax.Assessment": _assessment,
     "seals.SealRegistration": _seal_registration,
     "seals.SealCard": _seal_card,

@@ -96,6 +96,8 @@ WEB_ROUTES: dict[str, tuple[tuple[str, ...], str]] = {
     "certificates:authority_end": (("post",), "certificates.authority"),
     "certificates:seal_upload": (("post",), "certificates.authority"),
     "certificates:issuer_choice": (("post",), "certificates.authority"),
+    "certificates:overflow": (("get",), "certificates.issue"),
+    "certificates:overflow_check": (("post",), "certificates.issue"),
     "registry:person": (("get",), "registry.read"),
     "registry:person_my_number": (("post",), "registry.my_number"),
     "registry:household": (("get",), "registry.read"),
@@ -358,7 +360,7 @@ def _build() -> World:
     target_grant = RoleGrant.objects.create(staff=target, municipality=a, role="clerk")
     world = World(a, b, {
         "person_id": head.pk, "household_id": head.household_id, "event_id": event.pk,
-        "measure_id": measure.pk, "hold_id": hold.pk, "kind": "move_in", "pk": 999999, "history_id": 999999,
+        "measure_id": measure.pk, "hold_id": hold.pk, "kind": "move_in", "pk": 999999, "history_id": 999999, "entry_id": 999999,
         "staff_id": target.pk, "grant_id": target_grant.pk, "topic": "person", "report": "off_hours",
         "job": "registry.removed_archive", "schedule_id": schedule.pk, "run_id": run_file.run_id, "file_id": run_file.pk,
         "code": "ABCD-EFGH-IJKL-MNOP",  # verify:certificate (an unknown code: 404)

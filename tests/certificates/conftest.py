@@ -44,3 +44,23 @@ def officer(at: Office, name: str = "support-officer") -> Any:
     RoleGrant.objects.create(staff=staff, municipality=at.municipality, role="support_measure")
     RoleGrant.objects.create(staff=staff, municipality=at.municipality, role="clerk")
     return staff
+
+
+def household_from(at: Office, previous: str) -> list[Any]:
+    """髙橋 一郎 (世帯主) and 花子 (妻), moved in from ``previous`` (a 転入前住所 of any length)."""
+    from tests.registry.conftest import apply, person_spec
+
+    apply(
+        at,
+        "move_in",
+        {
+            "household": {"new": {"address_id": at.address.pk, "banchi": "1番地"}},
+            "persons": [
+                person_spec("p1", "髙橋", "一郎", "1970-05-01", "世帯主"),
+                person_spec("p2", "髙橋", "花子", "1972-07-07", "妻", sex="2", given_kana="ハナコ"),
+            ],
+            "previous_address": previous,
+        },
+        D(2020, 4, 1),
+    )
+    return people()

@@ -109,6 +109,7 @@ class CertificateIn(Schema):
         "omit_katagaki=1 で方書を省略; 転出証明書の再交付: reissue=1; 印鑑登録証明書: card_number="
         "印鑑登録証の番号; 課税・所得・非課税証明書: fiscal_year=年度（2025 / 令和7年度））",
     )
+    overflow_confirmed: bool = Field(False, description="文字溢れ（別紙に全文を印字）を確認した")
 
 
 def _refusal(exc: IssuanceRefused) -> Status:
@@ -142,7 +143,8 @@ def _request(body: CertificateIn, request_id: str) -> CertificateRequest:
             str(k)[:50]: str(v).strip()[:200]
             for k, v in list(body.params.items())[:20]
             if str(v).strip()
-        },
+        }
+        | ({"overflow_confirmed": "1"} if body.overflow_confirmed else {}),
         request_id=request_id,
     )
 

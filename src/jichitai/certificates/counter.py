@@ -23,13 +23,14 @@ from django.utils import timezone
 from jichitai.tenancy.context import current
 from jichitai.tenancy.models import Municipality
 
-from . import kinds, signing
+from . import kinds, overflow, signing
 from .issuance import CertificateRequest, Issued, eligibility, finalize, issue
 from .issuance.service import with_issuer
 from .output import renderer_for
-from .render import certificate_html, render_pdf
+from .render import UndrawableCharactersError, certificate_html, render_pdf
+from .render.undrawable import locate
 
-UNDRAWABLE = "印字できない文字（{codes}）があるため発行できません。外字の登録を確認してください。"
+UNDRAWABLE = overflow.UNDRAWABLE_LISTED
 WATERMARK = "見本"
 _WATERMARK_HTML = (
     '<div style="position: fixed; top: 35%; left: 0; right: 0; text-align: center; '
@@ -110,8 +111,15 @@ def preview_pdf(req: CertificateRequest, *, staff: Any) -> bytes:
             req, cleared.subject_ids, staff=staff, today=today, municipality=municipality
         )
         documents = with_issuer(documents, req, municipality, today)
-    parts = [
-        render_pdf(certificate_html(d).replace("</body>", _WATERMARK_HTML + "</body>", 1))
-        for d in documents
-    ]
+        documents = overflow.prepare(documents)  # the 見本 shows the 別紙 the copy would have
+    parts = []
+    for d in documents:
+        html = certificate_html(d).replace("</body>", _WATERMARK_HTML + "</body>", 1)
+        try:
+            parts.append(render_pdf(html))
+        except UndrawableCharactersError as exc:
+            # the 見本 lists a 外字 as the copy would ([1070]#2)
+            exc.found = locate(exc.characters, d)
+            overflow.record_undrawable(exc, req, staff=staff)
+            raise
     return join_pdfs(parts)

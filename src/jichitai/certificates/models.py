@@ -149,4 +149,5 @@ def _keep_history(sender: Any, instance: Any, **kwargs: Any) -> None:
 from .authority.models import Authority, IssuerChoice, OfficialSeal  # noqa: E402,F401  ([310], [1050])
 from .fees.models import FeeExemption, FeeRate, IssuanceFee  # noqa: E402,F401  (手数料)
 from .move_out.models import MoveOutCertificate  # noqa: E402,F401  ([660]: the first issue's state)
+from .overflow_models import OverflowEntry  # noqa: E402,F401  (文字超過リスト, [1070])
 from .verify.models import VerificationCode  # noqa: E402,F401  (public, no personal data)

@@ -16,6 +16,7 @@ from typing import Any
 from jichitai.registry.selectors.documents import DocumentPerson, document_persons
 from jichitai.wareki import format_date, format_seireki
 
+from .. import furigana
 from .order import member_order
 from .record_history import with_sheets
 from .request import REMOVED_COPY, RESIDENT_COPY, CertificateRequest, Options
@@ -60,6 +61,7 @@ class CertificateData(Mapping[str, Any]):
     template: str = "certificates/certificate.html"  # the kind's layout
     extra: Mapping[str, Any] = field(default_factory=dict)  # the kind's own printed items
     page_count: int = 0  # a kind that knows its pages says so; else by form and members
+    overflow_print: str = "limit"  # [1070]#2: a value too long for its box, 限界まで or 空白
 
     @property
     def pages(self) -> int:
@@ -124,19 +126,28 @@ def _foreign(v: Mapping[str, Any]) -> dict[str, str]:
     }
 
 
+def _foreign_name(alphabet: str, name: str) -> str:
+    """「ZHANG YULIN　張　玉蓮」: the alphabet name, then the kanji name when there is another."""
+    if not alphabet or alphabet.replace(" ", "") == name.replace("　", "").replace(" ", ""):
+        return alphabet or name
+    return f"{alphabet}　{name}"
+
+
 def _member(p: DocumentPerson, req: CertificateRequest, today: dt.date) -> dict[str, str]:
     v, o = p.values, req.options
     foreign = v.get("resident_type") == "foreign"
     name = f"{v.get('family_name', '')}　{v.get('given_name', '')}".strip("　")
     row = {
-        "氏名": v.get("alphabet_name") or name if foreign else name,
+        "氏名": _foreign_name(v.get("alphabet_name") or "", name) if foreign else name,
         "生年月日": _date(v, "birth_date", foreign),
         "性別": SEX.get(v.get("sex") or "", ""),
         "住民となった年月日": _date(v, "became_resident_on"),
         "住所を定めた年月日": _date(v, "address_set_on"),
         "届出日": _date(v, "reported_on"),
-        "従前の住所": v.get("previous_address") or "",
+        "転入前住所": v.get("previous_address") or "",  # 第4章's label ([1000]#3)
     }
+    if v.get("former_surname"):
+        row["旧氏"] = v["former_surname"]
     if foreign and v.get("alias"):
         row["通称"] = v["alias"]
     if o.head_and_relationship:
@@ -204,8 +215,9 @@ def build(
 ) -> list[CertificateData]:
     """The certificates of a cleared request: one per household (世帯連記式) or per person (個人票)."""
     out = []
+    kana = furigana.enabled()  # [1020]: the municipality's choice
     for persons, head in read_groups(subject_ids, staff, req.options.household_form):
-        members = [_member(p, req, today) for p in persons]
+        members = [furigana.apply(_member(p, req, today), p.values, kana) for p in persons]
         if req.options.head_and_relationship and head:
             for m in members:
                 m["世帯主"] = head

@@ -24,6 +24,7 @@ from jichitai.tenancy.models import Municipality, MunicipalSetting
 from .. import kinds
 from ..fees import charge as fees
 from ..models import Issuance, IssuanceSubject, PrintLog
+from ..render.fonts import UndrawableCharactersError
 from ..verify import codes
 from . import eligibility, numbering
 from .data import CertificateData
@@ -211,9 +212,21 @@ def issue(
     Three short steps, so the day's counter is locked only while numbers are taken, not while
     pages are drawn and signed: (1) rules, data, numbers and a 発行中 交付履歴 row; (2) render and
     sign, outside any transaction; (3) the print log and 交付済. A copy that cannot be made
-    turns its row into 書損 (its numbers void, none reused) and the error goes to the caller.
+    turns its row into 書損 (its numbers void, none reused) and the error goes to the caller; a
+    character the font cannot draw also goes on the 文字超過・外字 list ([1070]).
     """
-    now = now or timezone.now()
+    from .. import overflow
+
+    try:
+        return _issue(req, staff=staff, renderer=renderer, now=now or timezone.now())
+    except UndrawableCharactersError as exc:
+        overflow.record_undrawable(exc, req, staff=staff)
+        raise
+
+
+def _issue(req: CertificateRequest, *, staff: Any, renderer: Renderer, now: dt.datetime) -> Issued:
+    from .. import overflow  # [1070]: the alert, the 文字超過リスト
+
     today = timezone.localdate(now)
     verifiable = codes.enabled()
     if verifiable and not codes.public_base():
@@ -228,6 +241,8 @@ def issue(
             req, cleared.subject_ids, staff=staff, today=today, municipality=municipality
         )
         documents = with_issuer(documents, req, municipality, today)
+        documents = overflow.prepare(documents)
+        alerts = overflow.check(documents, req)
         numbered = _numbered(req, documents, today, municipality, verifiable)
         history = _reserve(req, cleared, numbered, staff, now)
     try:
@@ -242,8 +257,9 @@ def issue(
             kind.recorded(history, [c.data for c in copies])
         fees.record(history, charge)  # a 書損 is charged nothing
         codes.record(copies, issuance=history, municipality=municipality)
+        overflow.record(copies[: len(documents)], staff=staff, history=history)
     issued = Issued(
-        req.request_id, history.pk, cleared.subject_ids, tuple(copies), cleared.warnings
+        req.request_id, history.pk, cleared.subject_ids, tuple(copies), cleared.warnings + alerts
     )
     return finalize(issued, cleared.subject_ids)
 

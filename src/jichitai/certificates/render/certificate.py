@@ -2,10 +2,12 @@
 omitted by issuance) through one template to a PDF with IPAmj明朝.
 
 The 発行番号 and its page x/n are printed by the page's margin box from the number in the data and
-the engine's own page count ([1040]); the 認証文 follows the last member, so it is on the last page
-only ([1000]#4). The 認証者 block (職名 with the prefecture, 氏名, 電子公印, 「公用」) is the include
-``certificates/_issuer.html``, from ``extra["issuer"]``. The 検証コード and its QR code
-(``_verification.html``) sit in every page's bottom-left margin.
+the engine's own page count ([1040]); the 認証文 follows the last member (and the 別紙 of values too
+long for their box, [1070]), so it is on the last page only ([1000]#4). Every value is fitted to its
+box first (fit.py): the template receives cells with their size and lines. The 認証者 block (職名
+with the prefecture, 氏名, 電子公印, 「公用」) is the include ``certificates/_issuer.html``, from
+``extra["issuer"]``. The 検証コード and its QR code (``_verification.html``) sit in every page's
+bottom-left margin.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .engine import render_pdf
+from .fit import Fitted, plan, size_class
 from .juminhyo import STYLES, template_context, template_engine
 
 
@@ -28,15 +31,27 @@ def verification_context(data: Mapping[str, Any]) -> dict[str, Any] | None:
     return {**printed, "qr": qr_svg(printed["url"])}
 
 
+class Cell(tuple):  # type: ignore[type-arg]
+    """A fitted item: unpacks as (label, printed value) for templates that only want those, and
+    carries ``size`` (pt), ``lines`` and ``overflow`` for the ones that fit them."""
+
+    def __new__(cls, f: Fitted) -> Cell:
+        cell = super().__new__(cls, (f.label, f.text))
+        cell.label, cell.lines, cell.overflow = f.label, f.lines, f.overflow
+        cell.size = f"{f.size_pt:g}"
+        cell.size_class = size_class(f.size_pt)  # fit.css: no inline style in a template
+        return cell
+
+
 def certificate_html(data: Mapping[str, Any]) -> str:
-    members = [
-        [(str(k), str(v)) for k, v in m.items() if v not in (None, "")] for m in data["members"]
-    ]
+    fitted = plan(data)
     context = {
         "title": data["title"],
         "number": data["number"],
         "address": data["address"],
-        "members": members,
+        "header": [Cell(f) for f in fitted.header],
+        "members": [[Cell(f) for f in m] for m in fitted.members],
+        "annex": fitted.annex,
         "omitted": list(data.get("omitted") or ()),
         "certification": data["certification"],
         "issued_on": data["issued_on"],
@@ -52,5 +67,13 @@ def certificate_html(data: Mapping[str, Any]) -> str:
 
 
 def render_certificate(data: Mapping[str, Any]) -> bytes:
-    """A copy's PDF; refuses (UndrawableCharactersError) any character IPAmj明朝 cannot draw."""
-    return render_pdf(certificate_html(data), base_url=STYLES)
+    """A copy's PDF; refuses (UndrawableCharactersError) any character IPAmj明朝 cannot draw, with
+    the persons and items it was found in (``exc.found``) for the 外字 list."""
+    from .fonts import UndrawableCharactersError
+    from .undrawable import locate
+
+    try:
+        return render_pdf(certificate_html(data), base_url=STYLES)
+    except UndrawableCharactersError as exc:
+        exc.found = locate(exc.characters, data)
+        raise

@@ -44,6 +44,8 @@ class UndrawableCharactersError(RenderError):
     def __init__(self, characters: list[str]) -> None:
         self.characters = characters
         self.codes = [code_points(c) for c in characters]
+        # (person id or None, item, character, code): filled by render_certificate for the 外字 list
+        self.found: list[tuple[int | None, str, str, str]] = []
         listed = "、".join(f"{c}（{code}）" for c, code in zip(characters, self.codes, strict=True))
         super().__init__(
             f"IPAmj明朝で印字できない文字があるため発行を中止しました: {listed}。"

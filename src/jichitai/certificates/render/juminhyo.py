@@ -14,6 +14,7 @@ from typing import Any
 
 from jichitai.wareki import format_date, format_seireki
 
+from ..furigana import katakana
 from .engine import render_pdf
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -40,7 +41,8 @@ def _member(m: Mapping[str, Any]) -> dict[str, str]:
     moved_in = m.get("moved_in")
     return {
         "name": m["name"],  # as stored: Moji_Joho sequences untouched
-        "kana": m.get("kana", ""),
+        # [1020]: in parentheses after the name, in katakana only
+        "kana": katakana(m.get("kana", "")),
         "birth": format_seireki(birth, precision) if foreign else format_date(birth, precision),
         "sex": m.get("sex", ""),
         "relationship": m.get("relationship", ""),

@@ -108,12 +108,15 @@ def to_request(
 
 
 def _params(values: Mapping[str, Any]) -> dict[str, str]:
-    """記載事項証明書: the items ticked (``item``) and the 方書 omission asked for."""
+    """記載事項証明書: the items ticked (``item``) and the 方書 omission asked for; the 文字溢れ
+    confirmation ([1070])."""
     ticked = list(values.getlist("item")) if hasattr(values, "getlist") else []
     items = [str(t) for t in ticked if str(t) in EXTRACT_ITEMS]
     out = {"items": ",".join(dict.fromkeys(items))} if items else {}
     if values.get("omit_katagaki") in ("1", "on", "true"):
         out["omit_katagaki"] = "1"
+    if values.get("overflow_confirmed") in ("1", "on", "true"):
+        out["overflow_confirmed"] = "1"  # [1070]: 文字溢れ seen and confirmed by the clerk
     return out
 
 

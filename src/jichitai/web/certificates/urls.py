@@ -1,10 +1,10 @@
 """/certificates/: 証明書交付 (counter), 見本 (preview), 交付履歴照会 and 処分, 交付日計表, 手数料,
-認証者・公印の設定."""
+認証者・公印の設定, 文字超過リスト."""
 
 from django.urls import path
 
 from ..registry import urls as _registry_urls  # noqa: F401  (registers the bounded "id" converter)
-from . import authority, fees, search, views
+from . import authority, fees, overflow, search, views
 
 app_name = "certificates"
 urlpatterns = [
@@ -23,4 +23,6 @@ urlpatterns = [
     path("authority/end/", authority.authority_end_view, name="authority_end"),
     path("authority/seal/", authority.seal_upload_view, name="seal_upload"),
     path("authority/choice/", authority.issuer_choice_view, name="issuer_choice"),
+    path("overflow/", overflow.overflow_view, name="overflow"),
+    path("overflow/<id:entry_id>/check/", overflow.overflow_check_view, name="overflow_check"),
 ]
