@@ -164,6 +164,9 @@ def test_an_undrawable_character_stops_issuance_and_goes_on_the_list(office, off
         shown = {line.entry.codes: line for line in overflow.lines(staff=office.clerk)}
         assert shown["U+E000"].candidates == ()  # a private-use code is identified by 読み・部首
         assert "MJ025760" in [mj for mj, _ in shown["U+8FBB U+E0199"].candidates]  # 辻 one dot
+        # once the 外字 are identified (here: replaced), the copy is issued
+        Person.objects.filter(pk=head.pk).update(given_name="一郎")
+        Person.objects.filter(pk=wife.pk).update(given_name="辻\U000e0102子")
         number = (
             issue(
                 request([head.pk, wife.pk], requester=both),

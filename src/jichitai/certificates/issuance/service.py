@@ -24,6 +24,7 @@ from jichitai.tenancy.models import Municipality, MunicipalSetting
 from .. import kinds
 from ..fees import charge as fees
 from ..models import Issuance, IssuanceSubject, PrintLog
+from ..render.certificate import check_printable
 from ..render.fonts import UndrawableCharactersError
 from ..verify import codes
 from . import eligibility, numbering
@@ -243,6 +244,8 @@ def _issue(req: CertificateRequest, *, staff: Any, renderer: Renderer, now: dt.d
         documents = with_issuer(documents, req, municipality, today)
         documents = overflow.prepare(documents)
         alerts = overflow.check(documents, req)
+        for d in documents:  # a name the font cannot draw is refused before any number
+            check_printable(d)
         numbered = _numbered(req, documents, today, municipality, verifiable)
         history = _reserve(req, cleared, numbered, staff, now)
     try:

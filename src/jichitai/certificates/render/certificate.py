@@ -77,3 +77,17 @@ def render_certificate(data: Mapping[str, Any]) -> bytes:
     except UndrawableCharactersError as exc:
         exc.found = locate(exc.characters, data)
         raise
+
+
+def check_printable(data: Mapping[str, Any]) -> None:
+    """Before a number is taken: refuse (UndrawableCharactersError, with ``exc.found``) a copy
+    whose text IPAmj明朝 cannot draw, so a predictable failure voids no number."""
+    from .engine import check_drawable
+    from .fonts import UndrawableCharactersError
+    from .undrawable import locate
+
+    try:
+        check_drawable(certificate_html(data))
+    except UndrawableCharactersError as exc:
+        exc.found = locate(exc.characters, data)
+        raise
