@@ -108,3 +108,39 @@ def distance(a: Image.Image, b: Image.Image) -> float:
     a, b = a.resize((width, SIDE)), b.resize((width, SIDE))
     diff = ImageChops.difference(a, b)
     return ImageStat.Stat(diff).mean[0] / 255
+
+
+# the 世帯連記式 grid's columns (render/fit.py GRID_COLS) in pt from the page's left edge
+_PT = 72 / 25.4
+GRID_NUMBER_X = 15 * _PT  # the block numbers (and the header's labels)
+GRID_LABEL_X = (15 + 8) * _PT  # the left column's labels and the full-width rows'
+GRID_VALUE_X = (15 + 26) * _PT  # their values
+GRID_RIGHT_X = (15 + 116) * _PT  # the right column's labels
+
+
+def grid_labels(
+    words: list[tuple[str, tuple[float, float, float, float]]],
+    x0: float,
+    x1: float,
+    labels: set[str] | tuple[str, ...],
+) -> list[tuple[str, float]]:
+    """(label, y) of the words in ``labels`` starting between x0 and x1, top to bottom."""
+    found = [(w, b[1]) for w, b in words if w in labels and x0 <= b[0] < x1]
+    return sorted(found, key=lambda f: f[1])
+
+
+def left_cell(pdf: bytes, label: str, page: int = 1, nth: int = 0) -> str:
+    """The text of the ``nth`` ``label``'s value in the grid's left column (or a full-width row):
+    the words right of the label, from its row down to the next label of that column."""
+    words = word_boxes(pdf, page)
+    rows = sorted(b[1] for w, b in words if GRID_LABEL_X <= b[0] < GRID_VALUE_X)
+    tops = [b[1] for w, b in words if w == label and GRID_LABEL_X <= b[0] < GRID_VALUE_X]
+    top = sorted(tops)[nth]
+    below = [y for y in rows if y > top + 1]
+    bottom = below[0] if below else float("inf")
+    inside = [
+        (b[1], b[0], w)
+        for w, b in words
+        if GRID_VALUE_X <= b[0] < GRID_RIGHT_X and top - 2 <= b[1] < bottom - 2
+    ]
+    return "".join(w for _, _, w in sorted(inside))

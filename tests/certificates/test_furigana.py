@@ -21,6 +21,7 @@ from jichitai.tenancy.models import MunicipalSetting
 from tests.registry.conftest import apply, people, person_spec
 
 from .conftest import family, request
+from .glyphs import left_cell, pdf_text
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -36,10 +37,14 @@ def _on(value: Any = "on") -> None:
     MunicipalSetting.objects.create(key=furigana.SETTING, value=value)
 
 
+def _copy(office: Any, ids: list[int], **options: Any) -> bytes:
+    req = request(ids, requester=Requester("household", person_id=ids[0]), **options)
+    return issue(req, staff=office.clerk, renderer=render_certificate).copies[0].content
+
+
 def _pdf(office: Any, ids: list[int], **options: Any) -> str:
     """The printed items (between the title and the 省略した事項 / 認証文), line by line as laid out."""
-    req = request(ids, requester=Requester("household", person_id=ids[0]), **options)
-    pdf = issue(req, staff=office.clerk, renderer=render_certificate).copies[0].content
+    pdf = _copy(office, ids, **options)
     text = subprocess.run(
         ["pdftotext", "-layout", "-enc", "UTF-8", "-", "-"],
         input=pdf,
@@ -96,12 +101,11 @@ def test_readings_follow_name_former_surname_and_alias_in_parentheses_when_chose
         on = _flat(_pdf(office, [head.pk, wife.pk]))
         assert "髙橋一郎（タカハシイチロウ）" in on and "髙橋花子（タカハシハナコ）" in on
         assert "住基（ジュウキ）" in on  # 旧氏
-        foreign = _flat(_pdf(office, [zhang.pk]))
+        foreign = _copy(office, [zhang.pk])
         # the standard's example: 「ZHANG YULIN　張　玉蓮　（チャン　ユウリン）」 and the 通称's reading
-        assert (
-            "ZHANGYULIN張玉蓮（チャンユウリン）" in foreign
-            and "住民花子（ジュウミンハナコ）" in foreign
-        )
+        # (each read from its own cell of the grid: the right column sits beside them)
+        assert "ZHANGYULIN張玉蓮（チャンユウリン）" == _flat(left_cell(foreign, "氏名"))
+        assert "住民花子（ジュウミンハナコ）" == _flat(left_cell(foreign, "通称"))
 
 
 @pytest.mark.std("1020#2")
@@ -174,9 +178,9 @@ def test_a_reading_stored_in_hiragana_is_printed_in_katakana(office) -> None:
             family_name_kana="たかはし", given_name_kana="ｲﾁﾛｳ"
         )
         _on()
-        text = _pdf(office, [head.pk])
-        assert "髙橋一郎（タカハシイチロウ）" in _flat(text)
-        (name,) = [line for line in text.splitlines() if "髙橋" in line]
+        pdf = _copy(office, [head.pk])
+        text, name = _flat(pdf_text(pdf)), left_cell(pdf, "氏名")  # the 氏名 cell alone
+        assert "髙橋一郎（タカハシイチロウ）" == _flat(name)
         assert not HIRAGANA.findall(name) and "たかはし" not in text and "ｲﾁﾛｳ" not in text
 
 

@@ -15,6 +15,7 @@ from jichitai.registry.models import Person
 from jichitai.tenancy.context import activate
 
 from .conftest import family, request
+from .glyphs import GRID_LABEL_X, GRID_RIGHT_X, GRID_VALUE_X, grid_labels, word_boxes
 
 pytestmark = pytest.mark.django_db
 
@@ -45,17 +46,30 @@ def test_the_page_follows_the_standards_layout(office) -> None:
         ["pdfinfo", "-"], input=pdf, capture_output=True, check=True
     ).stdout.decode()
     assert re.search(r"Page size:\s+595\.\d+ x 841\.\d+ pts \(A4\)", info)  # A4 portrait
-    labels = [m.group(1) for m in re.finditer(r"^\s*(\S+?)\s{2,}", _layout_text(pdf), re.M)]
-    items = [label for label in labels if label in ITEMS or label in ("住所", "世帯主")]
-    assert items[:2] == ["住所", "世帯主"]  # the household's items head the page
-    assert items.count("世帯主") == 1 and items.count("住所") == 1  # once, not under each person
-    starts = [i for i, label in enumerate(items) if label == "氏名"]
-    assert len(starts) == 2 and starts[0] == 2
-    first, second = items[starts[0] : starts[1]], items[starts[1] :]
-    for person in (first, second):
-        assert person == sorted(person, key=ITEMS.index)  # the layout's order
+    # read label and value apart: the labels by their column in the 世帯連記式 grid (glyphs.py)
+    words = word_boxes(pdf, 1)
+    heads = grid_labels(words, 0, GRID_LABEL_X, ("住所", "世帯主"))
+    left = grid_labels(words, GRID_LABEL_X, GRID_VALUE_X, ITEMS)
+    right = grid_labels(words, GRID_RIGHT_X, GRID_RIGHT_X + 20, ITEMS)
+    assert [w for w, _ in heads] == ["住所", "世帯主"]  # the household's items head the page, once
+    for x0, x1 in ((GRID_LABEL_X, GRID_VALUE_X), (GRID_RIGHT_X, GRID_RIGHT_X + 20)):
+        assert not grid_labels(words, x0, x1, ("住所", "世帯主"))  # not under each person
+    starts = [y for w, y in left if w == "氏名"]
+    assert len(starts) == 2 and starts[0] > heads[-1][1]
+    for top, bottom in ((starts[0], starts[1]), (starts[1], float("inf"))):
+        person_left = [w for w, y in left if top - 1 <= y < bottom - 1]
+        person_right = [w for w, y in right if top - 1 <= y < bottom - 1]
+        full_top = min(y for w, y in left if w == "本籍" and top - 1 <= y < bottom - 1)
+        # the layout's order: the left column, then the right, then the full-width rows under both
+        person = [w for w, y in left if top - 1 <= y < full_top] + person_right
+        person += [w for w, y in left if full_top <= y < bottom - 1]
+        assert person == sorted(person, key=ITEMS.index)
+        assert all(y < full_top for w, y in right if top - 1 <= y < bottom - 1)
+        assert person_left == sorted(person_left, key=ITEMS.index)
         assert person[:1] == ["氏名"] and {"本籍", "筆頭者", "住民票コード", "続柄"} <= set(person)
-    assert second[1] == "旧氏" and "旧氏" not in first  # right after the 氏名, when there is one
+    first_left = [w for w, y in left if y < starts[1]]
+    second_left = [w for w, y in left if y >= starts[1]]
+    assert second_left[1] == "旧氏" and "旧氏" not in first_left  # right after the 氏名
     text = _layout_text(pdf)
     assert "転入前住所" in text and "従前の住所" not in text  # the layout's label
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from .engine import render_pdf
 from .fit import Fitted, plan, size_class
+from .grid import blocks
 from .juminhyo import STYLES, template_context, template_engine
 
 
@@ -40,17 +41,20 @@ class Cell(tuple):  # type: ignore[type-arg]
         cell.label, cell.lines, cell.overflow = f.label, f.lines, f.overflow
         cell.size = f"{f.size_pt:g}"
         cell.size_class = size_class(f.size_pt)  # fit.css: no inline style in a template
+        cell.span = cell.cols = 0  # rows / columns the grid's cell spans (grid.py)
         return cell
 
 
 def certificate_html(data: Mapping[str, Any]) -> str:
     fitted = plan(data)
+    members = [[Cell(f) for f in m] for m in fitted.members]
     context = {
         "title": data["title"],
         "number": data["number"],
         "address": data["address"],
         "header": [Cell(f) for f in fitted.header],
-        "members": [[Cell(f) for f in m] for m in fitted.members],
+        "members": members,
+        "blocks": blocks(members),
         "annex": fitted.annex,
         "omitted": list(data.get("omitted") or ()),
         "certification": data["certification"],

@@ -50,6 +50,32 @@ BOXES: dict[str, Box] = {
 }
 DEFAULT = Box()
 
+# The 世帯連記式 grid (certificate.html, fit.css: change both together). Columns of a person block
+# in mm: number, label, left value, right label, right value (A4 less 15 mm margins = 180 mm);
+# a cell has 1 mm padding each side and 0.4 pt borders (with a little to spare).
+GRID_TEMPLATE = "certificates/certificate.html"
+GRID_COLS = (8.0, 18.0, 90.0, 28.0, 36.0)
+_PAD = 2 * 1.0 + 0.5
+LEFT_MM = GRID_COLS[2] - _PAD
+RIGHT_MM = GRID_COLS[4] - _PAD
+FULL_MM = sum(GRID_COLS[2:]) - _PAD  # a full-width row, and the header's 住所 and 世帯主
+GRID_PT = 9.0  # the two columns' size; 氏名 GRID_NAME_PT on two rows; full-width rows as BOXES
+GRID_NAME_PT = 14.0
+EMPTY = "＊＊＊"  # an item of the form without a value (register-reference.md §5.6)
+
+
+def grid_box(label: str) -> Box:
+    """The box of ``label`` in the grid: its column's width (layout.column)."""
+    from .layout import column
+
+    base = BOXES.get(label, DEFAULT)
+    where = column(label)
+    if label == "氏名":
+        return Box(GRID_NAME_PT, 2, LEFT_MM)
+    if where == "full":
+        return Box(base.size_pt, base.lines, FULL_MM)
+    return Box(min(base.size_pt, GRID_PT), base.lines, LEFT_MM if where == "left" else RIGHT_MM)
+
 
 @functools.cache
 def _metrics() -> tuple[int, dict[int, int], dict[tuple[int, int], int]]:
@@ -175,11 +201,20 @@ def _shared_head(members: Sequence[Mapping[str, Any]]) -> str:
     return heads.pop() if len(heads) == 1 else ""
 
 
+def is_grid(data: Mapping[str, Any]) -> bool:
+    """The 住民票の写し's own template: the 世帯連記式 grid ([1000]#3)."""
+    return (data.get("template") or GRID_TEMPLATE) == GRID_TEMPLATE
+
+
 def plan(data: Mapping[str, Any], *, mode: str | None = None) -> Plan:
-    """Fit every printed value of ``data`` (a CertificateData or its dict) in the layout order."""
-    from .layout import ordered
+    """Fit every printed value of ``data`` (a CertificateData or its dict) in the layout order.
+
+    In the grid every item present is printed, an empty one as :data:`EMPTY`, and every person has a
+    備考; elsewhere an empty item is left out. Items not asked for are not in ``members`` at all."""
+    from .layout import REMARKS, ordered
 
     mode = mode or str(data.get("overflow_print") or LIMIT)
+    grid = is_grid(data)
     members = [dict(m) for m in data["members"]]
     head = _shared_head(members) if members else ""
     if head:
@@ -188,7 +223,8 @@ def plan(data: Mapping[str, Any], *, mode: str | None = None) -> Plan:
     annex: list[tuple[str, str, str]] = []
 
     def one(label: str, value: str) -> Fitted:
-        f = fit(label, value, mode=mode, note=str(len(annex) + 1))
+        box = grid_box(label) if grid else None  # 住所, 世帯主: full width, as the rows
+        f = fit(label, value, box, mode=mode, note=str(len(annex) + 1))
         if f.overflow:
             annex.append((f.note, label, value))
         return f
@@ -196,5 +232,15 @@ def plan(data: Mapping[str, Any], *, mode: str | None = None) -> Plan:
     header = [one("住所", str(data["address"]))]
     if head:
         header.append(one("世帯主", head))
-    fitted = [[one(str(k), str(v)) for k, v in ordered(m) if v not in (None, "")] for m in members]
+    if grid:
+        for m in members:
+            m.setdefault(REMARKS, "")
+        fitted = [
+            [one(str(k), EMPTY if v in (None, "") else str(v)) for k, v in ordered(m)]
+            for m in members
+        ]
+    else:
+        fitted = [
+            [one(str(k), str(v)) for k, v in ordered(m) if v not in (None, "")] for m in members
+        ]
     return Plan(header, fitted, annex)
