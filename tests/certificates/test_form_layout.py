@@ -117,3 +117,34 @@ def test_a_single_person_is_one_block_and_an_omitted_item_is_not_printed(office)
     # not asked for: no row at all (and named on the 省略した事項 line), never 「＊＊＊」
     assert not _labels(words, "個人番号") and not _labels(words, "本籍")
     assert "省略した事項" in pdf_text(copy.content)
+
+
+@pytest.mark.std("1000#3", "1070#1")
+def test_the_grids_widths_are_the_ones_fit_measures_with() -> None:
+    import re
+    from pathlib import Path
+
+    from jichitai.certificates.render.fit import (
+        FULL_MM,
+        GRID_COLS,
+        LEFT_MM,
+        RIGHT_MM,
+        fit,
+        grid_box,
+    )
+    from jichitai.certificates.render.fit import text_width as width
+    from jichitai.certificates.render.layout import ITEMS, LEFT, RIGHT
+
+    css = (
+        Path(render_certificate.__code__.co_filename).parent / "templates/certificates/fit.css"
+    ).read_text()
+    cols = dict(re.findall(r"col\.g-([a-z]+) \{ width: ([\d.]+)mm; \}", css))
+    assert tuple(float(cols[c]) for c in ("no", "label", "left", "rlabel", "right")) == GRID_COLS
+    assert float(cols["head"]) + float(cols["value"]) == sum(GRID_COLS)  # 180 mm: A4 less margins
+    assert float(cols["head"]) == GRID_COLS[0] + GRID_COLS[1]  # header values over the grid's
+    for label in (*ITEMS, "住所", "世帯主", "証明する事項"):
+        box = grid_box(label)
+        want = LEFT_MM if label in LEFT else RIGHT_MM if label in RIGHT else FULL_MM
+        assert box.width_mm == want
+        f = fit(label, "髙橋東京都千代田区W1" * 12, box)
+        assert all(width(line, f.size_pt) <= want for line in f.lines)
