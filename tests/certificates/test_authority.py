@@ -64,7 +64,8 @@ def pdf_images(pdf: bytes) -> list[list[str]]:
             ["pdfimages", "-list", str(path)], capture_output=True, text=True, check=True
         ).stdout
     rows = [line.split() for line in out.splitlines()[2:] if line.strip()]
-    return [r for r in rows if r[2] == "image"]  # an "smask" row is the image's transparency
+    # an "smask" row is the image's transparency; the 検証コード's QR code is drawn 16 mm square
+    return [r for r in rows if r[2] == "image" and printed_mm(r) != (16.0, 16.0)]
 
 
 def printed_mm(row: list[str]) -> tuple[float, float]:

@@ -27,9 +27,9 @@ def verification_context(data: Mapping[str, Any]) -> dict[str, Any] | None:
     printed = (data.get("extra") or {}).get("verification")
     if not printed:
         return None
-    from ..verify.codes import qr_svg
+    from ..verify.codes import qr_png
 
-    return {**printed, "qr": qr_svg(printed["url"])}
+    return {**printed, "qr": qr_png(printed["url"])}
 
 
 class Cell(tuple):  # type: ignore[type-arg]

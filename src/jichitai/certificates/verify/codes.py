@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Any
 import segno
 from django.conf import settings
 from django.utils import timezone
-from django.utils.safestring import SafeString, mark_safe
 
 from jichitai.wareki import format_date
 
@@ -141,6 +140,8 @@ def verify(typed: str, pdf: bytes | None = None) -> Verdict:
     )
 
 
-def qr_svg(url: str) -> SafeString:
-    """The QR code (segno, level M) of ``url`` as inline SVG; its size is set by the stylesheet."""
-    return mark_safe(segno.make(url, error="m").svg_inline(scale=1, border=2))  # noqa: S308  our own SVG
+def qr_png(url: str) -> str:
+    """The QR code (segno, level M) of ``url`` as a PNG data URI, one pixel per module: a page
+    draws it (scaled by the stylesheet, no smoothing) in a fraction of the time an inline SVG of
+    the same code takes."""
+    return segno.make(url, error="m").png_data_uri(scale=4, border=4)
