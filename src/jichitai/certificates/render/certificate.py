@@ -12,7 +12,7 @@ bottom-left margin.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from .engine import render_pdf
@@ -83,15 +83,27 @@ def render_certificate(data: Mapping[str, Any]) -> bytes:
         raise
 
 
+def _strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, Mapping):
+        for v in value.values():
+            yield from _strings(v)
+    elif isinstance(value, (list, tuple)):
+        for v in value:
+            yield from _strings(v)
+
+
 def check_printable(data: Mapping[str, Any]) -> None:
     """Before a number is taken: refuse (UndrawableCharactersError, with ``exc.found``) a copy
-    whose text IPAmj明朝 cannot draw, so a predictable failure voids no number."""
-    from .engine import check_drawable
-    from .fonts import UndrawableCharactersError
+    whose text IPAmj明朝 cannot draw, so a predictable failure voids no number. It checks the
+    data's own strings (every printed value is one; the template adds only our labels) rather
+    than rendering the page a second time on the issuing path."""
+    from .fonts import UndrawableCharactersError, coverage, font_path
     from .undrawable import locate
 
-    try:
-        check_drawable(certificate_html(data))
-    except UndrawableCharactersError as exc:
+    bad = coverage(font_path()).undrawable("\n".join(_strings(dict(data))))
+    if bad:
+        exc = UndrawableCharactersError(bad)
         exc.found = locate(exc.characters, data)
-        raise
+        raise exc
