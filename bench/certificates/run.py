@@ -59,10 +59,10 @@ def _worker(m: Any, clerk: Any, pids: list[int], results: Any, barrier: Any) -> 
 
     from jichitai.certificates.issuance import finalize, issue
     from jichitai.certificates.output import renderer_for
-    from jichitai.certificates.render import warm_up
+    from jichitai.certificates.render import prepare_worker
     from jichitai.tenancy.context import activate
 
-    warm_up()  # start-up cost, as a server worker pays it once
+    prepare_worker()  # start-up cost, as a server worker pays it once (wsgi.py)
     renderer = renderer_for(m.code)
     barrier.wait()
     took = []
@@ -101,12 +101,12 @@ def engine_only(m: Any, clerk: Any, pid: int, count: int) -> float:
     from jichitai.certificates.issuance import issue
     from jichitai.certificates.issuance.fake import fake_renderer
     from jichitai.certificates.output import renderer_for
-    from jichitai.certificates.render import warm_up
+    from jichitai.certificates.render import prepare_worker
     from jichitai.tenancy.context import activate
 
     with activate(REG.ctx_for(m, clerk)):
         data = issue(_request(pid), staff=clerk, renderer=fake_renderer).copies[0].data
-    warm_up()
+    prepare_worker()
     renderer = renderer_for(m.code)
     start = time.perf_counter()
     for _ in range(count):

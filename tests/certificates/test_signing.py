@@ -120,6 +120,33 @@ def test_pyhanko_trusts_the_consortium_ca_and_no_other(keys: Any, signed: bytes,
     assert not trusted(signed, other.ca_cert)
 
 
+def _signed_attrs(pdf: bytes) -> dict[str, bytes]:
+    (sig,) = PdfFileReader(BytesIO(pdf)).embedded_signatures
+    return {a["type"].native: a["values"].dump() for a in sig.signer_info["signed_attrs"]}
+
+
+def test_the_signed_attributes_are_pyhankos_own_for_pades(keys: Any) -> None:
+    """The signing-certificate-v2 made once per key (signer.PadesSignedAttributes) is the one
+    pyHanko builds for every signature, and nothing is added or left out."""
+    from pyhanko.sign import signers
+
+    from jichitai.certificates.signing.signer import metadata
+
+    pdf = render_pdf("<html><body><p>住民票の写し</p></body></html>")
+    ours = FileSigner(keys[1])
+    first, second = ours.sign(pdf), ours.sign(pdf)  # the kept value serves every signature
+    plain = signers.SimpleSigner.load(
+        str(keys[1].key), str(keys[1].cert), ca_chain_files=(str(keys[1].ca_cert),)
+    )
+    theirs = signers.sign_pdf(
+        IncrementalPdfFileWriter(BytesIO(pdf)), metadata(), signer=plain
+    ).getvalue()
+    mine, default = _signed_attrs(first), _signed_attrs(theirs)
+    assert set(mine) == set(default) == {"content_type", "message_digest", "signing_certificate_v2"}
+    assert mine["signing_certificate_v2"] == default["signing_certificate_v2"]
+    assert whole_and_valid(pdfsig(second)) and trusted(second, keys[1].ca_cert)
+
+
 def test_signing_is_fast_enough_per_document(keys: Any) -> None:
     pdf = render_pdf("<html><body><p>住民票の写し</p></body></html>")
     signer = FileSigner(keys[1])

@@ -23,3 +23,22 @@ def test_serve_refuses_to_start_without_subsetting(monkeypatch: pytest.MonkeyPat
 
 def test_serve_starts_when_the_engine_is_ready() -> None:
     assert serve._renderer_ready() is True  # this machine has the font and the library (system_deps)
+
+
+def test_a_gunicorn_worker_sets_the_engine_up_before_its_first_request(tmp_path: Any) -> None:
+    """Loading the WSGI application (what each gunicorn worker does) warms the engine up, swaps in
+    the preprocessed font for subsetting and freezes start-up's objects out of the collector."""
+    import os
+    import subprocess
+    import sys
+
+    probe = (
+        "import gc, jichitai.wsgi\n"
+        "from weasyprint.pdf import fonts\n"
+        "from jichitai.certificates.render.subset import _PreprocessedSubset\n"
+        "print(gc.get_freeze_count() > 10000, isinstance(fonts.harfbuzz_subset, _PreprocessedSubset))\n"
+    )
+    env = {**os.environ, "JICHITAI_DATA_DIR": str(tmp_path)}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, timeout=120)
+    assert out.stdout.split() == ["True", "True"], out.stderr[-2000:]

@@ -41,9 +41,9 @@ def _in_force(on: dt.date, ward: str) -> Any:
 def authority_on(on: dt.date, choice: str = AuthorityChoice.AUTO, ward: str = "") -> Authority:
     """The 認証者 in force on ``on``: with ``auto`` the 職務代理者 during a 職務代理者 period, else
     the 市区町村長 (区長) ([310]#2)."""
-    rows = _in_force(on, ward)
-    deputy = rows.filter(role=AuthorityRole.DEPUTY).first()
-    mayor = rows.filter(role=AuthorityRole.MAYOR).first()
+    rows = list(_in_force(on, ward).filter(role__in=(AuthorityRole.DEPUTY, AuthorityRole.MAYOR)))
+    deputy = next((r for r in rows if r.role == AuthorityRole.DEPUTY), None)
+    mayor = next((r for r in rows if r.role == AuthorityRole.MAYOR), None)
     found = {
         AuthorityChoice.AUTO: deputy or mayor,
         AuthorityChoice.MAYOR: mayor,

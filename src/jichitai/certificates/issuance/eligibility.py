@@ -181,7 +181,8 @@ def check(req: CertificateRequest, *, staff: Any) -> Cleared:
         for hid in dict.fromkeys(s.household_id for s in asked.values() if s.household_id):
             ids.extend(p for p in current_members(hid) if p not in ids)
     _support(req, set(ids), staff)
-    states = subject_states(ids)
+    # the same transaction: the subjects read above stand unless the household added members
+    states = asked if set(ids) == set(asked) else subject_states(ids)
     _status(kind, states)
     if kind.requester_rules:
         _requester(req, states)

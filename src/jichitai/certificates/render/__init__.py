@@ -6,7 +6,7 @@ refuses any character IPAmj明朝 cannot draw exactly as stored (``UndrawableCha
 """
 
 from .certificate import certificate_html, render_certificate
-from .engine import check_drawable, font_setup, render_pdf, warm_up
+from .engine import check_drawable, font_setup, prepare_worker, render_pdf, warm_up
 from .fonts import (
     FontMissingError,
     RenderError,
@@ -35,5 +35,6 @@ __all__ = [
     "juminhyo_pdf",
     "render_certificate",
     "render_pdf",
+    "prepare_worker",
     "warm_up",
 ]

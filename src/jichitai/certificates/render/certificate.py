@@ -85,7 +85,9 @@ def render_certificate(data: Mapping[str, Any]) -> bytes:
 
 def _strings(value: Any) -> Iterator[str]:
     if isinstance(value, str):
-        yield value
+        # an image (電子公印, QR) travels as a data URI: drawn, not typeset
+        if not value.startswith("data:"):
+            yield value
     elif isinstance(value, Mapping):
         for v in value.values():
             yield from _strings(v)
