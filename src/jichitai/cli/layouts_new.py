@@ -29,6 +29,7 @@ _DATE_PATTERNS = (
     re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$"),
     re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
 )
+_WAREKI = re.compile(r"^0[1-5]\d{2}(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])$")  # 年号コード(2) + YYMMDD
 _TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$")
 _ASCII_WORD = re.compile(r"[A-Za-z0-9]+")
 
@@ -138,21 +139,23 @@ def _is_date(value: str) -> bool:
         hit = pattern.match(value)
         if hit:
             try:
-                dt.date(*(int(g) for g in hit.groups()))
+                day = dt.date(*(int(g) for g in hit.groups()))
             except ValueError:
                 return False
-            return True
+            return day.year >= 1800  # 03550102 is 和暦 (昭和55年), not the year 355
     return False
 
 
 def guess_type(values: Iterable[str]) -> str:
-    """date, flag (0/1), code (digits), time or text, from the non-empty values; text when none."""
+    """date, wareki_date, flag (0/1), code (digits), time or text, from the non-empty values; text when none."""
     seen = [unicodedata.normalize("NFKC", v).strip() for v in values]
     seen = [v for v in seen if v]
     if not seen:
         return "text"
     if all(_is_date(v) for v in seen):
         return "date"
+    if all(_WAREKI.match(v) for v in seen):
+        return "wareki_date"
     if all(v in ("0", "1") for v in seen):
         return "flag"
     if all(v.isascii() and v.isdigit() for v in seen):
@@ -194,7 +197,7 @@ def _length(values: Sequence[str], kind: str, encoding: str, fixed: bool) -> int
         return 0
     longest = max((len(v) for v in values), default=0)
     if kind == "date":
-        return max(10, longest)
+        return max(10, longest)  # YYYY-MM-DD on export
     return max(1, longest)
 
 
