@@ -18,27 +18,128 @@ NOT_HELD = "not held by the register"
 SOURCES = ("kihon", "chukan")
 # §3A of layouts.md: at least these names, one or more from every group of its tables
 SECTION_3A = (
-    "市区町村コード", "宛名番号", "個人履歴番号", "個人履歴番号_枝番号", "最新フラグ", "改製番号", "世帯番号", "住民種別",
-    "住民状態", "住民票コード", "個人番号", "異動年月日", "異動年月日_不詳フラグ", "異動年月日_不詳表記", "異動届出年月日",
-    "届出番号", "異動事由", "異動区分", "通知日", "記載等の種別", "氏名", "氏_日本人", "名_日本人", "氏名_外国人ローマ字",
-    "氏名_外国人漢字", "氏名_フリガナ", "氏名_フリガナ確認状況", "旧氏", "旧氏_フリガナ", "旧氏_フリガナ確認状況", "通称",
-    "通称_フリガナ", "通称_フリガナ確認状況", "氏名優先区分", "氏名_優先", "氏名_フリガナ_優先", "性別", "性別表記",
-    "生年月日_元号", "生年月日", "生年月日_不詳フラグ", "生年月日_不詳表記", "続柄コード1", "続柄コード4", "続柄表記",
-    "世帯主氏名", "記載順位", "住所_市区町村コード", "住所_町字コード", "指定都市_行政区等コード", "住所_都道府県",
-    "住所_市区郡町村名", "住所_町字", "住所_番地号表記", "住所_番地枝番数値", "住所_方書コード", "住所_方書",
-    "住所_方書_フリガナ", "住所_郵便番号", "住民となった年月日", "住所を定めた年月日", "記載の異動年月日", "記載の事由",
-    "転入前住所_町字", "転入前住所_国外住所", "転入前住所_世帯主氏名", "転居前住所_方書_フリガナ", "本籍",
-    "本籍_地番号または、街区符号", "戸籍_筆頭者", "戸籍_筆頭者_名", "消除の事由", "消除の届出年月日", "消除の異動年月日",
-    "転出届出年月日", "転出予定年月日", "転出年月日（確定）", "転入通知年月日", "転出先住所（予定）_国外住所",
-    "転出先住所（確定）_郵便番号", "外国人住民となった年月日", "在留カード等番号", "在留カード等番号区分",
-    "国籍等_国名コード", "国籍名等", "第30条45規定区分", "住居地の届出の有無", "在留資格等コード", "在留期間等コード_年",
-    "在留期間等コード_月", "在留期間等コード_日", "在留期間の満了の日", "地区管理コード1", "地区管理コード10",
-    "成年被後見人_該当有無", "選挙人名簿登録有無", "国保資格有無", "年金資格喪失年月日", "基礎年金番号", "児童手当受給開始年月",
-    "除票フラグ", "除票用データベース登録年月日", "履歴選択不可フラグ", "処理年月日", "改製記載年月日", "統合宛名フラグ",
-    "他業務参照不可フラグ", "業務ID", "削除フラグ", "操作者ID", "操作年月日", "操作時刻",
+    "市区町村コード",
+    "宛名番号",
+    "個人履歴番号",
+    "個人履歴番号_枝番号",
+    "最新フラグ",
+    "改製番号",
+    "世帯番号",
+    "住民種別",
+    "住民状態",
+    "住民票コード",
+    "個人番号",
+    "異動年月日",
+    "異動年月日_不詳フラグ",
+    "異動年月日_不詳表記",
+    "異動届出年月日",
+    "届出番号",
+    "異動事由",
+    "異動区分",
+    "通知日",
+    "記載等の種別",
+    "氏名",
+    "氏_日本人",
+    "名_日本人",
+    "氏名_外国人ローマ字",
+    "氏名_外国人漢字",
+    "氏名_フリガナ",
+    "氏名_フリガナ確認状況",
+    "旧氏",
+    "旧氏_フリガナ",
+    "旧氏_フリガナ確認状況",
+    "通称",
+    "通称_フリガナ",
+    "通称_フリガナ確認状況",
+    "氏名優先区分",
+    "氏名_優先",
+    "氏名_フリガナ_優先",
+    "性別",
+    "性別表記",
+    "生年月日_元号",
+    "生年月日",
+    "生年月日_不詳フラグ",
+    "生年月日_不詳表記",
+    "続柄コード1",
+    "続柄コード4",
+    "続柄表記",
+    "世帯主氏名",
+    "記載順位",
+    "住所_市区町村コード",
+    "住所_町字コード",
+    "指定都市_行政区等コード",
+    "住所_都道府県",
+    "住所_市区郡町村名",
+    "住所_町字",
+    "住所_番地号表記",
+    "住所_番地枝番数値",
+    "住所_方書コード",
+    "住所_方書",
+    "住所_方書_フリガナ",
+    "住所_郵便番号",
+    "住民となった年月日",
+    "住所を定めた年月日",
+    "記載の異動年月日",
+    "記載の事由",
+    "転入前住所_町字",
+    "転入前住所_国外住所",
+    "転入前住所_世帯主氏名",
+    "転居前住所_方書_フリガナ",
+    "本籍",
+    "本籍_地番号または、街区符号",
+    "戸籍_筆頭者",
+    "戸籍_筆頭者_名",
+    "消除の事由",
+    "消除の届出年月日",
+    "消除の異動年月日",
+    "転出届出年月日",
+    "転出予定年月日",
+    "転出年月日（確定）",
+    "転入通知年月日",
+    "転出先住所（予定）_国外住所",
+    "転出先住所（確定）_郵便番号",
+    "外国人住民となった年月日",
+    "在留カード等番号",
+    "在留カード等番号区分",
+    "国籍等_国名コード",
+    "国籍名等",
+    "第30条45規定区分",
+    "住居地の届出の有無",
+    "在留資格等コード",
+    "在留期間等コード_年",
+    "在留期間等コード_月",
+    "在留期間等コード_日",
+    "在留期間の満了の日",
+    "地区管理コード1",
+    "地区管理コード10",
+    "成年被後見人_該当有無",
+    "選挙人名簿登録有無",
+    "国保資格有無",
+    "年金資格喪失年月日",
+    "基礎年金番号",
+    "児童手当受給開始年月",
+    "除票フラグ",
+    "除票用データベース登録年月日",
+    "履歴選択不可フラグ",
+    "処理年月日",
+    "改製記載年月日",
+    "統合宛名フラグ",
+    "他業務参照不可フラグ",
+    "業務ID",
+    "削除フラグ",
+    "操作者ID",
+    "操作年月日",
+    "操作時刻",
 )
 # §3A dates that carry both a 不詳フラグ and a 不詳表記
-PARTIAL_DATES = ("異動年月日", "生年月日", "住民となった年月日", "住所を定めた年月日", "消除の異動年月日", "外国人住民となった年月日")
+PARTIAL_DATES = (
+    "異動年月日",
+    "生年月日",
+    "住民となった年月日",
+    "住所を定めた年月日",
+    "消除の異動年月日",
+    "外国人住民となった年月日",
+)
 REGISTER_FIELDS = set(conventions.PERSON_FIELDS) | set(conventions.HOUSEHOLD_FIELDS)
 
 
@@ -54,7 +155,12 @@ def test_jumin_is_the_whole_section_3a(jumin: list[dict]) -> None:
     assert not missing, missing
     # in the list's order
     assert [n for n in names if n in SECTION_3A] == sorted(SECTION_3A, key=names.index)
-    assert names.index("宛名番号") < names.index("異動年月日") < names.index("氏名") < names.index("性別")
+    assert (
+        names.index("宛名番号")
+        < names.index("異動年月日")
+        < names.index("氏名")
+        < names.index("性別")
+    )
 
 
 @pytest.mark.parametrize("name", PARTIAL_DATES)
@@ -73,7 +179,9 @@ def test_keys_are_register_fields_unless_the_notes_say_otherwise(jumin: list[dic
             assert NOT_HELD not in notes, item["name"]
         elif not notes.startswith("register:"):
             assert NOT_HELD in notes, f"{item['name']} ({item['key']}) claims a register field"
-            assert re.search(r"kept|ignored|joins|joined|derives|used on import|taken from|writes", notes), item["name"]
+            assert re.search(
+                r"kept|ignored|joins|joined|derives|used on import|taken from|writes", notes
+            ), item["name"]
 
 
 def test_register_fields_named_elsewhere_exist(jumin: list[dict]) -> None:
@@ -88,7 +196,11 @@ def test_every_register_item_has_a_column(jumin: list[dict]) -> None:
     """So an export of the register can be re-imported whole (birth_date_precision comes from the
     不詳 flag and text, household_id from 世帯番号)."""
     keys = {item["key"] for item in jumin}
-    missing = REGISTER_FIELDS - keys - {"household_id", "birth_date_precision", "address_id", "head_id", "active"}
+    missing = (
+        REGISTER_FIELDS
+        - keys
+        - {"household_id", "birth_date_precision", "address_id", "head_id", "active"}
+    )
     assert not missing, sorted(missing)
     assert set(conventions.PERSON_FIELDS) <= set(model_fields(REG, "Person")) | {"household_id"}
 
@@ -120,7 +232,9 @@ CHOICES = {
     "resident_type": lambda: text_choices(REG, "ResidentType"),
     "status": lambda: text_choices(REG, "PersonStatus"),
     "sex": lambda: field_choices(REG, "Person", "sex"),
-    "foreign_category": lambda: set(CATEGORY_LABELS) & field_choices(REG, "Person", "foreign_category"),
+    "foreign_category": lambda: (
+        set(CATEGORY_LABELS) & field_choices(REG, "Person", "foreign_category")
+    ),
     "name_priority": lambda: field_choices(REG, "Person", "name_priority"),
     "mail_name": lambda: field_choices(REG, "Person", "mail_name_code"),
     "presence": lambda: module_choices(REG, "YES_NO"),
@@ -144,7 +258,9 @@ def test_code_values_are_the_registers(source: str, table: str) -> None:
         assert row["value"] in allowed or (row["value"] == "" and table == "reason"), row
 
 
-@pytest.mark.parametrize("table", ["resident_type", "sex", "foreign_category", "era", "presence", "tax_status"])
+@pytest.mark.parametrize(
+    "table", ["resident_type", "sex", "foreign_category", "era", "presence", "tax_status"]
+)
 def test_tables_cover_every_value(table: str) -> None:
     assert {r["value"] for r in codes("kihon", table)} == CHOICES[table]()
 
@@ -162,14 +278,24 @@ def test_status_table_never_imports_a_voided_record() -> None:
 def test_residence_status_values_are_names() -> None:
     rows = codes("kihon", "residence_status")
     assert all(r["value"] == r["label"] and r["value"] for r in rows)
-    assert {"永住者", "特別永住者", "留学", "技術・人文知識・国際業務", "日本人の配偶者等"} <= {r["value"] for r in rows}
+    assert {"永住者", "特別永住者", "留学", "技術・人文知識・国際業務", "日本人の配偶者等"} <= {
+        r["value"] for r in rows
+    }
 
 
-@pytest.mark.parametrize(("layout_id", "models"), [
-    ("kihon-1.0-inkan", {"": ("seals/models.py", "SealRegistration"), "card_": ("seals/models.py", "SealCard")}),
-    ("kihon-1.0-juminzei", {"": ("tax/models.py", "Assessment")}),
-])
-def test_seal_and_tax_keys_are_model_fields(layout_id: str, models: dict[str, tuple[str, str]]) -> None:
+@pytest.mark.parametrize(
+    ("layout_id", "models"),
+    [
+        (
+            "kihon-1.0-inkan",
+            {"": ("seals/models.py", "SealRegistration"), "card_": ("seals/models.py", "SealCard")},
+        ),
+        ("kihon-1.0-juminzei", {"": ("tax/models.py", "Assessment")}),
+    ],
+)
+def test_seal_and_tax_keys_are_model_fields(
+    layout_id: str, models: dict[str, tuple[str, str]]
+) -> None:
     fields = {prefix: model_fields(*where) for prefix, where in models.items()}
     for item in layout(layout_id)["items"]:
         key, notes = item["key"], item.get("notes", "")

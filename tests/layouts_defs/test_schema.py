@@ -12,15 +12,55 @@ import pytest
 
 from .support import CODES, DEFS, code_files, layout_files, load
 
-LAYOUT_KEYS = {"id", "standard", "version", "business", "file", "title", "format", "encoding", "header",
-               "record_key", "history", "codes", "notes"}
+LAYOUT_KEYS = {
+    "id",
+    "standard",
+    "version",
+    "business",
+    "file",
+    "title",
+    "format",
+    "encoding",
+    "header",
+    "record_key",
+    "history",
+    "codes",
+    "notes",
+}
 LAYOUT_REQUIRED = {"id", "standard", "version", "business", "file", "title", "format"}
-ITEM_KEYS = {"no", "name", "key", "type", "length", "required", "codes", "aliases", "restricted", "pad",
-             "check", "unknown_flag", "unknown_text", "era", "start", "notes"}
+ITEM_KEYS = {
+    "no",
+    "name",
+    "key",
+    "type",
+    "length",
+    "required",
+    "codes",
+    "aliases",
+    "restricted",
+    "pad",
+    "check",
+    "unknown_flag",
+    "unknown_text",
+    "era",
+    "start",
+    "notes",
+}
 ITEM_REQUIRED = {"no", "name", "key", "type", "length"}
 TYPES = {"text", "code", "date", "wareki_date", "era", "partial_date", "flag", "number", "time"}
 CHECKS = {"", "m11", "my_number", "resident_code", "lg_code"}
-STRINGS = ("name", "key", "type", "codes", "pad", "check", "unknown_flag", "unknown_text", "era", "notes")
+STRINGS = (
+    "name",
+    "key",
+    "type",
+    "codes",
+    "pad",
+    "check",
+    "unknown_flag",
+    "unknown_text",
+    "era",
+    "notes",
+)
 KEY = re.compile(r"^[a-z][a-z0-9_]*$")
 
 LAYOUTS = layout_files()
@@ -33,7 +73,12 @@ def _id(path: Path) -> str:
 
 def test_the_package_ships_the_four_layouts() -> None:
     ids = {load(p)["layout"]["id"] for p in LAYOUTS}
-    assert {"kihon-1.0-jumin", "kihon-1.0-inkan", "kihon-1.0-juminzei", "chukan-2.x-jumin-kojin"} <= ids
+    assert {
+        "kihon-1.0-jumin",
+        "kihon-1.0-inkan",
+        "kihon-1.0-juminzei",
+        "chukan-2.x-jumin-kojin",
+    } <= ids
     assert len(ids) == len(LAYOUTS), "layout ids are unique"
 
 
@@ -48,7 +93,11 @@ def test_layout_header(path: Path) -> None:
     codecs.lookup(head.get("encoding", "utf-8"))
     assert isinstance(head.get("header", True), bool)
     # defs/<standard>/<version>/<business>/<file>.toml
-    assert path.relative_to(DEFS).parts[1:] == (head["version"], head["business"], f"{head['file']}.toml")
+    assert path.relative_to(DEFS).parts[1:] == (
+        head["version"],
+        head["business"],
+        f"{head['file']}.toml",
+    )
     keys = {item["key"] for item in data["items"]}
     assert head["record_key"] and set(head["record_key"]) <= keys
     if "history" in head:
@@ -63,7 +112,9 @@ def test_layout_header(path: Path) -> None:
 def test_items(path: Path) -> None:
     data = load(path)
     items: list[dict[str, Any]] = data["items"]
-    assert [item["no"] for item in items] == list(range(1, len(items) + 1)), "numbered 1..n in order"
+    assert [item["no"] for item in items] == list(range(1, len(items) + 1)), (
+        "numbered 1..n in order"
+    )
     by_key = {item["key"]: item for item in items}
     assert len(by_key) == len(items), "unique keys"
     spellings = [s for item in items for s in (item["name"], *item.get("aliases", []))]
@@ -81,12 +132,18 @@ def test_items(path: Path) -> None:
         assert item.get("check", "") in CHECKS, where
         assert len(item.get("pad", "")) <= 1, where
         if item.get("codes"):
-            assert (CODES / source / f"{item['codes']}.toml").is_file(), f"{where}: codes {item['codes']}"
+            assert (CODES / source / f"{item['codes']}.toml").is_file(), (
+                f"{where}: codes {item['codes']}"
+            )
         _partial_date(item, by_key, where)
 
 
 def _partial_date(item: dict[str, Any], by_key: dict[str, dict[str, Any]], where: str) -> None:
-    flag, text, era = item.get("unknown_flag", ""), item.get("unknown_text", ""), item.get("era", "")
+    flag, text, era = (
+        item.get("unknown_flag", ""),
+        item.get("unknown_text", ""),
+        item.get("era", ""),
+    )
     if flag or text:
         assert item["type"] == "partial_date", where
     if flag:
@@ -97,7 +154,9 @@ def _partial_date(item: dict[str, Any], by_key: dict[str, dict[str, Any]], where
         assert item["type"] in {"date", "partial_date"} and by_key[era]["type"] == "era", where
 
 
-@pytest.mark.parametrize("path", [p for p in LAYOUTS if load(p)["layout"]["format"] == "fixed"], ids=_id)
+@pytest.mark.parametrize(
+    "path", [p for p in LAYOUTS if load(p)["layout"]["format"] == "fixed"], ids=_id
+)
 def test_fixed_width_positions_do_not_overlap(path: Path) -> None:
     end = 0  # last byte used (1-based)
     for item in load(path)["items"]:

@@ -28,23 +28,55 @@ _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$")
 
 
 def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog=PROG, description="移行レイアウト定義 / migration layout definitions")
+    parser = argparse.ArgumentParser(
+        prog=PROG, description="移行レイアウト定義 / migration layout definitions"
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     lst = sub.add_parser("list", help="レイアウト定義の一覧 / list the layout definitions")
-    lst.add_argument("dirs", nargs="*", type=Path, metavar="DIR", help="追加の定義ディレクトリ / more definition directories")
-    new = sub.add_parser("new", help="サンプルファイルから定義の雛形を作成 / a skeleton definition from a sample file")
-    new.add_argument("--from", dest="sample", required=True, type=Path, metavar="SAMPLE",
-                     help="CSV サンプル（1行目は項目名）、--fixed では項目一覧（項目名,バイト数） / "
-                          "CSV sample (header first), with --fixed the item list (name,bytes)")
-    new.add_argument("--id", required=True, help="レイアウトID（--layout に指定する名前） / the layout id")
-    new.add_argument("--standard", required=True, help="標準またはベンダー名 / standard or vendor name")
-    new.add_argument("--business", required=True, help="業務（jumin, inkan, juminzei …） / business")
+    lst.add_argument(
+        "dirs",
+        nargs="*",
+        type=Path,
+        metavar="DIR",
+        help="追加の定義ディレクトリ / more definition directories",
+    )
+    new = sub.add_parser(
+        "new",
+        help="サンプルファイルから定義の雛形を作成 / a skeleton definition from a sample file",
+    )
+    new.add_argument(
+        "--from",
+        dest="sample",
+        required=True,
+        type=Path,
+        metavar="SAMPLE",
+        help="CSV サンプル（1行目は項目名）、--fixed では項目一覧（項目名,バイト数） / "
+        "CSV sample (header first), with --fixed the item list (name,bytes)",
+    )
+    new.add_argument(
+        "--id", required=True, help="レイアウトID（--layout に指定する名前） / the layout id"
+    )
+    new.add_argument(
+        "--standard", required=True, help="標準またはベンダー名 / standard or vendor name"
+    )
+    new.add_argument(
+        "--business", required=True, help="業務（jumin, inkan, juminzei …） / business"
+    )
     new.add_argument("--version", default="1.0", help="版 / version (default 1.0)")
-    new.add_argument("--file", dest="file_name", default="", help="ファイル名（既定はID） / file name")
-    new.add_argument("--encoding", help="サンプルの文字コード（既定は判定） / the sample's encoding (default: detect)")
+    new.add_argument(
+        "--file", dest="file_name", default="", help="ファイル名（既定はID） / file name"
+    )
+    new.add_argument(
+        "--encoding",
+        help="サンプルの文字コード（既定は判定） / the sample's encoding (default: detect)",
+    )
     new.add_argument("--fixed", action="store_true", help="固定長 / fixed width")
-    new.add_argument("--data", type=Path, help="--fixed: 固定長データのサンプル / a fixed-width data sample")
-    new.add_argument("--out", type=Path, default=Path("."), help="出力先ディレクトリ / output directory")
+    new.add_argument(
+        "--data", type=Path, help="--fixed: 固定長データのサンプル / a fixed-width data sample"
+    )
+    new.add_argument(
+        "--out", type=Path, default=Path("."), help="出力先ディレクトリ / output directory"
+    )
     new.add_argument("--force", action="store_true", help="既存ファイルを上書き / overwrite")
     args = parser.parse_args(argv)
     if args.command == "list":
@@ -68,8 +100,14 @@ def _list(dirs: Sequence[Path]) -> int:
             except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
                 return _fail(f"{path}: 定義を読めません / cannot read the definition: {exc}")
             layout = data.get("layout", {})
-            rows.append((str(layout.get("id", path.stem)), str(layout.get("format", "csv")),
-                         len(data.get("items", [])), str(layout.get("title", ""))))
+            rows.append(
+                (
+                    str(layout.get("id", path.stem)),
+                    str(layout.get("format", "csv")),
+                    len(data.get("items", [])),
+                    str(layout.get("title", "")),
+                )
+            )
     print(f"{'ID':<28} {'形式/format':<11} {'項目数/items':>12}  名称/title")
     for layout_id, fmt, count, title in rows:
         print(f"{layout_id:<28} {fmt:<11} {count:>12}  {title}")
@@ -109,13 +147,17 @@ def _columns(args: argparse.Namespace) -> tuple[list[Column], str]:
 
 def _new(args: argparse.Namespace) -> int:
     if not _ID.match(args.id):
-        return _fail(f"{args.id!r}: IDは英数字・「.」「_」「-」で付けてください / "
-                     "the id takes letters, digits, '.', '_' and '-'")
+        return _fail(
+            f"{args.id!r}: IDは英数字・「.」「_」「-」で付けてください / "
+            "the id takes letters, digits, '.', '_' and '-'"
+        )
     if args.data and not args.fixed:
         return _fail("--data は --fixed と一緒に使います / --data goes with --fixed")
     target = args.out / f"{args.id}.toml"
     if target.exists() and not args.force:
-        return _fail(f"{target}: 既にあります（上書きは --force） / exists already (--force overwrites)")
+        return _fail(
+            f"{target}: 既にあります（上書きは --force） / exists already (--force overwrites)"
+        )
     try:
         columns, file_encoding = _columns(args)
     except SampleError as exc:
@@ -127,7 +169,9 @@ def _new(args: argparse.Namespace) -> int:
         target.write_text(body, encoding="utf-8")
     except OSError as exc:
         return _fail(f"{target}: 書き込めません / cannot write: {exc.strerror}")
-    print(f"{target}: {len(guesses)}項目の雛形を作成しました / wrote a skeleton of {len(guesses)} items")
+    print(
+        f"{target}: {len(guesses)}項目の雛形を作成しました / wrote a skeleton of {len(guesses)} items"
+    )
     return 0
 
 
@@ -153,13 +197,20 @@ def render(args: argparse.Namespace, guesses: Sequence[Guess], encoding: str) ->
         f"encoding = {q(encoding)}",
         f"header = {'false' if args.fixed else 'true'}",
         f"record_key = [{q(guesses[0].key)}]",
-        '# code tables: codes/<this>/<table>.toml (copy the kihon ones and change the codes if they differ)',
+        "# code tables: codes/<this>/<table>.toml (copy the kihon ones and change the codes if they differ)",
         'codes = "kihon"',
         'notes = ""',
     ]
     for no, g in enumerate(guesses, start=1):
-        lines += ["", "[[items]]", f"no = {no}", f"name = {q(g.name)}", f"key = {q(g.key)}",
-                  f"type = {q(g.type)}", f"length = {g.length}"]
+        lines += [
+            "",
+            "[[items]]",
+            f"no = {no}",
+            f"name = {q(g.name)}",
+            f"key = {q(g.key)}",
+            f"type = {q(g.type)}",
+            f"length = {g.length}",
+        ]
         for extra, value in g.extras.items():
             lines.append(f"{extra} = {'true' if value is True else q(str(value))}")
         lines.append(f"notes = {q(g.notes)}")

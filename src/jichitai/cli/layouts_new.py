@@ -66,7 +66,8 @@ def decode(data: bytes, encoding: str | None) -> tuple[str, str]:
         except UnicodeDecodeError as exc:
             raise SampleError(
                 f"{encoding} として読めません（{exc.start + 1} バイト目） / "
-                f"not {encoding} (byte {exc.start + 1})") from exc
+                f"not {encoding} (byte {exc.start + 1})"
+            ) from exc
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return data.decode("utf-16"), "utf-16"
@@ -79,7 +80,8 @@ def decode(data: bytes, encoding: str | None) -> tuple[str, str]:
             continue
     raise SampleError(
         "文字コードを判定できません（UTF-8・CP932・EUC-JP・UTF-16 のいずれでもありません）。--encoding "
-        "で指定してください / cannot tell the encoding (not UTF-8, CP932, EUC-JP or UTF-16): give --encoding")
+        "で指定してください / cannot tell the encoding (not UTF-8, CP932, EUC-JP or UTF-16): give --encoding"
+    )
 
 
 def csv_columns(text: str) -> list[Column]:
@@ -116,10 +118,12 @@ def fixed_columns(text: str, data_text: str | None, encoding: str) -> list[Colum
             if line_no == 1:
                 continue  # the item list's own header (項目名,バイト数)
             raise SampleError(
-                f"{line_no}行目: バイト数がありません / line {line_no}: the byte length is missing")
+                f"{line_no}行目: バイト数がありません / line {line_no}: the byte length is missing"
+            )
         if int(digits) <= 0:
             raise SampleError(
-                f"{line_no}行目: バイト数は1以上です / line {line_no}: the byte length must be positive")
+                f"{line_no}行目: バイト数は1以上です / line {line_no}: the byte length must be positive"
+            )
         columns.append(Column(row[0].strip(), length=int(digits)))
     if not columns:
         raise SampleError("項目一覧が空です / the item list is empty")
@@ -128,7 +132,7 @@ def fixed_columns(text: str, data_text: str | None, encoding: str) -> list[Colum
             break
         raw, pos = record.encode(encoding, errors="replace"), 0
         for column in columns:
-            piece = raw[pos:pos + column.length]
+            piece = raw[pos : pos + column.length]
             column.values.append(piece.decode(encoding, errors="replace").strip(" \u3000"))
             pos += column.length
     return columns
@@ -226,8 +230,21 @@ def guess(columns: Sequence[Column], *, encoding: str, fixed: bool) -> list[Gues
             if kind != "code":  # a code table or padding only fits a code column
                 extras = {k: v for k, v in extras.items() if k not in ("codes", "pad")}
             if not any(v.strip() for v in column.values):
-                kind = str(match["type"]) if match["type"] in ("text", "code", "date", "flag", "number") else kind
+                kind = (
+                    str(match["type"])
+                    if match["type"] in ("text", "code", "date", "flag", "number")
+                    else kind
+                )
             notes.append(f"key from the packaged item {match['name']!r}; check its codes and type")
         length = column.length or _length(column.values, kind, encoding, fixed)
-        out.append(Guess(name, key, kind, length, extras, "; ".join(notes) or "TODO: check type, length, codes"))
+        out.append(
+            Guess(
+                name,
+                key,
+                kind,
+                length,
+                extras,
+                "; ".join(notes) or "TODO: check type, length, codes",
+            )
+        )
     return out

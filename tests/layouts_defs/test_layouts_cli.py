@@ -1,0 +1,254 @@
+"""`jichitai layouts`: list the packaged definitions; `new` writes a skeleton that parses, with one
+item per column and types guessed from the sample; bad input is exit 2 with a message, never a
+traceback."""
+
+from __future__ import annotations
+
+import csv
+import io
+import tempfile
+import tomllib
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from jichitai.cli import COMMANDS
+from jichitai.cli import main as jichitai
+
+SAMPLE = [
+    [
+        "宛名番号",
+        "氏名",
+        "生年月日",
+        "性別",
+        "続柄コード1",
+        "Move In Date",
+        "郵便番号",
+        "最新フラグ",
+        "操作時刻",
+        "元号日付",
+    ],
+    [
+        "000000000000001",
+        "甲野\u3000一郎",
+        "1980-01-02",
+        "1",
+        "02",
+        "2020/04/01",
+        "1000001",
+        "1",
+        "09:30:00",
+        "03550102",
+    ],
+    [
+        "000000000000002",
+        "乙野\u3000花子",
+        "1985-12-31",
+        "2",
+        "12",
+        "",
+        "0600001",
+        "0",
+        "17:05:59",
+        "04010108",
+    ],
+]
+TYPES = ["code", "text", "date", "code", "code", "date", "code", "flag", "time", "wareki_date"]
+
+
+def _csv(rows: list[list[str]], encoding: str) -> bytes:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerows(rows)
+    return out.getvalue().encode(encoding)
+
+
+def _new(sample: Path, out: Path, *extra: str) -> int:
+    return jichitai(
+        [
+            "layouts",
+            "new",
+            "--from",
+            str(sample),
+            "--id",
+            "vendor-a",
+            "--standard",
+            "ベンダーA",
+            "--business",
+            "jumin",
+            "--out",
+            str(out),
+            *extra,
+        ]
+    )
+
+
+def test_the_command_is_registered() -> None:
+    assert COMMANDS["layouts"][0] == "jichitai.cli.layouts"
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp932", "euc-jp", "utf-16"])
+def test_new_from_a_csv_sample(
+    tmp_path: Path, encoding: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sample = tmp_path / "sample.csv"
+    sample.write_bytes(_csv(SAMPLE, encoding))
+    assert _new(sample, tmp_path / "defs") == 0
+    assert "10" in capsys.readouterr().out
+    data = tomllib.loads((tmp_path / "defs" / "vendor-a.toml").read_text(encoding="utf-8"))
+    items = data["items"]
+    assert [i["name"] for i in items] == SAMPLE[0]
+    assert [i["type"] for i in items] == TYPES
+    assert [i["no"] for i in items] == list(range(1, 11))
+    # headers a packaged layout knows get the register's keys, and their code tables
+    assert [i["key"] for i in items[:5]] == [
+        "atena_no",
+        "full_name",
+        "birth_date",
+        "sex",
+        "relationship_code1",
+    ]
+    assert items[3]["codes"] == "sex" and items[4]["codes"] == "relationship"
+    assert items[5]["key"] == "move_in_date" and items[9]["key"] == "item_10"
+    assert items[0]["length"] == 15 and items[1]["length"] == 5 and items[2]["length"] == 10
+    head = data["layout"]
+    assert head["id"] == "vendor-a" and head["format"] == "csv" and head["header"] is True
+    assert head["encoding"] == {"utf-8-sig": "utf-8", "euc-jp": "euc-jp"}.get(encoding, encoding)
+    assert head["record_key"] == ["atena_no"]
+
+
+def test_new_fixed_width_from_the_item_list(tmp_path: Path) -> None:
+    (tmp_path / "items.csv").write_text(
+        "項目名,バイト数\n宛名番号,15\n氏名,20\n生年月日,8\n予備,３\n", encoding="utf-8"
+    )
+    records = [
+        b"000000000000001" + "甲野一郎".encode("cp932").ljust(20) + b"03550102" + b"   ",
+        b"000000000000002" + "乙野".encode("cp932").ljust(20) + b"04010108" + b"   ",
+    ]
+    (tmp_path / "data.txt").write_bytes(b"\r\n".join(records) + b"\r\n")
+    assert (
+        _new(tmp_path / "items.csv", tmp_path, "--fixed", "--data", str(tmp_path / "data.txt")) == 0
+    )
+    data = tomllib.loads((tmp_path / "vendor-a.toml").read_text(encoding="utf-8"))
+    assert data["layout"]["format"] == "fixed" and data["layout"]["encoding"] == "cp932"
+    assert data["layout"]["header"] is False
+    assert [(i["name"], i["type"], i["length"]) for i in data["items"]] == [
+        ("宛名番号", "code", 15),
+        ("氏名", "text", 20),
+        ("生年月日", "wareki_date", 8),
+        ("予備", "text", 3),
+    ]
+
+
+def test_list_shows_the_packaged_definitions(capsys: pytest.CaptureFixture[str]) -> None:
+    assert jichitai(["layouts", "list"]) == 0
+    out = capsys.readouterr().out
+    for layout_id in (
+        "kihon-1.0-jumin",
+        "kihon-1.0-inkan",
+        "kihon-1.0-juminzei",
+        "chukan-2.x-jumin-kojin",
+    ):
+        assert layout_id in out
+    line = next(x for x in out.splitlines() if x.startswith("kihon-1.0-jumin "))
+    assert int(line.split()[2]) >= 120
+
+
+def test_list_includes_a_municipalitys_directory(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sample = tmp_path / "s.csv"
+    sample.write_bytes(_csv(SAMPLE, "utf-8"))
+    assert _new(sample, tmp_path / "mine") == 0
+    assert jichitai(["layouts", "list", str(tmp_path / "mine")]) == 0
+    assert "vendor-a" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("setup", "args", "message"),
+    [
+        (None, [], "cannot read the file"),
+        (b"\x81\x20\x81\x20", [], "cannot tell the encoding"),
+        ("bad.csv", ["--encoding", "utf-8"], "not utf-8"),
+        (b"", [], "no header"),
+        ("ok", ["--encoding", "no-such-codec"], "unknown encoding"),
+        ("ok", ["--data", "x"], "--data goes with --fixed"),
+    ],
+)
+def test_bad_input_is_exit_2_with_a_message(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], setup: object, args: list[str], message: str
+) -> None:
+    sample = tmp_path / "sample.csv"
+    if setup == "bad.csv":
+        sample.write_bytes(_csv(SAMPLE, "cp932"))
+    elif setup == "ok":
+        sample.write_bytes(_csv(SAMPLE, "utf-8"))
+    elif isinstance(setup, bytes):
+        sample.write_bytes(setup)
+    assert _new(sample, tmp_path, *args) == 2
+    err = capsys.readouterr().err
+    assert message in err and " / " in err  # both languages
+    assert not (tmp_path / "vendor-a.toml").exists()
+
+
+def test_new_refuses_to_overwrite_without_force(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sample = tmp_path / "s.csv"
+    sample.write_bytes(_csv(SAMPLE, "utf-8"))
+    assert _new(sample, tmp_path) == 0
+    assert _new(sample, tmp_path) == 2
+    assert "--force" in capsys.readouterr().err
+    assert _new(sample, tmp_path, "--force") == 0
+
+
+def test_fixed_item_list_without_lengths_is_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "items.csv").write_text("項目名,バイト数\n宛名番号,15\n氏名,\n", encoding="utf-8")
+    assert _new(tmp_path / "items.csv", tmp_path, "--fixed") == 2
+    assert "line 3" in capsys.readouterr().err
+
+
+# --- property: random headers and values round trip into the skeleton ---
+
+_CHARS = st.characters(
+    codec="cp932",
+    categories=("L", "N", "P", "S", "Zs"),
+    exclude_characters="\x7f\xa2\xa3\xac\u2016\u2212\u301c",
+)  # these do not survive CP932
+_HEADER = st.text(_CHARS, min_size=1, max_size=12).map(str.strip).filter(bool)
+_KINDS = {
+    "date": st.dates().filter(lambda d: d.year >= 1800).map(lambda d: d.isoformat()),
+    "flag": st.sampled_from(["0", "1"]),
+    "code": st.text("0123456789", min_size=2, max_size=6),  # not 0/1, not a date
+    "text": st.text(_CHARS, max_size=10).map(lambda s: "あ" + s),
+}
+
+
+@st.composite
+def _samples(draw: st.DrawFn) -> tuple[list[str], list[str], list[list[str]]]:
+    headers = draw(st.lists(_HEADER, min_size=1, max_size=8, unique_by=lambda h: h))
+    kinds = [draw(st.sampled_from(sorted(_KINDS))) for _ in headers]
+    count = draw(st.integers(1, 5))
+    rows = [[draw(_KINDS[k]) for k in kinds] for _ in range(count)]
+    return headers, kinds, rows
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(sample=_samples(), encoding=st.sampled_from(["utf-8", "cp932"]))
+def test_random_samples_round_trip_into_the_skeleton(sample: tuple, encoding: str) -> None:
+    headers, kinds, rows = sample
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "s.csv"
+        path.write_bytes(_csv([headers, *rows], encoding))
+        assert _new(path, Path(tmp)) == 0
+        data = tomllib.loads((Path(tmp) / "vendor-a.toml").read_text(encoding="utf-8"))
+    items = data["items"]
+    assert [i["name"] for i in items] == headers
+    assert [i["type"] for i in items] == kinds
+    assert len({i["key"] for i in items}) == len(items)
+    for item, column in zip(items, zip(*rows, strict=True), strict=True):
+        longest = max(len(v) for v in column)
+        assert item["length"] == (max(10, longest) if item["type"] == "date" else max(1, longest))
