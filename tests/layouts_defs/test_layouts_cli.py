@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from jichitai.cli import COMMANDS
 from jichitai.cli import main as jichitai
+from jichitai.cli.layouts_new import header_key, known_items
 
 SAMPLE = [
     [
@@ -118,6 +119,17 @@ def test_new_from_a_csv_sample(
     assert head["record_key"] == ["atena_no"]
 
 
+def test_a_known_header_keeps_its_type_when_the_sample_allows_it(tmp_path: Path) -> None:
+    rows = [["個人履歴番号", "宛名番号", "性別", "異動事由", "通称"], ["1", "1", "1", "A1", ""]]
+    (tmp_path / "s.csv").write_bytes(_csv(rows, "utf-8"))
+    assert _new(tmp_path / "s.csv", tmp_path) == 0
+    items = tomllib.loads((tmp_path / "vendor-a.toml").read_text(encoding="utf-8"))["items"]
+    # 1 looks like a flag; the packaged 個人履歴番号 is a number, 宛名番号 and 性別 codes
+    assert [i["type"] for i in items] == ["number", "code", "code", "text", "text"]
+    assert items[2]["codes"] == "sex"
+    assert "codes" not in items[3], "a vendor's letters are no codes of our table"
+
+
 def test_new_fixed_width_from_the_item_list(tmp_path: Path) -> None:
     (tmp_path / "items.csv").write_text(
         "項目名,バイト数\n宛名番号,15\n氏名,20\n生年月日,8\n予備,３\n", encoding="utf-8"
@@ -161,8 +173,13 @@ def test_list_includes_a_municipalitys_directory(
     sample = tmp_path / "s.csv"
     sample.write_bytes(_csv(SAMPLE, "utf-8"))
     assert _new(sample, tmp_path / "mine") == 0
+    table = tmp_path / "mine" / "codes" / "vendor-a" / "sex.toml"
+    table.parent.mkdir(parents=True)
+    table.write_text('[table]\nname = "sex"\ntitle = "性別"\n', encoding="utf-8")
+    capsys.readouterr()
     assert jichitai(["layouts", "list", str(tmp_path / "mine")]) == 0
-    assert "vendor-a" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "vendor-a" in out and "sex" not in out
 
 
 @pytest.mark.parametrize(
@@ -192,6 +209,13 @@ def test_bad_input_is_exit_2_with_a_message(
     assert not (tmp_path / "vendor-a.toml").exists()
 
 
+def test_list_of_a_missing_directory_is_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert jichitai(["layouts", "list", str(tmp_path / "nowhere")]) == 2
+    assert "no such directory" in capsys.readouterr().err
+
+
 def test_new_refuses_to_overwrite_without_force(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -218,7 +242,12 @@ _CHARS = st.characters(
     categories=("L", "N", "P", "S", "Zs"),
     exclude_characters="\x7f\xa2\xa3\xac\u2016\u2212\u301c",
 )  # these do not survive CP932
-_HEADER = st.text(_CHARS, min_size=1, max_size=12).map(str.strip).filter(bool)
+_KNOWN = set(known_items())  # a packaged header brings its own type (tested above)
+_HEADER = (
+    st.text(_CHARS, min_size=1, max_size=12)
+    .map(str.strip)
+    .filter(lambda h: h and header_key(h) not in _KNOWN)
+)
 _KINDS = {
     "date": st.dates().filter(lambda d: d.year >= 1800).map(lambda d: d.isoformat()),
     "flag": st.sampled_from(["0", "1"]),

@@ -99,7 +99,9 @@ def _list(dirs: Sequence[Path]) -> int:
                 data = tomllib.loads(path.read_text(encoding="utf-8"))
             except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
                 return _fail(f"{path}: 定義を読めません / cannot read the definition: {exc}")
-            layout = data.get("layout", {})
+            layout = data.get("layout")
+            if not isinstance(layout, dict):
+                continue  # a code table (codes/<source>/<table>.toml) beside the layouts
             rows.append(
                 (
                     str(layout.get("id", path.stem)),

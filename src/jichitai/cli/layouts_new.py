@@ -180,11 +180,11 @@ def known_items() -> dict[str, dict[str, object]]:
             continue
         for item in items:
             for spelling in (item.get("name", ""), *item.get("aliases", [])):
-                found.setdefault(_norm(str(spelling)), item)
+                found.setdefault(header_key(str(spelling)), item)
     return found
 
 
-def _norm(name: str) -> str:
+def header_key(name: str) -> str:
     return unicodedata.normalize("NFKC", name).replace(" ", "").replace("\u3000", "")
 
 
@@ -205,6 +205,28 @@ def _length(values: Sequence[str], kind: str, encoding: str, fixed: bool) -> int
     return max(1, longest)
 
 
+# what a packaged item's type may be when the sample's values look like the key of this map
+# (a history number that is 1 in every sampled row looks like a flag)
+_COMPATIBLE = {
+    "flag": {"flag", "code", "number"},
+    "code": {"code", "number"},
+    "date": {"date"},
+    "wareki_date": {"wareki_date"},
+    "time": {"time"},
+    "text": {"text"},
+}
+_STANDALONE = ("text", "code", "date", "wareki_date", "flag", "number", "time")
+
+
+def _known_type(guessed: str, known: str, values: Sequence[str]) -> str:
+    """The packaged item's type when the sample does not contradict it (an empty column: always)."""
+    if known not in _STANDALONE:  # partial_date and era need items of their own: the guess stands
+        return guessed
+    if not any(v.strip() for v in values) or known in _COMPATIBLE[guessed]:
+        return known
+    return guessed
+
+
 def guess(columns: Sequence[Column], *, encoding: str, fixed: bool) -> list[Guess]:
     """One item per column: unique names and keys, the register's key when a packaged layout knows
     the header, types from the values."""
@@ -218,7 +240,7 @@ def guess(columns: Sequence[Column], *, encoding: str, fixed: bool) -> list[Gues
         if name in names:
             name, notes = f"{name}_{no}", [f"duplicate header {column.name!r} in the sample"]
         names.add(name)
-        match = known.get(_norm(column.name))
+        match = known.get(header_key(column.name))
         kind = guess_type(column.values)
         key = str(match["key"]) if match else _key_from(column.name, no)
         if key in keys:
@@ -226,15 +248,10 @@ def guess(columns: Sequence[Column], *, encoding: str, fixed: bool) -> list[Gues
         keys.add(key)
         extras: dict[str, object] = {}
         if match:
+            kind = _known_type(kind, str(match["type"]), column.values)
             extras = {k: match[k] for k in KNOWN_EXTRAS if match.get(k)}
             if kind != "code":  # a code table or padding only fits a code column
                 extras = {k: v for k, v in extras.items() if k not in ("codes", "pad")}
-            if not any(v.strip() for v in column.values):
-                kind = (
-                    str(match["type"])
-                    if match["type"] in ("text", "code", "date", "flag", "number")
-                    else kind
-                )
             notes.append(f"key from the packaged item {match['name']!r}; check its codes and type")
         length = column.length or _length(column.values, kind, encoding, fixed)
         out.append(
