@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from jichitai.registry import conventions, relationships
+from jichitai.registry import conventions, reasons, relationships
 from jichitai.registry.items import CATEGORY_LABELS
 from jichitai.wareki import ERA_TABLE
 
@@ -269,6 +269,27 @@ def test_every_event_kind_exports_to_a_code() -> None:
     assert {r["value"] for r in codes("kihon", "reason")} - {""} == text_choices(REG, "EventKind")
     death = {r["code"] for r in codes("kihon", "reason") if r["value"] == "death"}
     assert death == {"23"}, "23 = 死亡 as seen in the field (layouts.md §5.5)"
+
+
+def test_reason_codes_follow_the_standards_list() -> None:
+    """11–49: 区分 digit (1 記載, 2 消除, 3–4 修正) + position in reasons.STANDARD_REASONS."""
+    divisions = {
+        "1": (reasons.ENTRY, 10),
+        "2": (reasons.REMOVAL, 20),
+        "3": (reasons.CHANGE, 30),
+        "4": (reasons.CHANGE, 30),
+    }
+    seen = set()
+    for row in codes("kihon", "reason"):
+        if row["code"][0] in divisions:
+            division, base = divisions[row["code"][0]]
+            assert (
+                reasons.STANDARD_REASONS[division][int(row["code"]) - base - 1] == row["label"]
+            ), row
+            seen.add((division, row["label"]))
+    assert seen == {
+        (d, label) for d, labels in reasons.STANDARD_REASONS.items() for label in labels
+    }
 
 
 def test_status_table_never_imports_a_voided_record() -> None:
