@@ -281,3 +281,21 @@ def test_random_samples_round_trip_into_the_skeleton(sample: tuple, encoding: st
     for item, column in zip(items, zip(*rows, strict=True), strict=True):
         longest = max(len(v) for v in column)
         assert item["length"] == (max(10, longest) if item["type"] == "date" else max(1, longest))
+
+
+def test_the_command_never_loads_django(tmp_path: Path) -> None:
+    """Pure: it runs where no database or settings exist (a municipality's laptop)."""
+    import subprocess
+    import sys
+
+    sample = tmp_path / "s.csv"
+    sample.write_bytes(_csv(SAMPLE, "cp932"))
+    code = (
+        "import sys; from jichitai.cli import main; "
+        f"assert main(['layouts', 'list']) == 0; "
+        f"assert main(['layouts', 'new', '--from', {str(sample)!r}, '--id', 'x', '--standard', 's', "
+        f"'--business', 'b', '--out', {str(tmp_path)!r}]) == 0; "
+        "assert 'django' not in sys.modules, 'django was imported'"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
