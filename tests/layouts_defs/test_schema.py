@@ -146,6 +146,8 @@ def _partial_date(item: dict[str, Any], by_key: dict[str, dict[str, Any]], where
     )
     if flag or text:
         assert item["type"] == "partial_date", where
+    if item["type"] == "partial_date":
+        assert flag and text, f"{where}: a partial date names both its 不詳フラグ and 不詳表記"
     if flag:
         assert by_key[flag]["type"] == "flag", where
     if text:
