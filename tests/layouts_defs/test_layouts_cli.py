@@ -89,7 +89,9 @@ def test_the_command_is_registered() -> None:
     assert COMMANDS["layouts"][0] == "jichitai.cli.layouts"
 
 
-@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp932", "euc-jp", "utf-16"])
+@pytest.mark.parametrize(
+    "encoding", ["utf-8", "utf-8-sig", "cp932", "euc-jp", "utf-16", "utf-16-le", "utf-16-be"]
+)
 def test_new_from_a_csv_sample(
     tmp_path: Path, encoding: str, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -73,6 +73,15 @@ def decode(data: bytes, encoding: str | None) -> tuple[str, str]:
             return data.decode("utf-16"), "utf-16"
         except UnicodeDecodeError as exc:
             raise SampleError("UTF-16 として読めません / not valid UTF-16") from exc
+    if b"\x00" in data[:4096]:  # no text file holds NUL: UTF-16 without its BOM
+        head = data[:4096]
+        # ASCII (commas, digits) is "c\0" in little-endian: NULs at odd offsets
+        odd = head[1::2].count(0) >= head[0::2].count(0)
+        candidate = "utf-16-le" if odd else "utf-16-be"
+        try:
+            return data.decode(candidate), candidate
+        except UnicodeDecodeError as exc:
+            raise SampleError(f"{candidate} として読めません / not valid {candidate}") from exc
     for candidate in DETECT:
         try:
             return data.decode(candidate), "utf-8" if candidate == "utf-8-sig" else candidate
