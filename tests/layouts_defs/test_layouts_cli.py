@@ -301,3 +301,29 @@ def test_the_command_never_loads_django(tmp_path: Path) -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(sample=_samples())
+def test_random_fixed_width_samples_round_trip_into_the_skeleton(sample: tuple) -> None:
+    """The item list's byte lengths are kept; values cut from CP932 records give the types."""
+    headers, kinds, rows = sample
+    rows = [[v.strip(" \u3000") or "あ" for v in row] for row in rows]
+    widths = [max(len(row[n].encode("cp932")) for row in rows) + 1 for n in range(len(headers))]
+    items = "項目名,バイト数\r\n" + "".join(
+        f'"{h.replace(chr(34), chr(34) * 2)}",{w}\r\n' for h, w in zip(headers, widths, strict=True)
+    )
+    records = b"".join(
+        b"".join(v.encode("cp932").ljust(w) for v, w in zip(row, widths, strict=True)) + b"\r\n"
+        for row in rows
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        (Path(tmp) / "items.csv").write_text(items, encoding="utf-8")
+        (Path(tmp) / "data.dat").write_bytes(records)
+        args = ("--fixed", "--data", str(Path(tmp) / "data.dat"))
+        assert _new(Path(tmp) / "items.csv", Path(tmp), *args) == 0
+        data = tomllib.loads((Path(tmp) / "vendor-a.toml").read_text(encoding="utf-8"))
+    assert data["layout"]["encoding"] == "cp932"
+    assert [(i["name"], i["type"], i["length"]) for i in data["items"]] == list(
+        zip(headers, kinds, widths, strict=True)
+    )
