@@ -327,3 +327,31 @@ def test_random_fixed_width_samples_round_trip_into_the_skeleton(sample: tuple) 
     assert [(i["name"], i["type"], i["length"]) for i in data["items"]] == list(
         zip(headers, kinds, widths, strict=True)
     )
+
+
+def test_the_guides_worked_example_does_what_the_guide_says(tmp_path: Path) -> None:
+    guide = (Path(__file__).resolve().parents[2] / "docs" / "migration.md").read_text(
+        encoding="utf-8"
+    )
+    example = guide.split("A vendor exports `URE0001.CSV`", 1)[1]
+    sample = example.split("```csv\n", 1)[1].split("```", 1)[0]
+    (tmp_path / "URE0001.CSV").write_bytes(sample.replace("\n", "\r\n").encode("cp932"))
+    assert _new(tmp_path / "URE0001.CSV", tmp_path) == 0
+    data = tomllib.loads((tmp_path / "vendor-a.toml").read_text(encoding="utf-8"))
+    items = {i["name"]: i for i in data["items"]}
+    assert len(items) == 12 and data["layout"]["encoding"] == "cp932"
+    said = {
+        "宛名番号": "atena_no",
+        "個人履歴番号": "history_no",
+        "最新フラグ": "latest_flag",
+        "世帯番号": "household_no",
+        "氏名": "full_name",
+        "生年月日": "birth_date",
+        "性別": "sex",
+        "異動事由": "reason",
+        "住民票コード": "resident_code",
+    }
+    assert {name: items[name]["key"] for name in said} == said
+    assert items["個人履歴番号"]["type"] == "number"
+    assert items["異動事由"]["type"] == "text"
+    assert items["性別"]["codes"] == "sex" and items["住民票コード"]["check"] == "resident_code"
