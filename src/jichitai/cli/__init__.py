@@ -18,6 +18,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "demo": ("jichitai.cli.demo", "デモ環境の構築と起動 / build and serve the demo consortium"),
     "manage": ("jichitai.cli.manage", "Django 管理コマンド / Django management commands"),
     "registry": ("jichitai.cli.registry", "住民記録の抽出・入力チェック / register export, input check"),
+    "import": ("jichitai.cli.data_import", "移行ファイルの取込（全件か無か） / import migration files (all or nothing)"),
+    "export": ("jichitai.cli.data_export", "移行ファイルの出力 / export the register in a migration layout"),
     "layouts": ("jichitai.cli.layouts", "移行レイアウト定義の一覧・雛形作成 / migration layout definitions"),
     "tax": ("jichitai.cli.tax", "個人住民税の課税情報の取込 / import resident tax records (CSV)"),
     "staff": ("jichitai.cli.staff", "職員の役割付与の一括メンテナンス / bulk role grants (CSV)"),

@@ -1,0 +1,157 @@
+"""Migration files in, register out (and back): the path ``jichitai import`` / ``export`` and
+the 団体管理者's screen take.
+
+Files are read and decoded with their layout (``jichitai.layouts``), grouped into records
+(``layout_records``) and handed to ``import_records`` — which checks every record with the
+register's rules and writes all of them or nothing. A file problem stops the run before the
+register is touched, but every record is still checked (a dry run of the register), so one run
+reports everything wrong with the files at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from jichitai.layouts import Layout, Problem, decode_row, load_layout, read_rows, write_rows
+
+from .layout_records import records_from_rows, rows_from_records
+from .records import ImportResult, RecordProblem, UnmappedGaiji
+
+Progress = Callable[[int, int], None]
+GAIJI_RULES = frozenset({"gaiji.unmapped", "gaiji.unknown"})
+
+
+@dataclass
+class FileRun:
+    """What one run of files did: rows read, every problem, the register's result."""
+
+    layout: str
+    files: list[str]
+    rows: int = 0
+    problems: list[Problem | RecordProblem] = field(default_factory=list)
+    result: ImportResult | None = None
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def by_rule(self) -> dict[str, int]:
+        return dict(Counter(p.rule for p in self.problems).most_common())
+
+    def as_json(self) -> dict[str, Any]:
+        r = self.result
+        return {
+            "layout": self.layout,
+            "files": self.files,
+            "rows": self.rows,
+            "ok": self.ok,
+            "dry_run": bool(r and r.dry_run),
+            "already_imported": bool(r and r.already_imported),
+            "persons": r.persons if r else 0,
+            "households": r.households if r else 0,
+            "events": r.events if r else 0,
+            "gaiji_mapped": r.gaiji_mapped if r else 0,
+            "gaiji_worklist": [asdict(g) for g in (r.gaiji_unmapped if r else [])],
+            "seconds": round(self.seconds, 3),
+            "problems_by_rule": self.by_rule(),
+            "problems": [asdict(p) for p in self.problems],
+        }
+
+
+def _gaiji_table(path: Path | None) -> Any:
+    if path is None:
+        return None
+    from jichitai.moji.gaiji import load_gaiji_table
+
+    return load_gaiji_table(path)
+
+
+def _worklist(problems: Iterable[Problem], decoded: Mapping[int, Mapping[str, Any]]) -> list[UnmappedGaiji]:
+    """外字同定 worklist entries for the characters a file holds that nothing maps."""
+    from .records import Source
+
+    out = []
+    for p in problems:
+        if p.rule in GAIJI_RULES:
+            atena = str(decoded.get(p.line, {}).get("atena_no") or "")
+            out.append(UnmappedGaiji(code=p.value[:40], atena_no=atena, item=p.item, text=p.value,
+                                     source=Source(p.file, p.line)))
+    return out
+
+
+def import_files(
+    paths: Iterable[Path], *, layout: str | Path, municipality: Any, staff: Any,
+    dry_run: bool = False, gaiji_table: Path | None = None, encoding: str | None = None,
+    run_key: str = "", progress: Progress | None = None,
+) -> FileRun:
+    """Import ``paths`` (one layout) into ``municipality``: all or nothing."""
+    start = time.perf_counter()
+    lay = load_layout(layout)
+    paths = [Path(p) for p in paths]
+    run = FileRun(layout=lay.id, files=[str(p) for p in paths])
+    gaiji = _gaiji_table(gaiji_table)
+    decoded, raw_values = [], {}
+    for path in paths:
+        for item in read_rows(path, lay, encoding=encoding):
+            if isinstance(item, Problem):
+                run.problems.append(item)
+                continue
+            run.rows += 1
+            values, problems = decode_row(item, lay, gaiji=gaiji)
+            run.problems.extend(problems)
+            raw_values[item.line] = item.values
+            if not problems:
+                decoded.append((item, values))
+            if progress is not None and run.rows % 1000 == 0:
+                progress(run.rows, 0)
+    records, problems = records_from_rows(decoded, lay)
+    run.problems.extend(problems)
+    from .migration import import_records
+
+    run.result = import_records(
+        records, municipality=municipality, staff=staff,
+        dry_run=dry_run or bool(run.problems), run_key=run_key,
+    )
+    run.problems.extend(run.result.problems)
+    run.result.gaiji_unmapped = [*run.result.gaiji_unmapped, *_worklist(run.problems, raw_values)]
+    run.seconds = time.perf_counter() - start
+    return run
+
+
+@dataclass
+class ExportRun:
+    layout: str
+    path: str
+    persons: int = 0
+    rows: int = 0
+    degraded: list[Any] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def export_file(
+    path: Path, *, layout: str | Path, municipality: Any, staff: Any,
+    as_of: dt.date | None = None, encoding: str | None = None, include_restricted: bool = False,
+) -> ExportRun:
+    """The register of ``municipality`` (as of ``as_of``) written in ``layout``."""
+    from .migration_export import export_records
+
+    start = time.perf_counter()
+    lay: Layout = load_layout(layout)
+    run = ExportRun(layout=lay.id, path=str(path))
+    records = list(export_records(municipality=municipality, as_of=as_of,
+                                  include_restricted=include_restricted, staff=staff))
+    run.persons = len(records)
+    result = write_rows(
+        Path(path), lay, rows_from_records(records, lay, municipality_code=municipality.code),
+        encoding=encoding or lay.encoding, include_restricted=include_restricted,
+    )
+    run.rows, run.degraded = result.rows, list(result.degraded)
+    run.seconds = time.perf_counter() - start
+    return run
