@@ -193,7 +193,8 @@ def decode_row(
         if it.era:
             _check_era(ctx, layout, values, it)
     for it in layout.items:
-        if it.required and values[it.key] is None and not any(
+        absent = bool(row.columns) and it.key not in row.columns  # the header said so already
+        if it.required and values[it.key] is None and not absent and not any(
             p.key == it.key for p in ctx.problems
         ):
             ctx.problem(it, "required", "", "必須項目が空です", "required item is empty")

@@ -86,7 +86,7 @@ def _score(sample: bytes, codec: str) -> tuple[int, int]:
 
 
 def _utf16_guess(sample: bytes) -> str | None:
-    if len(sample) < 4 or sample.count(0) < len(sample) // 4:
+    if b"\x00" not in sample:  # CP932, EUC-JP and UTF-8 text never holds a NUL byte
         return None
     odd = sample[1::2].count(0)
     even = sample[0::2].count(0)
