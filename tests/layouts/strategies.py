@@ -6,10 +6,16 @@ import datetime as dt
 
 from hypothesis import strategies as st
 
-from jichitai.codes import municipality_code_check_digit, my_number_check_digit, resident_code_check_digit
+from jichitai.codes import (
+    municipality_code_check_digit,
+    my_number_check_digit,
+    resident_code_check_digit,
+)
 from jichitai.moji.tables import tables
 
-KANJI = "甲乙丙丁山川田中野村本木林森高橋佐藤鈴渡辺伊東小松井上花子太郎一二三四五町字番地号区市北南西東"
+KANJI = (
+    "甲乙丙丁山川田中野村本木林森高橋佐藤鈴渡辺伊東小松井上花子太郎一二三四五町字番地号区市北南西東"
+)
 HIRAGANA = "".join(chr(c) for c in range(0x3041, 0x3094))
 KATAKANA = "".join(chr(c) for c in range(0x30A1, 0x30F7))
 JIS = KANJI + HIRAGANA + KATAKANA + "　０１２３４５６７８９ＡＢＣ" + "abcXYZ019-"

@@ -6,8 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from jichitai.layouts import LayoutError, available_layouts, load_layout
-from jichitai.layouts import model
+from jichitai.layouts import LayoutError, available_layouts, load_layout, model
 
 DATA = Path(__file__).parent / "data"
 
@@ -67,8 +66,14 @@ def test_missing_code_table(tmp_path: Path) -> None:
 def test_partial_date_needs_its_flag_and_text(tmp_path: Path) -> None:
     text = errors(layout(tmp_path, item(1, "d", "partial_date", unknown_flag="f")))
     assert "unknown_flag names no item 'f'" in text and "unknown_text is missing" in text
-    text = errors(layout(tmp_path, item(1, "d", "partial_date", unknown_flag="f", unknown_text="t"),
-                         item(2, "f", "text"), item(3, "t")))
+    text = errors(
+        layout(
+            tmp_path,
+            item(1, "d", "partial_date", unknown_flag="f", unknown_text="t"),
+            item(2, "f", "text"),
+            item(3, "t"),
+        )
+    )
     assert "f is not a flag item" in text
 
 
@@ -78,7 +83,13 @@ def test_era_must_name_an_era_item(tmp_path: Path) -> None:
 
 
 def test_fixed_width_overlap_and_length(tmp_path: Path) -> None:
-    path = layout(tmp_path, item(1, "a", length=10), item(2, "b", length=5, start=8), item(3, "c"), fmt="fixed")
+    path = layout(
+        tmp_path,
+        item(1, "a", length=10),
+        item(2, "b", length=5, start=8),
+        item(3, "c"),
+        fmt="fixed",
+    )
     text = errors(path)
     assert "starts at byte 8 and overlaps a" in text and "項目2" in text
     assert "fixed width needs a length" in text and "項目3" in text
@@ -98,7 +109,9 @@ def test_code_table_next_to_a_layout_wins(tmp_path: Path) -> None:
         '[table]\nname = "sex"\n[[codes]]\ncode = "M"\nvalue = "M"\n', encoding="utf-8"
     )
     got = load_layout(layout(tmp_path, item(1, "s", "code", codes="sex")))
-    assert got.codes("sex").value_of("M") == "M" and got.codes("sex").source.startswith(str(tmp_path))
+    assert got.codes("sex").value_of("M") == "M" and got.codes("sex").source.startswith(
+        str(tmp_path)
+    )
 
 
 def test_duplicate_code_in_a_table(tmp_path: Path) -> None:
@@ -114,7 +127,9 @@ def test_duplicate_code_in_a_table(tmp_path: Path) -> None:
 def test_layouts_by_id(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     defs = tmp_path / "defs" / "std" / "1.0" / "jumin"
     defs.mkdir(parents=True)
-    (defs / "every.toml").write_text((DATA / "every.toml").read_text(encoding="utf-8"), encoding="utf-8")
+    (defs / "every.toml").write_text(
+        (DATA / "every.toml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
     (defs / "codes").mkdir()
     for f in (DATA / "codes").glob("*.toml"):
         (defs / "codes" / f.name).write_text(f.read_text(encoding="utf-8"), encoding="utf-8")

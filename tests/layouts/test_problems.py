@@ -88,10 +88,17 @@ def test_header_spellings_are_matched(tmp_path: Path) -> None:
 
 
 def test_bad_date(tmp_path: Path) -> None:
-    _, problems = everything(write(tmp_path, [HEADER, line(), line(became_resident_on="2024-02-30")]))
+    _, problems = everything(
+        write(tmp_path, [HEADER, line(), line(became_resident_on="2024-02-30")])
+    )
     p = only(problems)
     assert (p.rule, p.line, p.column, p.key, p.item, p.value) == (
-        "type.date", 3, 10, "became_resident_on", "住民となった年月日", "2024-02-30"
+        "type.date",
+        3,
+        10,
+        "became_resident_on",
+        "住民となった年月日",
+        "2024-02-30",
     )
 
 
@@ -114,7 +121,15 @@ def test_era_beside_a_date_must_match(tmp_path: Path) -> None:
 def test_bad_check_digits(tmp_path: Path) -> None:
     wrong = MY_NUMBER[:11] + str((int(MY_NUMBER[11]) + 1) % 10)
     _, problems = everything(
-        write(tmp_path, [HEADER, line(my_number=MY_NUMBER), line(my_number=wrong), line(municipality_code="131017")])
+        write(
+            tmp_path,
+            [
+                HEADER,
+                line(my_number=MY_NUMBER),
+                line(my_number=wrong),
+                line(municipality_code="131017"),
+            ],
+        )
     )
     assert [(p.rule, p.line, p.key, p.column) for p in problems] == [
         ("checkdigit", 3, "my_number", 14),
@@ -186,7 +201,9 @@ def test_undecodable_bytes_name_line_and_byte(tmp_path: Path) -> None:
     path = tmp_path / "f.csv"
     good = line().encode("cp932")
     bad = line(atena_no="2").encode("cp932").replace(b",", b",\x81\x20", 1)
-    path.write_bytes(HEADER.encode("cp932") + b"\r\n" + good + b"\r\n" + bad + b"\r\n" + good + b"\r\n")
+    path.write_bytes(
+        HEADER.encode("cp932") + b"\r\n" + good + b"\r\n" + bad + b"\r\n" + good + b"\r\n"
+    )
     rows, problems = everything(path, encoding="cp932")
     p = only(problems)
     assert (p.rule, p.line, p.column, p.value) == ("encoding", 3, 3, "81")
@@ -218,16 +235,32 @@ def test_full_width_digits_normalised_in_codes_kept_in_text(tmp_path: Path) -> N
 
 
 def test_fixed_width_problems(tmp_path: Path) -> None:
-    good = "0000000001" + "甲野　太郎".ljust(35) + "1" + "5060401" + "   " + "20240401" + " " * 11 + "003"
+    good = (
+        "0000000001"
+        + "甲野　太郎".ljust(35)
+        + "1"
+        + "5060401"
+        + "   "
+        + "20240401"
+        + " " * 11
+        + "003"
+    )
     assert len(good.encode("cp932")) == FIXED.record_bytes
     short = good[:-1]
     good_b = good.encode("cp932")
-    cut_bytes = b"0000000003" + ("あ" * 19).encode("cp932") + b" \x82" + good_b[50:]  # a lead byte at 50
+    cut_bytes = (
+        b"0000000003" + ("あ" * 19).encode("cp932") + b" \x82" + good_b[50:]
+    )  # a lead byte at 50
     path = tmp_path / "f.dat"
-    path.write_bytes(b"\r\n".join([good.encode("cp932"), short.encode("cp932"), cut_bytes]) + b"\r\n")
+    path.write_bytes(
+        b"\r\n".join([good.encode("cp932"), short.encode("cp932"), cut_bytes]) + b"\r\n"
+    )
     rows, problems = everything(path, FIXED, encoding="cp932")
     assert [r.line for r in rows] == [1]
-    assert [(p.rule, p.line, p.column) for p in problems] == [("columns", 2, None), ("encoding", 3, 50)]
+    assert [(p.rule, p.line, p.column) for p in problems] == [
+        ("columns", 2, None),
+        ("encoding", 3, 50),
+    ]
     assert problems[1].key == "name"
     assert decode_row(rows[0], FIXED)[0]["name"] == "甲野　太郎"
 

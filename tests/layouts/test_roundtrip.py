@@ -11,7 +11,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from jichitai import wareki
-from jichitai.layouts import PartialDate, Problem, RawRow, decode_row, encode_row, load_layout, read_rows, write_rows
+from jichitai.layouts import (
+    PartialDate,
+    Problem,
+    RawRow,
+    decode_row,
+    encode_row,
+    load_layout,
+    read_rows,
+    write_rows,
+)
 
 from .strategies import digits, japanese_text, lg_codes, meiji_on, my_numbers, resident_codes, times
 
@@ -80,7 +89,9 @@ def _expected(row: dict[str, object]) -> dict[str, object]:
 def _round_trip(layout, rows, enc: str, newline: str, told: str | None):  # type: ignore[no-untyped-def]
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "f.dat"
-        result = write_rows(path, layout, rows, encoding=enc, include_restricted=True, newline=newline)
+        result = write_rows(
+            path, layout, rows, encoding=enc, include_restricted=True, newline=newline
+        )
         assert result.rows == len(rows) and result.degraded == []
         data = path.read_bytes()
         got = list(read_rows(path, layout, encoding=told))
@@ -121,7 +132,9 @@ def test_fixed_round_trip(enc: str, newline: str, data: st.DataObject) -> None:
         assert problems == [] and values == row
     if enc in ("cp932", "euc-jp", "utf-8"):
         line = newline.encode()
-        assert all(len(r) == FIXED.record_bytes for r in raw.removeprefix(b"\xef\xbb\xbf").split(line)[:-1])
+        assert all(
+            len(r) == FIXED.record_bytes for r in raw.removeprefix(b"\xef\xbb\xbf").split(line)[:-1]
+        )
 
 
 @pytest.mark.parametrize("newline", ["\r\n", "\n"])
@@ -136,7 +149,9 @@ def test_fixed_utf16_round_trip(newline: str, data: st.DataObject) -> None:
         }
     )
     rows = data.draw(st.lists(row, min_size=1, max_size=4))
-    raw, got = _round_trip(FIXED16, rows, "utf-16", newline, data.draw(st.sampled_from([None, "utf-16"])))
+    raw, got = _round_trip(
+        FIXED16, rows, "utf-16", newline, data.draw(st.sampled_from([None, "utf-16"]))
+    )
     assert raw.startswith(b"\xff\xfe")
     assert [decode_row(rr, FIXED16) for rr in got] == [(row, []) for row in rows]
 

@@ -19,7 +19,16 @@ from jichitai.layouts.values import (
     half_width,
 )
 
-from .strategies import JIS, any_dates, digits, lg_codes, meiji_on, my_numbers, resident_codes, times
+from .strategies import (
+    JIS,
+    any_dates,
+    digits,
+    lg_codes,
+    meiji_on,
+    my_numbers,
+    resident_codes,
+    times,
+)
 
 DATA = Path(__file__).parent / "data"
 LAYOUT = load_layout(DATA / "every.toml")
@@ -106,11 +115,18 @@ def test_date_round_trip(d: dt.date, length: int) -> None:
     it = item("date", length=length)
     raw = encode_value(it, d)
     assert decode_value(it, raw) == d
-    for form in (d.isoformat(), d.strftime("%Y%m%d"), d.strftime("%Y/%m/%d"), d.isoformat().translate(FULL)):
+    for form in (
+        d.isoformat(),
+        d.strftime("%Y%m%d"),
+        d.strftime("%Y/%m/%d"),
+        d.isoformat().translate(FULL),
+    ):
         assert encode_value(it, decode_value(it, form)) == raw
 
 
-@pytest.mark.parametrize("raw", ["2024-02-30", "2024-13-01", "24-01-01", "令和6年4月1日", "2024.4.1", "x"])
+@pytest.mark.parametrize(
+    "raw", ["2024-02-30", "2024-13-01", "24-01-01", "令和6年4月1日", "2024.4.1", "x"]
+)
 def test_bad_date(raw: str) -> None:
     with pytest.raises(ValueProblem) as exc:
         decode_value(item("date", length=10), raw)
@@ -164,7 +180,9 @@ def test_era_codes_follow_layouts_md() -> None:
     assert exc.value.rule == "era"
 
 
-parts = st.tuples(st.integers(1, 9999) | st.none(), st.integers(1, 12) | st.none(), st.integers(1, 28) | st.none())
+parts = st.tuples(
+    st.integers(1, 9999) | st.none(), st.integers(1, 12) | st.none(), st.integers(1, 28) | st.none()
+)
 
 
 @given(parts, st.sampled_from([8, 10]))
@@ -234,7 +252,9 @@ def test_bad_time() -> None:
     assert exc.value.rule == "type.time"
 
 
-@pytest.mark.parametrize("t", ["code", "date", "wareki_date", "era", "partial_date", "flag", "number", "time"])
+@pytest.mark.parametrize(
+    "t", ["code", "date", "wareki_date", "era", "partial_date", "flag", "number", "time"]
+)
 def test_blank_is_none(t: str) -> None:
     assert decode_value(item(t), "") is None
     assert decode_value(item(t), " 　") is None

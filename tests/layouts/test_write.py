@@ -46,7 +46,11 @@ def test_degraded_values_are_listed(tmp_path: Path, enc: str) -> None:
         Degraded(4, "name", "渡邉\U000e0100", "渡邉"),
         Degraded(4, "banchi", "𠮷野町", "吉野町"),
     ]
-    got = [decode_row(r, EVERY)[0]["name"] for r in read_rows(tmp_path / "f.csv", EVERY) if isinstance(r, RawRow)]
+    got = [
+        decode_row(r, EVERY)[0]["name"]
+        for r in read_rows(tmp_path / "f.csv", EVERY)
+        if isinstance(r, RawRow)
+    ]
     assert got == ["吉田　太郎", "山田　花子", "渡邉"]
 
 
@@ -56,7 +60,13 @@ def test_utf8_keeps_everything(tmp_path: Path) -> None:
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(st.sampled_from(list(JIS) + ivs_sequences() + ["𠮷", "髙", "﨑", "①"]), min_size=1, max_size=8))
+@given(
+    st.lists(
+        st.sampled_from(list(JIS) + ivs_sequences() + ["𠮷", "髙", "﨑", "①"]),
+        min_size=1,
+        max_size=8,
+    )
+)
 def test_fit_gives_encodable_text_and_changes_only_what_it_must(chars: list[str]) -> None:
     text = "".join(chars)
     for codec in ("cp932", "euc-jp"):
@@ -81,8 +91,14 @@ def test_fit_uses_moji_degrade() -> None:
 
 def test_too_long_is_an_error_not_a_truncation(tmp_path: Path) -> None:
     with pytest.raises(LayoutError) as exc:
-        write_rows(tmp_path / "f.dat", FIXED, [{"atena_no": "1", "name": "あ" * 21}], encoding="cp932")
-    assert "line 1, name" in str(exc.value) and "42 bytes" in str(exc.value) and "切り詰めません" in str(exc.value)
+        write_rows(
+            tmp_path / "f.dat", FIXED, [{"atena_no": "1", "name": "あ" * 21}], encoding="cp932"
+        )
+    assert (
+        "line 1, name" in str(exc.value)
+        and "42 bytes" in str(exc.value)
+        and "切り詰めません" in str(exc.value)
+    )
     with pytest.raises(LayoutError, match="41 characters"):
         write_rows(tmp_path / "f.csv", EVERY, [{"atena_no": "1", "name": "あ" * 41}])
 
@@ -100,17 +116,39 @@ def test_restricted_needs_the_flag(tmp_path: Path) -> None:
 def test_encode_row_derives_flags_text_and_era() -> None:
     raw = encode_row({"atena_no": "1", "birth_date": dt.date(2019, 5, 1)}, EVERY)
     assert (raw["birth_date"], raw["birth_unknown"], raw["birth_era"]) == ("2019-05-01", "0", "5")
-    raw = encode_row({"atena_no": "1", "birth_date": PartialDate(1955, None, None, "昭和30年月日不詳")}, EVERY)
-    assert (raw["birth_date"], raw["birth_unknown"], raw["birth_unknown_text"]) == ("1955-00-00", "1", "昭和30年月日不詳")
-    raw = encode_row({"atena_no": "1", "birth_date": dt.date(2019, 5, 1), "birth_era": "平成"}, EVERY)
+    raw = encode_row(
+        {"atena_no": "1", "birth_date": PartialDate(1955, None, None, "昭和30年月日不詳")}, EVERY
+    )
+    assert (raw["birth_date"], raw["birth_unknown"], raw["birth_unknown_text"]) == (
+        "1955-00-00",
+        "1",
+        "昭和30年月日不詳",
+    )
+    raw = encode_row(
+        {"atena_no": "1", "birth_date": dt.date(2019, 5, 1), "birth_era": "平成"}, EVERY
+    )
     assert raw["birth_era"] == "4"  # a value the caller gives is written as given
     assert encode_row({}, EVERY) == {it.key: "" for it in EVERY.items}
 
 
 def test_fixed_width_layout_bytes(tmp_path: Path) -> None:
-    row = {"atena_no": "12", "name": "甲野", "sex": "F", "birth_date": dt.date(1980, 5, 1), "members": 3}
+    row = {
+        "atena_no": "12",
+        "name": "甲野",
+        "sex": "F",
+        "birth_date": dt.date(1980, 5, 1),
+        "members": 3,
+    }
     write_rows(tmp_path / "f.dat", FIXED, [row], encoding="cp932", newline="\n")
     data = tmp_path.joinpath("f.dat").read_bytes()
     assert data == (
-        b"0000000012" + "甲野".encode("cp932") + b" " * 36 + b"2" + b"3550501" + b"   " + b" " * 8 + b" " * 11 + b"003\n"
+        b"0000000012"
+        + "甲野".encode("cp932")
+        + b" " * 36
+        + b"2"
+        + b"3550501"
+        + b"   "
+        + b" " * 8
+        + b" " * 11
+        + b"003\n"
     )

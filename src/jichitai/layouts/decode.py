@@ -45,9 +45,7 @@ def prepare_gaiji(gaiji: Mapping[str, str] | Any | None) -> dict[str, str]:
     for obj, done in _prepared:
         if obj is gaiji:
             return done
-    pairs = (
-        ((r.code, r.mj) for r in gaiji.rows) if hasattr(gaiji, "rows") else gaiji.items()
-    )
+    pairs = ((r.code, r.mj) for r in gaiji.rows) if hasattr(gaiji, "rows") else gaiji.items()
     done = {_vendor_key(k): (canonical(v) if _MJ.match(v) else v) for k, v in pairs}
     _prepared[:] = [(gaiji, done)]
     return done
@@ -90,8 +88,17 @@ class _Row:
         where_ja = f"{r.line}行目 「{it.name}」"
         where_en = f"line {r.line}, {it.key}"
         self.problems.append(
-            Problem(r.file, r.line, col, it.name, it.key, rule, value,
-                    f"{where_ja}: {ja}", f"{where_en}: {en}")
+            Problem(
+                r.file,
+                r.line,
+                col,
+                it.name,
+                it.key,
+                rule,
+                value,
+                f"{where_ja}: {ja}",
+                f"{where_en}: {en}",
+            )
         )
 
 
@@ -110,7 +117,9 @@ def _text(ctx: _Row, it: Item, raw: str, gaiji: dict[str, str]) -> str:
             if rep is None:
                 shown = f"{code}" + (f" ({vendor})" if vendor else "")
                 ctx.problem(
-                    it, "gaiji.unmapped", raw,
+                    it,
+                    "gaiji.unmapped",
+                    raw,
                     f"外字 {shown} が外字対応表にありません。外字同定が必要です",
                     f"private-use character {shown} is not in the gaiji map; identify it",
                 )
@@ -121,7 +130,9 @@ def _text(ctx: _Row, it: Item, raw: str, gaiji: dict[str, str]) -> str:
         if not _is_known(ch):
             cps = " ".join(f"U+{ord(c):04X}" for c in ch)
             ctx.problem(
-                it, "gaiji.unknown", raw,
+                it,
+                "gaiji.unknown",
+                raw,
                 f"「{ch}」({cps}) は文字情報基盤(MJ)にも標準の文字集合にもありません",
                 f"{ch!r} ({cps}) is in neither MJ nor the standard character sets",
             )
@@ -135,7 +146,9 @@ def _one(ctx: _Row, it: Item, layout: Layout, raw: str, gaiji: dict[str, str]) -
         return None
     if layout.format == "csv" and it.length and len(raw) > it.length:
         ctx.problem(
-            it, "length", raw,
+            it,
+            "length",
+            raw,
             f"{len(raw)} 文字あります(最大 {it.length} 文字)",
             f"{len(raw)} characters, at most {it.length}",
         )
@@ -172,7 +185,9 @@ def _check_era(ctx: _Row, layout: Layout, values: dict[str, object], it: Item) -
             return  # 明治45年7月30日 and 大正15年12月25日 are days of both eras
     era_item = layout.item(it.era)
     ctx.problem(
-        era_item, "era", str(ctx.row.values.get(it.era, "")),
+        era_item,
+        "era",
+        str(ctx.row.values.get(it.era, "")),
         f"「{it.name}」{d.isoformat()} は{wareki.wareki(d)}で、元号は{actual[0]}です({era}ではありません)",
         f"{it.key} {d.isoformat()} is in era {actual[0]} ({wareki.wareki(d)}), not {era}",
     )
@@ -194,8 +209,11 @@ def decode_row(
             _check_era(ctx, layout, values, it)
     for it in layout.items:
         absent = bool(row.columns) and it.key not in row.columns  # the header said so already
-        if it.required and values[it.key] is None and not absent and not any(
-            p.key == it.key for p in ctx.problems
+        if (
+            it.required
+            and values[it.key] is None
+            and not absent
+            and not any(p.key == it.key for p in ctx.problems)
         ):
             ctx.problem(it, "required", "", "必須項目が空です", "required item is empty")
     return values, ctx.problems

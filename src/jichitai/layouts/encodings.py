@@ -79,9 +79,7 @@ class Source:
 
 def _score(sample: bytes, codec: str) -> tuple[int, int]:
     text = codecs.getincrementaldecoder(codec)(errors="replace").decode(sample, final=False)
-    unusual = sum(
-        1 for ch in text if 0xFF61 <= ord(ch) <= 0xFF9F or 0xE000 <= ord(ch) <= 0xF8FF
-    )
+    unusual = sum(1 for ch in text if 0xFF61 <= ord(ch) <= 0xFF9F or 0xE000 <= ord(ch) <= 0xF8FF)
     return text.count("\ufffd"), unusual
 
 

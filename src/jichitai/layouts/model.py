@@ -64,7 +64,9 @@ class RawRow:
     line: int  # the physical line where the record starts (1-based)
     values: dict[str, str]
     encoding: str = ""  # the encoding the file was read with (told or detected)
-    columns: dict[str, int] = field(default_factory=dict)  # key → column (field index or byte position)
+    columns: dict[str, int] = field(
+        default_factory=dict
+    )  # key → column (field index or byte position)
 
 
 @dataclass(frozen=True)
@@ -288,9 +290,7 @@ def _place(path: Path, fmt: str, items: list[Item], errors: list[str]) -> list[I
     for it in items:
         where = f"{path}: {it.name} ({it.key})"
         if it.length <= 0:
-            errors.append(
-                f"{where}: 固定長では length が必要です / fixed width needs a length > 0"
-            )
+            errors.append(f"{where}: 固定長では length が必要です / fixed width needs a length > 0")
         start = it.start or pos
         if start < pos and last is not None:
             errors.append(
@@ -314,9 +314,7 @@ def _check_layout_head(path: Path, head: dict[str, Any], errors: list[str]) -> N
         )
 
 
-def _tables(
-    path: Path, source: str, items: list[Item], errors: list[str]
-) -> dict[str, CodeTable]:
+def _tables(path: Path, source: str, items: list[Item], errors: list[str]) -> dict[str, CodeTable]:
     tables: dict[str, CodeTable] = {}
     for it in items:
         if not it.codes or it.codes in tables:

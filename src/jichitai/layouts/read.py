@@ -13,6 +13,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from .encodings import Source, byte_lines, resolve, strip_newline
 from .model import Item, Layout, Problem, RawRow
@@ -20,18 +21,38 @@ from .model import Item, Layout, Problem, RawRow
 csv.field_size_limit(1 << 24)
 
 
-def _problem(file: str, line: int, column: int | None, rule: str, value: str, ja: str, en: str,
-             item: Item | None = None) -> Problem:
-    return Problem(file, line, column, item.name if item else "", item.key if item else "", rule,
-                   value, ja, en)
+def _problem(
+    file: str,
+    line: int,
+    column: int | None,
+    rule: str,
+    value: str,
+    ja: str,
+    en: str,
+    item: Item | None = None,
+) -> Problem:
+    return Problem(
+        file, line, column, item.name if item else "", item.key if item else "", rule, value, ja, en
+    )
 
 
-def _encoding_problem(file: str, line: int, offset: int, exc: UnicodeDecodeError, src: Source,
-                      column: int | None = None, item: Item | None = None) -> Problem:
+def _encoding_problem(
+    file: str,
+    line: int,
+    offset: int,
+    exc: UnicodeDecodeError,
+    src: Source,
+    column: int | None = None,
+    item: Item | None = None,
+) -> Problem:
     bad = exc.object[exc.start : exc.end].hex(" ").upper()
     col = column if column is not None else exc.start + 1
     return _problem(
-        file, line, col, "encoding", bad,
+        file,
+        line,
+        col,
+        "encoding",
+        bad,
         f"{line}行目 {col}バイト目(ファイル先頭から{offset + exc.start}バイト目)のバイト列 {bad} は"
         f" {src.name} として読めません。文字コードを確かめてください",
         f"line {line}, byte {col} (file offset {offset + exc.start}): bytes {bad} are not valid "
@@ -69,33 +90,53 @@ def match_header(
     for col, name in enumerate(fields, start=1):
         it = exact.get(name) or exact.get(name.strip()) or folded.get(_fold(name))
         if it is None:
-            problems.append(_problem(
-                file, line, col, "header", name,
-                f"{col}列目の見出し「{name}」はレイアウト {layout.id} の項目にありません",
-                f"column {col} header {name!r} is not an item of layout {layout.id}",
-            ))
+            problems.append(
+                _problem(
+                    file,
+                    line,
+                    col,
+                    "header",
+                    name,
+                    f"{col}列目の見出し「{name}」はレイアウト {layout.id} の項目にありません",
+                    f"column {col} header {name!r} is not an item of layout {layout.id}",
+                )
+            )
         elif it.key in seen:
-            problems.append(_problem(
-                file, line, col, "header", name,
-                f"{col}列目「{name}」: 項目「{it.name}」の列が二つあります",
-                f"column {col} {name!r}: a second column for item {it.key}", it,
-            ))
+            problems.append(
+                _problem(
+                    file,
+                    line,
+                    col,
+                    "header",
+                    name,
+                    f"{col}列目「{name}」: 項目「{it.name}」の列が二つあります",
+                    f"column {col} {name!r}: a second column for item {it.key}",
+                    it,
+                )
+            )
             it = None
         else:
             seen.add(it.key)
         out.append(it)
     for it in layout.items:
         if it.required and it.key not in seen:
-            problems.append(_problem(
-                file, line, None, "header", it.name,
-                f"必須項目「{it.name}」({it.key}) の列がありません",
-                f"required column {it.name} ({it.key}) is missing", it,
-            ))
+            problems.append(
+                _problem(
+                    file,
+                    line,
+                    None,
+                    "header",
+                    it.name,
+                    f"必須項目「{it.name}」({it.key}) の列がありません",
+                    f"required column {it.name} ({it.key}) is missing",
+                    it,
+                )
+            )
     return out, problems
 
 
 def _text_lines(
-    f, src: Source, file: str, problems: list[Problem], bad: set[int]
+    f: BinaryIO, src: Source, file: str, problems: list[Problem], bad: set[int]
 ) -> Iterator[str]:
     for n, (offset, raw) in enumerate(byte_lines(f, src), start=1):
         try:
@@ -106,7 +147,7 @@ def _text_lines(
             yield raw.decode(src.codec, errors="replace")
 
 
-def _csv_rows(f, layout: Layout, src: Source, file: str) -> Iterator[RawRow | Problem]:
+def _csv_rows(f: BinaryIO, layout: Layout, src: Source, file: str) -> Iterator[RawRow | Problem]:
     problems: list[Problem] = []
     bad: set[int] = set()
     reader = csv.reader(_text_lines(f, src, file, problems, bad), strict=True)
@@ -123,9 +164,15 @@ def _csv_rows(f, layout: Layout, src: Source, file: str) -> Iterator[RawRow | Pr
             start, prev = prev + 1, reader.line_num
             yield from problems
             problems.clear()
-            yield _problem(file, start, None, "columns", "",
-                           f"{start}行目: CSV として読めません({exc})",
-                           f"line {start}: not valid CSV ({exc})")
+            yield _problem(
+                file,
+                start,
+                None,
+                "columns",
+                "",
+                f"{start}行目: CSV として読めません({exc})",
+                f"line {start}: not valid CSV ({exc})",
+            )
             continue
         start, prev = prev + 1, reader.line_num
         yield from problems
@@ -141,7 +188,11 @@ def _csv_rows(f, layout: Layout, src: Source, file: str) -> Iterator[RawRow | Pr
             continue
         if len(fields) != len(columns):
             yield _problem(
-                file, start, None, "columns", str(len(fields)),
+                file,
+                start,
+                None,
+                "columns",
+                str(len(fields)),
                 f"{start}行目: 列の数が {len(fields)} です({len(columns)} 列のはずです)",
                 f"line {start}: {len(fields)} fields, expected {len(columns)}",
             )
@@ -156,7 +207,7 @@ def _csv_rows(f, layout: Layout, src: Source, file: str) -> Iterator[RawRow | Pr
     yield from problems
 
 
-def _fixed_rows(f, layout: Layout, src: Source, file: str) -> Iterator[RawRow | Problem]:
+def _fixed_rows(f: BinaryIO, layout: Layout, src: Source, file: str) -> Iterator[RawRow | Problem]:
     size = layout.record_bytes
     where = {it.key: it.start for it in layout.items}
     for n, (offset, raw) in enumerate(byte_lines(f, src), start=1):
@@ -165,7 +216,11 @@ def _fixed_rows(f, layout: Layout, src: Source, file: str) -> Iterator[RawRow | 
             continue
         if len(rec) != size:
             yield _problem(
-                file, n, None, "columns", str(len(rec)),
+                file,
+                n,
+                None,
+                "columns",
+                str(len(rec)),
                 f"{n}行目: レコードの長さが {len(rec)} バイトです({size} バイトのはずです)",
                 f"line {n}: record is {len(rec)} bytes, expected {size}",
             )
@@ -177,8 +232,9 @@ def _fixed_rows(f, layout: Layout, src: Source, file: str) -> Iterator[RawRow | 
             try:
                 text = piece.decode(src.codec)
             except UnicodeDecodeError as exc:
-                yield _encoding_problem(file, n, offset + it.start - 1, exc, src,
-                                        it.start + exc.start, it)
+                yield _encoding_problem(
+                    file, n, offset + it.start - 1, exc, src, it.start + exc.start, it
+                )
                 ok = False
                 continue
             values[it.key] = text.rstrip(" \u3000")

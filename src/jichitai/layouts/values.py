@@ -48,7 +48,11 @@ CHECKS = {
     "m11": (_m11, "モジュラス11", "modulus 11"),
     "my_number": (checkdigits.is_valid_my_number, "個人番号", "My Number"),
     "resident_code": (checkdigits.is_valid_resident_code, "住民票コード", "resident code"),
-    "lg_code": (checkdigits.is_valid_municipality_code, "地方公共団体コード", "local government code"),
+    "lg_code": (
+        checkdigits.is_valid_municipality_code,
+        "地方公共団体コード",
+        "local government code",
+    ),
 }
 
 
@@ -66,7 +70,9 @@ def check_digit(item: Item, s: str) -> None:
 
 # dates -------------------------------------------------------------------------------------------
 
-_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$|^(\d{4})(\d{2})(\d{2})$|^(\d{4})/(\d{1,2})/(\d{1,2})$")
+_DATE = re.compile(
+    r"^(\d{4})-(\d{2})-(\d{2})$|^(\d{4})(\d{2})(\d{2})$|^(\d{4})/(\d{1,2})/(\d{1,2})$"
+)
 
 
 def _bad_date(raw: str) -> ValueProblem:
@@ -140,9 +146,7 @@ def era_by_code(item: Item, layout: Layout | None, code: str) -> str:
         n = int(code) if code.isdigit() else 0
         name = wareki.ERA_TABLE[n - 1].name if 1 <= n <= len(wareki.ERA_TABLE) else None
     if name is None:
-        raise ValueProblem(
-            "era", f"元号コード {code!r} は未知です", f"unknown era code {code!r}"
-        )
+        raise ValueProblem("era", f"元号コード {code!r} は未知です", f"unknown era code {code!r}")
     return name
 
 
@@ -251,7 +255,9 @@ def decode_time(raw: str) -> dt.time:
         return dt.time(int(m.group(1)), int(m.group(2)), int(m.group(3) or 0))
     except ValueError:
         raise ValueProblem(
-            "type.time", f"時刻として読めません: {raw!r}(HH:MM:SS)", f"not a time: {raw!r} (HH:MM:SS)"
+            "type.time",
+            f"時刻として読めません: {raw!r}(HH:MM:SS)",
+            f"not a time: {raw!r} (HH:MM:SS)",
         ) from None
 
 

@@ -87,7 +87,7 @@ def fit(text: str, codec: str) -> str:
     return "".join(out)
 
 
-def _too_long(line: int, it: Item, text: str, size: int, unit: str) -> LayoutError:
+def _too_long(line: int, it: Item, text: str, size: int, unit: tuple[str, str]) -> LayoutError:
     return LayoutError(
         [
             f"{line}行目 「{it.name}」({it.key}): 値 {text!r} は {size}{unit[0]} で、"
