@@ -102,9 +102,21 @@ class _Row:
         )
 
 
+_safe: list[frozenset[str]] = []
+
+
+def _safe_chars() -> frozenset[str]:
+    """Single code points that need no 外字 handling: MJ characters and JIS X 0208 (not private use)."""
+    if not _safe:
+        t = tables()
+        known = {c for c in t.by_char if len(c) == 1} | {c for c in t.x0208_set if len(c) == 1}
+        _safe.append(frozenset(c for c in known if not is_private_use(c)))
+    return _safe[0]
+
+
 def _text(ctx: _Row, it: Item, raw: str, gaiji: dict[str, str]) -> str:
-    if raw.isascii():
-        return raw
+    if raw.isascii() or _safe_chars().issuperset(raw):
+        return raw  # the common case: nothing to map, nothing to report
     out: list[str] = []
     for _, ch in split(raw):
         base = ch[0]
@@ -200,20 +212,17 @@ def decode_row(
     ctx = _Row(row)
     table = prepare_gaiji(gaiji)
     values: dict[str, object] = {}
+    raw = row.values
     for it in layout.items:
-        values[it.key] = _one(ctx, it, layout, row.values.get(it.key, ""), table)
-    for it in layout.items:
+        v = raw.get(it.key, "")
+        values[it.key] = None if v == "" else _one(ctx, it, layout, v, table)
+    for it in layout.linked_items:
         if it.type == "partial_date":
             values[it.key] = _partial(values, it)
         if it.era:
             _check_era(ctx, layout, values, it)
-    for it in layout.items:
+    for it in layout.required_items:
         absent = bool(row.columns) and it.key not in row.columns  # the header said so already
-        if (
-            it.required
-            and values[it.key] is None
-            and not absent
-            and not any(p.key == it.key for p in ctx.problems)
-        ):
+        if values[it.key] is None and not absent and not any(p.key == it.key for p in ctx.problems):
             ctx.problem(it, "required", "", "必須項目が空です", "required item is empty")
     return values, ctx.problems

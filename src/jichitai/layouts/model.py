@@ -164,6 +164,15 @@ class Layout:
     def codes(self, table: str) -> CodeTable:
         return self.tables[table]
 
+    @cached_property
+    def linked_items(self) -> tuple[Item, ...]:
+        """Items whose value depends on others: partial dates and dates with a 元号 beside them."""
+        return tuple(it for it in self.items if it.type == "partial_date" or it.era)
+
+    @cached_property
+    def required_items(self) -> tuple[Item, ...]:
+        return tuple(it for it in self.items if it.required)
+
     @property
     def record_bytes(self) -> int:
         """Fixed width: the length of one record in bytes."""

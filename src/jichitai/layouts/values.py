@@ -30,6 +30,8 @@ class ValueProblem(ValueError):
 
 def half_width(s: str) -> str:
     """Full-width ASCII → half-width, and the ideographic space → a space; nothing else changes."""
+    if s.isascii():
+        return s.strip()
     return s.translate(_FULL).strip()
 
 
