@@ -174,3 +174,38 @@ def test_header_lists_the_japanese_names_with_crlf(tmp_path: Path) -> None:
     assert first.decode("cp932").startswith("0000000001,,甲野　太郎,")
     assert rest == b""
     assert not path.read_bytes().startswith(b"\xef\xbb\xbf")
+
+
+FULL = str.maketrans("0123456789-/:", "０１２３４５６７８９－／：")
+
+
+@settings(max_examples=40, deadline=None)
+@given(every_row("utf-8"), st.data())
+def test_encode_of_decode_is_the_normalised_raw(
+    row: dict[str, object], data: st.DataObject
+) -> None:
+    """A vendor's spelling (full-width digits, short codes, YYYY/MM/DD) reads as the normal form."""
+    normal = encode_row(row, EVERY)
+    messy = dict(normal)
+    for key in ("atena_no", "members", "became_resident_on", "operated_at", "municipality_code"):
+        if messy[key] and data.draw(st.booleans()):
+            messy[key] = messy[key].translate(FULL)
+    if data.draw(st.booleans()):
+        messy["atena_no"] = messy["atena_no"].lstrip("0") or "0"
+    if messy["became_resident_on"] and data.draw(st.booleans()):
+        messy["became_resident_on"] = normal["became_resident_on"].replace("-", "/")
+    columns = {it.key: n for n, it in enumerate(EVERY.items, start=1)}
+    values, problems = decode_row(RawRow("f.csv", 2, messy, "utf-8", columns), EVERY)
+    assert problems == []
+    assert encode_row(values, EVERY) == normal
+
+
+def test_read_rows_streams(tmp_path: Path) -> None:
+    path = tmp_path / "f.csv"
+    write_rows(path, EVERY, ({"atena_no": str(i), "name": "甲"} for i in range(1, 2001)))
+    rows = read_rows(path, EVERY)
+    first = next(rows)
+    assert (
+        isinstance(first, RawRow) and first.line == 2 and first.values["atena_no"] == "0000000001"
+    )
+    assert sum(1 for _ in rows) == 1999

@@ -259,3 +259,28 @@ def test_blank_is_none(t: str) -> None:
     assert decode_value(item(t), "") is None
     assert decode_value(item(t), " 　") is None
     assert encode_value(item(t), None) == ""
+
+
+@given(meiji_on, st.sampled_from([7, 8]))
+def test_wareki_code_form_round_trip(d: dt.date, length: int) -> None:
+    it = item("wareki_date", length=length)
+    raw = encode_value(it, d)
+    assert len(raw) == length and raw.isdigit() and decode_value(it, raw) == d
+
+
+def test_wareki_code_form_with_unknown_parts_and_no_date() -> None:
+    it = item("wareki_date", length=8)
+    assert decode_value(it, "04020102") == dt.date(1990, 1, 2)
+    assert decode_value(it, "03550000") == PartialDate(1980, None, None, "")
+    assert decode_value(it, "03550500") == PartialDate(1980, 5, None, "")
+    assert encode_value(it, PartialDate(1980, 5, None, "")) == "03550500"
+    assert decode_value(it, "00000000") is None
+    with pytest.raises(ValueProblem):
+        decode_value(it, "03551300")
+
+
+@given(st.integers(1873, 2099), st.integers(1, 12) | st.none())
+def test_wareki_partial_round_trip(year: int, month: int | None) -> None:
+    it = item("wareki_date", length=8)
+    pd = PartialDate(year, month, None, "")
+    assert decode_value(it, encode_value(it, pd)) == pd

@@ -191,12 +191,33 @@ def _era_problem(raw: str, exc: wareki.DateInputError) -> ValueProblem:
     return ValueProblem("era", exc.message, en)
 
 
-def decode_wareki(item: Item, layout: Layout | None, raw: str) -> dt.date:
-    """令和6年4月1日, R06.04.01, R6/4/1, 令和元年5月1日, or 元号コード+YYMMDD (5060401)."""
+def _wareki_code_form(item: Item, layout: Layout | None, s: str) -> str | PartialDate | None:
+    """元号コード (1 or 2 digits) + YYMMDD: all zeros is no date, a 00 month or day is unknown."""
+    if not s.strip("0"):
+        return None
+    era = era_by_code(item, layout, s[:-6])
+    yy, mm, dd = int(s[-6:-4]), int(s[-4:-2]), int(s[-2:])
+    if mm and dd:
+        return f"{era}{yy}年{mm}月{dd}日"
+    gannen = next((e.gannen for e in wareki.ERA_TABLE if e.name == era), None)
+    if gannen is None or yy < 1 or mm > 12 or dd > 31:
+        raise ValueProblem(
+            "type.date", f"和暦の日付として読めません: {s!r}", f"not a Japanese-era date: {s!r}"
+        )
+    return PartialDate(gannen + yy - 1, mm or None, dd or None, "")
+
+
+def decode_wareki(item: Item, layout: Layout | None, raw: str) -> dt.date | PartialDate | None:
+    """令和6年4月1日, R06.04.01, R6/4/1, 令和元年5月1日, or 元号コード+YYMMDD (5060401, 05060401).
+
+    The code form may leave the month or day unknown (00): that gives a PartialDate.
+    """
     s = half_width(raw)
-    if len(s) == 7 and s.isdigit():
-        era = era_by_code(item, layout, s[0])
-        s = f"{era}{int(s[1:3])}年{int(s[3:5])}月{int(s[5:7])}日"
+    if len(s) in (7, 8) and s.isdigit():
+        got = _wareki_code_form(item, layout, s)
+        if not isinstance(got, str):
+            return got
+        s = got
     try:
         d = wareki.parse_date(s)
     except wareki.DateInputError as exc:
@@ -211,12 +232,24 @@ def decode_wareki(item: Item, layout: Layout | None, raw: str) -> dt.date:
     return d
 
 
-def encode_wareki(item: Item, layout: Layout | None, d: dt.date) -> str:
+def encode_wareki(item: Item, layout: Layout | None, value: dt.date | PartialDate) -> str:
+    if isinstance(value, PartialDate):
+        if item.length not in (7, 8) or value.year is None:
+            raise ValueError(f"{item.key}: {value} needs the 元号コード+YYMMDD form and a year")
+        d = dt.date(value.year, value.month or 1, value.day or 1)
+    else:
+        d = value
     era = wareki.era_of(d)
     if era is None:
         raise ValueError(f"{item.key}: {d} is before 明治6年 and has no era")
-    if item.length == 7:
-        return f"{era_code(item, layout, era[0], 1)[-1]}{era[1]:02d}{d.month:02d}{d.day:02d}"
+    if item.length in (7, 8):
+        code = era_code(item, layout, era[0], item.length - 6)
+        mm, dd = (
+            (value.month or 0, value.day or 0)
+            if isinstance(value, PartialDate)
+            else (d.month, d.day)
+        )
+        return f"{code.zfill(item.length - 6)}{era[1]:02d}{mm:02d}{dd:02d}"
     if item.length == 9:
         initial = next(e.initial for e in wareki.ERA_TABLE if e.name == era[0])
         return f"{initial}{era[1]:02d}.{d.month:02d}.{d.day:02d}"
@@ -345,7 +378,9 @@ def encode_value(item: Item, value: object, layout: Layout | None = None) -> str
     if t == "date":
         return encode_date(item, _as_date(item, value))
     if t == "wareki_date":
-        return encode_wareki(item, layout, _as_date(item, value))
+        return encode_wareki(
+            item, layout, value if isinstance(value, PartialDate) else _as_date(item, value)
+        )
     if t == "era":
         return era_code(item, layout, str(value))
     if t == "partial_date":
