@@ -83,12 +83,27 @@ def _score(sample: bytes, codec: str) -> tuple[int, int]:
     return text.count("\ufffd"), unusual
 
 
+def _odd(text: str) -> int:
+    """Characters unlikely in a Japanese data file (what UTF-16 read the wrong way round gives)."""
+    return sum(
+        1
+        for ch in text
+        if not (
+            ch < "\x7f"
+            or "\u3000" <= ch <= "\u30ff"
+            or "\u4e00" <= ch <= "\u9fff"
+            or "\uff00" <= ch <= "\uffef"
+        )
+    )
+
+
 def _utf16_guess(sample: bytes) -> str | None:
     if b"\x00" not in sample:  # CP932, EUC-JP and UTF-8 text never holds a NUL byte
         return None
-    odd = sample[1::2].count(0)
-    even = sample[0::2].count(0)
-    return "utf-16-le" if odd > even else "utf-16-be"
+    even = sample[: len(sample) // 2 * 2]
+    le = _odd(even.decode("utf-16-le", errors="replace"))
+    be = _odd(even.decode("utf-16-be", errors="replace"))
+    return "utf-16-le" if le <= be else "utf-16-be"
 
 
 def detect(head: bytes) -> Source:
