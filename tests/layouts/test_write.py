@@ -152,3 +152,22 @@ def test_fixed_width_layout_bytes(tmp_path: Path) -> None:
         + b" " * 11
         + b"003\n"
     )
+
+
+def test_an_ivs_sequence_counts_as_one_character(tmp_path: Path) -> None:
+    ivs = ivs_sequences(1)[0]
+    name = ivs * 40  # 80 code points, 40 characters: fits a 40-character item
+    write_rows(tmp_path / "f.csv", EVERY, [{"atena_no": "1", "name": name}])
+    (row,) = read_rows(tmp_path / "f.csv", EVERY)
+    assert isinstance(row, RawRow)
+    values, problems = decode_row(row, EVERY)
+    assert problems == [] and values["name"] == name
+    with pytest.raises(LayoutError, match="41 characters"):
+        write_rows(tmp_path / "g.csv", EVERY, [{"atena_no": "1", "name": name + ivs}])
+
+
+def test_fixed_width_refuses_a_line_break(tmp_path: Path) -> None:
+    with pytest.raises(LayoutError, match="line break"):
+        write_rows(
+            tmp_path / "f.dat", FIXED, [{"atena_no": "1", "name": "一\n二"}], encoding="cp932"
+        )

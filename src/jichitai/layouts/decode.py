@@ -19,7 +19,7 @@ from jichitai.moji.gaiji import normalise_code
 from jichitai.moji.tables import tables
 
 from .model import Item, Layout, PartialDate, Problem, RawRow
-from .values import ValueProblem, decode_value, half_width
+from .values import ValueProblem, char_count, decode_value, half_width
 
 _MJ = re.compile(r"^MJ\d{6}$")
 _UNKNOWN_RULES = frozenset({"not-in-font", "unregistered-selector", "lone-selector"})
@@ -156,13 +156,18 @@ def _one(ctx: _Row, it: Item, layout: Layout, raw: str, gaiji: dict[str, str]) -
     empty = raw == "" if it.type == "text" else half_width(raw) == ""
     if empty:
         return None
-    if layout.format == "csv" and it.length and len(raw) > it.length:
+    if (
+        layout.format == "csv"
+        and it.length
+        and len(raw) > it.length
+        and (n := char_count(raw)) > it.length
+    ):
         ctx.problem(
             it,
             "length",
             raw,
-            f"{len(raw)} 文字あります(最大 {it.length} 文字)",
-            f"{len(raw)} characters, at most {it.length}",
+            f"{n} 文字あります(最大 {it.length} 文字)",
+            f"{n} characters, at most {it.length}",
         )
     if it.type == "text":
         return _text(ctx, it, raw, gaiji)

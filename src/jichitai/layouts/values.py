@@ -12,6 +12,7 @@ import re
 
 from jichitai import codes as checkdigits
 from jichitai import wareki
+from jichitai.moji.chars import split
 
 from .model import Item, Layout, PartialDate
 
@@ -33,6 +34,13 @@ def half_width(s: str) -> str:
     if s.isascii():
         return s.strip()
     return s.translate(_FULL).strip()
+
+
+def char_count(s: str) -> int:
+    """Characters as a person counts them: an IVS sequence or a base with its marks is one."""
+    if s.isascii():
+        return len(s)
+    return sum(1 for _ in split(s))
 
 
 # check digits ------------------------------------------------------------------------------------

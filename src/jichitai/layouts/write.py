@@ -21,7 +21,7 @@ from jichitai.moji.degrade import GETA
 
 from .encodings import canonical
 from .model import Item, Layout, LayoutError, PartialDate
-from .values import encode_value
+from .values import char_count, encode_value
 
 _DEGRADING = ("cp932", "euc-jp")
 
@@ -103,6 +103,13 @@ def _byte_codec(codec: str) -> str:
 
 
 def _fixed_field(line: int, it: Item, text: str, codec: str) -> str:
+    if "\n" in text or "\r" in text:
+        raise LayoutError(
+            [
+                f"{line}行目 「{it.name}」({it.key}): 固定長のレコードに改行は書けません: {text!r}",
+                f"line {line}, {it.key}: a fixed-width record cannot hold a line break: {text!r}",
+            ]
+        )
     size = len(text.encode(_byte_codec(codec)))
     if size > it.length:
         raise _too_long(line, it, text, size, ("バイト", "bytes"))
@@ -150,8 +157,8 @@ def write_rows(
                     gap = it.start - 1 - sum(len(x.encode(_byte_codec(codec))) for x in out)
                     out.append(" " * (gap // len(" ".encode(_byte_codec(codec)))))
                     out.append(_fixed_field(line, it, text, codec))
-                elif it.length and len(text) > it.length:
-                    raise _too_long(line, it, text, len(text), ("文字", "characters"))
+                elif it.length and len(text) > it.length and char_count(text) > it.length:
+                    raise _too_long(line, it, text, char_count(text), ("文字", "characters"))
                 else:
                     out.append(text)
             if fixed:
