@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from jichitai import wareki
@@ -19,7 +19,7 @@ from jichitai.moji.gaiji import normalise_code
 from jichitai.moji.tables import tables
 
 from .model import Item, Layout, PartialDate, Problem, RawRow
-from .values import ValueProblem, char_count, decode_value, half_width
+from .values import ValueProblem, char_count, decoder
 
 _MJ = re.compile(r"^MJ\d{6}$")
 _UNKNOWN_RULES = frozenset({"not-in-font", "unregistered-selector", "lone-selector"})
@@ -115,8 +115,7 @@ def _safe_chars() -> frozenset[str]:
 
 
 def _text(ctx: _Row, it: Item, raw: str, gaiji: dict[str, str]) -> str:
-    if raw.isascii() or _safe_chars().issuperset(raw):
-        return raw  # the common case: nothing to map, nothing to report
+    """Private-use 外字 replaced through the 外字対応表; unmapped and unknown characters reported."""
     out: list[str] = []
     for _, ch in split(raw):
         base = ch[0]
@@ -152,16 +151,9 @@ def _text(ctx: _Row, it: Item, raw: str, gaiji: dict[str, str]) -> str:
     return "".join(out)
 
 
-def _one(ctx: _Row, it: Item, layout: Layout, raw: str, gaiji: dict[str, str]) -> object:
-    empty = raw == "" if it.type == "text" else half_width(raw) == ""
-    if empty:
-        return None
-    if (
-        layout.format == "csv"
-        and it.length
-        and len(raw) > it.length
-        and (n := char_count(raw)) > it.length
-    ):
+def _length(ctx: _Row, it: Item, raw: str) -> None:
+    n = char_count(raw)
+    if n > it.length:
         ctx.problem(
             it,
             "length",
@@ -169,13 +161,26 @@ def _one(ctx: _Row, it: Item, layout: Layout, raw: str, gaiji: dict[str, str]) -
             f"{n} 文字あります(最大 {it.length} 文字)",
             f"{n} characters, at most {it.length}",
         )
-    if it.type == "text":
-        return _text(ctx, it, raw, gaiji)
-    try:
-        return decode_value(it, raw, layout)
-    except ValueProblem as exc:
-        ctx.problem(it, exc.rule, raw, exc.message_ja, exc.message_en)
-        return None
+
+
+Plan = list[tuple[Item, Callable[[str], object] | None, int]]
+_plans: dict[int, tuple[Layout, Plan]] = {}
+
+
+def _plan(layout: Layout) -> Plan:
+    """Per item: its decoder (None for text) and the CSV length limit (0: none)."""
+    hit = _plans.get(id(layout))
+    if hit is not None and hit[0] is layout:
+        return hit[1]
+    csv = layout.format == "csv"
+    plan: Plan = [
+        (it, None if it.type == "text" else decoder(it, layout), it.length if csv else 0)
+        for it in layout.items
+    ]
+    if len(_plans) > 16:
+        _plans.clear()
+    _plans[id(layout)] = (layout, plan)
+    return plan
 
 
 def _partial(values: dict[str, object], it: Item) -> object:
@@ -218,9 +223,22 @@ def decode_row(
     table = prepare_gaiji(gaiji)
     values: dict[str, object] = {}
     raw = row.values
-    for it in layout.items:
+    safe = _safe_chars()
+    for it, fn, limit in _plan(layout):
         v = raw.get(it.key, "")
-        values[it.key] = None if v == "" else _one(ctx, it, layout, v, table)
+        if not v:
+            values[it.key] = None
+            continue
+        if limit and len(v) > limit:
+            _length(ctx, it, v)
+        if fn is None:
+            values[it.key] = v if v.isascii() or safe.issuperset(v) else _text(ctx, it, v, table)
+            continue
+        try:
+            values[it.key] = fn(v)
+        except ValueProblem as exc:
+            ctx.problem(it, exc.rule, v, exc.message_ja, exc.message_en)
+            values[it.key] = None
     for it in layout.linked_items:
         if it.type == "partial_date":
             values[it.key] = _partial(values, it)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 
 from jichitai import codes as checkdigits
 from jichitai import wareki
@@ -412,3 +413,61 @@ def _as_date(item: Item, value: object) -> dt.date:
     if isinstance(value, str):
         return decode_date(value)
     raise TypeError(f"{item.key}: a date is needed, got {value!r}")
+
+
+# per-item decoders: the same rules as decode_value, with the common cases short --------------------
+
+
+def _code_decoder(item: Item, layout: Layout | None) -> Callable[[str], object]:
+    table = (
+        layout.codes(item.codes) if item.codes and layout and item.codes in layout.tables else None
+    )
+    pad, length = item.pad, item.length
+    check = CHECKS[item.check][0] if item.check else None
+
+    def code(raw: str) -> object:
+        s = raw.strip() if raw.isascii() else half_width(raw)
+        if not s:
+            return None
+        if pad and len(s) < length:
+            s = s.rjust(length, pad)
+        if (check is not None and not check(s)) or (
+            table is not None and table.value_of(s) is None
+        ):
+            return decode_code(item, layout, s)  # raises the problem with its message
+        return s if table is None else table.value_of(s)
+
+    return code
+
+
+def _date_decoder(item: Item) -> Callable[[str], object]:
+    def date(raw: str) -> object:
+        s = raw.strip() if raw.isascii() else half_width(raw)
+        if not s:
+            return None
+        if (
+            len(s) == 10
+            and s.isascii()
+            and s[4] == s[7] == "-"
+            and (s[:4] + s[5:7] + s[8:]).isdigit()
+        ):
+            try:
+                return dt.date(int(s[:4]), int(s[5:7]), int(s[8:]))
+            except ValueError:
+                raise _bad_date(raw) from None
+        return decode_date(raw)
+
+    return date
+
+
+def decoder(item: Item, layout: Layout | None = None) -> Callable[[str], object]:
+    """A function raw → value for a non-text item (None when blank); raises ValueProblem."""
+    if item.type == "code":
+        return _code_decoder(item, layout)
+    if item.type == "date":
+        return _date_decoder(item)
+
+    def other(raw: str) -> object:
+        return decode_value(item, raw, layout)
+
+    return other
