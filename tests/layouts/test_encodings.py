@@ -84,3 +84,26 @@ def test_a_gaiji_table_from_jichitai_moji(tmp_path: Path) -> None:
     assert isinstance(row, RawRow)
     values, problems = decode_row(row, EVERY, gaiji=table)
     assert problems == [] and values["name"] == "髙田　太郎"
+
+
+@given(
+    st.text(KANJI + HIRAGANA + KATAKANA, min_size=1, max_size=3),
+    st.text("0123456789 ", max_size=20),
+)
+def test_short_legacy_text_that_is_also_valid_utf8(text: str, padding: str) -> None:
+    """「藤」 in EUC-JP (C6 A3) is valid UTF-8 (ƣ): what is no Japanese is not taken for UTF-8."""
+    for enc in ("cp932", "euc-jp"):
+        data = (padding + text).encode(enc)
+        try:
+            as_utf8 = data.decode("utf-8")
+        except UnicodeDecodeError:
+            as_utf8 = None
+        if as_utf8 is None or not all(
+            ch.isascii() or "\u3000" <= ch <= "\u30ff" or "\u4e00" <= ch <= "\u9fff"
+            for ch in as_utf8
+        ):
+            assert detect(data).name == enc
+
+
+def test_fuji_in_euc_jp_is_not_utf8() -> None:
+    assert detect("0000藤".encode("euc-jp")).name == "euc-jp"

@@ -10,12 +10,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Mapping
-from typing import Any
 
 from jichitai import wareki
 from jichitai.moji import canonical, validate
 from jichitai.moji.chars import is_private_use, split
-from jichitai.moji.gaiji import normalise_code
+from jichitai.moji.gaiji import GaijiTable, normalise_code
 from jichitai.moji.tables import tables
 
 from .model import Item, Layout, PartialDate, Problem, RawRow
@@ -34,7 +33,7 @@ def _vendor_key(code: str) -> str:
     return c
 
 
-def prepare_gaiji(gaiji: Mapping[str, str] | Any | None) -> dict[str, str]:
+def prepare_gaiji(gaiji: Mapping[str, str] | GaijiTable | None) -> dict[str, str]:
     """The 外字対応表 as {code: replacement text}; accepts a mapping or a `jichitai.moji` GaijiTable.
 
     Codes are "U+E000" (private-use code point) or the vendor's byte code "0xF040"; a value is the
@@ -45,7 +44,11 @@ def prepare_gaiji(gaiji: Mapping[str, str] | Any | None) -> dict[str, str]:
     for obj, done in _prepared:
         if obj is gaiji:
             return done
-    pairs = ((r.code, r.mj) for r in gaiji.rows) if hasattr(gaiji, "rows") else gaiji.items()
+    pairs = (
+        [(r.code, r.mj) for r in gaiji.rows]
+        if isinstance(gaiji, GaijiTable)
+        else list(gaiji.items())
+    )
     done = {_vendor_key(k): (canonical(v) if _MJ.match(v) else v) for k, v in pairs}
     _prepared[:] = [(gaiji, done)]
     return done
@@ -216,7 +219,7 @@ def _check_era(ctx: _Row, layout: Layout, values: dict[str, object], it: Item) -
 
 
 def decode_row(
-    row: RawRow, layout: Layout, *, gaiji: Mapping[str, str] | None = None
+    row: RawRow, layout: Layout, *, gaiji: Mapping[str, str] | GaijiTable | None = None
 ) -> tuple[dict[str, object], list[Problem]]:
     """The row's values per item key (None when empty) and its problems, in item order."""
     ctx = _Row(row)

@@ -77,8 +77,12 @@ class Source:
         return "\n".encode(self.codec)
 
 
+def _decoded(sample: bytes, codec: str) -> str:
+    return codecs.getincrementaldecoder(codec)(errors="replace").decode(sample, final=False)
+
+
 def _score(sample: bytes, codec: str) -> tuple[int, int]:
-    text = codecs.getincrementaldecoder(codec)(errors="replace").decode(sample, final=False)
+    text = _decoded(sample, codec)
     unusual = sum(1 for ch in text if 0xFF61 <= ord(ch) <= 0xFF9F or 0xE000 <= ord(ch) <= 0xF8FF)
     return text.count("\ufffd"), unusual
 
@@ -114,13 +118,15 @@ def detect(head: bytes) -> Source:
     guess = _utf16_guess(head[:4096])
     if guess is not None:
         return Source(guess, guess)
-    try:
-        codecs.getincrementaldecoder("utf-8")().decode(head, final=len(head) < SAMPLE)
-        return Source("utf-8", "utf-8")
-    except UnicodeDecodeError:
-        pass
     sjis, euc = _score(head, "cp932"), _score(head, "euc-jp")
-    return Source("cp932", "cp932") if sjis <= euc else Source("euc-jp", "euc-jp")
+    legacy = Source("cp932", "cp932") if sjis <= euc else Source("euc-jp", "euc-jp")
+    try:
+        text = codecs.getincrementaldecoder("utf-8")().decode(head, final=len(head) < SAMPLE)
+    except UnicodeDecodeError:
+        return legacy
+    if _odd(text) == 0 or min(sjis, euc) != (0, 0) or _odd(_decoded(head, legacy.codec)):
+        return Source("utf-8", "utf-8")
+    return legacy  # a short CP932/EUC-JP text can be valid UTF-8 too: Ƿ, ƣ … are no Japanese file
 
 
 def resolve(head: bytes, told: str | None) -> Source:

@@ -53,9 +53,9 @@ def _encoding_problem(
         col,
         "encoding",
         bad,
-        f"{line}行目 {col}バイト目(ファイル先頭から{offset + exc.start}バイト目)のバイト列 {bad} は"
+        f"{line}行目 {col}バイト目(ファイル先頭から{offset + exc.start + 1}バイト目)のバイト列 {bad} は"
         f" {src.name} として読めません。文字コードを確かめてください",
-        f"line {line}, byte {col} (file offset {offset + exc.start}): bytes {bad} are not valid "
+        f"line {line}, byte {col} (file offset {offset + exc.start}, from 0): bytes {bad} are not valid "
         f"{src.name}; check the file's encoding",
         item,
     )
