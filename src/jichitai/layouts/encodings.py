@@ -1,8 +1,9 @@
 """Which encoding a file is in, and its physical lines as bytes (so errors have a byte offset).
 
-Detection (when the caller does not say): a BOM decides; else strict UTF-8; else CP932 against EUC-JP,
-whichever decodes the first megabyte with fewer errors and fewer unusual characters (private use,
-half-width katakana: what one of them makes of the other's bytes).
+Detection (when the caller does not say): a BOM decides; a NUL byte means UTF-16; else strict UTF-8,
+unless that reading holds characters no Japanese file has while CP932 or EUC-JP reads cleanly; else
+CP932 against EUC-JP, whichever decodes the first megabyte with fewer errors and fewer unusual
+characters (private use, half-width katakana: what one of them makes of the other's bytes).
 """
 
 from __future__ import annotations
