@@ -278,3 +278,9 @@ def test_utf16_without_bom_is_detected(tmp_path: Path) -> None:
     path = write(tmp_path, [HEADER, line()], encoding="utf-16-be")
     rows, problems = everything(path)
     assert problems == [] and rows[0].encoding == "utf-16-be"
+
+
+def test_a_gaiji_map_naming_an_unknown_mj_glyph_is_refused(tmp_path: Path) -> None:
+    (row,), _ = everything(write(tmp_path, [HEADER, line()]))
+    with pytest.raises(ValueError, match="MJ999999"):
+        decode_row(row, EVERY, gaiji={"U+E000": "MJ999999"})

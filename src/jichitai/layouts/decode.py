@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Mapping
 
 from jichitai import wareki
-from jichitai.moji import canonical, validate
+from jichitai.moji import MojiError, canonical, validate
 from jichitai.moji.chars import is_private_use, split
 from jichitai.moji.gaiji import GaijiTable, normalise_code
 from jichitai.moji.tables import tables
@@ -37,7 +37,8 @@ def prepare_gaiji(gaiji: Mapping[str, str] | GaijiTable | None) -> dict[str, str
     """The 外字対応表 as {code: replacement text}; accepts a mapping or a `jichitai.moji` GaijiTable.
 
     Codes are "U+E000" (private-use code point) or the vendor's byte code "0xF040"; a value is the
-    replacement text or an MJ文字図形名 ("MJ012345"), which becomes its canonical character.
+    replacement text or an MJ文字図形名 ("MJ012345"), which becomes its canonical character. The
+    last mapping prepared is kept (by identity): pass a new object after changing one.
     """
     if not gaiji:
         return {}
@@ -49,9 +50,20 @@ def prepare_gaiji(gaiji: Mapping[str, str] | GaijiTable | None) -> dict[str, str
         if isinstance(gaiji, GaijiTable)
         else list(gaiji.items())
     )
-    done = {_vendor_key(k): (canonical(v) if _MJ.match(v) else v) for k, v in pairs}
+    done = {_vendor_key(k): _replacement(k, v) for k, v in pairs}
     _prepared[:] = [(gaiji, done)]
     return done
+
+
+def _replacement(code: str, value: str) -> str:
+    if not _MJ.match(value):
+        return value
+    try:
+        return canonical(value)
+    except MojiError as exc:
+        raise ValueError(
+            f"外字対応表 {code}: {value} は使えません / gaiji map {code}: {value} cannot be used ({exc})"
+        ) from None
 
 
 def _is_known(ch: str) -> bool:
