@@ -29,7 +29,7 @@ lint: venv
 	$(VENV)/bin/ruff check src tests bench
 
 typecheck: venv
-	$(VENV)/bin/mypy src/jichitai/moji src/jichitai/synthetic src/jichitai/wareki src/jichitai/tenancy/context.py src/jichitai/codes.py
+	$(VENV)/bin/mypy src/jichitai/moji src/jichitai/synthetic src/jichitai/wareki src/jichitai/layouts src/jichitai/tenancy/context.py src/jichitai/codes.py
 
 bench-generator: venv
 	$(VENV)/bin/python bench/generator/run.py
