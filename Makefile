@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test conformance venv lint typecheck bench-generator bench-moji bench-registry bench-load bench-statistics bench-removed-archive bench-certificates clean
+.PHONY: demo test conformance venv lint typecheck bench-generator bench-moji bench-registry bench-load bench-statistics bench-removed-archive bench-certificates bench-migration clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -69,3 +69,7 @@ clean:
 bench-certificates: venv
 	scripts/system_deps.sh test
 	$(VENV)/bin/python bench/certificates/run.py $(BENCH_ARGS)
+
+bench-migration: venv
+	scripts/system_deps.sh test
+	$(VENV)/bin/python bench/migration/run.py $(BENCH_ARGS)

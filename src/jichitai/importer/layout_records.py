@@ -126,6 +126,7 @@ def records_from_rows(
     entries: dict[str, list[tuple[tuple[int, int], HistoryEntry]]] = {}
     first: dict[str, Source] = {}
     seen: dict[tuple[str, int, int], RawRow] = {}
+    coded = [i.key for i in layout.items if i.type == "code" and i.codes]
     for row, values in decoded:
         atena = str(values.get("atena_no") or "")
         if not atena:
@@ -141,12 +142,14 @@ def records_from_rows(
             ))
             continue
         seen[(atena, *order)] = row
-        if row.values.get("reason", "").strip() and not values.get("reason"):
+        unmapped = [k for k in coded if row.values.get(k, "").strip() and values.get(k) == ""]
+        for key in unmapped:  # a code the table lists but the register has no value for
             problems.append(_problem(
-                row, layout, "reason", "code.unmapped",
-                "この異動事由は住民記録の異動に対応しません（コード表で対応先が空です）。",
-                "this 異動事由 has no register event (its code table maps it to nothing)",
+                row, layout, key, "code.unmapped",
+                f"{layout.item(key).name}のこのコードは住民記録に対応する値がありません（コード表で対応先が空です）。",
+                f"{layout.item(key).name}: this code has no register value (its code table maps it to nothing)",
             ))
+        if unmapped:
             continue
         source = Source(row.file, row.line)
         first.setdefault(atena, source)
