@@ -10,6 +10,7 @@ urlpatterns = [
     path("certificates/", include("jichitai.web.certificates.urls")),
     path("staff/", include("jichitai.web.staff.urls")),
     path("seals/", include("jichitai.web.seals.urls")),
+    path("migration/", include("jichitai.web.migration.urls")),
     path("api/", include("jichitai.api.urls")),
     path("verify/", include("jichitai.certificates.verify.urls")),  # public: no personal data
     path("", include("jichitai.web.urls")),

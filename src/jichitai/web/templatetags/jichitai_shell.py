@@ -28,6 +28,7 @@ class Shell:
     can_use_registry: bool = False
     can_manage_staff: bool = False
     can_manage_authority: bool = False  # 認証者・公印の設定
+    can_migrate: bool = False  # データ移行
     help_topic: str = "home"
 
     @property
@@ -62,5 +63,6 @@ def shell(context: Any) -> Shell | None:
         can_use_registry=bool(caps & REGISTRY),
         can_manage_staff="accounts.manage_staff" in caps,
         can_manage_authority="certificates.authority" in caps,
+        can_migrate="migration.run" in caps,
         help_topic=topic,
     )
