@@ -180,3 +180,32 @@ def registers(draw: Any, max_households: int = 4) -> list[PersonRecord]:
         else:
             b.remove(atena, day, op)
     return b.records()
+
+
+# -- comparing what went in with what comes out ---------------------------------------------------
+
+def comparable(records: list[PersonRecord], as_of: dt.date | None = None, *, restricted: bool = False) -> dict[str, Any]:
+    """atena_no → the history up to ``as_of`` in the form both sides compare (every item, seq 1…n)."""
+    from jichitai.importer.records import full_household, full_person
+
+    out: dict[str, Any] = {}
+    for r in records:
+        entries = [e for e in r.history if as_of is None or (e.effective_on or e.reported_on) <= as_of]
+        if not entries:
+            continue
+        rows = []
+        for n, e in enumerate(entries, start=1):
+            person = full_person(e.person)
+            if not restricted:
+                person["my_number"] = ""
+            rows.append((n, e.reason, e.effective_on, e.reported_on, person, full_household(e.household)))
+        out[r.atena_no] = rows
+    return out
+
+
+def as_of_dates(records: list[PersonRecord]) -> list[dt.date]:
+    """Dates on, between and before the history entries (and a day before the first)."""
+    days = sorted({e.effective_on for r in records for e in r.history if e.effective_on})
+    picks = {days[0] - dt.timedelta(days=1), days[0], days[-1], days[len(days) // 2]}
+    picks |= {d + dt.timedelta(days=1) for d in days[:: max(1, len(days) // 3)]}
+    return sorted(picks)

@@ -136,11 +136,16 @@ class MigrationBatch:
             self._fact(ev, "person", pid, "atena_no", atena)
             return
         row = self.persons[pid]
+        written = len(self.facts)
         if row.get("household_id") != hid:
             self._fact(ev, "person", pid, "household_id", hid)
         for name, value in values.items():
             if row.get(name, ITEM_DEFAULTS.get(name)) != value:
                 self._fact(ev, "person", pid, name, value)
+        if len(self.facts) == written:
+            # an entry that changes none of the person's items (the household moved, or the source
+            # recorded a 異動 without a difference) is still a history entry: one fact keeps it there
+            self._fact(ev, "person", pid, "reported_on", values["reported_on"])
 
     def _membership(self, ev: tuple[int, int, str], pid: int, hid: int, touched: set[tuple[str, int]]) -> None:
         """Who lives in which household after the entry: the head rule and 現存 follow from it."""
