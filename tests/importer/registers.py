@@ -209,3 +209,23 @@ def as_of_dates(records: list[PersonRecord]) -> list[dt.date]:
     picks = {days[0] - dt.timedelta(days=1), days[0], days[-1], days[len(days) // 2]}
     picks |= {d + dt.timedelta(days=1) for d in days[:: max(1, len(days) // 3)]}
     return sorted(picks)
+
+
+def database_state() -> dict[str, Any]:
+    """Row counts of every register, audit, certificate, seal and tax table and the audit chain's
+    head, in every municipality (each under its own context, as row-level security wants)."""
+    from django.apps import apps
+
+    from jichitai.audit.models import AuditChainHead
+    from jichitai.tenancy.context import TenantContext, activate
+    from jichitai.tenancy.models import Municipality, TenantModel
+
+    out: dict[str, Any] = {}
+    for m in Municipality.objects.order_by("pk"):
+        with activate(TenantContext(municipality_id=m.pk, acting_municipality_id=m.pk, purpose="test")):
+            for label in ("registry", "audit", "certificates", "seals", "tax", "tenancy"):
+                for model in apps.get_app_config(label).get_models():
+                    if issubclass(model, TenantModel):
+                        out[f"{m.code}:{model._meta.label}"] = model._base_manager.count()
+            out[f"{m.code}:chain_head"] = list(AuditChainHead._base_manager.values_list("seq", "hash"))
+    return out

@@ -61,6 +61,7 @@ class Checked:
     unmapped: list[UnmappedGaiji] = field(default_factory=list)
     gaiji_mapped: int = 0
     kinds: dict[tuple[str, int], str] = field(default_factory=dict)  # (atena_no, seq) → EventKind
+    stopped: set[tuple[str, int, str]] = field(default_factory=set)  # (atena_no, seq, item) with 外字
 
 
 class _Problems:
@@ -122,7 +123,7 @@ def _check_history(atena: str, entries: Sequence[HistoryEntry], rsrc: Source, pr
             if e.seq <= previous.seq or (on and prev_on and on < prev_on):
                 problems.add(src, "seq", "history.order", e.seq, "履歴が異動日の順に並んでいません。",
                              "history entries must ascend in seq and date")
-        _check_person(e, src, on, problems)
+        _check_person(e, src, on, problems, {k for a, q, k in out.stopped if (a, q) == (atena, e.seq)})
         _check_household(e, src, problems, town_codes)
         previous = e
 
@@ -132,11 +133,14 @@ def effective(e: HistoryEntry) -> dt.date | None:
     return e.effective_on or e.reported_on
 
 
-def _check_person(e: HistoryEntry, src: Source, on: dt.date | None, problems: _Problems) -> None:
+def _check_person(e: HistoryEntry, src: Source, on: dt.date | None, problems: _Problems,
+                  stopped: set[str]) -> None:
     from jichitai.registry import relationships, rules
 
     row = full_person(e.person)
     for v in rules.person_row_violations(row):
+        if v.field in stopped:  # the 外字 is the problem of that item; the name rules would repeat it
+            continue
         rule = "checkdigit" if "検査用数字" in v.message else v.rule
         problems.add(src, v.field or "person", rule, row.get(v.field), v.message,
                      f"{v.field}: the register refuses this value ({rule})")
@@ -176,9 +180,11 @@ class _Gaiji:
         self.table = {normalise_code(k): _mj_text(v) for k, v in table.items()}
         self.out = out
         self.problems = _Problems(out.problems)
+        self.seq = 0
 
     def entry(self, atena: str, e: HistoryEntry, rsrc: Source) -> HistoryEntry:
         src = e.source if e.source != Source() else rsrc
+        self.seq = e.seq
         person = {k: self.text(atena, k, v, src) if isinstance(v, str) else v for k, v in e.person.items()}
         household = {k: self.text(atena, k, v, src) if isinstance(v, str) and k in TEXT_HOUSEHOLD_ITEMS else v
                      for k, v in e.household.items()}
@@ -208,6 +214,7 @@ class _Gaiji:
 
     def _stop(self, atena: str, key: str, value: str, src: Source, code: str, rule: str, ja: str, en: str) -> None:
         self.problems.add(src, key, rule, code, ja, en)
+        self.out.stopped.add((atena, self.seq, key))
         self.out.unmapped.append(UnmappedGaiji(code, atena, key, value, src))
 
 
