@@ -127,9 +127,10 @@ class RegisterBuilder:
         return [PersonRecord(a, tuple(p.history), p.history[0].source) for a, p in sorted(self.persons.items())]
 
 
-def synthetic_specs(seed: int, households: int) -> list[list[dict[str, Any]]]:
+def synthetic_specs(seed: int, households: int, code: str = CODE) -> list[list[dict[str, Any]]]:
+    """Person specs of synthetic households (identity numbers follow the generator ``code``)."""
     out = []
-    for h in itertools.islice(generate_households(CODE, households * 4, seed), households):
+    for h in itertools.islice(generate_households(code, households * 4, seed), households):
         out.append([person_spec(m, f"p{n}") for n, m in enumerate(h.members)][:3])
     return out
 

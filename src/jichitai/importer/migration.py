@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
-from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from jichitai.accounts.capabilities import require_capability
@@ -25,6 +25,13 @@ from jichitai.registry.conventions import jsonable
 
 from .migration_check import Checked, check_records
 from .records import ImportResult, PersonRecord, RecordProblem, Source, full_household
+
+try:  # COPY runs on the raw psycopg connection: its errors are not Django's
+    from psycopg import Error as _PsycopgError
+
+    _DATABASE_ERRORS: tuple[type[BaseException], ...] = (DatabaseError, _PsycopgError)
+except ImportError:  # pragma: no cover - SQLite-only installs
+    _DATABASE_ERRORS = (DatabaseError,)
 
 CAPABILITY = "migration.run"
 PURPOSE = "データ移行（住民記録の取込）"
@@ -75,7 +82,7 @@ def import_records(
         try:
             with transaction.atomic():
                 _write(checked, result, municipality, staff)
-        except (IntegrityError, DatabaseError) as exc:
+        except _DATABASE_ERRORS as exc:
             # the database refused a row (a 個人番号 another resident holds…): rolled back, nothing written
             result.problems.append(RecordProblem(
                 "", 0, None, "", "", "database", type(exc).__name__,
@@ -126,14 +133,16 @@ def _already(result: ImportResult, run_key: str, sha: str) -> bool:
 
 def _check(items: list[PersonRecord], gaiji: Mapping[str, str] | None) -> Checked:
     from jichitai.registry import rules
-    from jichitai.registry.models import AddressEntry, Person
+    from jichitai.registry.models import AddressEntry, Household, Person
 
     towns = set(AddressEntry.objects.values_list("town_code", flat=True))
+    households = set(Household.objects.values_list("household_no", flat=True))
     existing = set(
         Person.objects.without_read_log(_READ_REASON).exclude(status__in=["deleted", "void"])
         .values_list("atena_no", flat=True)
     )
-    return check_records(items, gaiji=gaiji, town_codes=towns, existing_atena=existing, today=rules.today())
+    return check_records(items, gaiji=gaiji, town_codes=towns, existing_atena=existing,
+                         existing_households=households, today=rules.today())
 
 
 def _count(result: ImportResult, checked: Checked) -> None:

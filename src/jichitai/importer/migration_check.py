@@ -74,7 +74,7 @@ class _Problems:
 
 
 def check_records(records: Iterable[PersonRecord], *, gaiji: Mapping[str, str] | None,
-                  town_codes: set[str], existing_atena: set[str],
+                  town_codes: set[str], existing_atena: set[str], existing_households: set[str],
                   today: dt.date) -> Checked:
     out = Checked()
     problems = _Problems(out.problems)
@@ -97,6 +97,12 @@ def check_records(records: Iterable[PersonRecord], *, gaiji: Mapping[str, str] |
         entries = [mapper.entry(atena, e, src) for e in rec.history]
         out.records.append(dataclasses.replace(rec, history=tuple(entries)))
         _check_history(atena, entries, src, problems, out, town_codes, today)
+        for e in entries:
+            no = str(e.household.get("household_no") or "")
+            if no in existing_households:
+                problems.add(e.source if e.source != Source() else src, "household_no", "duplicate", no,
+                             "この世帯番号の世帯は登録済みです（移行は空の住民記録へ行います）。",
+                             "this household_no is already in the register (a migration fills an empty one)")
     return out
 
 
