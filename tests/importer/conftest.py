@@ -12,7 +12,9 @@ from tests.registry.conftest import Office, office, office_b  # noqa: F401
 def migration_admin(at: Office, name: str = "admin") -> Any:
     from jichitai.accounts.models import RoleGrant, Staff
 
-    staff = Staff.objects.create(username=f"{name}-{at.municipality.code}", display_name="移行 管理者")
+    staff = Staff.objects.create(
+        username=f"{name}-{at.municipality.code}", display_name="移行 管理者"
+    )
     RoleGrant.objects.create(staff=staff, municipality=at.municipality, role="municipality_admin")
     return staff
 

@@ -21,16 +21,29 @@ from jichitai.synthetic import generate_households
 
 CODE = "470015"  # a generator code (prefecture 47); the register's municipality is the test's
 CATEGORIES = {  # 法第30条の45 区分 → the items it may not leave blank
-    "mid_long": {"residence_status": "技術・人文知識・国際業務", "residence_card_no": "AB12345678CD"},
-    "special_permanent": {"special_permanent_cert_no": "CD87654321EF", "residence_status": "",
-                          "residence_card_no": ""},
+    "mid_long": {
+        "residence_status": "技術・人文知識・国際業務",
+        "residence_card_no": "AB12345678CD",
+    },
+    "special_permanent": {
+        "special_permanent_cert_no": "CD87654321EF",
+        "residence_status": "",
+        "residence_card_no": "",
+    },
     "temporary_refuge": {"landing_period": "6月", "residence_status": "", "residence_card_no": ""},
-    "provisional_stay": {"provisional_stay_period": "2024年4月1日から6月", "residence_status": "",
-                         "residence_card_no": ""},
+    "provisional_stay": {
+        "provisional_stay_period": "2024年4月1日から6月",
+        "residence_status": "",
+        "residence_card_no": "",
+    },
     "transit_birth": {"residence_status": "", "residence_card_no": ""},
     "transit_loss": {"residence_status": "", "residence_card_no": ""},
 }
-TOWNS = (("0001001", "本町一丁目", "100-0001"), ("0002000", "栄町", "100-0002"), ("0003002", "緑町二丁目", "100-0003"))
+TOWNS = (
+    ("0001001", "本町一丁目", "100-0001"),
+    ("0002000", "栄町", "100-0002"),
+    ("0003002", "緑町二丁目", "100-0003"),
+)
 RENAMES = (("佐藤", "サトウ"), ("鈴木", "スズキ"), ("田中", "タナカ"))
 
 
@@ -60,12 +73,25 @@ class RegisterBuilder:
 
     def _entry(self, p: _Person, reason: str, on: dt.date) -> None:
         hh = self.households[p.household_no]
-        household = {"household_no": hh.no, "town_code": hh.town[0], "town_name": hh.town[1],
-                     "banchi": hh.banchi, "katagaki": hh.katagaki, "postal_code": hh.town[2]}
-        p.history.append(HistoryEntry(
-            seq=len(p.history) + 1, reason=reason, effective_on=on, reported_on=on, person=dict(p.state),
-            household=household, source=Source("jumin.csv", next(self.line)),
-        ))
+        household = {
+            "household_no": hh.no,
+            "town_code": hh.town[0],
+            "town_name": hh.town[1],
+            "banchi": hh.banchi,
+            "katagaki": hh.katagaki,
+            "postal_code": hh.town[2],
+        }
+        p.history.append(
+            HistoryEntry(
+                seq=len(p.history) + 1,
+                reason=reason,
+                effective_on=on,
+                reported_on=on,
+                person=dict(p.state),
+                household=household,
+                source=Source("jumin.csv", next(self.line)),
+            )
+        )
 
     def full(self, atena: str) -> bool:
         return len(self.persons[atena].history) >= 4
@@ -74,19 +100,35 @@ class RegisterBuilder:
         return self.persons[atena].state.get("status", "resident") == "resident"
 
     def members(self, household_no: str) -> list[str]:
-        return [a for a, p in self.persons.items() if p.household_no == household_no and self.resident(a)]
+        return [
+            a
+            for a, p in self.persons.items()
+            if p.household_no == household_no and self.resident(a)
+        ]
 
-    def move_in(self, specs: list[dict[str, Any]], on: dt.date, town: int, banchi: str, katagaki: str = "") -> str:
+    def move_in(
+        self, specs: list[dict[str, Any]], on: dt.date, town: int, banchi: str, katagaki: str = ""
+    ) -> str:
         no = numbering.household_no(next(self._household))
         self.households[no] = _Household(no, TOWNS[town], banchi, katagaki)
         for spec in specs:
             atena = numbering.atena_no(next(self._atena))
             state = {k: v for k, v in spec.items() if k != "ref"}
-            for k in ("birth_date", "residence_end_date", "became_foreign_resident_on", "alias_recorded_on"):
+            for k in (
+                "birth_date",
+                "residence_end_date",
+                "became_foreign_resident_on",
+                "alias_recorded_on",
+            ):
                 if isinstance(state.get(k), str):
                     state[k] = dt.date.fromisoformat(state[k])
-            state.update(status="resident", became_resident_on=on, address_set_on=on, reported_on=on,
-                         previous_address="東京都千代田区千代田1番1号")
+            state.update(
+                status="resident",
+                became_resident_on=on,
+                address_set_on=on,
+                reported_on=on,
+                previous_address="東京都千代田区千代田1番1号",
+            )
             p = self.persons[atena] = _Person(atena, state, no)
             self._entry(p, "move_in", on)
         return no
@@ -117,14 +159,21 @@ class RegisterBuilder:
     def remove(self, atena: str, on: dt.date, how: str) -> None:
         p = self.persons[atena]
         if how == "move_out":
-            p.state.update(status="moved_out", removed_on=on, move_out_destination="大阪府大阪市北区梅田1丁目1番1号")
+            p.state.update(
+                status="moved_out",
+                removed_on=on,
+                move_out_destination="大阪府大阪市北区梅田1丁目1番1号",
+            )
             self._entry(p, "move_out_confirmed", on)
         else:
             p.state.update(status="dead", removed_on=on)
             self._entry(p, "death", on)
 
     def records(self) -> list[PersonRecord]:
-        return [PersonRecord(a, tuple(p.history), p.history[0].source) for a, p in sorted(self.persons.items())]
+        return [
+            PersonRecord(a, tuple(p.history), p.history[0].source)
+            for a, p in sorted(self.persons.items())
+        ]
 
 
 def synthetic_specs(seed: int, households: int, code: str = CODE) -> list[list[dict[str, Any]]]:
@@ -137,9 +186,15 @@ def synthetic_specs(seed: int, households: int, code: str = CODE) -> list[list[d
 
 def foreign(spec: dict[str, Any], category: str, since: dt.date) -> dict[str, Any]:
     """A synthetic person made a foreign resident of ``category``."""
-    out = {**spec, "resident_type": "foreign", "nationality": spec.get("nationality") or "ベトナム",
-           "honseki": "", "hittousha": "", "foreign_category": category,
-           "became_foreign_resident_on": since.isoformat()}
+    out = {
+        **spec,
+        "resident_type": "foreign",
+        "nationality": spec.get("nationality") or "ベトナム",
+        "honseki": "",
+        "hittousha": "",
+        "foreign_category": category,
+        "became_foreign_resident_on": since.isoformat(),
+    }
     out.update(CATEGORIES[category])
     return out
 
@@ -158,7 +213,9 @@ def registers(draw: Any, max_households: int = 4) -> list[PersonRecord]:
         day += dt.timedelta(days=draw(st.integers(1, 40)))
         category = draw(st.sampled_from(["", *CATEGORIES]))
         members = [foreign(s, category, day) if category else s for s in hh]
-        members = [m for m in members if dt.date.fromisoformat(m["birth_date"]) <= day] or members[:0]
+        members = [m for m in members if dt.date.fromisoformat(m["birth_date"]) <= day] or members[
+            :0
+        ]
         if not members:
             continue
         members[0]["relationship"] = "世帯主"
@@ -185,13 +242,18 @@ def registers(draw: Any, max_households: int = 4) -> list[PersonRecord]:
 
 # -- comparing what went in with what comes out ---------------------------------------------------
 
-def comparable(records: list[PersonRecord], as_of: dt.date | None = None, *, restricted: bool = False) -> dict[str, Any]:
+
+def comparable(
+    records: list[PersonRecord], as_of: dt.date | None = None, *, restricted: bool = False
+) -> dict[str, Any]:
     """atena_no → the history up to ``as_of`` in the form both sides compare (every item, seq 1…n)."""
     from jichitai.importer.records import full_household, full_person
 
     out: dict[str, Any] = {}
     for r in records:
-        entries = [e for e in r.history if as_of is None or (e.effective_on or e.reported_on) <= as_of]
+        entries = [
+            e for e in r.history if as_of is None or (e.effective_on or e.reported_on) <= as_of
+        ]
         if not entries:
             continue
         rows = []
@@ -199,7 +261,9 @@ def comparable(records: list[PersonRecord], as_of: dt.date | None = None, *, res
             person = full_person(e.person)
             if not restricted:
                 person["my_number"] = ""
-            rows.append((n, e.reason, e.effective_on, e.reported_on, person, full_household(e.household)))
+            rows.append(
+                (n, e.reason, e.effective_on, e.reported_on, person, full_household(e.household))
+            )
         out[r.atena_no] = rows
     return out
 
@@ -223,10 +287,14 @@ def database_state() -> dict[str, Any]:
 
     out: dict[str, Any] = {}
     for m in Municipality.objects.order_by("pk"):
-        with activate(TenantContext(municipality_id=m.pk, acting_municipality_id=m.pk, purpose="test")):
+        with activate(
+            TenantContext(municipality_id=m.pk, acting_municipality_id=m.pk, purpose="test")
+        ):
             for label in ("registry", "audit", "certificates", "seals", "tax", "tenancy"):
                 for model in apps.get_app_config(label).get_models():
                     if issubclass(model, TenantModel):
                         out[f"{m.code}:{model._meta.label}"] = model._base_manager.count()
-            out[f"{m.code}:chain_head"] = list(AuditChainHead._base_manager.values_list("seq", "hash"))
+            out[f"{m.code}:chain_head"] = list(
+                AuditChainHead._base_manager.values_list("seq", "hash")
+            )
     return out

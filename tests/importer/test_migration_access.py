@@ -20,7 +20,9 @@ pytestmark = pytest.mark.django_db
 D = dt.date
 
 
-def _register(seed: int, first_atena: int = 1000, first_household: int = 500, code: str = CODE) -> list[Any]:
+def _register(
+    seed: int, first_atena: int = 1000, first_household: int = 500, code: str = CODE
+) -> list[Any]:
     b = RegisterBuilder(first_atena, first_household)
     for n, s in enumerate(synthetic_specs(seed, 2, code)):
         s = [m for m in s if m["birth_date"] < "2016-01-01"] or s[:1]
@@ -33,8 +35,9 @@ def _state_of(code: str) -> dict[str, Any]:
     return {k: v for k, v in database_state().items() if k.startswith(f"{code}:")}
 
 
-def test_importing_into_a_never_touches_b_and_exports_never_cross(office: Any, office_b: Any, admin: Any,
-                                                                 admin_b: Any) -> None:
+def test_importing_into_a_never_touches_b_and_exports_never_cross(
+    office: Any, office_b: Any, admin: Any, admin_b: Any
+) -> None:
     b_records = _register(seed=11, first_atena=5000, first_household=900, code=CODE_B)
     assert import_records(b_records, municipality=office_b.municipality, staff=admin_b).ok
     b_before = _state_of(office_b.municipality.code)
@@ -48,7 +51,9 @@ def test_importing_into_a_never_touches_b_and_exports_never_cross(office: Any, o
     with pytest.raises(CapabilityMissing):
         list(export_records(municipality=office_b.municipality, staff=admin))
     with pytest.raises(CapabilityMissing):
-        import_records(_register(13, 7000, 950, CODE_B), municipality=office_b.municipality, staff=admin)
+        import_records(
+            _register(13, 7000, 950, CODE_B), municipality=office_b.municipality, staff=admin
+        )
 
 
 def _protect(office: Any, atena: str) -> int:
@@ -56,12 +61,20 @@ def _protect(office: Any, atena: str) -> int:
 
     with activate(office.ctx(office.approver)):
         person = Person.objects.without_read_log("test").get(atena_no=atena)
-        SupportMeasure.objects.create(person=person, start_date=D(2020, 1, 1), end_date=D(2030, 1, 1),
-                                      against=[], reason="DV", created_by=office.approver)
+        SupportMeasure.objects.create(
+            person=person,
+            start_date=D(2020, 1, 1),
+            end_date=D(2030, 1, 1),
+            against=[],
+            reason="DV",
+            created_by=office.approver,
+        )
         return person.pk
 
 
-def test_protected_persons_are_carried_whole_and_only_with_the_migration_capability(office: Any, admin: Any) -> None:
+def test_protected_persons_are_carried_whole_and_only_with_the_migration_capability(
+    office: Any, admin: Any
+) -> None:
     from jichitai.accounts.models import RoleGrant, Staff
     from jichitai.audit.models import AuditEntry
 
@@ -71,20 +84,26 @@ def test_protected_persons_are_carried_whole_and_only_with_the_migration_capabil
     pid = _protect(office, protected.atena_no)
     # from the protected side: staff with need-to-know, or the counter, may not take the whole register
     officer = Staff.objects.create(username="support-officer-m")
-    RoleGrant.objects.create(staff=officer, municipality=office.municipality, role="support_measure")
+    RoleGrant.objects.create(
+        staff=officer, municipality=office.municipality, role="support_measure"
+    )
     for staff in (officer, office.clerk, office.approver):
         with pytest.raises(CapabilityMissing):
             next(export_records(municipality=office.municipality, staff=staff))
     out = {r.atena_no: r for r in export_records(municipality=office.municipality, staff=admin)}
     carried = out[protected.atena_no]
-    assert carried.protected and not any(r.protected for a, r in out.items() if a != protected.atena_no)
+    assert carried.protected and not any(
+        r.protected for a, r in out.items() if a != protected.atena_no
+    )
     assert carried.history[-1].person["family_name"] == protected.history[-1].person["family_name"]
     assert carried.history[-1].household["banchi"] == protected.history[-1].household["banchi"]
     with activate(office.ctx(admin)):
         alerts = AuditEntry.objects.filter(action="support_measure.access", subject_id=str(pid))
         assert alerts.count() == 1 and alerts.get().detail["masked"] is False
     # re-imported elsewhere, the measure must be registered again: the result lists who
-    again = import_records(list(out.values()), municipality=office.municipality, staff=admin, dry_run=True)
+    again = import_records(
+        list(out.values()), municipality=office.municipality, staff=admin, dry_run=True
+    )
     assert again.protected == [protected.atena_no]
 
 
@@ -96,8 +115,12 @@ def test_my_number_only_with_the_flag_and_an_audit_entry(office: Any, admin: Any
     assert import_records(records, municipality=office.municipality, staff=admin).ok
     plain = list(export_records(municipality=office.municipality, staff=admin))
     assert all(e.person["my_number"] == "" for r in plain for e in r.history)
-    full = list(export_records(municipality=office.municipality, staff=admin, include_restricted=True))
-    assert [r.history[-1].person["my_number"] for r in full] == [r.history[-1].person["my_number"] for r in records]
+    full = list(
+        export_records(municipality=office.municipality, staff=admin, include_restricted=True)
+    )
+    assert [r.history[-1].person["my_number"] for r in full] == [
+        r.history[-1].person["my_number"] for r in records
+    ]
     with activate(office.ctx(admin)):
         runs = list(MigrationRun.objects.filter(direction="export").order_by("pk"))
         entries = list(AuditEntry.objects.filter(action="registry.migration_export").order_by("pk"))

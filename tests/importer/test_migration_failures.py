@@ -39,8 +39,18 @@ def _with_person(record: PersonRecord, n: int, **items: Any) -> PersonRecord:
 
 def _bad_date(r: PersonRecord) -> tuple[PersonRecord, int, str, str]:
     e = r.history[-1]
-    return (dataclasses.replace(r, history=(*r.history[:-1], dataclasses.replace(
-        e, effective_on=e.person["birth_date"] - dt.timedelta(days=30)))), -1, "effective_on", "")
+    return (
+        dataclasses.replace(
+            r,
+            history=(
+                *r.history[:-1],
+                dataclasses.replace(e, effective_on=e.person["birth_date"] - dt.timedelta(days=30)),
+            ),
+        ),
+        -1,
+        "effective_on",
+        "",
+    )
 
 
 def _bad_check_digit(r: PersonRecord) -> tuple[PersonRecord, int, str, str]:
@@ -60,18 +70,27 @@ def _unknown_gaiji(r: PersonRecord) -> tuple[PersonRecord, int, str, str]:
 
 def _unknown_reason(r: PersonRecord) -> tuple[PersonRecord, int, str, str]:
     e = r.history[0]
-    return (dataclasses.replace(r, history=(dataclasses.replace(e, reason="Z99"), *r.history[1:])),
-            0, "reason", "code.unknown")
+    return (
+        dataclasses.replace(r, history=(dataclasses.replace(e, reason="Z99"), *r.history[1:])),
+        0,
+        "reason",
+        "code.unknown",
+    )
 
 
 BREAKERS: dict[str, Callable[[PersonRecord], tuple[PersonRecord, int, str, str]]] = {
-    "bad date": _bad_date, "bad check digit": _bad_check_digit, "forbidden 続柄": _forbidden_relationship,
-    "unknown 外字": _unknown_gaiji, "unknown 異動事由": _unknown_reason,
+    "bad date": _bad_date,
+    "bad check digit": _bad_check_digit,
+    "forbidden 続柄": _forbidden_relationship,
+    "unknown 外字": _unknown_gaiji,
+    "unknown 異動事由": _unknown_reason,
 }
 
 
 @pytest.mark.parametrize("how", sorted(BREAKERS))
-def test_one_bad_record_in_the_middle_stops_the_run_and_writes_nothing(office: Any, admin: Any, how: str) -> None:
+def test_one_bad_record_in_the_middle_stops_the_run_and_writes_nothing(
+    office: Any, admin: Any, how: str
+) -> None:
     records = _register()
     middle = len(records) // 2
     bad, entry, key, rule = BREAKERS[how](records[middle])
@@ -93,15 +112,22 @@ def test_one_bad_record_in_the_middle_stops_the_run_and_writes_nothing(office: A
 
 def test_a_duplicated_person_is_named_with_both_lines(office: Any, admin: Any) -> None:
     records = _register()
-    twin = dataclasses.replace(records[1], history=tuple(
-        dataclasses.replace(e, source=dataclasses.replace(e.source, line=e.source.line + 100)) for e in records[1].history
-    ), source=dataclasses.replace(records[1].source, line=records[1].source.line + 100))
+    twin = dataclasses.replace(
+        records[1],
+        history=tuple(
+            dataclasses.replace(e, source=dataclasses.replace(e.source, line=e.source.line + 100))
+            for e in records[1].history
+        ),
+        source=dataclasses.replace(records[1].source, line=records[1].source.line + 100),
+    )
     records.insert(2, twin)
     before = database_state()
     result = import_records(records, municipality=office.municipality, staff=admin)
     assert database_state() == before
     dup = [p for p in result.problems if p.rule == "duplicate"]
-    assert [p.line for p in dup] == [twin.source.line] and str(records[1].source.line) in dup[0].message_ja
+    assert [p.line for p in dup] == [twin.source.line] and str(records[1].source.line) in dup[
+        0
+    ].message_ja
 
 
 def test_a_row_the_database_refuses_rolls_the_whole_run_back(office: Any, admin: Any) -> None:
@@ -113,8 +139,13 @@ def test_a_row_the_database_refuses_rolls_the_whole_run_back(office: Any, admin:
     assert ours and rest
     assert import_records(ours, municipality=office.municipality, staff=admin).ok
     taken = ours[0].history[-1].person["my_number"]
-    rest[-1] = dataclasses.replace(rest[-1], history=tuple(
-        dataclasses.replace(e, person=frozen({**e.person, "my_number": taken})) for e in rest[-1].history))
+    rest[-1] = dataclasses.replace(
+        rest[-1],
+        history=tuple(
+            dataclasses.replace(e, person=frozen({**e.person, "my_number": taken}))
+            for e in rest[-1].history
+        ),
+    )
     before = database_state()
     result = import_records(rest, municipality=office.municipality, staff=admin)
     assert [p.rule for p in result.problems] == ["database"]
@@ -136,30 +167,41 @@ def test_rerun_is_idempotent_and_one_audit_entry_per_run(office: Any, admin: Any
     from jichitai.tenancy.context import activate
 
     records = _register()
-    first = import_records(records, municipality=office.municipality, staff=admin, run_key="vendor-2026-12")
+    first = import_records(
+        records, municipality=office.municipality, staff=admin, run_key="vendor-2026-12"
+    )
     assert first.ok and not first.already_imported
     after = database_state()
-    again = import_records(records, municipality=office.municipality, staff=admin, run_key="vendor-2026-12")
+    again = import_records(
+        records, municipality=office.municipality, staff=admin, run_key="vendor-2026-12"
+    )
     assert again.already_imported and again.ok and "already imported" in again.message
-    same_content = import_records(list(reversed(records)), municipality=office.municipality, staff=admin)
+    same_content = import_records(
+        list(reversed(records)), municipality=office.municipality, staff=admin
+    )
     assert same_content.already_imported
     assert database_state() == after
-    other = import_records(records[:1], municipality=office.municipality, staff=admin, run_key="vendor-2026-12")
+    other = import_records(
+        records[:1], municipality=office.municipality, staff=admin, run_key="vendor-2026-12"
+    )
     assert [p.rule for p in other.problems] == ["run.conflict"] and database_state() == after
     with activate(office.ctx(admin)):
         entries = AuditEntry.objects.filter(action="registry.migration_import")
         assert entries.count() == 1
         assert entries.get().detail["events"] == first.events
         run = MigrationRun.objects.get()
-        assert (run.persons, run.events, run.staff_id, run.run_key) == (first.persons, first.events, admin.pk,
-                                                                         "vendor-2026-12")
+        assert (run.persons, run.events, run.staff_id, run.run_key) == (
+            first.persons,
+            first.events,
+            admin.pk,
+            "vendor-2026-12",
+        )
 
 
 def test_kept_numbers_and_counters_advance_past_them(office: Any, admin: Any) -> None:
     from jichitai.registry import numbering
     from jichitai.registry.models import Counter
     from jichitai.tenancy.context import activate
-
     from tests.registry.conftest import apply, person_spec
 
     records = _register()
@@ -168,11 +210,16 @@ def test_kept_numbers_and_counters_advance_past_them(office: Any, admin: Any) ->
         counters = dict(Counter.objects.values_list("name", "value"))
         top = max(int(r.atena_no[:-1]) for r in records)
         assert counters["atena_no"] >= top
-        event = apply(office, "move_in", {
-            "household": {"new": {"address_id": office.address.pk, "banchi": "1番地"}},
-            "persons": [person_spec("p1", "新井", "一郎", "1980-05-01", "世帯主")],
-            "previous_address": "東京都千代田区千代田1番1号",
-        }, D(2024, 4, 1))
+        event = apply(
+            office,
+            "move_in",
+            {
+                "household": {"new": {"address_id": office.address.pk, "banchi": "1番地"}},
+                "persons": [person_spec("p1", "新井", "一郎", "1980-05-01", "世帯主")],
+                "previous_address": "東京都千代田区千代田1番1号",
+            },
+            D(2024, 4, 1),
+        )
         from jichitai.registry.models import Person
 
         new = Person.objects.without_read_log("test").get(household_id=event.household_id)
@@ -187,15 +234,30 @@ def test_gaiji_through_the_table_and_onto_the_worklist(office: Any, admin: Any) 
     records = _register()
     target = records[0]
     name = str(target.history[0].person["family_name"])
-    records[0] = dataclasses.replace(target, history=tuple(
-        dataclasses.replace(e, person=frozen({**e.person, "family_name": "\ue001" + name[1:]})) for e in target.history))
+    records[0] = dataclasses.replace(
+        target,
+        history=tuple(
+            dataclasses.replace(e, person=frozen({**e.person, "family_name": "\ue001" + name[1:]}))
+            for e in target.history
+        ),
+    )
     refused = import_records(records, municipality=office.municipality, staff=admin)
-    assert {(u.code, u.atena_no, u.item) for u in refused.gaiji_unmapped} == {("U+E001", target.atena_no, "family_name")}
-    assert "U+E001" in refused.problems[0].message_ja and target.atena_no in refused.problems[0].message_ja
-    done = import_records(records, municipality=office.municipality, staff=admin, gaiji={"U+E001": "髙"})
+    assert {(u.code, u.atena_no, u.item) for u in refused.gaiji_unmapped} == {
+        ("U+E001", target.atena_no, "family_name")
+    }
+    assert (
+        "U+E001" in refused.problems[0].message_ja
+        and target.atena_no in refused.problems[0].message_ja
+    )
+    done = import_records(
+        records, municipality=office.municipality, staff=admin, gaiji={"U+E001": "髙"}
+    )
     assert done.ok and done.gaiji_mapped == len(target.history)
     with activate(office.ctx()):
-        assert Person.objects.without_read_log("test").get(atena_no=target.atena_no).family_name == "髙" + name[1:]
+        assert (
+            Person.objects.without_read_log("test").get(atena_no=target.atena_no).family_name
+            == "髙" + name[1:]
+        )
 
 
 def test_staff_without_the_migration_capability_is_refused(office: Any) -> None:

@@ -24,9 +24,20 @@ class _Rollback(Exception):
     pass
 
 
-def _exported(office: Any, admin: Any, as_of: dt.date | None, restricted: bool = False) -> dict[str, Any]:
-    return comparable(list(export_records(municipality=office.municipality, staff=admin, as_of=as_of,
-                                          include_restricted=restricted)), restricted=restricted)
+def _exported(
+    office: Any, admin: Any, as_of: dt.date | None, restricted: bool = False
+) -> dict[str, Any]:
+    return comparable(
+        list(
+            export_records(
+                municipality=office.municipality,
+                staff=admin,
+                as_of=as_of,
+                include_restricted=restricted,
+            )
+        ),
+        restricted=restricted,
+    )
 
 
 def _check_register_views(office: Any, records: list[PersonRecord]) -> None:
@@ -34,14 +45,21 @@ def _check_register_views(office: Any, records: list[PersonRecord]) -> None:
     from jichitai.registry.models import Person
 
     with _ctx(office):
-        ids = dict(Person.objects.without_read_log("test: migration round trip").values_list("atena_no", "pk"))
+        ids = dict(
+            Person.objects.without_read_log("test: migration round trip").values_list(
+                "atena_no", "pk"
+            )
+        )
         for r in records:
             pid = ids[r.atena_no]
             snaps = register_snapshots(pid)
             assert len(snaps) == len(r.history)
             for snap, e in zip(snaps, r.history, strict=True):
                 assert snap["effective_date"] == (e.effective_on or e.reported_on).isoformat()
-                want = {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in full_person(e.person).items()}
+                want = {
+                    k: (v.isoformat() if isinstance(v, dt.date) else v)
+                    for k, v in full_person(e.person).items()
+                }
                 got = {k: snap["row"].get(k) for k in want}
                 assert got == want
                 row = register_as_of(pid, e.effective_on)
@@ -66,10 +84,15 @@ def _ctx(office: Any) -> Any:
     return activate(office.ctx(office.clerk))
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                   HealthCheck.too_slow])
+@settings(
+    max_examples=12,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(records=registers())
-def test_import_then_export_as_of_equals_the_input(office: Any, admin: Any, records: list[PersonRecord]) -> None:
+def test_import_then_export_as_of_equals_the_input(
+    office: Any, admin: Any, records: list[PersonRecord]
+) -> None:
     if not records:
         return
     try:
@@ -78,7 +101,10 @@ def test_import_then_export_as_of_equals_the_input(office: Any, admin: Any, reco
             assert result.ok, result.problems
             assert result.persons == len(records)
             assert result.events == sum(len(r.history) for r in records)
-            _same(_exported(office, admin, None, restricted=True), comparable(records, restricted=True))
+            _same(
+                _exported(office, admin, None, restricted=True),
+                comparable(records, restricted=True),
+            )
             for day in as_of_dates(records):
                 _same(_exported(office, admin, day), comparable(records, day))
             _check_register_views(office, records)
@@ -106,9 +132,15 @@ def test_projection_is_the_last_entry(office: Any, admin: Any) -> None:
     assert import_records(records, municipality=office.municipality, staff=admin).ok
     with _ctx(office):
         dead = Person.objects.without_read_log("test").get(atena_no=head)
-        assert (dead.status, dead.family_name, dead.removed_on) == ("dead", "佐藤", dt.date(2020, 5, 5))
+        assert (dead.status, dead.family_name, dead.removed_on) == (
+            "dead",
+            "佐藤",
+            dt.date(2020, 5, 5),
+        )
         hh = Household.objects.get(household_no=first)
         assert (hh.address.town_code, hh.banchi) == ("0003002", "9番地")
         others = b.members(first)
-        assert (hh.head_id is None or hh.head_id == dead.pk) or others  # the source names the next head
+        assert (
+            hh.head_id is None or hh.head_id == dead.pk
+        ) or others  # the source names the next head
         assert hh.active == bool(others)

@@ -35,6 +35,9 @@ resumable: every event carries an idempotency key, so a rerun skips what was loa
 from __future__ import annotations
 
 from .bulk import load_bulk
+from .migration import import_records
+from .migration_export import export_records
+from .records import HistoryEntry, ImportResult, PersonRecord, RecordProblem, Source
 from .synthetic import (
     LoadStats,
     ensure_address_dictionary,
@@ -42,9 +45,6 @@ from .synthetic import (
     person_spec,
     synthetic_code_for,
 )
-from .migration import import_records
-from .migration_export import export_records
-from .records import HistoryEntry, ImportResult, PersonRecord, RecordProblem, Source
 from .via_events import load_via_events
 
 __all__ = [

@@ -43,11 +43,28 @@ def content_sha256(records: Iterable[PersonRecord]) -> str:
     """The run's content: every record's items and history, not where in which file they stood."""
     h = hashlib.sha256()
     for r in sorted(records, key=lambda r: r.atena_no):
-        h.update(json.dumps([
-            r.atena_no, r.protected,
-            [[e.seq, e.reason, e.effective_on, e.reported_on, jsonable(dict(e.person)), jsonable(dict(e.household))]
-             for e in r.history],
-        ], ensure_ascii=False, sort_keys=True, default=str).encode())
+        h.update(
+            json.dumps(
+                [
+                    r.atena_no,
+                    r.protected,
+                    [
+                        [
+                            e.seq,
+                            e.reason,
+                            e.effective_on,
+                            e.reported_on,
+                            jsonable(dict(e.person)),
+                            jsonable(dict(e.household)),
+                        ]
+                        for e in r.history
+                    ],
+                ],
+                ensure_ascii=False,
+                sort_keys=True,
+                default=str,
+            ).encode()
+        )
         h.update(b"\n")
     return h.hexdigest()
 
@@ -84,10 +101,19 @@ def import_records(
                 _write(checked, result, municipality, staff)
         except _DATABASE_ERRORS as exc:
             # the database refused a row (a 個人番号 another resident holds…): rolled back, nothing written
-            result.problems.append(RecordProblem(
-                "", 0, None, "", "", "database", type(exc).__name__,
-                f"データベースが登録を拒否しました（何も書き込んでいません）: {exc}",
-                f"the database refused the run (nothing was written): {exc}"))
+            result.problems.append(
+                RecordProblem(
+                    "",
+                    0,
+                    None,
+                    "",
+                    "",
+                    "database",
+                    type(exc).__name__,
+                    f"データベースが登録を拒否しました（何も書き込んでいません）: {exc}",
+                    f"the database refused the run (nothing was written): {exc}",
+                )
+            )
             result.facts = result.events = 0
         if progress is not None:
             progress(len(items), len(items))
@@ -106,8 +132,14 @@ def as_staff(municipality: Any, staff: Any, purpose: str = PURPOSE) -> Iterator[
             raise ValueError("the active TenantContext is another municipality's")
         yield ctx
         return
-    with activate(TenantContext(municipality_id=municipality.pk, acting_municipality_id=municipality.pk,
-                                staff_id=staff.pk, purpose=purpose)) as new:
+    with activate(
+        TenantContext(
+            municipality_id=municipality.pk,
+            acting_municipality_id=municipality.pk,
+            staff_id=staff.pk,
+            purpose=purpose,
+        )
+    ) as new:
         yield new
 
 
@@ -121,13 +153,27 @@ def _already(result: ImportResult, run_key: str, sha: str) -> bool:
     if run is None:
         return False
     if run.sha256 != sha:
-        result.problems.append(RecordProblem(
-            "", 0, None, "実行キー", "run_key", "run.conflict", run_key,
-            f"実行キー「{run_key}」は別の内容の取込で使われています。",
-            f"run_key {run_key!r} was used by an import of other content"))
+        result.problems.append(
+            RecordProblem(
+                "",
+                0,
+                None,
+                "実行キー",
+                "run_key",
+                "run.conflict",
+                run_key,
+                f"実行キー「{run_key}」は別の内容の取込で使われています。",
+                f"run_key {run_key!r} was used by an import of other content",
+            )
+        )
         return True
     result.already_imported = True
-    result.persons, result.households, result.events, result.facts = run.persons, run.households, run.events, run.facts
+    result.persons, result.households, result.events, result.facts = (
+        run.persons,
+        run.households,
+        run.events,
+        run.facts,
+    )
     return True
 
 
@@ -138,16 +184,25 @@ def _check(items: list[PersonRecord], gaiji: Mapping[str, str] | None) -> Checke
     towns = set(AddressEntry.objects.values_list("town_code", flat=True))
     households = set(Household.objects.values_list("household_no", flat=True))
     existing = set(
-        Person.objects.without_read_log(_READ_REASON).exclude(status__in=["deleted", "void"])
+        Person.objects.without_read_log(_READ_REASON)
+        .exclude(status__in=["deleted", "void"])
         .values_list("atena_no", flat=True)
     )
-    return check_records(items, gaiji=gaiji, town_codes=towns, existing_atena=existing,
-                         existing_households=households, today=rules.today())
+    return check_records(
+        items,
+        gaiji=gaiji,
+        town_codes=towns,
+        existing_atena=existing,
+        existing_households=households,
+        today=rules.today(),
+    )
 
 
 def _count(result: ImportResult, checked: Checked) -> None:
     result.persons = len(checked.records)
-    result.households = len({full_household(e.household)["household_no"] for r in checked.records for e in r.history})
+    result.households = len(
+        {full_household(e.household)["household_no"] for r in checked.records for e in r.history}
+    )
     result.events = sum(len(r.history) for r in checked.records)
     result.protected = [r.atena_no for r in checked.records if r.protected]
 
@@ -163,33 +218,60 @@ def _write(checked: Checked, result: ImportResult, municipality: Any, staff: Any
 
     postgres = connection.vendor == "postgresql"
     started = timezone.now()
-    counters = _lock_counters(("household_no", "atena_no"))  # first statement: sends the RLS setting
+    counters = _lock_counters(
+        ("household_no", "atena_no")
+    )  # first statement: sends the RLS setting
     town_ids = _towns(checked.records)
     ids = _IdSource(_reserve_postgres if postgres else _reserve_sqlite)
     ids.reserve({"person": result.persons, "household": result.households, "event": result.events})
     first_seq = reserve("approval_seq", result.events)
-    batch = MigrationBatch(municipality.pk, staff.pk, result.run_key, ids, first_seq, town_ids, started)
+    batch = MigrationBatch(
+        municipality.pk, staff.pk, result.run_key, ids, first_seq, town_ids, started
+    )
     batch.add_all(checked.records, checked.kinds)
     (PostgresWriter() if postgres else SqliteWriter()).write(batch)
-    numbers = {"atena_no": [r.atena_no for r in checked.records],
-               "household_no": list(batch.household_ids)}
+    numbers = {
+        "atena_no": [r.atena_no for r in checked.records],
+        "household_no": list(batch.household_ids),
+    }
     for name, c in counters.items():
         # a new number for sequence n is 10·n + check digit (registry.numbering): past every kept one
         top = max([int(n) // 10 for n in numbers[name]], default=0)
         if top > c.value:
             Counter.objects.filter(pk=c.pk).update(value=top)
     result.facts = len(batch.facts)
-    detail = {"run_key": result.run_key, "sha256": result.sha256, "persons": result.persons,
-              "households": result.households, "events": result.events, "facts": result.facts,
-              "first_approval_seq": first_seq, "last_approval_seq": first_seq + result.events - 1,
-              "gaiji_mapped": result.gaiji_mapped, "protected": len(result.protected)}
+    detail = {
+        "run_key": result.run_key,
+        "sha256": result.sha256,
+        "persons": result.persons,
+        "households": result.households,
+        "events": result.events,
+        "facts": result.facts,
+        "first_approval_seq": first_seq,
+        "last_approval_seq": first_seq + result.events - 1,
+        "gaiji_mapped": result.gaiji_mapped,
+        "protected": len(result.protected),
+    }
     MigrationRun.objects.create(
-        direction="import", run_key=result.run_key, sha256=result.sha256, persons=result.persons,
-        households=result.households, events=result.events, facts=result.facts, staff=staff,
-        started_at=started, finished_at=timezone.now(), detail=detail,
+        direction="import",
+        run_key=result.run_key,
+        sha256=result.sha256,
+        persons=result.persons,
+        households=result.households,
+        events=result.events,
+        facts=result.facts,
+        staff=staff,
+        started_at=started,
+        finished_at=timezone.now(),
+        detail=detail,
     )
-    record("operation", "registry.migration_import", subject_type="registry",
-           function="importer.import_records", detail=detail)
+    record(
+        "operation",
+        "registry.migration_import",
+        subject_type="registry",
+        function="importer.import_records",
+        detail=detail,
+    )
 
 
 def _towns(records: list[PersonRecord]) -> dict[str, int]:
@@ -204,12 +286,21 @@ def _towns(records: list[PersonRecord]) -> dict[str, int]:
             if hh["town_code"] not in have:
                 missing.setdefault(hh["town_code"], hh)
     if missing:
-        AddressEntry.objects.bulk_create([
-            AddressEntry(town_code=code, name=hh["town_name"], postal_code=hh["postal_code"])
-            for code, hh in sorted(missing.items())
-        ])
+        AddressEntry.objects.bulk_create(
+            [
+                AddressEntry(town_code=code, name=hh["town_name"], postal_code=hh["postal_code"])
+                for code, hh in sorted(missing.items())
+            ]
+        )
         have = dict(AddressEntry.objects.values_list("town_code", "pk"))
     return have
 
 
-__all__ = ["CAPABILITY", "ImportResult", "PersonRecord", "Source", "content_sha256", "import_records"]
+__all__ = [
+    "CAPABILITY",
+    "ImportResult",
+    "PersonRecord",
+    "Source",
+    "content_sha256",
+    "import_records",
+]

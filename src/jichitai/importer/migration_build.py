@@ -30,14 +30,24 @@ from .migration_check import effective
 from .records import HistoryEntry, PersonRecord, Source, full_household, full_person
 
 # the person items a creation always states (the rest only when given, as conventions does)
-_CORE = tuple(f for f in PERSON_FIELDS if f not in ITEM_FIELDS and f not in ("household_id", "atena_no"))
+_CORE = tuple(
+    f for f in PERSON_FIELDS if f not in ITEM_FIELDS and f not in ("household_id", "atena_no")
+)
 
 
 class MigrationBatch:
     """Events, facts and projection rows of one import (the interface ``importer.writers`` reads)."""
 
-    def __init__(self, mid: int, staff_id: int, run_key: str, ids: Any, first_seq: int,
-                 town_ids: Mapping[str, int], now: dt.datetime) -> None:
+    def __init__(
+        self,
+        mid: int,
+        staff_id: int,
+        run_key: str,
+        ids: Any,
+        first_seq: int,
+        town_ids: Mapping[str, int],
+        now: dt.datetime,
+    ) -> None:
         self.mid = mid
         self.staff_id = staff_id
         self.run_key = run_key
@@ -56,17 +66,25 @@ class MigrationBatch:
         self.lives_in: dict[int, int] = {}  # resident person id → household id
 
     # -- building --------------------------------------------------------------------------------
-    def add_all(self, records: Sequence[PersonRecord], kinds: Mapping[tuple[str, int], str]) -> None:
+    def add_all(
+        self, records: Sequence[PersonRecord], kinds: Mapping[tuple[str, int], str]
+    ) -> None:
         pids = {r.atena_no: self.ids.take("person") for r in records}
         timeline = sorted(
-            ((effective(e), r.atena_no, e.seq, n, e) for r in records for n, e in enumerate(r.history)),
+            (
+                (effective(e), r.atena_no, e.seq, n, e)
+                for r in records
+                for n, e in enumerate(r.history)
+            ),
             key=lambda t: (t[0], t[1], t[2]),
         )
         for on, atena, seq, n, e in timeline:
             assert on is not None  # checked
             self._entry(pids[atena], atena, n == 0, on, e, kinds[(atena, seq)])
 
-    def _entry(self, pid: int, atena: str, first: bool, on: dt.date, e: HistoryEntry, kind: str) -> None:
+    def _entry(
+        self, pid: int, atena: str, first: bool, on: dt.date, e: HistoryEntry, kind: str
+    ) -> None:
         hh = full_household(e.household)
         hid = self.household_ids.get(hh["household_no"])
         new_household = hid is None
@@ -81,24 +99,55 @@ class MigrationBatch:
         self._household_facts(ev, hid, hh, new_household, touched)
         self._person_facts(ev, pid, atena, hid, first, e.person)
         self._membership(ev, pid, hid, touched)
-        base = {"person": {} if first else {str(pid): self.versions.get(("person", pid), 0)},
-                "household": {} if new_household else {str(hid): self.versions.get(("household", hid), 0)}}
+        base = {
+            "person": {} if first else {str(pid): self.versions.get(("person", pid), 0)},
+            "household": {}
+            if new_household
+            else {str(hid): self.versions.get(("household", hid), 0)},
+        }
         self.events.append(self._event(ev, kind, on, e, atena, hid, pid, base))
         for k in touched:
             self.versions[k] = self.versions.get(k, 0) + 1
 
-    def _event(self, ev: tuple[int, int, str], kind: str, on: dt.date, e: HistoryEntry, atena: str,
-               hid: int, pid: int, base: dict[str, Any]) -> dict[str, Any]:
+    def _event(
+        self,
+        ev: tuple[int, int, str],
+        kind: str,
+        on: dt.date,
+        e: HistoryEntry,
+        atena: str,
+        hid: int,
+        pid: int,
+        base: dict[str, Any],
+    ) -> dict[str, Any]:
         src = e.source if e.source != Source() else Source()
         return {
-            "id": ev[0], "municipality_id": self.mid, "kind": kind, "status": "approved",
-            "effective_date": on, "reported_date": e.reported_on, "processed_at": self.now,
-            "entered_by_id": self.staff_id, "registered_at": self.now, "approval_seq": ev[1],
-            "rejected_reason": "", "target_id": None, "household_id": hid, "base_versions": base,
+            "id": ev[0],
+            "municipality_id": self.mid,
+            "kind": kind,
+            "status": "approved",
+            "effective_date": on,
+            "reported_date": e.reported_on,
+            "processed_at": self.now,
+            "entered_by_id": self.staff_id,
+            "registered_at": self.now,
+            "approval_seq": ev[1],
+            "rejected_reason": "",
+            "target_id": None,
+            "household_id": hid,
+            "base_versions": base,
             "idempotency_key": f"migration:{self.run_key[:40]}:{atena}:{e.seq}"[:100],
             # the source's 事由 and place are kept on the event: the run is the evidence ([530])
-            "request": {"migration": {"run": self.run_key, "reason": str(e.reason), "seq": e.seq,
-                                      "effective_on": iso(e.effective_on), "file": src.file, "line": src.line}},
+            "request": {
+                "migration": {
+                    "run": self.run_key,
+                    "reason": str(e.reason),
+                    "seq": e.seq,
+                    "effective_on": iso(e.effective_on),
+                    "file": src.file,
+                    "line": src.line,
+                }
+            },
             "touches": {"person": [pid], "household": [hid]},
         }
 
@@ -107,10 +156,20 @@ class MigrationBatch:
         self.facts.append((ev[0], entity, eid, name, row.get(name), after, ev[2], ev[1]))
         row[name] = after
 
-    def _household_facts(self, ev: tuple[int, int, str], hid: int, hh: Mapping[str, str], new: bool,
-                         touched: set[tuple[str, int]]) -> None:
+    def _household_facts(
+        self,
+        ev: tuple[int, int, str],
+        hid: int,
+        hh: Mapping[str, str],
+        new: bool,
+        touched: set[tuple[str, int]],
+    ) -> None:
         row = self.households[hid]
-        wanted = {"address_id": self.town_ids[hh["town_code"]], "banchi": hh["banchi"], "katagaki": hh["katagaki"]}
+        wanted = {
+            "address_id": self.town_ids[hh["town_code"]],
+            "banchi": hh["banchi"],
+            "katagaki": hh["katagaki"],
+        }
         if new:
             for name, value in (*wanted.items(), ("active", True)):
                 self._fact(ev, "household", hid, name, value)
@@ -122,8 +181,15 @@ class MigrationBatch:
                 self._fact(ev, "household", hid, name, value)
                 touched.add(("household", hid))
 
-    def _person_facts(self, ev: tuple[int, int, str], pid: int, atena: str, hid: int, first: bool,
-                      person: Mapping[str, object]) -> None:
+    def _person_facts(
+        self,
+        ev: tuple[int, int, str],
+        pid: int,
+        atena: str,
+        hid: int,
+        first: bool,
+        person: Mapping[str, object],
+    ) -> None:
         values = {k: iso(v) for k, v in full_person(person).items()}
         if first:
             self.persons[pid] = {}
@@ -147,7 +213,9 @@ class MigrationBatch:
             # recorded a 異動 without a difference) is still a history entry: one fact keeps it there
             self._fact(ev, "person", pid, "reported_on", values["reported_on"])
 
-    def _membership(self, ev: tuple[int, int, str], pid: int, hid: int, touched: set[tuple[str, int]]) -> None:
+    def _membership(
+        self, ev: tuple[int, int, str], pid: int, hid: int, touched: set[tuple[str, int]]
+    ) -> None:
         """Who lives in which household after the entry: the head rule and 現存 follow from it."""
         row = self.persons[pid]
         resident = row.get("status") == "resident"
@@ -191,7 +259,11 @@ class MigrationBatch:
 
     def household_rows(self) -> list[dict[str, Any]]:
         return [
-            {**{f: row.get(f) for f in HOUSEHOLD_FIELDS}, "id": hid, "municipality_id": self.mid,
-             "version": self.versions.get(("household", hid), 0)}
+            {
+                **{f: row.get(f) for f in HOUSEHOLD_FIELDS},
+                "id": hid,
+                "municipality_id": self.mid,
+                "version": self.versions.get(("household", hid), 0),
+            }
             for hid, row in self.households.items()
         ]

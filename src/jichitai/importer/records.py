@@ -28,7 +28,9 @@ class HistoryEntry:
     effective_on: dt.date | None  # 異動年月日 (None when 不詳)
     reported_on: dt.date | None  # 届出年月日
     person: Mapping[str, object]  # the person's items AFTER this 異動 (register field names)
-    household: Mapping[str, object]  # household_no, town_code, town_name, banchi, katagaki, postal_code
+    household: Mapping[
+        str, object
+    ]  # household_no, town_code, town_name, banchi, katagaki, postal_code
     source: Source = Source()
 
 
@@ -93,12 +95,16 @@ class ImportResult:
         if self.already_imported:
             return "取込済みです（変更はありません） / already imported (nothing changed)"
         if self.problems:
-            return (f"{len(self.problems)}件の問題があるため何も取り込んでいません / "
-                    f"{len(self.problems)} problem(s): nothing was written")
+            return (
+                f"{len(self.problems)}件の問題があるため何も取り込んでいません / "
+                f"{len(self.problems)} problem(s): nothing was written"
+            )
         verb = "検証しました（書込みなし）" if self.dry_run else "取り込みました"
         verb_en = "validated (nothing written)" if self.dry_run else "imported"
-        return f"{self.persons}人・{self.households}世帯を{verb} / {self.persons} persons, " \
-               f"{self.households} households {verb_en}"
+        return (
+            f"{self.persons}人・{self.households}世帯を{verb} / {self.persons} persons, "
+            f"{self.households} households {verb_en}"
+        )
 
 
 # -- the items of a record ------------------------------------------------------------------------
