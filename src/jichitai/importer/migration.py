@@ -10,11 +10,11 @@ docs/migration.md 「Importing into the register」.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from contextlib import AbstractContextManager
 from typing import Any
 
 from django.db import DatabaseError, connection, transaction
@@ -121,26 +121,11 @@ def import_records(
     return result
 
 
-@contextlib.contextmanager
-def as_staff(municipality: Any, staff: Any, purpose: str = PURPOSE) -> Iterator[Any]:
-    """The caller's context when one is active (it must be the municipality's), else one for ``staff``."""
-    from jichitai.tenancy.context import TenantContext, activate, current_or_none
+def as_staff(municipality: Any, staff: Any, purpose: str = PURPOSE) -> AbstractContextManager[Any]:
+    """The caller's context (it must be the municipality's), else one for ``staff`` and ``purpose``."""
+    from .synthetic import as_staff as context
 
-    ctx = current_or_none()
-    if ctx is not None:
-        if ctx.municipality_id != municipality.pk:
-            raise ValueError("the active TenantContext is another municipality's")
-        yield ctx
-        return
-    with activate(
-        TenantContext(
-            municipality_id=municipality.pk,
-            acting_municipality_id=municipality.pk,
-            staff_id=staff.pk,
-            purpose=purpose,
-        )
-    ) as new:
-        yield new
+    return context(municipality, staff, purpose)
 
 
 def _already(result: ImportResult, run_key: str, sha: str) -> bool:

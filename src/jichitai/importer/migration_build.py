@@ -14,16 +14,12 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from jichitai.registry.conventions import (
-    BOOL_FIELDS,
     HEAD,
     HOUSEHOLD_FIELDS,
     ITEM_DEFAULTS,
     ITEM_FIELDS,
     PERSON_FIELDS,
     iso,
-    name_keys,
-    not_null_text,
-    to_python,
 )
 
 from .migration_check import effective
@@ -241,21 +237,9 @@ class MigrationBatch:
 
     # -- the projection rows (importer.writers) ---------------------------------------------------
     def person_rows(self) -> list[dict[str, Any]]:
-        from jichitai.registry.models import Person
+        from .bulk import person_rows
 
-        out = []
-        not_null = not_null_text(Person)
-        for pid, row in self.persons.items():
-            values = {f: to_python(f, row.get(f, ITEM_DEFAULTS.get(f))) for f in PERSON_FIELDS}
-            for f, v in values.items():
-                if v is None and f in not_null:
-                    values[f] = ""
-                elif v is None and f in BOOL_FIELDS:
-                    values[f] = False
-            values.update(id=pid, municipality_id=self.mid, version=self.versions[("person", pid)])
-            values.update(name_keys(row))
-            out.append(values)
-        return out
+        return person_rows(self.persons, self.versions, self.mid)
 
     def household_rows(self) -> list[dict[str, Any]]:
         return [
