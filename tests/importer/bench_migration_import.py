@@ -25,13 +25,17 @@ def thousand() -> list[Any]:
     for n in itertools.count():
         if len(b.persons) >= 1000:
             break
-        members = [m for m in households[n] if m["birth_date"] < "2014-04-01"][: 1000 - len(b.persons)]
+        members = [m for m in households[n] if m["birth_date"] < "2014-04-01"][
+            : 1000 - len(b.persons)
+        ]
         if not members:
             continue
         members[0]["relationship"] = "世帯主"
         no = b.move_in(members, day + dt.timedelta(days=n % 300), n % 3, f"{n % 40 + 1}番地")
         if n % 3 == 0:
-            b.move_within(no, dt.date(2019, 1, 1) + dt.timedelta(days=n % 200), (n + 1) % 3, "7番地")
+            b.move_within(
+                no, dt.date(2019, 1, 1) + dt.timedelta(days=n % 200), (n + 1) % 3, "7番地"
+            )
     return b.records()
 
 

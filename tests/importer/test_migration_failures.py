@@ -271,3 +271,31 @@ def test_staff_without_the_migration_capability_is_refused(office: Any) -> None:
 
 def _unused(_: HistoryEntry) -> None:  # keeps the import honest for type checkers
     return None
+
+
+def test_a_removed_persons_record_alone_leaves_no_current_household(
+    office: Any, admin: Any
+) -> None:
+    """A 除票 migrated on its own (the first entry already 転出): the person and household exist in
+    the log, the household is not 現存, and the export gives the record back."""
+    from jichitai.importer import export_records
+    from jichitai.registry.models import Household, Person
+    from jichitai.tenancy.context import activate
+
+    b = RegisterBuilder()
+    spec = synthetic_specs(9, 1)[0][:1]
+    spec[0]["relationship"] = "世帯主"
+    no = b.move_in(spec, D(2016, 1, 1), 0, "3番地")
+    atena = b.members(no)[0]
+    b.remove(atena, D(2017, 1, 1), "move_out")
+    record = b.records()[0]
+    removed = dataclasses.replace(record, history=(dataclasses.replace(record.history[-1], seq=1),))
+    assert import_records([removed], municipality=office.municipality, staff=admin).ok
+    with activate(office.ctx()):
+        assert Person.objects.without_read_log("test").get(atena_no=atena).status == "moved_out"
+        assert Household.objects.get(household_no=no).active is False
+    (out,) = export_records(municipality=office.municipality, staff=admin)
+    assert (
+        out.history[0].person["status"] == "moved_out"
+        and out.history[0].reason == "move_out_confirmed"
+    )

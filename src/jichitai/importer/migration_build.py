@@ -224,6 +224,12 @@ class MigrationBatch:
                 self._fact(ev, "household", other, "active", False)
                 touched.add(("household", other))
         if not resident:
+            hrow = self.households[hid]
+            if not self.members[hid] and hrow.get(
+                "active"
+            ):  # a 除票 whose household has nobody left
+                self._fact(ev, "household", hid, "active", False)
+                touched.add(("household", hid))
             return
         self.members[hid].add(pid)
         self.lives_in[pid] = hid
