@@ -69,3 +69,29 @@ def test_full_person_fills_every_item_and_reads_iso_dates() -> None:
         and "unknown" not in person
         and person["name_kana_confirmed"] is False
     )
+
+
+def test_a_partial_date_becomes_the_registers_date_precision_and_text() -> None:
+    @dataclasses.dataclass(frozen=True)
+    class PartialDate:  # the shape of jichitai.layouts.PartialDate
+        year: int | None
+        month: int | None
+        day: int | None
+        text: str
+
+    person = full_person(
+        {"birth_date": PartialDate(1931, 4, None, "昭和6年4月日不詳"), "member_order": 3}
+    )
+    assert (person["birth_date"], person["birth_date_precision"]) == (dt.date(1931, 4, 1), "month")
+    assert person["birth_date_text"] == "昭和6年4月日不詳" and person["member_order"] == "3"
+    whole = full_person({"birth_date": PartialDate(1990, 1, 2, "")})
+    assert (whole["birth_date"], whole["birth_date_precision"], whole["birth_date_text"]) == (
+        dt.date(1990, 1, 2),
+        "day",
+        "",
+    )
+    year_only = full_person({"removed_on": PartialDate(2001, None, None, "平成13年月日不詳")})
+    assert (year_only["removed_on"], year_only["removed_on_text"]) == (
+        dt.date(2001, 1, 1),
+        "平成13年月日不詳",
+    )

@@ -138,14 +138,44 @@ def full_person(person: Mapping[str, object]) -> dict[str, Any]:
     from jichitai.registry.conventions import DATE_FIELDS
 
     out = person_defaults()
+    partial: dict[str, Any] = {}
     for k, v in person.items():
         if k in NOT_PERSON_ITEMS or k not in out:
             continue
         if k in DATE_FIELDS and isinstance(v, str):
             v = dt.date.fromisoformat(v) if v else None
+        elif k in DATE_FIELDS and _is_partial(v):
+            partial[k] = v
+            continue
+        elif isinstance(out[k], str) and isinstance(v, int) and not isinstance(v, bool):
+            v = str(v)
         if v is not None:
             out[k] = v
+    for k, v in partial.items():
+        _partial_date(out, k, v)
     return out
+
+
+def _is_partial(value: object) -> bool:
+    """A ``jichitai.layouts.PartialDate`` (duck-typed: this module imports no codec)."""
+    return all(hasattr(value, a) for a in ("year", "month", "day", "text")) and not isinstance(
+        value, dt.date
+    )
+
+
+def _partial_date(out: dict[str, Any], key: str, value: Any) -> None:
+    """A 不詳 date as the register keeps it ([80]): the internal date (first day of what is known),
+    the 生年月日's precision, and the text as written in ``<item>_text`` where the register has one."""
+    year, month, day = value.year, value.month, value.day
+    if year is None:
+        out[key] = None
+    else:
+        out[key] = dt.date(year, month or 1, day or 1)
+        if key == "birth_date":
+            out["birth_date_precision"] = "day" if month and day else "month" if month else "year"
+    text = f"{key}_text"
+    if text in out and value.text and not (month and day):
+        out[text] = out[text] or value.text
 
 
 def full_household(household: Mapping[str, object]) -> dict[str, str]:
