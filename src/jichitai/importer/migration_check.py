@@ -234,13 +234,11 @@ def effective(e: HistoryEntry) -> dt.date | None:
 def _check_person(
     e: HistoryEntry, src: Source, on: dt.date | None, problems: _Problems, stopped: set[str]
 ) -> None:
-    from jichitai.registry import relationships, rules
+    from jichitai.registry import relationships
 
     row = full_person(e.person)
-    for v in rules.person_row_violations(row):
-        if (
-            v.field in stopped
-        ):  # the 外字 is the problem of that item; the name rules would repeat it
+    for v in person_violations(row):
+        if v.field in stopped:  # the 外字 is that item's problem; the name rules would repeat it
             continue
         rule = "checkdigit" if "検査用数字" in v.message else v.rule
         problems.add(
@@ -280,6 +278,52 @@ def _check_person(
             "状態が正しくありません。",
             "status must be resident, moved_out, dead or deleted",
         )
+
+
+# the items the register's name rules read (rules.validate_name, inputs.person_problems)
+_NAME_ITEMS = (
+    "family_name",
+    "given_name",
+    "family_name_kana",
+    "given_name_kana",
+    "former_surname",
+    "alias",
+    "hittousha",
+)
+_STAND_IN = {
+    "family_name": "氏",
+    "given_name": "名",
+    "family_name_kana": "シ",
+    "given_name_kana": "ナ",
+    "former_surname": "氏",
+    "alias": "名",
+    "hittousha": "氏",
+}
+
+
+def person_violations(row: Mapping[str, Any]) -> list[Any]:
+    """``rules.person_row_violations`` of a row, its name checks (most of the cost, the same for
+    every entry of a person) once per spelling; the other rules see stand-in names, blank where
+    the row's are blank (the rules that ask whether a name is given still see the answer)."""
+    from jichitai.registry import rules
+
+    names = tuple(str(row.get(f) or "") for f in _NAME_ITEMS)
+    found = list(_name_violations(names, str(row.get("resident_type") or "")))
+    stand_in = {
+        f: (_STAND_IN[f] if v.strip() else v) for f, v in zip(_NAME_ITEMS, names, strict=True)
+    }
+    found += [
+        v for v in rules.person_row_violations({**row, **stand_in}) if v.field not in _NAME_ITEMS
+    ]
+    return found
+
+
+@functools.lru_cache(maxsize=100_000)
+def _name_violations(names: tuple[str, ...], resident_type: str) -> tuple[Any, ...]:
+    from jichitai.registry import rules
+
+    row = {**dict(zip(_NAME_ITEMS, names, strict=True)), "resident_type": resident_type}
+    return tuple(v for v in rules.person_row_violations(row) if v.field in _NAME_ITEMS)
 
 
 def _check_household(
@@ -338,17 +382,16 @@ class _Gaiji:
         return dataclasses.replace(e, person=frozen(person), household=frozen(household))
 
     def text(self, atena: str, key: str, value: str, src: Source) -> str:
-        if value.isascii():
+        found = _scan(value)
+        if not found:
             return value
-        out: list[str] = []
-        for ch in value:
-            code = f"U+{ord(ch):04X}"
-            if _private(ch):
-                mj = self.table.get(code)
-                if mj is not None:
-                    self.out.gaiji_mapped += 1
-                    out.append(mj)
-                    continue
+        out = list(value)
+        for i, code, private in found:
+            mj = self.table.get(code) if private else None
+            if mj is not None:
+                self.out.gaiji_mapped += 1
+                out[i] = mj
+            elif private:
                 self._stop(
                     atena,
                     key,
@@ -359,7 +402,7 @@ class _Gaiji:
                     f"外字 {code} が外字対応表にありません（宛名番号 {atena}）。外字同定を行ってください。",
                     f"private-use character {code} is not in the gaiji table (person {atena})",
                 )
-            elif _unknown(ch):
+            else:
                 self._stop(
                     atena,
                     key,
@@ -370,7 +413,6 @@ class _Gaiji:
                     f"文字 {code} は標準（MJ）の文字ではありません（宛名番号 {atena}）。外字同定を行ってください。",
                     f"character {code} is not a standard (MJ) character (person {atena})",
                 )
-            out.append(ch)
         return "".join(out)
 
     def _stop(
@@ -379,6 +421,19 @@ class _Gaiji:
         self.problems.add(src, key, rule, code, ja, en)
         self.out.stopped.add((atena, self.seq, key))
         self.out.unmapped.append(UnmappedGaiji(code, atena, key, value, src))
+
+
+@functools.lru_cache(maxsize=100_000)
+def _scan(value: str) -> tuple[tuple[int, str, bool], ...]:
+    """(index, code point, private-use?) of each character of ``value`` that needs the 外字対応表
+    or is unknown; the same values recur in every entry of a person, so once per value."""
+    if value.isascii():
+        return ()
+    return tuple(
+        (i, f"U+{ord(ch):04X}", _private(ch))
+        for i, ch in enumerate(value)
+        if _private(ch) or _unknown(ch)
+    )
 
 
 def _private(ch: str) -> bool:
