@@ -149,6 +149,7 @@ def test_a_row_the_database_refuses_rolls_the_whole_run_back(office: Any, admin:
     before = database_state()
     result = import_records(rest, municipality=office.municipality, staff=admin)
     assert [p.rule for p in result.problems] == ["database"]
+    assert taken not in result.problems[0].message_ja + result.problems[0].message_en + result.problems[0].value
     assert database_state() == before
 
 

@@ -100,25 +100,29 @@ def import_records(
             with transaction.atomic():
                 _write(checked, result, municipality, staff)
         except _DATABASE_ERRORS as exc:
-            # the database refused a row (a 個人番号 another resident holds…): rolled back, nothing written
+            # the database refused a row (a 個人番号 another resident holds…): rolled back, nothing
+            # written. Only the constraint is named: the database's detail would quote the value.
+            what = _constraint(exc)
             result.problems.append(
                 RecordProblem(
-                    "",
-                    0,
-                    None,
-                    "",
-                    "",
-                    "database",
-                    type(exc).__name__,
-                    f"データベースが登録を拒否しました（何も書き込んでいません）: {exc}",
-                    f"the database refused the run (nothing was written): {exc}",
+                    "", 0, None, "", "", "database", what,
+                    f"データベースが登録を拒否しました（{what}）。何も書き込んでいません。",
+                    f"the database refused the run ({what}); nothing was written",
                 )
-            )
+            )  # fmt: skip
             result.facts = result.events = 0
         if progress is not None:
             progress(len(items), len(items))
     result.seconds = time.perf_counter() - start
     return result
+
+
+def _constraint(exc: BaseException) -> str:
+    for e in (exc, exc.__cause__):
+        name = getattr(getattr(e, "diag", None), "constraint_name", None)
+        if name:
+            return str(name)
+    return type(exc).__name__
 
 
 def as_staff(municipality: Any, staff: Any, purpose: str = PURPOSE) -> AbstractContextManager[Any]:
