@@ -369,6 +369,13 @@ def _seal_event(marker: str) -> Any:
     return SealEvent.objects.create(registration=_seal_registration(marker), kind="register", reason=marker)
 
 
+def _migration_run(marker: str) -> Any:
+    from jichitai.registry.models import MigrationRun
+
+    return MigrationRun.objects.create(direction="import", run_key=marker, sha256=f"{next(_SEQ):064d}",
+                                       staff=_staff(marker), detail={"marker": marker})
+
+
 FACTORIES: dict[str, Callable[[str], Any]] = {
     "certificates.Issuance": _issuance,
     "certificates.IssuanceSubject": _issuance_subject,
@@ -417,4 +424,5 @@ FACTORIES: dict[str, Callable[[str], Any]] = {
     "registry.Hold": _hold,
     "registry.ResidentCodeStock": _resident_code_stock,
     "registry.ImmigrationNotice": _immigration_notice,
+    "registry.MigrationRun": _migration_run,
 }

@@ -83,6 +83,11 @@ CAPABILITIES: dict[str, Capability] = {c.name: c for c in (
     # images and each kind's choice; not 代行 business (a delegation never lends the mayor's seal)
     Capability("certificates.authority", "認証者・公印の設定（市区町村長・職務代理者、電子公印、証明書ごとの選択）",
                _roles(Role.MUNICIPALITY_ADMIN), delegable=False),
+    # データ移行 (importer.migration, docs/migration.md): the whole register in or out at once, 支援措置
+    # persons included; one operation of the 団体管理者, never under 代行. Not a "registry." capability:
+    # it is no screen's need to know, and every run is evidence (MigrationRun, one audit entry)
+    Capability("migration.run", "データ移行（住民記録の一括取込・全件出力）",
+               _roles(Role.MUNICIPALITY_ADMIN), delegable=False),
     # auditing is not 代行 business: an auditor audits their own municipality (docs/audit.md)
     Capability("audit.search", "監査ログの検索と分析", _roles(Role.AUDITOR), delegable=False),
     # [1380]: staff administration; a 団体管理者 their own municipality's staff, a 協議会管理者 the

@@ -25,11 +25,19 @@ Both accept ``effective_date``, ``history_share``, ``progress`` (called with
 ``synthetic_code_for(municipality.code)``), and run under the caller's TenantContext if one is
 active (it must be the municipality's), otherwise under their own. ``load_via_events`` is
 resumable: every event carries an idempotency key, so a rerun skips what was loaded.
+
+``import_records(records, municipality=, staff=)`` / ``export_records(municipality=, staff=)``
+    データ移行: the register as interchange records (``importer.records``: a person with their
+    history) in and out; all or nothing, idempotent, history entries as events at their dates
+    (``importer.migration``, ``importer.migration_export``; docs/migration.md).
 """
 
 from __future__ import annotations
 
 from .bulk import load_bulk
+from .migration import import_records
+from .migration_export import export_records
+from .records import HistoryEntry, ImportResult, PersonRecord, RecordProblem, Source
 from .synthetic import (
     LoadStats,
     ensure_address_dictionary,
@@ -40,6 +48,7 @@ from .synthetic import (
 from .via_events import load_via_events
 
 __all__ = [
-    "LoadStats", "ensure_address_dictionary", "load_bulk", "load_via_events", "move_in_request",
+    "HistoryEntry", "ImportResult", "PersonRecord", "RecordProblem", "Source", "export_records",
+    "import_records", "LoadStats", "ensure_address_dictionary", "load_bulk", "load_via_events", "move_in_request",
     "person_spec", "synthetic_code_for",
 ]

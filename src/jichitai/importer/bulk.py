@@ -149,21 +149,7 @@ class _Batch:
 
     # -- the projection rows, folded from the facts (as the register's writer does) ------------
     def person_rows(self) -> list[dict[str, Any]]:
-        from jichitai.registry.models import Person
-
-        out = []
-        not_null = not_null_text(Person)
-        for pid, row in self.persons.items():
-            values = {f: to_python(f, row.get(f)) for f in PERSON_FIELDS}
-            for f, v in values.items():
-                if v is None and f in not_null:
-                    values[f] = ""
-                elif v is None and f in BOOL_FIELDS:
-                    values[f] = False
-            values.update(id=pid, municipality_id=self.mid, version=self.versions[("person", pid)])
-            values.update(name_keys(row))
-            out.append(values)
-        return out
+        return person_rows(self.persons, self.versions, self.mid)
 
     def household_rows(self) -> list[dict[str, Any]]:
         return [
@@ -171,6 +157,26 @@ class _Batch:
              "municipality_id": self.mid, "version": self.versions[("household", hid)]}
             for hid, row in self.households.items()
         ]
+
+
+def person_rows(persons: Mapping[int, Mapping[str, Any]], versions: Mapping[tuple[str, int], int],
+                mid: int) -> list[dict[str, Any]]:
+    """Person projection rows folded from logged values (as the register's writer folds facts)."""
+    from jichitai.registry.models import Person
+
+    out = []
+    not_null = not_null_text(Person)
+    for pid, row in persons.items():
+        values = {f: to_python(f, row.get(f)) for f in PERSON_FIELDS}
+        for f, v in values.items():
+            if v is None and f in not_null:
+                values[f] = ""
+            elif v is None and f in BOOL_FIELDS:
+                values[f] = False
+        values.update(id=pid, municipality_id=mid, version=versions[("person", pid)])
+        values.update(name_keys(row))
+        out.append(values)
+    return out
 
 
 _VALID_NAMES: set[tuple[str, str, str]] = set()

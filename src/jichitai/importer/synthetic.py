@@ -258,7 +258,7 @@ class AddressCache:
 
 
 @contextmanager
-def as_staff(municipality: Any, staff: Any) -> Iterator[TenantContext]:
+def as_staff(municipality: Any, staff: Any, purpose: str = PURPOSE) -> Iterator[TenantContext]:
     """The caller's context when one is active (same municipality), else one for ``staff``."""
     ctx = current_or_none()
     if ctx is not None:
@@ -268,7 +268,7 @@ def as_staff(municipality: Any, staff: Any) -> Iterator[TenantContext]:
         return
     with activate(TenantContext(
         municipality_id=municipality.pk, acting_municipality_id=municipality.pk,
-        staff_id=getattr(staff, "pk", None), purpose=PURPOSE,
+        staff_id=getattr(staff, "pk", None), purpose=purpose,
     )) as new:
         yield new
 

@@ -414,5 +414,6 @@ from .archive_models import ArchivedRecord  # noqa: E402,F401  除票用デー�
 from .ex_officio_models import ExOfficioRecord  # noqa: E402,F401  職権記録書 [750]
 from .holds_models import Hold  # noqa: E402,F401  抑止 [410]
 from .immigration_models import ImmigrationNotice  # noqa: E402,F401  法務省通知 [960]
+from .migration_models import MigrationRun  # noqa: E402,F401  データ移行の実行記録
 from .resident_code_models import ResidentCodeStock  # noqa: E402,F401  住民票コードの蓄積 [870]
 from .search_history import SearchHistory  # noqa: E402,F401  検索履歴 [320]

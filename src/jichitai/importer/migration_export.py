@@ -1,0 +1,183 @@
+"""The register back out as interchange records (データ移行の出力): every person with the full-row
+history the event log replays (``registry.replay``), up to a date.
+
+A migration export is a whole-register transfer: it needs ``migration.run``; persons under 支援措置
+are carried in full (``PersonRecord.protected`` set, so the next system registers the measure
+again) and each one writes a 支援措置 access alert; 個人番号 only with ``include_restricted``. One
+``MigrationRun`` (direction ``export``) and one ``registry.migration_export`` entry per export.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+from jichitai.accounts.capabilities import require_capability
+from jichitai.registry.conventions import to_python
+
+from .migration import CAPABILITY, as_staff
+from .records import HistoryEntry, PersonRecord, frozen, full_person, person_items
+
+PURPOSE = "データ移行（住民記録の出力）"
+_READ_REASON = "データ移行: 全件出力（出力件数を操作ログに記録）"
+CHUNK = 2000
+
+
+def export_records(
+    *, municipality: Any, as_of: dt.date | None = None, include_restricted: bool = False, staff: Any
+) -> Iterator[PersonRecord]:
+    """Every person's record with their history up to ``as_of`` (all of it when None), by 宛名番号."""
+    with as_staff(municipality, staff, PURPOSE):
+        require_capability(staff, CAPABILITY, municipality.pk)
+        ids, protected, towns = _start(as_of, include_restricted, staff)
+    for n in range(0, len(ids), CHUNK):
+        with as_staff(municipality, staff, PURPOSE):
+            records = _chunk(ids[n : n + CHUNK], as_of, include_restricted, protected, towns)
+        yield from records
+
+
+def _start(
+    as_of: dt.date | None, include_restricted: bool, staff: Any
+) -> tuple[list[int], set[int], dict[int, Any]]:
+    from jichitai.audit.recording import record
+    from jichitai.registry.models import AddressEntry, MigrationRun, Person
+    from jichitai.registry.selectors import access
+
+    ids = list(
+        Person.objects.without_read_log(_READ_REASON)
+        .exclude(status="void")
+        .order_by("atena_no", "pk")
+        .values_list("pk", flat=True)
+    )
+    protected = access.protected_ids(ids)
+    run = MigrationRun.objects.create(
+        direction="export",
+        run_key=f"export-{uuid.uuid4().hex}",
+        staff=staff,
+        persons=len(ids),
+        detail={
+            "as_of": as_of.isoformat() if as_of else None,
+            "include_restricted": include_restricted,
+            "protected": len(protected),
+        },
+    )
+    record(
+        "operation",
+        "registry.migration_export",
+        subject_type="registry",
+        function="importer.export_records",
+        my_number_shown=include_restricted,
+        detail={
+            "run": run.run_key,
+            "persons": len(ids),
+            "as_of": run.detail["as_of"],
+            "include_restricted": include_restricted,
+            "protected": len(protected),
+        },
+    )
+    for pid in sorted(protected):  # carried in full: every protected person exported is alerted
+        access.alert_access(
+            pid,
+            screen="データ移行（全件出力）",
+            function="export_records",
+            detail={"run": run.run_key, "masked": False},
+        )
+    towns = {a.pk: a for a in AddressEntry.objects.all()}
+    return ids, protected, towns
+
+
+def _chunk(
+    ids: list[int],
+    as_of: dt.date | None,
+    include_restricted: bool,
+    protected: set[int],
+    towns: dict[int, Any],
+) -> list[PersonRecord]:
+    from jichitai.registry.facts import facts_for
+    from jichitai.registry.models import RegistryEvent
+    from jichitai.registry.replay import canonical_order, fold_entity
+
+    person_facts = facts_for("person", ids, until=as_of)
+    hids = {f.after for fs in person_facts.values() for f in fs if f.field == "household_id"}
+    household_facts = facts_for("household", [h for h in hids if isinstance(h, int)], until=as_of)
+    seqs = {f.approval_seq for fs in person_facts.values() for f in fs}
+    events = {
+        e.approval_seq: e for e in RegistryEvent.objects.filter(approval_seq__in=sorted(seqs))
+    }
+    items = person_items()
+    out: list[PersonRecord] = []
+    for pid in ids:
+        facts = sorted(person_facts.get(pid, []), key=canonical_order)
+        if not facts:
+            continue
+        keys = sorted({(f.effective_date, f.approval_seq) for f in facts})
+        history, row = [], None
+        for n, key in enumerate(keys, start=1):
+            row = fold_entity([f for f in facts if (f.effective_date, f.approval_seq) <= key]) or {}
+            hfacts = [
+                f
+                for f in household_facts.get(row.get("household_id"), [])
+                if (f.effective_date, f.approval_seq) <= key
+            ]
+            history.append(
+                _entry(
+                    n,
+                    key,
+                    events.get(key[1]),
+                    row,
+                    fold_entity(hfacts) or {},
+                    items,
+                    include_restricted,
+                    towns,
+                )
+            )
+        if row is None or row.get("status") in (None, "void"):
+            continue
+        out.append(
+            PersonRecord(
+                atena_no=str(row.get("atena_no") or ""),
+                history=tuple(history),
+                protected=pid in protected,
+            )
+        )
+    return out
+
+
+def _entry(
+    n: int,
+    key: tuple[str, int],
+    event: Any,
+    row: dict[str, Any],
+    hrow: dict[str, Any],
+    items: tuple[str, ...],
+    include_restricted: bool,
+    towns: dict[int, Any],
+) -> HistoryEntry:
+    person = {f: to_python(f, row.get(f)) for f in items}
+    if not include_restricted:
+        person["my_number"] = ""
+    migration = ((event.request or {}).get("migration") or {}) if event is not None else {}
+    effective = dt.date.fromisoformat(key[0])
+    if "effective_on" in migration:
+        effective = (
+            dt.date.fromisoformat(migration["effective_on"]) if migration["effective_on"] else None
+        )
+    town = towns.get(hrow.get("address_id"))
+    household = {
+        "household_no": str(hrow.get("household_no") or ""),
+        "town_code": town.town_code if town else "",
+        "town_name": town.name if town else "",
+        "banchi": str(hrow.get("banchi") or ""),
+        "katagaki": str(hrow.get("katagaki") or ""),
+        "postal_code": town.postal_code if town else "",
+    }
+    return HistoryEntry(
+        seq=n,
+        reason=str(migration.get("reason") or (event.kind if event is not None else "")),
+        effective_on=effective,
+        reported_on=event.reported_date if event is not None else None,
+        person=frozen(full_person(person)),
+        household=frozen(household),
+    )
