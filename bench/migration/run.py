@@ -40,7 +40,9 @@ TARGET_CODE = "472506"  # 47250 + check digit: the empty 町 the file is importe
 
 
 def registry_bench() -> Any:
-    spec = importlib.util.spec_from_file_location("bench_registry_run", ROOT / "bench/registry/run.py")
+    spec = importlib.util.spec_from_file_location(
+        "bench_registry_run", ROOT / "bench/registry/run.py"
+    )
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -53,8 +55,9 @@ REG = registry_bench()
 def _admin(m: Any, seed: int) -> Any:
     from jichitai.accounts.models import RoleGrant, Staff
 
-    staff, _ = Staff.objects.get_or_create(username=f"bench.admin.{m.code}.{seed}",
-                                           defaults={"display_name": "移行 ベンチ"})
+    staff, _ = Staff.objects.get_or_create(
+        username=f"bench.admin.{m.code}.{seed}", defaults={"display_name": "移行 ベンチ"}
+    )
     RoleGrant.objects.get_or_create(staff=staff, municipality=m, role="municipality_admin")
     return staff
 
@@ -64,8 +67,13 @@ def _target(source: Any) -> Any:
 
     m, _ = Municipality.objects.get_or_create(
         code=TARGET_CODE,
-        defaults={"consortium": source.consortium, "name": "移行先町", "kana": "イコウサキチョウ",
-                  "prefecture": "沖縄県", "population_class": "city"},
+        defaults={
+            "consortium": source.consortium,
+            "name": "移行先町",
+            "kana": "イコウサキチョウ",
+            "prefecture": "沖縄県",
+            "population_class": "city",
+        },
     )
     return m
 
@@ -122,24 +130,33 @@ def bench(args: argparse.Namespace) -> dict[str, Any]:
         path = Path(tmp) / "jumin.csv"
         out = export_file(path, layout=args.layout, municipality=m, staff=_admin(m, args.seed))
         export_rate = out.rows / out.seconds if out.seconds else 0.0
-        print(f"    export: {out.rows:,} rows ({out.persons:,} persons) in {out.seconds:.1f} s: "
-              f"{export_rate:,.0f} rows/s; {path.stat().st_size / 1e6:.1f} MB", flush=True)
+        print(
+            f"    export: {out.rows:,} rows ({out.persons:,} persons) in {out.seconds:.1f} s: "
+            f"{export_rate:,.0f} rows/s; {path.stat().st_size / 1e6:.1f} MB",
+            flush=True,
+        )
         copied, copy_s = raw_copy(path, len(load_layout(args.layout).items))
         copy_rate = copied / copy_s if copy_s else 0.0
-        print(f"    raw COPY: {copied:,} rows in {copy_s:.2f} s: {copy_rate:,.0f} rows/s", flush=True)
-        run = import_files([path], layout=args.layout, municipality=target,
-                           staff=_admin(target, args.seed))
+        print(
+            f"    raw COPY: {copied:,} rows in {copy_s:.2f} s: {copy_rate:,.0f} rows/s", flush=True
+        )
+        run = import_files(
+            [path], layout=args.layout, municipality=target, staff=_admin(target, args.seed)
+        )
         if not run.ok:
             raise SystemExit(f"import failed: {run.by_rule()} {run.problems[:3]}")
     import_rate = run.rows / run.seconds if run.seconds else 0.0
     persons = run.result.persons if run.result else 0
     ratio = import_rate / copy_rate if copy_rate else 0.0
-    print(f"    import: {run.rows:,} rows, {persons:,} residents in {run.seconds:.1f} s: "
-          f"{import_rate:,.0f} rows/s ({ratio:.3f} × raw COPY)")
+    print(
+        f"    import: {run.rows:,} rows, {persons:,} residents in {run.seconds:.1f} s: "
+        f"{import_rate:,.0f} rows/s ({ratio:.3f} × raw COPY)"
+    )
     metrics = {
         "import_rows_per_second": REG.metric(import_rate, "1/s", None, "higher"),
-        "import_residents_per_second": REG.metric(persons / run.seconds if run.seconds else 0.0,
-                                                  "1/s", None, "higher"),
+        "import_residents_per_second": REG.metric(
+            persons / run.seconds if run.seconds else 0.0, "1/s", None, "higher"
+        ),
         "raw_copy_rows_per_second": REG.metric(copy_rate, "1/s", None, "higher"),
         "import_to_raw_copy_ratio": REG.metric(ratio, "ratio", TARGET_RATIO, "higher"),
         "export_rows_per_second": REG.metric(export_rate, "1/s", TARGET_EXPORT, "higher"),
@@ -148,9 +165,15 @@ def bench(args: argparse.Namespace) -> dict[str, Any]:
         "name": "migration",
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": REG.machine(),
-        "params": {"residents": args.residents, "layout": args.layout, "seed": args.seed,
-                   "rows": run.rows, "persons": persons, "exported_rows": out.rows,
-                   "load_average_1min": round(os.getloadavg()[0], 2)},
+        "params": {
+            "residents": args.residents,
+            "layout": args.layout,
+            "seed": args.seed,
+            "rows": run.rows,
+            "persons": persons,
+            "exported_rows": out.rows,
+            "load_average_1min": round(os.getloadavg()[0], 2),
+        },
         "metrics": {metric_name(k, durable): v for k, v in metrics.items()},
     }
 
@@ -162,7 +185,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--keep-db", action="store_true")
     parser.add_argument("--nodurable", action="store_true")
-    parser.add_argument("--no-server", action="store_true", help="use the current Django database (tests)")
+    parser.add_argument(
+        "--no-server", action="store_true", help="use the current Django database (tests)"
+    )
     parser.add_argument("--output", default=str(ROOT / "bench" / "results" / "migration.json"))
     args = parser.parse_args(argv)
     result = run_on_throwaway("jichitai-bench-migration-", args, REG.django_setup, bench)

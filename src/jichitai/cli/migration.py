@@ -25,7 +25,9 @@ SHOWN = 200  # problems printed; the JSON report holds all of them
 
 
 def _common(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--layout", required=True, help="レイアウトID またはファイル / layout id or file")
+    p.add_argument(
+        "--layout", required=True, help="レイアウトID またはファイル / layout id or file"
+    )
     p.add_argument("--municipality", required=True, help="地方公共団体コード（6桁）")
     p.add_argument("--staff", required=True, help="実行する職員（団体管理者）のユーザー名")
     p.add_argument("--encoding", help="文字コード（省略時は自動判定・レイアウトの既定）")
@@ -55,8 +57,11 @@ def _open(prog: str, args: argparse.Namespace) -> tuple[Any, Any] | int:
 
     m = Municipality.objects.filter(code=args.municipality).first()
     if m is None:
-        return _fail(prog, f"地方公共団体コード {args.municipality} の団体がありません / "
-                           f"no municipality with code {args.municipality}")
+        return _fail(
+            prog,
+            f"地方公共団体コード {args.municipality} の団体がありません / "
+            f"no municipality with code {args.municipality}",
+        )
     staff = Staff.objects.filter(username=args.staff, is_active=True).first()
     if staff is None:
         return _fail(prog, f"職員 {args.staff} がいません / no active staff member {args.staff}")
@@ -65,7 +70,9 @@ def _open(prog: str, args: argparse.Namespace) -> tuple[Any, Any] | int:
 
 def main_import(argv: list[str]) -> int:
     prog = "jichitai import"
-    p = argparse.ArgumentParser(prog=prog, description="移行ファイルの取込 / import migration files")
+    p = argparse.ArgumentParser(
+        prog=prog, description="移行ファイルの取込 / import migration files"
+    )
     _common(p)
     p.add_argument("files", nargs="+", type=Path, metavar="FILE")
     p.add_argument("--dry-run", action="store_true", help="検証のみ（書込みなし） / check only")
@@ -84,16 +91,25 @@ def main_import(argv: list[str]) -> int:
     from jichitai.moji.errors import MojiError
 
     try:
-        run = import_files(args.files, layout=args.layout, municipality=municipality, staff=staff,
-                           dry_run=args.dry_run, gaiji_table=args.gaiji, encoding=args.encoding)
+        run = import_files(
+            args.files,
+            layout=args.layout,
+            municipality=municipality,
+            staff=staff,
+            dry_run=args.dry_run,
+            gaiji_table=args.gaiji,
+            encoding=args.encoding,
+        )
     except CapabilityMissing as exc:
         return _fail(prog, f"データ移行の権限がありません / not allowed to migrate data: {exc}")
     except MojiError as exc:
         return _fail(prog, f"外字対応表を読めません / cannot read the 外字 table: {exc}")
     for problem in run.problems[:SHOWN]:
         where = f"{problem.file}:{problem.line}" if problem.line else problem.file
-        print(f"{where}: {problem.item} [{problem.rule}] {problem.message_ja} / "
-              f"{problem.message_en}（値 / value: {problem.value!r}）")
+        print(
+            f"{where}: {problem.item} [{problem.rule}] {problem.message_ja} / "
+            f"{problem.message_en}（値 / value: {problem.value!r}）"
+        )
     if len(run.problems) > SHOWN:
         print(f"… ほか{len(run.problems) - SHOWN}件 / {len(run.problems) - SHOWN} more (--report)")
     if args.report:
@@ -102,8 +118,11 @@ def main_import(argv: list[str]) -> int:
     print(f"{run.rows}行 {run.seconds:.1f}秒 / {run.rows} rows in {run.seconds:.1f} s")
     if run.problems:
         summary = ", ".join(f"{rule} {n}" for rule, n in run.by_rule().items())
-        print(f"{prog}: {len(run.problems)}件の問題（{summary}）：何も登録していません / "
-              f"{len(run.problems)} problem(s): nothing was stored", file=sys.stderr)
+        print(
+            f"{prog}: {len(run.problems)}件の問題（{summary}）：何も登録していません / "
+            f"{len(run.problems)} problem(s): nothing was stored",
+            file=sys.stderr,
+        )
         return 1
     return 0
 
@@ -114,13 +133,15 @@ def _write_report(directory: Path, run: Any, municipality: Any, staff: Any) -> N
 
     directory.mkdir(parents=True, exist_ok=True)
     (directory / "import-report.json").write_text(
-        json.dumps(run.as_json(), ensure_ascii=False, indent=1, default=str), encoding="utf-8")
+        json.dumps(run.as_json(), ensure_ascii=False, indent=1, default=str), encoding="utf-8"
+    )
     if run.problems or run.result is None or run.result.dry_run:
         return
     with as_staff(municipality, staff):
         report = reconciliation(gaiji_mapped=run.result.gaiji_mapped)
         (directory / "reconciliation.json").write_text(
-            json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
+            json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8"
+        )
         (directory / "reconciliation.pdf").write_bytes(report_pdf(report))
 
 
@@ -130,13 +151,19 @@ def main_export(argv: list[str]) -> int:
     _common(p)
     p.add_argument("directory", type=Path, metavar="DIR")
     p.add_argument("--as-of", help="基準日（YYYY-MM-DD、省略時は現在） / as of this date")
-    p.add_argument("--include-restricted", action="store_true",
-                   help="個人番号を含める（操作ログに記録） / include 個人番号 (audited)")
+    p.add_argument(
+        "--include-restricted",
+        action="store_true",
+        help="個人番号を含める（操作ログに記録） / include 個人番号 (audited)",
+    )
     args = p.parse_args(argv)
     try:
         as_of = dt.date.fromisoformat(args.as_of) if args.as_of else None
     except ValueError:
-        return _fail(prog, f"基準日は YYYY-MM-DD で指定してください / --as-of must be YYYY-MM-DD: {args.as_of}")
+        return _fail(
+            prog,
+            f"基準日は YYYY-MM-DD で指定してください / --as-of must be YYYY-MM-DD: {args.as_of}",
+        )
     opened = _open(prog, args)
     if isinstance(opened, int):
         return opened
@@ -147,14 +174,25 @@ def main_export(argv: list[str]) -> int:
 
     lay = load_layout(args.layout)
     args.directory.mkdir(parents=True, exist_ok=True)
-    path = args.directory / f"{lay.id}-{municipality.code}.{'csv' if lay.format == 'csv' else 'dat'}"
+    path = (
+        args.directory / f"{lay.id}-{municipality.code}.{'csv' if lay.format == 'csv' else 'dat'}"
+    )
     try:
-        run = export_file(path, layout=args.layout, municipality=municipality, staff=staff, as_of=as_of,
-                          encoding=args.encoding, include_restricted=args.include_restricted)
+        run = export_file(
+            path,
+            layout=args.layout,
+            municipality=municipality,
+            staff=staff,
+            as_of=as_of,
+            encoding=args.encoding,
+            include_restricted=args.include_restricted,
+        )
     except CapabilityMissing as exc:
         return _fail(prog, f"データ移行の権限がありません / not allowed to migrate data: {exc}")
     for d in run.degraded:
         print(f"縮退 / degraded: {path.name}:{d.line} {d.key} {d.before!r} → {d.after!r}")
-    print(f"{run.persons}人・{run.rows}行を出力しました / wrote {run.persons} persons, {run.rows} rows: "
-          f"{path} ({run.seconds:.1f} s)")
+    print(
+        f"{run.persons}人・{run.rows}行を出力しました / wrote {run.persons} persons, {run.rows} rows: "
+        f"{path} ({run.seconds:.1f} s)"
+    )
     return 0

@@ -28,34 +28,55 @@ PARTIAL_ITEMS = {
 # a whole item → the layout's parts it is joined from when the whole is blank (in order)
 JOINED = {
     "previous_address": (
-        "previous_address_prefecture", "previous_address_city", "previous_address_town",
-        "previous_address_banchi", "previous_address_katagaki", "previous_address_country",
+        "previous_address_prefecture",
+        "previous_address_city",
+        "previous_address_town",
+        "previous_address_banchi",
+        "previous_address_katagaki",
+        "previous_address_country",
         "previous_address_abroad",
     ),
     "honseki": ("honseki_prefecture", "honseki_city", "honseki_town", "honseki_lot"),
     "move_out_destination": (
-        "move_out_destination_prefecture", "move_out_destination_city",
-        "move_out_destination_town", "move_out_destination_banchi",
-        "move_out_destination_katagaki", "move_out_destination_country",
+        "move_out_destination_prefecture",
+        "move_out_destination_city",
+        "move_out_destination_town",
+        "move_out_destination_banchi",
+        "move_out_destination_katagaki",
+        "move_out_destination_country",
         "move_out_destination_abroad",
     ),
     "move_out_confirmed_destination": (
-        "move_out_confirmed_prefecture", "move_out_confirmed_city", "move_out_confirmed_town",
-        "move_out_confirmed_banchi", "move_out_confirmed_katagaki",
-        "move_out_confirmed_country", "move_out_confirmed_abroad",
+        "move_out_confirmed_prefecture",
+        "move_out_confirmed_city",
+        "move_out_confirmed_town",
+        "move_out_confirmed_banchi",
+        "move_out_confirmed_katagaki",
+        "move_out_confirmed_country",
+        "move_out_confirmed_abroad",
     ),
 }
-RELATIONSHIP_CODES = ("relationship_code1", "relationship_code2", "relationship_code3",
-                      "relationship_code4")
+RELATIONSHIP_CODES = (
+    "relationship_code1",
+    "relationship_code2",
+    "relationship_code3",
+    "relationship_code4",
+)
 FULL_WIDTH_SPACE = "\u3000"
 
 
 def _problem(row: RawRow, layout: Layout, key: str, rule: str, ja: str, en: str) -> Problem:
     item = layout.item(key) if key in {i.key for i in layout.items} else None
     return Problem(
-        file=row.file, line=row.line, column=item.no if item else None,
-        item=item.name if item else key, key=key, rule=rule, value=str(row.values.get(key, "")),
-        message_ja=ja, message_en=en,
+        file=row.file,
+        line=row.line,
+        column=item.no if item else None,
+        item=item.name if item else key,
+        key=key,
+        rule=rule,
+        value=str(row.values.get(key, "")),
+        message_ja=ja,
+        message_en=en,
     )
 
 
@@ -104,7 +125,9 @@ def _person(values: Mapping[str, object]) -> dict[str, Any]:
         if any(chain):
             person["relationship"] = "の".join(c for c in chain if c)
     if not person.get("hittousha"):
-        names = [str(values.get(k) or "") for k in ("hittousha_family_name", "hittousha_given_name")]
+        names = [
+            str(values.get(k) or "") for k in ("hittousha_family_name", "hittousha_given_name")
+        ]
         if any(names):
             person["hittousha"] = FULL_WIDTH_SPACE.join(n for n in names if n)
     return person
@@ -130,38 +153,61 @@ def records_from_rows(
     for row, values in decoded:
         atena = str(values.get("atena_no") or "")
         if not atena:
-            problems.append(_problem(row, layout, "atena_no", "required",
-                                     "宛名番号がありません。", "no 宛名番号 (person key)"))
+            problems.append(
+                _problem(
+                    row,
+                    layout,
+                    "atena_no",
+                    "required",
+                    "宛名番号がありません。",
+                    "no 宛名番号 (person key)",
+                )
+            )
             continue
         order = (int(values.get("history_no") or 0), int(values.get("history_branch_no") or 0))
         if (atena, *order) in seen:
-            problems.append(_problem(
-                row, layout, "history_no", "duplicate",
-                f"宛名番号 {atena} の個人履歴番号 {order[0]}-{order[1]} が {seen[(atena, *order)].line} 行目と重複しています。",
-                f"宛名番号 {atena} history {order[0]}-{order[1]} repeats line {seen[(atena, *order)].line}",
-            ))
+            problems.append(
+                _problem(
+                    row,
+                    layout,
+                    "history_no",
+                    "duplicate",
+                    f"宛名番号 {atena} の個人履歴番号 {order[0]}-{order[1]} が {seen[(atena, *order)].line} 行目と重複しています。",
+                    f"宛名番号 {atena} history {order[0]}-{order[1]} repeats line {seen[(atena, *order)].line}",
+                )
+            )
             continue
         seen[(atena, *order)] = row
         unmapped = [k for k in coded if row.values.get(k, "").strip() and values.get(k) == ""]
         for key in unmapped:  # a code the table lists but the register has no value for
-            problems.append(_problem(
-                row, layout, key, "code.unmapped",
-                f"{layout.item(key).name}のこのコードは住民記録に対応する値がありません（コード表で対応先が空です）。",
-                f"{layout.item(key).name}: this code has no register value (its code table maps it to nothing)",
-            ))
+            problems.append(
+                _problem(
+                    row,
+                    layout,
+                    key,
+                    "code.unmapped",
+                    f"{layout.item(key).name}のこのコードは住民記録に対応する値がありません（コード表で対応先が空です）。",
+                    f"{layout.item(key).name}: this code has no register value (its code table maps it to nothing)",
+                )
+            )
         if unmapped:
             continue
         source = Source(row.file, row.line)
         first.setdefault(atena, source)
-        entries.setdefault(atena, []).append((order, HistoryEntry(
-            seq=order[0] * 1000 + order[1],
-            reason=str(values.get("reason") or ""),
-            effective_on=_on(values.get("effective_on")),
-            reported_on=_on(values.get("reported_on")),
-            person=_person(values),
-            household=_household(values),
-            source=source,
-        )))
+        entries.setdefault(atena, []).append(
+            (
+                order,
+                HistoryEntry(
+                    seq=order[0] * 1000 + order[1],
+                    reason=str(values.get("reason") or ""),
+                    effective_on=_on(values.get("effective_on")),
+                    reported_on=_on(values.get("reported_on")),
+                    person=_person(values),
+                    household=_household(values),
+                    source=source,
+                ),
+            )
+        )
     records = [
         PersonRecord(atena, tuple(e for _, e in sorted(rows, key=lambda r: r[0])), first[atena])
         for atena, rows in entries.items()
@@ -180,8 +226,10 @@ def _birth_value(person: Mapping[str, Any]) -> object:
     if precision == "day" and not person.get("birth_date_text"):
         return born
     return PartialDate(
-        born.year, born.month if precision in ("day", "month") else None,
-        born.day if precision == "day" else None, str(person.get("birth_date_text") or ""),
+        born.year,
+        born.month if precision in ("day", "month") else None,
+        born.day if precision == "day" else None,
+        str(person.get("birth_date_text") or ""),
     )
 
 
@@ -197,8 +245,9 @@ def _relationship_codes(layout: Layout, relationship: str) -> dict[str, str]:
     return {key: part for key, part in zip(RELATIONSHIP_CODES, parts, strict=False)}
 
 
-def rows_from_records(records: Iterable[PersonRecord], layout: Layout, *,
-                      municipality_code: str = "") -> Iterator[dict[str, object]]:
+def rows_from_records(
+    records: Iterable[PersonRecord], layout: Layout, *, municipality_code: str = ""
+) -> Iterator[dict[str, object]]:
     """One row per history entry (個人履歴番号 from 1; 最新フラグ on the last), the values a
     layout encodes: dates as dates, 不詳 as PartialDate, codes as the register's values."""
     keys = {i.key for i in layout.items}
@@ -208,20 +257,22 @@ def rows_from_records(records: Iterable[PersonRecord], layout: Layout, *,
             person = dict(entry.person)
             row: dict[str, object] = {k: v for k, v in person.items() if k in keys}
             row.update({k: v for k, v in entry.household.items() if k in keys and v != ""})
-            row.update({
-                "municipality_code": municipality_code,
-                "atena_no": record.atena_no,
-                "history_no": n + 1,
-                "history_branch_no": 0,
-                "latest_flag": n == last,
-                "reason": entry.reason,
-                "effective_on": entry.effective_on,
-                "reported_on": entry.reported_on,
-                "birth_date": _birth_value(person),
-                "full_name": FULL_WIDTH_SPACE.join(
-                    str(person.get(k) or "") for k in ("family_name", "given_name")
-                ).strip(FULL_WIDTH_SPACE),
-            })
+            row.update(
+                {
+                    "municipality_code": municipality_code,
+                    "atena_no": record.atena_no,
+                    "history_no": n + 1,
+                    "history_branch_no": 0,
+                    "latest_flag": n == last,
+                    "reason": entry.reason,
+                    "effective_on": entry.effective_on,
+                    "reported_on": entry.reported_on,
+                    "birth_date": _birth_value(person),
+                    "full_name": FULL_WIDTH_SPACE.join(
+                        str(person.get(k) or "") for k in ("family_name", "given_name")
+                    ).strip(FULL_WIDTH_SPACE),
+                }
+            )
             row["birth_date_unknown"] = isinstance(row["birth_date"], PartialDate)
             for field, text_field in PARTIAL_ITEMS.items():
                 if person.get(field) is None and person.get(text_field):

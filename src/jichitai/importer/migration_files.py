@@ -73,7 +73,9 @@ def _gaiji_table(path: Path | None) -> Any:
     return load_gaiji_table(path)
 
 
-def _worklist(problems: Iterable[Problem], decoded: Mapping[int, Mapping[str, Any]]) -> list[UnmappedGaiji]:
+def _worklist(
+    problems: Iterable[Problem], decoded: Mapping[int, Mapping[str, Any]]
+) -> list[UnmappedGaiji]:
     """外字同定 worklist entries for the characters a file holds that nothing maps."""
     from .records import Source
 
@@ -81,15 +83,29 @@ def _worklist(problems: Iterable[Problem], decoded: Mapping[int, Mapping[str, An
     for p in problems:
         if p.rule in GAIJI_RULES:
             atena = str(decoded.get(p.line, {}).get("atena_no") or "")
-            out.append(UnmappedGaiji(code=p.value[:40], atena_no=atena, item=p.item, text=p.value,
-                                     source=Source(p.file, p.line)))
+            out.append(
+                UnmappedGaiji(
+                    code=p.value[:40],
+                    atena_no=atena,
+                    item=p.item,
+                    text=p.value,
+                    source=Source(p.file, p.line),
+                )
+            )
     return out
 
 
 def import_files(
-    paths: Iterable[Path], *, layout: str | Path, municipality: Any, staff: Any,
-    dry_run: bool = False, gaiji_table: Path | None = None, encoding: str | None = None,
-    run_key: str = "", progress: Progress | None = None,
+    paths: Iterable[Path],
+    *,
+    layout: str | Path,
+    municipality: Any,
+    staff: Any,
+    dry_run: bool = False,
+    gaiji_table: Path | None = None,
+    encoding: str | None = None,
+    run_key: str = "",
+    progress: Progress | None = None,
 ) -> FileRun:
     """Import ``paths`` (one layout) into ``municipality``: all or nothing."""
     start = time.perf_counter()
@@ -116,8 +132,11 @@ def import_files(
     from .migration import import_records
 
     run.result = import_records(
-        records, municipality=municipality, staff=staff,
-        dry_run=dry_run or bool(run.problems), run_key=run_key,
+        records,
+        municipality=municipality,
+        staff=staff,
+        dry_run=dry_run or bool(run.problems),
+        run_key=run_key,
     )
     run.problems.extend(run.result.problems)
     run.result.gaiji_unmapped = [*run.result.gaiji_unmapped, *_worklist(run.problems, raw_values)]
@@ -136,8 +155,14 @@ class ExportRun:
 
 
 def export_file(
-    path: Path, *, layout: str | Path, municipality: Any, staff: Any,
-    as_of: dt.date | None = None, encoding: str | None = None, include_restricted: bool = False,
+    path: Path,
+    *,
+    layout: str | Path,
+    municipality: Any,
+    staff: Any,
+    as_of: dt.date | None = None,
+    encoding: str | None = None,
+    include_restricted: bool = False,
 ) -> ExportRun:
     """The register of ``municipality`` (as of ``as_of``) written in ``layout``."""
     from .migration_export import export_records
@@ -145,12 +170,21 @@ def export_file(
     start = time.perf_counter()
     lay: Layout = load_layout(layout)
     run = ExportRun(layout=lay.id, path=str(path))
-    records = list(export_records(municipality=municipality, as_of=as_of,
-                                  include_restricted=include_restricted, staff=staff))
+    records = list(
+        export_records(
+            municipality=municipality,
+            as_of=as_of,
+            include_restricted=include_restricted,
+            staff=staff,
+        )
+    )
     run.persons = len(records)
     result = write_rows(
-        Path(path), lay, rows_from_records(records, lay, municipality_code=municipality.code),
-        encoding=encoding or lay.encoding, include_restricted=include_restricted,
+        Path(path),
+        lay,
+        rows_from_records(records, lay, municipality_code=municipality.code),
+        encoding=encoding or lay.encoding,
+        include_restricted=include_restricted,
     )
     run.rows, run.degraded = result.rows, list(result.degraded)
     run.seconds = time.perf_counter() - start

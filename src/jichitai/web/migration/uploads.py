@@ -70,8 +70,12 @@ def save(code: str, files: list[Any], gaiji: Any, *, layout: str, encoding: str)
         with (directory / "gaiji.csv").open("wb") as out:
             for chunk in gaiji.chunks():
                 out.write(chunk)
-    meta = {"layout": layout, "encoding": encoding, "names": [Path(f.name).name for f in files],
-            "gaiji": Path(gaiji.name).name if gaiji is not None else ""}
+    meta = {
+        "layout": layout,
+        "encoding": encoding,
+        "names": [Path(f.name).name for f in files],
+        "gaiji": Path(gaiji.name).name if gaiji is not None else "",
+    }
     (directory / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
     return load(code, token)  # type: ignore[return-value]
 
@@ -85,4 +89,6 @@ def load(code: str, token: str) -> Upload | None:
         meta = json.loads((directory / "meta.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    return Upload(token, directory, meta["layout"], meta["encoding"], list(meta["names"]), meta["gaiji"])
+    return Upload(
+        token, directory, meta["layout"], meta["encoding"], list(meta["names"]), meta["gaiji"]
+    )

@@ -25,11 +25,22 @@ CAPABILITY = "migration.run"
 MAX_BYTES = 200 * 1024 * 1024
 MAX_SHOWN = 500  # problems listed on the page (the counts per rule cover all of them)
 RULE_LABELS = {
-    "encoding": "文字コード", "columns": "項目数", "header": "見出し行", "required": "必須項目",
-    "length": "桁数", "type.date": "日付の形式", "type.number": "数値", "type.flag": "フラグ",
-    "type.time": "時刻", "code.unknown": "コード表にないコード", "code.unmapped": "住民記録に対応のないコード",
-    "checkdigit": "検査数字", "era": "元号", "gaiji.unknown": "文字情報基盤にない文字",
-    "gaiji.unmapped": "外字対応表にない外字", "duplicate": "重複",
+    "encoding": "文字コード",
+    "columns": "項目数",
+    "header": "見出し行",
+    "required": "必須項目",
+    "length": "桁数",
+    "type.date": "日付の形式",
+    "type.number": "数値",
+    "type.flag": "フラグ",
+    "type.time": "時刻",
+    "code.unknown": "コード表にないコード",
+    "code.unmapped": "住民記録に対応のないコード",
+    "checkdigit": "検査数字",
+    "era": "元号",
+    "gaiji.unknown": "文字情報基盤にない文字",
+    "gaiji.unmapped": "外字対応表にない外字",
+    "duplicate": "重複",
 }
 
 
@@ -55,7 +66,9 @@ def _choices() -> dict[str, Any]:
     return {"layouts": layouts, "encodings": sorted(ENCODINGS)}
 
 
-def _form_errors(request: HttpRequest, layouts: list[tuple[str, str]], encodings: list[str]) -> list[str]:
+def _form_errors(
+    request: HttpRequest, layouts: list[tuple[str, str]], encodings: list[str]
+) -> list[str]:
     errors = []
     files = request.FILES.getlist("files")
     if not files:
@@ -66,8 +79,10 @@ def _form_errors(request: HttpRequest, layouts: list[tuple[str, str]], encodings
     if encoding and encoding not in encodings:
         errors.append("文字コードの指定が正しくありません。")
     if sum(f.size for f in files) > MAX_BYTES:
-        errors.append(f"ファイルが大きすぎます（合計{MAX_BYTES // 1024 // 1024}MBまで）。"
-                      "これより大きい移行はサーバで jichitai import を使います。")
+        errors.append(
+            f"ファイルが大きすぎます（合計{MAX_BYTES // 1024 // 1024}MBまで）。"
+            "これより大きい移行はサーバで jichitai import を使います。"
+        )
     return errors
 
 
@@ -80,9 +95,16 @@ def index(request: HttpRequest) -> HttpResponse:
         return _private(render(request, "migration/index.html", ctx))
     errors = _form_errors(request, ctx["layouts"], ctx["encodings"])
     if errors:
-        return _private(render(request, "migration/index.html", {**ctx, "errors": errors}, status=400))
-    upload = uploads.save(m.code, request.FILES.getlist("files"), request.FILES.get("gaiji"),
-                          layout=request.POST["layout"], encoding=request.POST.get("encoding", ""))
+        return _private(
+            render(request, "migration/index.html", {**ctx, "errors": errors}, status=400)
+        )
+    upload = uploads.save(
+        m.code,
+        request.FILES.getlist("files"),
+        request.FILES.get("gaiji"),
+        layout=request.POST["layout"],
+        encoding=request.POST.get("encoding", ""),
+    )
     return _check(request, m, upload, dry_run=True)
 
 
@@ -101,14 +123,28 @@ def _grouped(problems: list[Any], upload: uploads.Upload) -> list[dict[str, Any]
     groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for p in problems[:MAX_SHOWN]:
         file_no, name = names.get(p.file, (None, p.file))
-        groups[p.rule].append({"file_no": file_no, "name": name, "line": p.line, "item": p.item,
-                               "value": p.value, "message": p.message_ja})
+        groups[p.rule].append(
+            {
+                "file_no": file_no,
+                "name": name,
+                "line": p.line,
+                "item": p.item,
+                "value": p.value,
+                "message": p.message_ja,
+            }
+        )
     counts: dict[str, int] = defaultdict(int)
     for p in problems:
         counts[p.rule] += 1
-    return [{"rule": rule, "label": RULE_LABELS.get(rule, rule), "count": counts[rule],
-             "problems": groups.get(rule, [])}
-            for rule in sorted(counts, key=lambda r: -counts[r])]
+    return [
+        {
+            "rule": rule,
+            "label": RULE_LABELS.get(rule, rule),
+            "count": counts[rule],
+            "problems": groups.get(rule, []),
+        }
+        for rule in sorted(counts, key=lambda r: -counts[r])
+    ]
 
 
 def _check(request: HttpRequest, m: Any, upload: uploads.Upload, *, dry_run: bool) -> HttpResponse:
@@ -118,9 +154,15 @@ def _check(request: HttpRequest, m: Any, upload: uploads.Upload, *, dry_run: boo
     from jichitai.moji.errors import MojiError
 
     try:
-        result = import_files(upload.paths, layout=upload.layout, municipality=m, staff=request.user,
-                              dry_run=dry_run, gaiji_table=upload.gaiji_path,
-                              encoding=upload.encoding or None)
+        result = import_files(
+            upload.paths,
+            layout=upload.layout,
+            municipality=m,
+            staff=request.user,
+            dry_run=dry_run,
+            gaiji_table=upload.gaiji_path,
+            encoding=upload.encoding or None,
+        )
     except (MojiError, LayoutError) as exc:
         ctx = {**_choices(), "errors": [f"取り込めませんでした：{exc}"]}
         return _private(render(request, "migration/index.html", ctx, status=400))
@@ -130,9 +172,14 @@ def _check(request: HttpRequest, m: Any, upload: uploads.Upload, *, dry_run: boo
         upload.remove()
         report = reconciliation(gaiji_mapped=result.result.gaiji_mapped)
     ctx = {
-        "upload": upload, "run": result, "groups": _grouped(result.problems, upload),
-        "shown": min(len(result.problems), MAX_SHOWN), "dry_run": dry_run, "done": done,
-        "report": report, "worklist": (result.result.gaiji_unmapped if result.result else []),
+        "upload": upload,
+        "run": result,
+        "groups": _grouped(result.problems, upload),
+        "shown": min(len(result.problems), MAX_SHOWN),
+        "dry_run": dry_run,
+        "done": done,
+        "report": report,
+        "worklist": (result.result.gaiji_unmapped if result.result else []),
     }
     return _private(render(request, "migration/result.html", ctx, status=200 if result.ok else 400))
 
@@ -165,8 +212,13 @@ def line(request: HttpRequest, token: str, file_no: int, line: int) -> HttpRespo
     if found is None and not problems:
         raise Http404("この行はありません。")
     items = [(i.name, found.values.get(i.key, "")) for i in layout.items] if found else []
-    ctx = {"upload": upload, "name": upload.names[file_no], "line": line, "items": items,
-           "problems": problems}
+    ctx = {
+        "upload": upload,
+        "name": upload.names[file_no],
+        "line": line,
+        "items": items,
+        "problems": problems,
+    }
     return _private(render(request, "migration/line.html", ctx))
 
 
