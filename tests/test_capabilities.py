@@ -173,6 +173,10 @@ WEB_ROUTES: dict[str, tuple[tuple[str, ...], str]] = {
     "staff:display": (("post",), "accounts.manage_staff"),
     "staff:password_reset": (("post",), "accounts.manage_staff"),
     "staff:factor_reset": (("post",), "accounts.manage_staff"),
+    "migration:index": (("get", "post"), "migration.run"),
+    "migration:run": (("post",), "migration.run"),
+    "migration:line": (("get",), "migration.run"),
+    "migration:reconciliation_pdf": (("get",), "migration.run"),
 }
 
 # Capabilities that a 代行 grant does not lend: the table says so (docs/audit.md: auditing is not
@@ -364,6 +368,7 @@ def _build() -> World:
         "staff_id": target.pk, "grant_id": target_grant.pk, "topic": "person", "report": "off_hours",
         "job": "registry.removed_archive", "schedule_id": schedule.pk, "run_id": run_file.run_id, "file_id": run_file.pk,
         "code": "ABCD-EFGH-IJKL-MNOP",  # verify:certificate (an unknown code: 404)
+        "token": _migration_upload(a), "file_no": 0, "line": 2,  # migration:run, migration:line
     })
     for role in ROLES:
         for situation in SITUATIONS:
@@ -377,6 +382,18 @@ def _build() -> World:
                 key = _session(staff, a, a)  # "other": tampered to act for A without a role there
             world.sessions[(role, situation)] = key
     return world
+
+
+def _migration_upload(m: Any) -> str:
+    """A データ移行 upload of municipality ``m`` (one file: a header and one row)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from jichitai.web.migration import uploads
+
+    content = "宛名番号,氏_日本人,名_日本人\r\n000000010006,山田,花子\r\n".encode()
+    upload = uploads.save(m.code, [SimpleUploadedFile("jumin.csv", content)], None,
+                          layout="kihon-1.0-jumin", encoding="")
+    return upload.token
 
 
 @pytest.fixture(scope="module")
