@@ -149,15 +149,28 @@ def test_a_row_the_database_refuses_rolls_the_whole_run_back(office: Any, admin:
     before = database_state()
     result = import_records(rest, municipality=office.municipality, staff=admin)
     assert [p.rule for p in result.problems] == ["database"]
-    assert taken not in result.problems[0].message_ja + result.problems[0].message_en + result.problems[0].value
+    assert (
+        taken
+        not in result.problems[0].message_ja
+        + result.problems[0].message_en
+        + result.problems[0].value
+    )
     assert database_state() == before
 
 
 def test_dry_run_validates_everything_and_writes_nothing(office: Any, admin: Any) -> None:
     records = _register()
     before = database_state()
-    dry = import_records(records, municipality=office.municipality, staff=admin, dry_run=True)
+    seen: list[tuple[int, int]] = []
+    dry = import_records(
+        records,
+        municipality=office.municipality,
+        staff=admin,
+        dry_run=True,
+        progress=lambda *a: seen.append(a),
+    )
     assert dry.ok and dry.dry_run and dry.persons == len(records)
+    assert seen == [(len(records), len(records))]
     assert dry.events == sum(len(r.history) for r in records)
     assert database_state() == before
 
