@@ -149,15 +149,28 @@ def test_a_row_the_database_refuses_rolls_the_whole_run_back(office: Any, admin:
     before = database_state()
     result = import_records(rest, municipality=office.municipality, staff=admin)
     assert [p.rule for p in result.problems] == ["database"]
-    assert taken not in result.problems[0].message_ja + result.problems[0].message_en + result.problems[0].value
+    assert (
+        taken
+        not in result.problems[0].message_ja
+        + result.problems[0].message_en
+        + result.problems[0].value
+    )
     assert database_state() == before
 
 
 def test_dry_run_validates_everything_and_writes_nothing(office: Any, admin: Any) -> None:
     records = _register()
     before = database_state()
-    dry = import_records(records, municipality=office.municipality, staff=admin, dry_run=True)
+    seen: list[tuple[int, int]] = []
+    dry = import_records(
+        records,
+        municipality=office.municipality,
+        staff=admin,
+        dry_run=True,
+        progress=lambda *a: seen.append(a),
+    )
     assert dry.ok and dry.dry_run and dry.persons == len(records)
+    assert seen == [(len(records), len(records))]
     assert dry.events == sum(len(r.history) for r in records)
     assert database_state() == before
 
@@ -300,3 +313,31 @@ def test_a_removed_persons_record_alone_leaves_no_current_household(
         out.history[0].person["status"] == "moved_out"
         and out.history[0].reason == "move_out_confirmed"
     )
+
+
+def _unknown_ideograph() -> str:
+    """A CJK ideograph MJ does not hold and IPAmj明朝 cannot draw (found in the tables, not assumed)."""
+    from jichitai.moji.chars import identify
+
+    for cp in range(0x2A700, 0x2B73F):  # CJK Extension C: mostly outside MJ
+        info = identify(chr(cp))[0]
+        if info.mj is None and not info.font:
+            return chr(cp)
+    raise AssertionError("no unknown ideograph found")
+
+
+def test_a_character_outside_mj_stops_its_record_as_unknown_gaiji(office: Any, admin: Any) -> None:
+    records = _register()
+    strange = _unknown_ideograph()
+    first = records[1].history[0]
+    records[1] = _with_person(records[1], 0, given_name=strange)
+    before = database_state()
+    result = import_records(records, municipality=office.municipality, staff=admin)
+    assert database_state() == before
+    hit = [p for p in result.problems if p.key == "given_name"]
+    assert [(p.rule, p.line, p.value) for p in hit] == [
+        ("gaiji.unknown", first.source.line, f"U+{ord(strange):04X}")
+    ]
+    assert [(u.code, u.atena_no) for u in result.gaiji_unmapped] == [
+        (f"U+{ord(strange):04X}", records[1].atena_no)
+    ]

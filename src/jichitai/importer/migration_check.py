@@ -391,36 +391,29 @@ class _Gaiji:
             if mj is not None:
                 self.out.gaiji_mapped += 1
                 out[i] = mj
-            elif private:
-                self._stop(
-                    atena,
-                    key,
-                    value,
-                    src,
-                    code,
-                    "gaiji.unmapped",
-                    f"外字 {code} が外字対応表にありません（宛名番号 {atena}）。外字同定を行ってください。",
-                    f"private-use character {code} is not in the gaiji table (person {atena})",
-                )
             else:
                 self._stop(
-                    atena,
-                    key,
-                    value,
-                    src,
-                    code,
-                    "gaiji.unknown",
-                    f"文字 {code} は標準（MJ）の文字ではありません（宛名番号 {atena}）。外字同定を行ってください。",
-                    f"character {code} is not a standard (MJ) character (person {atena})",
+                    atena, key, value, src, code, "gaiji.unmapped" if private else "gaiji.unknown"
                 )
         return "".join(out)
 
-    def _stop(
-        self, atena: str, key: str, value: str, src: Source, code: str, rule: str, ja: str, en: str
-    ) -> None:
+    def _stop(self, atena: str, key: str, value: str, src: Source, code: str, rule: str) -> None:
+        ja, en = (m.format(code=code, atena=atena) for m in _GAIJI_MESSAGES[rule])
         self.problems.add(src, key, rule, code, ja, en)
         self.out.stopped.add((atena, self.seq, key))
         self.out.unmapped.append(UnmappedGaiji(code, atena, key, value, src))
+
+
+_GAIJI_MESSAGES = {
+    "gaiji.unmapped": (
+        "外字 {code} が外字対応表にありません（宛名番号 {atena}）。外字同定を行ってください。",
+        "private-use character {code} is not in the gaiji table (person {atena})",
+    ),
+    "gaiji.unknown": (
+        "文字 {code} は標準（MJ）の文字ではありません（宛名番号 {atena}）。外字同定を行ってください。",
+        "character {code} is not a standard (MJ) character (person {atena})",
+    ),
+}
 
 
 @functools.lru_cache(maxsize=100_000)
