@@ -4,15 +4,16 @@ Run from the repository root (``make bench-migration``):
 
     .venv/bin/python bench/migration/run.py [--residents 280000] [--layout kihon-1.0-jumin]
 
-It starts its own durable throwaway PostgreSQL 15 (``bench/pgserver.py``), migrates, fills the
-bench 市 with ``--residents`` synthetic residents (``load_bulk``, with history), then:
-1. **export**: ``jichitai export`` of that register in the layout (read through the register's
-   read layer and replay, encoded and written): rows/s;
-2. **raw COPY** of the same file into a plain table of text columns (no index, no checks): the
+It starts its own durable throwaway PostgreSQL 15 (``bench/pgserver.py``), migrates, writes the
+source system's file of ``--residents`` synthetic residents with history
+(``importer.synthetic_records``: a third of the households moved once, so a history row), then:
+1. **raw COPY** of the file into a plain table of text columns (no index, no checks): the
    field's own tool, PostgreSQL's ceiling for the file;
-3. **import** of the same file into an empty 町 (``jichitai import``: decoding, validation with
+2. **import** of the same file into an empty 町 (``jichitai import``: decoding, validation with
    the register's rules, keys, events with their dates, history, projections, indexes): rows/s
-   and residents/s, and its ratio to the raw COPY row rate (target ≥ 0.2).
+   and residents/s, and its ratio to the raw COPY row rate (target ≥ 0.2);
+3. **export** of the register just imported (``jichitai export``: read through the register's
+   read layer and replay, encoded and written): rows/s.
 Targets: import ≥ 0.2 × raw COPY rows/s; export ≥ 100,000 rows/s. Writes
 ``bench/results/migration.json`` (``--output``).
 """
@@ -109,6 +110,20 @@ def raw_copy(path: Path, columns: int) -> tuple[int, float]:
     return rows_copied, elapsed
 
 
+def source_file(path: Path, layout: str, residents: int, seed: int) -> tuple[int, float]:
+    """The source system's file: ``residents`` synthetic residents with history
+    (``importer.synthetic_records``), written in the layout. (rows, seconds to build and write)"""
+    from jichitai.importer.layout_records import rows_from_records
+    from jichitai.importer.synthetic_records import synthetic_register
+    from jichitai.layouts import load_layout, write_rows
+
+    start = time.perf_counter()
+    lay = load_layout(layout)
+    records = synthetic_register(residents, seed)
+    written = write_rows(path, lay, rows_from_records(records, lay, municipality_code=TARGET_CODE))
+    return written.rows, time.perf_counter() - start
+
+
 def bench(args: argparse.Namespace) -> dict[str, Any]:
     from django.core.management import call_command
     from django.db import connection
@@ -120,43 +135,35 @@ def bench(args: argparse.Namespace) -> dict[str, Any]:
         with REG.as_owner():
             call_command("migrate", verbosity=0)
     durable = database_settings(connection).get("durable", True)
-    m, clerk, approver = REG.create_tenant(args.seed)
-    print(f"migration bench: {args.residents:,} residents, layout {args.layout}")
-    loaded, load_s = REG.load(m, clerk, approver, args.residents, args.seed)
-    print(f"    loaded {loaded.residents:,} residents in {load_s:.1f} s", flush=True)
-    REG.analyze(vacuum=not args.no_server)
+    m, _clerk, _approver = REG.create_tenant(args.seed)
     target = _target(m)
+    admin = _admin(target, args.seed)
+    print(f"migration bench: {args.residents:,} residents, layout {args.layout}")
     with tempfile.TemporaryDirectory(prefix="jichitai-bench-migration-") as tmp:
         path = Path(tmp) / "jumin.csv"
-        out = export_file(path, layout=args.layout, municipality=m, staff=_admin(m, args.seed))
-        export_rate = out.rows / out.seconds if out.seconds else 0.0
-        print(
-            f"    export: {out.rows:,} rows ({out.persons:,} persons) in {out.seconds:.1f} s: "
-            f"{export_rate:,.0f} rows/s; {path.stat().st_size / 1e6:.1f} MB",
-            flush=True,
-        )
+        rows, made_s = source_file(path, args.layout, args.residents, args.seed)
+        print(f"    source file: {rows:,} rows, {path.stat().st_size / 1e6:.1f} MB, made in "
+              f"{made_s:.1f} s", flush=True)
         copied, copy_s = raw_copy(path, len(load_layout(args.layout).items))
         copy_rate = copied / copy_s if copy_s else 0.0
-        print(
-            f"    raw COPY: {copied:,} rows in {copy_s:.2f} s: {copy_rate:,.0f} rows/s", flush=True
-        )
-        run = import_files(
-            [path], layout=args.layout, municipality=target, staff=_admin(target, args.seed)
-        )
+        print(f"    raw COPY: {copied:,} rows in {copy_s:.2f} s: {copy_rate:,.0f} rows/s", flush=True)
+        run = import_files([path], layout=args.layout, municipality=target, staff=admin)
         if not run.ok:
             raise SystemExit(f"import failed: {run.by_rule()} {run.problems[:3]}")
-    import_rate = run.rows / run.seconds if run.seconds else 0.0
-    persons = run.result.persons if run.result else 0
-    ratio = import_rate / copy_rate if copy_rate else 0.0
-    print(
-        f"    import: {run.rows:,} rows, {persons:,} residents in {run.seconds:.1f} s: "
-        f"{import_rate:,.0f} rows/s ({ratio:.3f} × raw COPY)"
-    )
+        import_rate = run.rows / run.seconds if run.seconds else 0.0
+        persons = run.result.persons if run.result else 0
+        ratio = import_rate / copy_rate if copy_rate else 0.0
+        print(f"    import: {run.rows:,} rows, {persons:,} residents in {run.seconds:.1f} s: "
+              f"{import_rate:,.0f} rows/s ({ratio:.3f} × raw COPY)", flush=True)
+        REG.analyze(vacuum=not args.no_server)
+        out = export_file(Path(tmp) / "out.csv", layout=args.layout, municipality=target, staff=admin)
+        export_rate = out.rows / out.seconds if out.seconds else 0.0
+        print(f"    export: {out.rows:,} rows ({out.persons:,} persons) in {out.seconds:.1f} s: "
+              f"{export_rate:,.0f} rows/s", flush=True)
     metrics = {
         "import_rows_per_second": REG.metric(import_rate, "1/s", None, "higher"),
-        "import_residents_per_second": REG.metric(
-            persons / run.seconds if run.seconds else 0.0, "1/s", None, "higher"
-        ),
+        "import_residents_per_second": REG.metric(persons / run.seconds if run.seconds else 0.0,
+                                                  "1/s", None, "higher"),
         "raw_copy_rows_per_second": REG.metric(copy_rate, "1/s", None, "higher"),
         "import_to_raw_copy_ratio": REG.metric(ratio, "ratio", TARGET_RATIO, "higher"),
         "export_rows_per_second": REG.metric(export_rate, "1/s", TARGET_EXPORT, "higher"),
@@ -165,15 +172,9 @@ def bench(args: argparse.Namespace) -> dict[str, Any]:
         "name": "migration",
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": REG.machine(),
-        "params": {
-            "residents": args.residents,
-            "layout": args.layout,
-            "seed": args.seed,
-            "rows": run.rows,
-            "persons": persons,
-            "exported_rows": out.rows,
-            "load_average_1min": round(os.getloadavg()[0], 2),
-        },
+        "params": {"residents": args.residents, "layout": args.layout, "seed": args.seed,
+                   "rows": run.rows, "persons": persons, "exported_rows": out.rows,
+                   "load_average_1min": round(os.getloadavg()[0], 2)},
         "metrics": {metric_name(k, durable): v for k, v in metrics.items()},
     }
 

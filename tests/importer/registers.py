@@ -8,196 +8,20 @@ rows say it. ``registers()`` is the hypothesis strategy.
 from __future__ import annotations
 
 import datetime as dt
-import itertools
-from dataclasses import dataclass, field
 from typing import Any
 
 from hypothesis import strategies as st
 
-from jichitai.importer import HistoryEntry, PersonRecord, Source
-from jichitai.importer.synthetic import person_spec
-from jichitai.registry import numbering
-from jichitai.synthetic import generate_households
-
-CODE = "470015"  # a generator code (prefecture 47); the register's municipality is the test's
-CATEGORIES = {  # 法第30条の45 区分 → the items it may not leave blank
-    "mid_long": {
-        "residence_status": "技術・人文知識・国際業務",
-        "residence_card_no": "AB12345678CD",
-    },
-    "special_permanent": {
-        "special_permanent_cert_no": "CD87654321EF",
-        "residence_status": "",
-        "residence_card_no": "",
-    },
-    "temporary_refuge": {"landing_period": "6月", "residence_status": "", "residence_card_no": ""},
-    "provisional_stay": {
-        "provisional_stay_period": "2024年4月1日から6月",
-        "residence_status": "",
-        "residence_card_no": "",
-    },
-    "transit_birth": {"residence_status": "", "residence_card_no": ""},
-    "transit_loss": {"residence_status": "", "residence_card_no": ""},
-}
-TOWNS = (
-    ("0001001", "本町一丁目", "100-0001"),
-    ("0002000", "栄町", "100-0002"),
-    ("0003002", "緑町二丁目", "100-0003"),
+from jichitai.importer import PersonRecord
+from jichitai.importer.synthetic_records import (  # noqa: F401 - the tests' names for them
+    CATEGORIES,
+    CODE,
+    RENAMES,
+    TOWNS,
+    RegisterBuilder,
+    foreign,
+    synthetic_specs,
 )
-RENAMES = (("佐藤", "サトウ"), ("鈴木", "スズキ"), ("田中", "タナカ"))
-
-
-@dataclass
-class _Person:
-    atena: str
-    state: dict[str, Any]
-    household_no: str
-    history: list[HistoryEntry] = field(default_factory=list)
-
-
-@dataclass
-class _Household:
-    no: str
-    town: tuple[str, str, str]
-    banchi: str
-    katagaki: str = ""
-
-
-class RegisterBuilder:
-    def __init__(self, first_atena: int = 1000, first_household: int = 500) -> None:
-        self.persons: dict[str, _Person] = {}
-        self.households: dict[str, _Household] = {}
-        self._atena = itertools.count(first_atena)
-        self._household = itertools.count(first_household)
-        self.line = itertools.count(2)
-
-    def _entry(self, p: _Person, reason: str, on: dt.date) -> None:
-        hh = self.households[p.household_no]
-        household = {
-            "household_no": hh.no,
-            "town_code": hh.town[0],
-            "town_name": hh.town[1],
-            "banchi": hh.banchi,
-            "katagaki": hh.katagaki,
-            "postal_code": hh.town[2],
-        }
-        p.history.append(
-            HistoryEntry(
-                seq=len(p.history) + 1,
-                reason=reason,
-                effective_on=on,
-                reported_on=on,
-                person=dict(p.state),
-                household=household,
-                source=Source("jumin.csv", next(self.line)),
-            )
-        )
-
-    def full(self, atena: str) -> bool:
-        return len(self.persons[atena].history) >= 4
-
-    def resident(self, atena: str) -> bool:
-        return self.persons[atena].state.get("status", "resident") == "resident"
-
-    def members(self, household_no: str) -> list[str]:
-        return [
-            a
-            for a, p in self.persons.items()
-            if p.household_no == household_no and self.resident(a)
-        ]
-
-    def move_in(
-        self, specs: list[dict[str, Any]], on: dt.date, town: int, banchi: str, katagaki: str = ""
-    ) -> str:
-        no = numbering.household_no(next(self._household))
-        self.households[no] = _Household(no, TOWNS[town], banchi, katagaki)
-        for spec in specs:
-            atena = numbering.atena_no(next(self._atena))
-            state = {k: v for k, v in spec.items() if k != "ref"}
-            for k in (
-                "birth_date",
-                "residence_end_date",
-                "became_foreign_resident_on",
-                "alias_recorded_on",
-            ):
-                if isinstance(state.get(k), str):
-                    state[k] = dt.date.fromisoformat(state[k])
-            state.update(
-                status="resident",
-                became_resident_on=on,
-                address_set_on=on,
-                reported_on=on,
-                previous_address="東京都千代田区千代田1番1号",
-            )
-            p = self.persons[atena] = _Person(atena, state, no)
-            self._entry(p, "move_in", on)
-        return no
-
-    def move_within(self, household_no: str, on: dt.date, town: int, banchi: str) -> None:
-        hh = self.households[household_no]
-        hh.town, hh.banchi, hh.katagaki = TOWNS[town], banchi, ""
-        for a in self.members(household_no):
-            p = self.persons[a]
-            p.state.update(address_set_on=on, reported_on=on)
-            self._entry(p, "move_within", on)
-
-    def name_change(self, atena: str, on: dt.date, family: tuple[str, str]) -> None:
-        p = self.persons[atena]
-        p.state.update(family_name=family[0], family_name_kana=family[1])
-        self._entry(p, "name_change", on)
-
-    def household_change(self, atena: str, on: dt.date) -> None:
-        """The person leaves for a household of their own at the same address (世帯分離)."""
-        p = self.persons[atena]
-        old = self.households[p.household_no]
-        no = numbering.household_no(next(self._household))
-        self.households[no] = _Household(no, old.town, old.banchi, "別棟")
-        p.household_no = no
-        p.state.update(relationship="世帯主", reported_on=on)
-        self._entry(p, "household_split", on)
-
-    def remove(self, atena: str, on: dt.date, how: str) -> None:
-        p = self.persons[atena]
-        if how == "move_out":
-            p.state.update(
-                status="moved_out",
-                removed_on=on,
-                move_out_destination="大阪府大阪市北区梅田1丁目1番1号",
-            )
-            self._entry(p, "move_out_confirmed", on)
-        else:
-            p.state.update(status="dead", removed_on=on)
-            self._entry(p, "death", on)
-
-    def records(self) -> list[PersonRecord]:
-        return [
-            PersonRecord(a, tuple(p.history), p.history[0].source)
-            for a, p in sorted(self.persons.items())
-        ]
-
-
-def synthetic_specs(seed: int, households: int, code: str = CODE) -> list[list[dict[str, Any]]]:
-    """Person specs of synthetic households (identity numbers follow the generator ``code``)."""
-    out = []
-    for h in itertools.islice(generate_households(code, households * 4, seed), households):
-        out.append([person_spec(m, f"p{n}") for n, m in enumerate(h.members)][:3])
-    return out
-
-
-def foreign(spec: dict[str, Any], category: str, since: dt.date) -> dict[str, Any]:
-    """A synthetic person made a foreign resident of ``category``."""
-    out = {
-        **spec,
-        "resident_type": "foreign",
-        "nationality": spec.get("nationality") or "ベトナム",
-        "honseki": "",
-        "hittousha": "",
-        "foreign_category": category,
-        "became_foreign_resident_on": since.isoformat(),
-    }
-    out.update(CATEGORIES[category])
-    return out
-
 
 OPS = ("move_within", "name_change", "household_change", "move_out", "death")
 
