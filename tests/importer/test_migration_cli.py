@@ -48,6 +48,7 @@ def test_a_good_file_is_stored_and_exported_again(office: Any, admin: Any, tmp_p
     assert main(["import", *_args(office, admin, "--report", str(tmp_path / "r")), str(source)]) == 0
     out, _ = capsys.readouterr()
     assert f"{len(records)}人" in out
+    assert "✓ 読込・検証・登録" in out and "行/秒" in out  # the progress line with the pace
     reconciliation = json.loads((tmp_path / "r" / "reconciliation.json").read_text(encoding="utf-8"))
     assert sum(reconciliation["persons_by_status"].values()) == len(records)
     assert (tmp_path / "r" / "reconciliation.pdf").read_bytes().startswith(b"%PDF")

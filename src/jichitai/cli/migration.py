@@ -68,6 +68,15 @@ def _open(prog: str, args: argparse.Namespace) -> tuple[Any, Any] | int:
     return m, staff
 
 
+def _lines(files: list[Path]) -> int:
+    """About the rows of ``files`` (line breaks less a header each): the progress bar's total."""
+    total = 0
+    for f in files:
+        with f.open("rb") as fh:
+            total += sum(chunk.count(b"\n") for chunk in iter(lambda: fh.read(1 << 20), b"")) - 1
+    return max(total, 0)
+
+
 def main_import(argv: list[str]) -> int:
     prog = "jichitai import"
     p = argparse.ArgumentParser(
@@ -90,16 +99,24 @@ def main_import(argv: list[str]) -> int:
     from jichitai.importer.migration_files import import_files
     from jichitai.moji.errors import MojiError
 
+    from .progress import Steps
+
+    total = _lines(args.files)
     try:
-        run = import_files(
-            args.files,
-            layout=args.layout,
-            municipality=municipality,
-            staff=staff,
-            dry_run=args.dry_run,
-            gaiji_table=args.gaiji,
-            encoding=args.encoding,
-        )
+        with Steps() as steps, steps.step(
+            "読込・検証・登録 / read, check, store", total, "行", rate=True
+        ) as advance:
+            run = import_files(
+                args.files,
+                layout=args.layout,
+                municipality=municipality,
+                staff=staff,
+                dry_run=args.dry_run,
+                gaiji_table=args.gaiji,
+                encoding=args.encoding,
+                progress=advance,
+                total_rows=total,
+            )
     except CapabilityMissing as exc:
         return _fail(prog, f"データ移行の権限がありません / not allowed to migrate data: {exc}")
     except MojiError as exc:

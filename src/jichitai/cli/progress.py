@@ -63,10 +63,13 @@ class Steps:
             print(text, file=self.console.file, flush=True)
 
     @contextmanager
-    def step(self, label: str, total: int, unit: str = "") -> Iterator[Advance]:
-        """One counted step; the yielded ``advance(done, total)`` may also change the total."""
+    def step(self, label: str, total: int, unit: str = "", *, rate: bool = False) -> Iterator[Advance]:
+        """One counted step; the yielded ``advance(done, total)`` may also change the total.
+        ``rate``: the count also shows the pace (per second)."""
         state = {"done": 0, "total": total}
         start = time.perf_counter()
+        if rate:
+            unit = _Paced(unit, start)  # type: ignore[assignment]
         if self._progress is not None:
             task = self._progress.add_task(label, total=max(total, 1), count=_count(0, total, unit))
             yield self._live(task, unit, state)
@@ -106,5 +109,20 @@ class Steps:
         return advance
 
 
+class _Paced(str):
+    """A unit whose count also says how many per second so far."""
+
+    start: float
+
+    def __new__(cls, unit: str, start: float) -> _Paced:
+        made = super().__new__(cls, unit)
+        made.start = start
+        return made
+
+
 def _count(done: int, total: int, unit: str) -> str:
-    return f"{done:,}/{total:,}{unit}"
+    text = f"{done:,}/{total:,}{unit}"
+    if isinstance(unit, _Paced):
+        seconds = time.perf_counter() - unit.start
+        text += f"（{done / seconds:,.0f}{unit}/秒）" if seconds > 0 else ""
+    return text

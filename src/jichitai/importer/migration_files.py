@@ -106,8 +106,10 @@ def import_files(
     encoding: str | None = None,
     run_key: str = "",
     progress: Progress | None = None,
+    total_rows: int = 0,
 ) -> FileRun:
-    """Import ``paths`` (one layout) into ``municipality``: all or nothing."""
+    """Import ``paths`` (one layout) into ``municipality``: all or nothing. ``progress(rows,
+    total_rows)`` is called every 1,000 rows read."""
     start = time.perf_counter()
     lay = load_layout(layout)
     paths = [Path(p) for p in paths]
@@ -126,7 +128,9 @@ def import_files(
             if not problems:
                 decoded.append((item, values))
             if progress is not None and run.rows % 1000 == 0:
-                progress(run.rows, 0)
+                progress(run.rows, total_rows)
+    if progress is not None:
+        progress(run.rows, max(total_rows, run.rows))
     records, problems = records_from_rows(decoded, lay)
     run.problems.extend(problems)
     from .migration import import_records
