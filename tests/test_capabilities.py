@@ -177,6 +177,7 @@ WEB_ROUTES: dict[str, tuple[tuple[str, ...], str]] = {
     "migration:run": (("post",), "migration.run"),
     "migration:line": (("get",), "migration.run"),
     "migration:reconciliation_pdf": (("get",), "migration.run"),
+    "migration:gaiji_worklist": (("get",), "migration.run"),
 }
 
 # Capabilities that a 代行 grant does not lend: the table says so (docs/audit.md: auditing is not

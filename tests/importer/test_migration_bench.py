@@ -15,7 +15,9 @@ pytestmark = pytest.mark.django_db
 
 def test_the_migration_bench_runs_against_the_current_database(tmp_path: Any) -> None:
     root = Path(__file__).resolve().parents[2]
-    spec = importlib.util.spec_from_file_location("bench_migration_run", root / "bench/migration/run.py")
+    spec = importlib.util.spec_from_file_location(
+        "bench_migration_run", root / "bench/migration/run.py"
+    )
     assert spec and spec.loader
     bench = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench)
@@ -24,7 +26,9 @@ def test_the_migration_bench_runs_against_the_current_database(tmp_path: Any) ->
     result = json.loads(out.read_text(encoding="utf-8"))
     assert result["name"] == "migration"
     params = result["params"]
-    assert params["persons"] == 60 and params["rows"] == params["exported_rows"] > 60  # with history
+    assert (
+        params["persons"] == 60 and params["rows"] == params["exported_rows"] > 60
+    )  # with history
     metrics = {k.removesuffix("_nodurable"): v for k, v in result["metrics"].items()}
     assert metrics["import_to_raw_copy_ratio"]["target"] == 0.2
     assert metrics["export_rows_per_second"]["target"] == 100_000

@@ -256,8 +256,9 @@ def _mj_with_selector() -> tuple[str, str]:
 
 
 def test_a_cp932_file_with_a_vendor_gaiji_prints_the_mapped_mj_character(
-    office: Any, admin: Any, tmp_path: Path
+    office: Any, admin: Any, tmp_path: Path, settings: Any
 ) -> None:
+    settings.DATA_DIR = tmp_path / "data"  # this test's own 外字同定 worklist
     from jichitai.certificates.issuance import (
         CertificateRequest,
         Options,
@@ -295,6 +296,12 @@ def test_a_cp932_file_with_a_vendor_gaiji_prints_the_mapped_mj_character(
         [tmp_path / "v.csv"], layout=LAYOUT, municipality=office.municipality, staff=admin
     )
     assert not unmapped.ok and unmapped.result.gaiji_unmapped  # lands on the 外字同定 worklist
+    from jichitai.importer import gaiji_worklist
+
+    (entry,) = gaiji_worklist.load(office.municipality.code)
+    assert entry["code"] == "U+E000" and entry["seen"][0]["atena_no"] == atena
+    template = gaiji_worklist.as_table_csv([entry])
+    assert template.startswith("vendor,code,mj,") and ",U+E000,," in template
     run = import_files(
         [tmp_path / "v.csv"],
         layout=LAYOUT,
@@ -303,6 +310,7 @@ def test_a_cp932_file_with_a_vendor_gaiji_prints_the_mapped_mj_character(
         gaiji_table=table,
     )
     assert run.ok, run.problems[:5]
+    assert gaiji_worklist.load(office.municipality.code) == []  # identified: off the list
     with activate(office.ctx(office.clerk)):
         person = Person.objects.for_read(screen="テスト").get(atena_no=atena)
         assert person.given_name.startswith(mj)

@@ -53,11 +53,13 @@ def test_check_then_import_the_same_files_then_the_reconciliation(
     client = session_client(admin_a, muni_a)
     page = client.get("/migration/")
     assert page.status_code == 200 and LAYOUT in page.content.decode()
-    checked = client.post("/migration/", {"layout": LAYOUT, "encoding": "", "files": _upload(source)})
+    checked = client.post(
+        "/migration/", {"layout": LAYOUT, "encoding": "", "files": _upload(source)}
+    )
     text = checked.content.decode()
     assert checked.status_code == 200 and "誤りはありません" in text, text[-2000:]
     assert _persons(muni_a) == 0  # 検証 writes nothing
-    token = re.search(r'/migration/([A-Za-z0-9_-]+)/run/', text).group(1)
+    token = re.search(r"/migration/([A-Za-z0-9_-]+)/run/", text).group(1)
     done = client.post(f"/migration/{token}/run/")
     text = done.content.decode()
     assert done.status_code == 200 and "取り込みました" in text and "照合表" in text
@@ -104,7 +106,36 @@ def test_bad_input_is_a_400_with_a_message(admin_a: Any, muni_a: Any, tmp_path: 
     assert garbage.status_code == 400 and "何も登録していません" in garbage.content.decode()
     table = tmp_path / "gaiji.csv"
     table.write_text("not,a,table\n", encoding="utf-8")
-    bad_table = client.post("/migration/", {"layout": LAYOUT, "files": _upload(tmp_path / "x.csv"),
-                                            "gaiji": _upload(table, "gaiji.csv")})
+    bad_table = client.post(
+        "/migration/",
+        {
+            "layout": LAYOUT,
+            "files": _upload(tmp_path / "x.csv"),
+            "gaiji": _upload(table, "gaiji.csv"),
+        },
+    )
     assert bad_table.status_code == 400
     assert client.get("/migration/not-a-token-at-all/0/2/").status_code == 404
+
+
+def test_an_unmapped_gaiji_goes_on_the_worklist_and_out_as_a_table_to_fill(
+    admin_a: Any, muni_a: Any, tmp_path: Path, settings: Any
+) -> None:
+    settings.DATA_DIR = tmp_path / "data"
+    source = _file(as_filed(_register()), tmp_path / "jumin.csv", muni_a.code)
+    with source.open(encoding="utf-8", newline="") as f:
+        lines = f.read().split("\r\n")
+    header = lines[0].split(",")
+    row = lines[1].split(",")
+    row[header.index("名_日本人")] = "\ue001" + row[header.index("名_日本人")][1:]
+    lines[1] = ",".join(row)
+    vendor = tmp_path / "vendor.csv"
+    vendor.write_bytes("\r\n".join(lines).encode("cp932"))
+    client = session_client(admin_a, muni_a)
+    assert "外字同定の必要な文字はありません" in client.get("/migration/").content.decode()
+    answer = client.post("/migration/", {"layout": LAYOUT, "files": _upload(vendor, "vendor.csv")})
+    assert answer.status_code == 400 and "外字対応表にない外字" in answer.content.decode()
+    page = client.get("/migration/").content.decode()
+    assert "U+E001" in page and "vendor.csv" in page
+    table = client.get("/migration/gaiji-worklist.csv")
+    assert table.status_code == 200 and "U+E001" in table.content.decode("utf-8-sig")

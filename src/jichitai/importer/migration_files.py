@@ -11,6 +11,7 @@ reports everything wrong with the files at once.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
@@ -25,6 +26,7 @@ from .records import ImportResult, RecordProblem, UnmappedGaiji
 
 Progress = Callable[[int, int], None]
 GAIJI_RULES = frozenset({"gaiji.unmapped", "gaiji.unknown"})
+_CODE_POINT = re.compile(r"U\+[0-9A-F]{4,6}")
 
 
 @dataclass
@@ -74,7 +76,7 @@ def _gaiji_table(path: Path | None) -> Any:
 
 
 def _worklist(
-    problems: Iterable[Problem], decoded: Mapping[int, Mapping[str, Any]]
+    problems: Iterable[Problem], decoded: Mapping[tuple[str, int], Mapping[str, Any]]
 ) -> list[UnmappedGaiji]:
     """外字同定 worklist entries for the characters a file holds that nothing maps."""
     from .records import Source
@@ -82,10 +84,11 @@ def _worklist(
     out = []
     for p in problems:
         if p.rule in GAIJI_RULES:
-            atena = str(decoded.get(p.line, {}).get("atena_no") or "")
+            atena = str(decoded.get((p.file, p.line), {}).get("atena_no") or "")
+            found = _CODE_POINT.search(p.message_en)
             out.append(
                 UnmappedGaiji(
-                    code=p.value[:40],
+                    code=found.group(0) if found else p.value[:40],
                     atena_no=atena,
                     item=p.item,
                     text=p.value,
@@ -124,7 +127,7 @@ def import_files(
             run.rows += 1
             values, problems = decode_row(item, lay, gaiji=gaiji)
             run.problems.extend(problems)
-            raw_values[item.line] = item.values
+            raw_values[(item.file, item.line)] = item.values
             if not problems:
                 decoded.append((item, values))
             if progress is not None and run.rows % 1000 == 0:
@@ -144,6 +147,10 @@ def import_files(
     )
     run.problems.extend(run.result.problems)
     run.result.gaiji_unmapped = [*run.result.gaiji_unmapped, *_worklist(run.problems, raw_values)]
+    if not run.result.already_imported:
+        from . import gaiji_worklist
+
+        gaiji_worklist.record(municipality.code, run.result.gaiji_unmapped, files=run.files)
     run.seconds = time.perf_counter() - start
     return run
 

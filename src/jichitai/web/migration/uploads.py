@@ -38,7 +38,8 @@ class Upload:
 
     @property
     def paths(self) -> list[Path]:
-        return [self.directory / f"{n}.dat" for n in range(len(self.names))]
+        """Each file under its own name (problems and the 外字 worklist name it), one folder each."""
+        return [self.directory / str(n) / name for n, name in enumerate(self.names)]
 
     @property
     def gaiji_path(self) -> Path | None:
@@ -56,14 +57,22 @@ def _sweep(base: Path) -> None:
             shutil.rmtree(old, ignore_errors=True)
 
 
+def _safe(name: str) -> str:
+    """A file name as given, without any path and without characters a file system minds."""
+    base = re.sub(r'[\x00-\x1f/\\:*?"<>|]', "_", Path(name or "").name).strip(" .")
+    return base[:120] or "file.csv"
+
+
 def save(code: str, files: list[Any], gaiji: Any, *, layout: str, encoding: str) -> Upload:
     base = _base(code)
     _sweep(base)
     token = secrets.token_urlsafe(24)
     directory = base / token
     directory.mkdir(parents=True, mode=0o700)
-    for n, f in enumerate(files):
-        with (directory / f"{n}.dat").open("wb") as out:
+    names = [_safe(f.name) for f in files]
+    for n, (f, name) in enumerate(zip(files, names, strict=True)):
+        (directory / str(n)).mkdir(mode=0o700)
+        with (directory / str(n) / name).open("wb") as out:
             for chunk in f.chunks():
                 out.write(chunk)
     if gaiji is not None:

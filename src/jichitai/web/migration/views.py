@@ -90,7 +90,9 @@ def _form_errors(
 @requires_capability(CAPABILITY)
 def index(request: HttpRequest) -> HttpResponse:
     m = _own(request)
-    ctx = _choices()
+    from jichitai.importer import gaiji_worklist
+
+    ctx = {**_choices(), "worklist": gaiji_worklist.load(m.code)}
     if request.method != "POST":
         return _private(render(request, "migration/index.html", ctx))
     errors = _form_errors(request, ctx["layouts"], ctx["encodings"])
@@ -243,4 +245,17 @@ def reconciliation_pdf(request: HttpRequest) -> HttpResponse:
     m = _own(request)
     response = HttpResponse(report_pdf(reconciliation()), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="reconciliation-{m.code}.pdf"'
+    return _private(response)
+
+
+@require_GET
+@requires_capability(CAPABILITY)
+def gaiji_worklist_csv(request: HttpRequest) -> HttpResponse:
+    """The 外字同定 worklist as a 外字対応表 to fill in (MJ文字図形名 blank)."""
+    from jichitai.importer import gaiji_worklist
+
+    m = _own(request)
+    body = gaiji_worklist.as_table_csv(gaiji_worklist.load(m.code))
+    response = HttpResponse(body.encode("utf-8-sig"), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="gaiji-worklist-{m.code}.csv"'
     return _private(response)
