@@ -24,8 +24,10 @@ ALLOWED: dict[str, set[str]] = {
     "accounts": {"tenancy"},
     "audit": {"tenancy", "accounts"},
     "registry": {"tenancy", "audit", "moji", "accounts", "codes", "wareki"},
-    # synthetic: the importer fills a municipality with generated households (demo, benchmarks)
-    "importer": {"registry", "layouts", "synthetic"},
+    # synthetic: the importer fills a municipality with generated households (demo, benchmarks);
+    # a migration moves the register with its 印鑑登録 and 課税情報 (seals, tax) and prints its
+    # 照合表 through the certificates' engine (issue 13, docs/migration.md)
+    "importer": {"registry", "layouts", "synthetic", "seals", "tax", "certificates"},
     "seals": {"registry"},
     "tax": {"registry"},
     "certificates": {"registry", "seals", "tax"},
