@@ -24,8 +24,9 @@ ALLOWED: dict[str, set[str]] = {
     "accounts": {"tenancy"},
     "audit": {"tenancy", "accounts"},
     "registry": {"tenancy", "audit", "moji", "accounts", "codes", "wareki"},
-    # synthetic: the importer fills a municipality with generated households (demo, benchmarks)
-    "importer": {"registry", "layouts", "synthetic"},
+    # synthetic: the importer fills a municipality with generated households (demo, benchmarks);
+    # seals, tax: 印鑑登録 and 課税情報 migrate too; certificates: the 照合表 PDF's renderer
+    "importer": {"registry", "layouts", "synthetic", "seals", "tax", "certificates"},
     "seals": {"registry"},
     "tax": {"registry"},
     "certificates": {"registry", "seals", "tax"},
