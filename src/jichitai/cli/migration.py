@@ -1,7 +1,7 @@
 """`jichitai import` / `jichitai export`: データ移行 in and out of the register (docs/migration.md).
 
     jichitai import --layout L --municipality CODE --staff USER [--dry-run] [--gaiji TABLE]
-                    [--encoding E] [--report DIR] FILE...
+                    [--encoding E] [--report DIR] [--images DIR] FILE...
     jichitai export --layout L --municipality CODE --staff USER [--as-of DATE] [--encoding E]
                     [--include-restricted] DIR
 
@@ -87,6 +87,9 @@ def main_import(argv: list[str]) -> int:
     p.add_argument("--dry-run", action="store_true", help="検証のみ（書込みなし） / check only")
     p.add_argument("--gaiji", type=Path, help="外字対応表（CSV） / 外字 mapping table")
     p.add_argument("--report", type=Path, metavar="DIR", help="報告の出力先（JSON・照合表PDF）")
+    p.add_argument(
+        "--images", type=Path, metavar="DIR", help="印影の画像のフォルダ（印鑑登録） / seal images"
+    )
     args = p.parse_args(argv)
     missing = [str(f) for f in args.files if not f.is_file()]
     if missing:
@@ -116,6 +119,7 @@ def main_import(argv: list[str]) -> int:
                 encoding=args.encoding,
                 progress=advance,
                 total_rows=total,
+                images_dir=args.images,
             )
     except CapabilityMissing as exc:
         return _fail(prog, f"データ移行の権限がありません / not allowed to migrate data: {exc}")

@@ -22,6 +22,7 @@ from typing import Any
 from jichitai.layouts import Layout, Problem, decode_row, load_layout, read_rows, write_rows
 
 from .layout_records import records_from_rows, rows_from_records
+from .migration_business import business_module
 from .records import ImportResult, RecordProblem, UnmappedGaiji
 
 Progress = Callable[[int, int], None]
@@ -110,11 +111,18 @@ def import_files(
     run_key: str = "",
     progress: Progress | None = None,
     total_rows: int = 0,
+    images_dir: Path | None = None,
 ) -> FileRun:
     """Import ``paths`` (one layout) into ``municipality``: all or nothing. ``progress(rows,
     total_rows)`` is called every 1,000 rows read."""
     start = time.perf_counter()
     lay = load_layout(layout)
+    other = business_module(lay)
+    if other is not None:  # 印鑑登録, 個人住民税 (importer.migration_business)
+        return other.import_files(
+            paths, layout=layout, municipality=municipality, staff=staff, dry_run=dry_run,
+            encoding=encoding, images_dir=images_dir,
+        )  # fmt: skip
     paths = [Path(p) for p in paths]
     run = FileRun(layout=lay.id, files=[str(p) for p in paths])
     gaiji = _gaiji_table(gaiji_table)
@@ -180,6 +188,12 @@ def export_file(
 
     start = time.perf_counter()
     lay: Layout = load_layout(layout)
+    other = business_module(lay)
+    if other is not None:  # 印鑑登録, 個人住民税 (importer.migration_business)
+        return other.export_file(
+            path, layout=layout, municipality=municipality, staff=staff, as_of=as_of,
+            encoding=encoding, include_restricted=include_restricted,
+        )  # fmt: skip
     run = ExportRun(layout=lay.id, path=str(path))
     records = list(
         export_records(
