@@ -69,6 +69,7 @@ class RegisterBuilder:
         self.households: dict[str, _Household] = {}
         self._atena = itertools.count(first_atena)
         self._household = itertools.count(first_household)
+        self._members: dict[str, list[str]] = {}  # household_no → atena_no, in order
         self.line = itertools.count(2)
 
     def _entry(self, p: _Person, reason: str, on: dt.date) -> None:
@@ -100,11 +101,8 @@ class RegisterBuilder:
         return self.persons[atena].state.get("status", "resident") == "resident"
 
     def members(self, household_no: str) -> list[str]:
-        return [
-            a
-            for a, p in self.persons.items()
-            if p.household_no == household_no and self.resident(a)
-        ]
+        # by household (a register of hundreds of thousands: never a scan of every person)
+        return [a for a in self._members.get(household_no, ()) if self.resident(a)]
 
     def move_in(
         self, specs: list[dict[str, Any]], on: dt.date, town: int, banchi: str, katagaki: str = ""
@@ -130,6 +128,7 @@ class RegisterBuilder:
                 previous_address="東京都千代田区千代田1番1号",
             )
             p = self.persons[atena] = _Person(atena, state, no)
+            self._members.setdefault(no, []).append(atena)
             self._entry(p, "move_in", on)
         return no
 
@@ -152,6 +151,8 @@ class RegisterBuilder:
         old = self.households[p.household_no]
         no = numbering.household_no(next(self._household))
         self.households[no] = _Household(no, old.town, old.banchi, "別棟")
+        self._members[p.household_no].remove(atena)
+        self._members.setdefault(no, []).append(atena)
         p.household_no = no
         p.state.update(relationship="世帯主", reported_on=on)
         self._entry(p, "household_split", on)
@@ -200,14 +201,16 @@ def foreign(spec: dict[str, Any], category: str, since: dt.date) -> dict[str, An
 
 
 def synthetic_register(
-    residents: int, seed: int = 0, *, moved_share: int = 3
+    residents: int, seed: int = 0, *, moved_share: int = 3, code: str = CODE
 ) -> list[PersonRecord]:
     """About ``residents`` persons in households that moved in between 2014 and 2015; one
-    household in ``moved_share`` later moved within the municipality (a second history row)."""
+    household in ``moved_share`` later moved within the municipality (a second history row).
+    ``code``: the generator's municipality (its class caps the residents: a 市 code for
+    hundreds of thousands, see jichitai.synthetic.identifiers)."""
     b = RegisterBuilder()
     day = dt.date(2014, 4, 1)
     n = 0
-    for household in generate_households(CODE, max(residents, 1) * 2, seed):
+    for household in generate_households(code, max(residents, 1) * 2, seed):
         if len(b.persons) >= residents:
             break
         members = [person_spec(m, f"p{i}") for i, m in enumerate(household.members)]
