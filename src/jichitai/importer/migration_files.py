@@ -19,7 +19,15 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from jichitai.layouts import Layout, Problem, decode_row, load_layout, read_rows, write_rows
+from jichitai.layouts import (
+    Layout,
+    Problem,
+    RawRow,
+    decode_row,
+    load_layout,
+    read_rows,
+    write_rows,
+)
 
 from .layout_records import records_from_rows, rows_from_records
 from .migration_business import business_module
@@ -99,6 +107,18 @@ def _worklist(
     return out
 
 
+def _slim(row: RawRow, values: Mapping[str, Any], coded: list[str]) -> tuple[RawRow, dict[str, Any]]:
+    """What grouping into records needs of a row, and no more: a 住民 row has some 200 items,
+    most of them empty, and a city's file has hundreds of thousands of rows. The raw text stays
+    only for coded items (``code.unmapped`` is told from it); empty values are the defaults."""
+    from dataclasses import replace
+
+    raw = {k: row.values[k] for k in coded if row.values.get(k)}
+    return replace(row, values=raw), {
+        k: v for k, v in values.items() if not (v is None or v is False or v == "")
+    }
+
+
 def import_files(
     paths: Iterable[Path],
     *,
@@ -126,7 +146,9 @@ def import_files(
     paths = [Path(p) for p in paths]
     run = FileRun(layout=lay.id, files=[str(p) for p in paths])
     gaiji = _gaiji_table(gaiji_table)
-    decoded, raw_values = [], {}
+    decoded: list[tuple[RawRow, dict[str, Any]]] = []
+    raw_values: dict[tuple[str, int], dict[str, str]] = {}
+    coded = [i.key for i in lay.items if i.type == "code" and i.codes]
     for path in paths:
         for item in read_rows(path, lay, encoding=encoding):
             if isinstance(item, Problem):
@@ -135,9 +157,10 @@ def import_files(
             run.rows += 1
             values, problems = decode_row(item, lay, gaiji=gaiji)
             run.problems.extend(problems)
-            raw_values[(item.file, item.line)] = item.values
+            if any(p.rule in GAIJI_RULES for p in problems):  # whose 外字 it is, for the worklist
+                raw_values[(item.file, item.line)] = {"atena_no": item.values.get("atena_no", "")}
             if not problems:
-                decoded.append((item, values))
+                decoded.append(_slim(item, values, coded))
             if progress is not None and run.rows % 1000 == 0:
                 progress(run.rows, total_rows)
     if progress is not None:
