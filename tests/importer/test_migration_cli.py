@@ -74,6 +74,7 @@ def test_a_good_file_is_stored_and_exported_again(
         (tmp_path / "r" / "reconciliation.json").read_text(encoding="utf-8")
     )
     assert sum(reconciliation["persons_by_status"].values()) == len(records)
+    assert reconciliation["differences"] == []  # the file's own counts, every one held
     assert (tmp_path / "r" / "reconciliation.pdf").read_bytes().startswith(b"%PDF")
     assert main(["export", *_args(office, admin), str(tmp_path / "out")]) == 0
     (written,) = (tmp_path / "out").iterdir()

@@ -42,3 +42,47 @@ def test_the_report_prints_with_its_differences(office: Any) -> None:
     assert "住民（状態別）" in text and "転出者" in text
     assert "外字対応表で置き換えた文字" in text and "5" in text
     assert "差異はありません" not in text
+
+
+def test_the_source_counts_of_a_file_and_a_state_it_never_named() -> None:
+    """expected_from_records counts what a file says as the register is counted; a 状態 the
+    register holds but the source never named is a difference too."""
+    import datetime as dt
+
+    from jichitai.importer.reconcile import _differences, expected_from_records
+    from jichitai.importer.records import HistoryEntry, PersonRecord
+
+    def person(
+        atena: str, status: str, household: str, kind: str = "japanese", cat: str = ""
+    ) -> PersonRecord:
+        entry = HistoryEntry(
+            1,
+            "move_in",
+            dt.date(2020, 1, 1),
+            dt.date(2020, 1, 1),
+            {"status": status, "resident_type": kind, "foreign_category": cat},
+            {"household_no": household},
+        )
+        return PersonRecord(atena, (entry,))
+
+    said = expected_from_records(
+        [
+            person("1", "resident", "h1"),
+            person("2", "resident", "h1", "foreign", "special_permanent"),
+            person("3", "dead", "h2"),
+        ]
+    )
+    assert said == {
+        "persons_by_status": {"住民": 2, "死亡者": 1},
+        "residents_by_type": {"日本人": 1, "外国人": 1},
+        "foreign_residents_by_category": {"特別永住者": 1},
+        "households": {"active": 1},
+    }
+    held = {
+        **said,
+        "persons_by_status": {"住民": 2, "死亡者": 1, "転出者": 1},
+        "households": {"active": 1, "all": 2},
+    }
+    assert _differences(said, held) == [
+        {"item": "persons_by_status.転出者", "source": 0, "register": 1}
+    ]

@@ -63,6 +63,7 @@ def test_check_then_import_the_same_files_then_the_reconciliation(
     done = client.post(f"/migration/{token}/run/")
     text = done.content.decode()
     assert done.status_code == 200 and "取り込みました" in text and "照合表" in text
+    assert "移行元の件数と一致しています" in text
     assert _persons(muni_a) == len(records)
     assert client.post(f"/migration/{token}/run/").status_code == 404  # the upload is gone
     pdf = client.get("/migration/reconciliation.pdf")

@@ -159,7 +159,7 @@ def _write_report(directory: Path, run: Any, municipality: Any, staff: Any) -> N
     if run.problems or run.result is None or run.result.dry_run:
         return
     with as_staff(municipality, staff):
-        report = reconciliation(gaiji_mapped=run.result.gaiji_mapped)
+        report = reconciliation(expected=run.expected, gaiji_mapped=run.result.gaiji_mapped)
         (directory / "reconciliation.json").write_text(
             json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8"
         )

@@ -48,6 +48,8 @@ class FileRun:
     problems: list[Problem | RecordProblem] = field(default_factory=list)
     result: ImportResult | None = None
     seconds: float = 0.0
+    # what the files say, counted as the 照合表 counts the register (reconcile.expected_from_records)
+    expected: dict[str, Any] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -71,6 +73,7 @@ class FileRun:
             "gaiji_mapped": r.gaiji_mapped if r else 0,
             "gaiji_worklist": [asdict(g) for g in (r.gaiji_unmapped if r else [])],
             "seconds": round(self.seconds, 3),
+            "source_counts": self.expected,
             "problems_by_rule": self.by_rule(),
             "problems": [asdict(p) for p in self.problems],
         }
@@ -167,6 +170,9 @@ def import_files(
         progress(run.rows, max(total_rows, run.rows))
     records, problems = records_from_rows(decoded, lay)
     run.problems.extend(problems)
+    from .reconcile import expected_from_records
+
+    run.expected = expected_from_records(records)
     from .migration import import_records
 
     run.result = import_records(

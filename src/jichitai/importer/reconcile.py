@@ -11,7 +11,8 @@ signature.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -82,19 +83,64 @@ def _tax() -> dict[str, Any]:
     return years
 
 
+_BREAKDOWNS = frozenset({"persons_by_status", "residents_by_type", "foreign_residents_by_category"})
+
+
 def _differences(
     expected: Mapping[str, Any], actual: Mapping[str, Any], path: str = ""
 ) -> list[dict]:
-    """Every number the source stated that the register does not hold (expected vs actual)."""
+    """Every number the source stated that the register does not hold, and
+    in a breakdown (persons by 状態 …) every number the register holds that the source did not
+    state (expected vs actual)."""
     out: list[dict] = []
-    for key, want in expected.items():
+    # a breakdown the source gave in full: a 状態 or 区分 it did not name must not be in the register
+    whole = path in _BREAKDOWNS and isinstance(actual, Mapping)
+    keys = list(expected) + ([k for k in actual if k not in expected] if whole else [])
+    for key in keys:
+        want = expected.get(key, 0)
         where = f"{path}.{key}" if path else str(key)
         got = actual.get(key) if isinstance(actual, Mapping) else None
-        if isinstance(want, Mapping):
-            out.extend(_differences(want, got if isinstance(got, Mapping) else {}, where))
+        if isinstance(want, Mapping) or isinstance(got, Mapping):
+            out.extend(
+                _differences(
+                    want if isinstance(want, Mapping) else {},
+                    got if isinstance(got, Mapping) else {},
+                    where,
+                )
+            )
         elif want != (got or 0):
             out.append({"item": where, "source": want, "register": got or 0})
     return out
+
+
+def expected_from_records(records: Iterable[Any]) -> dict[str, Any]:
+    """What a migration file says, counted as the 照合表 counts the register: each person's last
+    history entry (状態, 住民種別, 区分) and the households that have a current resident."""
+    from jichitai.registry.items import CATEGORY_LABELS
+    from jichitai.registry.models import PersonStatus, ResidentType
+
+    status: Counter[str] = Counter()
+    types: Counter[str] = Counter()
+    categories: Counter[str] = Counter()
+    households: set[str] = set()
+    for record in records:
+        last = record.history[-1]
+        state = str(last.person.get("status") or PersonStatus.RESIDENT)
+        status[PersonStatus(state).label if state in PersonStatus.values else state] += 1
+        if state != PersonStatus.RESIDENT:
+            continue
+        kind = str(last.person.get("resident_type") or ResidentType.JAPANESE)
+        types[ResidentType(kind).label if kind in ResidentType.values else kind] += 1
+        if kind == ResidentType.FOREIGN:
+            category = str(last.person.get("foreign_category") or "")
+            categories[CATEGORY_LABELS.get(category, category)] += 1
+        households.add(str(last.household.get("household_no") or ""))
+    return {
+        "persons_by_status": dict(status),
+        "residents_by_type": dict(types),
+        "foreign_residents_by_category": dict(categories),
+        "households": {"active": len(households - {""})},
+    }
 
 
 def reconciliation(

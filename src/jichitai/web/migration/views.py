@@ -172,7 +172,7 @@ def _check(request: HttpRequest, m: Any, upload: uploads.Upload, *, dry_run: boo
     report = None
     if done:
         upload.remove()
-        report = reconciliation(gaiji_mapped=result.result.gaiji_mapped)
+        report = reconciliation(expected=result.expected, gaiji_mapped=result.result.gaiji_mapped)
     ctx = {
         "upload": upload,
         "run": result,
