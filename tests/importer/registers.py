@@ -23,7 +23,8 @@ from jichitai.importer.synthetic_records import (  # noqa: F401 - the tests' nam
     synthetic_specs,
 )
 
-OPS = ("move_within", "name_change", "household_change", "move_out", "death")
+OPS = ("move_within", "name_change", "household_change", "move_out", "move_out_abroad", "death",
+       "birth")
 
 
 @st.composite
@@ -31,6 +32,7 @@ def registers(draw: Any, max_households: int = 4) -> list[PersonRecord]:
     seed = draw(st.integers(0, 10_000))
     n = draw(st.integers(1, max_households))
     specs = synthetic_specs(seed, n)
+    babies = [s for hh in synthetic_specs(seed + 1, 3) for s in hh]  # 出生: specs for newborns
     b = RegisterBuilder()
     day = dt.date(2015, 4, 1)
     for hh in specs:
@@ -43,7 +45,10 @@ def registers(draw: Any, max_households: int = 4) -> list[PersonRecord]:
         if not members:
             continue
         members[0]["relationship"] = "世帯主"
-        b.move_in(members, day, draw(st.integers(0, 2)), f"{draw(st.integers(1, 30))}番地")
+        b.move_in(
+            members, day, draw(st.integers(0, 2)), f"{draw(st.integers(1, 30))}番地",
+            abroad=draw(st.booleans()),
+        )  # fmt: skip
     for _ in range(draw(st.integers(0, 8))):
         day += dt.timedelta(days=draw(st.integers(1, 200)))
         live = [a for a in b.persons if b.resident(a) and not b.full(a)]
@@ -59,6 +64,9 @@ def registers(draw: Any, max_households: int = 4) -> list[PersonRecord]:
             b.name_change(atena, day, draw(st.sampled_from(RENAMES)))
         elif op == "household_change":
             b.household_change(atena, day)
+        elif op == "birth":
+            if babies:
+                b.birth(b.persons[atena].household_no, day, babies.pop())
         else:
             b.remove(atena, day, op)
     return b.records()

@@ -105,7 +105,14 @@ class RegisterBuilder:
         return [a for a in self._members.get(household_no, ()) if self.resident(a)]
 
     def move_in(
-        self, specs: list[dict[str, Any]], on: dt.date, town: int, banchi: str, katagaki: str = ""
+        self,
+        specs: list[dict[str, Any]],
+        on: dt.date,
+        town: int,
+        banchi: str,
+        katagaki: str = "",
+        *,
+        abroad: bool = False,
     ) -> str:
         no = numbering.household_no(next(self._household))
         self.households[no] = _Household(no, TOWNS[town], banchi, katagaki)
@@ -125,12 +132,42 @@ class RegisterBuilder:
                 became_resident_on=on,
                 address_set_on=on,
                 reported_on=on,
-                previous_address="東京都千代田区千代田1番1号",
+                previous_address="アメリカ合衆国" if abroad else "東京都千代田区千代田1番1号",
             )
             p = self.persons[atena] = _Person(atena, state, no)
             self._members.setdefault(no, []).append(atena)
-            self._entry(p, "move_in", on)
+            self._entry(p, "move_in_abroad" if abroad else "move_in", on)
         return no
+
+    def birth(self, household_no: str, on: dt.date, spec: dict[str, Any]) -> str | None:
+        """A child born into the household (出生): its first history row is its birth; born to a
+        foreign household, a foreign resident 出生による経過滞在者 of the head's nationality."""
+        members = self.members(household_no)
+        if not members or spec.get("resident_type", "japanese") != "japanese":
+            return None
+        head = self.persons[members[0]].state
+        atena = numbering.atena_no(next(self._atena))
+        state = {k: v for k, v in spec.items() if k != "ref"}
+        if head.get("resident_type") == "foreign":
+            state = foreign(state, "transit_birth", on)
+            state.update(nationality=head.get("nationality", ""), became_foreign_resident_on=on)
+        state.update(
+            family_name=head["family_name"],
+            family_name_kana=head["family_name_kana"],
+            honseki=head.get("honseki", "") if state.get("resident_type") != "foreign" else "",
+            hittousha=head.get("hittousha", "") if state.get("resident_type") != "foreign" else "",
+            birth_date=on,
+            relationship="子",
+            status="resident",
+            became_resident_on=on,
+            address_set_on=on,
+            reported_on=on,
+            previous_address="",
+        )
+        p = self.persons[atena] = _Person(atena, state, household_no)
+        self._members.setdefault(household_no, []).append(atena)
+        self._entry(p, "birth", on)
+        return atena
 
     def move_within(self, household_no: str, on: dt.date, town: int, banchi: str) -> None:
         hh = self.households[household_no]
@@ -159,13 +196,14 @@ class RegisterBuilder:
 
     def remove(self, atena: str, on: dt.date, how: str) -> None:
         p = self.persons[atena]
-        if how == "move_out":
+        if how in ("move_out", "move_out_abroad"):
+            abroad = how == "move_out_abroad"
             p.state.update(
                 status="moved_out",
                 removed_on=on,
-                move_out_destination="大阪府大阪市北区梅田1丁目1番1号",
+                move_out_destination="アメリカ合衆国" if abroad else "大阪府大阪市北区梅田1丁目1番1号",
             )
-            self._entry(p, "move_out_confirmed", on)
+            self._entry(p, "move_out_abroad" if abroad else "move_out_confirmed", on)
         else:
             p.state.update(status="dead", removed_on=on)
             self._entry(p, "death", on)
