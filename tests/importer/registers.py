@@ -23,8 +23,16 @@ from jichitai.importer.synthetic_records import (  # noqa: F401 - the tests' nam
     synthetic_specs,
 )
 
-OPS = ("move_within", "name_change", "household_change", "move_out", "move_out_abroad", "death",
-       "birth")
+BABY_CODE = "470031"
+OPS = (
+    "move_within",
+    "name_change",
+    "household_change",
+    "move_out",
+    "move_out_abroad",
+    "death",
+    "birth",
+)
 
 
 @st.composite
@@ -32,7 +40,8 @@ def registers(draw: Any, max_households: int = 4) -> list[PersonRecord]:
     seed = draw(st.integers(0, 10_000))
     n = draw(st.integers(1, max_households))
     specs = synthetic_specs(seed, n)
-    babies = [s for hh in synthetic_specs(seed + 1, 3) for s in hh]  # 出生: specs for newborns
+    # 出生: specs for newborns, from another generator municipality (identity numbers its own)
+    babies = [s for hh in synthetic_specs(seed, 3, BABY_CODE) for s in hh]
     b = RegisterBuilder()
     day = dt.date(2015, 4, 1)
     for hh in specs:
