@@ -13,17 +13,39 @@ import sys
 COMMANDS: dict[str, tuple[str, str]] = {
     "moji": ("jichitai.cli.moji", "MJ文字 inspection, matching keys, 縮退 / MJ characters"),
     "audit": ("jichitai.cli.audit", "監査ログの検証・検索 / verify and search the audit log"),
-    "jobs": ("jichitai.cli.jobs", "バッチ処理（一覧・起動・スケジュール・ワーカー） / batch jobs and the worker"),
+    "jobs": (
+        "jichitai.cli.jobs",
+        "バッチ処理（一覧・起動・スケジュール・ワーカー） / batch jobs and the worker",
+    ),
     "euc": ("jichitai.cli.euc", "EUC 抽出のバッチ実行 / run an end-user extraction in batch"),
     "demo": ("jichitai.cli.demo", "デモ環境の構築と起動 / build and serve the demo consortium"),
     "manage": ("jichitai.cli.manage", "Django 管理コマンド / Django management commands"),
-    "registry": ("jichitai.cli.registry", "住民記録の抽出・入力チェック / register export, input check"),
-    "import": ("jichitai.cli.data_import", "移行ファイルの取込（全件か無か） / import migration files (all or nothing)"),
-    "export": ("jichitai.cli.data_export", "移行ファイルの出力 / export the register in a migration layout"),
-    "layouts": ("jichitai.cli.layouts", "移行レイアウト定義の一覧・雛形作成 / migration layout definitions"),
+    "registry": (
+        "jichitai.cli.registry",
+        "住民記録の抽出・入力チェック / register export, input check",
+    ),
+    "import": (
+        "jichitai.cli.data_import",
+        "移行ファイルの取込（全件か無か） / import migration files (all or nothing)",
+    ),
+    "export": (
+        "jichitai.cli.data_export",
+        "移行ファイルの出力 / export the register in a migration layout",
+    ),
+    "layouts": (
+        "jichitai.cli.layouts",
+        "移行レイアウト定義の一覧・雛形作成 / migration layout definitions",
+    ),
     "tax": ("jichitai.cli.tax", "個人住民税の課税情報の取込 / import resident tax records (CSV)"),
     "staff": ("jichitai.cli.staff", "職員の役割付与の一括メンテナンス / bulk role grants (CSV)"),
-    "certificates": ("jichitai.cli.certificates", "証明書の署名鍵・交付日計表 / certificate signing keys, daily ledger"),
+    "certificates": (
+        "jichitai.cli.certificates",
+        "証明書の署名鍵・交付日計表 / certificate signing keys, daily ledger",
+    ),
+    "continuity": (
+        "jichitai.cli.continuity",
+        "災害時の業務継続（代行・複製・バックアップ） / disaster continuity",
+    ),
     "serve": ("jichitai.cli.serve", "本番用サーバ (gunicorn) の起動 / run the production server"),
 }
 

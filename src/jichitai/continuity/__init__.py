@@ -1,0 +1,1 @@
+"""Disaster continuity (issue 14): 代行 under a declared disaster, HA, backups, bundles, extracts."""
