@@ -48,6 +48,10 @@ CAPABILITIES: dict[str, Capability] = {c.name: c for c in (
     Capability("registry.hold_set", "抑止の設定", _roles(Role.CLERK, Role.APPROVER)),
     Capability("registry.hold_release", "抑止の解除", _roles(Role.APPROVER)),
     Capability("registry.hold_temporary_release", "抑止の一時解除", _roles(Role.APPROVER)),
+    # [420]#1, [410]#9: reading the hold set/release feed for other systems (a 支援措置 row needs
+    # need-to-know besides); the 決裁者 answers for the office's links, as for batch and EUC
+    Capability("registry.hold_feed", "抑止の連携データ（宛名システム等・コンビニ交付・住基ネットCSへの連携）",
+               _roles(Role.APPROVER, Role.SUPPORT_MEASURE)),
     # [1360] EUC: extraction over the whole register (protected persons excluded without need-to-know);
     # the 決裁者 answers for the office's lists and statistics (docs/euc.md)
     Capability("registry.euc", "EUC（住民記録データの抽出・分析・加工・出力）", _roles(Role.APPROVER)),

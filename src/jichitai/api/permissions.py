@@ -31,6 +31,8 @@ ENDPOINT_CAPABILITY: dict[str, str] = {
     "reject_event": "registry.approve",
     # 証明書交付: the counter's right, through the API (a PDF, bound to the Idempotency-Key)
     "issue_certificate": "certificates.issue",
+    # [420]#1, [410]#9: the hold set/release feed for the 宛名システム等, the kiosk and the CS
+    "list_hold_changes": "registry.hold_feed",
 }
 # The roles that hold each endpoint's capability (derived: the table above is the source).
 ENDPOINT_ROLES: dict[str, frozenset[str]] = {op: roles_for(cap) for op, cap in ENDPOINT_CAPABILITY.items()}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ninja import NinjaAPI
 from ninja.renderers import JSONRenderer
 
-from . import certificates, errors, events, reads, records  # noqa: F401 - they declare the endpoints
+from . import certificates, errors, events, links, reads, records  # noqa: F401 - they declare the endpoints
 from .routing import router
 
 

@@ -4,7 +4,8 @@ processes ask ("is this person held for 異動入力 / 証明書発行 / 照会?
 A hold is in force from its start date until a person releases it; its end date only informs
 ([410]#6). A 一時解除 lifts it until ``relock_at`` (now + the municipality's minutes, [410]#3/#4):
 whether it is in force is computed at read time, so it locks again without any job. A temporary
-release is never sent to other systems ([410]#2): nothing here publishes it.
+release is never sent to other systems ([410]#2): set and release are written to the link feed
+(``hold_feed``), a temporary release never.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from django.utils import timezone
 from jichitai.accounts.capabilities import has_capability
 from jichitai.audit.recording import record_alert
 
+from . import hold_feed
 from .errors import RegistryError, RuleViolation, violation
 from .holds_models import Hold, HoldLevel, HoldProcess
 from .models import Household, Person
@@ -92,6 +94,7 @@ def set_hold(*, process: str, level: str, start: dt.date, reason: str, staff: An
         hold = Hold.objects.create(process=process, level=level, person_id=person_id, household_id=household_id,
                                    start_date=start, end_date=end, reason=reason.strip(), created_by=staff)
         _alert(hold, "hold.set", process=process, level=level)
+        hold_feed.record_hold(hold, "set")  # [420]#1, [410]#9: the change other systems read
     return hold
 
 
@@ -114,6 +117,7 @@ def release_hold(hold_id: int, *, staff: Any, reason: str) -> Hold:
         hold.released_at, hold.released_by, hold.release_reason = timezone.now(), staff, reason.strip()
         hold.save(update_fields=["released_at", "released_by", "release_reason"])
         _alert(hold, "hold.release", reason=hold.release_reason)
+        hold_feed.record_hold(hold, "release")
     return hold
 
 

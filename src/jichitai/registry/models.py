@@ -392,6 +392,9 @@ class SupportMeasure(TenantModel):
     # [440]#1: after 審査, the issuance error lifted for a while by the 支援措置責任者 (counter only)
     issuance_released_until = models.DateTimeField("交付の一時解除の終了日時", null=True, blank=True)
     issuance_release_reason = models.CharField("交付を認めた審査の内容", max_length=200, blank=True)
+    # [440]#1: likewise for the 住民基本台帳の一部の写しの閲覧 (the 閲覧用写し made meanwhile holds the person)
+    inspection_released_until = models.DateTimeField("閲覧の一時解除の終了日時", null=True, blank=True)
+    inspection_release_reason = models.CharField("閲覧を認めた審査の内容", max_length=200, blank=True)
 
     class Meta(TenantModel.Meta):
         verbose_name = "支援措置"
@@ -413,6 +416,8 @@ from . import address_models, records_models  # noqa: E402,F401
 from .archive_models import ArchivedRecord  # noqa: E402,F401  除票用データベース [1300]
 from .ex_officio_models import ExOfficioRecord  # noqa: E402,F401  職権記録書 [750]
 from .holds_models import Hold  # noqa: E402,F401  抑止 [410]
+from .inspection_models import InspectionCopy, InspectionCopyEntry  # noqa: E402,F401  閲覧用写し [1320], [360]
+from .link_models import HoldChange  # noqa: E402,F401  抑止の連携 [410]#9, [420]
 from .immigration_models import ImmigrationNotice  # noqa: E402,F401  法務省通知 [960]
 from .migration_models import MigrationRun  # noqa: E402,F401  データ移行の実行記録
 from .resident_code_models import ResidentCodeStock  # noqa: E402,F401  住民票コードの蓄積 [870]

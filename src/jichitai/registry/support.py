@@ -20,13 +20,14 @@ from django.utils import timezone
 
 from jichitai.wareki import format_date
 
+from . import hold_feed
 from .errors import violation
 from .models import Person, PersonStatus, SupportMeasure
-from .selectors.access import MASK, active_measure, active_measures, alert_access, may_manage
+from .selectors.access import MASK, active_measure, active_measures, active_measures_all, alert_access, may_manage
 
 __all__ = ["END_REASONS", "MASK", "active_measure", "alert_access", "carry_over", "confirm_measure",
-           "end_measure", "extend_measure", "extension_opens", "may_receive", "one_year_end",
-           "period_alert", "release_issuance", "set_end_date", "start_measure"]
+           "end_measure", "extend_measure", "extension_opens", "inspection_admitted", "may_receive",
+           "one_year_end", "period_alert", "release_inspection", "release_issuance", "set_end_date", "start_measure"]
 
 # [440]#6: the three grounds on which a measure may end
 END_REASONS = {
@@ -110,6 +111,7 @@ def start_measure(
         )
         alert_access(person_id, screen="支援措置管理", function="support.start",
                      detail={"measure": m.pk, "end_date": end.isoformat(), "provisional": provisional})
+        hold_feed.record_measure(m, "set")  # [420]#1, [410]#9: without reason, 加害者等 or case
     return m
 
 
@@ -177,6 +179,7 @@ def end_measure(measure_id: int, *, staff: Any, reason: str) -> SupportMeasure:
         m.save(update_fields=["ended_at", "ended_by", "end_reason"])
         alert_access(m.person_id, screen="支援措置管理", function="support.end",
                      detail={"measure": m.pk, "reason": reason})
+        hold_feed.record_measure(m, "release")
     return m
 
 
@@ -202,27 +205,50 @@ def carry_over(events: Iterable[Any]) -> list[SupportMeasure]:
     return changed
 
 
-def release_issuance(measure_id: int, *, staff: Any, reason: str, minutes: int | None = None) -> SupportMeasure:
-    """[440]#1: after 審査, the 支援措置責任者 lifts the issuance error for a while (the 抑止's
-    一時解除 minutes): counter requests other than the 加害者等's may then be answered; the kiosk
-    never. It locks again by itself (computed at read time)."""
+def _release(measure_id: int, *, staff: Any, reason: str, minutes: int | None, what: str) -> SupportMeasure:
+    """[440]#1: after 審査, the 支援措置責任者 lifts the error of ``what`` ("issuance" or
+    "inspection") for the 抑止's 一時解除 minutes; it locks again by itself (computed at read time)."""
     from .holds import relock_minutes
 
     _require(staff, "解除")
     limit = relock_minutes()
     minutes = limit if minutes is None else minutes
     if not reason.strip() or len(reason.strip()) > 200:
-        raise violation("release_reason", "審査の内容（交付を認める理由）を200文字以内で入力してください。", "release_reason")
+        label = "交付" if what == "issuance" else "閲覧"
+        raise violation("release_reason", f"審査の内容（{label}を認める理由）を200文字以内で入力してください。", "release_reason")
     if not 1 <= minutes <= limit:
         raise violation("relock_minutes", f"一時解除の時間は1〜{limit}分で指定してください。", "minutes")
     with transaction.atomic():
         m = _locked(measure_id)
-        m.issuance_released_until = timezone.now() + dt.timedelta(minutes=minutes)
-        m.issuance_release_reason = reason.strip()
-        m.save(update_fields=["issuance_released_until", "issuance_release_reason"])
-        alert_access(m.person_id, screen="支援措置管理", function="support.release_issuance",
-                     detail={"measure": m.pk, "until": m.issuance_released_until.isoformat(), "reason": reason.strip()})
+        until = timezone.now() + dt.timedelta(minutes=minutes)
+        setattr(m, f"{what}_released_until", until)
+        setattr(m, f"{what}_release_reason", reason.strip())
+        m.save(update_fields=[f"{what}_released_until", f"{what}_release_reason"])
+        alert_access(m.person_id, screen="支援措置管理", function=f"support.release_{what}",
+                     detail={"measure": m.pk, "until": until.isoformat(), "reason": reason.strip()})
     return m
+
+
+def release_issuance(measure_id: int, *, staff: Any, reason: str, minutes: int | None = None) -> SupportMeasure:
+    """[440]#1: counter requests other than the 加害者等's may be answered for a while; the kiosk never."""
+    return _release(measure_id, staff=staff, reason=reason, minutes=minutes, what="issuance")
+
+
+def release_inspection(measure_id: int, *, staff: Any, reason: str, minutes: int | None = None) -> SupportMeasure:
+    """[440]#1: the 住民基本台帳の一部の写し（閲覧用） made while this stands holds the person (and her
+    household, unless another member is protected); each such copy names her (``InspectionCopy.admitted``)."""
+    return _release(measure_id, staff=staff, reason=reason, minutes=minutes, what="inspection")
+
+
+def inspection_admitted(on: dt.date | None = None) -> set[int]:
+    """Protected persons every active measure of whom lets the 閲覧 go on now (released after 審査)."""
+    now, out, refused = timezone.now(), set(), set()
+    for m in active_measures_all(on):
+        if m.inspection_released_until is not None and m.inspection_released_until > now:
+            out.add(m.person_id)
+        else:
+            refused.add(m.person_id)
+    return out - refused
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from jichitai.registry.selectors import access
+from jichitai.registry.selectors import access, cards
 
 from ..models import Issuance, NoticePrint
 from ..verify import codes
@@ -40,6 +40,21 @@ def person_notices(person_id: int, *, staff: Any) -> list[NoticePrint]:
         for r in rows.only("printed_at", "title", "pages", "staff_id", "person_ids")
         if person_id in (r.person_ids or [])
     ]
+
+
+def person_cards(person_id: int, *, staff: Any) -> tuple[list[Any], list[Any]]:
+    """[360]#1: 個人番号カード・住基カードの交付状況 (now, and each approved change); nothing about a
+    person ``staff`` sees masked."""
+    if access.screen_persons([person_id], staff=staff, screen="交付履歴照会", function="certificates.cards"):
+        return [], []
+    return cards.card_status(person_id, screen="交付履歴照会")
+
+
+def person_inspection_copies(person_id: int, *, staff: Any) -> list[Any]:
+    """[360]#1: the 住民基本台帳の一部の写し（閲覧用） that held the person ([1320]); the same rule."""
+    if access.screen_persons([person_id], staff=staff, screen="交付履歴照会", function="certificates.inspection"):
+        return []
+    return cards.inspection_copies(person_id)
 
 
 def search(**items: Any) -> list[Issuance]:

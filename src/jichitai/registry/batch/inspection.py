@@ -3,18 +3,24 @@ chosen by conditions, in 住所順, 五十音順 or a random order, as a CSV fil
 
 Must never: show anyone under 支援措置, or anyone of a household with a protected member, whoever
 runs it — 閲覧 is for third parties, so "支援対象者を除く" is not a choice here but always so
-(``selectors.rosters.third_party_rows``). The file holds the four items of 法第11条 (氏名, 生年月日,
+(``selectors.rosters.third_party_rows``): the 閲覧 of a protected person is an error ([440]#1)
+that only the 支援措置責任者 lifts, after 審査, for a while (``support.release_inspection``): a copy
+made meanwhile holds her, names her in ``InspectionCopy.admitted`` and alerts. Every copy made is
+recorded with the persons in it ([360]#1: a person's 交付履歴 shows the 閲覧用写し that held her). The file holds the four items of 法第11条 (氏名, 生年月日,
 性別, 住所) and a line number: no 宛名番号 or any other identifier.
 """
 
 from __future__ import annotations
 
+import hashlib
 import random
 import secrets
 from collections.abc import Mapping
 from typing import Any
 
+from .. import support
 from ..errors import RegistryError, RuleViolation
+from ..inspection_models import InspectionCopy, InspectionCopyEntry
 from ..selectors.rosters import RosterFilter, RosterRow, third_party_rows
 from .common import BatchResult, Params, Progress, csv_file, log, tick
 
@@ -52,13 +58,29 @@ def line(n: int, r: RosterRow) -> tuple[Any, ...]:
     return (n, r.name, r.birth_text, r.sex, r.address)
 
 
+def record_copy(rows: list[RosterRow], order: str, data: bytes, admitted: set[int]) -> InspectionCopy:
+    """The copy and who is in it, at which line ([360]#1); each admitted protected person alerted."""
+    held = sorted({r.key for r in rows} & admitted)
+    copy = InspectionCopy.objects.create(rows=len(rows), order=order, sha256=hashlib.sha256(data).hexdigest(),
+                                         admitted=held)
+    InspectionCopyEntry.objects.bulk_create(
+        (InspectionCopyEntry(copy=copy, person_id=r.key, line=n) for n, r in enumerate(rows, start=1)),
+        batch_size=2000,
+    )
+    for pid in held:
+        support.alert_access(pid, screen="閲覧用写しの作成", function="inspection.admitted",
+                             detail={"copy": copy.pk})
+    return copy
+
+
 def run(params: Mapping[str, Any], progress: Progress | None = None) -> BatchResult:
     p = Params(params, (*FILTER_PARAMS, "order", "seed"))
     flt = roster_filter(p)
     order = p.choice("order", "並び順", ORDERS, "address")
     seed = seed_of(p)
     p.check()
-    rows = list(third_party_rows(flt))
+    admitted = support.inspection_admitted()
+    rows = list(third_party_rows(flt, admitted=admitted))
     if order == "kana":
         rows.sort(key=lambda r: (r.kana, r.birth_date, r.key))
     elif order == "random":
@@ -71,7 +93,9 @@ def run(params: Mapping[str, Any], progress: Progress | None = None) -> BatchRes
             )
         )
     data = csv_file(HEADER, (line(n, r) for n, r in enumerate(rows, start=1)))
-    log("inspection_copy", rows=len(rows), order=order, towns=list(flt.towns))
+    copy = record_copy(rows, order, data, admitted)
+    log("inspection_copy", rows=len(rows), order=order, towns=list(flt.towns), copy=copy.pk,
+        admitted=len(copy.admitted))
     counts = {"rows": len(rows)} | ({"seed": seed} if order == "random" else {})
     return BatchResult(
         counts, f"閲覧用写しを作成しました（{len(rows)}件・{ORDERS[order]}）。", {FILE: data}

@@ -56,6 +56,11 @@ def active_measures(person_ids: Iterable[int], on: dt.date | None = None) -> Any
     return SupportMeasure.objects.filter(_active(on), person_id__in=sorted(set(person_ids))).order_by("pk")
 
 
+def active_measures_all(on: dt.date | None = None) -> Any:
+    """Every measure protecting anyone now (a queryset)."""
+    return SupportMeasure.objects.filter(_active(on)).order_by("pk")
+
+
 def protected_ids(person_ids: Iterable[int], on: dt.date | None = None) -> set[int]:
     ids = sorted(set(person_ids))
     if not ids:

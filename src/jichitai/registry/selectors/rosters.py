@@ -98,11 +98,30 @@ def _households(active_only: bool = True) -> dict[int, tuple[str, str, str, str,
     return out
 
 
-def third_party_rows(flt: RosterFilter, *, on: dt.date | None = None) -> Iterator[RosterRow]:
+def _shields(admitted: Collection[int]) -> tuple[set[int], set[int]]:
+    """(households, persons) to leave out: those of ``access.shielded`` less the ``admitted``
+    persons, whose household stays out while another current member is protected."""
+    if not admitted:
+        return access.shielded()
+    households, persons = set(), set()
+    rows = access.active_measures_all().values_list("person_id", "person__household_id", "person__status")
+    for pid, hid, status in rows:
+        if pid in admitted:
+            continue
+        persons.add(pid)
+        if status == "resident" and hid is not None:
+            households.add(hid)
+    return households, persons
+
+
+def third_party_rows(
+    flt: RosterFilter, *, on: dt.date | None = None, admitted: Collection[int] = ()
+) -> Iterator[RosterRow]:
     """Residents on ``on`` matching ``flt``, in 住所順 (町字コード, 番地, 方書, 世帯: 世帯主から), none protected and
-    none of a household with a protected current member — whoever asks."""
+    none of a household with a protected current member — whoever asks. ``admitted``: protected
+    persons the 支援措置責任者 let into a 閲覧用写し after 審査 ([440]#1); never given for other lists."""
     on = on or move_outs.today()
-    shielded_households, protected = access.shielded()
+    shielded_households, protected = _shields(set(admitted))
     qs = Person.objects.without_read_log(ROSTER_READ).filter(move_outs.current(on))
     if flt.towns:
         qs = qs.filter(household__address__town_code__in=sorted(set(flt.towns)))
@@ -150,7 +169,7 @@ def third_party_rows(flt: RosterFilter, *, on: dt.date | None = None) -> Iterato
             r["pk"],
         )
     # the last guard: a protection started while reading leaves no trace in the list either
-    late_households, late_persons = access.shielded()
+    late_households, late_persons = _shields(set(admitted))
     rows.sort(key=lambda r: order[r.key])
     yield from (
         r for r in rows if r.key not in late_persons and order[r.key][4] not in late_households

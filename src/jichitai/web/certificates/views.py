@@ -16,7 +16,13 @@ from django.views.decorators.http import require_GET, require_POST
 from jichitai.accounts.decorators import requires_capability
 from jichitai.certificates import counter, kinds, printing
 from jichitai.certificates.issuance import IssuanceMismatch, IssuanceRefused
-from jichitai.certificates.issuance.history import dispose, person_history, person_notices
+from jichitai.certificates.issuance.history import (
+    dispose,
+    person_cards,
+    person_history,
+    person_inspection_copies,
+    person_notices,
+)
 from jichitai.certificates.issuance.request import REQUESTER_KINDS
 from jichitai.certificates.models import Issuance
 from jichitai.certificates.render import UndrawableCharactersError
@@ -30,6 +36,7 @@ from . import form
 ISSUE = "certificates.issue"
 TEMPLATE = "certificates/counter.html"
 HISTORY_TEMPLATE = "certificates/history.html"
+INSPECTION_ORDERS = {"address": "住所順", "kana": "五十音順", "random": "ランダム順"}
 DISPOSE_REASON = "処分の理由を入力してください。"
 DISPOSE_CONFIRM = "取り消してよいか確認し、確認欄にチェックしてください（取り消した証明書は照合で失効と表示されます）。"
 
@@ -144,11 +151,18 @@ def history_view(request: HttpRequest, person_id: int) -> HttpResponse:
     """[360]#1: the person's issuances; a protected person's (or an unknown one's) list is empty."""
     rows = [_row(r) for r in person_history(person_id, staff=request.user)]
     notices = person_notices(person_id, staff=request.user)
-    return render_page(
-        request,
-        HISTORY_TEMPLATE,
-        {"person_id": person_id, "rows": rows, "notices": notices, "errors": Errors()},
-    )
+    cards_now, card_changes = person_cards(person_id, staff=request.user)
+    context = {
+        "person_id": person_id,
+        "rows": rows,
+        "notices": notices,
+        "cards": cards_now,
+        "card_changes": card_changes,
+        "copies": person_inspection_copies(person_id, staff=request.user),
+        "orders": INSPECTION_ORDERS,
+        "errors": Errors(),
+    }
+    return render_page(request, HISTORY_TEMPLATE, context)
 
 
 @require_POST

@@ -187,6 +187,11 @@ def _update(request: HttpRequest, m: SupportMeasure, action: str, errors: Errors
         m = support.release_issuance(m.pk, staff=staff, reason=post.get("release_reason", ""))
         until = timezone.localtime(m.issuance_released_until)
         return f"審査の結果により、{until:%H時%M分}まで窓口での交付を認めました（自動で元に戻ります）。"
+    if action == "release_inspection":
+        m = support.release_inspection(m.pk, staff=staff, reason=post.get("release_reason", ""))
+        until = timezone.localtime(m.inspection_released_until)
+        return (f"審査の結果により、{until:%H時%M分}までに作成する住民基本台帳の一部の写し（閲覧用）に"
+                "この方を含めます（自動で元に戻ります）。")
     raise Http404("操作が見つかりません。")
 
 
