@@ -1,5 +1,8 @@
 """The errors and alerts the register implements for [1440] (エラー項目一覧・アラート項目一覧 are not
-in our transcription of the standard): rule, level, items, when, and what the clerk does.
+in our transcription of the standard, nor in any public text we could find): rule, level, items,
+when, and what the clerk does. ``ENTRIES`` are the checks of each item's input; ``PROCESS_ENTRIES``
+those a 異動 raises against the register's state (抑止, 世帯主不在, 再転入, 住民票コードの空き番) —
+one list, the same mechanism: an error refuses 仮登録 and 本登録, an alert waits for confirmation.
 
 docs/registry.md "エラーとアラート" prints the same list; a test keeps the two in step and runs each
 entry's example through the batch check (file, line, item).
@@ -72,11 +75,26 @@ ENTRIES: tuple[Entry, ...] = (
           "続柄と生年月日を確かめ、誤りでなければ確認して仮登録", {"relationship": "子", "birth_date": "1990-01-01"}),
     Entry("very_old", ALERT, "生年月日", "異動日に120歳以上になる（元号の入力誤りなど）",
           "生年月日を確かめ、誤りでなければ確認して仮登録", {"birth_date": "明治30年1月1日", "relationship": "母"}),
-    Entry("duplicate_suspected", ALERT, "氏名・生年月日", "同じ氏名（異体字を同一視）・生年月日の住民か決裁待ちの異動がある",
-          "重複記載でないことを確かめ、確認して仮登録"),
+    Entry("duplicate_suspected", ALERT, "氏名・生年月日・性別",
+          "同じ氏名（異体字を同一視）・生年月日の住民か決裁待ちの異動がある／氏名・性別・生年月日が一致する除票がある（[600]#1）",
+          "重複記載でないことを確かめ、確認して仮登録（再転入者なら除票を検索して選択）"),
     Entry("unique_number", ERROR, "個人番号・住民票コード", "他の住民・同じ届出・同時に決裁する異動と重複", "番号を確かめる"),
     Entry("backdated", ERROR, "異動日", "同じ住民・世帯に後の異動日の異動が既にある", "後の異動を取り消してから順に入力"),
     Entry("invalid", ERROR, "続柄", "標準仕様書の続柄にない（[110]#2）", "標準の続柄で入力", {"relationship": "孫"}),
 )
 
-BY_RULE = {e.rule: e for e in ENTRIES}
+# raised by the 異動 against the register's state (chapter 3 and 4): no batch-check example
+PROCESS_ENTRIES: tuple[Entry, ...] = (
+    Entry("returning_resident", ERROR, "個人番号・住民票コード", "新規の記載の番号が除票の番号と一致する（[600]#1）",
+          "新規に記載せず、除票を検索して再転入者として選択"),
+    Entry("hold_entry", ERROR, "異動の対象者・世帯", "異動入力の抑止（エラー）が設定されている（[410]#2）",
+          "抑止の理由を確かめ、解除または一時解除の後に入力"),
+    Entry("hold_alert", ALERT, "異動の対象者・世帯", "異動入力の抑止（アラート）が設定されている（[410]#2）",
+          "抑止の理由を確かめ、確認して仮登録"),
+    Entry("headless", ALERT, "世帯主", "世帯主が世帯からいなくなり、2人以上の世帯員が残る（[490]#2）",
+          "新しい世帯主を指定するか、世帯主のいない世帯として確認して仮登録"),
+    Entry("resident_code_stock_low", ALERT, "住民票コード", "新規付番用の住民票コードの空き番が設定値を下回った（[870]#4）",
+          "CSから住民票コードを取得し、確認して仮登録"),
+)
+ALL_ENTRIES = ENTRIES + PROCESS_ENTRIES
+BY_RULE = {e.rule: e for e in ALL_ENTRIES}
