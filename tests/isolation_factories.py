@@ -190,6 +190,28 @@ def _hold(marker: str) -> Any:
                                start_date=dt.date(2024, 1, 1), reason=marker, created_by=_staff(marker))
 
 
+def _hold_change(marker: str) -> Any:
+    import datetime as dt
+
+    from jichitai.registry.link_models import HoldChange
+
+    hold = _hold(marker)
+    return HoldChange.objects.create(action="set", source="hold", hold=hold, person=hold.person, process=marker[:10],
+                                     level="error", start_date=dt.date(2024, 1, 1))
+
+
+def _inspection_copy(marker: str) -> Any:
+    from jichitai.registry.inspection_models import InspectionCopy
+
+    return InspectionCopy.objects.create(rows=1, order="address", sha256=marker[:64], admitted=[])
+
+
+def _inspection_copy_entry(marker: str) -> Any:
+    from jichitai.registry.inspection_models import InspectionCopyEntry
+
+    return InspectionCopyEntry.objects.create(copy=_inspection_copy(marker), person=_person(marker + "-i"), line=1)
+
+
 def _ex_officio_record(marker: str) -> Any:
     from jichitai.registry.ex_officio_models import ExOfficioRecord
 
@@ -422,6 +444,9 @@ FACTORIES: dict[str, Callable[[str], Any]] = {
     "registry.Counter": _counter,
     "registry.SearchHistory": _search_history,
     "registry.Hold": _hold,
+    "registry.HoldChange": _hold_change,
+    "registry.InspectionCopy": _inspection_copy,
+    "registry.InspectionCopyEntry": _inspection_copy_entry,
     "registry.ResidentCodeStock": _resident_code_stock,
     "registry.ImmigrationNotice": _immigration_notice,
     "registry.MigrationRun": _migration_run,

@@ -29,8 +29,14 @@ pytestmark = pytest.mark.django_db
 
 
 def _submit(office: Any, kind: str, req: dict[str, Any], **kw: Any) -> Any:
-    return events.submit_event(kind, req, effective_date=D(2024, 6, 1), reported_date=D(2024, 6, 1),
-                               entered_by=office.clerk, **kw)
+    return events.submit_event(
+        kind,
+        req,
+        effective_date=D(2024, 6, 1),
+        reported_date=D(2024, 6, 1),
+        entered_by=office.clerk,
+        **kw,
+    )
 
 
 def _raised(call: Any) -> tuple[str, set[str]]:
@@ -44,7 +50,7 @@ def _raised(call: Any) -> tuple[str, set[str]]:
 @pytest.mark.std("1440#1", "1440#2")
 def test_the_docs_list_every_entry_once_with_its_level_and_what_to_do() -> None:
     text = (ROOT / "docs" / "registry.md").read_text(encoding="utf-8")
-    section = text[text.index("## エラーとアラート"):]
+    section = text[text.index("## エラーとアラート") :]
     section = section[: section.find("\n## ", 1) if "\n## " in section[1:] else None]
     assert len(BY_RULE) == len(ALL_ENTRIES)  # one entry per rule
     for e in ALL_ENTRIES:
@@ -59,14 +65,24 @@ def test_process_errors_refuse_even_when_every_alert_is_confirmed(office, office
         _arrive(office, my_number=MY_NUMBER)
         (aoki,) = people()
         _leave(office, aoki.pk)
-        level, rules = _raised(lambda: _back(office, my_number=MY_NUMBER, resident_code="19999999990", confirm=True))
+        level, rules = _raised(
+            lambda: _back(office, my_number=MY_NUMBER, resident_code="19999999990", confirm=True)
+        )
         assert (level, rules) == (BY_RULE["returning_resident"].level, {"returning_resident"})
         move_in_family(office)
         head = people(family_name="髙橋")[0]
-        holds.set_hold(process="entry", level="error", start=D(2024, 1, 1), reason="調査中", staff=office.approver,
-                       household_id=head.household_id)
+        holds.set_hold(
+            process="entry",
+            level="error",
+            start=D(2024, 1, 1),
+            reason="調査中",
+            staff=office.approver,
+            household_id=head.household_id,
+        )
         name_change = {"person_id": head.pk, "family_name": "高橋"}
-        level, rules = _raised(lambda: _submit(office, "name_change", name_change, confirm_alerts=True))
+        level, rules = _raised(
+            lambda: _submit(office, "name_change", name_change, confirm_alerts=True)
+        )
         assert (level, rules) == (BY_RULE["hold_entry"].level, {"hold_entry"})
     with activate(office_b.ctx()):  # B's register holds neither the 除票 nor the hold
         assert _back(office_b, my_number=MY_NUMBER, resident_code="19999999990").event.pk
@@ -77,8 +93,14 @@ def test_process_alerts_wait_for_confirmation_and_the_event_keeps_them(office) -
     with activate(office.ctx()):
         move_in_family(office)
         head, wife, son = people()
-        hold = holds.set_hold(process="entry", level="alert", start=D(2024, 1, 1), reason="確認中",
-                              staff=office.approver, person_id=son.pk)
+        hold = holds.set_hold(
+            process="entry",
+            level="alert",
+            start=D(2024, 1, 1),
+            reason="確認中",
+            staff=office.approver,
+            person_id=son.pk,
+        )
         req = {"person_id": son.pk, "family_name": "高橋"}
         assert _raised(lambda: _submit(office, "name_change", req)) == (ALERT, {"hold_alert"})
         done = _submit(office, "name_change", req, confirm_alerts=True)
@@ -87,8 +109,13 @@ def test_process_alerts_wait_for_confirmation_and_the_event_keeps_them(office) -
         holds.release_hold(hold.pk, staff=office.approver, reason="確認済み")
         # [490]#2: the head dies and two remain
         death = {"person_id": head.pk}
-        assert _raised(lambda: _submit(office, "death", death)) == (BY_RULE["headless"].level, {"headless"})
-        assert _submit(office, "death", death, confirm_alerts=True).event.touches["alerts_confirmed"] == ["headless"]
+        assert _raised(lambda: _submit(office, "death", death)) == (
+            BY_RULE["headless"].level,
+            {"headless"},
+        )
+        assert _submit(office, "death", death, confirm_alerts=True).event.touches[
+            "alerts_confirmed"
+        ] == ["headless"]
 
 
 @pytest.mark.std("1440#2")
@@ -98,13 +125,24 @@ def test_low_resident_code_stock_is_an_alert(office) -> None:
         resident_codes.stock(codes(5))
         move_in_family(office)
         head = people()[0]
-        spec = person_spec("c1", "髙橋", "次郎", "2024-05-01", "子", given_kana="ジロウ", resident_code="")
+        spec = person_spec(
+            "c1", "髙橋", "次郎", "2024-05-01", "子", given_kana="ジロウ", resident_code=""
+        )
         birth = {"household_id": head.household_id, "person": spec}
         level, rules = _raised(lambda: _submit(office, "birth", birth))
-        assert (level, rules) == (BY_RULE["resident_code_stock_low"].level, {"resident_code_stock_low"})
+        assert (level, rules) == (
+            BY_RULE["resident_code_stock_low"].level,
+            {"resident_code_stock_low"},
+        )
         assert _submit(office, "birth", birth, confirm_alerts=True).event.pk
 
 
 def test_every_process_entry_is_tried_above() -> None:
-    tried = {"returning_resident", "hold_entry", "hold_alert", "headless", "resident_code_stock_low"}
+    tried = {
+        "returning_resident",
+        "hold_entry",
+        "hold_alert",
+        "headless",
+        "resident_code_stock_low",
+    }
     assert {e.rule for e in PROCESS_ENTRIES} == tried

@@ -42,15 +42,26 @@ class HoldFeedOut(Schema):
     more: bool
 
 
-@endpoint("get", "/holds/changes", "list_hold_changes", response={200: HoldFeedOut, 422: ErrorOut, **COMMON_ERRORS},
-          summary="抑止の設定・解除の連携データ（宛名システム等・コンビニ交付・住基ネットCS向け、カーソル方式）",
-          tags=["holds"])
+@endpoint(
+    "get",
+    "/holds/changes",
+    "list_hold_changes",
+    response={200: HoldFeedOut, 422: ErrorOut, **COMMON_ERRORS},
+    summary="抑止の設定・解除の連携データ（宛名システム等・コンビニ交付・住基ネットCS向け、カーソル方式）",
+    tags=["holds"],
+)
 def list_hold_changes(
-    request: HttpRequest, since: int = Query(0, ge=0, le=2**62),
-    target: Literal["atena", "kiosk", "cs"] = "atena", limit: int = Query(500, ge=1, le=hold_feed.MAX_LIMIT),
+    request: HttpRequest,
+    since: int = Query(0, ge=0, le=2**62),
+    target: Literal["atena", "kiosk", "cs"] = "atena",
+    limit: int = Query(500, ge=1, le=hold_feed.MAX_LIMIT),
 ) -> Any:
     """Changes after ``since`` (oldest first): ``atena`` every hold and 支援措置; ``kiosk`` and
     ``cs`` those that stop 証明書発行. A 一時解除 is never sent ([410]#2)."""
     feed = hold_feed.changes(since=since, target=target, staff=request.user, limit=limit)
-    return HoldFeedOut(target=target, changes=[HoldChangeOut(**r) for r in feed.rows],
-                       next_cursor=feed.next_cursor, more=feed.more)
+    return HoldFeedOut(
+        target=target,
+        changes=[HoldChangeOut(**r) for r in feed.rows],
+        next_cursor=feed.next_cursor,
+        more=feed.more,
+    )

@@ -29,16 +29,29 @@ MAX_LIMIT = 1000
 
 def record_hold(hold: Hold, action: str) -> HoldChange:
     return HoldChange.objects.create(
-        action=action, source="hold", hold=hold, person_id=hold.person_id, household_id=hold.household_id,
-        process=hold.process, level=hold.level, start_date=hold.start_date, end_date=hold.end_date,
+        action=action,
+        source="hold",
+        hold=hold,
+        person_id=hold.person_id,
+        household_id=hold.household_id,
+        process=hold.process,
+        level=hold.level,
+        start_date=hold.start_date,
+        end_date=hold.end_date,
     )
 
 
 def record_measure(measure: SupportMeasure, action: str) -> HoldChange:
     start = measure.provisional_start or measure.start_date
     return HoldChange.objects.create(
-        action=action, source="support", measure=measure, person_id=measure.person_id,
-        process=ALL_PROCESSES, level="error", start_date=min(start, measure.start_date), end_date=measure.end_date,
+        action=action,
+        source="support",
+        measure=measure,
+        person_id=measure.person_id,
+        process=ALL_PROCESSES,
+        level="error",
+        start_date=min(start, measure.start_date),
+        end_date=measure.end_date,
     )
 
 
@@ -56,11 +69,18 @@ def _shielded_ids() -> tuple[set[int], set[int]]:
 
 def _row(c: HoldChange, numbers: dict[str, dict[int, str]]) -> dict[str, Any]:
     return {
-        "seq": c.seq, "at": c.at.isoformat(), "action": c.action, "source": c.source,
-        "process": c.process, "level": c.level,
-        "person_id": c.person_id, "atena_no": numbers["person"].get(c.person_id or 0, ""),
-        "household_id": c.household_id, "household_no": numbers["household"].get(c.household_id or 0, ""),
-        "start_date": c.start_date.isoformat(), "end_date": c.end_date.isoformat() if c.end_date else None,
+        "seq": c.seq,
+        "at": c.at.isoformat(),
+        "action": c.action,
+        "source": c.source,
+        "process": c.process,
+        "level": c.level,
+        "person_id": c.person_id,
+        "atena_no": numbers["person"].get(c.person_id or 0, ""),
+        "household_id": c.household_id,
+        "household_no": numbers["household"].get(c.household_id or 0, ""),
+        "start_date": c.start_date.isoformat(),
+        "end_date": c.end_date.isoformat() if c.end_date else None,
     }
 
 
@@ -87,12 +107,24 @@ def changes(*, since: int, target: str, staff: Any, limit: int = 500) -> Feed:
         if protected and not knows:
             continue  # existence of the protection is itself protected
         if protected and c.person_id:
-            access.alert_access(c.person_id, screen="抑止の連携", function="holds.feed",
-                                detail={"seq": c.seq, "target": target})
+            access.alert_access(
+                c.person_id,
+                screen="抑止の連携",
+                function="holds.feed",
+                detail={"seq": c.seq, "target": target},
+            )
         shown.append(c)
-    numbers = numbers_of({c.person_id for c in shown if c.person_id}, {c.household_id for c in shown if c.household_id})
+    numbers = numbers_of(
+        {c.person_id for c in shown if c.person_id},
+        {c.household_id for c in shown if c.household_id},
+    )
     rows = [_row(c, numbers) for c in shown]
     next_cursor = found[-1].seq if found else since
-    record("operation", "registry.holds.feed", screen="抑止の連携", function=target,
-           detail={"since": since, "next": next_cursor, "rows": len(rows), "target": target})
+    record(
+        "operation",
+        "registry.holds.feed",
+        screen="抑止の連携",
+        function=target,
+        detail={"since": since, "next": next_cursor, "rows": len(rows), "target": target},
+    )
     return Feed(rows, next_cursor, more)

@@ -19,13 +19,21 @@ class HoldChange(TenantModel):
     seq = models.BigAutoField("連番", primary_key=True)
     at = models.DateTimeField("処理日時", default=timezone.now)
     action = models.CharField("区分", max_length=7, choices=[("set", "設定"), ("release", "解除")])
-    source = models.CharField("抑止の種類", max_length=7, choices=[("hold", "抑止"), ("support", "支援措置")])
-    hold = models.ForeignKey("registry.Hold", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    measure = models.ForeignKey("registry.SupportMeasure", on_delete=models.PROTECT, null=True, blank=True,
-                                related_name="+")
-    person = models.ForeignKey("registry.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    household = models.ForeignKey("registry.Household", on_delete=models.PROTECT, null=True, blank=True,
-                                  related_name="+")
+    source = models.CharField(
+        "抑止の種類", max_length=7, choices=[("hold", "抑止"), ("support", "支援措置")]
+    )
+    hold = models.ForeignKey(
+        "registry.Hold", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    measure = models.ForeignKey(
+        "registry.SupportMeasure", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    person = models.ForeignKey(
+        "registry.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    household = models.ForeignKey(
+        "registry.Household", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     # a 支援措置 holds every process; a hold names one ([410]#2)
     process = models.CharField("抑止する処理", max_length=10)
     level = models.CharField("抑止レベル", max_length=5)

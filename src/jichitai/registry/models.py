@@ -416,9 +416,9 @@ from . import address_models, records_models  # noqa: E402,F401
 from .archive_models import ArchivedRecord  # noqa: E402,F401  除票用データベース [1300]
 from .ex_officio_models import ExOfficioRecord  # noqa: E402,F401  職権記録書 [750]
 from .holds_models import Hold  # noqa: E402,F401  抑止 [410]
+from .immigration_models import ImmigrationNotice  # noqa: E402,F401  法務省通知 [960]
 from .inspection_models import InspectionCopy, InspectionCopyEntry  # noqa: E402,F401  閲覧用写し [1320], [360]
 from .link_models import HoldChange  # noqa: E402,F401  抑止の連携 [410]#9, [420]
-from .immigration_models import ImmigrationNotice  # noqa: E402,F401  法務省通知 [960]
 from .migration_models import MigrationRun  # noqa: E402,F401  データ移行の実行記録
 from .resident_code_models import ResidentCodeStock  # noqa: E402,F401  住民票コードの蓄積 [870]
 from .search_history import SearchHistory  # noqa: E402,F401  検索履歴 [320]

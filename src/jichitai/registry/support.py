@@ -23,7 +23,14 @@ from jichitai.wareki import format_date
 from . import hold_feed
 from .errors import violation
 from .models import Person, PersonStatus, SupportMeasure
-from .selectors.access import MASK, active_measure, active_measures, active_measures_all, alert_access, may_manage
+from .selectors.access import (
+    MASK,
+    active_measure,
+    active_measures,
+    active_measures_all,
+    alert_access,
+    may_manage,
+)
 
 __all__ = ["END_REASONS", "MASK", "active_measure", "alert_access", "carry_over", "confirm_measure",
            "end_measure", "extend_measure", "extension_opens", "inspection_admitted", "may_receive",

@@ -45,14 +45,18 @@ def person_notices(person_id: int, *, staff: Any) -> list[NoticePrint]:
 def person_cards(person_id: int, *, staff: Any) -> tuple[list[Any], list[Any]]:
     """[360]#1: 個人番号カード・住基カードの交付状況 (now, and each approved change); nothing about a
     person ``staff`` sees masked."""
-    if access.screen_persons([person_id], staff=staff, screen="交付履歴照会", function="certificates.cards"):
+    if access.screen_persons(
+        [person_id], staff=staff, screen="交付履歴照会", function="certificates.cards"
+    ):
         return [], []
     return cards.card_status(person_id, screen="交付履歴照会")
 
 
 def person_inspection_copies(person_id: int, *, staff: Any) -> list[Any]:
     """[360]#1: the 住民基本台帳の一部の写し（閲覧用） that held the person ([1320]); the same rule."""
-    if access.screen_persons([person_id], staff=staff, screen="交付履歴照会", function="certificates.inspection"):
+    if access.screen_persons(
+        [person_id], staff=staff, screen="交付履歴照会", function="certificates.inspection"
+    ):
         return []
     return cards.inspection_copies(person_id)
 

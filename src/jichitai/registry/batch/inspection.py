@@ -58,18 +58,25 @@ def line(n: int, r: RosterRow) -> tuple[Any, ...]:
     return (n, r.name, r.birth_text, r.sex, r.address)
 
 
-def record_copy(rows: list[RosterRow], order: str, data: bytes, admitted: set[int]) -> InspectionCopy:
+def record_copy(
+    rows: list[RosterRow], order: str, data: bytes, admitted: set[int]
+) -> InspectionCopy:
     """The copy and who is in it, at which line ([360]#1); each admitted protected person alerted."""
     held = sorted({r.key for r in rows} & admitted)
-    copy = InspectionCopy.objects.create(rows=len(rows), order=order, sha256=hashlib.sha256(data).hexdigest(),
-                                         admitted=held)
+    copy = InspectionCopy.objects.create(
+        rows=len(rows), order=order, sha256=hashlib.sha256(data).hexdigest(), admitted=held
+    )
     InspectionCopyEntry.objects.bulk_create(
-        (InspectionCopyEntry(copy=copy, person_id=r.key, line=n) for n, r in enumerate(rows, start=1)),
+        (
+            InspectionCopyEntry(copy=copy, person_id=r.key, line=n)
+            for n, r in enumerate(rows, start=1)
+        ),
         batch_size=2000,
     )
     for pid in held:
-        support.alert_access(pid, screen="閲覧用写しの作成", function="inspection.admitted",
-                             detail={"copy": copy.pk})
+        support.alert_access(
+            pid, screen="閲覧用写しの作成", function="inspection.admitted", detail={"copy": copy.pk}
+        )
     return copy
 
 
@@ -94,8 +101,14 @@ def run(params: Mapping[str, Any], progress: Progress | None = None) -> BatchRes
         )
     data = csv_file(HEADER, (line(n, r) for n, r in enumerate(rows, start=1)))
     copy = record_copy(rows, order, data, admitted)
-    log("inspection_copy", rows=len(rows), order=order, towns=list(flt.towns), copy=copy.pk,
-        admitted=len(copy.admitted))
+    log(
+        "inspection_copy",
+        rows=len(rows),
+        order=order,
+        towns=list(flt.towns),
+        copy=copy.pk,
+        admitted=len(copy.admitted),
+    )
     counts = {"rows": len(rows)} | ({"seed": seed} if order == "random" else {})
     return BatchResult(
         counts, f"閲覧用写しを作成しました（{len(rows)}件・{ORDERS[order]}）。", {FILE: data}

@@ -32,13 +32,20 @@ def _label(field: str, value: object) -> str:
 
 
 def card_status(person_id: int, *, screen: str) -> tuple[list[CardState], list[CardChange]]:
-    row = (Person.objects.for_read(screen=screen, function="cards").filter(pk=person_id)
-           .values(*CARD_FIELDS).first())
+    row = (
+        Person.objects.for_read(screen=screen, function="cards")
+        .filter(pk=person_id)
+        .values(*CARD_FIELDS)
+        .first()
+    )
     if row is None:
         return [], []
     now = [CardState(label, _label(f, row[f])) for f, label in CARD_FIELDS.items()]
-    facts = (EventFact.objects.filter(entity="person", entity_id=person_id, field__in=list(CARD_FIELDS))
-             .order_by("-effective_date", "-approval_seq").values_list("field", "before", "after", "effective_date"))
+    facts = (
+        EventFact.objects.filter(entity="person", entity_id=person_id, field__in=list(CARD_FIELDS))
+        .order_by("-effective_date", "-approval_seq")
+        .values_list("field", "before", "after", "effective_date")
+    )
     changes = [CardChange(CARD_FIELDS[f], d, _label(f, b), _label(f, a)) for f, b, a, d in facts]
     return now, changes
 
@@ -56,7 +63,14 @@ def inspection_copies(person_id: int) -> list[CopyHeld]:
     """The 住民基本台帳の一部の写し（閲覧用） that held ``person_id`` ([1320]), newest first."""
     from ..inspection_models import InspectionCopyEntry
 
-    rows = (InspectionCopyEntry.objects.filter(person_id=person_id).select_related("copy")
-            .order_by("-copy__made_at", "-copy_id"))
-    return [CopyHeld(e.copy.made_at, e.line, e.copy.rows, e.copy.order, person_id in (e.copy.admitted or []))
-            for e in rows]
+    rows = (
+        InspectionCopyEntry.objects.filter(person_id=person_id)
+        .select_related("copy")
+        .order_by("-copy__made_at", "-copy_id")
+    )
+    return [
+        CopyHeld(
+            e.copy.made_at, e.line, e.copy.rows, e.copy.order, person_id in (e.copy.admitted or [])
+        )
+        for e in rows
+    ]

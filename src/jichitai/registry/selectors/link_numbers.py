@@ -8,9 +8,22 @@ from collections.abc import Iterable
 from ..models import Household, Person
 
 
-def numbers_of(person_ids: Iterable[int], household_ids: Iterable[int]) -> dict[str, dict[int, str]]:
+def numbers_of(
+    person_ids: Iterable[int], household_ids: Iterable[int]
+) -> dict[str, dict[int, str]]:
     pids, hids = sorted(set(person_ids)), sorted(set(household_ids))
-    persons = dict(Person.objects.for_read(screen="抑止の連携", function="holds.feed")
-                   .filter(pk__in=pids).values_list("pk", "atena_no")) if pids else {}
-    households = dict(Household.objects.filter(pk__in=hids).values_list("pk", "household_no")) if hids else {}
+    persons = (
+        dict(
+            Person.objects.for_read(screen="抑止の連携", function="holds.feed")
+            .filter(pk__in=pids)
+            .values_list("pk", "atena_no")
+        )
+        if pids
+        else {}
+    )
+    households = (
+        dict(Household.objects.filter(pk__in=hids).values_list("pk", "household_no"))
+        if hids
+        else {}
+    )
     return {"person": persons, "household": households}

@@ -104,7 +104,9 @@ def _shields(admitted: Collection[int]) -> tuple[set[int], set[int]]:
     if not admitted:
         return access.shielded()
     households, persons = set(), set()
-    rows = access.active_measures_all().values_list("person_id", "person__household_id", "person__status")
+    rows = access.active_measures_all().values_list(
+        "person_id", "person__household_id", "person__status"
+    )
     for pid, hid, status in rows:
         if pid in admitted:
             continue
