@@ -36,6 +36,7 @@ CASES: dict[str, Callable[[Side], Request]] = {
     "issue_certificate": lambda s: ("post", "/certificates", {
         "kind": "juminhyo", "subject_ids": [s.family[0]],
         "requester": {"kind": "self", "person_id": s.family[0]}}),
+    "list_hold_changes": lambda s: ("get", "/holds/changes?since=0&target=atena", None),
 }
 # What another municipality's ids look like to A's staff, per endpoint (B's own data as the target).
 FOREIGN: dict[str, Callable[[Side], Request]] = {
@@ -56,6 +57,7 @@ FOREIGN: dict[str, Callable[[Side], Request]] = {
     "issue_certificate": lambda b: ("post", "/certificates", {
         "kind": "juminhyo", "subject_ids": [b.family[0]],
         "requester": {"kind": "self", "person_id": b.family[0]}}),
+    "list_hold_changes": lambda b: ("get", "/holds/changes?since=0&target=kiosk", None),
 }
 
 
