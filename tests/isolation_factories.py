@@ -195,7 +195,7 @@ def _hold_change(marker: str) -> Any:
 
     from jichitai.registry.link_models import HoldChange
 
-    hold = _hold(marker)
+    hold = _hold(marker + "-c")
     return HoldChange.objects.create(action="set", source="hold", hold=hold, person=hold.person, process=marker[:10],
                                      level="error", start_date=dt.date(2024, 1, 1))
 
