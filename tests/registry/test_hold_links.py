@@ -253,3 +253,29 @@ def test_a_release_for_one_member_never_opens_another_protected_member_or_munici
         with pytest.raises(RegistryError) as exc:
             support.release_inspection(b_measure.pk, staff=officer, reason="審査済み")
         assert exc.value.violations[0].rule == "not_found"
+
+
+@pytest.mark.std("440#1")
+def test_each_release_opens_only_its_own_door_and_only_when_every_measure_is_released(
+    office,
+) -> None:
+    with activate(office.ctx()):
+        move_in_family(office)
+        wife = people()[1]
+        _single(office, "佐藤", "次郎", "1990-03-03")
+        officer, _ = _officers(office)
+        first = support.start_measure(
+            wife.pk, start=D(2024, 4, 1), reason="DV", against=[], staff=officer
+        )
+        second = support.start_measure(
+            wife.pk, start=D(2024, 5, 1), reason="ストーカー", against=[], staff=officer
+        )
+        support.release_issuance(first.pk, staff=officer, reason="窓口の請求を審査")
+        support.release_issuance(second.pk, staff=officer, reason="窓口の請求を審査")
+        assert wife.pk not in support.inspection_admitted()  # issuance released: 閲覧 is not
+        assert not any("髙橋" in n for n in _csv_names(inspection.run({})))
+        support.release_inspection(first.pk, staff=officer, reason="閲覧の請求を審査")
+        assert wife.pk not in support.inspection_admitted()  # the other measure still holds
+        support.release_inspection(second.pk, staff=officer, reason="閲覧の請求を審査")
+        assert support.inspection_admitted() == {wife.pk}
+        assert "髙橋　花子" in _csv_names(inspection.run({}))

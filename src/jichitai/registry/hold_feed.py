@@ -14,20 +14,37 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import connection
+from django.db.models import F
+
 from jichitai.audit.recording import record
 
 from .holds_models import Hold, HoldProcess
 from .link_models import HoldChange
-from .models import SupportMeasure
+from .models import Counter, SupportMeasure
 from .selectors import access
 from .selectors.link_numbers import numbers_of
 
 TARGETS = {"atena": "宛名システム等", "kiosk": "コンビニ交付", "cs": "住基ネットCS"}
 ALL_PROCESSES = "all"  # a 支援措置 stops issuance, 閲覧 and every other disclosure
 MAX_LIMIT = 1000
+LOCK = "hold_feed"
+
+
+def _in_turn() -> None:
+    """Writers of one municipality take its feed lock (held to commit), so its rows commit in
+    ``seq`` order: a reader never moves its cursor past a row still in flight."""
+    Counter.objects.bulk_create([Counter(name=LOCK)], ignore_conflicts=True)
+    rows = Counter.objects.filter(name=LOCK)
+    if connection.vendor != "postgresql":
+        rows.update(value=F("value"))  # SQLite: take the database's write lock first
+    row = rows.select_for_update().get()
+    row.value += 1
+    row.save(update_fields=["value"])
 
 
 def record_hold(hold: Hold, action: str) -> HoldChange:
+    _in_turn()
     return HoldChange.objects.create(
         action=action,
         source="hold",
@@ -43,6 +60,7 @@ def record_hold(hold: Hold, action: str) -> HoldChange:
 
 def record_measure(measure: SupportMeasure, action: str) -> HoldChange:
     start = measure.provisional_start or measure.start_date
+    _in_turn()
     return HoldChange.objects.create(
         action=action,
         source="support",
