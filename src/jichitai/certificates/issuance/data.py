@@ -14,9 +14,11 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from jichitai.registry.selectors.documents import DocumentPerson, document_persons
+from jichitai.registry.written_dates import shown_as_written
 from jichitai.wareki import format_date, format_seireki
 
 from .. import furigana
+from .column import column_text
 from .order import member_order
 from .record_history import with_sheets
 from .request import REMOVED_COPY, RESIDENT_COPY, CertificateRequest, Options
@@ -101,6 +103,11 @@ def _omitted(o: Options) -> list[str]:
 
 
 def _date(v: Mapping[str, Any], item: str, foreign: bool = False) -> str:
+    """和暦 ([90]#1; 西暦 for a foreign resident's 生年月日), as written when 不詳 or off the calendar
+    ([80]#1, #2: 「令和2年春」, 2月29日 of a common year), as the screens show it."""
+    written = shown_as_written(item, v, foreign=foreign)
+    if written:
+        return written
     value = v.get(item)
     if foreign:
         return (
@@ -167,6 +174,10 @@ def _member(p: DocumentPerson, req: CertificateRequest, today: dt.date) -> dict[
             v.get("move_out_confirmed_destination") or v.get("move_out_destination") or ""
         )
     # [1000]#6: a 転出届's 予定 items are never printed before the 転出予定日 (not even present here)
+    # [140]#2, #3: the 統合記載欄 (its 備考 row), [40]#4: 特別な事由 only when asked
+    row["備考"] = column_text(
+        p.id, row, history=o.history, special=o.special_history, removed=req.kind == REMOVED_COPY
+    )
     return row
 
 
