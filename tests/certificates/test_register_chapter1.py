@@ -11,19 +11,21 @@ from typing import Any
 
 import pytest
 
-from jichitai.certificates.issuance import IssuanceRefused, Requester
+from jichitai.certificates.issuance import IssuanceRefused, Requester, issue
 from jichitai.certificates.issuance import messages as msg
 from jichitai.certificates.issuance.column import column_text
 from jichitai.certificates.issuance.fake import read_fake
 from jichitai.certificates.issuance.history import person_history
 from jichitai.certificates.issuance.record_history import history_rows
+from jichitai.certificates.render import render_certificate
 from jichitai.registry import notes, support
 from jichitai.registry.models import RegistryEvent
 from jichitai.registry.selectors.column import certificate_column
 from jichitai.tenancy.context import activate
 from tests.registry.conftest import apply, people, person_spec
 
-from .conftest import family, issue_for, officer
+from .conftest import family, issue_for, officer, request
+from .glyphs import pdf_text
 
 D = dt.date
 pytestmark = pytest.mark.django_db
@@ -164,6 +166,19 @@ def test_the_integrated_column_prints_the_entry_with_its_remark_then_the_notes(o
             "令和2年4月1日　国内転入　留意事項：転入前住所の方書は届出のとおり　事実確認済み"
         )
         assert "妻だけの留意事項" in doc["members"][1]["備考"]
+        # on the paper: the grid's 備考 row of the issued PDF holds it
+        pdf = (
+            issue(
+                request([head.pk], requester=_as_head(head)),
+                staff=office.clerk,
+                renderer=render_certificate,
+            )
+            .copies[0]
+            .content
+        )
+        paper = re.sub(r"\s", "", pdf_text(pdf))
+        for words in ("国内転入", "留意事項：転入前住所の方書は届出のとおり", "事実確認済み"):
+            assert words in paper, words
         assert "窓口で大声" not in str(doc) and "妻だけ" not in column
         # old behaviour: the 備考 was never filled (the layout printed 「＊＊＊」)
         # 履歴あり: the 留意事項 goes with its line on the history sheet, the 備考 stays in the column

@@ -174,9 +174,15 @@ def _member(p: DocumentPerson, req: CertificateRequest, today: dt.date) -> dict[
             v.get("move_out_confirmed_destination") or v.get("move_out_destination") or ""
         )
     # [1000]#6: a 転出届's 予定 items are never printed before the 転出予定日 (not even present here)
-    # [140]#2, #3: the 統合記載欄 (its 備考 row), [40]#4: 特別な事由 only when asked
+    return row
+
+
+def _with_column(row: dict[str, str], p: DocumentPerson, req: CertificateRequest) -> dict[str, str]:
+    """[140]#2, #3: the 統合記載欄 (the block's 備考 row) of a 写し; [40]#4: 特別な事由 only when asked."""
+    o = req.options
+    removed = req.kind == REMOVED_COPY
     row["備考"] = column_text(
-        p.id, row, history=o.history, special=o.special_history, removed=req.kind == REMOVED_COPY
+        p.id, row, history=o.history, special=o.special_history, removed=removed
     )
     return row
 
@@ -228,7 +234,10 @@ def build(
     out = []
     kana = furigana.enabled()  # [1020]: the municipality's choice
     for persons, head in read_groups(subject_ids, staff, req.options.household_form):
-        members = [furigana.apply(_member(p, req, today), p.values, kana) for p in persons]
+        members = [
+            furigana.apply(_with_column(_member(p, req, today), p, req), p.values, kana)
+            for p in persons
+        ]
         if req.options.head_and_relationship and head:
             for m in members:
                 m["世帯主"] = head
