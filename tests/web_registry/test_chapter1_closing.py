@@ -209,3 +209,39 @@ def test_kana_items_refuse_kanji_in_a_request() -> None:
     ):
         with pytest.raises(ValueError):
             build()
+
+
+@pytest.mark.django_db
+@pytest.mark.std("80#1")
+def test_a_disappearance_as_written_reaches_no_protected_person_nor_another_municipality(
+    office: Any, office_b: Any
+) -> None:
+    with activate(office.ctx()):
+        head = move_in_family(office).household_id
+        father, _, son = people()
+        support.start_measure(
+            son.pk,
+            start=D(2024, 1, 1),
+            reason="DV",
+            against=[{"person_id": father.pk}],
+            staff=officer(office),
+        )
+    data = {
+        "household": str(head),
+        "effective_date": "令和5年頃",
+        "person_id": str(son.pk),
+        "basis": "koseki_notice",
+        "notified_on": "令和6年1月9日",
+        "idempotency_key": "k-ch1-p",
+    }
+    # the clerk without need-to-know: refused, nothing entered
+    a = login(Client(), office.clerk, office.municipality)
+    refused = a.post("/registry/events/new/disappearance/", {**data, "matter": "失踪宣告の通知"})
+    assert refused.status_code == 400 and "支援措置担当" in refused.content.decode()
+    # B's clerk: A's household and person do not exist for B
+    b = login(Client(), office_b.clerk, office_b.municipality)
+    other = b.post("/registry/events/new/disappearance/", {**data, "idempotency_key": "k-ch1-q"})
+    assert other.status_code == 404
+    with activate(office.ctx()):
+        assert not RegistryEvent.objects.filter(kind="disappearance").exists()
+        assert _get(son.pk).removed_on_text == ""
