@@ -245,3 +245,46 @@ def test_a_disappearance_as_written_reaches_no_protected_person_nor_another_muni
     with activate(office.ctx()):
         assert not RegistryEvent.objects.filter(kind="disappearance").exists()
         assert _get(son.pk).removed_on_text == ""
+
+
+def _certificate(client: Client, person_id: int, key: str) -> Any:
+    body = {
+        "kind": "juminhyo",
+        "subject_ids": [person_id],
+        "requester": {"kind": "self", "person_id": person_id},
+        "options": {"special_history": True, "history": True},
+        "station": {"terminal": "API1", "printer": "P1"},
+    }
+    return client.post(
+        "/api/v1/certificates",
+        body,
+        content_type="application/json",
+        headers={"Idempotency-Key": key},
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.std("40#4")
+def test_the_counter_and_the_api_offer_the_special_history_and_protect_as_before(
+    office: Any, office_b: Any, staff_client: Any
+) -> None:
+    with activate(office.ctx()):
+        move_in_family(office)
+        father, mother, son = people()
+    clerk = staff_client("clerk")
+    page = clerk.get("/certificates/").content.decode()
+    assert 'name="special_history"' in page and "特別な事由" in page
+    assert _certificate(clerk, son.pk, "ch1-1").status_code == 200
+    with activate(office.ctx()):
+        support.start_measure(
+            mother.pk,
+            start=D(2024, 1, 1),
+            reason="DV",
+            against=[{"person_id": father.pk}],
+            staff=officer(office),
+        )
+    # the protected person: not found for the clerk, whatever the option
+    assert _certificate(clerk, mother.pk, "ch1-2").status_code == 404
+    # another municipality: A's person does not exist for B
+    b = login(Client(), office_b.clerk, office_b.municipality)
+    assert _certificate(b, son.pk, "ch1-3").status_code == 404
