@@ -383,6 +383,22 @@ def test_unknown_and_off_calendar_dates_are_printed_as_written(office) -> None:
         (doc,) = _printed(office, [mother.pk], whole_household=True)
         # old behaviour: 「昭和55年3月1日」-like internal dates and 「平成3年2月28日」
         assert [m["生年月日"] for m in doc["members"]] == ["昭和55年春", "平成3年2月29日"]
+        # the 転出証明書 too (its own data path)
+        from django.utils import timezone
+
+        today = timezone.localdate()
+        planned = (today + dt.timedelta(days=10)).isoformat()
+        apply(
+            office,
+            "move_out_planned",
+            {"person_ids": [mother.pk], "destination": "大阪府大阪市", "planned_date": planned},
+            today,
+        )
+        moving = issue(
+            request([mother.pk], kind="tenshutsu"), staff=office.clerk, renderer=render_certificate
+        )
+        paper = re.sub(r"\s", "", pdf_text(moving.copies[0].content))
+        assert "昭和55年春" in paper and "昭和55年3月1日" not in paper
         apply(
             office,
             "disappearance",
