@@ -271,7 +271,8 @@ class MoveOutPlanned(Special):
 
     kinds = (EventKind.MOVE_OUT_PLANNED.value,)
     person_ids: Annotated[list[Id], Field(min_length=1, max_length=MAX_IDS)]
-    destination: _n(Person, "move_out_destination") = ""  # type: ignore[valid-type]  # required but [50]#2
+    # required, except for a 特別養子縁組's 転出 ([50]#2): the planner says so
+    destination: _n(Person, "move_out_destination") = ""  # type: ignore[valid-type]
     destination_postal_code: _p("move_out_destination_postal_code") = ""  # type: ignore[valid-type]
     destination_code: Annotated[str, StringConstraints(pattern=r"^(\d{11})?$")] = ""  # [650]#2: 住所辞書
     planned_date: OptDate = None
