@@ -57,7 +57,8 @@ def test_widths_are_the_fonts_own_not_a_count_of_characters() -> None:
     )  # full width = 1 em
     # a variation sequence is one character wide, not two
     assert text_width("辻\U000e0102", 10) == pytest.approx(text_width("辻", 10), rel=0.01)
-    short, long_ = fit("備考", "A" * 40), fit("備考", "W" * 60)
+    # a one-line item (備考, the 統合記載欄, holds two lines since issue 10's chapter 1)
+    short, long_ = fit("在留資格", "A" * 40), fit("在留資格", "W" * 60)
     assert (
         short.size_pt == DEFAULT.size_pt and long_.size_pt < DEFAULT.size_pt and not long_.overflow
     )

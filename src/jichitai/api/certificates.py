@@ -73,6 +73,9 @@ class OptionsIn(Schema):
     foreign_items: bool = False
     alias_history: bool = False
     history: bool = Field(False, description="履歴の有無: 異動の経過を記載する")
+    special_history: bool = Field(
+        False, description="特別養子縁組・その解消・性別の変更の履歴も記載する（既定: 記載しない）"
+    )
     copies: int = Field(1, ge=1, le=100)
 
 

@@ -24,8 +24,8 @@ WRITTEN_ITEMS = {
     "became_foreign_resident_on": "外国人住民となった年月日", "alien_registration_on": "旧外登法による登録年月日",
     "removed_on": "消除日（事由の生じた年月日）",
 }
-# [80]#1: the 異動 whose 異動日 may be written as a 不詳日 (出生・死亡; 失踪 has no 異動事由 of its own)
-WRITTEN_EVENT_KINDS = {"birth": "出生日", "death": "死亡日"}
+# [80]#1: the 異動 whose 異動日 may be written as a 不詳日 (出生・死亡・失踪)
+WRITTEN_EVENT_KINDS = {"birth": "出生日", "death": "死亡日", "disappearance": "失踪の異動日"}
 
 
 def _is_iso(value: Any) -> bool:

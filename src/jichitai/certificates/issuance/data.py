@@ -14,9 +14,11 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from jichitai.registry.selectors.documents import DocumentPerson, document_persons
+from jichitai.registry.written_dates import shown_as_written
 from jichitai.wareki import format_date, format_seireki
 
 from .. import furigana
+from .column import column_text
 from .order import member_order
 from .record_history import with_sheets
 from .request import REMOVED_COPY, RESIDENT_COPY, CertificateRequest, Options
@@ -101,6 +103,11 @@ def _omitted(o: Options) -> list[str]:
 
 
 def _date(v: Mapping[str, Any], item: str, foreign: bool = False) -> str:
+    """和暦 ([90]#1; 西暦 for a foreign resident's 生年月日), as written when 不詳 or off the calendar
+    ([80]#1, #2: 「令和2年春」, 2月29日 of a common year), as the screens show it."""
+    written = shown_as_written(item, v, foreign=foreign)
+    if written:
+        return written
     value = v.get(item)
     if foreign:
         return (
@@ -170,6 +177,16 @@ def _member(p: DocumentPerson, req: CertificateRequest, today: dt.date) -> dict[
     return row
 
 
+def _with_column(row: dict[str, str], p: DocumentPerson, req: CertificateRequest) -> dict[str, str]:
+    """[140]#2, #3: the 統合記載欄 (the block's 備考 row) of a 写し; [40]#4: 特別な事由 only when asked."""
+    o = req.options
+    removed = req.kind == REMOVED_COPY
+    row["備考"] = column_text(
+        p.id, row, history=o.history, special=o.special_history, removed=removed
+    )
+    return row
+
+
 def _read(ids: tuple[int, ...], staff: Any) -> list[DocumentPerson]:
     found = document_persons(ids, staff=staff, screen=SCREEN, function="certificates.data")
     people = [found.get(pid) for pid in ids]
@@ -217,7 +234,10 @@ def build(
     out = []
     kana = furigana.enabled()  # [1020]: the municipality's choice
     for persons, head in read_groups(subject_ids, staff, req.options.household_form):
-        members = [furigana.apply(_member(p, req, today), p.values, kana) for p in persons]
+        members = [
+            furigana.apply(_with_column(_member(p, req, today), p, req), p.values, kana)
+            for p in persons
+        ]
         if req.options.head_and_relationship and head:
             for m in members:
                 m["世帯主"] = head

@@ -13,6 +13,7 @@ from dataclasses import replace
 from typing import Any
 
 from jichitai.registry.selectors.record_history import Step, record_history
+from jichitai.registry.written_dates import birth_text
 from jichitai.wareki import format_date, format_seireki
 
 NAME_FIELDS = frozenset({"family_name", "given_name", "alphabet_name"})
@@ -58,10 +59,7 @@ def _parts(step: Step, items: frozenset[str], *, katagaki: bool, removed: bool) 
     if "name" in items and changed & NAME_FIELDS:
         parts.append("氏名　" + _name(row))
     if "birth_date" in items and "birth_date" in changed:
-        birth = row.get("birth_date")
-        precision = row.get("birth_date_precision") or "day"
-        text = format_seireki(birth, precision) if foreign else format_date(birth, precision)
-        parts.append("生年月日　" + text)
+        parts.append("生年月日　" + birth_text(row))  # [80]: as written when 不詳, [90]
     if "head_relationship" in items and "relationship" in changed and row.get("relationship"):
         parts.append("続柄　" + str(row["relationship"]))
     if "honseki" in items and not foreign and changed & HONSEKI_FIELDS:
@@ -78,15 +76,26 @@ def _parts(step: Step, items: frozenset[str], *, katagaki: bool, removed: bool) 
 
 
 def history_rows(
-    person_id: int, items: Iterable[str], *, katagaki: bool = True, removed: bool = False
+    person_id: int,
+    items: Iterable[str],
+    *,
+    katagaki: bool = True,
+    removed: bool = False,
+    special: bool = False,
 ) -> list[dict[str, str]]:
     """The person's past as certificate lines (異動日, 異動事由, 記載事項), oldest first; ``items``
-    are item keys of :mod:`kinds.extract` (``address``, ``name``, ``head_relationship`` …)."""
+    are item keys of :mod:`kinds.extract` (``address``, ``name``, ``head_relationship`` …).
+
+    An 異動 of a 特別な事由 (特別養子縁組, its 解消, 性別の変更) is left out unless ``special``
+    ([40]#4); each line carries the 留意事項 tied to its 異動 ([140]#2, 20.0.3)."""
     wanted = frozenset(items)
     out = []
     for step in record_history(person_id):
+        if step.special and not special:
+            continue
         parts = _parts(step, wanted, katagaki=katagaki, removed=removed)
         if parts:
+            parts += [f"留意事項　{r}" for r in step.remarks]
             out.append(
                 {
                     "異動日": format_date(step.date),
@@ -140,12 +149,17 @@ def sheets(
     alias_history: bool,
     katagaki: bool = True,
     removed: bool = False,
+    special: bool = False,
 ) -> dict[str, Any]:
     """The ``extra`` of a certificate with history and/or the 通称 別紙: ``blocks`` (each member's
     items and past) and ``aliases`` (the 別紙: one entry per foreign member with a 通称 history)."""
     blocks, aliases = [], []
     for pid, member in zip(person_ids, members, strict=True):
-        past = history_rows(pid, items, katagaki=katagaki, removed=removed) if history else []
+        past = (
+            history_rows(pid, items, katagaki=katagaki, removed=removed, special=special)
+            if history
+            else []
+        )
         # rows as tuples in heading order: the template unpacks them
         blocks.append(
             {
@@ -189,6 +203,7 @@ def with_sheets(
         alias_history=options.alias_history,
         katagaki=katagaki,
         removed=removed,
+        special=getattr(options, "special_history", False),
     )
     pages = doc.pages + (1 if extra["aliases"] else 0)  # the 別紙 starts a page of its own
     return replace(doc, template=TEMPLATE, extra={**doc.extra, **extra}, page_count=pages)

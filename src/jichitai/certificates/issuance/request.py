@@ -41,6 +41,8 @@ class Options:
     )
     alias_history: bool = False  # 通称の記載及び削除に関する事項 (on a 別紙, [1000]#5)
     history: bool = False  # 履歴の有無: the record's past 異動 with each person ([1000]#1)
+    # [40]#4: the 異動 of a 特別な事由 (特別養子縁組, its 解消, 性別の変更) only when asked
+    special_history: bool = False
     copies: int = 1
 
 

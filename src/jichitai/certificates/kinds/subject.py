@@ -11,7 +11,7 @@ import datetime as dt
 from typing import Any
 
 from jichitai.registry.selectors.documents import DocumentPerson, document_persons, on_day
-from jichitai.wareki import format_date, format_seireki
+from jichitai.registry.written_dates import birth_text
 
 from ..issuance.eligibility import IssuanceRefused, Refusal
 from ..issuance.messages import NOT_FOUND
@@ -40,11 +40,8 @@ def as_of(person: DocumentPerson, day: dt.date) -> DocumentPerson | None:
 
 
 def birth(values: dict[str, Any]) -> str:
-    """和暦 ([90]); a foreign resident's 生年月日 in 西暦 ([90]#4)."""
-    precision = values.get("birth_date_precision") or "day"
-    if values.get("resident_type") == "foreign":
-        return format_seireki(values.get("birth_date"), precision)
-    return format_date(values.get("birth_date"), precision)
+    """和暦 ([90]); a foreign resident's 生年月日 in 西暦 ([90]#4); as written when 不詳 ([80]#1)."""
+    return birth_text(values)
 
 
 def name(values: dict[str, Any]) -> str:

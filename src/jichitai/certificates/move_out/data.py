@@ -21,7 +21,8 @@ from django.utils import timezone
 
 from jichitai.registry.selectors.documents import DocumentPerson, document_persons
 from jichitai.registry.selectors.move_out_certificates import household_heads, move_out_states
-from jichitai.wareki import format_date, format_seireki
+from jichitai.registry.written_dates import birth_text
+from jichitai.wareki import format_date
 
 from ..issuance.data import SEX, CertificateData
 from ..issuance.data import _foreign as foreign_items  # the same items as the 住民票の写し's
@@ -61,9 +62,8 @@ def _name(v: Mapping[str, Any]) -> str:
 
 
 def _birth(v: Mapping[str, Any], foreign: bool) -> str:
-    precision = v.get("birth_date_precision") or "day"
-    fmt = format_seireki if foreign else format_date
-    return fmt(v.get("birth_date"), precision) if v.get("birth_date") else ""
+    """[90]: 和暦, 西暦 for a foreign resident; [80]#1: as written when 不詳 (as the screens)."""
+    return birth_text({**v, "resident_type": "foreign" if foreign else "japanese"})
 
 
 def _benefits(v: Mapping[str, Any]) -> dict[str, str]:

@@ -47,6 +47,7 @@ BOXES: dict[str, Box] = {
     "転入前住所": WIDE,
     "転出先": WIDE,
     "国籍・地域": WIDE,
+    "備考": WIDE,  # the 統合記載欄 ([140]#2, #3): its 異動, 留意事項, 除票's items and 備考
 }
 DEFAULT = Box()
 

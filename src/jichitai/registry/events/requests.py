@@ -113,6 +113,15 @@ class Request(BaseModel):
         return self.model_dump(mode="json", exclude_unset=True)
 
 
+# [40]#4: a 特別な事由 an 異動 is entered for (特別養子縁組, its 解消, 性別の変更): kept with the 異動, left
+# out of certificate histories unless asked for; [50]#2: a 特別養子縁組's 転出 may leave the 転出先 blank
+SpecialCauseCode = Literal["", "special_adoption", "special_adoption_dissolved", "sex_change"]
+
+
+class Special(Request):
+    special_cause: SpecialCauseCode = ""
+
+
 class Address(Request):
     address_id: Id
     banchi: _n(Household, "banchi", required=True)  # type: ignore[valid-type]
@@ -156,7 +165,7 @@ class NewPerson(_NewPersonItems):  # type: ignore[valid-type,misc]
     # chapter 1 items (registry/items.py; conventions.ITEM_FIELDS), each optional in shape
     birth_date_text: _p("birth_date_text") = ""  # type: ignore[valid-type]
     name_kana_confirmed: bool = False
-    former_surname_kana: _p("former_surname_kana") = ""  # type: ignore[valid-type]
+    former_surname_kana: _n(Person, "former_surname_kana") = ""  # type: ignore[valid-type]
     former_surname_kana_confirmed: bool = False
     previous_address_postal_code: _p("previous_address_postal_code") = ""  # type: ignore[valid-type]
     foreign_category: _p("foreign_category") = ""  # type: ignore[valid-type]
@@ -168,7 +177,7 @@ class NewPerson(_NewPersonItems):  # type: ignore[valid-type,misc]
     alien_registration_on: OptDate = None
     alien_registration_on_text: _p("alien_registration_on_text") = ""  # type: ignore[valid-type]
     alphabet_name: _p("alphabet_name") = ""  # type: ignore[valid-type]
-    alias_kana: _p("alias_kana") = ""  # type: ignore[valid-type]
+    alias_kana: _n(Person, "alias_kana") = ""  # type: ignore[valid-type]
     alias_kana_confirmed: bool = False
     alias_recorded_on: OptDate = None
     alias_recorded_municipality: _p("alias_recorded_municipality") = ""  # type: ignore[valid-type]
@@ -207,7 +216,7 @@ class HouseholdChoice(Request):
 Relationships = dict[Id, ChangedRelationship]  # type: ignore[valid-type]
 
 
-class MoveIn(Request):
+class MoveIn(Special):
     """転入・国外転入: a household (new or existing) and the persons who arrive."""
 
     kinds = (EventKind.MOVE_IN.value, EventKind.MOVE_IN_FROM_ABROAD.value)
@@ -257,18 +266,19 @@ class Birth(Request):
     koseki_from_id: Id | None = None  # [770]#2: a member whose 本籍・筆頭者 the child's quote
 
 
-class MoveOutPlanned(Request):
+class MoveOutPlanned(Special):
     """転出（予定）: the persons, the destination, the planned date."""
 
     kinds = (EventKind.MOVE_OUT_PLANNED.value,)
     person_ids: Annotated[list[Id], Field(min_length=1, max_length=MAX_IDS)]
-    destination: _n(Person, "move_out_destination", required=True)  # type: ignore[valid-type]
+    # required, except for a 特別養子縁組's 転出 ([50]#2): the planner says so
+    destination: _n(Person, "move_out_destination") = ""  # type: ignore[valid-type]
     destination_postal_code: _p("move_out_destination_postal_code") = ""  # type: ignore[valid-type]
     destination_code: Annotated[str, StringConstraints(pattern=r"^(\d{11})?$")] = ""  # [650]#2: 住所辞書
     planned_date: OptDate = None
 
 
-class Leaving(Request):
+class Leaving(Special):
     """Persons who leave the register or their household; a head who leaves needs a successor."""
 
     person_ids: Annotated[list[Id], Field(min_length=1, max_length=MAX_IDS)]
@@ -315,7 +325,7 @@ class Death(Request):
     relationships: Relationships = {}
 
 
-class HouseholdMerge(Request):
+class HouseholdMerge(Special):
     """世帯合併: every member of ``from_household_id`` joins ``to_household_id``."""
 
     kinds = (EventKind.HOUSEHOLD_MERGE.value,)
@@ -331,14 +341,14 @@ class HouseholdChange(Leaving):
     to_household_id: Id
 
 
-class HeadChange(Request):
+class HeadChange(Special):
     kinds = (EventKind.HEAD_CHANGE.value,)
     household_id: Id
     new_head_id: Id
     relationships: Relationships = {}
 
 
-class NameChange(Request):
+class NameChange(Special):
     """氏名変更: only the items given change."""
 
     kinds = (EventKind.NAME_CHANGE.value,)
@@ -348,7 +358,7 @@ class NameChange(Request):
     family_name_kana: _n(Person, "family_name_kana") | None = None  # type: ignore[valid-type]
     given_name_kana: _n(Person, "given_name_kana") | None = None  # type: ignore[valid-type]
     former_surname: _p("former_surname") | None = None  # type: ignore[valid-type]
-    former_surname_kana: _p("former_surname_kana") | None = None  # type: ignore[valid-type]
+    former_surname_kana: _n(Person, "former_surname_kana") | None = None  # type: ignore[valid-type]
     name_kana_confirmed: bool | None = None
     former_surname_kana_confirmed: bool | None = None
 
@@ -368,7 +378,7 @@ class AliasChange(Request):
     person_id: Id
     action: Literal["record", "delete"]
     alias: _p("alias") = ""  # type: ignore[valid-type]
-    alias_kana: _p("alias_kana") = ""  # type: ignore[valid-type]
+    alias_kana: _n(Person, "alias_kana") = ""  # type: ignore[valid-type]
     alias_kana_confirmed: bool = False
     municipality: _p("alias_recorded_municipality") = ""  # type: ignore[valid-type]
     municipality_code: _p("alias_recorded_municipality_code") = ""  # type: ignore[valid-type]
@@ -465,7 +475,7 @@ class NationalityChange(Request):
         return {k: v for k, v in self.model_dump(exclude={"person_id", "lost_on"}).items() if v not in (None, "")}
 
 
-class PersonCorrection(Request):
+class PersonCorrection(Special):
     """職権修正: items of one person's current record, each to its new value."""
 
     kinds = (EventKind.EX_OFFICIO_CORRECTION.value,)

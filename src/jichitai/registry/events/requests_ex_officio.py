@@ -11,7 +11,7 @@ from pydantic import Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from ..models import EventKind
-from .requests import Id, Relationships, Request, Value, check_value
+from .requests import Id, Relationships, Request, Value, WrittenEventDate, check_value
 
 
 class Disappearance(Request):
@@ -19,6 +19,7 @@ class Disappearance(Request):
 
     kinds = (EventKind.DISAPPEARANCE.value,)
     person_id: Id
+    effective_date_text: WrittenEventDate = ""  # [80]#1: the 異動日 as written (不詳日)
     new_head_id: Id | None = None
     remaining_head_id: Id | None = None
     relationships: Relationships = {}

@@ -17,7 +17,8 @@ from typing import Any
 from . import kana, text
 from .problems import InputProblem
 
-KANA_ITEMS = ("family_name_kana", "given_name_kana")
+# [180]#2: every フリガナ (氏名, 旧氏, 通称) is kept in katakana
+KANA_ITEMS = ("family_name_kana", "given_name_kana", "former_surname_kana", "alias_kana")
 NAME_ITEMS = ("family_name", "given_name", "former_surname", "alias")
 NUMBER_ITEMS = ("my_number", "resident_code")
 ADDRESS_TEXT_ITEMS = ("honseki", "previous_address", "move_out_destination")

@@ -32,6 +32,8 @@ class Step:
     row: dict[str, Any]
     address: str  # with the 方書
     katagaki: str
+    special: str = ""  # [40]#4: the 特別な事由 the 異動 was entered for (special_adoption …), or ""
+    remarks: tuple[str, ...] = ()  # [140]#2: the 留意事項 tied to this 異動 (for this person)
 
 
 def _address_row(facts: list[Fact], date: str, seq: int) -> dict[str, Any]:
@@ -56,7 +58,7 @@ def record_history(person_id: int) -> list[Step]:
             if f.field in ADDRESS_FIELDS and key < at < end:
                 moves[at] = int(hid)
     points = sorted({*keys, *moves})
-    kinds = _kinds([seq for _, seq in points])
+    kinds = _kinds([seq for _, seq in points], person_id)
     out: list[Step] = []
     previous = ""
     for date, seq in points:
@@ -75,11 +77,13 @@ def record_history(person_id: int) -> list[Step]:
         out.append(
             Step(
                 dt.date.fromisoformat(date),
-                kinds.get(seq, ""),
+                kinds.get(seq, NONE)[0],
                 frozenset(changed),
                 row,
                 address,
                 str(hrow.get("katagaki") or ""),
+                kinds.get(seq, NONE)[1],
+                kinds.get(seq, NONE)[2],
             )
         )
     return out
@@ -89,6 +93,25 @@ def _seq(snap: dict[str, Any]) -> int:
     return int(snap.get("approval_seq") or 0)
 
 
-def _kinds(seqs: list[int]) -> dict[int, str]:
-    events = RegistryEvent.objects.filter(approval_seq__in=sorted(set(seqs)))
-    return {int(e.approval_seq): e.get_kind_display() for e in events if e.approval_seq}
+NONE: tuple[str, str, tuple[str, ...]] = ("", "", ())
+
+
+def _kinds(seqs: list[int], person_id: int) -> dict[int, tuple[str, str, tuple[str, ...]]]:
+    """本登録順 → (異動事由, 特別な事由, 留意事項)."""
+    from .snapshots import _event_info
+
+    events, _, remarks = _event_info(sorted(set(seqs)), person_id)
+    return {
+        seq: (e.get_kind_display(), special_cause(e), tuple(remarks.get(e.pk, ())))
+        for seq, e in events.items()
+        if seq
+    }
+
+
+def special_cause(event: RegistryEvent) -> str:
+    """[40]#4: the 特別な事由 an 異動 was entered for ("" for none); a 訂正・取消 of such an 異動
+    carries its target's."""
+    own = str((event.request or {}).get("special_cause") or "")
+    if own or event.target_id is None:
+        return own
+    return str((event.target.request or {}).get("special_cause") or "")

@@ -21,6 +21,8 @@ OPTION_FIELDS = (
     ("foreign_items", "国籍・地域、在留資格等"),
     ("alias_history", "通称の記載及び削除に関する事項"),
     ("history", "履歴（異動の経過）"),
+    # [40]#4: left out by default; only when the clerk asks (特別養子縁組・その解消・性別の変更)
+    ("special_history", "特別な事由（特別養子縁組・その解消・性別の変更）の履歴"),
 )
 FORMS = (("household", "世帯連記式"), ("individual", "個人票"))
 # a kind's own inputs (CertificateRequest.params), passed through as typed: the kind checks them

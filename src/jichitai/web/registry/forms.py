@@ -42,6 +42,9 @@ PERSON_ROWS = 4  # new-person rows a 転入 form starts with ("行を追加" add
 MAX_PERSON_ROWS = 30
 CHANGE_ROWS = 3
 UNREPORTED_CHOICES = (("", "いいえ"), ("true", "はい"))
+# [40]#4, [50]#2: an 異動 entered for a 特別な事由 (its history is left out of certificates by default)
+SPECIAL_CHOICES = (("", "なし"), ("special_adoption", "特別養子縁組"),
+                   ("special_adoption_dissolved", "特別養子縁組の解消"), ("sex_change", "性別の変更"))
 
 
 @dataclass(frozen=True)
@@ -130,6 +133,8 @@ MATTER = Field("matter", "職権により記載等を行う事項（職権記録
 EX_OFFICIO_FIELDS = (BASIS, KOSEKI_REPORTED, NOTIFIED, OFFERED, MATTER)
 EX_OFFICIO_NAMES = frozenset(f.name for f in EX_OFFICIO_FIELDS)
 APPLIED = (BASIS, MATTER)  # [760] 届出の準用 on a 届出's form (its 届出日 left blank)
+SPECIAL = Field("special_cause", "特別な事由", "select", choices=SPECIAL_CHOICES,
+                help="特別養子縁組・その解消・性別の変更による異動。証明書の履歴には既定で記載しません")
 MINOR_GROUND_CHOICES = (("", "選択してください"), ("common_chars", "常用平易な文字への変更"), ("identification", "文字の同定"),
                         ("district_name", "行政区画・郡・区・町字等の名称の変更"), ("lot_number", "地番の変更"),
                         ("residence_indication", "住居表示の実施又は変更"), ("building_name", "建築物の名称又は建物の賃貸人の変更"),
@@ -165,6 +170,8 @@ def _move_in(kind: str, title: str, intro: str, previous: bool = True,
     if kind in ("move_in", "ex_officio_entry"):  # [620], [800]#2
         fields.append(Field("unreported", "未届転入", "select", choices=UNREPORTED_CHOICES,
                             help="「はい」で従前の住所の末尾に（未届）を付け、留意事項に未届転入の旨を記載します"))
+    if kind in ("move_in", "ex_officio_entry"):
+        fields.append(SPECIAL)
     fields += [*ADDRESS, Field("existing_household_id", "既存の世帯に入る場合の世帯ID",
                                help="空欄なら新しい世帯を作ります（上の住所を使います）。")]
     return KindForm(kind, title, intro, tuple(fields), persons="rows")
@@ -198,8 +205,9 @@ FORMS: dict[str, KindForm] = {f.kind: f for f in (
              persons="one", needs_household=True),
     KindForm("move_out_planned", "転出届（転出予定）", "転出予定の届出を受け付けます。転出確定は別に入力します。",
              (Field("effective_date", "届出を受けた日（異動日）", "date", required=True, help=DATE_HELP), REPORTED,
-              MEMBERS, Field("destination", "転出先", required=True,
-                             help="住所辞書の住所に続けて番地・方書を入力します。直接入力や市区町村だけでも構いません"),
+              MEMBERS, Field("destination", "転出先",
+                             help="住所辞書の住所に続けて番地・方書を入力します。直接入力や市区町村だけでも構いません。"
+                                  "特別養子縁組による転出に限り空欄にできます"), SPECIAL,
               Field("destination_code", "転出先の住所コード（住所辞書）", help="住所辞書で選んだ住所の11桁のコード（任意）"),
               Field("planned_date", "転出予定日", "date", help=DATE_HELP), *APPLIED),
              needs_household=True),
@@ -221,7 +229,8 @@ FORMS: dict[str, KindForm] = {f.kind: f for f in (
              (Field("effective_date", "死亡日（異動日）", "date", required=True, help=EVENT_WRITTEN_HELP), REPORTED, Field("person_id", "死亡した人", "member", required=True), NEW_HEAD,
               RELATIONSHIPS_F, *EX_OFFICIO_FIELDS), needs_household=True),
     KindForm("disappearance", "失踪", "失踪宣告の戸籍通知（法第9条第2項）により職権で消除します（異動事由は職権消除）。",
-             (EFFECTIVE, Field("person_id", "失踪宣告を受けた人", "member", required=True), NEW_HEAD, RELATIONSHIPS_F,
+             (Field("effective_date", "異動日（死亡とみなされる日）", "date", required=True, help=EVENT_WRITTEN_HELP),
+              Field("person_id", "失踪宣告を受けた人", "member", required=True), NEW_HEAD, RELATIONSHIPS_F,
               *EX_OFFICIO_FIELDS), needs_household=True),
     KindForm("household_split", "世帯分離", "選んだ世帯員で新しい世帯を作ります（住所は同じ）。",
              (EFFECTIVE, REPORTED, MEMBERS,
@@ -235,7 +244,7 @@ FORMS: dict[str, KindForm] = {f.kind: f for f in (
     KindForm("household_change", "世帯変更", "選んだ世帯員を同じ住所の別の世帯に移します（全員なら世帯合併）。",
              (EFFECTIVE, REPORTED, MEMBERS, Field("to_household_id", "異動先の世帯ID", required=True),
               REMAINING_HEAD, Field("relationships", "続柄（異動者は全員）", "relationships", required=True,
-                                    help="異動者は異動先の世帯主から見た続柄を、残る世帯員は変わる場合だけ入力します。")),
+                                    help="異動者は異動先の世帯主から見た続柄を、残る世帯員は変わる場合だけ入力します。"), SPECIAL),
              needs_household=True),
     KindForm("head_change", "世帯主変更", "世帯主を変更します。前の世帯主の新しい続柄が必要です。",
              (EFFECTIVE, REPORTED, Field("new_head_id", "新しい世帯主", "member", required=True),
@@ -244,7 +253,7 @@ FORMS: dict[str, KindForm] = {f.kind: f for f in (
              (EFFECTIVE, REPORTED, Field("person_id", "住民ID", required=True),
               Field("family_name", "新しい氏"), Field("given_name", "新しい名"),
               Field("family_name_kana", "新しい氏（ふりがな）"), Field("given_name_kana", "新しい名（ふりがな）"),
-              Field("former_surname", "旧氏"), *EX_OFFICIO_FIELDS)),
+              Field("former_surname", "旧氏"), SPECIAL, *EX_OFFICIO_FIELDS)),
     KindForm("alias_change", "通称の記載・削除", "外国人住民の申出により通称を記載または削除します（記載・削除した市区町村は空欄なら自団体）。",
              (EFFECTIVE, REPORTED, Field("person_id", "住民ID", required=True),
               Field("action", "記載・削除", "select", required=True,
@@ -273,7 +282,8 @@ FORMS: dict[str, KindForm] = {f.kind: f for f in (
               Field("special_permanent_cert_no", "特別永住者証明書の番号"),
               Field("alphabet_name", "氏名（アルファベット）"))),
     KindForm("ex_officio_correction", "職権修正", "住民票の記載事項を職権で修正します。",
-             (EFFECTIVE, REPORTED, Field("person_id", "住民ID", required=True), *EX_OFFICIO_FIELDS), changes="person"),
+             (EFFECTIVE, REPORTED, Field("person_id", "住民ID", required=True), SPECIAL, *EX_OFFICIO_FIELDS),
+             changes="person"),
     KindForm("minor_correction", "軽微な修正", "常用平易な文字への変更・住居表示の実施など（規則第11条第3項第2号）により、氏名（住民ID）"
              "または住所（世帯ID）の記載を修正します。異動事由は「軽微な修正」です。",
              (EFFECTIVE, Field("ground", "軽微な修正の事由", "select", required=True, choices=MINOR_GROUND_CHOICES),
@@ -415,6 +425,8 @@ def _new_persons(form: KindForm, post: Mapping[str, str], built: Built) -> None:
         req["previous_address"] = text["previous_address"]
     if text.get("unreported") == "true":  # [800]#2
         req["unreported"] = True
+    if text.get("special_cause"):  # [40]#4: a 特別養子縁組's 転入
+        req["special_cause"] = text["special_cause"]
     if form.kind == "entry_30_47":  # [920]: 住所を定めた年月日 before the 異動日
         _put(req, "address_set_on", _date(post, "address_set_on", "住所を定めた年月日", errors))
     existing = _int(post, "existing_household_id", "既存の世帯ID", errors)

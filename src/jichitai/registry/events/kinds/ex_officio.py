@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from ... import rules
 from ...models import PersonStatus
+from ...written_dates import checked_event_date
 from .. import checks as _checks
 from ..plan import Planner
 from ..requests import Disappearance, MinorCorrection
@@ -21,6 +22,9 @@ def plan_disappearance(p: Planner, req: Disappearance, kind: str, checks: _check
     row = p.person(req.person_id)
     p.set("person", req.person_id, "status", PersonStatus.DELETED.value)
     p.set("person", req.person_id, "removed_on", p.date)
+    written = checked_event_date(req.effective_date_text, p.date, kind)
+    if written is not None and written.text:  # [80]#1: a 不詳 異動日, kept as written beside its date
+        p.set("person", req.person_id, "removed_on_text", written.text)
     p.touched.append(row["household_id"])
     p.reassign_heads(p.touched, req.remaining_head_id or req.new_head_id, req.relationships)
 

@@ -28,6 +28,8 @@ def removal_date(planned_on: Any, moved_in_on: Any) -> str | None:
 @register("move_out_planned", functions=("650", "640"))
 def plan_move_out_planned(p: Planner, req: MoveOutPlanned, kind: str, checks: _checks.Checks) -> None:
     refuse_late_report(p, req.planned_date)  # [640]#2
+    if not req.destination and req.special_cause != "special_adoption":  # [50]#2: only then blank
+        raise violation("required", "転出先を入力してください。", "destination")
     for pid in req.person_ids:
         p.person(pid)
         p.set("person", pid, "move_out_destination", req.destination)
