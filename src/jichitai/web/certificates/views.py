@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from jichitai.accounts.decorators import requires_capability
-from jichitai.certificates import counter, kinds, printing
+from jichitai.certificates import counter, kinds, overflow, printing
 from jichitai.certificates.issuance import IssuanceMismatch, IssuanceRefused
 from jichitai.certificates.issuance.history import dispose, person_history, person_notices
 from jichitai.certificates.issuance.request import REQUESTER_KINDS
@@ -113,7 +113,8 @@ def _run(request: HttpRequest, preview: bool) -> HttpResponse:
     except UndrawableCharactersError as exc:
         return _refused(request, [counter.UNDRAWABLE.format(codes="、".join(map(str, exc.codes)))])
     download = printing.chosen_output(request.POST.get("output")) == printing.PDF
-    return _pdf(handout.pdf, handout.filename, handout.content_type, handout.extension, download)
+    response = _pdf(handout.pdf, handout.filename, handout.content_type, handout.extension, download)
+    return overflow.name_list(response, handout.issued.history_id)
 
 
 @require_POST
