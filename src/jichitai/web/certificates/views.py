@@ -25,6 +25,7 @@ from jichitai.registry.errors import RegistryError
 from jichitai.registry.selectors.search import SearchQuery
 
 from ..registry.views.common import Errors, parse_id, render_page
+from ..registry.views.csv_intake import load
 from . import form
 
 ISSUE = "certificates.issue"
@@ -71,6 +72,13 @@ def _page(
 def counter_view(request: HttpRequest) -> HttpResponse:
     errors = Errors()
     values = request.GET.copy()
+    draft = load(request, "certificate", values.pop("intake")[0]) if "intake" in values else None
+    if draft is not None:  # [1430]#1: the counter pre-filled from a 交付申請書 / 券面事項 CSV
+        for key, value in draft.values.items():
+            if key == "item":
+                values.setlist("item", value.split(","))
+            else:
+                values[key] = value
     if "person" in request.GET and "subject_ids" not in values:
         values["subject_ids"] = request.GET["person"]
     candidates = _candidates(request, errors)
