@@ -27,10 +27,14 @@ pytestmark = pytest.mark.django_db
 
 
 def _restricted(office: Any, name: str, *withheld: str) -> Staff:
-    staff = Staff.objects.create(username=f"{name}-{office.municipality.pk}", display_name="窓口 分掌")
+    staff = Staff.objects.create(
+        username=f"{name}-{office.municipality.pk}", display_name="窓口 分掌"
+    )
     RoleGrant.objects.create(staff=staff, municipality=office.municipality, role="clerk")
     for cap in withheld:
-        DisplayRestriction.objects.create(staff=staff, municipality=office.municipality, capability=cap)
+        DisplayRestriction.objects.create(
+            staff=staff, municipality=office.municipality, capability=cap
+        )
     return staff
 
 
@@ -48,20 +52,35 @@ def test_items_follow_the_staff_members_rights(office: Any, office_b: Any) -> No
         head, _, _ = family(office)
         no_honseki = _restricted(office, "nohonseki", "registry.show_honseki")
         no_number = _restricted(office, "nonumber", "certificates.my_number")
-        assert _refused(office, [head.pk], no_honseki, honseki=True) == [MESSAGE.format(items="本籍・筆頭者")]
-        issue_for(office, [head.pk], staff=no_honseki, my_number=True, resident_code=True)  # the rest stays
-        assert _refused(office, [head.pk], no_number, my_number=True) == [MESSAGE.format(items="個人番号")]
+        assert _refused(office, [head.pk], no_honseki, honseki=True) == [
+            MESSAGE.format(items="本籍・筆頭者")
+        ]
+        issue_for(
+            office, [head.pk], staff=no_honseki, my_number=True, resident_code=True
+        )  # the rest stays
+        assert _refused(office, [head.pk], no_number, my_number=True) == [
+            MESSAGE.format(items="個人番号")
+        ]
         issue_for(office, [head.pk], staff=no_number, honseki=True)
-        both = _restricted(office, "both", "registry.show_resident_code", "registry.show_residence_status")
+        both = _restricted(
+            office, "both", "registry.show_resident_code", "registry.show_residence_status"
+        )
         assert _refused(office, [head.pk], both, resident_code=True, foreign_items=True) == [
-            MESSAGE.format(items="住民票コード、国籍・地域、在留資格等")]
+            MESSAGE.format(items="住民票コード、国籍・地域、在留資格等")
+        ]
         # 記載事項証明書: the items chosen by name are held to the same rights
         kisai = replace(request([head.pk], kind="kisai"), params={"items": "住所,本籍・筆頭者"})
         with pytest.raises(IssuanceRefused, match="事務分掌"):
             issue(kisai, staff=no_honseki, renderer=fake_renderer)
-        issue(replace(kisai, params={"items": "住所,個人番号"}), staff=no_honseki, renderer=fake_renderer)
+        issue(
+            replace(kisai, params={"items": "住所,個人番号"}),
+            staff=no_honseki,
+            renderer=fake_renderer,
+        )
         assert Issuance.objects.filter(staff=office.clerk).count() == 0
-    with activate(office_b.ctx()):  # A's restriction is A's; in B the person of A is not found at all
+    with activate(
+        office_b.ctx()
+    ):  # A's restriction is A's; in B the person of A is not found at all
         RoleGrant.objects.create(staff=no_honseki, municipality=office_b.municipality, role="clerk")
         b_head, _, _ = family(office_b)
         issue_for(office_b, [b_head.pk], staff=no_honseki, honseki=True)
@@ -74,13 +93,18 @@ def test_items_follow_the_staff_members_rights(office: Any, office_b: Any) -> No
 def test_a_protected_person_reads_not_found_before_any_duty_rule(office: Any) -> None:
     with activate(office.ctx()):
         head, wife, _ = family(office)
-        support.start_measure(wife.pk, start=dt.date(2026, 4, 1), reason="DV", against=[],
-                              staff=officer(office))
+        support.start_measure(
+            wife.pk, start=dt.date(2026, 4, 1), reason="DV", against=[], staff=officer(office)
+        )
         restricted = _restricted(office, "nohonseki", "registry.show_honseki")
         self_req = Requester("self", person_id=wife.pk)
         # the duty rule would refuse 本籍, but the protected person is "not found" first: nothing revealed
-        assert _refused(office, [wife.pk], restricted, honseki=True, requester=self_req) == [msg.NOT_FOUND]
-        assert _refused(office, [head.pk], restricted, honseki=True) == [MESSAGE.format(items="本籍・筆頭者")]
+        assert _refused(office, [wife.pk], restricted, honseki=True, requester=self_req) == [
+            msg.NOT_FOUND
+        ]
+        assert _refused(office, [head.pk], restricted, honseki=True) == [
+            MESSAGE.format(items="本籍・筆頭者")
+        ]
 
 
 @pytest.mark.std("1380#7")

@@ -28,8 +28,16 @@ CHUKAN = "chukan-2.x-jumin-kojin"
 
 
 def _args(office: Any, staff: Any, *more: str) -> list[str]:
-    return ["export", "--layout", CHUKAN, "--municipality", office.municipality.code, "--staff", staff.username,
-            *more]
+    return [
+        "export",
+        "--layout",
+        CHUKAN,
+        "--municipality",
+        office.municipality.code,
+        "--staff",
+        staff.username,
+        *more,
+    ]
 
 
 def _table(path: Path) -> list[dict[str, str]]:
@@ -50,8 +58,9 @@ def _decoded(path: Path) -> list[dict[str, Any]]:
 
 
 @pytest.mark.std("1410#1")
-def test_the_chukan_file_comes_with_its_tables_and_reads_back(office: Any, office_b: Any, admin: Any,
-                                                               tmp_path: Path) -> None:
+def test_the_chukan_file_comes_with_its_tables_and_reads_back(
+    office: Any, office_b: Any, admin: Any, tmp_path: Path
+) -> None:
     with activate(office.ctx()):
         move_in_family(office)
     with activate(office_b.ctx()):
@@ -79,21 +88,28 @@ def test_the_chukan_file_comes_with_its_tables_and_reads_back(office: Any, offic
 
 
 @pytest.mark.std("1410#2", "1410#1")
-def test_the_end_of_contract_handover_holds_every_file_and_a_manifest(office: Any, admin: Any,
-                                                                       tmp_path: Path, capsys: Any) -> None:
+def test_the_end_of_contract_handover_holds_every_file_and_a_manifest(
+    office: Any, admin: Any, tmp_path: Path, capsys: Any
+) -> None:
     with activate(office.ctx()):
         move_in_family(office)
         wife = people()[1]
         from tests.registry.test_support_period import _officers
 
         manager, _ = _officers(office)
-        support.start_measure(wife.pk, start=dt.date(2026, 4, 1), reason="DV", against=[], staff=manager)
+        support.start_measure(
+            wife.pk, start=dt.date(2026, 4, 1), reason="DV", against=[], staff=manager
+        )
     out = tmp_path / "handover"
     assert main(_args(office, admin, "--handover", str(out))) == 0
     code = office.municipality.code
     names = {p.name for p in out.iterdir()}
-    for lay_id, ext in ((CHUKAN, "dat"), ("kihon-1.0-jumin", "csv"), ("kihon-1.0-inkan", "csv"),
-                        ("kihon-1.0-juminzei", "csv")):
+    for lay_id, ext in (
+        (CHUKAN, "dat"),
+        ("kihon-1.0-jumin", "csv"),
+        ("kihon-1.0-inkan", "csv"),
+        ("kihon-1.0-juminzei", "csv"),
+    ):
         assert f"{lay_id}-{code}.{ext}" in names, names
     assert set(FILES.values()) <= names and "引継ぎ目録.csv" in names
     manifest = {r["ファイル名"]: r for r in _table(out / "引継ぎ目録.csv") if r["SHA-256"]}
@@ -104,16 +120,24 @@ def test_the_end_of_contract_handover_holds_every_file_and_a_manifest(office: An
     assert structure == {CHUKAN, "kihon-1.0-jumin", "kihon-1.0-inkan", "kihon-1.0-juminzei"}
     related = _table(out / FILES["relations"])
     assert {"親ファイルID": CHUKAN, "子ファイルID": "kihon-1.0-inkan"}.items() <= next(
-        r for r in related if r["子ファイルID"] == "kihon-1.0-inkan" and r["親ファイルID"] == CHUKAN).items()
+        r for r in related if r["子ファイルID"] == "kihon-1.0-inkan" and r["親ファイルID"] == CHUKAN
+    ).items()
     # the whole register: the protected person goes to the administrator's transfer, alerted
     assert any(r.get("given_name") == "花子" for r in _decoded(out / f"{CHUKAN}-{code}.dat"))
     from jichitai.audit.models import AuditEntry
 
     with activate(office.ctx()):
-        assert AuditEntry.objects.filter(action="support_measure.access", subject_id=str(wife.pk)).count() >= 1
+        assert (
+            AuditEntry.objects.filter(
+                action="support_measure.access", subject_id=str(wife.pk)
+            ).count()
+            >= 1
+        )
 
 
-def test_a_clerk_is_refused_and_no_file_is_written(office: Any, tmp_path: Path, capsys: Any) -> None:
+def test_a_clerk_is_refused_and_no_file_is_written(
+    office: Any, tmp_path: Path, capsys: Any
+) -> None:
     with activate(office.ctx()):
         move_in_family(office)
     out = tmp_path / "out"
@@ -123,8 +147,9 @@ def test_a_clerk_is_refused_and_no_file_is_written(office: Any, tmp_path: Path, 
 
 
 @pytest.mark.std("1410#2")
-def test_the_handover_refuses_an_older_chukan_version(monkeypatch: Any, tmp_path: Path, office: Any,
-                                                      admin: Any, capsys: Any) -> None:
+def test_the_handover_refuses_an_older_chukan_version(
+    monkeypatch: Any, tmp_path: Path, office: Any, admin: Any, capsys: Any
+) -> None:
     from jichitai.cli import handover
     from jichitai.layouts import model
 
@@ -133,10 +158,16 @@ def test_the_handover_refuses_an_older_chukan_version(monkeypatch: Any, tmp_path
     real = model._layout_files()
     source = next(p for p in real if model._id_of(p) == CHUKAN)
     newer = tmp_path / "kojin-2.9.toml"
-    newer.write_text(source.read_text(encoding="utf-8").replace(f'id = "{CHUKAN}"', 'id = "chukan-2.9-jumin-kojin"')
-                     .replace('version = "2.x"', 'version = "2.9"'), encoding="utf-8")
+    newer.write_text(
+        source.read_text(encoding="utf-8")
+        .replace(f'id = "{CHUKAN}"', 'id = "chukan-2.9-jumin-kojin"')
+        .replace('version = "2.x"', 'version = "2.9"'),
+        encoding="utf-8",
+    )
     monkeypatch.setattr(model, "_layout_files", lambda: [*real, newer])
-    assert handover.handover_layouts(CHUKAN)[1].startswith("最新版ではありません（最新: chukan-2.9-jumin-kojin）")
+    assert handover.handover_layouts(CHUKAN)[1].startswith(
+        "最新版ではありません（最新: chukan-2.9-jumin-kojin）"
+    )
     out = tmp_path / "old"
     assert main(_args(office, admin, "--handover", str(out))) == 2
     assert "not the newest version" in capsys.readouterr().err and not out.exists()

@@ -36,12 +36,16 @@ def test_an_application_fills_the_counter(office: Any, office_b: Any, staff_clie
     with activate(office.ctx()):
         head, wife, _ = family(office)
     client = staff_client("clerk")
-    text = HEADER + "A-1,住民票の写し,髙橋　一郎,昭和55年5月1日,はい,はい,2,本人,髙橋一郎,年金の手続\n"
+    text = (
+        HEADER + "A-1,住民票の写し,髙橋　一郎,昭和55年5月1日,はい,はい,2,本人,髙橋一郎,年金の手続\n"
+    )
     body = _post(client, "application", text).content.decode()
     assert 'href="/certificates/?intake=0"' in body and "住民票の写し" in body
     page = client.get("/certificates/?intake=0").content.decode()
     assert f'value="{head.pk}"' in page  # the subject
-    assert re.search(r'name="whole_household"[^>]*checked', page) and re.search(r'name="honseki"[^>]*checked', page)
+    assert re.search(r'name="whole_household"[^>]*checked', page) and re.search(
+        r'name="honseki"[^>]*checked', page
+    )
     assert re.search(r'name="copies"[^>]*value="2"', page) and "年金の手続" in page
     assert not re.search(r'name="my_number"[^>]*checked', page)
     bad = HEADER + "A-2,住民票の原本,髙橋　一郎,1980-05-01,たぶん,,20,友人,,\n"
@@ -55,11 +59,15 @@ def test_an_application_fills_the_counter(office: Any, office_b: Any, staff_clie
 
 @pytest.mark.django_db
 @pytest.mark.std("1430#1")
-def test_card_data_is_a_self_request_and_a_protected_person_is_not_found(office: Any, staff_client: Any) -> None:
+def test_card_data_is_a_self_request_and_a_protected_person_is_not_found(
+    office: Any, staff_client: Any
+) -> None:
     with activate(office.ctx()):
         head, wife, _ = family(office)
         staff = officer(office)
-        support.start_measure(wife.pk, start=dt.date(2024, 1, 1), reason="DV", against=[], staff=staff)
+        support.start_measure(
+            wife.pk, start=dt.date(2024, 1, 1), reason="DV", against=[], staff=staff
+        )
     card = "住所,氏名,旧氏,通称,生年月日,性別\n本町一丁目1番地2,髙橋　一郎,,,1980-05-01,男\n"
     client = staff_client("clerk")
     _post(client, "card", card)
@@ -75,16 +83,23 @@ def test_card_data_is_a_self_request_and_a_protected_person_is_not_found(office:
 
     assert problems(seen).replace("花子", "？") == problems(unknown).replace("花江", "？")
     assert "intake-drafts" not in seen
-    assert 'href="/certificates/?intake=0"' in _post(login(Client(), staff, office.municipality), "card",
-                                                     protected).content.decode()
+    assert (
+        'href="/certificates/?intake=0"'
+        in _post(login(Client(), staff, office.municipality), "card", protected).content.decode()
+    )
 
 
 CELLS = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=12)
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.lists(st.lists(CELLS, min_size=0, max_size=8), max_size=6), st.sampled_from(["utf-8", "cp932"]))
-def test_the_reader_never_fails_and_locates_every_problem(lines: list[list[str]], encoding: str) -> None:
+@given(
+    st.lists(st.lists(CELLS, min_size=0, max_size=8), max_size=6),
+    st.sampled_from(["utf-8", "cp932"]),
+)
+def test_the_reader_never_fails_and_locates_every_problem(
+    lines: list[list[str]], encoding: str
+) -> None:
     header = "証明書番号,氏名,生年月日,性別,続柄,転出元住所\n"
     body = "\n".join(",".join('"' + c.replace('"', '""') + '"' for c in row) for row in lines)
     try:
@@ -92,7 +107,10 @@ def test_the_reader_never_fails_and_locates_every_problem(lines: list[list[str]]
     except UnicodeEncodeError:
         data = (header + body).encode("utf-8")
     rows, problems = read(data, "h.csv", events.MOVE_OUT_CERTIFICATE)
-    assert all(isinstance(p, Problem) and p.file == "h.csv" and 0 <= p.line <= len(lines) + 2 for p in problems)
+    assert all(
+        isinstance(p, Problem) and p.file == "h.csv" and 0 <= p.line <= len(lines) + 2
+        for p in problems
+    )
     for r in rows:  # a value is there only when its checker took it
         assert set(r.values) <= {c.key for c in events.MOVE_OUT_CERTIFICATE}
 
@@ -103,14 +121,19 @@ def test_a_date_in_wareki_or_seireki_reads_back(day: dt.date) -> None:
 
     assert checks.date(day.isoformat()) == day.isoformat()
     assert checks.date(format_date(day)) == day.isoformat()
-    assert checks.date(day.isoformat().translate(str.maketrans("0123456789-", "０１２３４５６７８９－"))) in (
-        day.isoformat(),)
+    assert checks.date(
+        day.isoformat().translate(str.maketrans("0123456789-", "０１２３４５６７８９－"))
+    ) in (day.isoformat(),)
 
 
 def test_checkers_refuse_in_japanese() -> None:
-    for check, value, rule in ((checks.sex, "M", "sex"), (checks.relationship, "ペット", "relationship"),
-                               (checks.furigana, "Yamada", "kana_only"), (checks.count, "11", "copies"),
-                               (checks.my_number, "123456789012", "my_number")):
+    for check, value, rule in (
+        (checks.sex, "M", "sex"),
+        (checks.relationship, "ペット", "relationship"),
+        (checks.furigana, "Yamada", "kana_only"),
+        (checks.count, "11", "copies"),
+        (checks.my_number, "123456789012", "my_number"),
+    ):
         with pytest.raises(Refused) as exc:
             check(value)
         assert exc.value.rule == rule and re.search(r"[ぁ-んァ-ン一-龥]", exc.value.message)

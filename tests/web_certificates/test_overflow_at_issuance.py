@@ -6,7 +6,6 @@ protected person's lines are never on it."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 import pytest
 from django.test import Client
@@ -46,8 +45,12 @@ def test_the_issuance_names_its_overflow_list_and_the_list_holds_the_full_text(
     assert "この発行" in page and LONG in page
     api = client.post(
         "/api/v1/certificates",
-        {"kind": "juminhyo", "subject_ids": [head.pk], "overflow_confirmed": True,
-         "requester": {"kind": "self", "person_id": head.pk}},
+        {
+            "kind": "juminhyo",
+            "subject_ids": [head.pk],
+            "overflow_confirmed": True,
+            "requester": {"kind": "self", "person_id": head.pk},
+        },
         content_type="application/json",
         headers={"Idempotency-Key": "ov-1"},
     )
@@ -67,8 +70,13 @@ def test_a_protected_persons_overflow_is_listed_only_for_need_to_know(office, st
     issued = officer_client.post("/certificates/issue/", _form(head.pk, overflow_confirmed="1"))
     link = issued[HEADER]
     with activate(office.ctx()):
-        support.start_measure(wife.pk, start=dt.date(2024, 1, 1), reason="DV",
-                              against=[{"person_id": head.pk}], staff=staff)
+        support.start_measure(
+            wife.pk,
+            start=dt.date(2024, 1, 1),
+            reason="DV",
+            against=[{"person_id": head.pk}],
+            staff=staff,
+        )
         OverflowEntry.objects.filter(issuance__isnull=False).update(person_id=wife.pk)
     assert LONG not in staff_client("clerk").get(link).content.decode("utf-8")
     assert LONG in officer_client.get(link).content.decode("utf-8")

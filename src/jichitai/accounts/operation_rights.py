@@ -36,19 +36,38 @@ def restrictable() -> list[Any]:
     return [c for c in CAPABILITIES.values() if c.restrictable]
 
 
-def operation_rights(scope: AdminScope, staff: Staff) -> list[tuple[Any, list[tuple[str, str, bool]]]]:
+def operation_rights(
+    scope: AdminScope, staff: Staff
+) -> list[tuple[Any, list[tuple[str, str, bool]]]]:
     """Per municipality of the scope: (capability, 「節 label」, allowed) for each restrictable right."""
     from .models import DisplayRestriction
 
-    withheld = set(DisplayRestriction.objects.filter(staff=staff, municipality_id__in=scope.municipality_ids)
-                   .values_list("municipality_id", "capability"))
+    withheld = set(
+        DisplayRestriction.objects.filter(
+            staff=staff, municipality_id__in=scope.municipality_ids
+        ).values_list("municipality_id", "capability")
+    )
     caps = restrictable()
-    return [(m, [(c.name, f"{SECTION.get(c.name, '')} {c.label}".strip(), (m.pk, c.name) not in withheld)
-                 for c in caps]) for m in scope.municipalities()]
+    return [
+        (
+            m,
+            [
+                (
+                    c.name,
+                    f"{SECTION.get(c.name, '')} {c.label}".strip(),
+                    (m.pk, c.name) not in withheld,
+                )
+                for c in caps
+            ],
+        )
+        for m in scope.municipalities()
+    ]
 
 
 @transaction.atomic
-def set_operation_rights(scope: AdminScope, staff: Staff, *, municipality_id: Any, allowed: set[str]) -> None:
+def set_operation_rights(
+    scope: AdminScope, staff: Staff, *, municipality_id: Any, allowed: set[str]
+) -> None:
     """Which restrictable operation rights ``staff`` keeps in one municipality (their roles still
     decide whether they hold them at all); logged as 設定変更."""
     from .models import DisplayRestriction
@@ -62,13 +81,18 @@ def set_operation_rights(scope: AdminScope, staff: Staff, *, municipality_id: An
     names = {c.name for c in restrictable()}
     if allowed - names:
         raise AdminError("個別に制限できない操作権限です。", "allowed")
-    before = set(DisplayRestriction.objects.filter(staff=staff, municipality_id=muni, capability__in=names)
-                 .values_list("capability", flat=True))
+    before = set(
+        DisplayRestriction.objects.filter(
+            staff=staff, municipality_id=muni, capability__in=names
+        ).values_list("capability", flat=True)
+    )
     after = names - allowed
     if staff.pk == scope.admin.pk and after & OWN:
         raise AdminError("自分自身の職員管理・操作権限設定は制限できません。", "allowed")
     for name in before - after:
-        DisplayRestriction.objects.filter(staff=staff, municipality_id=muni, capability=name).delete()
+        DisplayRestriction.objects.filter(
+            staff=staff, municipality_id=muni, capability=name
+        ).delete()
     for name in sorted(after - before):
         DisplayRestriction.objects.create(staff=staff, municipality_id=muni, capability=name)
     if before != after:

@@ -23,17 +23,25 @@ from .kinds.extract import ITEMS as EXTRACT_ITEMS
 
 def _kind(value: str) -> str:
     by_title = {title: code for code, title in kinds.titles().items()}
-    got = by_title.get(value.strip()) or (value.strip() if value.strip() in kinds.titles() else None)
+    got = by_title.get(value.strip()) or (
+        value.strip() if value.strip() in kinds.titles() else None
+    )
     if got is None:
-        raise Refused("kind", f"証明書の種類「{value}」がありません（例: {'、'.join(list(by_title)[:3])}）。")
+        raise Refused(
+            "kind", f"証明書の種類「{value}」がありません（例: {'、'.join(list(by_title)[:3])}）。"
+        )
     return got
 
 
 def _requester(value: str) -> str:
     by_label = {label: code for code, label in REQUESTER_KINDS.items()}
-    got = by_label.get(value.strip()) or (value.strip() if value.strip() in REQUESTER_KINDS else None)
+    got = by_label.get(value.strip()) or (
+        value.strip() if value.strip() in REQUESTER_KINDS else None
+    )
     if got is None:
-        raise Refused("requester_kind", f"請求者の区分「{value}」は{'・'.join(by_label)}のいずれかです。")
+        raise Refused(
+            "requester_kind", f"請求者の区分「{value}」は{'・'.join(by_label)}のいずれかです。"
+        )
     return got
 
 
@@ -46,8 +54,14 @@ def _items(value: str) -> str:
     return ",".join(by_label.get(t, t) for t in asked)
 
 
-OPTIONS = (("whole_household", "世帯全員"), ("head_and_relationship", "世帯主・続柄"), ("honseki", "本籍・筆頭者"),
-           ("resident_code", "住民票コード"), ("my_number", "個人番号"), ("foreign_items", "国籍・地域、在留資格等"))
+OPTIONS = (
+    ("whole_household", "世帯全員"),
+    ("head_and_relationship", "世帯主・続柄"),
+    ("honseki", "本籍・筆頭者"),
+    ("resident_code", "住民票コード"),
+    ("my_number", "個人番号"),
+    ("foreign_items", "国籍・地域、在留資格等"),
+)
 APPLICATION = (
     Column("group", "申請番号", checks.text),
     Column("kind", "証明書の種類", _kind, required=True),
@@ -76,17 +90,31 @@ def _draft(group: list[Row], found: list[Any], source: str) -> Draft:
     head = group[0].values
     kind = str(head.get("kind") or "juminhyo")
     requester = str(head.get("requester_kind") or SELF)
-    values = {"kind": kind, "subject_ids": ",".join(str(p.id) for p in found), "copies": str(head.get("copies") or 1),
-              "requester_kind": requester, "requester_name": str(head.get("requester_name") or ""),
-              "purpose": str(head.get("purpose") or ""), "item": str(head.get("items") or "")}
+    values = {
+        "kind": kind,
+        "subject_ids": ",".join(str(p.id) for p in found),
+        "copies": str(head.get("copies") or 1),
+        "requester_kind": requester,
+        "requester_name": str(head.get("requester_name") or ""),
+        "purpose": str(head.get("purpose") or ""),
+        "item": str(head.get("items") or ""),
+    }
     if requester == SELF or source == "card":
         values["requester_person_id"] = str(found[0].id)
     values.update({key: "1" for key, _ in OPTIONS if head.get(key)})
-    return Draft("certificate", kind, kinds.titles().get(kind, kind), {k: v for k, v in values.items() if v},
-                 lines=lines_text([r.line for r in group]), summary="、".join(p.name for p in found))
+    return Draft(
+        "certificate",
+        kind,
+        kinds.titles().get(kind, kind),
+        {k: v for k, v in values.items() if v},
+        lines=lines_text([r.line for r in group]),
+        summary="、".join(p.name for p in found),
+    )
 
 
-def certificate_drafts(source: str, data: bytes, file: str, *, staff: Any) -> tuple[list[Draft], list[Problem]]:
+def certificate_drafts(
+    source: str, data: bytes, file: str, *, staff: Any
+) -> tuple[list[Draft], list[Problem]]:
     """The counter drafts of a 交付申請書 or 券面事項 file, or every problem of it (then no draft).
     A 券面事項 line is a 本人 request of a 住民票の写し; its 個人番号 is not carried to the form."""
     _, columns = SOURCES[source]
@@ -104,7 +132,9 @@ def certificate_drafts(source: str, data: bytes, file: str, *, staff: Any) -> tu
     return ([] if problems else drafts), problems
 
 
-def _found(group: Sequence[Row], file: str, staff: Any, problems: list[Problem]) -> list[Any] | None:
+def _found(
+    group: Sequence[Row], file: str, staff: Any, problems: list[Problem]
+) -> list[Any] | None:
     found = []
     for r in group:
         family, given = r.values["name"]

@@ -39,7 +39,9 @@ def handover_layouts(asked: str) -> tuple[list[Any], str]:
                 newest[key] = lay
     if first.standard == CHUKAN and newest[(first.business, first.file)].id != first.id:
         latest = newest[(first.business, first.file)].id
-        return [], (f"最新版ではありません（最新: {latest}） / not the newest version of the layout: use {latest}")
+        return [], (
+            f"最新版ではありません（最新: {latest}） / not the newest version of the layout: use {latest}"
+        )
     chosen = [first, *(lay for lay in newest.values() if lay.id != first.id)]
     covered = {lay.business for lay in chosen}
     # data outside the 中間標準 files: the businesses without one, and the register's own items
@@ -59,19 +61,24 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def _manifest(rows: list[tuple[str, str, int, str]], municipality: Any, as_of: dt.date | None) -> str:
+def _manifest(
+    rows: list[tuple[str, str, int, str]], municipality: Any, as_of: dt.date | None
+) -> str:
     out = io.StringIO()
     out.write("\ufeff")
     w = csv.writer(out, lineterminator="\r\n")
     w.writerow(("ファイル名", "内容", "件数", "SHA-256"))
     for row in rows:
         w.writerow(row)
-    w.writerow((f"団体: {municipality.code} {municipality.name}", f"基準日: {as_of or '現在'}", "", ""))
+    w.writerow(
+        (f"団体: {municipality.code} {municipality.name}", f"基準日: {as_of or '現在'}", "", "")
+    )
     return out.getvalue()
 
 
-def export_with_spec(prog: str, args: argparse.Namespace, municipality: Any, staff: Any,
-                     as_of: dt.date | None) -> int:
+def export_with_spec(
+    prog: str, args: argparse.Namespace, municipality: Any, staff: Any, as_of: dt.date | None
+) -> int:
     from jichitai.accounts.capabilities import CapabilityMissing
     from jichitai.importer.migration_files import export_file
     from jichitai.layouts import load_layout
@@ -91,19 +98,32 @@ def export_with_spec(prog: str, args: argparse.Namespace, municipality: Any, sta
     for lay in layouts:
         path = directory / f"{lay.id}-{municipality.code}.{'csv' if lay.format == 'csv' else 'dat'}"
         try:
-            run = export_file(path, layout=lay.id, municipality=municipality, staff=staff, as_of=as_of,
-                              encoding=args.encoding if lay.id == layouts[0].id else None,
-                              include_restricted=args.include_restricted)
+            run = export_file(
+                path,
+                layout=lay.id,
+                municipality=municipality,
+                staff=staff,
+                as_of=as_of,
+                encoding=args.encoding if lay.id == layouts[0].id else None,
+                include_restricted=args.include_restricted,
+            )
         except CapabilityMissing as exc:
-            print(f"{prog}: データ移行の権限がありません / not allowed to migrate data: {exc}", file=sys.stderr)
+            print(
+                f"{prog}: データ移行の権限がありません / not allowed to migrate data: {exc}",
+                file=sys.stderr,
+            )
             return 2
         counts[lay.id] = run.rows
         listed.append((path.name, lay.title, run.rows, _sha256(path)))
         print(f"{path.name}: {run.rows}行 / rows")
     for name, text in tables(layouts, counts, municipality.code).items():
         (directory / name).write_text(text, encoding="utf-8", newline="")
-        listed.append((name, "表形式（レイアウト仕様）", text.count("\r\n") - 1, _sha256(directory / name)))
+        listed.append(
+            (name, "表形式（レイアウト仕様）", text.count("\r\n") - 1, _sha256(directory / name))
+        )
     if args.handover:
-        (directory / MANIFEST).write_text(_manifest(listed, municipality, as_of), encoding="utf-8", newline="")
+        (directory / MANIFEST).write_text(
+            _manifest(listed, municipality, as_of), encoding="utf-8", newline=""
+        )
     print(f"{len(listed)}ファイルを出力しました / wrote {len(listed)} files: {directory}")
     return 0

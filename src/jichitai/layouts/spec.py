@@ -53,13 +53,37 @@ def _file_name(lay: Layout, municipality_code: str) -> str:
 def structure(layouts: Sequence[Layout], rows: Mapping[str, int], municipality_code: str) -> str:
     """移行ファイル構成表: one line per file delivered."""
     return _csv(
-        ("ファイルID", "ファイル名", "ファイル名称", "標準", "版", "業務", "形式", "文字コード", "見出し行",
-         "レコード長（バイト）", "レコードキー", "履歴", "件数"),
         (
-            (lay.id, _file_name(lay, municipality_code), lay.title, lay.standard, lay.version, lay.business,
-             "CSV" if lay.format == "csv" else "固定長", lay.encoding, "あり" if lay.header else "なし",
-             lay.record_bytes if lay.format == "fixed" else "", "＋".join(_names(lay, lay.record_key)),
-             "＋".join(_names(lay, tuple(lay.history.values()))), rows.get(lay.id, ""))
+            "ファイルID",
+            "ファイル名",
+            "ファイル名称",
+            "標準",
+            "版",
+            "業務",
+            "形式",
+            "文字コード",
+            "見出し行",
+            "レコード長（バイト）",
+            "レコードキー",
+            "履歴",
+            "件数",
+        ),
+        (
+            (
+                lay.id,
+                _file_name(lay, municipality_code),
+                lay.title,
+                lay.standard,
+                lay.version,
+                lay.business,
+                "CSV" if lay.format == "csv" else "固定長",
+                lay.encoding,
+                "あり" if lay.header else "なし",
+                lay.record_bytes if lay.format == "fixed" else "",
+                "＋".join(_names(lay, lay.record_key)),
+                "＋".join(_names(lay, tuple(lay.history.values()))),
+                rows.get(lay.id, ""),
+            )
             for lay in layouts
         ),
     )
@@ -85,7 +109,11 @@ def relations(layouts: Sequence[Layout]) -> str:
         if lay.history:
             rows.append((lay.id, lay.id, "＋".join(_names(lay, lay.record_key)), "1対多（履歴）"))
         for parent in persons:
-            if parent.id != lay.id and PERSON_KEY in keys and PERSON_KEY in {it.key for it in parent.items}:
+            if (
+                parent.id != lay.id
+                and PERSON_KEY in keys
+                and PERSON_KEY in {it.key for it in parent.items}
+            ):
                 rows.append((parent.id, lay.id, lay.item(PERSON_KEY).name, "1対多"))
     return _csv(("親ファイルID", "子ファイルID", "結合キー", "関連"), rows)
 
@@ -93,12 +121,35 @@ def relations(layouts: Sequence[Layout]) -> str:
 def items(layouts: Sequence[Layout]) -> str:
     """データ項目一覧表: every item of every file with its type, length, code table and 外字使用."""
     return _csv(
-        ("ファイルID", "項番", "データ項目名称", "項目キー", "データ型", "桁数", "開始位置", "必須", "コード表",
-         "外字使用", "個人番号等（要求時のみ出力）", "備考"),
         (
-            (lay.id, it.no, it.name, it.key, TYPE_LABELS.get(it.type, it.type), it.length or "",
-             it.start if lay.format == "fixed" else "", "○" if it.required else "", it.codes,
-             "有" if it.type == "text" else "無", "○" if it.restricted else "", it.notes)
+            "ファイルID",
+            "項番",
+            "データ項目名称",
+            "項目キー",
+            "データ型",
+            "桁数",
+            "開始位置",
+            "必須",
+            "コード表",
+            "外字使用",
+            "個人番号等（要求時のみ出力）",
+            "備考",
+        ),
+        (
+            (
+                lay.id,
+                it.no,
+                it.name,
+                it.key,
+                TYPE_LABELS.get(it.type, it.type),
+                it.length or "",
+                it.start if lay.format == "fixed" else "",
+                "○" if it.required else "",
+                it.codes,
+                "有" if it.type == "text" else "無",
+                "○" if it.restricted else "",
+                it.notes,
+            )
             for lay in layouts
             for it in lay.items
         ),
@@ -123,8 +174,10 @@ def code_tables(layouts: Sequence[Layout]) -> str:
                 users.setdefault(f"{lay.codes_source}/{it.codes}", []).append(f"{lay.id}:{it.name}")
     return _csv(
         ("コード表", "名称", "コード数", "使用する項目"),
-        ((name, t.title, len(t.codes), "、".join(users.get(name, [])))
-         for name, t in _used_tables(layouts).items()),
+        (
+            (name, t.title, len(t.codes), "、".join(users.get(name, [])))
+            for name, t in _used_tables(layouts).items()
+        ),
     )
 
 
@@ -136,7 +189,9 @@ def code_list(layouts: Sequence[Layout]) -> str:
     )
 
 
-def tables(layouts: Sequence[Layout], rows: Mapping[str, int], municipality_code: str) -> dict[str, str]:
+def tables(
+    layouts: Sequence[Layout], rows: Mapping[str, int], municipality_code: str
+) -> dict[str, str]:
     """File name → CSV text of the five tables of the 表形式."""
     return {
         FILES["structure"]: structure(layouts, rows, municipality_code),

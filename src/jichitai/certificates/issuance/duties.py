@@ -20,8 +20,12 @@ ITEM_RIGHTS: dict[str, tuple[str, str]] = {
     "foreign_items": ("registry.show_residence_status", "国籍・地域、在留資格等"),
     "my_number": ("certificates.my_number", "個人番号"),
 }
-_EXTRACT_KEYS = {"honseki": "honseki", "resident_code": "resident_code", "foreign": "foreign_items",
-                 "my_number": "my_number"}
+_EXTRACT_KEYS = {
+    "honseki": "honseki",
+    "resident_code": "resident_code",
+    "foreign": "foreign_items",
+    "my_number": "my_number",
+}
 MESSAGE = "事務分掌により、この職員は次の事項を記載した証明書を発行できません（{items}）。権限のある職員に依頼してください。"
 
 
@@ -44,7 +48,11 @@ def asked_items(req: CertificateRequest, kind: Any) -> list[str]:
 def missing(req: CertificateRequest, kind: Any, staff: Any) -> list[str]:
     from jichitai.accounts.capabilities import has_capability
 
-    return [ITEM_RIGHTS[k][1] for k in asked_items(req, kind) if not has_capability(staff, ITEM_RIGHTS[k][0])]
+    return [
+        ITEM_RIGHTS[k][1]
+        for k in asked_items(req, kind)
+        if not has_capability(staff, ITEM_RIGHTS[k][0])
+    ]
 
 
 def check(req: CertificateRequest, kind: Any, staff: Any) -> None:

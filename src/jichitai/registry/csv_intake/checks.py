@@ -23,7 +23,10 @@ def text(value: str) -> str:
     if len(value) > MAX_TEXT:
         raise Refused("too_long", f"{MAX_TEXT}文字以内で入力してください（{len(value)}文字）。")
     if any(unicodedata.category(c) in ("Cc", "Co", "Cs") for c in value):
-        raise Refused("characters", "制御文字や外字（私用領域の文字）は取り込めません。文字を確認してください。")
+        raise Refused(
+            "characters",
+            "制御文字や外字（私用領域の文字）は取り込めません。文字を確認してください。",
+        )
     return value
 
 
@@ -32,7 +35,10 @@ def date(value: str) -> str:
     try:
         day = parse_date(value)
     except DateInputError as exc:
-        raise Refused("date", exc.message or f"「{value}」は日付として読めません（例: 令和6年4月1日、2024-04-01）。") from None
+        raise Refused(
+            "date",
+            exc.message or f"「{value}」は日付として読めません（例: 令和6年4月1日、2024-04-01）。",
+        ) from None
     if day is None:
         raise Refused("date", f"「{value}」は日付として読めません。")
     return day.isoformat()  # the order of the dates (birth, 異動日, 届出日) is the form's own check

@@ -34,14 +34,21 @@ MOVE_OUT_CERTIFICATE = (
     Column("to_address", "転出先住所", checks.text, aliases=("転出先",)),
     Column("planned_date", "転出予定日", checks.date, aliases=("異動日",)),
 )
-KINDS_BY_NAME = {"転入": "move_in", "国外転入": "move_in_abroad", "転居": "move_within",
-                 "転出": "move_out_planned", "国外転出": "move_out_abroad"}
+KINDS_BY_NAME = {
+    "転入": "move_in",
+    "国外転入": "move_in_abroad",
+    "転居": "move_within",
+    "転出": "move_out_planned",
+    "国外転出": "move_out_abroad",
+}
 
 
 def _kind(value: str) -> str:
     got = KINDS_BY_NAME.get(checks.text(value).strip())
     if got is None:
-        raise Refused("kind", f"異動の種類「{value}」は取り込めません（{'・'.join(KINDS_BY_NAME)}）。")
+        raise Refused(
+            "kind", f"異動の種類「{value}」は取り込めません（{'・'.join(KINDS_BY_NAME)}）。"
+        )
     return got
 
 
@@ -67,10 +74,18 @@ CARD = (
     Column("my_number", "個人番号", checks.my_number),
     Column("relationship", "続柄", checks.relationship),
 )
-SOURCES = {"move_out_certificate": ("転出証明書", MOVE_OUT_CERTIFICATE), "notification": ("住民異動届", NOTIFICATION),
-           "card": ("個人番号カード券面事項", CARD)}
-TITLES = {"move_in": "転入届", "move_in_abroad": "国外転入届", "move_within": "転居届",
-          "move_out_planned": "転出届（転出予定）", "move_out_abroad": "国外転出届"}
+SOURCES = {
+    "move_out_certificate": ("転出証明書", MOVE_OUT_CERTIFICATE),
+    "notification": ("住民異動届", NOTIFICATION),
+    "card": ("個人番号カード券面事項", CARD),
+}
+TITLES = {
+    "move_in": "転入届",
+    "move_in_abroad": "国外転入届",
+    "move_within": "転居届",
+    "move_out_planned": "転出届（転出予定）",
+    "move_out_abroad": "国外転出届",
+}
 MY_NUMBER_RIGHT = "個人番号を取り込む権限がありません（個人番号利用事務）。個人番号の列を除いて取り込んでください。"
 
 
@@ -86,11 +101,21 @@ def _person_values(i: int, v: dict[str, Any]) -> dict[str, str]:
     kana_family, _, kana_given = str(v.get("kana") or "").partition("\u3000")
     if not kana_given and " " in kana_family:
         kana_family, _, kana_given = kana_family.partition(" ")
-    out = {"family_name": family, "given_name": given, "family_name_kana": kana_family,
-           "given_name_kana": kana_given, "birth_date": v["birth_date"], "sex": v.get("sex", ""),
-           "relationship": v.get("relationship", ""), "resident_code": v.get("resident_code", ""),
-           "honseki": v.get("honseki", ""), "hittousha": v.get("hittousha", ""), "my_number": v.get("my_number", ""),
-           "former_surname": v.get("former_surname", ""), "alias": v.get("alias", "")}
+    out = {
+        "family_name": family,
+        "given_name": given,
+        "family_name_kana": kana_family,
+        "given_name_kana": kana_given,
+        "birth_date": v["birth_date"],
+        "sex": v.get("sex", ""),
+        "relationship": v.get("relationship", ""),
+        "resident_code": v.get("resident_code", ""),
+        "honseki": v.get("honseki", ""),
+        "hittousha": v.get("hittousha", ""),
+        "my_number": v.get("my_number", ""),
+        "former_surname": v.get("former_surname", ""),
+        "alias": v.get("alias", ""),
+    }
     return {f"persons-{i}-{k}": str(val) for k, val in out.items() if val}
 
 
@@ -98,29 +123,55 @@ def _same(group: list[Row], key: str, label: str, file: str, problems: list[Prob
     first = str(group[0].values.get(key) or "")
     for r in group[1:]:
         if str(r.values.get(key) or "") != first:
-            problems.append(Problem(file, r.line, label, "group_differs",
-                                    f"同じ番号の行で{label}が違います（{group[0].line}行目と）。"))
+            problems.append(
+                Problem(
+                    file,
+                    r.line,
+                    label,
+                    "group_differs",
+                    f"同じ番号の行で{label}が違います（{group[0].line}行目と）。",
+                )
+            )
     return first
 
 
 def _new_persons(kind: str, group: list[Row], file: str, problems: list[Problem]) -> Draft:
     """転入・国外転入: the persons as new rows, the household's new address and the 従前の住所."""
     head = group[0].values
-    previous = _same(group, "from_address" if "from_address" in head else "previous_address", "転出元住所", file,
-                     problems) or str(head.get("address") or "")
+    previous = _same(
+        group,
+        "from_address" if "from_address" in head else "previous_address",
+        "転出元住所",
+        file,
+        problems,
+    ) or str(head.get("address") or "")
     new_address = str(head.get("to_address") or head.get("new_address") or "")
     address_id, banchi = split_address(new_address)
-    values = {"previous_address": previous, "address_id": address_id, "banchi": banchi,
-              "katagaki": str(head.get("katagaki") or ""), "effective_date": str(head.get("effective_date") or ""),
-              "reported_date": str(head.get("reported_date") or "")}
+    values = {
+        "previous_address": previous,
+        "address_id": address_id,
+        "banchi": banchi,
+        "katagaki": str(head.get("katagaki") or ""),
+        "effective_date": str(head.get("effective_date") or ""),
+        "reported_date": str(head.get("reported_date") or ""),
+    }
     for i, r in enumerate(group, start=1):
         values.update(_person_values(i, r.values))
     names = "、".join(f"{r.values['name'][0]}　{r.values['name'][1]}".strip("　") for r in group)
-    return Draft("event", kind, TITLES[kind], {k: v for k, v in values.items() if v}, rows=len(group),
-                 lines=lines_text([r.line for r in group]), summary=names)
+    return Draft(
+        "event",
+        kind,
+        TITLES[kind],
+        {k: v for k, v in values.items() if v},
+        rows=len(group),
+        lines=lines_text([r.line for r in group]),
+        summary=names,
+    )
 
 
-def _registered(kind: str, group: list[Row], file: str, staff: Any, problems: list[Problem]) -> Draft | None:
+def _registered(
+    kind: str, group: list[Row], file: str, staff: Any, problems: list[Problem]
+) -> Draft | None:
     """転居・転出・国外転出: the persons found on the register, one household."""
     found = []
     for r in group:
@@ -133,31 +184,54 @@ def _registered(kind: str, group: list[Row], file: str, staff: Any, problems: li
         return None
     households = {p.household_id for p in found}
     if len(households) > 1:
-        problems.append(Problem(file, group[0].line, "氏名", "households",
-                                "同じ届出の人が別々の世帯にいます。世帯ごとに受付番号を分けてください。"))
+        problems.append(
+            Problem(
+                file,
+                group[0].line,
+                "氏名",
+                "households",
+                "同じ届出の人が別々の世帯にいます。世帯ごとに受付番号を分けてください。",
+            )
+        )
         return None
     head = group[0].values
-    values = {"effective_date": str(head.get("effective_date") or ""), "reported_date": str(head.get("reported_date") or ""),
-              "katagaki": str(head.get("katagaki") or "")}
+    values = {
+        "effective_date": str(head.get("effective_date") or ""),
+        "reported_date": str(head.get("reported_date") or ""),
+        "katagaki": str(head.get("katagaki") or ""),
+    }
     if kind == "move_within":
         values["address_id"], values["banchi"] = split_address(str(head.get("new_address") or ""))
     else:
         values["destination"] = str(head.get("destination") or head.get("new_address") or "")
-    return Draft("event", kind, TITLES[kind], {k: v for k, v in values.items() if v},
-                 checked=[str(p.id) for p in found], household=households.pop(),
-                 lines=lines_text([r.line for r in group]), summary="、".join(p.name for p in found))
+    return Draft(
+        "event",
+        kind,
+        TITLES[kind],
+        {k: v for k, v in values.items() if v},
+        checked=[str(p.id) for p in found],
+        household=households.pop(),
+        lines=lines_text([r.line for r in group]),
+        summary="、".join(p.name for p in found),
+    )
 
 
 def _my_number_right(rows: Sequence[Row], file: str, staff: Any, problems: list[Problem]) -> None:
     from jichitai.accounts.capabilities import has_capability
 
-    if any(r.values.get("my_number") for r in rows) and not has_capability(staff, "registry.my_number"):
+    if any(r.values.get("my_number") for r in rows) and not has_capability(
+        staff, "registry.my_number"
+    ):
         for r in rows:
             if r.values.get("my_number"):
-                problems.append(Problem(file, r.line, "個人番号", "my_number_right", MY_NUMBER_RIGHT))
+                problems.append(
+                    Problem(file, r.line, "個人番号", "my_number_right", MY_NUMBER_RIGHT)
+                )
 
 
-def event_drafts(source: str, data: bytes, file: str, *, staff: Any) -> tuple[list[Draft], list[Problem]]:
+def event_drafts(
+    source: str, data: bytes, file: str, *, staff: Any
+) -> tuple[list[Draft], list[Problem]]:
     """The drafts of a 転出証明書, 住民異動届 or 券面事項 file, or every problem of it (then no draft)."""
     _, columns = SOURCES[source]
     rows, problems = read(data, file, columns)
@@ -168,8 +242,15 @@ def event_drafts(source: str, data: bytes, file: str, *, staff: Any) -> tuple[li
     for group in _groups(rows):
         kind = str(group[0].values.get("kind") or "move_in")
         if any(str(r.values.get("kind") or kind) != kind for r in group):
-            problems.append(Problem(file, group[-1].line, "異動の種類", "group_differs",
-                                    "同じ受付番号の行で異動の種類が違います。"))
+            problems.append(
+                Problem(
+                    file,
+                    group[-1].line,
+                    "異動の種類",
+                    "group_differs",
+                    "同じ受付番号の行で異動の種類が違います。",
+                )
+            )
             continue
         if kind in ("move_in", "move_in_abroad"):
             drafts.append(_new_persons(kind, group, file, problems))

@@ -11,7 +11,9 @@ from ..selectors import address_choices, search
 from ..selectors.search import SearchQuery
 from .reading import Refused
 
-NOT_FOUND = "氏名・生年月日が一致する住民が見つかりません（{name}）。氏名と生年月日を確認してください。"
+NOT_FOUND = (
+    "氏名・生年月日が一致する住民が見つかりません（{name}）。氏名と生年月日を確認してください。"
+)
 AMBIGUOUS = "氏名・生年月日が一致する住民が{n}人います（{name}）。住民検索で本人を確認してから入力してください。"
 SCREEN = "CSV取込（住民の照合）"
 
@@ -21,11 +23,16 @@ def find_person(family: str, given: str, birth: str, *, staff: Any, sex: str = "
     may not see is reported exactly as one not on the register: nothing tells them apart."""
     name = f"{family}{given}"
     try:
-        page = search(SearchQuery(name=name, birth_date=dt.date.fromisoformat(birth), sex=sex, match="exact"),
-                      staff=staff, screen=SCREEN)
+        page = search(
+            SearchQuery(name=name, birth_date=dt.date.fromisoformat(birth), sex=sex, match="exact"),
+            staff=staff,
+            screen=SCREEN,
+        )
     except RegistryError:
         raise Refused("person_not_found", NOT_FOUND.format(name=f"{family}　{given}")) from None
-    found = [p for p in page.results if not p.masked and p.id is not None and p.status == "resident"]
+    found = [
+        p for p in page.results if not p.masked and p.id is not None and p.status == "resident"
+    ]
     if not found:
         raise Refused("person_not_found", NOT_FOUND.format(name=f"{family}　{given}"))
     if len(found) > 1:
@@ -41,7 +48,7 @@ def split_address(text: str) -> tuple[str, str]:
         town = re.sub(r"（[^）]*）$", "", label)
         at = text.find(town) if town else -1
         if at >= 0 and (best is None or len(town) > len(best[1])):
-            best = (pk, town, text[at + len(town):].strip())
+            best = (pk, town, text[at + len(town) :].strip())
     if best is None:
         return "", ""
     return str(best[0]), best[2]

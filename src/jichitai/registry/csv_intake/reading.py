@@ -56,16 +56,34 @@ def _fold(name: str) -> str:
 def decode(data: bytes, file: str) -> tuple[str, list[Problem]]:
     """UTF-8 (BOM or not), else CP932 (a spreadsheet's 「CSV」 on Windows)."""
     if len(data) > MAX_BYTES:
-        return "", [Problem(file, 0, "", "too_large", f"ファイルが大きすぎます（{MAX_BYTES // 1024 // 1024}MBまで）。")]
+        return "", [
+            Problem(
+                file,
+                0,
+                "",
+                "too_large",
+                f"ファイルが大きすぎます（{MAX_BYTES // 1024 // 1024}MBまで）。",
+            )
+        ]
     for encoding in ("utf-8-sig", "cp932"):
         try:
             return data.decode(encoding), []
         except UnicodeDecodeError:
             continue
-    return "", [Problem(file, 0, "", "encoding", "文字コードを判別できません。UTF-8 か Shift_JIS（CP932）で保存してください。")]
+    return "", [
+        Problem(
+            file,
+            0,
+            "",
+            "encoding",
+            "文字コードを判別できません。UTF-8 か Shift_JIS（CP932）で保存してください。",
+        )
+    ]
 
 
-def _header(names: Sequence[str], columns: Sequence[Column], file: str) -> tuple[dict[int, Column], list[Problem]]:
+def _header(
+    names: Sequence[str], columns: Sequence[Column], file: str
+) -> tuple[dict[int, Column], list[Problem]]:
     by_name = {_fold(n): c for c in columns for n in (c.label, *c.aliases, c.key)}
     found: dict[int, Column] = {}
     problems = []
@@ -73,14 +91,26 @@ def _header(names: Sequence[str], columns: Sequence[Column], file: str) -> tuple
         col = by_name.get(_fold(name))
         if col is None:
             if _fold(name):
-                problems.append(Problem(file, 1, name, "unknown_column", f"「{name}」は取り込める項目ではありません。"))
+                problems.append(
+                    Problem(
+                        file,
+                        1,
+                        name,
+                        "unknown_column",
+                        f"「{name}」は取り込める項目ではありません。",
+                    )
+                )
         elif col in found.values():
-            problems.append(Problem(file, 1, name, "duplicate_column", f"「{col.label}」の列が2つあります。"))
+            problems.append(
+                Problem(file, 1, name, "duplicate_column", f"「{col.label}」の列が2つあります。")
+            )
         else:
             found[i] = col
     for col in columns:
         if col.required and col not in found.values():
-            problems.append(Problem(file, 1, col.label, "missing_column", f"「{col.label}」の列がありません。"))
+            problems.append(
+                Problem(file, 1, col.label, "missing_column", f"「{col.label}」の列がありません。")
+            )
     return found, problems
 
 
@@ -91,7 +121,9 @@ def read(data: bytes, file: str, columns: Sequence[Column]) -> tuple[list[Row], 
         return [], problems
     lines = list(csv.reader(io.StringIO(text)))
     if not lines:
-        return [], [Problem(file, 0, "", "empty", "ファイルが空です。1行目に項目名を書いてください。")]
+        return [], [
+            Problem(file, 0, "", "empty", "ファイルが空です。1行目に項目名を書いてください。")
+        ]
     header, problems = _header(lines[0], columns, file)
     if problems:
         return [], problems
@@ -100,22 +132,40 @@ def read(data: bytes, file: str, columns: Sequence[Column]) -> tuple[list[Row], 
         if not any(c.strip() for c in cells):
             continue
         if len(rows) >= MAX_ROWS:
-            problems.append(Problem(file, n, "", "too_many", f"一度に取り込めるのは{MAX_ROWS}行までです。"))
+            problems.append(
+                Problem(file, n, "", "too_many", f"一度に取り込めるのは{MAX_ROWS}行までです。")
+            )
             break
         rows.append(_row(n, cells, header, len(lines[0]), file, problems))
     return rows, problems
 
 
-def _row(n: int, cells: list[str], header: dict[int, Column], width: int, file: str,
-         problems: list[Problem]) -> Row:
+def _row(
+    n: int,
+    cells: list[str],
+    header: dict[int, Column],
+    width: int,
+    file: str,
+    problems: list[Problem],
+) -> Row:
     row = Row(n)
     if len(cells) > width:
-        problems.append(Problem(file, n, "", "columns", f"列の数（{len(cells)}）が項目名の数（{width}）より多くなっています。"))
+        problems.append(
+            Problem(
+                file,
+                n,
+                "",
+                "columns",
+                f"列の数（{len(cells)}）が項目名の数（{width}）より多くなっています。",
+            )
+        )
     for i, col in header.items():
         raw = cells[i].strip() if i < len(cells) else ""
         if not raw:
             if col.required:
-                problems.append(Problem(file, n, col.label, "required", f"{col.label}を入力してください。"))
+                problems.append(
+                    Problem(file, n, col.label, "required", f"{col.label}を入力してください。")
+                )
             continue
         try:
             row.values[col.key] = col.check(raw)

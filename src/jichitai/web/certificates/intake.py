@@ -27,7 +27,17 @@ def certificate_intake_view(request: HttpRequest) -> HttpResponse:
         if not problems:
             drafts, problems = intake.certificate_drafts(source, data, name, staff=request.user)
         store(request, "certificate", drafts)
-    sources = [(key, label, [c.label for c in cols]) for key, (label, cols) in intake.SOURCES.items()]
-    return render_page(request, "registry/csv_intake.html", {
-        "sources": sources, "drafts": list(enumerate(drafts)), "problems": problems, "target": "certificate",
-    }, status=400 if problems else 200)
+    sources = [
+        (key, label, [c.label for c in cols]) for key, (label, cols) in intake.SOURCES.items()
+    ]
+    return render_page(
+        request,
+        "registry/csv_intake.html",
+        {
+            "sources": sources,
+            "drafts": list(enumerate(drafts)),
+            "problems": problems,
+            "target": "certificate",
+        },
+        status=400 if problems else 200,
+    )

@@ -46,11 +46,26 @@ def upload(request: HttpRequest, sources: dict[str, Any]) -> tuple[str, bytes, s
     source = request.POST.get("source", "")
     f = request.FILES.get("file")
     if source not in sources:
-        return "", b"", "", [Problem("", 0, "取込むデータ", "source", "取り込むデータの種類を選んでください。")]
+        return (
+            "",
+            b"",
+            "",
+            [Problem("", 0, "取込むデータ", "source", "取り込むデータの種類を選んでください。")],
+        )
     if f is None:
-        return source, b"", "", [Problem("", 0, "ファイル", "file", "CSVファイルを選んでください。")]
+        return (
+            source,
+            b"",
+            "",
+            [Problem("", 0, "ファイル", "file", "CSVファイルを選んでください。")],
+        )
     if f.size > MAX_BYTES:
-        return source, b"", f.name, [Problem(f.name, 0, "", "too_large", "ファイルが大きすぎます（2MBまで）。")]
+        return (
+            source,
+            b"",
+            f.name,
+            [Problem(f.name, 0, "", "too_large", "ファイルが大きすぎます（2MBまで）。")],
+        )
     return source, f.read(), f.name or "upload.csv", []
 
 
@@ -64,7 +79,17 @@ def csv_intake_view(request: HttpRequest) -> HttpResponse:
         if not problems:
             drafts, problems = events.event_drafts(source, data, name, staff=request.user)
         store(request, "event", drafts)
-    sources = [(key, label, [c.label for c in cols]) for key, (label, cols) in events.SOURCES.items()]
-    return render_page(request, "registry/csv_intake.html", {
-        "sources": sources, "drafts": list(enumerate(drafts)), "problems": problems, "target": "event",
-    }, status=400 if problems else 200)
+    sources = [
+        (key, label, [c.label for c in cols]) for key, (label, cols) in events.SOURCES.items()
+    ]
+    return render_page(
+        request,
+        "registry/csv_intake.html",
+        {
+            "sources": sources,
+            "drafts": list(enumerate(drafts)),
+            "problems": problems,
+            "target": "event",
+        },
+        status=400 if problems else 200,
+    )
