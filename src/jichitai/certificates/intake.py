@@ -13,6 +13,7 @@ from typing import Any
 
 from jichitai.registry.csv_intake import checks
 from jichitai.registry.csv_intake.drafts import Draft, lines_text
+from jichitai.registry.csv_intake.events import groups
 from jichitai.registry.csv_intake.persons import find_person
 from jichitai.registry.csv_intake.reading import Column, Problem, Refused, Row, read
 
@@ -121,11 +122,8 @@ def certificate_drafts(
     rows, problems = read(data, file, columns)
     if problems:
         return [], problems
-    groups: dict[str, list[Row]] = {}
-    for r in rows:
-        groups.setdefault(str(r.values.get("group") or f"#{r.line}"), []).append(r)
     drafts = []
-    for group in groups.values():
+    for group in groups(rows):
         found = _found(group, file, staff, problems)
         if found is not None:
             drafts.append(_draft(group, found, source))

@@ -89,11 +89,12 @@ TITLES = {
 MY_NUMBER_RIGHT = "個人番号を取り込む権限がありません（個人番号利用事務）。個人番号の列を除いて取り込んでください。"
 
 
-def _groups(rows: Sequence[Row]) -> list[list[Row]]:
-    groups: dict[str, list[Row]] = {}
+def groups(rows: Sequence[Row]) -> list[list[Row]]:
+    """Lines sharing a group number (証明書番号, 受付番号, 申請番号) together; a line without one alone."""
+    by_number: dict[str, list[Row]] = {}
     for r in rows:
-        groups.setdefault(str(r.values.get("group") or f"#{r.line}"), []).append(r)
-    return list(groups.values())
+        by_number.setdefault(str(r.values.get("group") or f"#{r.line}"), []).append(r)
+    return list(by_number.values())
 
 
 def _person_values(i: int, v: dict[str, Any]) -> dict[str, str]:
@@ -239,7 +240,7 @@ def event_drafts(
     if problems:
         return [], problems
     drafts: list[Draft] = []
-    for group in _groups(rows):
+    for group in groups(rows):
         kind = str(group[0].values.get("kind") or "move_in")
         if any(str(r.values.get("kind") or kind) != kind for r in group):
             problems.append(

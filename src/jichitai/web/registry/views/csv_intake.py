@@ -69,27 +69,32 @@ def upload(request: HttpRequest, sources: dict[str, Any]) -> tuple[str, bytes, s
     return source, f.read(), f.name or "upload.csv", []
 
 
-@require_http_methods(["GET", "POST"])
-@requires_capability(ENTER)
-def csv_intake_view(request: HttpRequest) -> HttpResponse:
+def intake_page(
+    request: HttpRequest, target: str, sources: dict[str, Any], make: Any
+) -> HttpResponse:
+    """The intake screen of one side: the upload, its problems or its drafts (kept in the session)."""
     drafts: list[Draft] = []
     problems: list[Problem] = []
     if request.method == "POST":
-        source, data, name, problems = upload(request, events.SOURCES)
+        source, data, name, problems = upload(request, sources)
         if not problems:
-            drafts, problems = events.event_drafts(source, data, name, staff=request.user)
-        store(request, "event", drafts)
-    sources = [
-        (key, label, [c.label for c in cols]) for key, (label, cols) in events.SOURCES.items()
-    ]
+            drafts, problems = make(source, data, name, staff=request.user)
+        store(request, target, drafts)
+    listed = [(key, label, [c.label for c in cols]) for key, (label, cols) in sources.items()]
     return render_page(
         request,
         "registry/csv_intake.html",
         {
-            "sources": sources,
+            "sources": listed,
             "drafts": list(enumerate(drafts)),
             "problems": problems,
-            "target": "event",
+            "target": target,
         },
         status=400 if problems else 200,
     )
+
+
+@require_http_methods(["GET", "POST"])
+@requires_capability(ENTER)
+def csv_intake_view(request: HttpRequest) -> HttpResponse:
+    return intake_page(request, "event", events.SOURCES, events.event_drafts)
