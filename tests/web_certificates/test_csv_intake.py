@@ -22,7 +22,10 @@ from jichitai.tenancy.context import activate
 from .conftest import family, login, officer
 
 URL = "/certificates/intake/"
-HEADER = "申請番号,証明書の種類,対象者氏名,対象者生年月日,世帯全員,本籍・筆頭者,部数,請求者の区分,請求者氏名,使用目的\n"
+HEADER = (
+    "申請番号,証明書の種類,対象者氏名,対象者生年月日,世帯全員,本籍・筆頭者,部数,請求者の区分,請求者氏名,"
+    "請求者生年月日,使用目的\n"
+)
 
 
 def _post(client: Client, source: str, text: str, name: str = "shinsei.csv") -> Any:
@@ -37,18 +40,34 @@ def test_an_application_fills_the_counter(office: Any, office_b: Any, staff_clie
         head, wife, _ = family(office)
     client = staff_client("clerk")
     text = (
-        HEADER + "A-1,住民票の写し,髙橋　一郎,昭和55年5月1日,はい,はい,2,本人,髙橋一郎,年金の手続\n"
+        HEADER
+        + "A-1,住民票の写し,髙橋　一郎,昭和55年5月1日,はい,はい,2,同一世帯,髙橋　花子,1982-07-07,年金の手続\n"
     )
     body = _post(client, "application", text).content.decode()
     assert 'href="/certificates/?intake=0"' in body and "住民票の写し" in body
     page = client.get("/certificates/?intake=0").content.decode()
     assert f'value="{head.pk}"' in page  # the subject
+    assert re.search(
+        rf'name="requester_person_id"[^>]*value="{wife.pk}"', page
+    )  # the requester, found
     assert re.search(r'name="whole_household"[^>]*checked', page) and re.search(
         r'name="honseki"[^>]*checked', page
     )
     assert re.search(r'name="copies"[^>]*value="2"', page) and "年金の手続" in page
     assert not re.search(r'name="my_number"[^>]*checked', page)
-    bad = HEADER + "A-2,住民票の原本,髙橋　一郎,1980-05-01,たぶん,,20,友人,,\n"
+    # issued as pre-filled: the issuance rules apply as at the counter
+    values = client.session["jichitai_csv_intake"]["certificate"]["drafts"][0]["values"]
+    issued = client.post("/certificates/issue/", values)
+    assert issued.status_code == 200, re.findall(
+        r"[^<>]*(?:ください|できません|ありません)[^<>]*", issued.content.decode()
+    )[:6]
+    assert issued.content.startswith((b"%PDF-", b"PK\x03\x04"))  # one PDF, or signed copies zipped
+    from jichitai.certificates.models import Issuance
+
+    with activate(office.ctx()):
+        (row,) = Issuance.objects.all()
+        assert row.copies == 2 and row.purpose == "年金の手続"
+    bad = HEADER + "A-2,住民票の原本,髙橋　一郎,1980-05-01,たぶん,,20,友人,,,\n"
     refused = _post(client, "application", bad, "bad.csv").content.decode()
     for item in ("証明書の種類", "世帯全員", "部数", "請求者の区分"):
         assert f"bad.csv 2行目 {item}" in refused, item

@@ -24,6 +24,7 @@ from .conftest import login
 pytestmark = pytest.mark.django_db
 URL = "/registry/events/csv/"
 CODE = "1234567890" + str(resident_code_check_digit("1234567890"))
+CODE2 = "1234567891" + str(resident_code_check_digit("1234567891"))
 NUMBER = "12345678901" + str(my_number_check_digit("12345678901"))
 CERT_HEADER = "証明書番号,氏名,フリガナ,生年月日,性別,続柄,住民票コード,本籍,筆頭者,転出元住所,転出先住所,転出予定日\n"
 
@@ -48,7 +49,7 @@ def test_a_move_out_certificate_fills_the_move_in_form(office: Any, staff_client
     text = CERT_HEADER + (
         f"T-1,山田　太郎,ヤマダ　タロウ,昭和55年5月1日,男,世帯主,{CODE},東京都千代田区1番,山田太郎,"
         "東京都千代田区千代田1番1号,本町一丁目3番地,令和6年4月1日\n"
-        "T-1,山田　花子,やまだ　はなこ,1982-07-07,女,妻,,東京都千代田区1番,山田太郎,"
+        f"T-1,山田　花子,やまだ　はなこ,1982-07-07,女,妻,{CODE2},東京都千代田区1番,山田太郎,"
         "東京都千代田区千代田1番1号,本町一丁目3番地,令和6年4月1日\n"
     )
     listed = _post(
@@ -74,9 +75,19 @@ def test_a_move_out_certificate_fills_the_move_in_form(office: Any, staff_client
     )
     assert re.search(rf'<option value="{office.address.pk}" selected', form)
     with activate(office.ctx()):
-        assert (
-            not RegistryEvent.objects.exists()
-        )  # the intake stores nothing: the clerk submits the form
+        assert not RegistryEvent.objects.exists()  # the intake stores nothing
+    # the form as pre-filled, the 異動日 (not on a 転出証明書) typed by the clerk, submitted: a 仮登録
+    values = client.session["jichitai_csv_intake"]["event"]["drafts"][0]["values"]
+    assert "effective_date" not in values
+    post = {**values, "effective_date": "令和6年4月5日", "rows": "2", "idempotency_key": "csv-1"}
+    done = client.post("/registry/events/new/move_in/", post)
+    assert done.status_code == 302, re.findall(
+        r"[^<>]*(?:ください|できません|ありません)[^<>]*", done.content.decode()
+    )[:8]
+    with activate(office.ctx()):
+        (event,) = RegistryEvent.objects.all()
+        assert [p["given_name"] for p in event.request["persons"]] == ["太郎", "花子"]
+        assert event.request["previous_address"] == "東京都千代田区千代田1番1号"
 
 
 @pytest.mark.std("1430#1")

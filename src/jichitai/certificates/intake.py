@@ -73,6 +73,7 @@ APPLICATION = (
     Column("copies", "部数", checks.count),
     Column("requester_kind", "請求者の区分", _requester, required=True),
     Column("requester_name", "請求者氏名", checks.text),
+    Column("requester_birth_date", "請求者生年月日", checks.date),
     Column("purpose", "使用目的", checks.text, aliases=("請求の事由",)),
 )
 CARD = (
@@ -87,7 +88,20 @@ CARD = (
 SOURCES = {"application": ("交付申請書", APPLICATION), "card": ("個人番号カード券面事項", CARD)}
 
 
-def _draft(group: list[Row], found: list[Any], source: str) -> Draft:
+def _requester_person(group: list[Row], file: str, staff: Any, problems: list[Problem]) -> Any:
+    """同一世帯 (or any request naming the requester's birth date): the requester on the register."""
+    head = group[0].values
+    if not head.get("requester_birth_date"):
+        return None
+    family, given = checks.name(str(head.get("requester_name") or ""))
+    try:
+        return find_person(family, given, head["requester_birth_date"], staff=staff)
+    except Refused as exc:
+        problems.append(Problem(file, group[0].line, "請求者氏名", exc.rule, exc.message))
+        return None
+
+
+def _draft(group: list[Row], found: list[Any], source: str, requester_person: Any = None) -> Draft:
     head = group[0].values
     kind = str(head.get("kind") or "juminhyo")
     requester = str(head.get("requester_kind") or SELF)
@@ -100,7 +114,9 @@ def _draft(group: list[Row], found: list[Any], source: str) -> Draft:
         "purpose": str(head.get("purpose") or ""),
         "item": str(head.get("items") or ""),
     }
-    if requester == SELF or source == "card":
+    if requester_person is not None:
+        values["requester_person_id"] = str(requester_person.id)
+    elif requester == SELF or source == "card":
         values["requester_person_id"] = str(found[0].id)
     values.update({key: "1" for key, _ in OPTIONS if head.get(key)})
     return Draft(
@@ -125,8 +141,9 @@ def certificate_drafts(
     drafts = []
     for group in groups(rows):
         found = _found(group, file, staff, problems)
+        requester = _requester_person(group, file, staff, problems)
         if found is not None:
-            drafts.append(_draft(group, found, source))
+            drafts.append(_draft(group, found, source, requester))
     return ([] if problems else drafts), problems
 
 
