@@ -105,6 +105,13 @@ def test_the_screen_withholds_euc_and_batch_apart(office: Any, office_b: Any) ->
     assert clerk_side.get("/registry/euc/").status_code == 403  # EUC withheld
     assert clerk_side.get("/registry/batch/").status_code == 200  # バッチ処理 kept
     assert clerk_side.get("/registry/approvals/").status_code == 200  # the roles' other work kept
+    # then バッチ処理 too, EUC given back: each follows its own switch
+    allowed = [n for n in LISTED if n != "registry.batch"]
+    assert (
+        c.post(url, {"municipality": office.municipality.pk, "allowed": allowed}).status_code == 302
+    )
+    assert clerk_side.get("/registry/batch/").status_code == 403
+    assert clerk_side.get("/registry/euc/").status_code == 200
     table = c.get("/staff/capabilities/").content.decode()
     assert "registry.resident_code_numbering" in table and "accounts.set_rights" in table
     from jichitai.audit.models import SystemAuditEntry
