@@ -32,6 +32,7 @@ def clerk(make_staff, muni_a):
     return make_staff("clerk", [(muni_a, Role.CLERK)])
 
 
+@pytest.mark.std("1380#3", "1380#11")
 def test_full_login_with_password_and_totp_reaches_home_of_the_only_municipality(client, clerk, muni_a):
     r = full_login(client, clerk, follow=True)
     assert r.redirect_chain[-1][0] == "/"
@@ -40,6 +41,7 @@ def test_full_login_with_password_and_totp_reaches_home_of_the_only_municipality
     assert client.session["jichitai_municipality_id"] == muni_a.pk
 
 
+@pytest.mark.std("1380#3")
 def test_wrong_password_is_refused_in_japanese(client, clerk):
     r = password_step(client, "clerk", "wrong-password-123")
     assert r.status_code == 401
@@ -57,6 +59,7 @@ def test_empty_form_is_refused(client, db):
     assert "ユーザー名とパスワードを入力してください。" in r.content.decode()
 
 
+@pytest.mark.std("1380#11")
 def test_password_alone_does_not_log_in_and_no_tenant_page_is_reachable(client, clerk, muni_a, muni_b):
     r = password_step(client, "clerk")
     assert r.status_code == 302 and r["Location"] == "/accounts/second-factor/"
@@ -80,6 +83,7 @@ def test_login_without_second_factor_step_is_refused(client, db):
     assert r.status_code == 302 and r["Location"] == "/accounts/login/"
 
 
+@pytest.mark.std("1380#11")
 def test_staff_without_any_second_factor_is_refused(client, make_staff, muni_a):
     make_staff("nodevice", [(muni_a, Role.CLERK)], totp=False)
     r = password_step(client, "nodevice")

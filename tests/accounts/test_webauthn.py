@@ -54,6 +54,7 @@ def key(client, staff):
     return authenticator
 
 
+@pytest.mark.std("1380#11")
 def test_register_then_log_in_with_the_security_key(client, staff, key, muni_a):
     cred = WebAuthnCredential.objects.get(user=staff)
     assert cred.name == "IC代替キー" and cred.sign_count == 0 and cred.transports == ["usb"]

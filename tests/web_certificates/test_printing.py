@@ -37,7 +37,7 @@ def _body(head: Any, **extra: Any) -> dict[str, Any]:
     return body
 
 
-@pytest.mark.std("1420#1")
+@pytest.mark.std("1420#1", "1420#4")
 def test_the_printer_and_tray_chosen_are_kept_in_the_history(
     office, office_b, staff_client
 ) -> None:

@@ -338,7 +338,9 @@ def set_display_rights(scope: AdminScope, staff: Staff, *, municipality_id: Any,
     names = {c.name for c in CAPABILITIES.values() if c.withholdable}
     if shown - names:
         raise AdminError("表示権限を設定できない項目です。", "shown")
-    before = set(DisplayRestriction.objects.filter(staff=staff, municipality_id=muni).values_list("capability", flat=True))
+    # only the display rights: the operation restrictions ([1380]#9, operation_rights.py) stay as they are
+    before = set(DisplayRestriction.objects.filter(staff=staff, municipality_id=muni, capability__in=names)
+                 .values_list("capability", flat=True))
     after = names - shown
     for name in before - after:
         DisplayRestriction.objects.filter(staff=staff, municipality_id=muni, capability=name).delete()

@@ -24,6 +24,9 @@ class Capability:
     delegable: bool = True  # lent under 代行 (a delegation grant), or only in one's own municipality
     # [1390]: an administrator may withhold it from one staff member (DisplayRestriction)
     withholdable: bool = False
+    # [1380]#9: an operation right an administrator may withhold from one staff member (操作権限の
+    # 個別制限, stored like [1390]'s restrictions): each of the standard's listed functions apart
+    restrictable: bool = False
 
 
 def _roles(*roles: Role) -> frozenset[str]:
@@ -41,9 +44,9 @@ CAPABILITIES: dict[str, Capability] = {c.name: c for c in (
     # [1380]#9: 2.2.4 支援対象者照会 (need to know: the protected person's record, 異動, the list
     # and detail of measures) and 1.1.16 支援対象者管理 (登録・開始・変更・延長・終了・解除) apart
     Capability("registry.support_measure", "支援対象者照会（支援措置対象者の記録・異動の取扱い、支援措置の一覧・詳細）",
-               _roles(Role.SUPPORT_MEASURE, Role.SUPPORT_INQUIRY)),
+               _roles(Role.SUPPORT_MEASURE, Role.SUPPORT_INQUIRY), restrictable=True),
     Capability("registry.support_manage", "支援対象者管理（支援措置の登録・開始・期間変更・延長・終了・交付制限の解除）",
-               _roles(Role.SUPPORT_MEASURE)),
+               _roles(Role.SUPPORT_MEASURE), restrictable=True),
     # 抑止 ([410]#5): setting, releasing and temporarily releasing are separate rights
     Capability("registry.hold_set", "抑止の設定", _roles(Role.CLERK, Role.APPROVER)),
     Capability("registry.hold_release", "抑止の解除", _roles(Role.APPROVER)),
@@ -54,13 +57,19 @@ CAPABILITIES: dict[str, Capability] = {c.name: c for c in (
                _roles(Role.APPROVER, Role.SUPPORT_MEASURE)),
     # [1360] EUC: extraction over the whole register (protected persons excluded without need-to-know);
     # the 決裁者 answers for the office's lists and statistics (docs/euc.md)
-    Capability("registry.euc", "EUC（住民記録データの抽出・分析・加工・出力）", _roles(Role.APPROVER)),
+    Capability("registry.euc", "EUC（住民記録データの抽出・分析・加工・出力）", _roles(Role.APPROVER),
+               restrictable=True),
+    # [1380]#9, 4.3.1 住民票コード付番 ([870]): the stock of codes from the CS (取込・残数), its own
+    # right apart from 異動 entry (which draws a code for a 未付番者 as part of the 異動)
+    Capability("registry.resident_code_numbering", "住民票コード付番（付番用住民票コードの蓄積・残数の確認）",
+               _roles(Role.APPROVER), restrictable=True),
     # [1080] 統計: aggregate tables only (no person leaves them); the counter's clerks and approvers
     # prepare the 年報 and the 入管 定期報告 (docs/registry.md 「統計」)
     Capability("registry.statistics", "統計（住民基本台帳関係年報・入管定期報告の集計と出力）",
                _roles(Role.CLERK, Role.APPROVER)),
     # [1280] バッチ処理: schedules, direct starts, the run history and its files (the 決裁者, as for EUC)
-    Capability("registry.batch", "バッチ処理（スケジュール登録・直接起動・実行履歴）", _roles(Role.APPROVER)),
+    Capability("registry.batch", "バッチ処理（スケジュール登録・直接起動・実行履歴）", _roles(Role.APPROVER),
+               restrictable=True),
     # [1390] 表示権限: every reader sees these by default (what their 事務 needs); an administrator
     # withholds them per staff member. 続柄 has no such capability: it is never hideable ([1390]#2).
     Capability("registry.show_honseki", "戸籍の表示（本籍・筆頭者）の表示", _READERS, withholdable=True),
@@ -76,6 +85,10 @@ CAPABILITIES: dict[str, Capability] = {c.name: c for c in (
     # look up the 交付履歴 ([360]) and record the 処分 of a wrongly issued copy
     Capability("certificates.issue", "証明書交付（住民票の写し等の発行・交付履歴照会・処分）",
                _roles(Role.CLERK, Role.APPROVER)),
+    # [1380]#7 事務分掌: 個人番号 on a certificate; every issuer by default, an administrator withholds
+    # it per staff member (本籍・住民票コード・在留資格等 follow the display rights above)
+    Capability("certificates.my_number", "個人番号を記載した証明書の発行", _roles(Role.CLERK, Role.APPROVER),
+               withholdable=True),
     # 交付日計表 (docs/certificates.md 「手数料と日計」): the counter's cash-up, no person in it
     Capability("certificates.ledger", "交付日計表（種別ごと・職員ごとの交付件数と手数料の日計・CSV出力）",
                _roles(Role.CLERK, Role.APPROVER)),
@@ -93,11 +106,14 @@ CAPABILITIES: dict[str, Capability] = {c.name: c for c in (
     Capability("migration.run", "データ移行（住民記録の一括取込・全件出力）",
                _roles(Role.MUNICIPALITY_ADMIN), delegable=False),
     # auditing is not 代行 business: an auditor audits their own municipality (docs/audit.md)
-    Capability("audit.search", "監査ログの検索と分析", _roles(Role.AUDITOR), delegable=False),
+    Capability("audit.search", "監査ログの検索と分析", _roles(Role.AUDITOR), delegable=False, restrictable=True),
     # [1380]: staff administration; a 団体管理者 their own municipality's staff, a 協議会管理者 the
     # consortium's. Not 代行 business: a delegation lends data, never the administration of staff.
     Capability("accounts.manage_staff", "職員管理（職員の登録・無効化・役割の付与・パスワード等の初期化）",
-               _roles(Role.MUNICIPALITY_ADMIN, Role.CONSORTIUM_ADMIN), delegable=False),
+               _roles(Role.MUNICIPALITY_ADMIN, Role.CONSORTIUM_ADMIN), delegable=False, restrictable=True),
+    # [1380]#9 10.4 操作権限設定: the per-staff display ([1390]) and operation restrictions, apart from 10.3
+    Capability("accounts.set_rights", "操作権限設定（職員ごとの表示権限・操作権限の個別制限）",
+               _roles(Role.MUNICIPALITY_ADMIN, Role.CONSORTIUM_ADMIN), delegable=False, restrictable=True),
 )}
 
 
@@ -175,7 +191,8 @@ def withheld_of(staff: Any, municipality_id: int | None = None) -> frozenset[str
 
 
 def _held(c: Capability, roles: frozenset[str], withheld: frozenset[str]) -> bool:
-    return bool(roles & c.roles) and _lent(c) and not (c.withholdable and c.name in withheld)
+    limited = c.withholdable or c.restrictable
+    return bool(roles & c.roles) and _lent(c) and not (limited and c.name in withheld)
 
 
 def capabilities_of(staff: Any, municipality_id: int | None = None) -> frozenset[str]:
@@ -187,7 +204,8 @@ def capabilities_of(staff: Any, municipality_id: int | None = None) -> frozenset
 def has_capability(staff: Any, capability: str, municipality_id: int | None = None) -> bool:
     c = CAPABILITIES[capability]
     roles = roles_of(staff, municipality_id)
-    return _held(c, roles, withheld_of(staff, municipality_id) if c.withholdable and roles else frozenset())
+    limited = c.withholdable or c.restrictable
+    return _held(c, roles, withheld_of(staff, municipality_id) if limited and roles else frozenset())
 
 
 def require_capability(staff: Any, capability: str, municipality_id: int | None = None) -> None:

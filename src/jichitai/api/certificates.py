@@ -17,7 +17,7 @@ from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Header, Schema, Status
 
-from jichitai.certificates import counter, printing
+from jichitai.certificates import counter, overflow, printing
 from jichitai.certificates.issuance import (
     CertificateRequest,
     IssuanceMismatch,
@@ -186,4 +186,4 @@ def issue_certificate(
         handout.filename, handout.extension, printing.chosen_output(body.output) == printing.PDF
     )
     response["Cache-Control"] = "no-store"
-    return response
+    return overflow.name_list(response, handout.issued.history_id)  # [1420]#6

@@ -143,6 +143,8 @@ CATALOGUE: dict[tuple[str, str], EventType] = {
         _t("settings", "staff.password_reset", "パスワードの初期化", "{username} が職員 {subject_id} のパスワードを初期化"),
         _t("settings", "staff.second_factor_reset", "二要素認証の初期化", "{username} が職員 {subject_id} の二要素認証を初期化"),
         _t("settings", "staff.display_rights_changed", "表示権限の変更", "{username} が職員 {subject_id} の表示権限を変更"),
+        _t("settings", "staff.operation_rights_changed", "操作権限の個別制限の変更",
+           "{username} が職員 {subject_id} の操作権限の個別制限を変更"),
         _t("settings", "staff.own_password_changed", "パスワードの変更（本人）", "{username} がパスワードを変更"),
         # 認証 (consortium chain; event names from jichitai.accounts.signals.AuthEvent)
         _t("auth", "login_password_ok", "パスワード認証成功", "{username} のパスワード認証に成功"),

@@ -152,11 +152,14 @@ def _candidates(entry: OverflowEntry) -> tuple[tuple[str, str], ...]:
     return tuple((c.mj, c.char or "") for c in candidates(base_char=entry.text[0], limit=5))
 
 
-def lines(*, staff: Any, unchecked_only: bool = False) -> list[Line]:
-    """The list as ``staff`` may see it: newest first; a protected person's lines are left out."""
+def lines(*, staff: Any, unchecked_only: bool = False, issuance_id: int | None = None) -> list[Line]:
+    """The list as ``staff`` may see it: newest first; a protected person's lines are left out.
+    ``issuance_id``: the lines of one issuance, the list output at issuance ([1420]#6)."""
     qs = OverflowEntry.objects.order_by("-recorded_at", "-pk")
     if unchecked_only:
         qs = qs.filter(checked_at__isnull=True)
+    if issuance_id is not None:
+        qs = qs.filter(issuance_id=issuance_id)
     entries = list(qs[:500])
     ids = {e.person_id for e in entries if e.person_id is not None}
     seen = document_persons(ids, staff=staff, screen=SCREEN, function="certificates.overflow")
@@ -180,6 +183,25 @@ def lines(*, staff: Any, unchecked_only: bool = False) -> list[Line]:
             )
         )
     return out
+
+
+def list_link(history_id: int) -> str:
+    """[1420]#6: where the 文字超過リスト of one issuance is output (CSV to print), "" when nothing
+    of it overflowed; the issuance's answer names it (header ``X-Jichitai-Overflow-List``)."""
+    if not OverflowEntry.objects.filter(issuance_id=history_id, kind=OVERFLOW).exists():
+        return ""
+    from django.urls import reverse
+
+    return f"{reverse('certificates:overflow')}?issuance={history_id}&format=csv"
+
+
+def name_list(response: Any, history_id: int) -> Any:
+    """[1420]#6: the answer of an issuance with a 文字溢れ names its 文字超過リスト (screen and API)."""
+    link = list_link(history_id)
+    if link:
+        response["X-Jichitai-Overflow-List"] = link
+        response["Link"] = f'<{link}>; rel="related"; title="moji-chouka"'
+    return response
 
 
 def mark_checked(entry_id: int, *, staff: Any) -> bool:

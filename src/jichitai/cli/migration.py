@@ -177,6 +177,18 @@ def main_export(argv: list[str]) -> int:
         action="store_true",
         help="個人番号を含める（操作ログに記録） / include 個人番号 (audited)",
     )
+    p.add_argument(
+        "--spec",
+        action="store_true",
+        help="表形式（移行ファイル構成表・関連図・データ項目一覧表・コード構成表・コード一覧）も出力 / "
+        "also write the layout's tables ([1410]#1)",
+    )
+    p.add_argument(
+        "--handover",
+        action="store_true",
+        help="契約終了時のデータ提供：最新版の中間標準レイアウトと他の業務データ・表形式・目録 / "
+        "end-of-contract hand-over: every file, its tables and a manifest ([1410]#2)",
+    )
     args = p.parse_args(argv)
     try:
         as_of = dt.date.fromisoformat(args.as_of) if args.as_of else None
@@ -193,6 +205,10 @@ def main_export(argv: list[str]) -> int:
     from jichitai.importer.migration_files import export_file
     from jichitai.layouts import load_layout
 
+    if args.spec or args.handover:
+        from .handover import export_with_spec
+
+        return export_with_spec(prog, args, municipality, staff, as_of)
     lay = load_layout(args.layout)
     args.directory.mkdir(parents=True, exist_ok=True)
     path = (

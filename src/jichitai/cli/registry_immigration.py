@@ -8,8 +8,8 @@
     immigration --municipality CODE --staff USER apply-pending     take them in (仮登録, all or none)
     immigration --municipality CODE --staff USER settle NO EVENT   one taken in by hand (its 異動)
     immigration --municipality CODE --staff USER notice [--since N --since-on DATE] [--on DATE]  市町村通知
-    resident-codes --municipality CODE stock FILE                 codes from the CS file (one a line)
-    resident-codes --municipality CODE count                      unused codes left
+    resident-codes --municipality CODE --staff USER stock FILE  codes from the CS file (one a line)
+    resident-codes --municipality CODE --staff USER count       unused codes left
 
 Exit 1 when the file has an error or a notice is refused (nothing applied), 2 for no database or
 an unknown municipality or staff member. The file format is in docs/registry.md.
@@ -62,6 +62,7 @@ def add_parser(sub: Any) -> None:
     n.add_argument("--on", type=dt.date.fromisoformat, default=None, help="基準日 YYYY-MM-DD")
     c = sub.add_parser("resident-codes", help="新規付番用住民票コードの蓄積 / resident code stock")
     c.add_argument("--municipality", required=True, help="地方公共団体コード（6桁）")
+    c.add_argument("--staff", required=True, help="処理する職員のユーザー名（住民票コード付番の操作権限）")
     c.add_argument("--data-dir", type=Path, metavar="DIR", help=DATA_DIR_HELP)
     cops = c.add_subparsers(dest="op", required=True)
     cops.add_parser("stock", help="CSから取得したコードの取込").add_argument("file", type=Path)
@@ -86,6 +87,10 @@ def run_codes(args: argparse.Namespace) -> int:
     from jichitai.registry import resident_codes
 
     with unit, logged(args, {"count"}) as batch, transaction.atomic():
+        refused = _numbering_refused(args.staff)
+        if refused:
+            print(refused, file=sys.stderr)
+            return 2
         if args.op == "count":
             print(len(resident_codes.unused()))
             return 0
@@ -97,6 +102,20 @@ def run_codes(args: argparse.Namespace) -> int:
             print(f"{args.file}:{line}: {message}", file=sys.stderr)
         print(f"取込 {got.added}件、取込済み {got.already}件")
         return 1 if got.refused else 0
+
+
+def _numbering_refused(username: str) -> str:
+    """[1380]#9 4.3.1: the stock is the 住民票コード付番 right's (withheld per staff member too)."""
+    from jichitai.accounts.capabilities import has_capability
+    from jichitai.accounts.models import Staff
+
+    staff = Staff.objects.filter(username=username, is_active=True).first()
+    if staff is None:
+        return f"jichitai registry resident-codes: 職員 {username} がいません / no staff {username}"
+    if not has_capability(staff, "registry.resident_code_numbering"):
+        return ("jichitai registry resident-codes: 住民票コード付番の操作権限がありません / "
+                f"{username} may not manage the resident code stock (registry.resident_code_numbering)")
+    return ""
 
 
 def run(args: argparse.Namespace) -> int:

@@ -30,6 +30,7 @@ _BY_ROUTE: dict[str, str] = {
     "registry:search": "search", "registry:person": "person", "registry:person_my_number": "person",
     "registry:household": "household", "registry:event_menu": "events", "registry:event_form": "events",
     "registry:koseki_intake": "events",
+    "registry:csv_intake": "events",
     "registry:approvals": "approvals", "registry:support": "support", "staff": "staff", "audit": "audit",
     "accounts:devices": "devices", "accounts:password_change": "devices", "accounts:totp_add": "devices",
     "accounts:security_key_add": "devices", "registry:euc": "euc", "registry:euc_run": "euc",

@@ -15,6 +15,7 @@ from jichitai.registry.selectors import access
 from jichitai.registry.selectors.certificates import SubjectState, current_members, subject_states
 
 from .. import kinds
+from . import duties
 from . import messages as msg
 from .request import (
     AGENT,
@@ -181,6 +182,7 @@ def check(req: CertificateRequest, *, staff: Any) -> Cleared:
         for hid in dict.fromkeys(s.household_id for s in asked.values() if s.household_id):
             ids.extend(p for p in current_members(hid) if p not in ids)
     _support(req, set(ids), staff)
+    duties.check(req, kind, staff)
     # the same transaction: the subjects read above stand unless the household added members
     states = asked if set(ids) == set(asked) else subject_states(ids)
     _status(kind, states)

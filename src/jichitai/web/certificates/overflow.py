@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from jichitai.accounts.decorators import requires_capability
 from jichitai.certificates import kinds, overflow
 
-from ..registry.views.common import Errors, render_page
+from ..registry.views.common import Errors, parse_id, render_page
 
 ISSUE = "certificates.issue"
 TEMPLATE = "certificates/overflow.html"
@@ -23,7 +23,8 @@ TEMPLATE = "certificates/overflow.html"
 @requires_capability(ISSUE)
 def overflow_view(request: HttpRequest) -> HttpResponse:
     unchecked = request.GET.get("unchecked") == "1"
-    rows = overflow.lines(staff=request.user, unchecked_only=unchecked)
+    issuance = parse_id(request.GET.get("issuance"))  # [1420]#6: the list of one issuance
+    rows = overflow.lines(staff=request.user, unchecked_only=unchecked, issuance_id=issuance)
     if request.GET.get("format") == "csv":
         response = HttpResponse(
             overflow.csv_text(rows, kinds.titles()), content_type="text/csv; charset=utf-8"
@@ -31,7 +32,8 @@ def overflow_view(request: HttpRequest) -> HttpResponse:
         response["Content-Disposition"] = 'attachment; filename="moji-chouka.csv"'
         response["Cache-Control"] = "no-store"
         return response
-    context = {"rows": rows, "titles": kinds.titles(), "unchecked": unchecked, "errors": Errors()}
+    context = {"rows": rows, "titles": kinds.titles(), "unchecked": unchecked, "issuance": issuance,
+               "errors": Errors()}
     return render_page(request, TEMPLATE, context)
 
 

@@ -4,7 +4,7 @@
 from django.urls import path
 
 from ..registry import urls as _registry_urls  # noqa: F401  (registers the bounded "id" converter)
-from . import authority, fees, overflow, search, views
+from . import authority, fees, intake, overflow, search, views
 
 app_name = "certificates"
 urlpatterns = [
@@ -24,5 +24,6 @@ urlpatterns = [
     path("authority/seal/", authority.seal_upload_view, name="seal_upload"),
     path("authority/choice/", authority.issuer_choice_view, name="issuer_choice"),
     path("overflow/", overflow.overflow_view, name="overflow"),
+    path("intake/", intake.certificate_intake_view, name="intake"),
     path("overflow/<id:entry_id>/check/", overflow.overflow_check_view, name="overflow_check"),
 ]

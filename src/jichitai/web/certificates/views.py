@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from jichitai.accounts.decorators import requires_capability
-from jichitai.certificates import counter, kinds, printing
+from jichitai.certificates import counter, kinds, overflow, printing
 from jichitai.certificates.issuance import IssuanceMismatch, IssuanceRefused
 from jichitai.certificates.issuance.history import (
     dispose,
@@ -31,6 +31,7 @@ from jichitai.registry.errors import RegistryError
 from jichitai.registry.selectors.search import SearchQuery
 
 from ..registry.views.common import Errors, parse_id, render_page
+from ..registry.views.csv_intake import load
 from . import form
 
 ISSUE = "certificates.issue"
@@ -78,6 +79,13 @@ def _page(
 def counter_view(request: HttpRequest) -> HttpResponse:
     errors = Errors()
     values = request.GET.copy()
+    draft = load(request, "certificate", values.pop("intake")[0]) if "intake" in values else None
+    if draft is not None:  # [1430]#1: the counter pre-filled from a 交付申請書 / 券面事項 CSV
+        for key, value in draft.values.items():
+            if key == "item":
+                values.setlist("item", value.split(","))
+            else:
+                values[key] = value
     if "person" in request.GET and "subject_ids" not in values:
         values["subject_ids"] = request.GET["person"]
     candidates = _candidates(request, errors)
@@ -120,7 +128,8 @@ def _run(request: HttpRequest, preview: bool) -> HttpResponse:
     except UndrawableCharactersError as exc:
         return _refused(request, [counter.UNDRAWABLE.format(codes="、".join(map(str, exc.codes)))])
     download = printing.chosen_output(request.POST.get("output")) == printing.PDF
-    return _pdf(handout.pdf, handout.filename, handout.content_type, handout.extension, download)
+    response = _pdf(handout.pdf, handout.filename, handout.content_type, handout.extension, download)
+    return overflow.name_list(response, handout.issued.history_id)
 
 
 @require_POST

@@ -41,6 +41,7 @@ urlpatterns = [
     path("households/<id:household_id>/", views.household_view, name="household"),
     path("events/new/", views.event_menu_view, name="event_menu"),
     path("events/koseki/", views.koseki_intake_view, name="koseki_intake"),
+    path("events/csv/", views.csv_intake_view, name="csv_intake"),
     path("events/new/<str:kind>/", views.event_form_view, name="event_form"),
     path("events/new/<str:kind>/row/", views.person_row_view, name="person_row"),
     path("events/katagaki/", views.katagaki_pick_view, name="katagaki_pick"),

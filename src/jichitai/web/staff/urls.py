@@ -1,4 +1,4 @@
-"""/staff/: 職員管理 ([1380]). Every route needs ``accounts.manage_staff``."""
+"""/staff/: 職員管理 ([1380]). Every route needs ``accounts.manage_staff``; the per-staff restrictions ``accounts.set_rights``."""
 
 from django.urls import path
 
@@ -17,6 +17,7 @@ urlpatterns = [
     path("<int:staff_id>/grants/", views.grant_add, name="grant"),
     path("<int:staff_id>/grants/<int:grant_id>/revoke/", views.grant_revoke, name="revoke"),
     path("<int:staff_id>/display/", views.display_set, name="display"),
+    path("<int:staff_id>/operations/", views.operations_set, name="operations"),
     path("<int:staff_id>/password-reset/", views.password_reset, name="password_reset"),
     path("<int:staff_id>/second-factor-reset/", views.factor_reset, name="factor_reset"),
 ]

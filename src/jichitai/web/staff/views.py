@@ -16,6 +16,7 @@ from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jichitai.accounts import administration as admin
+from jichitai.accounts import operation_rights
 from jichitai.accounts.bulk_grants import BulkRefused, RowError, apply_csv, decode, export_csv
 from jichitai.accounts.capabilities import CAPABILITIES
 from jichitai.accounts.decorators import requires_capability
@@ -23,6 +24,7 @@ from jichitai.accounts.models import Role, Staff
 from jichitai.wareki import parse_date
 
 MANAGE = "accounts.manage_staff"
+SET_RIGHTS = "accounts.set_rights"  # 10.4 操作権限設定 ([1380]#9), apart from 10.3
 MAX_UPLOAD = 1024 * 1024
 
 
@@ -64,6 +66,7 @@ def _detail(request: HttpRequest, scope: admin.AdminScope, staff: Staff, *, stat
     return render(request, "staff/detail.html", {
         "scope": scope, "staff": staff, "grants": admin.grants_of(scope, staff), "roles": _roles(scope),
         "error": error, "form": form or {}, "display": admin.display_rights(scope, staff),
+        "operations": operation_rights.operation_rights(scope, staff),
     }, status=status)
 
 
@@ -185,7 +188,16 @@ def bulk_view(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@requires_capability(MANAGE)
+@requires_capability(SET_RIGHTS)
+def operations_set(request: HttpRequest, staff_id: int) -> HttpResponse:
+    """操作権限の個別制限 ([1380]#9): the listed functions this staff member keeps in one municipality."""
+    return _act(request, staff_id, lambda scope, staff: operation_rights.set_operation_rights(
+        scope, staff, municipality_id=request.POST.get("municipality"), allowed=set(request.POST.getlist("allowed")),
+    ), "操作権限の個別制限を変更しました。")
+
+
+@require_POST
+@requires_capability(SET_RIGHTS)
 def display_set(request: HttpRequest, staff_id: int) -> HttpResponse:
     """表示権限 ([1390]): the withholdable items this staff member sees in one municipality."""
     return _act(request, staff_id, lambda scope, staff: admin.set_display_rights(
@@ -207,7 +219,7 @@ def grants_csv(request: HttpRequest) -> HttpResponse:
 def capability_table(request: HttpRequest) -> HttpResponse:
     """操作権限一覧表 ([1380]#9): what each role allows, from the one capability table."""
     roles = list(Role)
-    rows = [(c.label, c.name, [r.value in c.roles for r in roles], c.delegable, c.withholdable)
+    rows = [(c.label, c.name, [r.value in c.roles for r in roles], c.delegable, c.withholdable, c.restrictable)
             for c in CAPABILITIES.values()]
     from jichitai.accounts.department_grants import grants_in_scope
 

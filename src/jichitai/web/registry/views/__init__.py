@@ -17,6 +17,7 @@ from .batch import (
     batch_schedule_view,
     batch_view,
 )
+from .csv_intake import csv_intake_view
 from .entry import event_form_view, event_menu_view, person_row_view
 from .entry_aids import katagaki_pick_view
 from .euc import euc_run_view, euc_view
@@ -45,7 +46,7 @@ __all__ = [
     "search_view", "support_end_view", "support_extend_view", "support_view",
     "address_pick_view", "addresses_view", "person_records_post", "person_records_view", "workstation_view",
     "hold_release_view", "hold_temporary_view", "holds_view", "support_detail_view", "support_update_view",
-    "not_arrived_csv_view", "not_arrived_view", "katagaki_pick_view", "koseki_intake_view",
+    "not_arrived_csv_view", "not_arrived_view", "katagaki_pick_view", "koseki_intake_view", "csv_intake_view",
     "statistics_export_view", "statistics_view",
     "batch_job_view", "batch_run_file_view", "batch_run_view", "batch_runs_view", "batch_schedule_stop_view",
     "batch_schedule_view", "batch_view", "removed_search_view",

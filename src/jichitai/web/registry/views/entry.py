@@ -29,7 +29,7 @@ from ..forms import (
     build_request,
     person_rows,
 )
-from . import ex_officio_entry
+from . import csv_intake, ex_officio_entry
 from .common import ENTER, Errors, parse_id, render_page
 from .entry_aids import SAME_HONSEKI, form_aids, submit_same_honseki
 from .entry_page import add_all, build_page, known_names, person_row_widgets
@@ -145,10 +145,14 @@ def event_form_view(request: HttpRequest, kind: str) -> HttpResponse:
     rows = person_rows(post) if request.method == "POST" else PERSON_ROWS
     key = post.get("idempotency_key") or uuid.uuid4().hex
     amending = amendable(parse_id(request.GET.get("amend") or post.get("amend")), form.kind, request.user)
+    draft = csv_intake.load(request, "event", request.GET["intake"]) if "intake" in request.GET else None
     if request.method == "GET" and amending is not None:
         filled = prefill(form, amending)
         values: dict[str, Any] = filled.values
         checked, rows = filled.checked, max(rows, filled.rows)
+    elif request.method == "GET" and draft is not None and draft.kind == form.kind:  # [1430]#1
+        values = {"reported_date": default_reported(form.kind), **draft.values}
+        checked, rows = set(draft.checked), min(max(rows, draft.rows), MAX_PERSON_ROWS)
     elif request.method == "GET":
         values = {"reported_date": default_reported(form.kind), "effective_date": "",
                   **ex_officio_entry.initial_dates(form)}  # [570], [780]#2, [790]#3
