@@ -86,8 +86,8 @@ def resolver(source: str, withheld: frozenset[str]) -> Callable[[str, int], str]
     def resolve(name: str, pos: int) -> str:
         if name in names:
             return names[name]
-        if name in catalogue.BY_KEY and catalogue.BY_KEY[name].key in withheld or any(
-                i.label == name and i.key in withheld for i in catalogue.ITEMS):
+        if name in catalogue.BY_KEY and catalogue.withholds(name, withheld) or any(
+                i.label == name and catalogue.withholds(i.key, withheld) for i in catalogue.ITEMS):
             raise ExprError(f"項目「{name}」は表示権限がないため使えません。", pos)
         raise ExprError(f"項目「{name}」はこのデータソースにありません。", pos)
 
@@ -202,6 +202,8 @@ def parse_spec(data: Mapping[str, Any], *, withheld: frozenset[str] = frozenset(
 
 
 def _source(spec: Spec, shield: euc_source.Shield) -> Iterator[dict[str, Any]]:
+    if spec.source in catalogue.EXTERNAL:
+        return catalogue.EXTERNAL[spec.source].rows(shield)
     if spec.source == catalogue.HISTORY:
         return euc_source.history_rows(shield, include_removed=True)
     if spec.source == catalogue.HOUSEHOLDS:
@@ -217,8 +219,9 @@ def stream(spec: Spec, *, staff: Any, screen: str = "EUC", limit: int | None = N
            result: Result | None = None) -> Iterator[dict[str, Any]]:
     """The matching rows (only ``spec.items``), streamed; the audit entry is written when the
     stream ends. ``limit``: source rows read at most (online); ``result`` collects the count."""
-    if not has_capability(staff, CAPABILITY):
-        raise CapabilityMissing(CAPABILITY)
+    needed = catalogue.capability(spec.source)
+    if not has_capability(staff, needed):
+        raise CapabilityMissing(needed)
     result = result or Result(spec, columns(spec))
     shield = euc_source.Shield.of(staff)
     result.protected_left_out = not shield.may_see
