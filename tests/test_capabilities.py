@@ -134,6 +134,8 @@ WEB_ROUTES: dict[str, tuple[tuple[str, ...], str]] = {
     "registry:holds": (("get", "post"), "registry.hold_set"),
     "registry:euc": (("get",), "registry.euc"),
     "registry:euc_run": (("post",), "registry.euc"),
+    "registry:euc_logs": (("get",), "audit.search"),
+    "registry:euc_logs_run": (("post",), "audit.search"),
     "registry:hold_release": (("post",), "registry.hold_release"),
     "registry:hold_temporary": (("post",), "registry.hold_temporary_release"),
     "registry:not_arrived": (("get",), "registry.read"),

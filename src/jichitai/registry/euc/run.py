@@ -35,7 +35,8 @@ MAX_CONDITIONS = 20
 ANALYSES = {"rows": "一覧（該当者の情報）", "count": "件数（該当者数）", "group": "集計（項目の値ごとの件数）",
             "sum": "合計（式の値の合計・平均）"}
 FORMATS = {"list": "リスト形式（画面・印刷）", "label": "宛名形式（画面・印刷）", "csv": "CSV ファイル",
-           "xml": "XML ファイル"}
+           "xml": "XML ファイル", "pdf": "PDF ファイル（リスト形式）", "pdf_label": "PDF ファイル（宛名形式）"}
+LABEL_FORMS = frozenset({"label", "pdf_label"})
 OPERATORS = {"=": "等しい", "!=": "等しくない", "<": "より小さい（前）", "<=": "以下（以前）", ">": "より大きい（後）",
              ">=": "以上（以後）", "contains": "を含む", "blank": "空欄", "not_blank": "空欄でない"}
 
@@ -174,7 +175,7 @@ def parse_spec(data: Mapping[str, Any], *, withheld: frozenset[str] = frozenset(
     if output not in FORMATS:
         errors.append(("output", f"出力形式は {', '.join(FORMATS)} のいずれかです。"))
     items = _items(data, "items", source, withheld, errors)
-    if output == "label":
+    if output in LABEL_FORMS:
         items = tuple(k for k in catalogue.LABEL_ITEMS[source] if k not in withheld)
     elif analysis == "rows" and not items and not errors:
         errors.append(("items", "出力する項目を1つ以上選んでください。"))
@@ -263,10 +264,11 @@ def _show(value: Any) -> Any:
 
 
 def run(spec: Spec, *, staff: Any, screen: str = "EUC", limit: int = ONLINE_SCAN,
-        max_rows: int = ONLINE_ROWS) -> Result:
-    """An online run: bounded by ``limit`` source rows and ``max_rows`` rows kept."""
+        max_rows: int = ONLINE_ROWS, online: bool = True) -> Result:
+    """A run bounded by ``limit`` source rows and ``max_rows`` rows kept (online: the screen's
+    limits, the history source's lower)."""
     result = Result(spec, columns(spec))
-    if spec.source == catalogue.HISTORY:
+    if spec.source == catalogue.HISTORY and online:
         limit = min(limit, ONLINE_HISTORY)
     for row in stream(spec, staff=staff, screen=screen, limit=limit, result=result):
         if spec.analysis == "rows" and len(result.rows) < max_rows:
