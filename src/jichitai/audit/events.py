@@ -129,6 +129,8 @@ CATALOGUE: dict[tuple[str, str], EventType] = {
         _t("error", "exception", "システムエラー", "{screen} でエラー: {error}"),
         _t("error", "communication", "通信エラー", "{screen} でデータベースとの通信エラー: {error}",
            "[1370]#1 通信ログ: OperationalError/InterfaceError of the database connection."),
+        _t("error", "web_server", "Web サーバの通信エラー", "Web サーバ {server} でエラー: {message}",
+           "[1370]#1 通信ログ: nginx's error log, installation chain (jichitai audit weblog)."),
         # 警告
         _t("alert", "support_measure_access", "支援措置対象者へのアクセス",
            "{username} が支援措置対象者 {subject_id} にアクセス（{screen}）",

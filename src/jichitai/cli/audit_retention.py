@@ -82,3 +82,29 @@ def _archive(path: Path) -> Any:
 
     with path.open("x", encoding="utf-8", newline="\n") as out:  # never overwrites an archive
         return write(out)
+
+
+def add_weblog_parser(sub: Any) -> argparse.ArgumentParser:
+    w = sub.add_parser("weblog", help="Web サーバ（nginx）のエラーログを監査ログへ取り込む / take nginx errors in")
+    w.add_argument("files", nargs="+", type=Path, metavar="FILE", help="nginx の error.log")
+    return w
+
+
+def run_weblog(args: argparse.Namespace) -> int:
+    """[1370]#1 通信ログ: nginx's error lines into the installation chain (each line once)."""
+    from django.db import transaction
+
+    from jichitai.audit.weblog import ingest
+
+    total = 0
+    for path in args.files:
+        try:
+            with path.open(encoding="utf-8", errors="replace") as f, transaction.atomic():
+                done = ingest(f, source=path.name)
+        except OSError as exc:
+            print(f"jichitai audit weblog: 読めません / cannot read {path}: {exc}", file=sys.stderr)
+            return 2
+        total += done.recorded
+        print(f"{path}: {done.lines} 行、記録 {done.recorded} 件、対象外・記録済み {done.skipped} 件 / "
+              f"{done.lines} lines, {done.recorded} recorded, {done.skipped} skipped")
+    return 0
