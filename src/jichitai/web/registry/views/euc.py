@@ -195,5 +195,12 @@ def _page(request: HttpRequest, result: Any, batch: str) -> HttpResponse:
         "label": spec.output in ("label", "pdf_label") and spec.analysis == "rows", "batch": batch,
         "source_label": catalogue.SOURCES[spec.source], "analysis_label": ANALYSES[spec.analysis],
         "form_url": "registry:euc_logs" if spec.source == LOGS else "registry:euc",
+        "batch_fields": [] if spec.source == LOGS else _batch_fields(request.POST, spec.output),
         "online_rows": ONLINE_ROWS, "online_scan": ONLINE_SCAN,
     })
+
+
+def _batch_fields(q: QueryDict, chosen: str) -> list[tuple[str, str]]:
+    """The spec's fields, for the form that hands the whole extraction to the batch worker."""
+    keep = [(k, v) for k in q for v in q.getlist(k) if k not in ("csrfmiddlewaretoken", "output")]
+    return [*keep, ("output", "xml" if chosen == "xml" else "csv")]
