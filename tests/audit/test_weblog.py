@@ -30,11 +30,15 @@ def test_web_server_errors_are_taken_into_the_audit_log_once(tmp_path: Path, cap
     path.write_text(LOG, encoding="utf-8")
     assert main(["weblog", str(path)]) == 0
     assert "記録 2 件" in capsys.readouterr().out
-    entries = list(SystemAuditEntry.objects.filter(category="error", action="web_server").order_by("seq"))
+    entries = list(
+        SystemAuditEntry.objects.filter(category="error", action="web_server").order_by("seq")
+    )
     assert [e.severity for e in entries] == ["warning", "critical"]
     first = entries[0].detail
     assert first["message"].startswith("connect() failed (111: Connection refused)")
-    assert first["request"] == "GET /registry/search/ HTTP/1.1" and "%E9" not in str(first)  # no query
+    assert first["request"] == "GET /registry/search/ HTTP/1.1" and "%E9" not in str(
+        first
+    )  # no query
     assert (entries[0].remote_addr, entries[0].subject_id) == ("192.0.2.10", "jichitai.example.jp")
     assert main(["weblog", str(path)]) == 0  # again (a timer, a rotated copy): nothing twice
     assert "記録 0 件" in capsys.readouterr().out

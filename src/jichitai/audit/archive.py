@@ -47,11 +47,17 @@ def _lines(before: dt.datetime, years: int, code: str) -> Iterator[str]:
     qs = AuditEntry.objects.filter(occurred_at__lt=before).order_by("seq")
     first = qs.first()
     last = qs.last()
-    yield canonical_json({
-        "format": FORMAT, "municipality": code, "retention_years": years, "before": before.isoformat(),
-        "first_seq": first.seq if first else None, "last_seq": last.seq if last else None,
-        "links_to": first.prev_hash if first else None,
-    })
+    yield canonical_json(
+        {
+            "format": FORMAT,
+            "municipality": code,
+            "retention_years": years,
+            "before": before.isoformat(),
+            "first_seq": first.seq if first else None,
+            "last_seq": last.seq if last else None,
+            "links_to": first.prev_hash if first else None,
+        }
+    )
     for entry in qs.iterator(chunk_size=1000):
         yield canonical_json({"entry": _body(entry), "hash": entry.hash})
 
@@ -65,7 +71,12 @@ def write(out: IO[str], *, now: dt.datetime | None = None) -> Archived:
 
     ret = policy()
     before = minus_years(now or timezone.now(), ret.years)
-    code = Municipality.objects.filter(pk=current().municipality_id).values_list("code", flat=True).first() or ""
+    code = (
+        Municipality.objects.filter(pk=current().municipality_id)
+        .values_list("code", flat=True)
+        .first()
+        or ""
+    )
     digest = hashlib.sha256()
     count, first, last = 0, None, None
     for n, line in enumerate(_lines(before, ret.years, code)):
@@ -78,9 +89,19 @@ def write(out: IO[str], *, now: dt.datetime | None = None) -> Archived:
         out.write(text)
         digest.update(text.encode("utf-8"))
     done = Archived(count, first, last, before, digest.hexdigest())
-    record("operation", "audit_archive", subject_type="audit_log",
-           detail={"years": ret.years, "before": before.isoformat(), "entries": count, "first_seq": first,
-                   "last_seq": last, "sha256": done.sha256})
+    record(
+        "operation",
+        "audit_archive",
+        subject_type="audit_log",
+        detail={
+            "years": ret.years,
+            "before": before.isoformat(),
+            "entries": count,
+            "first_seq": first,
+            "last_seq": last,
+            "sha256": done.sha256,
+        },
+    )
     return done
 
 
@@ -103,12 +124,20 @@ def verify_file(path: Path) -> list[str]:
                 problems.append(f"{n}行目: 読めません / unreadable line")
                 continue
             if hashlib.sha256(canonical_json(body).encode("utf-8")).hexdigest() != stored:
-                problems.append(f"{n}行目: ハッシュが一致しません（改ざん） / hash mismatch (seq {body.get('seq')})")
+                problems.append(
+                    f"{n}行目: ハッシュが一致しません（改ざん） / hash mismatch (seq {body.get('seq')})"
+                )
             if body.get("prev_hash") != prev:
-                problems.append(f"{n}行目: 前の記録とつながりません / broken link (seq {body.get('seq')})")
+                problems.append(
+                    f"{n}行目: 前の記録とつながりません / broken link (seq {body.get('seq')})"
+                )
             if seq is not None and body.get("seq") != seq + 1:
-                problems.append(f"{n}行目: 連番が飛んでいます / seq gap ({seq} → {body.get('seq')})")
+                problems.append(
+                    f"{n}行目: 連番が飛んでいます / seq gap ({seq} → {body.get('seq')})"
+                )
             prev, seq = stored, body.get("seq")
         if seq != head.get("last_seq"):
-            problems.append("最後の記録が見出しと違います / the last entry is not the header's last_seq")
+            problems.append(
+                "最後の記録が見出しと違います / the last entry is not the header's last_seq"
+            )
     return problems

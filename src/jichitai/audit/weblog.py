@@ -21,7 +21,9 @@ from .models import Severity
 
 ACTION = "web_server"
 LEVELS = ("error", "crit", "alert", "emerg")
-_LINE = re.compile(r"^(?P<at>\d{4}/\d{2}/\d{2} \d{2}:\d{2}:\d{2}) \[(?P<level>[a-z]+)\] (?P<rest>.*)$")
+_LINE = re.compile(
+    r"^(?P<at>\d{4}/\d{2}/\d{2} \d{2}:\d{2}:\d{2}) \[(?P<level>[a-z]+)\] (?P<rest>.*)$"
+)
 _FIELD = re.compile(r', (client|server|request|upstream|host): ("[^"]*"|[^,]*)')
 
 
@@ -62,10 +64,17 @@ def ingest(lines: Iterable[str], *, source: str = "") -> Ingested:
         if SystemAuditEntry.objects.filter(chain_key=0, idempotency_key=key).exists():
             skipped += 1  # read before (the same file again, or a rotated copy)
             continue
-        record_system("error", ACTION, consortium_id=None, username="nginx",
-                              remote_addr=fields.get("client", "")[:45], subject_type="web_server",
-                              subject_id=fields.get("server", "")[:64], idempotency_key=key,
-                              severity=Severity.CRITICAL if fields["level"] != "error" else Severity.WARNING,
-                              detail={**fields, "source": source})
+        record_system(
+            "error",
+            ACTION,
+            consortium_id=None,
+            username="nginx",
+            remote_addr=fields.get("client", "")[:45],
+            subject_type="web_server",
+            subject_id=fields.get("server", "")[:64],
+            idempotency_key=key,
+            severity=Severity.CRITICAL if fields["level"] != "error" else Severity.WARNING,
+            detail={**fields, "source": source},
+        )
         recorded += 1
     return Ingested(read, recorded, skipped)

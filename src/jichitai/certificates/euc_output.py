@@ -29,14 +29,22 @@ LABEL_FORMS = frozenset({"label", "pdf_label"})
 def html(result: Result) -> str:
     spec = result.spec
     form = "label" if spec.output in LABEL_FORMS and spec.analysis == "rows" else "list"
-    cols, rows = (result.columns, result.rows) if spec.analysis == "rows" else output.summary(result)
+    cols, rows = (
+        (result.columns, result.rows) if spec.analysis == "rows" else output.summary(result)
+    )
     title = "EUC 抽出結果（宛名）" if form == "label" else "EUC 抽出結果"
     values = {
-        "title": title, "form": form, "source": catalogue.SOURCES.get(spec.source, spec.source),
-        "analysis": ANALYSES.get(spec.analysis, ""), "count": f"{result.count:,}", "criteria": spec.criteria,
-        "made_on": format_date(timezone.localdate()), "columns": [label for _, label in cols],
+        "title": title,
+        "form": form,
+        "source": catalogue.SOURCES.get(spec.source, spec.source),
+        "analysis": ANALYSES.get(spec.analysis, ""),
+        "count": f"{result.count:,}",
+        "criteria": spec.criteria,
+        "made_on": format_date(timezone.localdate()),
+        "columns": [label for _, label in cols],
         "rows": [[output.text(r.get(k)) for k, _ in cols] for r in rows],
-        "protected_left_out": result.protected_left_out, "truncated": result.truncated,
+        "protected_left_out": result.protected_left_out,
+        "truncated": result.truncated,
     }
     return str(template_engine().get_template(TEMPLATE).render(template_context(values)))
 
@@ -47,11 +55,26 @@ def result_pdf(result: Result, *, screen: str = "EUC") -> bytes:
 
     pdf = render_pdf(html(result), base_url=STYLES)
     spec = result.spec
-    record("print", "euc.pdf", subject_type="euc_extraction", subject_id="-", screen=screen, function="euc",
-           my_number_shown=False, detail={
-               "title": "EUC 抽出結果", "source": spec.source, "criteria": spec.criteria, "rows": result.count,
-               "pages": page_count(pdf), "form": spec.output, "output": "file", "official_seal": False,
-               "sha256": hashlib.sha256(pdf).hexdigest()})
+    record(
+        "print",
+        "euc.pdf",
+        subject_type="euc_extraction",
+        subject_id="-",
+        screen=screen,
+        function="euc",
+        my_number_shown=False,
+        detail={
+            "title": "EUC 抽出結果",
+            "source": spec.source,
+            "criteria": spec.criteria,
+            "rows": result.count,
+            "pages": page_count(pdf),
+            "form": spec.output,
+            "output": "file",
+            "official_seal": False,
+            "sha256": hashlib.sha256(pdf).hexdigest(),
+        },
+    )
     return pdf
 
 

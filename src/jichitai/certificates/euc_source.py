@@ -55,8 +55,13 @@ def rows(shield: Shield) -> Iterator[dict[str, Any]]:
     yield from _rows(chunk, shield, kinds, statuses, REQUESTER_KINDS)
 
 
-def _rows(chunk: list[Any], shield: Shield, kinds: dict[str, str], statuses: dict[str, str],
-          requesters: dict[str, str]) -> Iterator[dict[str, Any]]:
+def _rows(
+    chunk: list[Any],
+    shield: Shield,
+    kinds: dict[str, str],
+    statuses: dict[str, str],
+    requesters: dict[str, str],
+) -> Iterator[dict[str, Any]]:
     people = subjects(int(p) for i in chunk for p in i.subject_ids)
     for issuance in chunk:
         ids = [int(p) for p in issuance.subject_ids]
@@ -64,19 +69,35 @@ def _rows(chunk: list[Any], shield: Shield, kinds: dict[str, str], statuses: dic
             continue
         at = timezone.localtime(issuance.issued_at)
         base = {
-            "issuance_on": at.date(), "issuance_time": at.strftime("%H:%M:%S"),
+            "issuance_on": at.date(),
+            "issuance_time": at.strftime("%H:%M:%S"),
             "issuance_kind": kinds.get(issuance.kind, issuance.kind),
-            "issuance_requester_kind": requesters.get(issuance.requester_kind, issuance.requester_kind),
-            "issuance_requester": issuance.requester_name, "issuance_copies": issuance.copies,
-            "issuance_pages": issuance.pages, "issuance_numbers": " ".join(issuance.numbers),
-            "issuance_place": issuance.place, "issuance_terminal": issuance.terminal,
-            "issuance_staff": issuance.staff.username, "issuance_status": statuses.get(issuance.status, ""),
-            "issuance_disposed_on": timezone.localtime(issuance.disposed_at).date() if issuance.disposed_at else None,
+            "issuance_requester_kind": requesters.get(
+                issuance.requester_kind, issuance.requester_kind
+            ),
+            "issuance_requester": issuance.requester_name,
+            "issuance_copies": issuance.copies,
+            "issuance_pages": issuance.pages,
+            "issuance_numbers": " ".join(issuance.numbers),
+            "issuance_place": issuance.place,
+            "issuance_terminal": issuance.terminal,
+            "issuance_staff": issuance.staff.username,
+            "issuance_status": statuses.get(issuance.status, ""),
+            "issuance_disposed_on": timezone.localtime(issuance.disposed_at).date()
+            if issuance.disposed_at
+            else None,
         }
         for pid in ids:
             person = people.get(pid, {})
-            yield shield.finish({**base, "issuance_atena_no": person.get("atena_no", ""),
-                                 "issuance_subject": person.get("name", "")}, None, None)
+            yield shield.finish(
+                {
+                    **base,
+                    "issuance_atena_no": person.get("atena_no", ""),
+                    "issuance_subject": person.get("name", ""),
+                },
+                None,
+                None,
+            )
 
 
 SOURCE = Source(NAME, "証明書の交付履歴（交付対象者ごと）", rows)

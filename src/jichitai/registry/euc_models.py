@@ -13,8 +13,12 @@ class EucBatch(TenantModel):
     """One extraction handed to the batch worker; its file is handed out to the staff member who
     asked for it only (it was extracted with their 支援措置 need-to-know and 表示権限)."""
 
-    staff = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                              verbose_name="依頼した職員")
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="依頼した職員",
+    )
     spec = models.JSONField("抽出の指定")
     requested_at = models.DateTimeField("依頼日時", default=timezone.now)
     run_id = models.BigIntegerField("バッチ処理の実行ID", null=True, blank=True)  # jobs.Run
@@ -25,4 +29,6 @@ class EucBatch(TenantModel):
 
     class Meta(TenantModel.Meta):
         verbose_name = "EUC の大量抽出"
-        indexes = [models.Index(fields=["municipality", "staff", "requested_at"], name="euc_batch_staff")]
+        indexes = [
+            models.Index(fields=["municipality", "staff", "requested_at"], name="euc_batch_staff")
+        ]

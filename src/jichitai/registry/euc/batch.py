@@ -61,22 +61,31 @@ def execute(batch_id: int, progress: Callable[[int, int], None] | None = None) -
         if spec.analysis != "rows":
             for _ in rows:
                 pass
-            result.groups = sorted(result.group_counts.items(), key=lambda kv: tuple(str(v) for v in kv[0]))
+            result.groups = sorted(
+                result.group_counts.items(), key=lambda kv: tuple(str(v) for v in kv[0])
+            )
             cols, rows = output.summary(result)
-        chunks = output.csv_chunks(cols, rows) if spec.output == "csv" else output.xml_chunks(spec, cols, rows)
+        chunks = (
+            output.csv_chunks(cols, rows)
+            if spec.output == "csv"
+            else output.xml_chunks(spec, cols, rows)
+        )
         for chunk in chunks:
             buf.write(chunk.encode("utf-8"))
             if progress is not None:
                 progress(result.scanned, 0)
     name = f"euc-{timezone.localtime(batch.requested_at):%Y%m%d-%H%M%S}.{spec.output}"
-    EucBatch.objects.filter(pk=batch.pk).update(content=buf.getvalue(), rows=result.count, file_name=name,
-                                                finished_at=timezone.now())
+    EucBatch.objects.filter(pk=batch.pk).update(
+        content=buf.getvalue(), rows=result.count, file_name=name, finished_at=timezone.now()
+    )
     return {"rows": result.count, "scanned": result.scanned}
 
 
 def mine(staff: Any) -> list[EucBatch]:
     """The staff member's own batches, newest first (without their files)."""
-    return list(EucBatch.objects.filter(staff=staff).defer("content").order_by("-requested_at", "-pk")[:50])
+    return list(
+        EucBatch.objects.filter(staff=staff).defer("content").order_by("-requested_at", "-pk")[:50]
+    )
 
 
 def download(batch_id: int, *, staff: Any) -> tuple[str, bytes] | None:
@@ -85,6 +94,13 @@ def download(batch_id: int, *, staff: Any) -> tuple[str, bytes] | None:
     batch = EucBatch.objects.filter(pk=batch_id, staff=staff, finished_at__isnull=False).first()
     if batch is None or batch.content is None:
         return None
-    record("print", "euc.batch.download", subject_type="euc_batch", subject_id=batch.pk, screen="EUC",
-           function="euc", detail={"rows": batch.rows, "file": batch.file_name, "output": "file"})
+    record(
+        "print",
+        "euc.batch.download",
+        subject_type="euc_batch",
+        subject_id=batch.pk,
+        screen="EUC",
+        function="euc",
+        detail={"rows": batch.rows, "file": batch.file_name, "output": "file"},
+    )
     return batch.file_name, bytes(batch.content)

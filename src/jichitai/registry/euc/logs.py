@@ -45,7 +45,14 @@ ITEMS: tuple[Item, ...] = (
     Item("log_terminal", "操作端末名", "text", _L, standard=False),
     Item("log_subject_type", "対象の種別", "text", _L, standard=False),
     Item("log_subject_id", "対象ID", "text", _L, standard=False),
-    Item("log_my_number", "個人番号へのアクセス有無", "code", _L, standard=False, codes=(("1", "有"), ("0", "無"))),
+    Item(
+        "log_my_number",
+        "個人番号へのアクセス有無",
+        "code",
+        _L,
+        standard=False,
+        codes=(("1", "有"), ("0", "無")),
+    ),
 )
 
 
@@ -61,23 +68,51 @@ def rows(shield: Shield) -> Iterator[dict[str, Any]]:
     """The entries of the municipality's chain, oldest first."""
     if not is_auditor():
         raise CapabilityMissing(CAPABILITY)
-    fields = ("seq", "occurred_at", "category", "action", "severity", "username", "screen", "function",
-              "subject_type", "subject_id", "my_number_shown", "detail_json")
+    fields = (
+        "seq",
+        "occurred_at",
+        "category",
+        "action",
+        "severity",
+        "username",
+        "screen",
+        "function",
+        "subject_type",
+        "subject_id",
+        "my_number_shown",
+        "detail_json",
+    )
     for e in AuditEntry.objects.order_by("seq").values(*fields).iterator(chunk_size=CHUNK):
         at = timezone.localtime(e["occurred_at"])
         subject = e["subject_id"]
-        if (not shield.may_see and e["subject_type"] in _PERSON_SUBJECTS and subject.isdigit()
-                and int(subject) in shield.persons):
+        if (
+            not shield.may_see
+            and e["subject_type"] in _PERSON_SUBJECTS
+            and subject.isdigit()
+            and int(subject) in shield.persons
+        ):
             subject = HIDDEN
         title, _ = describe(e["category"], e["action"], {})
-        yield shield.finish({
-            "log_seq": e["seq"], "log_on": at.date(), "log_time": at.strftime("%H:%M:%S"),
-            "log_category": e["category"], "log_action": e["action"], "log_title": title,
-            "log_severity": e["severity"], "log_username": e["username"], "log_screen": e["screen"],
-            "log_function": e["function"], "log_terminal": _terminal(e["detail_json"]),
-            "log_subject_type": e["subject_type"], "log_subject_id": subject,
-            "log_my_number": "1" if e["my_number_shown"] else "0",
-        }, None, None)
+        yield shield.finish(
+            {
+                "log_seq": e["seq"],
+                "log_on": at.date(),
+                "log_time": at.strftime("%H:%M:%S"),
+                "log_category": e["category"],
+                "log_action": e["action"],
+                "log_title": title,
+                "log_severity": e["severity"],
+                "log_username": e["username"],
+                "log_screen": e["screen"],
+                "log_function": e["function"],
+                "log_terminal": _terminal(e["detail_json"]),
+                "log_subject_type": e["subject_type"],
+                "log_subject_id": subject,
+                "log_my_number": "1" if e["my_number_shown"] else "0",
+            },
+            None,
+            None,
+        )
 
 
 SOURCE = Source(NAME, "アクセスログ（監査ログ。監査担当のみ）", rows, CAPABILITY)

@@ -88,7 +88,9 @@ def _from_layout(key: str, name: str) -> ItemSpec | None:
             if it.key == wanted:
                 table = layout.tables.get(it.codes) if it.codes else None
                 unit = "バイト" if layout.format == "fixed" else "文字"
-                return ItemSpec(key, name, it.type, it.length or None, unit, it.type == "text", table, layout.id)
+                return ItemSpec(
+                    key, name, it.type, it.length or None, unit, it.type == "text", table, layout.id
+                )
     return None
 
 

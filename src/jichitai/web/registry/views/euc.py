@@ -16,8 +16,8 @@ from jichitai.accounts.decorators import requires_capability
 from jichitai.certificates import euc_output
 from jichitai.certificates.render import RenderError, UndrawableCharactersError
 from jichitai.registry.euc import catalogue, output
-from jichitai.registry.euc.logs import CAPABILITY as LOGS_CAPABILITY
 from jichitai.registry.euc.expr import FUNCTIONS, ExprError
+from jichitai.registry.euc.logs import CAPABILITY as LOGS_CAPABILITY
 from jichitai.registry.euc.run import (
     ANALYSES,
     CAPABILITY,

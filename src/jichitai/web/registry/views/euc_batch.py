@@ -31,8 +31,12 @@ def euc_batch_view(request: HttpRequest) -> HttpResponse:
         queued = batch.request(data, staff=request.user, withheld=withheld_fields(request.user))
     except EucError as exc:
         errors = [f"{FIELD_LABELS.get(f.split('.')[0], f)}: {m}" for f, m in exc.errors]
-        return render_page(request, "registry/euc.html", {**_context(request, request.POST, 4), "errors": errors},
-                           status=400)
+        return render_page(
+            request,
+            "registry/euc.html",
+            {**_context(request, request.POST, 4), "errors": errors},
+            status=400,
+        )
     run = start(batch.JOB, {"batch_id": queued.pk}, staff=request.user)
     type(queued).objects.filter(pk=queued.pk).update(run_id=run.pk)
     return redirect("registry:euc_batches")
