@@ -139,12 +139,12 @@ def test_a_big_extraction_runs_in_the_batch_worker_and_only_its_requester_gets_t
     assert worker.drain() == 1
     page = approver.get("/registry/euc/batches/").content.decode()
     assert "3件" in page and "euc-" in page
-    file = approver.get(f"/registry/euc/batches/{batch.pk}/file/")
+    file = approver.post(f"/registry/euc/batches/{batch.pk}/file/")
     text = file.content.decode("utf-8-sig")
     assert text.splitlines()[0] == "宛名番号,氏名,住所" and "髙橋" in text and "鈴木" not in text
     other = staff_client(roles=["approver"])
     assert (
-        other.get(f"/registry/euc/batches/{batch.pk}/file/").status_code == 404
+        other.post(f"/registry/euc/batches/{batch.pk}/file/").status_code == 404
     )  # the requester's only
     assert "依頼した抽出はありません" in other.get("/registry/euc/batches/").content.decode()
     with activate(office.ctx()):
@@ -164,7 +164,7 @@ def test_the_batch_leaves_protected_persons_out_for_its_requester_without_need_t
     assert worker.drain() == 1
     with activate(office.ctx()):
         (batch,) = EucBatch.objects.all()
-    text = viewer.get(f"/registry/euc/batches/{batch.pk}/file/").content.decode("utf-8-sig")
+    text = viewer.post(f"/registry/euc/batches/{batch.pk}/file/").content.decode("utf-8-sig")
     assert "髙橋" in text and "美咲" not in text and "花子" not in text
     assert not [s for s in SECRET if s in text] and not [
         a for a in world.atena.values() if a in text
@@ -184,6 +184,6 @@ def test_another_municipality_never_reaches_a_batch_file(
     from .conftest import login
 
     b_client = login(Client(), office_b.approver, office_b.municipality)
-    assert b_client.get(f"/registry/euc/batches/{batch.pk}/file/").status_code == 404
+    assert b_client.post(f"/registry/euc/batches/{batch.pk}/file/").status_code == 404
     with activate(office_b.ctx()):
         assert not EucBatch.objects.exists()

@@ -51,7 +51,7 @@ def euc_batches_view(request: HttpRequest) -> HttpResponse:
     return render_page(request, "registry/euc_batches.html", {"rows": rows})
 
 
-@require_GET
+@require_POST  # a button, not a link: the handing out is an act that is logged
 @requires_capability(CAPABILITY)
 def euc_batch_file_view(request: HttpRequest, batch_id: int) -> HttpResponse:
     found = batch.download(batch_id, staff=request.user)
