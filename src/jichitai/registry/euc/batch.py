@@ -72,8 +72,10 @@ def execute(batch_id: int, progress: Callable[[int, int], None] | None = None) -
         )
         for chunk in chunks:
             buf.write(chunk.encode("utf-8"))
-            if progress is not None:
-                progress(result.scanned, 0)
+            if progress is not None:  # the total is not known before the end: one more than done
+                progress(result.scanned, result.scanned + 1)
+    if progress is not None:
+        progress(result.scanned, result.scanned)
     name = f"euc-{timezone.localtime(batch.requested_at):%Y%m%d-%H%M%S}.{spec.output}"
     EucBatch.objects.filter(pk=batch.pk).update(
         content=buf.getvalue(), rows=result.count, file_name=name, finished_at=timezone.now()
