@@ -187,3 +187,17 @@ def test_another_municipality_never_reaches_a_batch_file(
     assert b_client.post(f"/registry/euc/batches/{batch.pk}/file/").status_code == 404
     with activate(office_b.ctx()):
         assert not EucBatch.objects.exists()
+
+
+@pytest.mark.std("1360#5")
+def test_a_result_beyond_the_online_limit_offers_the_batch_worker(
+    staff_client: Any, office: Any, monkeypatch: Any
+) -> None:
+    from jichitai.web.registry.views import euc
+
+    _family(office)
+    monkeypatch.setattr(euc, "ONLINE_ROWS", 2)  # three rows: the screen stops
+    text = staff_client("approver").post(RUN, {**LIST, "output": "list"}).content.decode()
+    assert 'action="/registry/euc/batch/"' in text and "全件をバッチ処理で出力する" in text
+    assert '<input type="hidden" name="output" value="csv">' in text
+    assert '<input type="hidden" name="items" value="atena_no">' in text
