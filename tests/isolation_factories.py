@@ -398,6 +398,13 @@ def _migration_run(marker: str) -> Any:
                                        staff=_staff(marker), detail={"marker": marker})
 
 
+def _euc_batch(marker: str) -> Any:
+    from jichitai.registry.models import EucBatch
+
+    return EucBatch.objects.create(staff=_staff(marker), spec={"source": "persons", "where": marker},
+                                   file_name=f"{marker}.csv", content=marker.encode())
+
+
 FACTORIES: dict[str, Callable[[str], Any]] = {
     "certificates.Issuance": _issuance,
     "certificates.IssuanceSubject": _issuance_subject,
@@ -450,4 +457,5 @@ FACTORIES: dict[str, Callable[[str], Any]] = {
     "registry.ResidentCodeStock": _resident_code_stock,
     "registry.ImmigrationNotice": _immigration_notice,
     "registry.MigrationRun": _migration_run,
+    "registry.EucBatch": _euc_batch,
 }

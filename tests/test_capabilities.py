@@ -136,6 +136,11 @@ WEB_ROUTES: dict[str, tuple[tuple[str, ...], str]] = {
     "registry:holds": (("get", "post"), "registry.hold_set"),
     "registry:euc": (("get",), "registry.euc"),
     "registry:euc_run": (("post",), "registry.euc"),
+    "registry:euc_batch": (("post",), "registry.euc"),
+    "registry:euc_batches": (("get",), "registry.euc"),
+    "registry:euc_batch_file": (("post",), "registry.euc"),
+    "registry:euc_logs": (("get",), "audit.search"),
+    "registry:euc_logs_run": (("post",), "audit.search"),
     "registry:hold_release": (("post",), "registry.hold_release"),
     "registry:hold_temporary": (("post",), "registry.hold_temporary_release"),
     "registry:not_arrived": (("get",), "registry.read"),
@@ -373,6 +378,7 @@ def _build() -> World:
         "job": "registry.removed_archive", "schedule_id": schedule.pk, "run_id": run_file.run_id, "file_id": run_file.pk,
         "code": "ABCD-EFGH-IJKL-MNOP",  # verify:certificate (an unknown code: 404)
         "token": _migration_upload(a), "file_no": 0, "line": 2,  # migration:run, migration:line
+        "batch_id": 999999,  # registry:euc_batch_file (none: 404 where allowed)
     })
     for role in ROLES:
         for situation in SITUATIONS:

@@ -23,7 +23,9 @@ ALLOWED: dict[str, set[str]] = {
     "tenancy": {"codes"},
     "accounts": {"tenancy"},
     "audit": {"tenancy", "accounts"},
-    "registry": {"tenancy", "audit", "moji", "accounts", "codes", "wareki"},
+    # layouts (pure): EUC's データ項目一覧表 takes データ型・桁数・外字使用・コード from the layout
+    # definitions ([1360]#3, docs/euc.md)
+    "registry": {"tenancy", "audit", "moji", "accounts", "codes", "wareki", "layouts"},
     # synthetic: the importer fills a municipality with generated households (demo, benchmarks);
     # a migration moves the register with its 印鑑登録 and 課税情報 (seals, tax) and prints its
     # 照合表 through the certificates' engine (issue 13, docs/migration.md)

@@ -49,7 +49,7 @@ def test_the_source_holds_current_persons_removed_records_history_and_households
         _register(office)
         current = run(_spec(), staff=office.approver)
         assert [r["name"] for r in current.rows] == ["髙橋\u3000一郎", "渡邊\u3000花子"]
-        removed = run(_spec(include_removed=True, where="[住民状態] = '転出者'"), staff=office.approver)
+        removed = run(_spec(include_removed=True, where="[住民状態_名称] = '転出者' AND 住民状態 = 2"), staff=office.approver)
         assert [r["name"] for r in removed.rows] == ["髙橋\u3000太郎"]
         history = run(parse_spec({"source": "history", "items": ["氏名", "異動事由", "最新フラグ", "個人履歴番号"],
                                   "where": "CONTAINS(氏名, '花子')"}), staff=office.approver)
@@ -101,7 +101,7 @@ def test_conditions_operators_functions_and_analyses(office) -> None:
         count = run(_spec(analysis="count", where="氏名 contains '髙橋' OR 氏名 = '渡邊\u3000花子'", **base),
                     staff=office.approver)
         assert count.count == 3 and count.rows == []
-        groups = run(_spec(analysis="group", group_by=["性別", "住民状態"], **base), staff=office.approver)
+        groups = run(_spec(analysis="group", group_by=["性別", "住民状態_名称"], **base), staff=office.approver)
         assert groups.groups == [(("1", "住民"), 1), (("1", "転出者"), 1), (("2", "住民"), 1)]
         total = run(_spec(analysis="sum", total="AGE(生年月日, '2025-04-01')", **base), staff=office.approver)
         assert total.total == 44 + 42 + 15

@@ -27,7 +27,7 @@ def _prints() -> list[AuditEntry]:
     return list(AuditEntry.objects.filter(category="print", action=screen_print.ACTION))
 
 
-@pytest.mark.std("1420#5")
+@pytest.mark.std("1420#5", "1370#1")  # [1370]#1 ⑧画面ハードコピー
 def test_the_button_logs_who_printed_which_screen_when(office, office_b, staff_client) -> None:
     client = staff_client("clerk")
     for page in ("/registry/", "/certificates/"):

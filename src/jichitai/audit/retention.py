@@ -4,8 +4,8 @@ The period is a 団体別設定 (``MunicipalSetting`` key ``audit.retention_year
 設定変更ログ entry). Default 10 years: the standard leaves the period to the municipality and no law
 fixes one for access logs, so the default is the longest usual class of a 文書管理規程 (1, 3, 5, 10
 years) below 永年 — nobody loses logs before choosing. The chain is append-only, so "kept for the
-period" holds by construction; nothing deletes an entry, within the period or after it (the archive
-of what has passed its period comes with continuity, issue 14). ``report`` only says what has.
+period" holds by construction; nothing deletes an entry, within the period or after it. ``report``
+says what has passed it; ``archive.write`` copies that to a self-verifying file (archive.py).
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ class RetentionReport:
     oldest: dt.datetime | None
 
 
-def _minus_years(moment: dt.datetime, years: int) -> dt.datetime:
+def minus_years(moment: dt.datetime, years: int) -> dt.datetime:
     try:
         return moment.replace(year=moment.year - years)
     except ValueError:  # 29 February
@@ -85,7 +85,7 @@ def report(now: dt.datetime | None = None) -> RetentionReport:
     from .recording import record
 
     ret = policy()
-    before = _minus_years(now or timezone.now(), ret.years)
+    before = minus_years(now or timezone.now(), ret.years)
     entries = AuditEntry.objects.all()
     total = entries.count()
     expired = entries.filter(occurred_at__lt=before).count()

@@ -3,7 +3,9 @@
     jichitai audit verify [--municipality CODE] [--json] [--anchors PATH] [--data-dir DIR]
     jichitai audit seal [--json] [--data-dir DIR]
     jichitai audit anchor [--out PATH] [--data-dir DIR]
-    jichitai audit retention --municipality CODE [--set-years N] [--data-dir DIR]   ([1370]#2)
+    jichitai audit retention --municipality CODE [--set-years N] [--archive FILE] [--data-dir DIR]   ([1370]#2)
+    jichitai audit retention --verify-archive FILE
+    jichitai audit weblog FILE...   (nginx's error log into the installation chain, [1370]#1 通信ログ)
 
 ``seal`` appends every municipality's chain head to its consortium chain; ``anchor`` exports every
 chain's head (consortium chains included, so run it after ``seal``). ``JICHITAI_AUDIT_ANCHOR_DIR``
@@ -52,9 +54,11 @@ def _parser() -> argparse.ArgumentParser:
                    help=f"追記先 (JSON Lines のファイル、またはフォルダ内の日付ファイル); 省略時は ${ANCHOR_DIR_ENV}、"
                         "なければ標準出力 / file or directory to append to")
     from .audit_retention import add_parser as add_retention
+    from .audit_retention import add_weblog_parser
 
     r = add_retention(sub)
-    for sp in (v, s, a, r):
+    w = add_weblog_parser(sub)
+    for sp in (v, s, a, r, w):
         sp.add_argument("--data-dir", type=Path, metavar="DIR", help=DATA_DIR_HELP)
     return p
 
@@ -224,6 +228,7 @@ def main(argv: list[str]) -> int:
         print(exc.lines("jichitai audit"), file=sys.stderr)
         return 2
     from .audit_retention import run as _retention
+    from .audit_retention import run_weblog
 
-    commands = {"verify": _verify, "seal": _seal, "anchor": _anchor, "retention": _retention}
+    commands = {"verify": _verify, "seal": _seal, "anchor": _anchor, "retention": _retention, "weblog": run_weblog}
     return commands[args.command](args)

@@ -5,8 +5,8 @@ large register never blocks online work nor fills memory.
     jichitai euc run SPEC.json --municipality CODE --staff USERNAME [--out FILE] [--data-dir DIR]
 
 SPEC.json is the same spec as the screen's (docs/euc.md): source, items, where or conditions,
-analysis, group_by, total, include_removed, base_date, output (csv | xml; list and label are
-screens). The run is as ``--staff`` (their EUC right, 支援措置 need-to-know and 表示権限 apply) and
+analysis, group_by, total, include_removed, base_date, output (csv | xml | pdf | pdf_label; list
+and label are screens; a PDF holds at most 20,000 rows and needs --out). The run is as ``--staff`` (their EUC right, 支援措置 need-to-know and 表示権限 apply) and
 is logged as one ``read/euc`` entry. Exit 2 for a bad spec, unknown municipality or staff, a
 missing right, or no usable database.
 """
@@ -77,8 +77,10 @@ def _run(args: argparse.Namespace, data: dict[str, Any]) -> int:
             spec = parse_spec(data, withheld=withheld_fields(staff))
         except EucError as exc:
             return _fail("; ".join(f"{f}: {m}" for f, m in exc.errors))
+        if spec.output in ("pdf", "pdf_label"):
+            return _pdf(args, spec, staff)
         if spec.output not in ("csv", "xml"):
-            return _fail("バッチの出力形式は csv か xml です / output must be csv or xml")
+            return _fail("バッチの出力形式は csv・xml・pdf・pdf_label です / output must be csv, xml, pdf or pdf_label")
         out = args.out.open("w", encoding="utf-8", newline="") if args.out else sys.stdout
         try:
             result = Result(spec, columns(spec))
@@ -101,4 +103,32 @@ def _run(args: argparse.Namespace, data: dict[str, Any]) -> int:
             if args.out:
                 out.close()
     print(f"{PROG}: {result.count} 件 / rows", file=sys.stderr)
+    return 0
+
+
+def _pdf(args: argparse.Namespace, spec: Any, staff: Any) -> int:
+    """The extraction as a PDF file (リスト形式 or 宛名形式), through the certificates' engine."""
+    from jichitai.accounts.capabilities import CapabilityMissing
+    from jichitai.certificates import euc_output
+    from jichitai.certificates.render import RenderError
+    from jichitai.registry.euc.expr import ExprError
+    from jichitai.registry.euc.run import run
+
+    if args.out is None:
+        return _fail("PDF は --out で出力ファイルを指定してください / a PDF needs --out FILE")
+    try:
+        result = run(spec, staff=staff, screen="EUC（バッチ）", limit=10**12, max_rows=euc_output.MAX_ROWS,
+                     online=False)
+    except CapabilityMissing as exc:
+        return _fail(str(exc))
+    except ExprError as exc:
+        return _fail(f"条件式 / expression: {exc.message}")
+    if result.truncated:
+        return _fail(f"PDF は{euc_output.MAX_ROWS:,}件までです（{result.count:,}件）。csv か xml で出力してください"
+                     f" / a PDF holds at most {euc_output.MAX_ROWS:,} rows ({result.count:,}): use csv or xml")
+    try:
+        args.out.write_bytes(euc_output.result_pdf(result, screen="EUC（バッチ）"))
+    except RenderError as exc:
+        return _fail(f"PDF を作成できません / cannot draw the PDF: {exc}")
+    print(f"{PROG}: {result.count} 件 / rows → {args.out}", file=sys.stderr)
     return 0

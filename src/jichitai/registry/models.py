@@ -414,6 +414,7 @@ class Counter(TenantModel):
 # models of their own modules are the app's too (the app registry loads them from here)
 from . import address_models, records_models  # noqa: E402,F401
 from .archive_models import ArchivedRecord  # noqa: E402,F401  除票用データベース [1300]
+from .euc_models import EucBatch  # noqa: E402,F401  EUC の大量抽出 [1360]
 from .ex_officio_models import ExOfficioRecord  # noqa: E402,F401  職権記録書 [750]
 from .holds_models import Hold  # noqa: E402,F401  抑止 [410]
 from .immigration_models import ImmigrationNotice  # noqa: E402,F401  法務省通知 [960]

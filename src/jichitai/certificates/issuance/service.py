@@ -169,6 +169,25 @@ def _complete(history: Issuance, copies: list[Copy], now: dt.datetime) -> None:
         ]
     )
     Issuance.objects.filter(pk=history.pk).update(status=Issuance.ISSUED)
+    _print_log(history, copies)
+
+
+def _print_log(history: Issuance, copies: list[Copy]) -> None:
+    """②帳票発行 and the 印刷ログ in the access log ([1370]#1): who, when, the title, copies and
+    pages, the printer or terminal, 公印 printed or not, 個人番号 printed or not, 出力形式 and the
+    発行番号 — in the tamper-evident chain beside the 交付履歴's own PrintLog rows."""
+    from jichitai.audit.recording import record
+
+    kind = kinds.get(history.kind)
+    my_number = "個人番号" in history.items  # the printed items are the 記載事項 names
+    record("print", "certificates.issue", subject_type="issuance", subject_id=history.pk,
+           screen="証明書の交付", function=history.kind, my_number_shown=my_number, detail={
+               "title": kind.title if kind is not None else history.kind, "persons": list(history.subject_ids),
+               "copies": len(copies), "pages": sum(c.data.pages for c in copies),
+               "numbers": [c.number for c in copies], "printer": history.printer, "terminal": history.terminal,
+               "place": history.place, "official_seal": any(bool((c.data.extra.get("issuer") or {}).get("seal"))
+                                                            for c in copies),
+               "my_number_printed": my_number, "output": "print", "request_id": history.request_id})
 
 
 def _spoil(history_id: int, error: BaseException) -> None:

@@ -35,7 +35,8 @@ MAX_CONDITIONS = 20
 ANALYSES = {"rows": "一覧（該当者の情報）", "count": "件数（該当者数）", "group": "集計（項目の値ごとの件数）",
             "sum": "合計（式の値の合計・平均）"}
 FORMATS = {"list": "リスト形式（画面・印刷）", "label": "宛名形式（画面・印刷）", "csv": "CSV ファイル",
-           "xml": "XML ファイル"}
+           "xml": "XML ファイル", "pdf": "PDF ファイル（リスト形式）", "pdf_label": "PDF ファイル（宛名形式）"}
+LABEL_FORMS = frozenset({"label", "pdf_label"})
 OPERATORS = {"=": "等しい", "!=": "等しくない", "<": "より小さい（前）", "<=": "以下（以前）", ">": "より大きい（後）",
              ">=": "以上（以後）", "contains": "を含む", "blank": "空欄", "not_blank": "空欄でない"}
 
@@ -86,8 +87,8 @@ def resolver(source: str, withheld: frozenset[str]) -> Callable[[str, int], str]
     def resolve(name: str, pos: int) -> str:
         if name in names:
             return names[name]
-        if name in catalogue.BY_KEY and catalogue.BY_KEY[name].key in withheld or any(
-                i.label == name and i.key in withheld for i in catalogue.ITEMS):
+        if name in catalogue.BY_KEY and catalogue.withholds(name, withheld) or any(
+                i.label == name and catalogue.withholds(i.key, withheld) for i in catalogue.ITEMS):
             raise ExprError(f"項目「{name}」は表示権限がないため使えません。", pos)
         raise ExprError(f"項目「{name}」はこのデータソースにありません。", pos)
 
@@ -174,7 +175,7 @@ def parse_spec(data: Mapping[str, Any], *, withheld: frozenset[str] = frozenset(
     if output not in FORMATS:
         errors.append(("output", f"出力形式は {', '.join(FORMATS)} のいずれかです。"))
     items = _items(data, "items", source, withheld, errors)
-    if output == "label":
+    if output in LABEL_FORMS:
         items = tuple(k for k in catalogue.LABEL_ITEMS[source] if k not in withheld)
     elif analysis == "rows" and not items and not errors:
         errors.append(("items", "出力する項目を1つ以上選んでください。"))
@@ -202,6 +203,8 @@ def parse_spec(data: Mapping[str, Any], *, withheld: frozenset[str] = frozenset(
 
 
 def _source(spec: Spec, shield: euc_source.Shield) -> Iterator[dict[str, Any]]:
+    if spec.source in catalogue.EXTERNAL:
+        return catalogue.EXTERNAL[spec.source].rows(shield)
     if spec.source == catalogue.HISTORY:
         return euc_source.history_rows(shield, include_removed=True)
     if spec.source == catalogue.HOUSEHOLDS:
@@ -217,8 +220,9 @@ def stream(spec: Spec, *, staff: Any, screen: str = "EUC", limit: int | None = N
            result: Result | None = None) -> Iterator[dict[str, Any]]:
     """The matching rows (only ``spec.items``), streamed; the audit entry is written when the
     stream ends. ``limit``: source rows read at most (online); ``result`` collects the count."""
-    if not has_capability(staff, CAPABILITY):
-        raise CapabilityMissing(CAPABILITY)
+    needed = catalogue.capability(spec.source)
+    if not has_capability(staff, needed):
+        raise CapabilityMissing(needed)
     result = result or Result(spec, columns(spec))
     shield = euc_source.Shield.of(staff)
     result.protected_left_out = not shield.may_see
@@ -260,10 +264,11 @@ def _show(value: Any) -> Any:
 
 
 def run(spec: Spec, *, staff: Any, screen: str = "EUC", limit: int = ONLINE_SCAN,
-        max_rows: int = ONLINE_ROWS) -> Result:
-    """An online run: bounded by ``limit`` source rows and ``max_rows`` rows kept."""
+        max_rows: int = ONLINE_ROWS, online: bool = True) -> Result:
+    """A run bounded by ``limit`` source rows and ``max_rows`` rows kept (online: the screen's
+    limits, the history source's lower)."""
     result = Result(spec, columns(spec))
-    if spec.source == catalogue.HISTORY:
+    if spec.source == catalogue.HISTORY and online:
         limit = min(limit, ONLINE_HISTORY)
     for row in stream(spec, staff=staff, screen=screen, limit=limit, result=result):
         if spec.analysis == "rows" and len(result.rows) < max_rows:

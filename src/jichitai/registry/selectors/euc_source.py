@@ -21,6 +21,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from ..conventions import full_kana, full_name
+from ..euc import catalogue, specs
 from ..models import AddressEntry, Household, Person, PersonStatus
 from . import access, move_outs
 from .addresses import HIDDEN, address_line
@@ -29,7 +30,6 @@ from .visibility import withheld_fields
 
 CHUNK = 1000
 _REASON = "EUC（データ抽出として1件の操作ログに記録）"
-_STATUS = dict(PersonStatus.choices)
 _TYPE = {"japanese": "1", "foreign": "2"}
 _ADDRESS_ITEMS = ("address", "town", "banchi", "katagaki", "postal_code")
 _PERSON_ITEMS = (
@@ -78,8 +78,10 @@ class Shield:
             row.update(dict.fromkeys(_ADDRESS_ITEMS, HIDDEN))
         if not self.may_see and head_id in self.persons:
             row["head_name"] = HIDDEN
+        specs.encode(row, catalogue.CODED)  # [1360]#3: the layout's codes, labels beside them
         for key in self.withheld:
             row.pop(key, None)
+            row.pop(f"{key}_label", None)
         return row
 
 
@@ -144,7 +146,7 @@ def person_rows(shield: Shield, *, include_removed: bool = False) -> Iterator[di
                 row["removed_on"] = now["removed_on"]
             row.update(name=full_name(row), name_kana=full_kana({"family_name_kana": p.family_name_kana,
                                                                  "given_name_kana": p.given_name_kana}),
-                       resident_type=_TYPE.get(p.resident_type, ""), status=_STATUS.get(now["status"], p.status),
+                       resident_type=_TYPE.get(p.resident_type, ""), status=now["status"] or p.status,
                        household_no=(hh or {}).get("household_no", ""), head_name=heads.get(head_id, ""),
                        **_address(hh, towns))
             yield shield.finish(row, p.household_id, head_id)
@@ -165,7 +167,7 @@ def history_rows(shield: Shield, *, include_removed: bool = True) -> Iterator[di
                       "move_out_planned_on", "removed_on", "alias_recorded_on", "became_foreign_resident_on"):
                 row[f] = _as_date(row[f])
             row.update(name=full_name(r), name_kana=full_kana(r), resident_type=_TYPE.get(r.get("resident_type"), ""),
-                       status=_STATUS.get(r.get("status"), r.get("status") or ""),
+                       status=r.get("status") or "",
                        household_no=r.get("household_no") or "", head_name=r.get("head_name") or "",
                        **_address(hh if r.get("household_no") else None, towns),
                        history_no=s.history_no, latest="1" if n == len(snaps) else "0",
@@ -213,3 +215,11 @@ def _as_date(value: Any) -> dt.date | None:
 
 def today() -> dt.date:
     return timezone.localdate()
+
+
+def subjects(ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+    """宛名番号 and 氏名 of the persons ``ids`` (any 状態), for another package's source (交付履歴);
+    the caller decides with its :class:`Shield` who is admitted."""
+    rows = Person.objects.without_read_log(_REASON).filter(pk__in=sorted(set(ids))).values(
+        "pk", "atena_no", "family_name", "given_name")
+    return {r["pk"]: {"atena_no": r["atena_no"], "name": full_name(r)} for r in rows}

@@ -20,7 +20,8 @@ from .batch import (
 from .csv_intake import csv_intake_view
 from .entry import event_form_view, event_menu_view, person_row_view
 from .entry_aids import katagaki_pick_view
-from .euc import euc_run_view, euc_view
+from .euc import euc_logs_run_view, euc_logs_view, euc_run_view, euc_view
+from .euc_batch import euc_batch_file_view, euc_batch_view, euc_batches_view
 from .holds import hold_release_view, hold_temporary_view, holds_view
 from .households import household_view
 from .koseki import koseki_intake_view
@@ -41,7 +42,8 @@ from .support import (
 )
 
 __all__ = [
-    "approvals_view", "approve_bulk_view", "euc_run_view", "euc_view", "approve_view", "event_form_view", "event_menu_view",
+    "approvals_view", "approve_bulk_view", "euc_batch_file_view", "euc_batch_view", "euc_batches_view", "euc_logs_run_view",
+    "euc_logs_view", "euc_run_view", "euc_view", "approve_view", "event_form_view", "event_menu_view",
     "household_view", "moji_pick_view", "moji_view", "person_moji_view", "person_my_number_view", "person_row_view", "person_view", "reject_view",
     "search_view", "support_end_view", "support_extend_view", "support_view",
     "address_pick_view", "addresses_view", "person_records_post", "person_records_view", "workstation_view",
