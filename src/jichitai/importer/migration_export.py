@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from jichitai.accounts.capabilities import require_capability
-from jichitai.registry.conventions import to_python
+from jichitai.registry.conventions import DATE_FIELDS, to_python
 
 from .migration import CAPABILITY, as_staff
 from .records import HistoryEntry, PersonRecord, frozen, full_person, person_items
@@ -104,8 +104,11 @@ def _chunk(
     hids = {f.after for fs in person_facts.values() for f in fs if f.field == "household_id"}
     household_facts = facts_for("household", [h for h in hids if isinstance(h, int)], until=as_of)
     seqs = {f.approval_seq for fs in person_facts.values() for f in fs}
-    events = {
-        e.approval_seq: e for e in RegistryEvent.objects.filter(approval_seq__in=sorted(seqs))
+    events = {  # only what an entry reads: the other JSON columns are not parsed
+        e.approval_seq: e
+        for e in RegistryEvent.objects.filter(approval_seq__in=sorted(seqs)).only(
+            "approval_seq", "kind", "reported_date", "request"
+        )
     }
     items = person_items()
     households = _HouseholdStates(household_facts)
@@ -186,7 +189,11 @@ def _entry(
     include_restricted: bool,
     towns: dict[int, Any],
 ) -> HistoryEntry:
-    person = {f: to_python(f, row.get(f)) for f in items}
+    get = row.get
+    person = {f: get(f) for f in items}
+    for f in DATE_FIELDS.intersection(person):  # to_python: a logged date is ISO text
+        if isinstance(person[f], str):
+            person[f] = to_python(f, person[f])
     if not include_restricted:
         person["my_number"] = ""
     migration = ((event.request or {}).get("migration") or {}) if event is not None else {}
