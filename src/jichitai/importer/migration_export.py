@@ -9,13 +9,14 @@ again) and each one writes a 支援措置 access alert; 個人番号 only with `
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import uuid
 from collections.abc import Iterator
 from typing import Any
 
 from jichitai.accounts.capabilities import require_capability
-from jichitai.registry.conventions import to_python
+from jichitai.registry.conventions import DATE_FIELDS, to_python
 
 from .migration import CAPABILITY, as_staff
 from .records import HistoryEntry, PersonRecord, frozen, full_person, person_items
@@ -97,37 +98,46 @@ def _chunk(
 ) -> list[PersonRecord]:
     from jichitai.registry.facts import facts_for
     from jichitai.registry.models import RegistryEvent
-    from jichitai.registry.replay import canonical_order, fold_entity
+    from jichitai.registry.replay import canonical_order, item_defaults
 
     person_facts = facts_for("person", ids, until=as_of)
     hids = {f.after for fs in person_facts.values() for f in fs if f.field == "household_id"}
     household_facts = facts_for("household", [h for h in hids if isinstance(h, int)], until=as_of)
     seqs = {f.approval_seq for fs in person_facts.values() for f in fs}
-    events = {
-        e.approval_seq: e for e in RegistryEvent.objects.filter(approval_seq__in=sorted(seqs))
+    events = {  # only what an entry reads: the other JSON columns are not parsed
+        e.approval_seq: e
+        for e in RegistryEvent.objects.filter(approval_seq__in=sorted(seqs)).only(
+            "approval_seq", "kind", "reported_date", "request"
+        )
     }
     items = person_items()
+    households = _HouseholdStates(household_facts)
     out: list[PersonRecord] = []
     for pid in ids:
         facts = sorted(person_facts.get(pid, []), key=canonical_order)
         if not facts:
             continue
-        keys = sorted({(f.effective_date, f.approval_seq) for f in facts})
-        history, row = [], None
-        for n, key in enumerate(keys, start=1):
-            row = fold_entity([f for f in facts if (f.effective_date, f.approval_seq) <= key]) or {}
-            hfacts = [
-                f
-                for f in household_facts.get(row.get("household_id"), [])
-                if (f.effective_date, f.approval_seq) <= key
-            ]
+        # the facts up to a (異動日, 本登録順) key are a prefix of the canonical order: the state
+        # at each key is the running fold, not a fold from the start for every key
+        history, row, state, n = [], None, {}, 0
+        for i, f in enumerate(facts):
+            state[f.field] = f.after
+            key = (f.effective_date, f.approval_seq)
+            if (
+                i + 1 < len(facts)
+                and (facts[i + 1].effective_date, facts[i + 1].approval_seq) == key
+            ):
+                continue
+            n += 1
+            row = dict(state)
+            item_defaults(row)
             history.append(
                 _entry(
                     n,
                     key,
                     events.get(key[1]),
                     row,
-                    fold_entity(hfacts) or {},
+                    households.at(row.get("household_id"), key),
                     items,
                     include_restricted,
                     towns,
@@ -145,6 +155,30 @@ def _chunk(
     return out
 
 
+class _HouseholdStates:
+    """A household's state at a (異動日, 本登録順) key: the fold of its facts up to it, each prefix
+    folded once (the members of a household share it)."""
+
+    def __init__(self, facts: dict[Any, list[Any]]) -> None:
+        from jichitai.registry.replay import canonical_order
+
+        self.facts = {h: sorted(fs, key=canonical_order) for h, fs in facts.items()}
+        self.keys = {
+            h: [(f.effective_date, f.approval_seq) for f in fs] for h, fs in self.facts.items()
+        }
+        self.done: dict[tuple[Any, int], dict[str, Any]] = {}
+
+    def at(self, hid: Any, key: tuple[str, int]) -> dict[str, Any]:
+        keys = self.keys.get(hid)
+        if not keys:
+            return {}
+        n = bisect.bisect_right(keys, key)
+        hit = self.done.get((hid, n))
+        if hit is None:
+            hit = self.done[(hid, n)] = {f.field: f.after for f in self.facts[hid][:n]}
+        return hit
+
+
 def _entry(
     n: int,
     key: tuple[str, int],
@@ -155,7 +189,11 @@ def _entry(
     include_restricted: bool,
     towns: dict[int, Any],
 ) -> HistoryEntry:
-    person = {f: to_python(f, row.get(f)) for f in items}
+    get = row.get
+    person = {f: get(f) for f in items}
+    for f in DATE_FIELDS.intersection(person):  # to_python: a logged date is ISO text
+        if isinstance(person[f], str):
+            person[f] = to_python(f, person[f])
     if not include_restricted:
         person["my_number"] = ""
     migration = ((event.request or {}).get("migration") or {}) if event is not None else {}

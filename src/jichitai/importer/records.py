@@ -9,6 +9,7 @@ Items use the register's field names (``registry.conventions.PERSON_FIELDS``); d
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -114,14 +115,15 @@ HOUSEHOLD_ITEMS = ("household_no", "town_code", "town_name", "banchi", "katagaki
 NOT_PERSON_ITEMS = frozenset({"household_id", "atena_no"})
 
 
+@functools.cache
 def person_items() -> tuple[str, ...]:
     from jichitai.registry.conventions import PERSON_FIELDS
 
     return tuple(f for f in PERSON_FIELDS if f not in NOT_PERSON_ITEMS)
 
 
-def person_defaults() -> dict[str, Any]:
-    """Every person item's empty value: "" for text, None for dates, False for flags."""
+@functools.cache
+def _defaults() -> MappingProxyType[str, Any]:
     from jichitai.registry.conventions import BOOL_FIELDS, DATE_FIELDS
 
     out: dict[str, Any] = {}
@@ -129,7 +131,17 @@ def person_defaults() -> dict[str, Any]:
         out[f] = False if f in BOOL_FIELDS else None if f in DATE_FIELDS else ""
     out["birth_date_precision"] = "day"
     out["status"] = "resident"
-    return out
+    return MappingProxyType(out)
+
+
+def person_defaults() -> dict[str, Any]:
+    """Every person item's empty value: "" for text, None for dates, False for flags."""
+    return dict(_defaults())
+
+
+@functools.cache
+def _text_items() -> frozenset[str]:
+    return frozenset(k for k, v in _defaults().items() if isinstance(v, str))
 
 
 def full_person(person: Mapping[str, object]) -> dict[str, Any]:
@@ -137,17 +149,19 @@ def full_person(person: Mapping[str, object]) -> dict[str, Any]:
     given as ISO text become dates. The form both sides of a round trip compare."""
     from jichitai.registry.conventions import DATE_FIELDS
 
-    out = person_defaults()
+    out = dict(_defaults())
+    texts = _text_items()
     partial: dict[str, Any] = {}
     for k, v in person.items():
-        if k in NOT_PERSON_ITEMS or k not in out:
+        if v is None or k not in out or k in NOT_PERSON_ITEMS:
             continue
-        if k in DATE_FIELDS and isinstance(v, str):
-            v = dt.date.fromisoformat(v) if v else None
-        elif k in DATE_FIELDS and _is_partial(v):
-            partial[k] = v
-            continue
-        elif isinstance(out[k], str) and isinstance(v, int) and not isinstance(v, bool):
+        if k in DATE_FIELDS:
+            if isinstance(v, str):
+                v = dt.date.fromisoformat(v) if v else None
+            elif _is_partial(v):
+                partial[k] = v
+                continue
+        elif k in texts and isinstance(v, int) and not isinstance(v, bool):
             v = str(v)
         if v is not None:
             out[k] = v

@@ -198,6 +198,23 @@ def _plan(layout: Layout) -> Plan:
     return plan
 
 
+def _index(layout: Layout) -> dict[str, int]:
+    """Item key → its place in the plan (the first item of a key, as ``raw.get`` found it)."""
+    hit = _indexes.get(id(layout))
+    if hit is not None and hit[0] is layout:
+        return hit[1]
+    index: dict[str, int] = {}
+    for i, it in enumerate(layout.items):
+        index.setdefault(it.key, i)
+    if len(_indexes) > 16:
+        _indexes.clear()
+    _indexes[id(layout)] = (layout, index)
+    return index
+
+
+_indexes: dict[int, tuple[Layout, dict[str, int]]] = {}
+
+
 def _partial(values: dict[str, object], it: Item) -> object:
     parts = values.get(it.key)
     flag = values.get(it.unknown_flag) is True
@@ -236,14 +253,13 @@ def decode_row(
     """The row's values per item key (None when empty) and its problems, in item order."""
     ctx = _Row(row)
     table = prepare_gaiji(gaiji)
-    values: dict[str, object] = {}
-    raw = row.values
+    plan, index = _plan(layout), _index(layout)
+    values: dict[str, object] = dict.fromkeys(index)
     safe = _safe_chars()
-    for it, fn, limit in _plan(layout):
-        v = raw.get(it.key, "")
-        if not v:
-            values[it.key] = None
-            continue
+    # only the items the row gives, in item order (most of a row's items are empty)
+    given = sorted((index[k], v) for k, v in row.values.items() if v and k in index)
+    for i, v in given:
+        it, fn, limit = plan[i]
         if limit and len(v) > limit:
             _length(ctx, it, v)
         if fn is None:

@@ -170,6 +170,10 @@ class Layout:
         return tuple(it for it in self.items if it.type == "partial_date" or it.era)
 
     @cached_property
+    def items_by_key(self) -> dict[str, Item]:
+        return {it.key: it for it in self.items}
+
+    @cached_property
     def required_items(self) -> tuple[Item, ...]:
         return tuple(it for it in self.items if it.required)
 

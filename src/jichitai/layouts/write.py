@@ -49,8 +49,14 @@ def encode_row(values: Mapping[str, object], layout: Layout) -> dict[str, str]:
     An item the values do not give is derived where the layout links it: the 不詳フラグ and 不詳表記
     of a partial date, and the 元号 printed beside a date.
     """
+    out = dict.fromkeys(layout.items_by_key, "")
+    out.update(_given(_derived(values, layout), layout))
+    return out
+
+
+def _derived(values: Mapping[str, object], layout: Layout) -> dict[str, object]:
     derived = dict(values)
-    for it in layout.items:
+    for it in layout.linked_items:
         v = values.get(it.key)
         if it.type == "partial_date" and v is not None:
             if it.unknown_flag not in values:
@@ -60,7 +66,18 @@ def encode_row(values: Mapping[str, object], layout: Layout) -> dict[str, str]:
         if it.era and it.era not in values and isinstance(v, dt.date):
             era = wareki.era_of(v)
             derived[it.era] = era[0] if era else None
-    return {it.key: encode_value(it, derived.get(it.key), layout) for it in layout.items}
+    return derived
+
+
+def _given(derived: Mapping[str, object], layout: Layout) -> dict[str, str]:
+    """The raw text of the items ``derived`` gives (most items of a row are empty, and
+    ``encode_value`` writes "" for None and "" anyway)."""
+    by_key = layout.items_by_key
+    return {
+        k: encode_value(by_key[k], v, layout)
+        for k, v in derived.items()
+        if v is not None and v != "" and k in by_key
+    }
 
 
 def fit(text: str, codec: str) -> str:
@@ -122,6 +139,77 @@ def _codec(encoding: str) -> str:
     return "utf-16" if name == "utf-16" else name
 
 
+def _fit(line: int, key: str, text: str, codec: str, degraded: list[Degraded]) -> str:
+    if codec in _DEGRADING and not text.isascii():
+        after = fit(text, codec)
+        if after != text:
+            degraded.append(Degraded(line, key, text, after))
+            return after
+    return text
+
+
+def _fixed_line(
+    line: int,
+    layout: Layout,
+    raw: Mapping[str, str],
+    codec: str,
+    include_restricted: bool,
+    degraded: list[Degraded],
+) -> str:
+    out: list[str] = []
+    for it in layout.items:
+        text = raw[it.key] if include_restricted or not it.restricted else ""
+        text = _fit(line, it.key, text, codec, degraded)
+        gap = it.start - 1 - sum(len(x.encode(_byte_codec(codec))) for x in out)
+        out.append(" " * (gap // len(" ".encode(_byte_codec(codec)))))
+        out.append(_fixed_field(line, it, text, codec))
+    return "".join(out)
+
+
+def _csv_fields(
+    line: int,
+    layout: Layout,
+    values: Mapping[str, object],
+    codec: str,
+    include_restricted: bool,
+    degraded: list[Degraded],
+) -> list[str]:
+    """A CSV row's fields: only the items the row gives are encoded, degraded and measured (an
+    empty field has nothing to fit), each in every column of its key."""
+    out = [""] * len(layout.items)
+    columns = _columns(layout)
+    changed: list[Degraded] = []
+    for key, text in _given(_derived(values, layout), layout).items():
+        if not text:
+            continue
+        for i, it in columns[key]:
+            if it.restricted and not include_restricted:
+                continue
+            written = _fit(line, key, text, codec, changed)
+            if it.length and len(written) > it.length and char_count(written) > it.length:
+                raise _too_long(line, it, written, char_count(written), ("文字", "characters"))
+            out[i] = written
+    if changed:  # listed in column order, as a reader of the file meets them
+        order = {it.key: i for i, it in reversed(list(enumerate(layout.items)))}
+        degraded += sorted(changed, key=lambda d: order[d.key])
+    return out
+
+
+def _columns(layout: Layout) -> dict[str, list[tuple[int, Item]]]:
+    got = _COLUMNS.get(id(layout))
+    if got is None or got[0] is not layout:
+        cols: dict[str, list[tuple[int, Item]]] = {}
+        for i, it in enumerate(layout.items):
+            cols.setdefault(it.key, []).append((i, it))
+        if len(_COLUMNS) > 16:
+            _COLUMNS.clear()
+        got = _COLUMNS[id(layout)] = (layout, cols)
+    return got[1]
+
+
+_COLUMNS: dict[int, tuple[Layout, dict[str, list[tuple[int, Item]]]]] = {}
+
+
 def write_rows(
     path: Path,
     layout: Layout,
@@ -142,28 +230,26 @@ def write_rows(
         if layout.header and not fixed:
             writer.writerow([it.name for it in layout.items])
             line = 1
-        for values in rows:
-            line += 1
-            raw = encode_row(values, layout)
-            out: list[str] = []
-            for it in layout.items:
-                text = raw[it.key] if include_restricted or not it.restricted else ""
-                if codec in _DEGRADING and not text.isascii():
-                    after = fit(text, codec)
-                    if after != text:
-                        degraded.append(Degraded(line, it.key, text, after))
-                        text = after
-                if fixed:
-                    gap = it.start - 1 - sum(len(x.encode(_byte_codec(codec))) for x in out)
-                    out.append(" " * (gap // len(" ".encode(_byte_codec(codec)))))
-                    out.append(_fixed_field(line, it, text, codec))
-                elif it.length and len(text) > it.length and char_count(text) > it.length:
-                    raise _too_long(line, it, text, char_count(text), ("文字", "characters"))
-                else:
-                    out.append(text)
-            if fixed:
-                f.write("".join(out) + newline)
-            else:
-                writer.writerow(out)
-            count += 1
+        if fixed:
+            for values in rows:
+                line += 1
+                f.write(
+                    _fixed_line(
+                        line,
+                        layout,
+                        encode_row(values, layout),
+                        codec,
+                        include_restricted,
+                        degraded,
+                    )
+                    + newline
+                )
+                count += 1
+        else:
+            for values in rows:
+                line += 1
+                writer.writerow(
+                    _csv_fields(line, layout, values, codec, include_restricted, degraded)
+                )
+                count += 1
     return WriteResult(count, degraded, canonical(encoding))

@@ -51,9 +51,12 @@ def fold_entity(facts: Iterable[Fact]) -> dict[str, Any] | None:
     return row or None
 
 
-def _item_defaults(row: dict[str, Any]) -> None:
+def item_defaults(row: dict[str, Any]) -> None:
     """A person's chapter 1 items a creation states only when given (conventions.ITEM_FIELDS)."""
     from .conventions import ITEM_DEFAULTS
 
     for name, value in ITEM_DEFAULTS.items():
         row.setdefault(name, value)
+
+
+_item_defaults = item_defaults

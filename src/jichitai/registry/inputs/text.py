@@ -76,14 +76,25 @@ def _kanji_refusal(ch: str, where: str, label: str) -> InputProblem | None:
     return None
 
 
+# (character, latin) pairs already found fine: whether a character may stand in a name depends
+# only on it and on ``latin`` (label and place only word the refusal), and the MJ lookups behind
+# the answer are most of a bulk import's cost, so each is judged once per process.
+_NAME_OK: set[tuple[str, bool]] = set()
+
+
 def name_problem(text: str, label: str, *, latin: bool) -> InputProblem | None:
     """The first character of ``text`` a name may not hold, as a refusal; None when all are fine."""
     from jichitai.moji import split
 
+    ok = _NAME_OK
     for index, ch in split(text):
+        if (ch, latin) in ok:
+            continue
         found = _name_refusal(ch, label, index, latin)
         if found is not None:
             return found
+        if len(ok) < 200_000:
+            ok.add((ch, latin))
     return None
 
 
