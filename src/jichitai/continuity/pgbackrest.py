@@ -37,12 +37,25 @@ def as_user(user: str, cmd: list[str]) -> list[str]:
 
 
 def _run(cfg: BackupConfig, cmd: list[str], what: str, timeout: int = 3600) -> str:
-    proc = subprocess.run(as_user(cfg.os_user, cmd), capture_output=True, text=True,
-                          timeout=timeout, check=False)
+    # output through a file, not a pipe: a server that pg_ctl starts inherits the descriptors
+    # and would hold a pipe open for as long as it runs
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        proc = subprocess.run(as_user(cfg.os_user, cmd), stdout=out, stderr=err,
+                              stdin=subprocess.DEVNULL, timeout=timeout, check=False)
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read().decode(errors="replace"), err.read().decode(errors="replace")
     if proc.returncode != 0:
         raise BackupError(f"{what}に失敗しました / {what} failed (exit {proc.returncode}):\n"
-                          f"{proc.stdout[-2000:]}{proc.stderr[-2000:]}")
-    return proc.stdout
+                          f"{stdout[-2000:]}{stderr[-2000:]}")
+    return stdout
+
+
+def pg_ctl(cfg: BackupConfig, data: str, action: str, *extra: str) -> None:
+    """pg_ctl as the cluster's user, its server log under ``log_path``."""
+    log = Path(cfg.log_path) / f"postgresql-{Path(data).name}.log"
+    _run(cfg, [str(PGBIN / "pg_ctl"), "-D", data, "-m", "fast", "-w", "-t", "600", "-l",
+               str(log), *extra, action], f"pg_ctl {action}")
 
 
 def _chown(path: Path, user: str) -> None:
@@ -125,7 +138,10 @@ def setup(cfg: BackupConfig, *, restart: bool) -> list[str]:
             conf.write_text(render(cfg, passphrase), encoding="utf-8")
         was = conn.execute("SHOW archive_mode").fetchone()[0]
         conn.execute("ALTER SYSTEM SET archive_mode = 'on'")
-        conn.execute("ALTER SYSTEM SET archive_command = %s", (archive_command(cfg),))
+        from psycopg import sql
+
+        conn.execute(sql.SQL("ALTER SYSTEM SET archive_command = {}").format(
+            sql.Literal(archive_command(cfg))))
         conn.execute("ALTER SYSTEM SET archive_timeout = '60s'")  # at most a minute unarchived
         conn.execute("ALTER SYSTEM SET wal_level = 'replica'")
         conn.execute("SELECT pg_reload_conf()")
@@ -134,8 +150,7 @@ def setup(cfg: BackupConfig, *, restart: bool) -> list[str]:
         if not restart:
             raise BackupError("archive_mode を有効にするには再起動が必要です（--restart） / "
                               "archive_mode needs a restart of PostgreSQL (--restart)")
-        _run(cfg, [str(PGBIN / "pg_ctl"), "-D", cfg.pg_data, "-m", "fast", "-w", "-t", "120",
-                   "restart"], "PostgreSQL の再起動 / restart")
+        pg_ctl(cfg, cfg.pg_data, "restart")
         steps.append("PostgreSQL を再起動しました / PostgreSQL restarted")
     _run(cfg, [*_base(cfg), "stanza-create"], "stanza-create")
     _run(cfg, [*_base(cfg), "check"], "pgbackrest check")
@@ -194,12 +209,36 @@ def restore(cfg: BackupConfig, target: dt.datetime, into: Path, *,
     _chown(sock, cfg.os_user)
     log = into / "restore-server.log"
     opts = (f"-p {port} -k {sock} -c listen_addresses=127.0.0.1 -c archive_mode=off "
-            "-c hot_standby=on")
-    _run(cfg, [str(PGBIN / "pg_ctl"), "-D", str(into), "-w", "-t", "600", "-l", str(log),
-               "-o", opts, "start"], "復元したクラスタの起動 / start of the restored cluster")
+            f"-c hot_standby=on {_primary_minimums(cfg, into)}")
+    try:
+        _run(cfg, [str(PGBIN / "pg_ctl"), "-D", str(into), "-w", "-t", "600", "-l", str(log),
+                   "-o", opts, "start"], "復元したクラスタの起動 / start of the restored cluster")
+    except BackupError as exc:
+        tail = log.read_text(errors="replace")[-3000:] if log.exists() else ""
+        raise BackupError(f"{exc}\n{tail}") from None
     started = {"port": port, "socket": str(sock), "data": str(into), "log": str(log)}
     _wait_promoted(cfg, port, log)
     return started
+
+
+# recovery refuses to run with less than the primary had (pg_control keeps the primary's values)
+_CONTROL = {
+    "max_connections setting": "max_connections",
+    "max_worker_processes setting": "max_worker_processes",
+    "max_wal_senders setting": "max_wal_senders",
+    "max_prepared_xacts setting": "max_prepared_transactions",
+    "max_locks_per_xact setting": "max_locks_per_transaction",
+}
+
+
+def _primary_minimums(cfg: BackupConfig, into: Path) -> str:
+    out = _run(cfg, [str(PGBIN / "pg_controldata"), str(into)], "pg_controldata")
+    opts = []
+    for line in out.splitlines():
+        label, _, value = line.partition(":")
+        if label.strip() in _CONTROL and value.strip().isdigit():
+            opts.append(f"-c {_CONTROL[label.strip()]}={value.strip()}")
+    return " ".join(opts)
 
 
 def _wait_promoted(cfg: BackupConfig, port: int, log: Path, timeout: float = 600) -> None:
@@ -220,5 +259,4 @@ def _wait_promoted(cfg: BackupConfig, port: int, log: Path, timeout: float = 600
 
 
 def stop(cfg: BackupConfig, data: Path) -> None:
-    _run(cfg, [str(PGBIN / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"],
-         "停止 / stop")
+    pg_ctl(cfg, str(data), "stop")
