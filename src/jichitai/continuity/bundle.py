@@ -122,12 +122,14 @@ def open_bundle(path: Path, *, key: bytes, public: Any, into: Path) -> dict[str,
         extra = names - {"manifest.json", "manifest.sig"} - {f"data/{n}.enc" for n in manifest["files"]}
         if extra:
             raise BundleRefused(f"目録にないファイルがあります / files not in the manifest: {sorted(extra)}")
+        written: list[Path] = []
         try:
             for name, meta in manifest["files"].items():
+                written.append(into / name)
                 _extract_one(tar, name, meta, key, into)
         except (BundleRefused, crypto.CryptoError) as exc:
-            for p in into.iterdir():
-                p.unlink()
+            for p in written:
+                p.unlink(missing_ok=True)
             raise BundleRefused(str(exc)) from exc
     return dict(manifest)
 
