@@ -47,7 +47,8 @@ def _open_source(data_dir: Path) -> sqlite3.Connection:
     if not main.is_file():
         raise FileNotFoundError(f"データベースがありません / no database: {main}")
     conn = sqlite3.connect(f"file:{main}?mode=ro", uri=True)
-    conn.execute("ATTACH DATABASE ? AS jyohyo", (f"file:{Path(data_dir) / ARCHIVE}?mode=ro",))
+    if (Path(data_dir) / ARCHIVE).is_file():
+        conn.execute("ATTACH DATABASE ? AS jyohyo", (f"file:{Path(data_dir) / ARCHIVE}?mode=ro",))
     return conn
 
 
