@@ -73,12 +73,18 @@ def restore(cfg: BackupConfig, target: dt.datetime, into: Path, *, database: str
 
 def run_check(env: dict[str, str], on: dt.date) -> dict[str, Any]:
     """``check.check`` in a fresh process whose settings point at the restored database."""
+    import jichitai
+
+    # the same code as this process, wherever it was imported from
+    here = str(Path(jichitai.__file__).resolve().parents[1])
+    path = os.pathsep.join(p for p in (here, os.environ.get("PYTHONPATH", "")) if p)
     proc = subprocess.run(
         [sys.executable, "-m", "jichitai.cli.continuity_check", "--on", on.isoformat()],
-        env={**os.environ, **env, "DJANGO_SETTINGS_MODULE": "jichitai.settings"},
+        env={**os.environ, **env, "DJANGO_SETTINGS_MODULE": "jichitai.settings",
+             "PYTHONPATH": path},
         capture_output=True, text=True, timeout=3600, check=False,
     )
-    if proc.returncode not in (0, 1):
+    if proc.returncode not in (0, 1) or not proc.stdout.strip().startswith("{"):
         raise pgbackrest.BackupError(
             f"復元したデータベースを検査できません / cannot check the restored database:\n"
             f"{proc.stderr[-3000:]}"
