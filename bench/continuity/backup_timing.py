@@ -38,21 +38,35 @@ def run(residents: int, workdir: Path) -> dict[str, dict[str, Any]]:
     workdir = Path(workdir)
     workdir.mkdir(parents=True, exist_ok=True)
     out = workdir / "backup_timing.json"
-    subprocess.run([sys.executable, str(Path(__file__).resolve()), "--residents", str(residents),
-                    "--workdir", str(workdir), "--out", str(out)], check=True)
+    subprocess.run(
+        [
+            sys.executable,
+            str(Path(__file__).resolve()),
+            "--residents",
+            str(residents),
+            "--workdir",
+            str(workdir),
+            "--out",
+            str(out),
+        ],
+        check=True,
+    )
     return dict(json.loads(out.read_text(encoding="utf-8"))["metrics"])
 
 
 def _registry_bench() -> Any:
-    spec = importlib.util.spec_from_file_location("bench_registry_run", ROOT / "bench/registry/run.py")
+    spec = importlib.util.spec_from_file_location(
+        "bench_registry_run", ROOT / "bench/registry/run.py"
+    )
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
 
 
-def _events(reg: Any, m: Any, clerk: Any, approver: Any, count: int, seed: int,
-            used: set[int]) -> int:
+def _events(
+    reg: Any, m: Any, clerk: Any, approver: Any, count: int, seed: int, used: set[int]
+) -> int:
     # 転居・氏名変更・転入 (the registry bench's 出生 asks for items it does not generate)
     work = [w for w in reg.prepare_events(m, clerk, count, seed, used) if w[0] != "birth"]
     done, _failed = reg.run_events(m, clerk, approver, work)
@@ -78,10 +92,14 @@ def _measure(args: argparse.Namespace, server: Any) -> dict[str, Any]:
         db_bytes = int(cur.fetchone()[0])
     (server.base / "passphrase").write_text("bench passphrase\n")
     cfg = BackupConfig(
-        engine="postgresql", repo_path=str(server.base / "second-site"),
-        key_file=str(server.base / "passphrase"), stanza="bench",
-        pgbackrest_config=str(server.base / "pgbackrest.conf"), pg_port=server.port,
-        pg_socket=str(server.pgdir), log_path=str(server.base / "pgbr-log"),
+        engine="postgresql",
+        repo_path=str(server.base / "second-site"),
+        key_file=str(server.base / "passphrase"),
+        stanza="bench",
+        pgbackrest_config=str(server.base / "pgbackrest.conf"),
+        pg_port=server.port,
+        pg_socket=str(server.pgdir),
+        log_path=str(server.base / "pgbr-log"),
         lock_path=str(server.base / "pgbr-lock"),
     )
     connections.close_all()
@@ -106,8 +124,12 @@ def _measure(args: argparse.Namespace, server: Any) -> dict[str, Any]:
     started = pgbackrest.restore(cfg, noted, into)
     restore_s = time.perf_counter() - t
     t = time.perf_counter()
-    env = {"JICHITAI_DB": "postgres", "PGHOST": "127.0.0.1", "PGPORT": str(started["port"]),
-           "PGDATABASE": os.environ.get("PGDATABASE", "jichitai")}
+    env = {
+        "JICHITAI_DB": "postgres",
+        "PGHOST": "127.0.0.1",
+        "PGPORT": str(started["port"]),
+        "PGDATABASE": os.environ.get("PGDATABASE", "jichitai"),
+    }
     checked = backup.run_check(env, noted.date())
     check_s = time.perf_counter() - t
     pgbackrest.stop(cfg, into)
@@ -119,13 +141,19 @@ def _measure(args: argparse.Namespace, server: Any) -> dict[str, Any]:
         "name": "continuity_backup",
         "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "machine": reg.machine(),
-        "params": {"residents": args.residents, "database_bytes": db_bytes,
-                   "full_backup_bytes": int(full["size"]), "repository_bytes": repo_bytes,
-                   "diff_backup_bytes": int(diff["size"]),
-                   "checked": checked["municipalities"]},
+        "params": {
+            "residents": args.residents,
+            "database_bytes": db_bytes,
+            "full_backup_bytes": int(full["size"]),
+            "repository_bytes": repo_bytes,
+            "diff_backup_bytes": int(diff["size"]),
+            "checked": checked["municipalities"],
+        },
         "metrics": {
             "backup_full_seconds": metric(full_s, "s", TARGET_BACKUP_S, "lower"),
-            "backup_full_mb_per_second": metric(full["size"] / 1e6 / full_s, "MB/s", None, "higher"),
+            "backup_full_mb_per_second": metric(
+                full["size"] / 1e6 / full_s, "MB/s", None, "higher"
+            ),
             "backup_diff_seconds": metric(diff_s, "s", None, "lower"),
             "restore_seconds": metric(restore_s, "s", None, "lower"),
             "restore_check_seconds": metric(check_s, "s", None, "lower"),

@@ -19,10 +19,21 @@ CLI = ["-c", "import sys; from jichitai.cli import main; sys.exit(main(sys.argv[
 
 
 def _run(data_dir: Path, *argv: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "JICHITAI_DB": "sqlite", "JICHITAI_DATA_DIR": str(data_dir),
-           "PYTHONPATH": str(SRC), "JICHITAI_BACKUP_CONFIG": str(data_dir.parent / "backup.json")}
-    return subprocess.run([sys.executable, *CLI, *argv], env=env, capture_output=True, text=True,
-                          timeout=600, check=False)
+    env = {
+        **os.environ,
+        "JICHITAI_DB": "sqlite",
+        "JICHITAI_DATA_DIR": str(data_dir),
+        "PYTHONPATH": str(SRC),
+        "JICHITAI_BACKUP_CONFIG": str(data_dir.parent / "backup.json"),
+    }
+    return subprocess.run(
+        [sys.executable, *CLI, *argv],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
 
 
 def _municipalities(db: Path) -> list[str]:
@@ -42,10 +53,20 @@ Municipality.objects.create(consortium=c, code=sys.argv[1], name="甲村", kana=
 
 
 def _add_municipality(data_dir: Path, code: str) -> None:
-    env = {**os.environ, "JICHITAI_DB": "sqlite", "JICHITAI_DATA_DIR": str(data_dir),
-           "PYTHONPATH": str(SRC)}
-    done = subprocess.run([sys.executable, "-c", _ADD, code], env=env, capture_output=True,
-                          text=True, timeout=300, check=False)
+    env = {
+        **os.environ,
+        "JICHITAI_DB": "sqlite",
+        "JICHITAI_DATA_DIR": str(data_dir),
+        "PYTHONPATH": str(SRC),
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", _ADD, code],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
 
 
@@ -53,8 +74,17 @@ def test_setup_backup_and_restore_to_a_time_from_the_command_line(tmp_path: Path
     data = tmp_path / "var"
     data.mkdir()
     assert _run(data, "manage", "migrate", "-v0").returncode == 0
-    setup = _run(data, "continuity", "backup-setup", "--engine", "sqlite", "--repo-path",
-                 str(tmp_path / "partner-site"), "--key-file", str(tmp_path / "backup.key"))
+    setup = _run(
+        data,
+        "continuity",
+        "backup-setup",
+        "--engine",
+        "sqlite",
+        "--repo-path",
+        str(tmp_path / "partner-site"),
+        "--key-file",
+        str(tmp_path / "backup.key"),
+    )
     assert setup.returncode == 0, setup.stderr
     assert "backups configured" in setup.stdout
     assert oct((tmp_path / "backup.key").stat().st_mode & 0o777) == "0o600"
@@ -65,19 +95,41 @@ def test_setup_backup_and_restore_to_a_time_from_the_command_line(tmp_path: Path
     time.sleep(0.05)
     _add_municipality(data, "999024")
     assert _run(data, "continuity", "backup").returncode == 0
-    restored = _run(data, "continuity", "restore", "--target-time", noted.isoformat(), "--into",
-                    str(tmp_path / "restored"), "--json")
+    restored = _run(
+        data,
+        "continuity",
+        "restore",
+        "--target-time",
+        noted.isoformat(),
+        "--into",
+        str(tmp_path / "restored"),
+        "--json",
+    )
     assert restored.returncode == 0, restored.stderr
     report = json.loads(restored.stdout)
     assert [m["code"] for m in report["check"]["municipalities"]] == ["999016"]
     assert _municipalities(tmp_path / "restored" / "jichitai.sqlite3") == ["999016"]
-    text = _run(data, "continuity", "restore", "--target-time", dt.datetime.now(dt.UTC).isoformat(),
-                "--into", str(tmp_path / "restored2"))
+    text = _run(
+        data,
+        "continuity",
+        "restore",
+        "--target-time",
+        dt.datetime.now(dt.UTC).isoformat(),
+        "--into",
+        str(tmp_path / "restored2"),
+    )
     assert text.returncode == 0, text.stderr
     assert "監査ログは改ざんされていません" in text.stdout and "audit log intact" in text.stdout
     assert "999024" in text.stdout
-    early = _run(data, "continuity", "restore", "--target-time", "2020-01-01T00:00:00", "--into",
-                 str(tmp_path / "nothing"))
+    early = _run(
+        data,
+        "continuity",
+        "restore",
+        "--target-time",
+        "2020-01-01T00:00:00",
+        "--into",
+        str(tmp_path / "nothing"),
+    )
     assert early.returncode == 2 and "no backup finished at or before" in early.stderr
 
 
@@ -90,12 +142,19 @@ def test_the_scheduled_backup_job_takes_a_backup(tmp_path: Path) -> None:
     data.mkdir()
     sqlite3.connect(data / sqlite_backup.MAIN).execute("CREATE TABLE t (x)").connection.commit()
     crypto.load_key(tmp_path / "k", create=True)
-    cfg = config.BackupConfig(engine="sqlite", repo_path=str(tmp_path / "repo"),
-                              key_file=str(tmp_path / "k"), data_dir=str(data), retention_full=2)
+    cfg = config.BackupConfig(
+        engine="sqlite",
+        repo_path=str(tmp_path / "repo"),
+        key_file=str(tmp_path / "k"),
+        data_dir=str(data),
+        retention_full=2,
+    )
     config.save(cfg, tmp_path / "backup.json")
     job = catalogue.get("continuity.backup")
     assert job.capability == "migration.run"
     for _ in range(3):
-        outcome = job.run({"type": "full", "config": str(tmp_path / "backup.json")}, lambda d, t: None)
+        outcome = job.run(
+            {"type": "full", "config": str(tmp_path / "backup.json")}, lambda d, t: None
+        )
         assert outcome.counts["bytes"] > 0 and "バックアップを取得しました" in outcome.message
     assert len(sqlite_backup.backups(tmp_path / "repo")) == 2  # retention

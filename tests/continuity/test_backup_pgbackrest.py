@@ -29,8 +29,9 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres_only
 def _superuser(port: int, dbname: str = "postgres") -> Any:
     import psycopg
 
-    return psycopg.connect(host="127.0.0.1", port=port, user="postgres", dbname=dbname,
-                           autocommit=True)
+    return psycopg.connect(
+        host="127.0.0.1", port=port, user="postgres", dbname=dbname, autocommit=True
+    )
 
 
 @pytest.fixture
@@ -47,9 +48,15 @@ def archived() -> Iterator[BackupConfig]:
     os.chmod(base, 0o755)
     (base / "passphrase").write_text("test passphrase, not secret\n")
     cfg = BackupConfig(
-        engine="postgresql", repo_path=str(base / "second-site"), key_file=str(base / "passphrase"),
-        stanza="jichitai_test", pgbackrest_config=str(base / "pgbackrest.conf"), pg_port=port,
-        pg_socket=socket_dir, log_path=str(base / "log"), lock_path=str(base / "lock"),
+        engine="postgresql",
+        repo_path=str(base / "second-site"),
+        key_file=str(base / "passphrase"),
+        stanza="jichitai_test",
+        pgbackrest_config=str(base / "pgbackrest.conf"),
+        pg_port=port,
+        pg_socket=socket_dir,
+        log_path=str(base / "log"),
+        lock_path=str(base / "lock"),
     )
     connections.close_all()
     pgbackrest.setup(cfg, restart=True)
@@ -117,8 +124,13 @@ def test_point_in_time_restore_holds_exactly_the_events_up_to_the_time(
 
 
 def test_the_configuration_encrypts_the_repository(tmp_path: Path) -> None:
-    cfg = BackupConfig(engine="postgresql", repo_path="/srv/backup", key_file="",
-                       stanza="s", pg_data="/var/lib/postgresql/15/main")
+    cfg = BackupConfig(
+        engine="postgresql",
+        repo_path="/srv/backup",
+        key_file="",
+        stanza="s",
+        pg_data="/var/lib/postgresql/15/main",
+    )
     text = pgbackrest.render(cfg, "pass phrase")
     assert "repo1-cipher-type=aes-256-cbc" in text and "repo1-cipher-pass=pass phrase" in text
     assert "repo1-retention-full=2" in text and "[s]" in text

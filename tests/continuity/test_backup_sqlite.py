@@ -53,8 +53,9 @@ def _move_in(office: Any, family: str) -> None:
         move_in_family(office, family=family)
 
 
-def test_restore_to_a_time_gives_exactly_the_events_up_to_it(office: Any, office_b: Any,
-                                                             tmp_path: Path) -> None:
+def test_restore_to_a_time_gives_exactly_the_events_up_to_it(
+    office: Any, office_b: Any, tmp_path: Path
+) -> None:
     _sqlite_only()
     repo, key_file = tmp_path / "second-site", tmp_path / "backup.key"
     key = crypto.load_key(key_file, create=True)
@@ -78,13 +79,16 @@ def test_restore_to_a_time_gives_exactly_the_events_up_to_it(office: Any, office
     assert by_code[office_b.municipality.code]["events"] == 1
 
 
-def test_a_backup_with_a_wrong_key_or_a_flipped_byte_restores_nothing(office: Any,
-                                                                      tmp_path: Path) -> None:
+def test_a_backup_with_a_wrong_key_or_a_flipped_byte_restores_nothing(
+    office: Any, tmp_path: Path
+) -> None:
     _sqlite_only()
     key = crypto.load_key(tmp_path / "k", create=True)
     taken = sqlite_backup.take(tmp_path / "repo", key, source=_raw())
     with pytest.raises(crypto.CryptoError):
-        sqlite_backup.restore(taken, tmp_path / "wrong", crypto.load_key(tmp_path / "k2", create=True))
+        sqlite_backup.restore(
+            taken, tmp_path / "wrong", crypto.load_key(tmp_path / "k2", create=True)
+        )
     assert not (tmp_path / "wrong" / sqlite_backup.MAIN).exists()
     enc = taken.path / (sqlite_backup.MAIN + ".enc")
     data = bytearray(enc.read_bytes())

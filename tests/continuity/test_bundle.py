@@ -26,23 +26,32 @@ SRC = Path(__file__).resolve().parents[2] / "src"
 
 @pytest.fixture
 def keys(tmp_path: Path) -> dict[str, Any]:
-    return {"key": crypto.load_key(tmp_path / "bundle.key", create=True),
-            "signer": crypto.signing_key(tmp_path / "site-a.pem", create=True),
-            "public": crypto.verify_key(tmp_path / "site-a.pem.pub")}
+    return {
+        "key": crypto.load_key(tmp_path / "bundle.key", create=True),
+        "signer": crypto.signing_key(tmp_path / "site-a.pem", create=True),
+        "public": crypto.verify_key(tmp_path / "site-a.pem.pub"),
+    }
 
 
 def _register(office: Any) -> Any:
     """Synthetic households (valid 住民票コード), a share of them with a 転居 in their history."""
     from jichitai.importer import load_via_events
 
-    load_via_events(office.municipality, 24, seed=3, clerk=office.clerk, approver=office.approver,
-                    history_share=0.5)
+    load_via_events(
+        office.municipality,
+        24,
+        seed=3,
+        clerk=office.clerk,
+        approver=office.approver,
+        history_share=0.5,
+    )
     return migration_admin(office)
 
 
 def _bundle(office: Any, admin: Any, keys: dict[str, Any], out: Path) -> Path:
-    export_bundle(out, municipality=office.municipality, staff=admin, key=keys["key"],
-                  signer=keys["signer"])
+    export_bundle(
+        out, municipality=office.municipality, staff=admin, key=keys["key"], signer=keys["signer"]
+    )
     return out
 
 
@@ -88,21 +97,44 @@ def test_a_tampered_or_foreign_bundle_is_refused_and_writes_nothing(
     cases = {"flipped.bundle": "sha256 mismatch", "edited.bundle": "bad signature"}
     for name, why in cases.items():
         with pytest.raises(BundleRefused, match=why):
-            import_bundle(tmp_path / name, municipality=office_b.municipality, staff=admin_b,
-                          key=keys["key"], public=keys["public"])
+            import_bundle(
+                tmp_path / name,
+                municipality=office_b.municipality,
+                staff=admin_b,
+                key=keys["key"],
+                public=keys["public"],
+            )
     other = crypto.signing_key(tmp_path / "intruder.pem", create=True)
-    forged = _bundle(office, migration_admin(office, "admin2"), {**keys, "signer": other},
-                     tmp_path / "forged.bundle")
+    forged = _bundle(
+        office,
+        migration_admin(office, "admin2"),
+        {**keys, "signer": other},
+        tmp_path / "forged.bundle",
+    )
     with pytest.raises(BundleRefused, match="bad signature"):
-        import_bundle(forged, municipality=office_b.municipality, staff=admin_b, key=keys["key"],
-                      public=keys["public"])
+        import_bundle(
+            forged,
+            municipality=office_b.municipality,
+            staff=admin_b,
+            key=keys["key"],
+            public=keys["public"],
+        )
     with pytest.raises(BundleRefused, match="cannot decrypt"):
-        open_bundle(bundle, key=crypto.load_key(tmp_path / "wrong.key", create=True),
-                    public=keys["public"], into=tmp_path)
+        open_bundle(
+            bundle,
+            key=crypto.load_key(tmp_path / "wrong.key", create=True),
+            public=keys["public"],
+            into=tmp_path,
+        )
     # A's genuine bundle into B: refused, B's register stays empty
     with pytest.raises(BundleRefused, match="999016"):
-        import_bundle(bundle, municipality=office_b.municipality, staff=admin_b, key=keys["key"],
-                      public=keys["public"])
+        import_bundle(
+            bundle,
+            municipality=office_b.municipality,
+            staff=admin_b,
+            key=keys["key"],
+            public=keys["public"],
+        )
     assert _persons(office_b) == 0
     with activate(office_b.ctx()):
         assert MigrationRun.objects.count() == runs
@@ -137,10 +169,15 @@ RoleGrant.objects.create(staff=s, municipality=m, role="municipality_admin")
 
 
 def _in_target(data_dir: Path, *argv: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "JICHITAI_DB": "sqlite", "JICHITAI_DATA_DIR": str(data_dir),
-           "PYTHONPATH": str(SRC)}
-    return subprocess.run([sys.executable, *argv], env=env, capture_output=True, text=True,
-                          timeout=600, check=False)
+    env = {
+        **os.environ,
+        "JICHITAI_DB": "sqlite",
+        "JICHITAI_DATA_DIR": str(data_dir),
+        "PYTHONPATH": str(SRC),
+    }
+    return subprocess.run(
+        [sys.executable, *argv], env=env, capture_output=True, text=True, timeout=600, check=False
+    )
 
 
 def test_a_bundle_restores_into_an_empty_installation_with_identical_as_of_views(
@@ -156,14 +193,37 @@ def test_a_bundle_restores_into_an_empty_installation_with_identical_as_of_views
     made = _in_target(target, "-c", _TARGET, code)
     assert made.returncode == 0, made.stderr
     cli = ["-c", "import sys; from jichitai.cli import main; sys.exit(main(sys.argv[1:]))"]
-    done = _in_target(target, *cli, "continuity", "import-bundle", str(bundle), "--municipality",
-                      code, "--staff", "admin", "--key-file", str(tmp_path / "bundle.key"),
-                      "--verify-key", str(tmp_path / "site-a.pem.pub"))
+    done = _in_target(
+        target,
+        *cli,
+        "continuity",
+        "import-bundle",
+        str(bundle),
+        "--municipality",
+        code,
+        "--staff",
+        "admin",
+        "--key-file",
+        str(tmp_path / "bundle.key"),
+        "--verify-key",
+        str(tmp_path / "site-a.pem.pub"),
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "verified" in done.stdout
     again = tmp_path / "again"
-    out = _in_target(target, *cli, "export", "--layout", "kihon-1.0-jumin", "--municipality", code,
-                     "--staff", "admin", "--include-restricted", str(again))
+    out = _in_target(
+        target,
+        *cli,
+        "export",
+        "--layout",
+        "kihon-1.0-jumin",
+        "--municipality",
+        code,
+        "--staff",
+        "admin",
+        "--include-restricted",
+        str(again),
+    )
     assert out.returncode == 0, out.stderr
     name = f"kihon-1.0-jumin-{code}.csv"
     # the file carries every person's whole history: the same file means every as-of view agrees

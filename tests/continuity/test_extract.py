@@ -24,8 +24,9 @@ pytestmark = pytest.mark.django_db
 def _staff(office: Any, *roles: str) -> Any:
     from jichitai.accounts.models import RoleGrant, Staff
 
-    s = Staff.objects.create(username=f"x-{office.municipality.code}-{'-'.join(roles)}",
-                             display_name="抽出 担当")
+    s = Staff.objects.create(
+        username=f"x-{office.municipality.code}-{'-'.join(roles)}", display_name="抽出 担当"
+    )
     for role in roles:
         RoleGrant.objects.create(staff=s, municipality=office.municipality, role=role)
     return s
@@ -45,14 +46,30 @@ def _protect(office: Any, family: str) -> None:
 
 def _foreigner(office: Any) -> None:
     with activate(office.ctx()):
-        apply(office, "move_in", {
-            "household": {"new": {"address_id": office.address2.pk, "banchi": "3番地"}},
-            "persons": [person_spec("f1", "SMITH", "JOHN", "1990-02-03", "世帯主",
-                                    resident_type="foreign", family_kana="スミス",
-                                    given_kana="ジョン", nationality="US", honseki="",
-                                    hittousha="")],
-            "previous_address": "東京都千代田区千代田1番1号",
-        }, dt.date(2021, 4, 1))
+        apply(
+            office,
+            "move_in",
+            {
+                "household": {"new": {"address_id": office.address2.pk, "banchi": "3番地"}},
+                "persons": [
+                    person_spec(
+                        "f1",
+                        "SMITH",
+                        "JOHN",
+                        "1990-02-03",
+                        "世帯主",
+                        resident_type="foreign",
+                        family_kana="スミス",
+                        given_kana="ジョン",
+                        nationality="US",
+                        honseki="",
+                        hittousha="",
+                    )
+                ],
+                "previous_address": "東京都千代田区千代田1番1号",
+            },
+            dt.date(2021, 4, 1),
+        )
 
 
 def _csv(path: Path, key: bytes) -> list[dict[str, str]]:
@@ -74,14 +91,21 @@ def test_extract_leaves_out_protected_persons_and_other_municipalities(
     key = crypto.load_key(tmp_path / "k", create=True)
     # a 支援措置担当 has need-to-know on screens, but not on a list that leaves the building
     staff = _staff(office, "approver", "support_measure")
-    done = emergency_extract(municipality=office.municipality, staff=staff, out_dir=tmp_path,
-                             key=key, on=dt.date(2025, 1, 1))
+    done = emergency_extract(
+        municipality=office.municipality,
+        staff=staff,
+        out_dir=tmp_path,
+        key=key,
+        on=dt.date(2025, 1, 1),
+    )
     got = _csv(next(tmp_path.glob("*.csv.enc")), key)
     names = {r["氏名"] for r in got}
     assert "髙橋　一郎" in names or "髙橋 一郎" in names
     hidden = [r for r in got if r["氏名"].startswith("秘匿")]
     assert sorted(r["氏名"][-2:] for r in hidden) == ["太郎", "花子"]  # not the 世帯主 himself
-    assert {r["住所"] for r in hidden} == {"（非表示）"} and {r["世帯主"] for r in hidden} == {"（非表示）"}
+    assert {r["住所"] for r in hidden} == {"（非表示）"} and {r["世帯主"] for r in hidden} == {
+        "（非表示）"
+    }
     assert not any("乙野" in r["氏名"] for r in got)
     assert done.rows == len(got) and done.excluded == 1
     smith = next(r for r in got if "SMITH" in r["氏名"])
@@ -105,10 +129,15 @@ def test_extract_needs_the_capability_and_stays_in_the_own_municipality(
 
     key = crypto.load_key(tmp_path / "k", create=True)
     with pytest.raises(CapabilityMissing):
-        emergency_extract(municipality=office.municipality, staff=_staff(office, "clerk"),
-                          out_dir=tmp_path / "a", key=key)
+        emergency_extract(
+            municipality=office.municipality,
+            staff=_staff(office, "clerk"),
+            out_dir=tmp_path / "a",
+            key=key,
+        )
     b_staff = _staff(office_b, "approver")
     with pytest.raises(CapabilityMissing):  # B's 決裁者 has no role in A
-        emergency_extract(municipality=office.municipality, staff=b_staff, out_dir=tmp_path / "b",
-                          key=key)
+        emergency_extract(
+            municipality=office.municipality, staff=b_staff, out_dir=tmp_path / "b", key=key
+        )
     assert not list(tmp_path.rglob("*.enc"))

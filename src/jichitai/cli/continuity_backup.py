@@ -23,34 +23,55 @@ PROG = "jichitai continuity"
 
 def _parser(name: str) -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog=f"{PROG} {name}")
-    p.add_argument("--config", type=Path, help="バックアップ設定（JSON） / backup configuration "
-                   "(default $JICHITAI_BACKUP_CONFIG or $JICHITAI_DATA_DIR/backup.json)")
+    p.add_argument(
+        "--config",
+        type=Path,
+        help="バックアップ設定（JSON） / backup configuration "
+        "(default $JICHITAI_BACKUP_CONFIG or $JICHITAI_DATA_DIR/backup.json)",
+    )
     if name == "backup-setup":
         _setup_args(p)
     elif name == "backup":
         p.add_argument("--type", choices=("full", "diff", "incr"), default="full")
     else:
-        p.add_argument("--target-time", required=True,
-                       help="復旧時点（ISO 8601、時差なしは日本時間） / point in time")
-        p.add_argument("--into", type=Path, required=True, help="復元先（空のフォルダ） / empty folder")
+        p.add_argument(
+            "--target-time",
+            required=True,
+            help="復旧時点（ISO 8601、時差なしは日本時間） / point in time",
+        )
+        p.add_argument(
+            "--into", type=Path, required=True, help="復元先（空のフォルダ） / empty folder"
+        )
         p.add_argument("--database", default="", help="検査するデータベース名 / database to check")
-        p.add_argument("--port", type=int, help="復元したクラスタのポート / port of the new cluster")
-        p.add_argument("--stop", action="store_true",
-                       help="検査後にクラスタを停止 / stop the new cluster after the check")
+        p.add_argument(
+            "--port", type=int, help="復元したクラスタのポート / port of the new cluster"
+        )
+        p.add_argument(
+            "--stop",
+            action="store_true",
+            help="検査後にクラスタを停止 / stop the new cluster after the check",
+        )
         p.add_argument("--json", action="store_true")
     return p
 
 
 def _setup_args(p: argparse.ArgumentParser) -> None:
     env = os.environ
-    p.add_argument("--engine", choices=("postgresql", "sqlite"),
-                   default="postgresql" if env.get("JICHITAI_DB") == "postgres" else "sqlite")
+    p.add_argument(
+        "--engine",
+        choices=("postgresql", "sqlite"),
+        default="postgresql" if env.get("JICHITAI_DB") == "postgres" else "sqlite",
+    )
     p.add_argument("--repo-path", required=True, help="第二拠点のリポジトリ / repository path")
     p.add_argument("--repo-host", default="", help="SSH のリポジトリホスト / repository host")
     p.add_argument("--repo-host-user", default="pgbackrest")
-    p.add_argument("--key-file", type=Path, required=True,
-                   help="暗号鍵（SQLite）・パスフレーズ（pgBackRest）のファイル、なければ作成 / "
-                        "key or passphrase file, created when missing")
+    p.add_argument(
+        "--key-file",
+        type=Path,
+        required=True,
+        help="暗号鍵（SQLite）・パスフレーズ（pgBackRest）のファイル、なければ作成 / "
+        "key or passphrase file, created when missing",
+    )
     p.add_argument("--retention-full", type=int, default=2)
     p.add_argument("--retention-diff", type=int, default=6)
     p.add_argument("--stanza", default="jichitai")
@@ -63,8 +84,11 @@ def _setup_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--log-path", default="/var/log/pgbackrest")
     p.add_argument("--lock-path", default="/tmp/pgbackrest")
     p.add_argument("--data-dir", type=Path, help="SQLite のフォルダ / SQLite folder")
-    p.add_argument("--restart", action="store_true",
-                   help="archive_mode のために pg_ctl で再起動 / restart with pg_ctl")
+    p.add_argument(
+        "--restart",
+        action="store_true",
+        help="archive_mode のために pg_ctl で再起動 / restart with pg_ctl",
+    )
 
 
 def _fail(name: str, message: object) -> int:
@@ -94,13 +118,24 @@ def _setup(args: argparse.Namespace, path: Path) -> int:
     from jichitai.continuity import config, crypto, pgbackrest
 
     cfg = config.BackupConfig(
-        engine=args.engine, repo_path=str(Path(args.repo_path).resolve()) if not args.repo_host
-        else args.repo_path, repo_host=args.repo_host, repo_host_user=args.repo_host_user,
-        key_file=str(args.key_file.resolve()), retention_full=args.retention_full,
-        retention_diff=args.retention_diff, stanza=args.stanza,
-        pgbackrest_config=str((args.pgbackrest_config or path.with_name("pgbackrest.conf")).resolve()),
-        pg_data=args.pg_data, pg_port=args.pg_port, pg_socket=args.pg_socket, pg_user=args.pg_user,
-        os_user=args.os_user, log_path=args.log_path, lock_path=args.lock_path,
+        engine=args.engine,
+        repo_path=str(Path(args.repo_path).resolve()) if not args.repo_host else args.repo_path,
+        repo_host=args.repo_host,
+        repo_host_user=args.repo_host_user,
+        key_file=str(args.key_file.resolve()),
+        retention_full=args.retention_full,
+        retention_diff=args.retention_diff,
+        stanza=args.stanza,
+        pgbackrest_config=str(
+            (args.pgbackrest_config or path.with_name("pgbackrest.conf")).resolve()
+        ),
+        pg_data=args.pg_data,
+        pg_port=args.pg_port,
+        pg_socket=args.pg_socket,
+        pg_user=args.pg_user,
+        os_user=args.os_user,
+        log_path=args.log_path,
+        lock_path=args.lock_path,
         data_dir=str((args.data_dir or Path(os.environ.get("JICHITAI_DATA_DIR", "var"))).resolve()),
     )
     if cfg.engine == "sqlite":
@@ -113,8 +148,9 @@ def _setup(args: argparse.Namespace, path: Path) -> int:
         steps = pgbackrest.setup(cfg, restart=args.restart)
         if cfg.repo_host:
             other = Path(cfg.pgbackrest_config).with_name("pgbackrest-repo-host.conf")
-            other.write_text(pgbackrest.repo_host_config(cfg, config.secret(cfg.key_file),
-                                                         os.uname().nodename))
+            other.write_text(
+                pgbackrest.repo_host_config(cfg, config.secret(cfg.key_file), os.uname().nodename)
+            )
             os.chmod(other, 0o600)
             steps.append(f"リポジトリホスト用の設定 / config for the repository host: {other}")
     config.save(cfg, path)
@@ -128,8 +164,10 @@ def _backup(cfg: object, kind: str) -> int:
     from jichitai.continuity import backup
 
     taken = backup.take(cfg, kind)  # type: ignore[arg-type]
-    print(f"バックアップを取得しました / backup taken: {taken['label']} ({taken['type']}, "
-          f"{taken['size']:,} bytes, {taken['started_at']} – {taken['finished_at']})")
+    print(
+        f"バックアップを取得しました / backup taken: {taken['label']} ({taken['type']}, "
+        f"{taken['size']:,} bytes, {taken['started_at']} – {taken['finished_at']})"
+    )
     return 0
 
 
@@ -138,20 +176,40 @@ def _restore(cfg: object, args: argparse.Namespace) -> int:
     from jichitai.continuity.check import summary_lines
 
     target = backup.parse_time(args.target_time)
-    done = backup.restore(cfg, target, args.into, database=args.database,  # type: ignore[arg-type]
-                          port=args.port)
+    done = backup.restore(
+        cfg,
+        target,
+        args.into,
+        database=args.database,  # type: ignore[arg-type]
+        port=args.port,
+    )
     if args.stop and done.server:
         pgbackrest.stop(cfg, Path(done.server["data"]))  # type: ignore[arg-type]
     if args.json:
-        print(json.dumps({"target": target.isoformat(), "engine": done.engine, "into": str(done.into),
-                          "source": done.source, "server": done.server, "check": done.check},
-                         ensure_ascii=False, indent=1))
+        print(
+            json.dumps(
+                {
+                    "target": target.isoformat(),
+                    "engine": done.engine,
+                    "into": str(done.into),
+                    "source": done.source,
+                    "server": done.server,
+                    "check": done.check,
+                },
+                ensure_ascii=False,
+                indent=1,
+            )
+        )
     else:
-        print(f"{target.isoformat()} の時点に復元しました（{done.source}） / restored to "
-              f"{target.isoformat()} ({done.source}) into {done.into}")
+        print(
+            f"{target.isoformat()} の時点に復元しました（{done.source}） / restored to "
+            f"{target.isoformat()} ({done.source}) into {done.into}"
+        )
         if done.server and not args.stop:
-            print(f"復元したクラスタ / restored cluster: 127.0.0.1:{done.server['port']} "
-                  f"(pg_ctl -D {done.server['data']} stop)")
+            print(
+                f"復元したクラスタ / restored cluster: 127.0.0.1:{done.server['port']} "
+                f"(pg_ctl -D {done.server['data']} stop)"
+            )
         for line in summary_lines(done.check):
             print(line)
     return 0 if done.check.get("ok") else 1

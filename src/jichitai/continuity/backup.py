@@ -30,15 +30,27 @@ def take(cfg: BackupConfig, kind: str = "full") -> dict[str, Any]:
     """One backup now; returns what was taken (label/folder, times, size)."""
     if cfg.engine == "postgresql":
         b = pgbackrest.backup(cfg, kind)
-        return {"engine": "postgresql", "label": b["label"], "type": b["type"],
-                "size": b["info"]["size"], "repo_size": b["info"]["repository"]["delta"],
-                "started_at": b["timestamp"]["start"], "finished_at": b["timestamp"]["stop"]}
+        return {
+            "engine": "postgresql",
+            "label": b["label"],
+            "type": b["type"],
+            "size": b["info"]["size"],
+            "repo_size": b["info"]["repository"]["delta"],
+            "started_at": b["timestamp"]["start"],
+            "finished_at": b["timestamp"]["stop"],
+        }
     key = crypto.load_key(Path(cfg.key_file))
     b = sqlite_backup.take(Path(cfg.repo_path), key, data_dir=Path(cfg.data_dir))
     removed = sqlite_backup.prune(Path(cfg.repo_path), cfg.retention_full)
-    return {"engine": "sqlite", "label": b.path.name, "type": "full", "size": b.size,
-            "started_at": b.started_at.isoformat(), "finished_at": b.finished_at.isoformat(),
-            "pruned": len(removed)}
+    return {
+        "engine": "sqlite",
+        "label": b.path.name,
+        "type": "full",
+        "size": b.size,
+        "started_at": b.started_at.isoformat(),
+        "finished_at": b.finished_at.isoformat(),
+        "pruned": len(removed),
+    }
 
 
 @dataclass
@@ -51,19 +63,31 @@ class Restored:
     check: dict[str, Any] = field(default_factory=dict)
 
 
-def restore(cfg: BackupConfig, target: dt.datetime, into: Path, *, database: str = "",
-            port: int | None = None) -> Restored:
+def restore(
+    cfg: BackupConfig,
+    target: dt.datetime,
+    into: Path,
+    *,
+    database: str = "",
+    port: int | None = None,
+) -> Restored:
     """Restore to ``target`` into ``into`` and check it; PostgreSQL is left running."""
     if cfg.engine == "postgresql":
         server = pgbackrest.restore(cfg, target, into, port=port)
         done = Restored(target, "postgresql", into, cfg.stanza, server)
-        env = {"JICHITAI_DB": "postgres", "PGHOST": "127.0.0.1", "PGPORT": str(server["port"]),
-               "PGDATABASE": database or os.environ.get("PGDATABASE", "jichitai")}
+        env = {
+            "JICHITAI_DB": "postgres",
+            "PGHOST": "127.0.0.1",
+            "PGPORT": str(server["port"]),
+            "PGDATABASE": database or os.environ.get("PGDATABASE", "jichitai"),
+        }
     else:
         chosen = sqlite_backup.choose(Path(cfg.repo_path), target)
         if chosen is None:
-            raise FileNotFoundError(f"{target.isoformat()} 以前のバックアップがありません / "
-                                    f"no backup finished at or before {target.isoformat()}")
+            raise FileNotFoundError(
+                f"{target.isoformat()} 以前のバックアップがありません / "
+                f"no backup finished at or before {target.isoformat()}"
+            )
         sqlite_backup.restore(chosen, into, crypto.load_key(Path(cfg.key_file)))
         done = Restored(target, "sqlite", into, chosen.path.name)
         env = {"JICHITAI_DB": "sqlite", "JICHITAI_DATA_DIR": str(into)}
@@ -80,9 +104,16 @@ def run_check(env: dict[str, str], on: dt.date) -> dict[str, Any]:
     path = os.pathsep.join(p for p in (here, os.environ.get("PYTHONPATH", "")) if p)
     proc = subprocess.run(
         [sys.executable, "-m", "jichitai.cli.continuity_check", "--on", on.isoformat()],
-        env={**os.environ, **env, "DJANGO_SETTINGS_MODULE": "jichitai.settings",
-             "PYTHONPATH": path},
-        capture_output=True, text=True, timeout=3600, check=False,
+        env={
+            **os.environ,
+            **env,
+            "DJANGO_SETTINGS_MODULE": "jichitai.settings",
+            "PYTHONPATH": path,
+        },
+        capture_output=True,
+        text=True,
+        timeout=3600,
+        check=False,
     )
     if proc.returncode not in (0, 1) or not proc.stdout.strip().startswith("{"):
         raise pgbackrest.BackupError(

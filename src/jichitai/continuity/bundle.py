@@ -44,8 +44,9 @@ def _file_name(layout: str, code: str) -> str:
     return f"{layout}-{code}.csv"
 
 
-def export_bundle(out: Path, *, municipality: Any, staff: Any, key: bytes,
-                  signer: Any) -> BundleResult:
+def export_bundle(
+    out: Path, *, municipality: Any, staff: Any, key: bytes, signer: Any
+) -> BundleResult:
     """Write ``municipality``'s bundle to ``out`` (as ``staff``, who needs migration.run)."""
     from jichitai.importer.migration_files import export_file
 
@@ -54,8 +55,13 @@ def export_bundle(out: Path, *, municipality: Any, staff: Any, key: bytes,
         work = Path(tmp) / "plain"
         work.mkdir()
         for layout in LAYOUTS:
-            run = export_file(work / _file_name(layout, municipality.code), layout=layout,
-                              municipality=municipality, staff=staff, include_restricted=True)
+            run = export_file(
+                work / _file_name(layout, municipality.code),
+                layout=layout,
+                municipality=municipality,
+                staff=staff,
+                include_restricted=True,
+            )
             if layout == LAYOUTS[0]:
                 result.persons = run.persons
         sealed = Path(tmp) / "sealed"
@@ -63,15 +69,23 @@ def export_bundle(out: Path, *, municipality: Any, staff: Any, key: bytes,
         for path in sorted(p for p in work.iterdir() if p.is_file()):
             enc = sealed / (path.name + ".enc")
             plain_sha = crypto.encrypt_file(path, enc, key)
-            result.files[path.name] = {"sha256": plain_sha, "sealed_sha256": crypto.sha256_file(enc),
-                                       "size": path.stat().st_size}
-        manifest = json.dumps({
-            "format": FORMAT,
-            "municipality": {"code": municipality.code, "name": municipality.name},
-            "created_at": dt.datetime.now(dt.UTC).isoformat(),
-            "persons": result.persons,
-            "files": result.files,
-        }, ensure_ascii=False, indent=1, sort_keys=True).encode()
+            result.files[path.name] = {
+                "sha256": plain_sha,
+                "sealed_sha256": crypto.sha256_file(enc),
+                "size": path.stat().st_size,
+            }
+        manifest = json.dumps(
+            {
+                "format": FORMAT,
+                "municipality": {"code": municipality.code, "name": municipality.name},
+                "created_at": dt.datetime.now(dt.UTC).isoformat(),
+                "persons": result.persons,
+                "files": result.files,
+            },
+            ensure_ascii=False,
+            indent=1,
+            sort_keys=True,
+        ).encode()
         _write_tar(Path(out), manifest, signer.sign(manifest), sealed)
     return result
 
@@ -117,11 +131,17 @@ def open_bundle(path: Path, *, key: bytes, public: Any, into: Path) -> dict[str,
             raise BundleRefused(str(exc)) from exc
         manifest = json.loads(manifest_bytes)
         if manifest.get("format") != FORMAT:
-            raise BundleRefused(f"束の形式が違います / unknown bundle format: {manifest.get('format')}")
+            raise BundleRefused(
+                f"束の形式が違います / unknown bundle format: {manifest.get('format')}"
+            )
         names = {m.name for m in tar.getmembers()}
-        extra = names - {"manifest.json", "manifest.sig"} - {f"data/{n}.enc" for n in manifest["files"]}
+        extra = (
+            names - {"manifest.json", "manifest.sig"} - {f"data/{n}.enc" for n in manifest["files"]}
+        )
         if extra:
-            raise BundleRefused(f"目録にないファイルがあります / files not in the manifest: {sorted(extra)}")
+            raise BundleRefused(
+                f"目録にないファイルがあります / files not in the manifest: {sorted(extra)}"
+            )
         written: list[Path] = []
         try:
             for name, meta in manifest["files"].items():
@@ -134,23 +154,29 @@ def open_bundle(path: Path, *, key: bytes, public: Any, into: Path) -> dict[str,
     return dict(manifest)
 
 
-def _extract_one(tar: tarfile.TarFile, name: str, meta: dict[str, Any], key: bytes,
-                 into: Path) -> None:
+def _extract_one(
+    tar: tarfile.TarFile, name: str, meta: dict[str, Any], key: bytes, into: Path
+) -> None:
     import hashlib
 
     if "/" in name or name.startswith("."):
         raise BundleRefused(f"不正なファイル名 / bad file name: {name}")
     sealed = _read_member(tar, f"data/{name}.enc")
     if hashlib.sha256(sealed).hexdigest() != meta["sealed_sha256"]:
-        raise BundleRefused(f"ハッシュが一致しません（改ざん） / sha256 mismatch (tampered): {name}")
+        raise BundleRefused(
+            f"ハッシュが一致しません（改ざん） / sha256 mismatch (tampered): {name}"
+        )
     plain = crypto.decrypt_bytes(sealed, key)
     if hashlib.sha256(plain).hexdigest() != meta["sha256"]:
-        raise BundleRefused(f"ハッシュが一致しません（改ざん） / sha256 mismatch (tampered): {name}")
+        raise BundleRefused(
+            f"ハッシュが一致しません（改ざん） / sha256 mismatch (tampered): {name}"
+        )
     (into / name).write_bytes(plain)
 
 
-def import_bundle(path: Path, *, municipality: Any, staff: Any, key: bytes,
-                  public: Any) -> BundleResult:
+def import_bundle(
+    path: Path, *, municipality: Any, staff: Any, key: bytes, public: Any
+) -> BundleResult:
     """Verify the bundle, then import it into ``municipality`` (which must have the bundle's
     code and an empty register) through the migration importer, layout by layout."""
     from jichitai.importer.migration_files import import_files
@@ -159,10 +185,13 @@ def import_bundle(path: Path, *, municipality: Any, staff: Any, key: bytes,
         manifest = open_bundle(Path(path), key=key, public=public, into=Path(tmp))
         code = manifest["municipality"]["code"]
         if code != municipality.code:
-            raise BundleRefused(f"束は団体 {code} のものです（取込先 {municipality.code}） / "
-                                f"the bundle is municipality {code}'s, not {municipality.code}'s")
-        result = BundleResult(Path(path), code, files=manifest["files"],
-                              persons=int(manifest.get("persons", 0)))
+            raise BundleRefused(
+                f"束は団体 {code} のものです（取込先 {municipality.code}） / "
+                f"the bundle is municipality {code}'s, not {municipality.code}'s"
+            )
+        result = BundleResult(
+            Path(path), code, files=manifest["files"], persons=int(manifest.get("persons", 0))
+        )
         for layout in LAYOUTS:
             data = Path(tmp) / _file_name(layout, code)
             if not data.exists():
@@ -170,7 +199,9 @@ def import_bundle(path: Path, *, municipality: Any, staff: Any, key: bytes,
             run = import_files([data], layout=layout, municipality=municipality, staff=staff)
             if run.problems:
                 first = run.problems[0]
-                raise BundleRefused(f"{layout}: {len(run.problems)}件の問題（{first.message_ja} / "
-                                    f"{first.message_en}）：取り込んでいません / not imported")
+                raise BundleRefused(
+                    f"{layout}: {len(run.problems)}件の問題（{first.message_ja} / "
+                    f"{first.message_en}）：取り込んでいません / not imported"
+                )
             result.imported[layout] = run.as_json() if hasattr(run, "as_json") else {}
     return result

@@ -48,8 +48,12 @@ def check(on: dt.date) -> dict[str, Any]:
     return {
         "as_of": on.isoformat(),
         "municipalities": municipalities,
-        "audit": {"ok": report.ok, "chains": len(report.chains), "entries": report.entries,
-                  "findings": [f.line() for f in report.findings][:20]},
+        "audit": {
+            "ok": report.ok,
+            "chains": len(report.chains),
+            "entries": report.entries,
+            "findings": [f.line() for f in report.findings][:20],
+        },
         "ok": report.ok,
     }
 
@@ -66,10 +70,14 @@ def summary_lines(result: dict[str, Any]) -> list[str]:
         )
     a = result["audit"]
     if a["ok"]:
-        lines.append(f"監査ログは改ざんされていません（{a['chains']}連鎖・{a['entries']}件） / "
-                     f"audit log intact ({a['chains']} chains, {a['entries']} entries)")
+        lines.append(
+            f"監査ログは改ざんされていません（{a['chains']}連鎖・{a['entries']}件） / "
+            f"audit log intact ({a['chains']} chains, {a['entries']} entries)"
+        )
     else:
-        lines.append(f"監査ログに不整合があります（{len(a['findings'])}件） / "
-                     f"audit log verification FAILED ({len(a['findings'])} findings)")
+        lines.append(
+            f"監査ログに不整合があります（{len(a['findings'])}件） / "
+            f"audit log verification FAILED ({len(a['findings'])} findings)"
+        )
         lines.extend(f"  ! {f}" for f in a["findings"])
     return lines

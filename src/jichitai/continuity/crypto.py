@@ -85,7 +85,9 @@ def decrypt_chunks(src: BinaryIO, key: bytes) -> Iterator[bytes]:
     while True:
         size = src.read(4)
         if len(size) != 4:
-            raise CryptoError("暗号化ファイルが途中で切れています / the encrypted file is truncated")
+            raise CryptoError(
+                "暗号化ファイルが途中で切れています / the encrypted file is truncated"
+            )
         sealed = src.read(struct.unpack(">I", size)[0])
         nonce = prefix + struct.pack(">I", n)
         last = src.peek(1)[:1] == b"" if hasattr(src, "peek") else _at_end(src)

@@ -11,8 +11,8 @@ co-resident of a protected person shows 「（非表示）」 for the address an
 from __future__ import annotations
 
 import csv
-import hashlib
 import datetime as dt
+import hashlib
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,10 +49,16 @@ def rows(staff: Any) -> tuple[list[dict[str, str]], int]:
     shield = Shield.of(staff)
     shield.may_see = False  # closed for everyone: a printed list leaves the building
     out = [
-        {"household_no": str(r.get("household_no") or ""), "name": r.get("name") or "",
-         "kana": r.get("name_kana") or "", "birth": _birth(r),
-         "sex": _SEX.get(str(r.get("sex") or ""), ""), "relationship": r.get("relationship") or "",
-         "address": r.get("address") or "", "head_name": r.get("head_name") or ""}
+        {
+            "household_no": str(r.get("household_no") or ""),
+            "name": r.get("name") or "",
+            "kana": r.get("name_kana") or "",
+            "birth": _birth(r),
+            "sex": _SEX.get(str(r.get("sex") or ""), ""),
+            "relationship": r.get("relationship") or "",
+            "address": r.get("address") or "",
+            "head_name": r.get("head_name") or "",
+        }
         for r in person_rows(shield)
     ]
     out.sort(key=lambda r: (r["household_no"], r["relationship"] != "世帯主"))
@@ -64,8 +70,18 @@ def to_csv(found: list[dict[str, str]]) -> bytes:
     w = csv.writer(buf, lineterminator="\r\n")
     w.writerow(HEADER)
     for r in found:
-        w.writerow([r["household_no"], r["name"], r["kana"], r["birth"], r["sex"],
-                    r["relationship"], r["address"], r["head_name"]])
+        w.writerow(
+            [
+                r["household_no"],
+                r["name"],
+                r["kana"],
+                r["birth"],
+                r["sex"],
+                r["relationship"],
+                r["address"],
+                r["head_name"],
+            ]
+        )
     return buf.getvalue().encode("utf-8-sig")  # BOM: the spreadsheet at the shelter reads UTF-8
 
 
@@ -77,15 +93,28 @@ def to_pdf(found: list[dict[str, str]], municipality: Any, on: dt.date) -> bytes
     from jichitai.wareki import format_date
 
     engine = Engine(dirs=[str(TEMPLATES)], autoescape=True)
-    page = engine.get_template("continuity/extract.html").render(Context({
-        "rows": found, "municipality": municipality, "on": format_date(on),
-        "made_at": timezone.localtime().strftime("%Y-%m-%d %H:%M"),
-    }))
+    page = engine.get_template("continuity/extract.html").render(
+        Context(
+            {
+                "rows": found,
+                "municipality": municipality,
+                "on": format_date(on),
+                "made_at": timezone.localtime().strftime("%Y-%m-%d %H:%M"),
+            }
+        )
+    )
     return render_pdf(page, base_url=(TEMPLATES / "continuity").as_uri() + "/")
 
 
-def emergency_extract(*, municipality: Any, staff: Any, out_dir: Path, key: bytes,
-                      on: dt.date | None = None, plain_pdf: bool = False) -> Extract:
+def emergency_extract(
+    *,
+    municipality: Any,
+    staff: Any,
+    out_dir: Path,
+    key: bytes,
+    on: dt.date | None = None,
+    plain_pdf: bool = False,
+) -> Extract:
     """Write the extract of ``municipality`` into ``out_dir``; recorded in the audit log."""
     from django.utils import timezone
 
@@ -104,14 +133,26 @@ def emergency_extract(*, municipality: Any, staff: Any, out_dir: Path, key: byte
         out_dir.mkdir(parents=True, exist_ok=True)
         stem = f"emergency-{municipality.code}-{on:%Y%m%d}"
         pdf = to_pdf(found, municipality, on)
-        outputs = {f"{stem}.csv.enc": crypto.encrypt_bytes(to_csv(found), key),
-                   f"{stem}.pdf" if plain_pdf else f"{stem}.pdf.enc":
-                   pdf if plain_pdf else crypto.encrypt_bytes(pdf, key)}
+        outputs = {
+            f"{stem}.csv.enc": crypto.encrypt_bytes(to_csv(found), key),
+            f"{stem}.pdf" if plain_pdf else f"{stem}.pdf.enc": pdf
+            if plain_pdf
+            else crypto.encrypt_bytes(pdf, key),
+        }
         for name, data in outputs.items():
             (out_dir / name).write_bytes(data)
             done.files[str(out_dir / name)] = hashlib.sha256(data).hexdigest()
-        record("operation", "continuity.emergency_extract", subject_type="registry",
-               function="continuity.extract", screen="緊急用抽出",
-               detail={"on": on.isoformat(), "rows": done.rows, "excluded": done.excluded,
-                       "files": {Path(p).name: sha for p, sha in done.files.items()}})
+        record(
+            "operation",
+            "continuity.emergency_extract",
+            subject_type="registry",
+            function="continuity.extract",
+            screen="緊急用抽出",
+            detail={
+                "on": on.isoformat(),
+                "rows": done.rows,
+                "excluded": done.excluded,
+                "files": {Path(p).name: sha for p, sha in done.files.items()},
+            },
+        )
     return done

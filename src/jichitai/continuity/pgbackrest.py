@@ -40,22 +40,46 @@ def _run(cfg: BackupConfig, cmd: list[str], what: str, timeout: int = 3600) -> s
     # output through a file, not a pipe: a server that pg_ctl starts inherits the descriptors
     # and would hold a pipe open for as long as it runs
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        proc = subprocess.run(as_user(cfg.os_user, cmd), stdout=out, stderr=err,
-                              stdin=subprocess.DEVNULL, timeout=timeout, check=False)
+        proc = subprocess.run(
+            as_user(cfg.os_user, cmd),
+            stdout=out,
+            stderr=err,
+            stdin=subprocess.DEVNULL,
+            timeout=timeout,
+            check=False,
+        )
         out.seek(0)
         err.seek(0)
         stdout, stderr = out.read().decode(errors="replace"), err.read().decode(errors="replace")
     if proc.returncode != 0:
-        raise BackupError(f"{what}に失敗しました / {what} failed (exit {proc.returncode}):\n"
-                          f"{stdout[-2000:]}{stderr[-2000:]}")
+        raise BackupError(
+            f"{what}に失敗しました / {what} failed (exit {proc.returncode}):\n"
+            f"{stdout[-2000:]}{stderr[-2000:]}"
+        )
     return stdout
 
 
 def pg_ctl(cfg: BackupConfig, data: str, action: str, *extra: str) -> None:
     """pg_ctl as the cluster's user, its server log under ``log_path``."""
     log = Path(cfg.log_path) / f"postgresql-{Path(data).name}.log"
-    _run(cfg, [str(PGBIN / "pg_ctl"), "-D", data, "-m", "fast", "-w", "-t", "600", "-l",
-               str(log), *extra, action], f"pg_ctl {action}")
+    _run(
+        cfg,
+        [
+            str(PGBIN / "pg_ctl"),
+            "-D",
+            data,
+            "-m",
+            "fast",
+            "-w",
+            "-t",
+            "600",
+            "-l",
+            str(log),
+            *extra,
+            action,
+        ],
+        f"pg_ctl {action}",
+    )
 
 
 def _chown(path: Path, user: str) -> None:
@@ -71,17 +95,24 @@ def render(cfg: BackupConfig, passphrase: str) -> str:
     else:  # with a repository host the cipher is set on that host (repo_host_config)
         repo += ["repo1-cipher-type=aes-256-cbc", f"repo1-cipher-pass={passphrase}"]
     lines = [
-        "[global]", *repo,
+        "[global]",
+        *repo,
         f"repo1-retention-full={cfg.retention_full}",
         f"repo1-retention-diff={cfg.retention_diff}",
-        "start-fast=y", "compress-type=lz4", "process-max=2",
-        f"log-path={cfg.log_path}", f"lock-path={cfg.lock_path}",
-        "log-level-console=warn", "log-level-file=info",
+        "start-fast=y",
+        "compress-type=lz4",
+        "process-max=2",
+        f"log-path={cfg.log_path}",
+        f"lock-path={cfg.lock_path}",
+        "log-level-console=warn",
+        "log-level-file=info",
         "archive-async=n",
         "",
         f"[{cfg.stanza}]",
-        f"pg1-path={cfg.pg_data}", f"pg1-port={cfg.pg_port}",
-        f"pg1-socket-path={cfg.pg_socket}", f"pg1-user={cfg.pg_user}",
+        f"pg1-path={cfg.pg_data}",
+        f"pg1-port={cfg.pg_port}",
+        f"pg1-socket-path={cfg.pg_socket}",
+        f"pg1-user={cfg.pg_user}",
         "",
     ]
     return "\n".join(lines)
@@ -89,13 +120,23 @@ def render(cfg: BackupConfig, passphrase: str) -> str:
 
 def repo_host_config(cfg: BackupConfig, passphrase: str, pg_host: str) -> str:
     """What goes into /etc/pgbackrest/pgbackrest.conf on the repository host (second site)."""
-    return "\n".join([
-        "[global]", f"repo1-path={cfg.repo_path}", "repo1-cipher-type=aes-256-cbc",
-        f"repo1-cipher-pass={passphrase}", f"repo1-retention-full={cfg.retention_full}",
-        f"repo1-retention-diff={cfg.retention_diff}", "start-fast=y", "",
-        f"[{cfg.stanza}]", f"pg1-host={pg_host}", f"pg1-path={cfg.pg_data}",
-        f"pg1-port={cfg.pg_port}", "",
-    ])
+    return "\n".join(
+        [
+            "[global]",
+            f"repo1-path={cfg.repo_path}",
+            "repo1-cipher-type=aes-256-cbc",
+            f"repo1-cipher-pass={passphrase}",
+            f"repo1-retention-full={cfg.retention_full}",
+            f"repo1-retention-diff={cfg.retention_diff}",
+            "start-fast=y",
+            "",
+            f"[{cfg.stanza}]",
+            f"pg1-host={pg_host}",
+            f"pg1-path={cfg.pg_data}",
+            f"pg1-port={cfg.pg_port}",
+            "",
+        ]
+    )
 
 
 def _base(cfg: BackupConfig) -> list[str]:
@@ -110,9 +151,15 @@ def _superuser(cfg: BackupConfig, dbname: str = "postgres") -> Any:
     import psycopg
 
     host = cfg.pg_socket if Path(cfg.pg_socket).is_dir() else "127.0.0.1"
-    return psycopg.connect(host=host, port=cfg.pg_port, user=cfg.pg_user, dbname=dbname,
-                           password=os.environ.get("JICHITAI_PG_SUPERUSER_PASSWORD") or None,
-                           autocommit=True, connect_timeout=10)
+    return psycopg.connect(
+        host=host,
+        port=cfg.pg_port,
+        user=cfg.pg_user,
+        dbname=dbname,
+        password=os.environ.get("JICHITAI_PG_SUPERUSER_PASSWORD") or None,
+        autocommit=True,
+        connect_timeout=10,
+    )
 
 
 def setup(cfg: BackupConfig, *, restart: bool) -> list[str]:
@@ -140,16 +187,21 @@ def setup(cfg: BackupConfig, *, restart: bool) -> list[str]:
         conn.execute("ALTER SYSTEM SET archive_mode = 'on'")
         from psycopg import sql
 
-        conn.execute(sql.SQL("ALTER SYSTEM SET archive_command = {}").format(
-            sql.Literal(archive_command(cfg))))
+        conn.execute(
+            sql.SQL("ALTER SYSTEM SET archive_command = {}").format(
+                sql.Literal(archive_command(cfg))
+            )
+        )
         conn.execute("ALTER SYSTEM SET archive_timeout = '60s'")  # at most a minute unarchived
         conn.execute("ALTER SYSTEM SET wal_level = 'replica'")
         conn.execute("SELECT pg_reload_conf()")
     steps.append("WAL アーカイブ / WAL archiving: archive_mode=on, archive_timeout=60s")
     if was != "on":
         if not restart:
-            raise BackupError("archive_mode を有効にするには再起動が必要です（--restart） / "
-                              "archive_mode needs a restart of PostgreSQL (--restart)")
+            raise BackupError(
+                "archive_mode を有効にするには再起動が必要です（--restart） / "
+                "archive_mode needs a restart of PostgreSQL (--restart)"
+            )
         pg_ctl(cfg, cfg.pg_data, "restart")
         steps.append("PostgreSQL を再起動しました / PostgreSQL restarted")
     _run(cfg, [*_base(cfg), "stanza-create"], "stanza-create")
@@ -188,8 +240,9 @@ def _ensure_conf_files(into: Path) -> None:
         )
 
 
-def restore(cfg: BackupConfig, target: dt.datetime, into: Path, *,
-            port: int | None = None) -> dict[str, Any]:
+def restore(
+    cfg: BackupConfig, target: dt.datetime, into: Path, *, port: int | None = None
+) -> dict[str, Any]:
     """Restore the cluster as it was at ``target`` into the new empty ``into``, start it on
     ``port`` (archiving off: it must never push WAL into the live repository) and wait until it
     has finished recovery and accepts writes. Returns {port, socket, data, log}."""
@@ -200,19 +253,46 @@ def restore(cfg: BackupConfig, target: dt.datetime, into: Path, *,
     _chown(into, cfg.os_user)
     os.chmod(into, 0o700)
     when = target.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S.%f+00")
-    _run(cfg, [*_base(cfg), f"--pg1-path={into}", "--type=time", f"--target={when}",
-               "--target-action=promote", "--archive-mode=off", "restore"],
-         "pgBackRest restore")
+    _run(
+        cfg,
+        [
+            *_base(cfg),
+            f"--pg1-path={into}",
+            "--type=time",
+            f"--target={when}",
+            "--target-action=promote",
+            "--archive-mode=off",
+            "restore",
+        ],
+        "pgBackRest restore",
+    )
     _ensure_conf_files(into)
     port = port or _free_port()
     sock = Path(tempfile.mkdtemp(prefix="jichitai-restore-"))
     _chown(sock, cfg.os_user)
     log = into / "restore-server.log"
-    opts = (f"-p {port} -k {sock} -c listen_addresses=127.0.0.1 -c archive_mode=off "
-            f"-c hot_standby=on {_primary_minimums(cfg, into)}")
+    opts = (
+        f"-p {port} -k {sock} -c listen_addresses=127.0.0.1 -c archive_mode=off "
+        f"-c hot_standby=on {_primary_minimums(cfg, into)}"
+    )
     try:
-        _run(cfg, [str(PGBIN / "pg_ctl"), "-D", str(into), "-w", "-t", "600", "-l", str(log),
-                   "-o", opts, "start"], "復元したクラスタの起動 / start of the restored cluster")
+        _run(
+            cfg,
+            [
+                str(PGBIN / "pg_ctl"),
+                "-D",
+                str(into),
+                "-w",
+                "-t",
+                "600",
+                "-l",
+                str(log),
+                "-o",
+                opts,
+                "start",
+            ],
+            "復元したクラスタの起動 / start of the restored cluster",
+        )
     except BackupError as exc:
         tail = log.read_text(errors="replace")[-3000:] if log.exists() else ""
         raise BackupError(f"{exc}\n{tail}") from None
@@ -247,8 +327,9 @@ def _wait_promoted(cfg: BackupConfig, port: int, log: Path, timeout: float = 600
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
-            with psycopg.connect(host="127.0.0.1", port=port, user=cfg.pg_user, dbname="postgres",
-                                 connect_timeout=5) as conn:
+            with psycopg.connect(
+                host="127.0.0.1", port=port, user=cfg.pg_user, dbname="postgres", connect_timeout=5
+            ) as conn:
                 if not conn.execute("SELECT pg_is_in_recovery()").fetchone()[0]:
                     return
         except psycopg.OperationalError:

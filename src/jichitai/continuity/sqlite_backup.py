@@ -56,8 +56,13 @@ def _attached(conn: sqlite3.Connection) -> set[str]:
     return {row[1] for row in conn.execute("PRAGMA database_list")}
 
 
-def take(repo: Path, key: bytes, *, data_dir: Path | None = None,
-         source: sqlite3.Connection | None = None) -> SqliteBackup:
+def take(
+    repo: Path,
+    key: bytes,
+    *,
+    data_dir: Path | None = None,
+    source: sqlite3.Connection | None = None,
+) -> SqliteBackup:
     """Back up ``data_dir``'s database (or the open ``source`` connection) into ``repo``."""
     own = source is None
     conn = _open_source(Path(data_dir or ".")) if own else source
@@ -83,8 +88,12 @@ def take(repo: Path, key: bytes, *, data_dir: Path | None = None,
     finally:
         if own:
             conn.close()
-    manifest = {"format": "jichitai-sqlite-backup/1", "started_at": started.isoformat(),
-                "finished_at": finished.isoformat(), "files": files}
+    manifest = {
+        "format": "jichitai-sqlite-backup/1",
+        "started_at": started.isoformat(),
+        "finished_at": finished.isoformat(),
+        "files": files,
+    }
     (folder / "manifest.json").write_text(json.dumps(manifest, indent=1), encoding="utf-8")
     return SqliteBackup(folder, started, finished, files)
 
@@ -94,8 +103,14 @@ def backups(repo: Path) -> list[SqliteBackup]:
     out = []
     for manifest in sorted((Path(repo) / "sqlite").glob("*/manifest.json")):
         m = json.loads(manifest.read_text(encoding="utf-8"))
-        out.append(SqliteBackup(manifest.parent, dt.datetime.fromisoformat(m["started_at"]),
-                                dt.datetime.fromisoformat(m["finished_at"]), m["files"]))
+        out.append(
+            SqliteBackup(
+                manifest.parent,
+                dt.datetime.fromisoformat(m["started_at"]),
+                dt.datetime.fromisoformat(m["finished_at"]),
+                m["files"],
+            )
+        )
     return sorted(out, key=lambda b: b.finished_at)
 
 
@@ -110,7 +125,9 @@ def restore(backup: SqliteBackup, into: Path, key: bytes) -> None:
     into = Path(into)
     into.mkdir(parents=True, exist_ok=True)
     if any((into / name).exists() for name in SCHEMAS.values()):
-        raise FileExistsError(f"復元先にデータベースがあります / the target holds a database: {into}")
+        raise FileExistsError(
+            f"復元先にデータベースがあります / the target holds a database: {into}"
+        )
     for name, meta in backup.files.items():
         sha = crypto.decrypt_file(backup.path / (name + ".enc"), into / name, key)
         if sha != meta["sha256"]:
