@@ -328,7 +328,12 @@ def _wait_promoted(cfg: BackupConfig, port: int, log: Path, timeout: float = 600
     while time.monotonic() < deadline:
         try:
             with psycopg.connect(
-                host="127.0.0.1", port=port, user=cfg.pg_user, dbname="postgres", connect_timeout=5
+                host="127.0.0.1",
+                port=port,
+                user=cfg.pg_user,
+                dbname="postgres",
+                connect_timeout=5,
+                password=os.environ.get("JICHITAI_PG_SUPERUSER_PASSWORD") or None,
             ) as conn:
                 if not conn.execute("SELECT pg_is_in_recovery()").fetchone()[0]:
                     return
