@@ -165,6 +165,8 @@ m = Municipality.objects.create(consortium=c, code=sys.argv[1], name="甲村", k
                                 prefecture="テスト県", population_class="village")
 s = Staff.objects.create(username="admin", display_name="受入 管理者")
 RoleGrant.objects.create(staff=s, municipality=m, role="municipality_admin")
+a = Staff.objects.create(username="approver", display_name="受入 決裁者")
+RoleGrant.objects.create(staff=a, municipality=m, role="approver")
 """
 
 
@@ -228,3 +230,27 @@ def test_a_bundle_restores_into_an_empty_installation_with_identical_as_of_views
     name = f"kihon-1.0-jumin-{code}.csv"
     # the file carries every person's whole history: the same file means every as-of view agrees
     assert (again / name).read_text(encoding="utf-8") == (source / name).read_text(encoding="utf-8")
+    # the restored installation goes on: it bundles the municipality again (signed with its own
+    # key) and prints an emergency extract for its shelters
+    again_bundle = _in_target(
+        target, *cli, "continuity", "export-bundle", "--municipality", code, "--staff", "admin",
+        "--out", str(tmp_path / "b.bundle"), "--key-file", str(tmp_path / "bundle.key"),
+        "--signing-key", str(tmp_path / "site-b.pem"),
+    )  # fmt: skip
+    assert again_bundle.returncode == 0, again_bundle.stderr
+    assert "wrote the bundle" in again_bundle.stdout and (tmp_path / "site-b.pem.pub").exists()
+    with pytest.raises(BundleRefused, match="bad signature"):  # not site A's key
+        open_bundle(
+            tmp_path / "b.bundle", key=keys["key"], public=keys["public"], into=tmp_path / "source"
+        )
+    extract = _in_target(
+        target, *cli, "continuity", "extract", "--municipality", code, "--staff", "approver",
+        "--out-dir", str(tmp_path / "shelter"), "--key-file", str(tmp_path / "bundle.key"),
+    )  # fmt: skip
+    assert extract.returncode == 0, extract.stderr
+    assert "emergency extract" in extract.stdout and "sha256=" in extract.stdout
+    refused = _in_target(
+        target, *cli, "continuity", "extract", "--municipality", code, "--staff", "admin",
+        "--out-dir", str(tmp_path / "nope"), "--key-file", str(tmp_path / "bundle.key"),
+    )  # fmt: skip
+    assert refused.returncode == 2 and "not allowed" in refused.stderr
