@@ -88,7 +88,10 @@ def decrypt_chunks(src: BinaryIO, key: bytes) -> Iterator[bytes]:
             raise CryptoError(
                 "暗号化ファイルが途中で切れています / the encrypted file is truncated"
             )
-        sealed = src.read(struct.unpack(">I", size)[0])
+        want = struct.unpack(">I", size)[0]
+        sealed = src.read(want)
+        if len(sealed) != want or want > CHUNK + _TAG:
+            raise CryptoError("暗号化ファイルが壊れています / the encrypted file is damaged")
         nonce = prefix + struct.pack(">I", n)
         last = src.peek(1)[:1] == b"" if hasattr(src, "peek") else _at_end(src)
         try:
