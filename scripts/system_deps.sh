@@ -7,8 +7,9 @@ what=${1:-test}
 case "$what" in
 # poppler-utils: pdftoppm/pdftotext/pdffonts check rendered certificates, pdfsig their signatures
 # (tests/certificates/); zbar-tools: zbarimg reads the 検証コード's QR code back from the page
+# pgbackrest: backups and point-in-time restore (docs/operations.md "Backups"; tests/continuity/)
 # nginx-light: the shipped nginx site is tested in front of gunicorn (tests/web/test_nginx_site.py)
-test) pkgs=(postgresql-15 postgresql-client-15 chromium fonts-ipamj-mincho libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 fontconfig nginx-light poppler-utils zbar-tools) ;;
+test) pkgs=(postgresql-15 postgresql-client-15 pgbackrest chromium fonts-ipamj-mincho libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 fontconfig nginx-light poppler-utils zbar-tools) ;;
 # certificates (issue 12): WeasyPrint's Pango, IPAmj明朝 and HarfBuzz subsetting (docs/certificates.md)
 demo) pkgs=(fonts-ipamj-mincho libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 fontconfig poppler-utils) ;;
 *) echo "usage: $0 test|demo" >&2; exit 2 ;;
