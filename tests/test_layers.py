@@ -33,7 +33,9 @@ ALLOWED: dict[str, set[str]] = {
     "certificates": {"registry", "seals", "tax"},
     "kiosk": {"certificates"},
     "disaster": {"registry", "certificates"},
-    "continuity": {"tenancy"},
+    # continuity: a declaration is checked against the capability table (accounts) and logged, and
+    # its report read, in the stricken municipality's audit chain (audit) — issue 14
+    "continuity": {"tenancy", "accounts", "audit"},
     # jobs: the batch runner (chapter 9); runs the work the domain packages offer
     "jobs": {"tenancy", "audit", "accounts", "registry", "seals"},
 }
