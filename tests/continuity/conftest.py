@@ -50,8 +50,12 @@ def staff_with(username: str, roles: dict[Any, tuple[str, ...]]) -> Any:
 
 
 def own_ctx(municipality: Any, staff: Any = None) -> TenantContext:
-    return TenantContext(municipality_id=municipality.pk, acting_municipality_id=municipality.pk,
-                         staff_id=getattr(staff, "pk", None), purpose="test")
+    return TenantContext(
+        municipality_id=municipality.pk,
+        acting_municipality_id=municipality.pk,
+        staff_id=getattr(staff, "pk", None),
+        purpose="test",
+    )
 
 
 @pytest.fixture
@@ -60,13 +64,24 @@ def world(tenants: Any) -> World:
     from jichitai.tenancy.models import Municipality
 
     c = Municipality.objects.create(
-        consortium=tenants.a.consortium, code="99904" + str(municipality_code_check_digit("99904")),
-        name="丁村", kana="テイムラ", prefecture="テスト県", population_class="village")
+        consortium=tenants.a.consortium,
+        code="99904" + str(municipality_code_check_digit("99904")),
+        name="丁村",
+        kana="テイムラ",
+        prefecture="テスト県",
+        population_class="village",
+    )
     protected = build(_office(tenants.a, "dis"))
     return World(
-        a=tenants.a, b=tenants.b, c=c, z=tenants.other_consortium, protected=protected,
+        a=tenants.a,
+        b=tenants.b,
+        c=c,
+        z=tenants.other_consortium,
+        protected=protected,
         admin_a=staff_with("admin-a", {tenants.a: ("municipality_admin",)}),
-        kyogikai=staff_with("kyogikai", {m: ("consortium_admin",) for m in (tenants.a, tenants.b, c)}),
+        kyogikai=staff_with(
+            "kyogikai", {m: ("consortium_admin",) for m in (tenants.a, tenants.b, c)}
+        ),
         clerk_b=staff_with("clerk-b", {tenants.b: ("clerk",)}),
         approver_b=staff_with("approver-b", {tenants.b: ("approver", "clerk")}),
         shien_b=staff_with("shien-b", {tenants.b: ("clerk", "support_measure")}),
@@ -76,16 +91,26 @@ def world(tenants: Any) -> World:
     )
 
 
-def declare(world: World, *partners: Any, starts: dt.timedelta = dt.timedelta(hours=-1),
-            days: int = 7, by: Any = None) -> Any:
+def declare(
+    world: World,
+    *partners: Any,
+    starts: dt.timedelta = dt.timedelta(hours=-1),
+    days: int = 7,
+    by: Any = None,
+) -> Any:
     """A's declaration (as A's 団体管理者) naming ``partners`` (default: B)."""
     from jichitai.continuity import disaster
 
     now = timezone.now()
     with activate(own_ctx(world.a, by or world.admin_a)):
         return disaster.declare(
-            kind="earthquake", legal_basis="lag_252_16_2", purpose=PURPOSE, starts_at=now + starts,
-            ends_at=now + starts + dt.timedelta(days=days), partner_ids=[p.pk for p in partners or (world.b,)])
+            kind="earthquake",
+            legal_basis="lag_252_16_2",
+            purpose=PURPOSE,
+            starts_at=now + starts,
+            ends_at=now + starts + dt.timedelta(days=days),
+            partner_ids=[p.pk for p in partners or (world.b,)],
+        )
 
 
 def logged_in(staff: Any) -> Client:
@@ -125,9 +150,12 @@ def forged(staff: Any, data: Any, acting: Any, grant_id: int | None) -> Client:
 
 
 def api_post(client: Client, path: str, body: Any, key: str) -> Any:
-    return client.post(API + path, body, content_type="application/json", headers={"Idempotency-Key": key})
+    return client.post(
+        API + path, body, content_type="application/json", headers={"Idempotency-Key": key}
+    )
 
 
 def sent_to_login(resp: Any) -> bool:
     return resp.status_code in (301, 302) and resp["Location"].startswith(
-        ("/accounts/login/", "/accounts/choose-municipality/"))
+        ("/accounts/login/", "/accounts/choose-municipality/")
+    )

@@ -41,8 +41,12 @@ def _grant(decl: Any, partner: Any) -> DelegationGrant:
 
 
 def _certificate(person_id: int) -> dict[str, Any]:
-    return {"kind": "juminhyo", "subject_ids": [person_id], "requester": {"kind": "self", "person_id": person_id},
-            "station": {"terminal": "DR1", "printer": "P1"}}
+    return {
+        "kind": "juminhyo",
+        "subject_ids": [person_id],
+        "requester": {"kind": "self", "person_id": person_id},
+        "station": {"terminal": "DR1", "printer": "P1"},
+    }
 
 
 # ---- declaring --------------------------------------------------------------------------------
@@ -57,26 +61,47 @@ def test_declare_creates_one_grant_per_partner_for_the_declared_period(world: Wo
         assert (g.valid_from, g.valid_until) == (decl.starts_at, decl.ends_at) and g.is_valid_at()
     with activate(own_ctx(world.a)):
         entry = AuditEntry.objects.get(action="continuity.declared")
-        assert entry.username == "admin-a" and entry.detail["partners"] == sorted([world.b.code, world.c.code])
+        assert entry.username == "admin-a" and entry.detail["partners"] == sorted(
+            [world.b.code, world.c.code]
+        )
         assert disaster.state_of(decl) == "有効"
     # each grant is a consortium settings change too (who declared it, which municipality)
-    logged = SystemAuditEntry.objects.filter(subject_type="tenancy.delegationgrant", action="created")
+    logged = SystemAuditEntry.objects.filter(
+        subject_type="tenancy.delegationgrant", action="created"
+    )
     assert {e.subject_id for e in logged} == {str(g.pk) for g in grants}
 
 
 def test_declare_is_refused_to_others_and_for_bad_partners(world: World) -> None:
     now = timezone.now()
-    args = {"kind": "tsunami", "legal_basis": "dcba_90_4", "purpose": PURPOSE, "starts_at": now,
-            "ends_at": now + dt.timedelta(days=3)}
+    args = {
+        "kind": "tsunami",
+        "legal_basis": "dcba_90_4",
+        "purpose": PURPOSE,
+        "starts_at": now,
+        "ends_at": now + dt.timedelta(days=3),
+    }
     clerk_a = world.protected.office.clerk
     with activate(own_ctx(world.a, clerk_a)), pytest.raises(CapabilityMissing):
         disaster.declare(**args, partner_ids=[world.b.pk])
-    for partners, message in (([world.z.pk], "同じ協議会"), ([world.a.pk], "同じ協議会"), ([], "1つ以上"),
-                              (["x"], "正しくありません")):
-        with activate(own_ctx(world.a, world.admin_a)), pytest.raises(disaster.DeclarationError, match=message):
+    for partners, message in (
+        ([world.z.pk], "同じ協議会"),
+        ([world.a.pk], "同じ協議会"),
+        ([], "1つ以上"),
+        (["x"], "正しくありません"),
+    ):
+        with (
+            activate(own_ctx(world.a, world.admin_a)),
+            pytest.raises(disaster.DeclarationError, match=message),
+        ):
             disaster.declare(**args, partner_ids=partners)
-    with activate(own_ctx(world.a, world.admin_a)), pytest.raises(disaster.DeclarationError, match="終了予定"):
-        disaster.declare(**{**args, "ends_at": now - dt.timedelta(days=1)}, partner_ids=[world.b.pk])
+    with (
+        activate(own_ctx(world.a, world.admin_a)),
+        pytest.raises(disaster.DeclarationError, match="終了予定"),
+    ):
+        disaster.declare(
+            **{**args, "ends_at": now - dt.timedelta(days=1)}, partner_ids=[world.b.pk]
+        )
     # B's administrator cannot declare for A: in B's own context the declaration would be B's,
     # and A's is not in their reach (A's administrator role is A's)
     with activate(own_ctx(world.a, world.admin_b)), pytest.raises(CapabilityMissing):
@@ -90,19 +115,34 @@ def test_consortium_admin_declares_through_the_screen(world: World) -> None:
     body = form.content.decode()
     assert form.status_code == 200 and "乙町" in body and "丁村" in body and "丙市" not in body
     now = timezone.localtime()
-    resp = client.post("/continuity/declare/", {
-        "kind": "storm_flood", "legal_basis": "dcba_67", "purpose": "浸水被害", "partners": [world.b.pk],
-        "starts_at": now.strftime("%Y-%m-%dT%H:%M"),
-        "ends_at": (now + dt.timedelta(days=5)).strftime("%Y-%m-%dT%H:%M")})
+    resp = client.post(
+        "/continuity/declare/",
+        {
+            "kind": "storm_flood",
+            "legal_basis": "dcba_67",
+            "purpose": "浸水被害",
+            "partners": [world.b.pk],
+            "starts_at": now.strftime("%Y-%m-%dT%H:%M"),
+            "ends_at": (now + dt.timedelta(days=5)).strftime("%Y-%m-%dT%H:%M"),
+        },
+    )
     assert resp.status_code == 302, resp.content[:500]
     with activate(own_ctx(world.a)):
         decl = DisasterDeclaration.objects.get()
     assert decl.declared_by_id == world.kyogikai.pk and _grant(decl, world.b).is_valid_at()
     page = client.get(resp["Location"]).content.decode()
     assert "乙町" in page and "災害対策基本法第67条" in page and "有効" in page
-    bad = client.post("/continuity/declare/", {"kind": "storm_flood", "legal_basis": "dcba_67", "purpose": "x",
-                                               "partners": [world.z.pk], "starts_at": "2026-01-01T00:00",
-                                               "ends_at": "bad"})
+    bad = client.post(
+        "/continuity/declare/",
+        {
+            "kind": "storm_flood",
+            "legal_basis": "dcba_67",
+            "purpose": "x",
+            "partners": [world.z.pk],
+            "starts_at": "2026-01-01T00:00",
+            "ends_at": "bad",
+        },
+    )
     assert bad.status_code == 400 and "日時" in bad.content.decode()
 
 
@@ -113,10 +153,15 @@ def test_partner_sees_A_in_the_selector_with_a_banner(world: World) -> None:
     decl = declare(world)
     grant = _grant(decl, world.b)
     labels = {c.key: c.label for c in choices_for(world.clerk_b)}
-    assert labels == {f"m{world.b.pk}": str(world.b), f"g{grant.pk}": f"{world.a}（{world.b}として代行）"}
+    assert labels == {
+        f"m{world.b.pk}": str(world.b),
+        f"g{grant.pk}": f"{world.a}（{world.b}として代行）",
+    }
     client = acting_for(world.clerk_b, f"g{grant.pk}")
     page = client.get("/registry/").content.decode()
-    assert "代行中" in page and "災害宣言による代行" in page and BASIS in page and str(world.a) in page
+    assert (
+        "代行中" in page and "災害宣言による代行" in page and BASIS in page and str(world.a) in page
+    )
 
 
 def test_partner_acts_within_its_own_role_and_every_action_names_both(world: World) -> None:
@@ -141,9 +186,16 @@ def test_partner_acts_within_its_own_role_and_every_action_names_both(world: Wor
         under = list(AuditEntry.objects.filter(acting_municipality=world.b))
     assert len(under) >= 4
     for e in under:
-        assert (e.municipality_id, e.acting_municipality_id, e.grant_id) == (world.a.pk, world.b.pk,
-                                                                            _grant(decl, world.b).pk)
-        assert e.legal_basis == BASIS and e.purpose == PURPOSE and e.username in {"clerk-b", "approver-b", "admin-b"}
+        assert (e.municipality_id, e.acting_municipality_id, e.grant_id) == (
+            world.a.pk,
+            world.b.pk,
+            _grant(decl, world.b).pk,
+        )
+        assert (
+            e.legal_basis == BASIS
+            and e.purpose == PURPOSE
+            and e.username in {"clerk-b", "approver-b", "admin-b"}
+        )
     assert {e.username for e in under} >= {"clerk-b", "approver-b"}
     with activate(own_ctx(world.b)):  # nothing of A's work lands in B's chain
         assert not AuditEntry.objects.filter(grant_id=_grant(decl, world.b).pk).exists()
@@ -154,11 +206,18 @@ def test_no_access_before_the_period_starts(world: World) -> None:
     grant = _grant(decl, world.b)
     assert f"g{grant.pk}" not in {c.key for c in choices_for(world.clerk_b)}
     client = logged_in(world.clerk_b)
-    assert client.post("/accounts/choose-municipality/", {"choice": f"g{grant.pk}"}).status_code == 403
+    assert (
+        client.post("/accounts/choose-municipality/", {"choice": f"g{grant.pk}"}).status_code == 403
+    )
     assert "jichitai_grant_id" not in client.session
     early = forged(world.clerk_b, world.a, world.b, grant.pk)
     assert sent_to_login(early.get(f"/registry/persons/{world.protected.head}/"))
-    assert forged(world.clerk_b, world.a, world.b, grant.pk).get(f"{API}/persons/{world.protected.head}").status_code == 401
+    assert (
+        forged(world.clerk_b, world.a, world.b, grant.pk)
+        .get(f"{API}/persons/{world.protected.head}")
+        .status_code
+        == 401
+    )
     with activate(own_ctx(world.a, world.admin_a)):
         assert disaster.state_of(decl) == "予定"
         disaster.end(decl, note="取りやめ")  # a grant that had not begun is withdrawn
@@ -188,11 +247,14 @@ def test_after_end_or_revoke_the_partner_gets_nothing(world: World, how: str) ->
     # a new session through the selector: A is not offered any more
     assert f"g{_grant(decl, world.b).pk}" not in {c.key for c in choices_for(world.clerk_b)}
     again = forged(world.clerk_b, world.a, world.b, _grant(decl, world.b).pk)
-    assert sent_to_login(again.get(f"/registry/?name=髙橋"))
+    assert sent_to_login(again.get("/registry/?name=髙橋"))
     c_still = _grant(decl, world.c).is_valid_at()
     assert c_still is (how == "revoke_partner")
     with activate(own_ctx(world.a)):
-        assert AuditEntry.objects.filter(action__in=["continuity.ended", "continuity.revoked"]).count() == 1
+        assert (
+            AuditEntry.objects.filter(action__in=["continuity.ended", "continuity.revoked"]).count()
+            == 1
+        )
 
 
 def test_extend_moves_the_end_of_the_open_grants(world: World) -> None:
@@ -204,13 +266,19 @@ def test_extend_moves_the_end_of_the_open_grants(world: World) -> None:
         with pytest.raises(disaster.DeclarationError, match="後に"):
             disaster.extend(decl, new_end - dt.timedelta(days=1))
     assert _grant(decl, world.b).valid_until == new_end
-    assert _grant(decl, world.c).revoked_at is not None and _grant(decl, world.c).valid_until != new_end
+    assert (
+        _grant(decl, world.c).revoked_at is not None
+        and _grant(decl, world.c).valid_until != new_end
+    )
     client = acting_for(world.admin_a, f"m{world.a.pk}")
     page = client.get(f"/continuity/{decl.pk}/").content.decode()
     assert "取消" in page and "有効" in page
     ended = client.post(f"/continuity/{decl.pk}/end/", {"note": "復旧"})
     assert ended.status_code == 302
-    assert client.post(f"/continuity/{decl.pk}/extend/", {"ends_at": "2099-01-01T00:00"}).status_code == 400
+    assert (
+        client.post(f"/continuity/{decl.pk}/extend/", {"ends_at": "2099-01-01T00:00"}).status_code
+        == 400
+    )
     assert not _grant(decl, world.b).is_valid_at()
 
 
@@ -231,7 +299,12 @@ def test_a_third_municipality_never_sees_A(world: World) -> None:
         assert sent_to_login(tampered.get(f"/registry/persons/{world.protected.head}/"))
         api = forged(staff, world.a, acting, grant.pk)
         assert api.get(f"{API}/persons/{world.protected.head}").status_code == 401
-        assert api_post(api, "/events", move_in_body(world.protected.office, "不正"), "t-1").status_code == 401
+        assert (
+            api_post(
+                api, "/events", move_in_body(world.protected.office, "不正"), "t-1"
+            ).status_code
+            == 401
+        )
     # C's administrator sees no declaration of A, and A's declaration id answers 404 in C's context
     kyogikai_c = acting_for(world.kyogikai, f"m{world.c.pk}")
     assert kyogikai_c.get(f"/continuity/{decl.pk}/").status_code == 404
@@ -265,7 +338,10 @@ def test_report_lists_what_partners_did_without_naming_residents(world: World) -
     for secret in ("髙橋", "山本", *world.protected.atena.values(), "秘密"):
         assert secret not in text and secret not in body
     # the partner's own staff (and B's administrator in B's own context) do not get it
-    assert acting_for(world.admin_b, f"m{world.b.pk}").get(f"/continuity/{decl.pk}/").status_code == 404
+    assert (
+        acting_for(world.admin_b, f"m{world.b.pk}").get(f"/continuity/{decl.pk}/").status_code
+        == 404
+    )
     assert clerk.get(f"/continuity/{decl.pk}/report.csv").status_code == 403
 
 
@@ -279,14 +355,30 @@ def test_protected_persons_of_A_stay_protected_from_partner_staff(world: World) 
     key = f"g{_grant(decl, world.b).pk}"
     p = world.protected
     clerk = acting_for(world.clerk_b, key)
-    for path in (f"{API}/persons/{p.misaki}", f"{API}/households/{p.all}", f"{API}/households/{p.some}",
-                 f"{API}/persons/{p.son}", f"{API}/persons?name=髙橋", f"{API}/persons?name=山本"):
+    for path in (
+        f"{API}/persons/{p.misaki}",
+        f"{API}/households/{p.all}",
+        f"{API}/households/{p.some}",
+        f"{API}/persons/{p.son}",
+        f"{API}/persons?name=髙橋",
+        f"{API}/persons?name=山本",
+    ):
         resp = clerk.get(path)
-        assert resp.status_code < 500 and revealed(resp.content.decode(), p) == [], (path, resp.status_code)
-    for path in (f"/registry/persons/{p.misaki}/", f"/registry/households/{p.some}/", "/registry/?name=山本",
-                 f"/registry/persons/{p.son}/"):
+        assert resp.status_code < 500 and revealed(resp.content.decode(), p) == [], (
+            path,
+            resp.status_code,
+        )
+    for path in (
+        f"/registry/persons/{p.misaki}/",
+        f"/registry/households/{p.some}/",
+        "/registry/?name=山本",
+        f"/registry/persons/{p.son}/",
+    ):
         resp = clerk.get(path)
-        assert resp.status_code < 500 and revealed(resp.content.decode(), p) == [], (path, resp.status_code)
+        assert resp.status_code < 500 and revealed(resp.content.decode(), p) == [], (
+            path,
+            resp.status_code,
+        )
     cert = api_post(clerk, "/certificates", _certificate(p.misaki), "prot-1")
     assert cert.status_code in (403, 404) and revealed(cert.content.decode(), p) == []
     # need-to-know in the acting municipality (B's 支援措置担当) is what lets a partner see the record

@@ -31,24 +31,52 @@ def _when(raw: str) -> dt.datetime:
     try:
         return dt.datetime.fromisoformat(raw)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"日時の形式が正しくありません / not an ISO date-time: {raw}") from None
+        raise argparse.ArgumentTypeError(
+            f"日時の形式が正しくありません / not an ISO date-time: {raw}"
+        ) from None
 
 
 def _parser(name: str) -> argparse.ArgumentParser:
     from jichitai.tenancy.models import DisasterKind, LegalBasis
 
-    p = argparse.ArgumentParser(prog=f"jichitai continuity {name}",
-                                description="災害宣言と代行 / disaster declaration and 代行")
-    p.add_argument("--municipality", required=True, metavar="CODE", help="被災団体の地方公共団体コード / stricken municipality")
-    p.add_argument("--staff", required=True, metavar="USERNAME", help="団体管理者・協議会管理者の職員ID / the administrator")
+    p = argparse.ArgumentParser(
+        prog=f"jichitai continuity {name}",
+        description="災害宣言と代行 / disaster declaration and 代行",
+    )
+    p.add_argument(
+        "--municipality",
+        required=True,
+        metavar="CODE",
+        help="被災団体の地方公共団体コード / stricken municipality",
+    )
+    p.add_argument(
+        "--staff",
+        required=True,
+        metavar="USERNAME",
+        help="団体管理者・協議会管理者の職員ID / the administrator",
+    )
     p.add_argument("--data-dir", type=Path, metavar="DIR", help=DATA_DIR_HELP)
     if name == "declare":
-        p.add_argument("--kind", required=True, choices=DisasterKind.values, help="災害の種別 / kind")
-        p.add_argument("--partners", required=True, help="代行団体のコード（カンマ区切り） / partner codes")
-        p.add_argument("--legal-basis", required=True, choices=LegalBasis.values, help="根拠 / legal basis")
+        p.add_argument(
+            "--kind", required=True, choices=DisasterKind.values, help="災害の種別 / kind"
+        )
+        p.add_argument(
+            "--partners", required=True, help="代行団体のコード（カンマ区切り） / partner codes"
+        )
+        p.add_argument(
+            "--legal-basis", required=True, choices=LegalBasis.values, help="根拠 / legal basis"
+        )
         p.add_argument("--purpose", required=True, help="目的 / purpose")
-        p.add_argument("--from", dest="starts_at", type=_when, default=None, help="開始日時（既定: 今） / start")
-        p.add_argument("--until", dest="ends_at", type=_when, required=True, help="終了予定日時 / expected end")
+        p.add_argument(
+            "--from",
+            dest="starts_at",
+            type=_when,
+            default=None,
+            help="開始日時（既定: 今） / start",
+        )
+        p.add_argument(
+            "--until", dest="ends_at", type=_when, required=True, help="終了予定日時 / expected end"
+        )
     elif name == "declarations":
         p.add_argument("--json", action="store_true")
     elif name == "degraded":
@@ -59,11 +87,24 @@ def _parser(name: str) -> argparse.ArgumentParser:
         p.add_argument("id", type=int, help="災害宣言のID / declaration id")
         p.add_argument("--note", default="", help="理由 / reason")
         if name == "extend":
-            p.add_argument("--until", dest="ends_at", type=_when, required=True, help="新しい終了予定日時 / new end")
+            p.add_argument(
+                "--until",
+                dest="ends_at",
+                type=_when,
+                required=True,
+                help="新しい終了予定日時 / new end",
+            )
         if name == "revoke":
-            p.add_argument("--partner", default="", metavar="CODE", help="この代行団体だけ取り消す / one partner only")
+            p.add_argument(
+                "--partner",
+                default="",
+                metavar="CODE",
+                help="この代行団体だけ取り消す / one partner only",
+            )
         if name == "report":
-            p.add_argument("--out", type=Path, default=None, help="CSVの出力先（省略時は標準出力） / CSV file")
+            p.add_argument(
+                "--out", type=Path, default=None, help="CSVの出力先（省略時は標準出力） / CSV file"
+            )
     return p
 
 
@@ -87,12 +128,19 @@ def main(name: str, argv: list[str]) -> int:
 
     muni = Municipality.objects.filter(code=args.municipality).first()
     if muni is None:
-        return _fail(f"団体コード {args.municipality} の団体がありません", f"no municipality {args.municipality}")
+        return _fail(
+            f"団体コード {args.municipality} の団体がありません",
+            f"no municipality {args.municipality}",
+        )
     staff = Staff.objects.filter(username=args.staff, is_active=True).first()
     if staff is None:
         return _fail(f"職員ID {args.staff} の有効な職員がいません", f"no active staff {args.staff}")
-    ctx = TenantContext(municipality_id=muni.pk, acting_municipality_id=muni.pk, staff_id=staff.pk,
-                        purpose="災害宣言と代行（CLI）")
+    ctx = TenantContext(
+        municipality_id=muni.pk,
+        acting_municipality_id=muni.pk,
+        staff_id=staff.pk,
+        purpose="災害宣言と代行（CLI）",
+    )
     from django.db import transaction
 
     with activate(ctx), transaction.atomic():
@@ -115,8 +163,11 @@ def _run(name: str, args: argparse.Namespace, muni: Any, staff: Any) -> int:
     try:
         return HANDLERS[name](args, muni, staff)
     except CapabilityMissing:
-        return _fail(f"{args.staff} はこの団体の災害宣言の権限（団体管理者・協議会管理者）を持っていません",
-                     f"{args.staff} may not declare for {args.municipality}", 1)
+        return _fail(
+            f"{args.staff} はこの団体の災害宣言の権限（団体管理者・協議会管理者）を持っていません",
+            f"{args.staff} may not declare for {args.municipality}",
+            1,
+        )
     except DeclarationError as exc:
         return _fail(str(exc), "refused", 1)
 
@@ -131,22 +182,41 @@ def _declare(args: argparse.Namespace, muni: Any, staff: Any) -> int:
     found = dict(Municipality.objects.filter(code__in=codes).values_list("code", "pk"))
     missing = [c for c in codes if c not in found]
     if missing:
-        return _fail(f"代行団体がありません: {', '.join(missing)}", f"no such partner: {', '.join(missing)}")
-    decl = disaster.declare(kind=args.kind, legal_basis=args.legal_basis, purpose=args.purpose,
-                            starts_at=args.starts_at or timezone.now(), ends_at=args.ends_at,
-                            partner_ids=[found[c] for c in codes])
-    print(f"災害宣言 {decl.pk} を登録しました（代行団体 {len(codes)}） / declared {decl.pk} for {len(codes)} partners")
+        return _fail(
+            f"代行団体がありません: {', '.join(missing)}", f"no such partner: {', '.join(missing)}"
+        )
+    decl = disaster.declare(
+        kind=args.kind,
+        legal_basis=args.legal_basis,
+        purpose=args.purpose,
+        starts_at=args.starts_at or timezone.now(),
+        ends_at=args.ends_at,
+        partner_ids=[found[c] for c in codes],
+    )
+    print(
+        f"災害宣言 {decl.pk} を登録しました（代行団体 {len(codes)}） / declared {decl.pk} for {len(codes)} partners"
+    )
     return 0
 
 
 def _declarations(args: argparse.Namespace, muni: Any, staff: Any) -> int:
     from jichitai.continuity import disaster
 
-    rows = [{
-        "id": d.pk, "kind": d.kind, "state": disaster.state_of(d), "starts_at": d.starts_at.isoformat(),
-        "ends_at": d.ends_at.isoformat(), "legal_basis": d.legal_basis, "purpose": d.purpose,
-        "partners": [{"code": p.municipality.code, "state": p.state} for p in disaster.partners_of(d)],
-    } for d in disaster.declarations()]
+    rows = [
+        {
+            "id": d.pk,
+            "kind": d.kind,
+            "state": disaster.state_of(d),
+            "starts_at": d.starts_at.isoformat(),
+            "ends_at": d.ends_at.isoformat(),
+            "legal_basis": d.legal_basis,
+            "purpose": d.purpose,
+            "partners": [
+                {"code": p.municipality.code, "state": p.state} for p in disaster.partners_of(d)
+            ],
+        }
+        for d in disaster.declarations()
+    ]
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return 0
@@ -178,9 +248,13 @@ def _change(args: argparse.Namespace, muni: Any, staff: Any) -> int:
     else:
         partner = None
         if args.partner:
-            partner = Municipality.objects.filter(code=args.partner).values_list("pk", flat=True).first()
+            partner = (
+                Municipality.objects.filter(code=args.partner).values_list("pk", flat=True).first()
+            )
             if partner is None:
-                return _fail(f"代行団体がありません: {args.partner}", f"no such partner: {args.partner}")
+                return _fail(
+                    f"代行団体がありません: {args.partner}", f"no such partner: {args.partner}"
+                )
         disaster.revoke(decl, note=args.note, partner_id=partner)
     print(f"災害宣言 {decl.pk}: {args.command_name} / done")
     return 0
@@ -227,6 +301,11 @@ def _named(handler: Any, command_name: str) -> Any:
 
 
 HANDLERS = {
-    "declare": _declare, "declarations": _declarations, "report": _report, "degraded": _degraded,
-    "extend": _named(_change, "extend"), "end": _named(_change, "end"), "revoke": _named(_change, "revoke"),
+    "declare": _declare,
+    "declarations": _declarations,
+    "report": _report,
+    "degraded": _degraded,
+    "extend": _named(_change, "extend"),
+    "end": _named(_change, "end"),
+    "revoke": _named(_change, "revoke"),
 }

@@ -41,8 +41,12 @@ def switch_on(mode: str, *, reason: str, username: str = "") -> dict[str, Any]:
         raise DeclarationError("縮退運転の種類を選んでください。")
     if not (reason or "").strip():
         raise DeclarationError("縮退運転の理由を入力してください。")
-    value = {"mode": mode, "reason": reason.strip()[:500], "since": timezone.now().isoformat(),
-             "by": username}
+    value = {
+        "mode": mode,
+        "reason": reason.strip()[:500],
+        "since": timezone.now().isoformat(),
+        "by": username,
+    }
     row = MunicipalSetting.objects.filter(key=degraded.SETTING).first()
     if row is None:
         MunicipalSetting.objects.create(key=degraded.SETTING, value=value)
@@ -50,8 +54,12 @@ def switch_on(mode: str, *, reason: str, username: str = "") -> dict[str, Any]:
         row.value = value
         row.save(update_fields=["value", "updated_at"])
     degraded.forget()
-    record("operation", "continuity.degraded_on", screen="縮退運転",
-           detail={"mode": mode, "reason": value["reason"]})
+    record(
+        "operation",
+        "continuity.degraded_on",
+        screen="縮退運転",
+        detail={"mode": mode, "reason": value["reason"]},
+    )
     return value
 
 
@@ -63,5 +71,9 @@ def switch_off(*, note: str = "") -> None:
     before = row.value.get("mode") if isinstance(row.value, dict) else None
     row.delete()
     degraded.forget()
-    record("operation", "continuity.degraded_off", screen="縮退運転",
-           detail={"before": before, "note": note[:200]})
+    record(
+        "operation",
+        "continuity.degraded_off",
+        screen="縮退運転",
+        detail={"before": before, "note": note[:200]},
+    )

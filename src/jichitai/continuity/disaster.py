@@ -51,7 +51,9 @@ class PartnerGrant:
 def _own_context() -> Any:
     ctx = current()
     if ctx.is_delegated:
-        raise DeclarationError("代行中の職員は災害宣言を扱えません。被災団体または協議会の管理者が行います。")
+        raise DeclarationError(
+            "代行中の職員は災害宣言を扱えません。被災団体または協議会の管理者が行います。"
+        )
     require_capability(ctx.staff_id, CAPABILITY)
     return ctx
 
@@ -82,7 +84,9 @@ def partner_choices(municipality_id: int | None = None) -> list[Municipality]:
     """The members that may be named partners: the same consortium, active, not the stricken one."""
     mid = municipality_id or current().municipality_id
     me = Municipality.objects.get(pk=mid)
-    return list(Municipality.objects.filter(consortium_id=me.consortium_id, active=True).exclude(pk=mid))
+    return list(
+        Municipality.objects.filter(consortium_id=me.consortium_id, active=True).exclude(pk=mid)
+    )
 
 
 def _partners(ids: Iterable[Any], municipality_id: int) -> list[Municipality]:
@@ -111,12 +115,23 @@ def _check_window(starts_at: dt.datetime, ends_at: dt.datetime) -> None:
 
 
 def _log(action: str, decl: DisasterDeclaration, **detail: Any) -> None:
-    record("operation", f"continuity.{action}", subject_type=SUBJECT, subject_id=decl.pk,
-           screen="災害宣言", detail=detail)
+    record(
+        "operation",
+        f"continuity.{action}",
+        subject_type=SUBJECT,
+        subject_id=decl.pk,
+        screen="災害宣言",
+        detail=detail,
+    )
 
 
 def declare(
-    *, kind: str, legal_basis: str, purpose: str, starts_at: dt.datetime, ends_at: dt.datetime,
+    *,
+    kind: str,
+    legal_basis: str,
+    purpose: str,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
     partner_ids: Sequence[Any],
 ) -> DisasterDeclaration:
     """Declare a disaster for the context's municipality and lend its register to the partners."""
@@ -133,18 +148,34 @@ def declare(
     partners = _partners(partner_ids, ctx.municipality_id)
     with transaction.atomic():
         decl = DisasterDeclaration.objects.create(
-            kind=kind, legal_basis=legal_basis, purpose=purpose[:2000], starts_at=starts_at,
-            ends_at=ends_at, declared_by_id=ctx.staff_id,
+            kind=kind,
+            legal_basis=legal_basis,
+            purpose=purpose[:2000],
+            starts_at=starts_at,
+            ends_at=ends_at,
+            declared_by_id=ctx.staff_id,
         )
         for partner in partners:
             DelegationGrant.objects.create(
-                grantor_id=ctx.municipality_id, grantee=partner, valid_from=starts_at,
-                valid_until=ends_at, legal_basis=LegalBasis(legal_basis).label,
-                reason=purpose[:2000], declared_by_id=ctx.staff_id, declaration=decl,
+                grantor_id=ctx.municipality_id,
+                grantee=partner,
+                valid_from=starts_at,
+                valid_until=ends_at,
+                legal_basis=LegalBasis(legal_basis).label,
+                reason=purpose[:2000],
+                declared_by_id=ctx.staff_id,
+                declaration=decl,
             )
-        _log("declared", decl, kind=kind, legal_basis=legal_basis, purpose=purpose[:200],
-             starts_at=starts_at.isoformat(), ends_at=ends_at.isoformat(),
-             partners=[p.code for p in partners])
+        _log(
+            "declared",
+            decl,
+            kind=kind,
+            legal_basis=legal_basis,
+            purpose=purpose[:200],
+            starts_at=starts_at.isoformat(),
+            ends_at=ends_at.isoformat(),
+            partners=[p.code for p in partners],
+        )
     return decl
 
 
@@ -159,14 +190,18 @@ def declarations() -> list[DisasterDeclaration]:
 
 def partners_of(decl: DisasterDeclaration) -> list[PartnerGrant]:
     now = timezone.now()
-    grants = DelegationGrant.objects.filter(declaration_id=decl.pk).select_related("grantee").order_by(
-        "grantee__code", "pk")
+    grants = (
+        DelegationGrant.objects.filter(declaration_id=decl.pk)
+        .select_related("grantee")
+        .order_by("grantee__code", "pk")
+    )
     return [PartnerGrant(g, g.grantee, grant_state(g, now)) for g in grants]
 
 
 def _open_grants(decl: DisasterDeclaration) -> Any:
     return DelegationGrant.objects.select_for_update().filter(
-        declaration_id=decl.pk, revoked_at__isnull=True, valid_until__gt=timezone.now())
+        declaration_id=decl.pk, revoked_at__isnull=True, valid_until__gt=timezone.now()
+    )
 
 
 def _closeable(decl: DisasterDeclaration) -> None:
@@ -174,7 +209,9 @@ def _closeable(decl: DisasterDeclaration) -> None:
         raise DeclarationError("この宣言はすでに終了または取消されています。")
 
 
-def extend(decl: DisasterDeclaration, ends_at: dt.datetime, *, note: str = "") -> DisasterDeclaration:
+def extend(
+    decl: DisasterDeclaration, ends_at: dt.datetime, *, note: str = ""
+) -> DisasterDeclaration:
     """Move the expected end later: every grant still open follows."""
     _own_context()
     ends_at = _aware(ends_at)
@@ -190,7 +227,13 @@ def extend(decl: DisasterDeclaration, ends_at: dt.datetime, *, note: str = "") -
             grant.save(update_fields=["valid_until"])
         decl.ends_at = ends_at
         decl.save(update_fields=["ends_at"])
-        _log("extended", decl, before=before.isoformat(), ends_at=ends_at.isoformat(), note=note[:200])
+        _log(
+            "extended",
+            decl,
+            before=before.isoformat(),
+            ends_at=ends_at.isoformat(),
+            note=note[:200],
+        )
     return decl
 
 
@@ -215,7 +258,9 @@ def end(decl: DisasterDeclaration, *, note: str = "") -> DisasterDeclaration:
     return decl
 
 
-def revoke(decl: DisasterDeclaration, *, note: str, partner_id: int | None = None) -> DisasterDeclaration:
+def revoke(
+    decl: DisasterDeclaration, *, note: str, partner_id: int | None = None
+) -> DisasterDeclaration:
     """Withdraw the declaration (made in error, or a partner must stop): its grants — or one
     partner's — are revoked now."""
     _own_context()
@@ -227,7 +272,8 @@ def revoke(decl: DisasterDeclaration, *, note: str, partner_id: int | None = Non
         if decl.revoked_at is not None:
             raise DeclarationError("この宣言はすでに取消されています。")
         grants = DelegationGrant.objects.select_for_update().filter(
-            declaration_id=decl.pk, revoked_at__isnull=True)
+            declaration_id=decl.pk, revoked_at__isnull=True
+        )
         if partner_id is not None:
             grants = grants.filter(grantee_id=partner_id)
             if not grants.exists():

@@ -38,15 +38,30 @@ class Action:
     grant_id: int
 
     def row(self) -> tuple[str, ...]:
-        return (self.occurred_at.isoformat(timespec="seconds"), self.acting, self.username, self.category,
-                self.title, self.screen, self.function, self.legal_basis, self.purpose, str(self.grant_id))
+        return (
+            self.occurred_at.isoformat(timespec="seconds"),
+            self.acting,
+            self.username,
+            self.category,
+            self.title,
+            self.screen,
+            self.function,
+            self.legal_basis,
+            self.purpose,
+            str(self.grant_id),
+        )
 
 
 def _entries(decl: DisasterDeclaration) -> Iterator[AuditEntry]:
-    grant_ids = list(DelegationGrant.objects.filter(declaration_id=decl.pk).values_list("pk", flat=True))
-    return (AuditEntry.objects.filter(grant_id__in=grant_ids)
-            .exclude(acting_municipality_id=decl.municipality_id)
-            .order_by("seq").iterator(chunk_size=500))
+    grant_ids = list(
+        DelegationGrant.objects.filter(declaration_id=decl.pk).values_list("pk", flat=True)
+    )
+    return (
+        AuditEntry.objects.filter(grant_id__in=grant_ids)
+        .exclude(acting_municipality_id=decl.municipality_id)
+        .order_by("seq")
+        .iterator(chunk_size=500)
+    )
 
 
 def actions(decl: DisasterDeclaration) -> Iterator[Action]:
@@ -55,11 +70,22 @@ def actions(decl: DisasterDeclaration) -> Iterator[Action]:
     categories = dict(Category.choices)
     for e in _entries(decl):
         if e.acting_municipality_id not in names:
-            names[e.acting_municipality_id] = str(Municipality.objects.get(pk=e.acting_municipality_id))
+            names[e.acting_municipality_id] = str(
+                Municipality.objects.get(pk=e.acting_municipality_id)
+            )
         title, _ = describe(e.category, e.action, {})
-        yield Action(e.occurred_at, names[e.acting_municipality_id], e.username,
-                     categories.get(e.category, e.category), title, e.screen, e.function,
-                     e.legal_basis, e.purpose, int(e.grant_id or 0))
+        yield Action(
+            e.occurred_at,
+            names[e.acting_municipality_id],
+            e.username,
+            categories.get(e.category, e.category),
+            title,
+            e.screen,
+            e.function,
+            e.legal_basis,
+            e.purpose,
+            int(e.grant_id or 0),
+        )
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,9 @@ def _when(raw: str) -> dt.datetime:
     try:
         value = dt.datetime.fromisoformat(raw.strip())
     except ValueError:
-        raise disaster.DeclarationError("日時は「2026-12-01T09:00」の形で入力してください。") from None
+        raise disaster.DeclarationError(
+            "日時は「2026-12-01T09:00」の形で入力してください。"
+        ) from None
     return value if timezone.is_aware(value) else timezone.make_aware(value)
 
 
@@ -46,22 +48,43 @@ def _municipality(request: HttpRequest) -> Municipality:
 @require_GET
 @requires_capability(MANAGE)
 def index(request: HttpRequest) -> HttpResponse:
-    rows = [{"d": d, "state": disaster.state_of(d), "partners": disaster.partners_of(d)}
-            for d in disaster.declarations()]
-    return render(request, "continuity/index.html", {
-        "municipality": _municipality(request), "rows": rows,
-        "mode": degraded.current_setting(), "modes": degraded.MODES,
-    })
+    rows = [
+        {"d": d, "state": disaster.state_of(d), "partners": disaster.partners_of(d)}
+        for d in disaster.declarations()
+    ]
+    return render(
+        request,
+        "continuity/index.html",
+        {
+            "municipality": _municipality(request),
+            "rows": rows,
+            "mode": degraded.current_setting(),
+            "modes": degraded.MODES,
+        },
+    )
 
 
-def _declare_form(request: HttpRequest, form: dict[str, Any], error: str = "", status: int = 200) -> HttpResponse:
+def _declare_form(
+    request: HttpRequest, form: dict[str, Any], error: str = "", status: int = 200
+) -> HttpResponse:
     now = timezone.localtime()
-    return render(request, "continuity/declare.html", {
-        "municipality": _municipality(request), "partners": disaster.partner_choices(),
-        "kinds": DisasterKind.choices, "bases": LegalBasis.choices, "error": error,
-        "form": {"starts_at": now.strftime("%Y-%m-%dT%H:%M"),
-                 "ends_at": (now + dt.timedelta(days=14)).strftime("%Y-%m-%dT%H:%M"), **form},
-    }, status=status)
+    return render(
+        request,
+        "continuity/declare.html",
+        {
+            "municipality": _municipality(request),
+            "partners": disaster.partner_choices(),
+            "kinds": DisasterKind.choices,
+            "bases": LegalBasis.choices,
+            "error": error,
+            "form": {
+                "starts_at": now.strftime("%Y-%m-%dT%H:%M"),
+                "ends_at": (now + dt.timedelta(days=14)).strftime("%Y-%m-%dT%H:%M"),
+                **form,
+            },
+        },
+        status=status,
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -69,13 +92,19 @@ def _declare_form(request: HttpRequest, form: dict[str, Any], error: str = "", s
 def declare(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return _declare_form(request, {})
-    form: dict[str, Any] = {k: request.POST.get(k, "") for k in
-                            ("kind", "legal_basis", "purpose", "starts_at", "ends_at")}
+    form: dict[str, Any] = {
+        k: request.POST.get(k, "")
+        for k in ("kind", "legal_basis", "purpose", "starts_at", "ends_at")
+    }
     form["partners"] = request.POST.getlist("partners")
     try:
         decl = disaster.declare(
-            kind=form["kind"], legal_basis=form["legal_basis"], purpose=form["purpose"],
-            starts_at=_when(form["starts_at"]), ends_at=_when(form["ends_at"]), partner_ids=form["partners"],
+            kind=form["kind"],
+            legal_basis=form["legal_basis"],
+            purpose=form["purpose"],
+            starts_at=_when(form["starts_at"]),
+            ends_at=_when(form["ends_at"]),
+            partner_ids=form["partners"],
         )
     except disaster.DeclarationError as exc:
         return _declare_form(request, form, str(exc), status=400)
@@ -83,11 +112,22 @@ def declare(request: HttpRequest) -> HttpResponse:
     return redirect("continuity:detail", declaration_id=decl.pk)
 
 
-def _detail(request: HttpRequest, decl: DisasterDeclaration, error: str = "", status: int = 200) -> HttpResponse:
-    return render(request, "continuity/detail.html", {
-        "municipality": _municipality(request), "d": decl, "state": disaster.state_of(decl),
-        "partners": disaster.partners_of(decl), "report": report.summary(decl), "error": error,
-    }, status=status)
+def _detail(
+    request: HttpRequest, decl: DisasterDeclaration, error: str = "", status: int = 200
+) -> HttpResponse:
+    return render(
+        request,
+        "continuity/detail.html",
+        {
+            "municipality": _municipality(request),
+            "d": decl,
+            "state": disaster.state_of(decl),
+            "partners": disaster.partners_of(decl),
+            "report": report.summary(decl),
+            "error": error,
+        },
+        status=status,
+    )
 
 
 @require_GET
@@ -108,8 +148,12 @@ def report_csv(request: HttpRequest, declaration_id: int) -> HttpResponse:
     return response
 
 
-def _change(request: HttpRequest, declaration_id: int, action: Callable[[DisasterDeclaration], Any],
-            done: str) -> HttpResponse:
+def _change(
+    request: HttpRequest,
+    declaration_id: int,
+    action: Callable[[DisasterDeclaration], Any],
+    done: str,
+) -> HttpResponse:
     decl = _declaration(declaration_id)
     try:
         action(decl)
@@ -122,16 +166,25 @@ def _change(request: HttpRequest, declaration_id: int, action: Callable[[Disaste
 @require_POST
 @requires_capability(MANAGE)
 def extend(request: HttpRequest, declaration_id: int) -> HttpResponse:
-    return _change(request, declaration_id, lambda d: disaster.extend(
-        d, _when(request.POST.get("ends_at", "")), note=request.POST.get("note", "")),
-        "宣言の期間を延長しました。")
+    return _change(
+        request,
+        declaration_id,
+        lambda d: disaster.extend(
+            d, _when(request.POST.get("ends_at", "")), note=request.POST.get("note", "")
+        ),
+        "宣言の期間を延長しました。",
+    )
 
 
 @require_POST
 @requires_capability(MANAGE)
 def end(request: HttpRequest, declaration_id: int) -> HttpResponse:
-    return _change(request, declaration_id, lambda d: disaster.end(d, note=request.POST.get("note", "")),
-                   "宣言を終了しました。代行団体は以後この団体の事務を行えません。")
+    return _change(
+        request,
+        declaration_id,
+        lambda d: disaster.end(d, note=request.POST.get("note", "")),
+        "宣言を終了しました。代行団体は以後この団体の事務を行えません。",
+    )
 
 
 def _partner(raw: str) -> int | None:
@@ -141,9 +194,16 @@ def _partner(raw: str) -> int | None:
 @require_POST
 @requires_capability(MANAGE)
 def revoke(request: HttpRequest, declaration_id: int) -> HttpResponse:
-    return _change(request, declaration_id, lambda d: disaster.revoke(
-        d, note=request.POST.get("note", ""), partner_id=_partner(request.POST.get("partner", ""))),
-        "代行の許可を取り消しました。")
+    return _change(
+        request,
+        declaration_id,
+        lambda d: disaster.revoke(
+            d,
+            note=request.POST.get("note", ""),
+            partner_id=_partner(request.POST.get("partner", "")),
+        ),
+        "代行の許可を取り消しました。",
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -156,13 +216,23 @@ def degraded_mode(request: HttpRequest) -> HttpResponse:
                 degraded.switch_off(note=request.POST.get("note", ""))
                 messages.success(request, "縮退運転を解除しました。")
             else:
-                degraded.switch_on(request.POST.get("mode", ""), reason=request.POST.get("reason", ""),
-                                   username=request.user.get_username())
+                degraded.switch_on(
+                    request.POST.get("mode", ""),
+                    reason=request.POST.get("reason", ""),
+                    username=request.user.get_username(),
+                )
                 messages.success(request, "縮退運転を開始しました。")
             return redirect("continuity:degraded")
         except disaster.DeclarationError as exc:
             error, status = str(exc), 400
-    return render(request, "continuity/degraded.html", {
-        "municipality": _municipality(request), "mode": degraded.current_setting(),
-        "modes": degraded.MODES, "error": error,
-    }, status=status)
+    return render(
+        request,
+        "continuity/degraded.html",
+        {
+            "municipality": _municipality(request),
+            "mode": degraded.current_setting(),
+            "modes": degraded.MODES,
+            "error": error,
+        },
+        status=status,
+    )
