@@ -27,8 +27,13 @@ def _run(*args: str) -> int:
 def test_declare_list_extend_report_and_end(world: World, capsys: Any, tmp_path: Path) -> None:
     a = ["--municipality", world.a.code, "--staff", "admin-a"]
     until = (timezone.now() + dt.timedelta(days=3)).isoformat()
+    # begun an hour ago: PostgreSQL's RLS asks the grant at now(), the start of the test's one
+    # transaction, which is earlier than a start of "now" taken inside it
+    since = (timezone.now() - dt.timedelta(hours=1)).isoformat()
     code = _run(
         "declare",
+        "--from",
+        since,
         *a,
         "--kind",
         "tsunami",
