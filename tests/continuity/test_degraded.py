@@ -192,3 +192,18 @@ def test_only_an_administrator_switches_the_mode_through_the_screen(world: World
         assert degraded.current_setting() is None  # never B's
     with activate(own_ctx(world.a, world.admin_a)), pytest.raises(DeclarationError):
         degraded.switch_off()
+
+
+def test_a_refusal_names_the_mode_only_when_the_mode_is_the_reason(world: World) -> None:
+    _switch(world, world.a, "read_only")
+    admin = acting_for(world.admin_a, f"m{world.a.pk}")  # holds no 異動 right in any mode
+    page = admin.get("/registry/events/new/move_in/")
+    assert (
+        page.status_code == 403
+        and "のため、この操作を行う権限がありません" not in page.content.decode()
+    )
+    api = api_post(admin, "/events", move_in_body(world.protected.office, "管理"), "nm-1")
+    assert api.status_code == 403 and "縮退運転中" not in api.json()["errors"][0]["message"]
+    clerk = acting_for(_clerk_a(world), f"m{world.a.pk}")
+    refused = clerk.get("/registry/events/new/move_in/").content.decode()
+    assert "縮退運転中（参照のみ）のため、この操作を行う権限がありません" in refused

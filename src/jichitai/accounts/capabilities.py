@@ -192,14 +192,15 @@ def _open_in_mode(c: Capability) -> bool:
     return mode is None or (mode == ISSUANCE_ONLY and c.kind == "issue")
 
 
-def refused_by_mode(capability: str, *, post: bool = False) -> str | None:
+def refused_by_mode(capability: str, *, post: bool = False, staff: Any = None) -> str | None:
     """The label of the 縮退運転 that refuses ``capability`` (a POST of a read capability that
-    writes on POST included) in the current unit of work, or None."""
+    writes on POST included) in the current unit of work, or None — also None when ``staff`` (if
+    given) would not hold it anyway, so a refusal names the mode only when the mode is the reason."""
     from jichitai.tenancy.degraded import LABELS, mode_of_unit
 
     c = CAPABILITIES[capability]
     mode = mode_of_unit()
-    if mode is None:
+    if mode is None or (staff is not None and not (roles_of(staff) & c.roles and _lent(c))):
         return None
     if not _open_in_mode(c) or (post and c.writes_on_post):
         return LABELS[mode]

@@ -108,11 +108,11 @@ def tenant_required(view: V) -> V:
     return cast(V, wrapper)
 
 
-def _refusal(capability: str, *, post: bool = False) -> str:
+def _refusal(capability: str, *, post: bool = False, staff: Any = None) -> str:
     """The 403 message: the 縮退運転 that refuses it when that is why (issue 14)."""
     from .capabilities import refused_by_mode
 
-    mode = refused_by_mode(capability, post=post)
+    mode = refused_by_mode(capability, post=post, staff=staff)
     if mode:
         return f"縮退運転中（{mode}）のため、この操作を行う権限がありません。"
     return "この操作を行う権限がありません。"
@@ -142,12 +142,12 @@ def requires_capability(capability: str) -> Callable[[V], V]:
         @wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if not has_capability(request, capability):
-                raise PermissionDenied(_refusal(capability))
+                raise PermissionDenied(_refusal(capability, staff=request.user))
             if request.method not in ("GET", "HEAD", "OPTIONS"):
                 from .capabilities import refused_by_mode
 
                 if refused_by_mode(capability, post=True):
-                    raise PermissionDenied(_refusal(capability, post=True))
+                    raise PermissionDenied(_refusal(capability, post=True, staff=request.user))
             return view(request, *args, **kwargs)
 
         wrapper.capability = capability  # type: ignore[attr-defined]

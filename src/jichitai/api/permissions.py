@@ -92,7 +92,7 @@ class StaffSession(SessionAuth):
         if not holds(request, self.capability):
             from jichitai.accounts.capabilities import refused_by_mode
 
-            mode = refused_by_mode(self.capability)
+            mode = refused_by_mode(self.capability, staff=user)
             raise Forbidden(f"縮退運転中：{mode}" if mode else "")
         return user
 
