@@ -388,3 +388,21 @@ def test_protected_persons_of_A_stay_protected_from_partner_staff(world: World) 
     with activate(own_ctx(world.a)):  # every access to a protected person is alerted in A's chain
         alerts = AuditEntry.objects.filter(category="alert", acting_municipality=world.b)
         assert alerts.exists() and all(a.grant_id == _grant(decl, world.b).pk for a in alerts)
+
+
+def test_extending_an_expired_declaration_reopens_its_grants(world: World) -> None:
+    decl = declare(world, world.b, world.c, starts=dt.timedelta(days=-3), days=5)
+    past = timezone.now() - dt.timedelta(days=1)
+    with activate(own_ctx(world.a, world.admin_a)):
+        disaster.revoke(decl, note="丁村は不要", partner_id=world.c.pk)
+        # time passes: the declared period ran out yesterday
+        DisasterDeclaration.objects.filter(pk=decl.pk).update(ends_at=past)
+        DelegationGrant.objects.filter(declaration_id=decl.pk).update(valid_until=past)
+        decl.refresh_from_db()
+        assert disaster.state_of(decl) == "終了" and not _grant(decl, world.b).is_valid_at()
+        disaster.extend(decl, timezone.now() + dt.timedelta(days=2), note="余震")
+    assert _grant(decl, world.b).is_valid_at() and not _grant(decl, world.c).is_valid_at()
+    assert (
+        acting_for(world.clerk_b, f"g{_grant(decl, world.b).pk}").get("/registry/").status_code
+        == 200
+    )

@@ -222,7 +222,11 @@ def extend(
             raise DeclarationError("延長後の終了予定日時は現在の終了予定日時より後にしてください。")
         _check_window(decl.starts_at, ends_at)
         before = decl.ends_at
-        for grant in _open_grants(decl):
+        # the grants that ran with the declaration (an expired one reopens; a revoked one stays so)
+        grants = DelegationGrant.objects.select_for_update().filter(
+            declaration_id=decl.pk, revoked_at__isnull=True, valid_until=before
+        )
+        for grant in grants:
             grant.valid_until = ends_at
             grant.save(update_fields=["valid_until"])
         decl.ends_at = ends_at
