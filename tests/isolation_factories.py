@@ -19,6 +19,19 @@ def _municipal_setting(marker: str) -> Any:
     return MunicipalSetting.objects.create(key=f"k-{marker}", value={"marker": marker})
 
 
+def _disaster_declaration(marker: str) -> Any:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from jichitai.tenancy.models import DisasterDeclaration
+
+    now = timezone.now()
+    return DisasterDeclaration.objects.create(
+        kind="earthquake", legal_basis="agreement", purpose=marker, starts_at=now - dt.timedelta(days=1),
+        ends_at=now + dt.timedelta(days=1), declared_by=_staff(marker))
+
+
 def _audit_entry(marker: str) -> Any:
     from jichitai.audit.recording import record
 
@@ -440,6 +453,7 @@ FACTORIES: dict[str, Callable[[str], Any]] = {
     "registry.AddressLot": _lot,
     "registry.Katagaki": _katagaki,
     "tenancy.MunicipalSetting": _municipal_setting,
+    "tenancy.DisasterDeclaration": _disaster_declaration,
     "audit.AuditEntry": _audit_entry,
     "audit.AuditChainHead": _audit_head,
     "registry.AddressEntry": _address,

@@ -186,6 +186,15 @@ WEB_ROUTES: dict[str, tuple[tuple[str, ...], str]] = {
     "migration:line": (("get",), "migration.run"),
     "migration:reconciliation_pdf": (("get",), "migration.run"),
     "migration:gaiji_worklist": (("get",), "migration.run"),
+    # 災害宣言・代行の記録・縮退運転 (issue 14): administrators of the stricken municipality only
+    "continuity:index": (("get",), "continuity.manage"),
+    "continuity:declare": (("get", "post"), "continuity.manage"),
+    "continuity:detail": (("get",), "continuity.manage"),
+    "continuity:report_csv": (("get",), "continuity.manage"),
+    "continuity:extend": (("post",), "continuity.manage"),
+    "continuity:end": (("post",), "continuity.manage"),
+    "continuity:revoke": (("post",), "continuity.manage"),
+    "continuity:degraded": (("get", "post"), "continuity.manage"),
 }
 
 # Capabilities that a 代行 grant does not lend: the table says so (docs/audit.md: auditing is not
@@ -364,6 +373,8 @@ def _build() -> World:
         run_file = FACTORIES["jobs.RunFile"](MARKER)
         schedule = FACTORIES["jobs.Schedule"](MARKER)
     now = timezone.now()
+    with activate(_ctx(a)):
+        declaration = FACTORIES["tenancy.DisasterDeclaration"]("災害宣言試験")
     grant = DelegationGrant.objects.create(
         grantor=a, grantee=b, valid_from=now - dt.timedelta(hours=1), valid_until=now + dt.timedelta(days=1),
         legal_basis="災害時相互応援協定", declared_by=office.approver,
@@ -379,6 +390,7 @@ def _build() -> World:
         "code": "ABCD-EFGH-IJKL-MNOP",  # verify:certificate (an unknown code: 404)
         "token": _migration_upload(a), "file_no": 0, "line": 2,  # migration:run, migration:line
         "batch_id": 999999,  # registry:euc_batch_file (none: 404 where allowed)
+        "declaration_id": declaration.pk,  # continuity:detail and its changes
     })
     for role in ROLES:
         for situation in SITUATIONS:

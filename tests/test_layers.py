@@ -35,7 +35,8 @@ ALLOWED: dict[str, set[str]] = {
     "certificates": {"registry", "seals", "tax"},
     "kiosk": {"certificates"},
     "disaster": {"registry", "certificates"},
-    # continuity: backups check a restored database (audit verify, as-of counts), bundles go
+    # continuity: a declaration is checked against the capability table (accounts) and logged in the
+    # stricken municipality's audit chain (audit); backups check a restored database (audit verify, as-of counts), bundles go
     # through the migration export/import, the emergency extract reads the register's EUC source
     # and prints through the certificates' engine (issue 14)
     "continuity": {"tenancy", "audit", "accounts", "registry", "importer", "certificates", "wareki"},

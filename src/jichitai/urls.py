@@ -11,6 +11,7 @@ urlpatterns = [
     path("staff/", include("jichitai.web.staff.urls")),
     path("seals/", include("jichitai.web.seals.urls")),
     path("migration/", include("jichitai.web.migration.urls")),
+    path("continuity/", include("jichitai.web.continuity.urls")),
     path("api/", include("jichitai.api.urls")),
     path("verify/", include("jichitai.certificates.verify.urls")),  # public: no personal data
     path("", include("jichitai.web.urls")),

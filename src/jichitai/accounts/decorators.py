@@ -108,6 +108,16 @@ def tenant_required(view: V) -> V:
     return cast(V, wrapper)
 
 
+def _refusal(capability: str, *, post: bool = False, staff: Any = None) -> str:
+    """The 403 message: the 縮退運転 that refuses it when that is why (issue 14)."""
+    from .capabilities import refused_by_mode
+
+    mode = refused_by_mode(capability, post=post, staff=staff)
+    if mode:
+        return f"縮退運転中（{mode}）のため、この操作を行う権限がありません。"
+    return "この操作を行う権限がありません。"
+
+
 def has_capability(request: HttpRequest, capability: str) -> bool:
     """The request's staff member holds ``capability`` in the acting municipality."""
     from .capabilities import has_capability as holds
@@ -132,7 +142,12 @@ def requires_capability(capability: str) -> Callable[[V], V]:
         @wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if not has_capability(request, capability):
-                raise PermissionDenied("この操作を行う権限がありません。")
+                raise PermissionDenied(_refusal(capability, staff=request.user))
+            if request.method not in ("GET", "HEAD", "OPTIONS"):
+                from .capabilities import refused_by_mode
+
+                if refused_by_mode(capability, post=True):
+                    raise PermissionDenied(_refusal(capability, post=True, staff=request.user))
             return view(request, *args, **kwargs)
 
         wrapper.capability = capability  # type: ignore[attr-defined]

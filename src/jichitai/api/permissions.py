@@ -92,7 +92,10 @@ class StaffSession(SessionAuth):
         # CSRF for unsafe methods (the session cookie is ambient authority in a browser)
         self._get_key(request)
         if not holds(request, self.capability):
-            raise Forbidden()
+            from jichitai.accounts.capabilities import refused_by_mode
+
+            mode = refused_by_mode(self.capability, staff=user)
+            raise Forbidden(f"縮退運転中：{mode}" if mode else "")
         return user
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:  # pragma: no cover

@@ -31,6 +31,12 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
         "jichitai.cli.continuity_disaster",
         "災害の宣言・延長・終了 / declare, extend, end a disaster",
     ),
+    "declarations": ("jichitai.cli.continuity_disaster", "災害宣言の一覧 / list the declarations"),
+    "extend": ("jichitai.cli.continuity_disaster", "災害宣言の延長 / extend a declaration"),
+    "end": ("jichitai.cli.continuity_disaster", "災害宣言の終了 / end a declaration"),
+    "revoke": ("jichitai.cli.continuity_disaster", "災害宣言・代行の取消 / revoke a declaration"),
+    "report": ("jichitai.cli.continuity_disaster", "代行の記録（CSV） / what partners did"),
+    "degraded": ("jichitai.cli.continuity_disaster", "縮退運転 / degraded mode on, off, status"),
     "export-bundle": (
         "jichitai.cli.continuity_bundle",
         "団体別の暗号化・署名付き束 / one municipality's encrypted, signed bundle",

@@ -113,6 +113,11 @@ class DelegationGrant(models.Model):
     )
     declared_at = models.DateTimeField("宣言日時", default=timezone.now)
     revoked_at = models.DateTimeField("取消日時", null=True, blank=True)
+    # the disaster declaration that made this grant (issue 14); none for a grant made by hand
+    declaration = models.ForeignKey(
+        "tenancy.DisasterDeclaration", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="grants", verbose_name="災害宣言",
+    )
 
     objects = DelegationGrantQuerySet.as_manager()
 
@@ -214,3 +219,54 @@ class MunicipalSetting(TenantModel):
 
     def __str__(self) -> str:
         return self.key
+
+
+class DisasterKind(models.TextChoices):
+    EARTHQUAKE = "earthquake", "地震"
+    TSUNAMI = "tsunami", "津波"
+    STORM_FLOOD = "storm_flood", "風水害"
+    LANDSLIDE = "landslide", "土砂災害"
+    VOLCANO = "volcano", "火山噴火"
+    FIRE = "fire", "大規模火災"
+    FACILITY = "facility", "庁舎・システムの被災"
+    OTHER = "other", "その他"
+
+
+class LegalBasis(models.TextChoices):
+    """根拠: why a partner may act for the stricken municipality (docs/operations.md)."""
+
+    SUBSTITUTE_EXECUTION = "lag_252_16_2", "地方自治法第252条の16の2（事務の代替執行）"
+    LEDGER_USE = "dcba_90_4", "災害対策基本法第90条の4（台帳情報の利用及び提供）"
+    SUPPORT_REQUEST = "dcba_67", "災害対策基本法第67条（他の市町村長等に対する応援の要求）"
+    ENTRUSTMENT = "lag_252_14", "地方自治法第252条の14（事務の委託）"
+    AGREEMENT = "agreement", "災害時相互応援協定"
+
+
+class DisasterDeclaration(TenantModel):
+    """災害宣言: the stricken municipality's (the tenant's) declaration. Its partners act through
+    the DelegationGrants it made (``grants``), never through anything else."""
+
+    kind = models.CharField("災害の種別", max_length=20, choices=DisasterKind.choices)
+    legal_basis = models.CharField("根拠", max_length=20, choices=LegalBasis.choices)
+    purpose = models.TextField("目的")
+    starts_at = models.DateTimeField("開始日時")
+    ends_at = models.DateTimeField("終了予定日時")
+    declared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="宣言者"
+    )
+    declared_at = models.DateTimeField("宣言日時", default=timezone.now)
+    ended_at = models.DateTimeField("終了日時", null=True, blank=True)
+    revoked_at = models.DateTimeField("取消日時", null=True, blank=True)
+    closing_note = models.TextField("終了・取消の理由", blank=True)
+
+    class Meta(TenantModel.Meta):
+        verbose_name = "災害宣言"
+        indexes = [models.Index(fields=["municipality", "starts_at"], name="disaster_by_start")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")), name="disaster_window_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}（{self.starts_at:%Y-%m-%d}〜）"

@@ -50,7 +50,7 @@ def delegated_context(
         municipality_id=data_owner.pk,
         acting_municipality_id=acting.pk,
         staff_id=staff_id,
-        purpose=purpose,
+        purpose=purpose or grant.reason[:200],
         legal_basis=grant.legal_basis,
         grant_id=grant.pk,
     )

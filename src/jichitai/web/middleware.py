@@ -47,11 +47,20 @@ def context_for_session(request: HttpRequest) -> tuple[TenantContext, frozenset[
     except SessionEnded as ended:
         end_session(request, ended)
         return None
+    purpose, legal_basis = "web", ""
+    if grant_id is not None:
+        # 代行: every audit entry of the request carries the grant's legal basis and purpose
+        from jichitai.tenancy.models import DelegationGrant
+
+        terms = DelegationGrant.objects.filter(pk=grant_id).values_list("legal_basis", "reason").first()
+        if terms:
+            legal_basis, purpose = terms[0], (terms[1] or "web")[:200]
     ctx = TenantContext(
         municipality_id=int(data),
         acting_municipality_id=int(acting),
         staff_id=user.pk,
-        purpose="web",
+        purpose=purpose,
+        legal_basis=legal_basis,
         grant_id=grant_id,
     )
     return ctx, roles

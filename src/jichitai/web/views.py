@@ -56,6 +56,9 @@ def error_400(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 
 def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    said = str(exception or "")
+    if said.startswith("縮退運転中"):  # issue 14: say which 縮退運転 refused it
+        return _error(request, 403, "権限がありません", said + "縮退運転の解除は団体管理者が行います。")
     return _error(request, 403, "権限がありません", "この画面・操作を利用する権限がありません。必要な場合は管理者に連絡してください。")
 
 

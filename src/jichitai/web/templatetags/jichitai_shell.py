@@ -10,6 +10,8 @@ from django import template
 from jichitai.accounts.capabilities import capabilities_of, roles_of
 from jichitai.accounts.decorators import is_fully_authenticated
 from jichitai.accounts.models import Role
+from jichitai.tenancy.degraded import LABELS as DEGRADED_LABELS
+from jichitai.tenancy.degraded import setting_of_unit
 from jichitai.tenancy.models import DelegationGrant, Municipality, municipalities_of_unit
 
 register = template.Library()
@@ -29,6 +31,9 @@ class Shell:
     can_manage_staff: bool = False
     can_manage_authority: bool = False  # 認証者・公印の設定
     can_migrate: bool = False  # データ移行
+    can_manage_continuity: bool = False  # 災害宣言・代行・縮退運転 (issue 14)
+    degraded: str = ""  # the data municipality's 縮退運転, as its label ("" = normal)
+    degraded_reason: str = ""
     help_topic: str = "home"
 
     @property
@@ -53,6 +58,7 @@ def shell(context: Any) -> Shell | None:
     roles = sorted(roles_of(user, ctx.acting_municipality_id))
     caps = capabilities_of(user, ctx.acting_municipality_id)
     grant = DelegationGrant.objects.filter(pk=ctx.grant_id).first() if ctx.grant_id else None
+    mode = setting_of_unit() or {}
     return Shell(
         staff_name=name,
         municipality=munis.get(ctx.municipality_id),
@@ -64,5 +70,8 @@ def shell(context: Any) -> Shell | None:
         can_manage_staff="accounts.manage_staff" in caps,
         can_manage_authority="certificates.authority" in caps,
         can_migrate="migration.run" in caps,
+        can_manage_continuity="continuity.manage" in caps,
+        degraded=DEGRADED_LABELS.get(str(mode.get("mode", "")), ""),
+        degraded_reason=str(mode.get("reason", ""))[:200],
         help_topic=topic,
     )
