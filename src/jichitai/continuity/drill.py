@@ -121,8 +121,15 @@ def _move_in(m: Any, clerk: Any, approver: Any, address: Any, code: str) -> int:
     return int(sub.event.pk)
 
 
+def _server_port() -> int:
+    """The port of the server this process is connected to (libpq chose it among PGPORT)."""
+    from django.db import connection
+
+    return int(connection.connection.info.port) if connection.connection else 0
+
+
 def worker_main(out: Path, stop: Path, seq: int) -> int:
-    """Write events until ``stop`` exists; ``ack PK TIME`` after each acknowledged 本登録."""
+    """Write events until ``stop`` exists; ``ack PK TIME PORT`` after each acknowledged 本登録."""
     _django()
     from django.db import connections
 
@@ -139,7 +146,7 @@ def worker_main(out: Path, stop: Path, seq: int) -> int:
                 connections.close_all()
                 time.sleep(0.2)
                 continue
-            log.write(f"ack {pk} {time.time():.3f}\n")
+            log.write(f"ack {pk} {time.time():.3f} {_server_port()}\n")
     connections.close_all()
     return 0
 
@@ -167,14 +174,14 @@ def prepare(cluster: Any, work: Path) -> None:
     subprocess.run(_py("setup"), env=_child_env(cluster, work), check=True, timeout=900)
 
 
-def _acks(path: Path) -> tuple[list[tuple[int, float]], list[float]]:
-    acks: list[tuple[int, float]] = []
+def _acks(path: Path) -> tuple[list[tuple[int, float, int]], list[float]]:
+    acks: list[tuple[int, float, int]] = []
     errs: list[float] = []
     if path.exists():
         for line in path.read_text(encoding="utf-8").splitlines():
             parts = line.split()
-            if parts[:1] == ["ack"] and len(parts) == 3:
-                acks.append((int(parts[1]), float(parts[2])))
+            if parts[:1] == ["ack"] and len(parts) == 4:
+                acks.append((int(parts[1]), float(parts[2]), int(parts[3])))
             elif parts[:1] == ["err"] and len(parts) >= 2:
                 errs.append(float(parts[1]))
     return acks, errs
@@ -224,9 +231,10 @@ def run_drill(
         cluster.wait_for(lambda: (lead := cluster.leader()) is not None and lead is not old,
                          timeout_s, "the replica was not promoted")  # fmt: skip
         promoted_at = time.time()
+        new_port = cluster.leader().pg_port
         cluster.start_node(old)  # the crashed server comes back (systemd): rejoins as a replica
         cluster.wait_for(
-            lambda: all(any(t > killed_at for _pk, t in _acks(o)[0]) for o in outs),
+            lambda: all(any(port == new_port for _pk, _t, port in _acks(o)[0]) for o in outs),
             timeout_s, "writes did not resume on every worker",
         )  # fmt: skip
         time.sleep(after_s)
@@ -241,14 +249,16 @@ def run_drill(
     new = cluster.leader()
     results = [_acks(o) for o in outs]
     acks = [a for r in results for a in r[0]]
-    firsts = [min(t for _pk, t in r[0] if t > killed_at) for r in results]
-    present = _present(cluster, [pk for pk, _t in acks])
+    # a write counts for the RTO only when the new leader acknowledged it: an ack read just after
+    # the kill may still be the old leader's last commit
+    firsts = [min(t for _pk, t, port in r[0] if port == new_port) for r in results]
+    present = _present(cluster, [pk for pk, _t, _port in acks])
     cluster.wait_healthy(timeout_s)
     timeline = next((m.get("timeline") for m in cluster.members() if m.get("role") == "leader"),
                     None)  # fmt: skip
     return DrillResult(
         acknowledged=len(acks),
-        lost=sorted({pk for pk, _t in acks} - present),
+        lost=sorted({pk for pk, _t, _port in acks} - present),
         rto_s=min(firsts) - killed_at,
         promotion_s=promoted_at - killed_at,
         all_writing_s=max(firsts) - killed_at,
