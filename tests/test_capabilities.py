@@ -195,6 +195,7 @@ WEB_ROUTES: dict[str, tuple[tuple[str, ...], str]] = {
     "continuity:end": (("post",), "continuity.manage"),
     "continuity:revoke": (("post",), "continuity.manage"),
     "continuity:degraded": (("get", "post"), "continuity.manage"),
+    "continuity:replication": (("get",), "continuity.manage"),
 }
 
 # Capabilities that a 代行 grant does not lend: the table says so (docs/audit.md: auditing is not

@@ -148,6 +148,14 @@ if os.environ.get("JICHITAI_DB", "sqlite") == "postgres":
             "TEST": {"NAME": os.environ.get("JICHITAI_TEST_DBNAME", "test_jichitai")},
         }
     }
+    # High availability (docs/operations.md "High availability (Patroni)"): PGHOST=h1,h2 and
+    # PGPORT=p1,p2 list the Patroni nodes; libpq tries them in turn and keeps the one that accepts
+    # writes, so after a failover the next connection finds the new leader by itself.
+    if "," in DATABASES["default"]["HOST"]:
+        DATABASES["default"]["OPTIONS"] = {
+            "target_session_attrs": os.environ.get("PGTARGETSESSIONATTRS", "read-write"),
+            "connect_timeout": int(os.environ.get("PGCONNECT_TIMEOUT", "3")),
+        }
     # Two roles (docs/operations.md, tenancy/dbroles.py): the application connects as the runtime
     # role above; migrations and maintenance connect as the owner, which owns every table.
     JICHITAI_DB_OWNER = {"USER": os.environ.get("JICHITAI_DB_OWNER_USER", ""),
@@ -163,6 +171,9 @@ else:
             "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE"},
         }
     }
+
+# Patroni REST APIs (comma-separated) for `jichitai continuity status` and /continuity/replication/.
+JICHITAI_PATRONI_URLS = os.environ.get("JICHITAI_PATRONI_URLS", "")
 
 # Batch work (chapter 9): django-tasks with its database backend; `jichitai jobs worker` runs the
 # queue in its own process, never in a web worker (the counter is never slowed by a batch).

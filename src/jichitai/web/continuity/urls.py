@@ -14,4 +14,5 @@ urlpatterns = [
     path("<int:declaration_id>/end/", views.end, name="end"),
     path("<int:declaration_id>/revoke/", views.revoke, name="revoke"),
     path("degraded/", views.degraded_mode, name="degraded"),
+    path("replication/", views.replication, name="replication"),
 ]

@@ -236,3 +236,38 @@ def degraded_mode(request: HttpRequest) -> HttpResponse:
         },
         status=status,
     )
+
+
+@require_GET
+@requires_capability(MANAGE)
+def replication(request: HttpRequest) -> HttpResponse:
+    """複製の状態: each Patroni member's role, state, lag, timeline and last contact."""
+    from django.conf import settings
+
+    from jichitai.continuity import ha
+
+    urls = ha.parse_urls(getattr(settings, "JICHITAI_PATRONI_URLS", ""))
+    rows: list[dict[str, Any]] = []
+    error = ""
+    if urls:
+        try:
+            rows = ha.cluster_status(urls)
+        except ha.PatroniUnavailable as exc:
+            error = f"Patroni に接続できません（{exc}）。"
+    for r in rows:
+        r["role_label"] = ha.role_label(str(r["role"]))
+    return render(
+        request,
+        "continuity/replication.html",
+        {
+            "municipality": _municipality(request),
+            "configured": bool(urls),
+            "urls": urls,
+            "rows": rows,
+            "columns": [(ja, en) for _k, ja, en in ha.COLUMNS],
+            "error": error,
+            "leader_running": any(
+                r["role"] == "leader" and r["state"] == "running" for r in rows
+            ),
+        },
+    )
