@@ -31,3 +31,6 @@ class BatchJob:
     run: Callable[[Mapping[str, Any], Progress], JobOutcome]
     defaults: Mapping[str, Any] = field(default_factory=dict)  # parameters offered the first time
     capability: str = "registry.batch"  # who may schedule or start it
+    # whether it changes the register: a writing job is not run while the municipality is in
+    # 縮退運転 (tenancy.degraded, issue 14); a backup or an extract only reads and still runs
+    writes: bool = True

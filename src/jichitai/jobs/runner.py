@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from jichitai.audit.models import Severity
 from jichitai.audit.recording import record, record_alert
+from jichitai.tenancy import degraded
 from jichitai.tenancy.context import current
 
 from . import catalogue, params
@@ -27,6 +28,11 @@ from .contract import JobOutcome
 from .models import Run, RunFile, RunStatus, Schedule
 
 logger = logging.getLogger("jichitai.jobs")
+
+
+class DegradedModeRefusal(RuntimeError):
+    def __init__(self, label: str) -> None:
+        super().__init__(f"縮退運転中（{label}）のため、登録を変更するバッチ処理は実行しません。")
 
 
 def start(
@@ -86,6 +92,11 @@ def execute(run_id: int) -> str:
     if run.status != RunStatus.QUEUED:
         return run.status  # a task delivered twice runs once
     job = catalogue.get(run.job_name)
+    if job.writes and (mode := degraded.mode_of_unit()) is not None:
+        # a schedule keeps firing while the office is degraded: the run is refused, not deferred,
+        # so the operator sees it and starts it again once the mode is off
+        _failed(run, DegradedModeRefusal(degraded.LABELS[mode]), 0.0)
+        return RunStatus.FAILED
     started = time.monotonic()
     Run.objects.filter(pk=run.pk).update(
         status=RunStatus.RUNNING, started_at=timezone.now(), terminal=socket.gethostname()[:100]

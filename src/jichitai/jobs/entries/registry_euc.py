@@ -23,4 +23,5 @@ EUC = BatchJob(
     run=_run,
     defaults={"batch_id": 0},
     capability="registry.euc",
+    writes=False,
 )
