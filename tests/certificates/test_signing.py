@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 import subprocess
 import tempfile
-import time
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -147,14 +146,12 @@ def test_the_signed_attributes_are_pyhankos_own_for_pades(keys: Any) -> None:
     assert whole_and_valid(pdfsig(second)) and trusted(second, keys[1].ca_cert)
 
 
-def test_signing_is_fast_enough_per_document(keys: Any) -> None:
+def test_one_signer_signs_many_documents(keys: Any) -> None:
+    # Speed is a benchmark (make bench-certificates, signed_certificates_per_second), not a timed test.
     pdf = render_pdf("<html><body><p>住民票の写し</p></body></html>")
     signer = FileSigner(keys[1])
-    start = time.perf_counter()
-    for _ in range(5):
-        signer.sign(pdf)
-    per_document = (time.perf_counter() - start) / 5
-    assert per_document < 1.0, per_document  # measured ~20 ms on the build host
+    signed = [signer.sign(pdf) for _ in range(3)]
+    assert all(whole_and_valid(pdfsig(doc)) for doc in signed)
 
 
 def test_the_option_is_on_in_the_demo_settings() -> None:

@@ -1,8 +1,7 @@
-"""The packaged artefact: rebuilt from ../shared it is byte-identical; it loads fast; it credits IPA."""
+"""The packaged artefact: rebuilt from ../shared it is byte-identical; it loads whole; it credits IPA."""
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 from jichitai.moji import build, tables
@@ -21,13 +20,10 @@ def test_artefact_is_small() -> None:
     assert tables.CORE.stat().st_size + tables.INDEX.stat().st_size < 3_000_000
 
 
-def test_artefact_loads_under_a_budget() -> None:
-    start = time.perf_counter()
+def test_artefact_loads_every_character() -> None:
+    # Load time is a benchmark (make bench-moji, artefact_load_s, target 0.3 s), not a timed test.
     t = tables.Tables(tables._load(tables.CORE))
-    elapsed = time.perf_counter() - start
     assert len(t) == 58_862
-    # The target is 0.3 s (bench/moji measures it); allow slack for a busy shared CI core.
-    assert elapsed < 1.0
 
 
 def test_notice_credits_ipa_and_licences() -> None:
