@@ -1,6 +1,7 @@
 """Random valid registers as interchange records, built from the synthetic generator's households.
 
-``RegisterBuilder`` applies 異動 in date order (転入, 転居, 世帯変更, 氏名変更, 転出, 死亡) and gives every
+``RegisterBuilder`` applies 異動 in date order (転入, 出生, 転居, 世帯分離・合併, 世帯主変更, 氏名変更,
+通称の記載, 誤記修正・職権修正, 転出, 死亡) and gives every
 person it touches a history entry with their full state afterwards, as a source system's history
 rows say it. ``registers()`` is the hypothesis strategy.
 """
@@ -28,6 +29,11 @@ OPS = (
     "move_within",
     "name_change",
     "household_change",
+    "household_merge",
+    "head_change",
+    "alias",
+    "correction",
+    "ex_officio_correction",
     "move_out",
     "move_out_abroad",
     "death",
@@ -73,6 +79,17 @@ def registers(draw: Any, max_households: int = 4) -> list[PersonRecord]:
             b.name_change(atena, day, draw(st.sampled_from(RENAMES)))
         elif op == "household_change":
             b.household_change(atena, day)
+        elif op == "household_merge":  # a 世帯分離 first when the person is not alone, then back
+            if len(b.members(b.persons[atena].household_no)) > 1 and len(b.persons[atena].history) < 3:
+                b.household_change(atena, day)
+                day += dt.timedelta(days=draw(st.integers(1, 30)))
+            b.household_merge(atena, day)
+        elif op == "head_change":
+            b.head_change(b.persons[atena].household_no, day)
+        elif op == "alias":
+            b.alias(atena, day)
+        elif op in ("correction", "ex_officio_correction"):
+            b.correction(atena, day, op)
         elif op == "birth":
             if babies:
                 b.birth(b.persons[atena].household_no, day, babies.pop())

@@ -144,3 +144,64 @@ def test_projection_is_the_last_entry(office: Any, admin: Any) -> None:
             hh.head_id is None or hh.head_id == dead.pk
         ) or others  # the source names the next head
         assert hh.active == bool(others)
+
+
+def _every_kind() -> tuple[list[PersonRecord], dict[str, str]]:
+    """A register with each 異動 the builder makes: 世帯分離 and 世帯合併 back, 世帯主変更, 通称の記載,
+    誤記修正, 職権修正 (and 転入, 国外転入, 転居, 氏名変更, 死亡)."""
+    from .registers import RegisterBuilder, foreign, synthetic_specs
+
+    b = RegisterBuilder()
+    family, other, _ = synthetic_specs(3, 3)  # 世帯主, 妻 and 子, all born before 2010
+    assert [s["relationship"] for s in family] == ["世帯主", "妻", "子"]
+    no = b.move_in(family, dt.date(2012, 4, 1), 0, "3番地")
+    alien = b.move_in([foreign(other[0], "mid_long", dt.date(2012, 5, 1))], dt.date(2012, 5, 1),
+                      1, "8番地", abroad=True)
+    head, *rest = b.members(no)
+    leaver = rest[-1]
+    b.household_change(leaver, dt.date(2014, 1, 10))
+    assert b.household_merge(leaver, dt.date(2015, 2, 1))
+    assert b.head_change(no, dt.date(2016, 3, 1))
+    b.correction(head, dt.date(2017, 4, 1), "correction")
+    alone = b.members(alien)[0]
+    assert b.alias(alone, dt.date(2017, 6, 1))
+    b.correction(alone, dt.date(2018, 7, 1), "ex_officio_correction")
+    b.move_within(alien, dt.date(2019, 8, 1), 2, "2番地")
+    return b.records(), {"family": no, "head": head, "leaver": leaver, "alien": alone}
+
+
+def test_every_kind_the_builder_makes_imports_and_exports_item_by_item(
+    office: Any, admin: Any, office_b: Any
+) -> None:
+    from jichitai.registry.models import Household, Person, RegistryEvent
+
+    records, who = _every_kind()
+    reasons = {e.reason for r in records for e in r.history}
+    assert {"household_split", "household_merge", "head_change", "correction",
+            "ex_officio_correction", "alias_change"} <= reasons
+    assert import_records(records, municipality=office.municipality, staff=admin).ok
+    _same(_exported(office, admin, None, restricted=True), comparable(records, restricted=True))
+    for day in as_of_dates(records):
+        _same(_exported(office, admin, day), comparable(records, day))
+    _check_register_views(office, records)
+    with _ctx(office):
+        persons = Person.objects.without_read_log("test: every kind")
+        hh = Household.objects.get(household_no=who["family"])
+        new_head = persons.get(pk=hh.head_id)
+        assert new_head.relationship == "世帯主" and new_head.atena_no != who["head"]
+        assert persons.get(atena_no=who["head"]).relationship in ("父", "母", "夫", "妻")
+        leaver = persons.get(atena_no=who["leaver"])
+        assert (leaver.household_id, leaver.relationship) == (hh.pk, "同居人")
+        assert persons.get(atena_no=who["alien"]).alias == "山川"
+        assert RegistryEvent.objects.filter(kind="head_change").exists()
+    with activate_b(office_b):  # another municipality sees none of it
+        assert not Person.objects.without_read_log("test").filter(
+            atena_no__in=[r.atena_no for r in records]
+        ).exists()
+        assert not RegistryEvent.objects.filter(kind="household_merge").exists()
+
+
+def activate_b(office_b: Any) -> Any:
+    from jichitai.tenancy.context import activate
+
+    return activate(office_b.ctx(office_b.clerk))

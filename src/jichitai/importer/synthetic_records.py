@@ -1,7 +1,8 @@
 """Synthetic registers as interchange records (``importer.records``): a migration file's content
 without a source system, for rehearsals, the demo, the tests and ``make bench-migration``.
 
-``RegisterBuilder`` applies 異動 in date order (転入, 転居, 世帯変更, 氏名変更, 転出, 死亡) to the
+``RegisterBuilder`` applies 異動 in date order (転入, 出生, 転居, 世帯分離・合併, 世帯主変更, 氏名変更,
+通称の記載, 誤記修正・職権修正, 転出, 死亡) to the
 synthetic generator's households and gives every person it touches a history entry with their
 full state afterwards, as a source system's history rows say it. No real person is in it.
 """
@@ -14,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from jichitai.registry import numbering
+from jichitai.registry.conventions import HEAD
 from jichitai.synthetic import generate_households
 
 from .records import HistoryEntry, PersonRecord, Source
@@ -187,12 +189,81 @@ class RegisterBuilder:
         p = self.persons[atena]
         old = self.households[p.household_no]
         no = numbering.household_no(next(self._household))
-        self.households[no] = _Household(no, old.town, old.banchi, "別棟")
+        # the same 住所・番地・方書: a second household in one dwelling (it may merge back, [720]#2)
+        self.households[no] = _Household(no, old.town, old.banchi, old.katagaki)
         self._members[p.household_no].remove(atena)
         self._members.setdefault(no, []).append(atena)
         p.household_no = no
         p.state.update(relationship="世帯主", reported_on=on)
         self._entry(p, "household_split", on)
+
+    def head_change(self, household_no: str, on: dt.date) -> bool:
+        """世帯主変更: a child (else the spouse) becomes 世帯主; every member whose 続柄 changes with
+        it has a row. False when the household has no one to take over."""
+        members = self.members(household_no)
+        rel = {a: self.persons[a].state.get("relationship", "") for a in members}
+        old = next((a for a in members if rel[a] == HEAD), None)
+        new = next((a for a in members if rel[a] == "子"), None) or next(
+            (a for a in members if rel[a] in ("妻", "夫")), None
+        )
+        if old is None or new is None:
+            return False
+        changed = {a: _relative_to(self.persons, a, rel[a], old, new) for a in members}
+        for a in members:  # the new head first: a household never has two heads at one date
+            a_new = changed[a]
+            if a_new != rel[a]:
+                self.persons[a].state.update(relationship=a_new, reported_on=on)
+        for a in sorted(members, key=lambda a: a != new):
+            if changed[a] != rel[a]:
+                self._entry(self.persons[a], "head_change", on)
+        self._members[household_no].sort(key=lambda a: a != new)
+        return True
+
+    def household_merge(self, atena: str, on: dt.date) -> bool:
+        """世帯合併: a person alone in their household joins another at the same 住所・番地・方書
+        ([720]#2: the address never changes with it) as 同居人. False when there is none."""
+        p = self.persons[atena]
+        if self.members(p.household_no) != [atena]:
+            return False
+        here = self.households[p.household_no]
+        into = next(
+            (
+                no for no, hh in sorted(self.households.items())
+                if no != p.household_no and self.members(no)
+                and (hh.town, hh.banchi, hh.katagaki) == (here.town, here.banchi, here.katagaki)
+            ),
+            None,
+        )  # fmt: skip
+        if into is None:
+            return False
+        self._members[p.household_no].remove(atena)
+        self._members[into].append(atena)
+        p.household_no = into
+        p.state.update(relationship="同居人", reported_on=on)
+        self._entry(p, "household_merge", on)
+        return True
+
+    def correction(self, atena: str, on: dt.date, how: str) -> None:
+        """誤記修正 (``correction``) or 職権修正 (``ex_officio_correction``) of one item: 本籍 of a
+        Japanese resident, 国籍・地域 of a foreign one."""
+        p = self.persons[atena]
+        if p.state.get("resident_type") == "foreign":
+            p.state.update(nationality="フィリピン" if p.state.get("nationality") != "フィリピン" else "タイ")
+        else:
+            p.state.update(honseki=f"沖縄県那覇市泉崎{len(p.history) + 1}丁目1番")
+        self._entry(p, how, on)
+
+    def alias(self, atena: str, on: dt.date) -> bool:
+        """通称の記載 for a foreign resident without one (法施行令30条の16). False otherwise."""
+        p = self.persons[atena]
+        if p.state.get("resident_type") != "foreign" or p.state.get("alias"):
+            return False
+        p.state.update(
+            alias="山川", alias_kana="ヤマカワ", alias_recorded_on=on,
+            alias_recorded_municipality="", alias_recorded_municipality_code="",
+        )  # fmt: skip
+        self._entry(p, "alias_change", on)
+        return True
 
     def remove(self, atena: str, on: dt.date, how: str) -> None:
         p = self.persons[atena]
@@ -265,3 +336,23 @@ def synthetic_register(
             )
         n += 1
     return b.records()
+
+
+def _relative_to(persons: dict[str, _Person], a: str, rel: str, old: str, new: str) -> str:
+    """``a``'s 続柄 to the new head ``new`` after a 世帯主変更 from ``old`` (the standard's terms
+    only, [110]); a relation the register cannot derive is 同居人."""
+    if a == new:
+        return HEAD
+    sex = persons[a].state.get("sex")
+    new_rel = persons[new].state.get("relationship")
+    if new_rel == "子":  # the old head and their spouse are the parents, the other children siblings
+        if a == old or rel in ("妻", "夫"):
+            return "父" if sex == "1" else "母"
+        if rel == "子":
+            older = str(persons[a].state.get("birth_date")) < str(persons[new].state.get("birth_date"))
+            return ("兄" if older else "弟") if sex == "1" else ("姉" if older else "妹")
+    elif a == old:  # the spouse took over
+        return "夫" if sex == "1" else "妻"
+    elif rel == "子":
+        return "子"
+    return "同居人"
