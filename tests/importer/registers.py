@@ -1,7 +1,7 @@
 """Random valid registers as interchange records, built from the synthetic generator's households.
 
 ``RegisterBuilder`` applies 異動 in date order (転入, 出生, 転居, 世帯分離・合併, 世帯主変更, 氏名変更,
-通称の記載, 誤記修正・職権修正, 転出, 死亡) and gives every
+通称の記載, 誤記修正・職権修正, 国籍喪失・帰化, 転出, 死亡) and gives every
 person it touches a history entry with their full state afterwards, as a source system's history
 rows say it. ``registers()`` is the hypothesis strategy.
 """
@@ -34,6 +34,7 @@ OPS = (
     "alias",
     "correction",
     "ex_officio_correction",
+    "nationality_change",
     "move_out",
     "move_out_abroad",
     "death",
@@ -88,6 +89,8 @@ def registers(draw: Any, max_households: int = 4) -> list[PersonRecord]:
             b.head_change(b.persons[atena].household_no, day)
         elif op == "alias":
             b.alias(atena, day)
+        elif op == "nationality_change":
+            b.nationality_change(atena, day)
         elif op in ("correction", "ex_officio_correction"):
             b.correction(atena, day, op)
         elif op == "birth":

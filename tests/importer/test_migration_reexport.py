@@ -73,3 +73,65 @@ def test_a_counter_entered_register_moves_to_another_municipality_unchanged(
     for day, before in exported.items():
         after = list(export_records(municipality=office_b.municipality, staff=admin_b, as_of=day))
         assert comparable(after) == comparable(before), day
+
+
+def _nationality_register(office: Any) -> int:
+    """国籍喪失 and later 帰化 of the head: the register keeps three 住民票 under one 宛名番号 (two
+    消除, [930]/[950]); the head's 住民票 moves to the new one each time."""
+    move_in_family(office, D(2020, 4, 1))
+    head, _wife, _son = people()
+    apply(office, "nationality_loss", {"person_id": head.pk, "nationality": "カナダ",
+                                       "foreign_category": "mid_long", "residence_status": "永住者",
+                                       "residence_card_no": "AB12345678CD"}, D(2021, 5, 1))
+    foreigner = people(atena_no=head.atena_no, status="resident")[0]
+    apply(office, "naturalization", {"person_id": foreigner.pk, "honseki": "沖縄県那覇市泉崎1丁目1番",
+                                     "hittousha": foreigner.family_name}, D(2023, 6, 1))
+    return len(people(atena_no=head.atena_no))
+
+
+def test_a_nationality_change_moves_as_one_history_and_comes_back_as_three_residence_records(
+    office: Any, office_b: Any, admin: Any, admin_b: Any
+) -> None:
+    from jichitai.registry.models import Household, Person
+
+    exported: dict[Any, Any] = {}
+    try:
+        with transaction.atomic():
+            with activate(office.ctx()):
+                assert _nationality_register(office) == 3
+            exported[None] = list(
+                export_records(municipality=office.municipality, staff=admin, include_restricted=True)
+            )
+            for day in as_of_dates(exported[None]):
+                exported[day] = list(
+                    export_records(municipality=office.municipality, staff=admin, as_of=day)
+                )
+            raise _Rollback
+    except _Rollback:
+        pass
+    records = exported.pop(None)
+    # one record per 宛名番号: the head's history crosses both changes, the 住民種別 with it
+    assert len(records) == 3 and len({r.atena_no for r in records}) == 3
+    head = next(r for r in records if len(r.history) == 3)
+    assert [(e.reason, e.person["resident_type"]) for e in head.history] == [
+        ("move_in", "japanese"), ("nationality_loss", "foreign"), ("naturalization", "japanese")
+    ]
+    result = import_records(records, municipality=office_b.municipality, staff=admin_b)
+    assert result.ok, result.problems
+    again = list(
+        export_records(municipality=office_b.municipality, staff=admin_b, include_restricted=True)
+    )
+    assert comparable(again, restricted=True) == comparable(records, restricted=True)
+    for day, before in exported.items():
+        after = list(export_records(municipality=office_b.municipality, staff=admin_b, as_of=day))
+        assert comparable(after) == comparable(before), day
+    with activate(office_b.ctx()):
+        rows = list(Person.objects.without_read_log("test").filter(atena_no=head.atena_no)
+                    .order_by("pk").values_list("pk", "status", "resident_type", "removed_on"))
+        assert [r[1:] for r in rows] == [("deleted", "japanese", D(2021, 5, 1)),
+                                         ("deleted", "foreign", D(2023, 6, 1)),
+                                         ("resident", "japanese", None)]
+        assert Household.objects.get(pk=Person.objects.without_read_log("t").get(pk=rows[2][0])
+                                     .household_id).head_id == rows[2][0]
+    with activate(office.ctx()):  # the source municipality (rolled back) holds none of it
+        assert not Person.objects.without_read_log("test").filter(atena_no=head.atena_no).exists()

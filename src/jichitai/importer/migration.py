@@ -202,7 +202,7 @@ def _write(checked: Checked, result: ImportResult, municipality: Any, staff: Any
     from jichitai.registry.models import Counter, MigrationRun
 
     from .bulk import _IdSource, _lock_counters, _reserve_postgres, _reserve_sqlite
-    from .migration_build import MigrationBatch
+    from .migration_build import MigrationBatch, nationality_changes
     from .writers import PostgresWriter, SqliteWriter
 
     postgres = connection.vendor == "postgresql"
@@ -212,7 +212,10 @@ def _write(checked: Checked, result: ImportResult, municipality: Any, staff: Any
     )  # first statement: sends the RLS setting
     town_ids = _towns(checked.records)
     ids = _IdSource(_reserve_postgres if postgres else _reserve_sqlite)
-    ids.reserve({"person": result.persons, "household": result.households, "event": result.events})
+    renewed = nationality_changes(checked.records, checked.kinds)  # a new 住民票 each
+    ids.reserve(
+        {"person": result.persons + renewed, "household": result.households, "event": result.events}
+    )
     first_seq = reserve("approval_seq", result.events)
     batch = MigrationBatch(
         municipality.pk, staff.pk, result.run_key, ids, first_seq, town_ids, started

@@ -25,6 +25,7 @@ from jichitai.registry.conventions import (
 from .migration_check import effective
 from .records import HistoryEntry, PersonRecord, Source, full_household, full_person
 
+NATIONALITY_KINDS = frozenset({"naturalization", "nationality_acquisition", "nationality_loss"})
 # the person items a creation always states (the rest only when given, as conventions does)
 _CORE = tuple(
     f for f in PERSON_FIELDS if f not in ITEM_FIELDS and f not in ("household_id", "atena_no")
@@ -65,7 +66,7 @@ class MigrationBatch:
     def add_all(
         self, records: Sequence[PersonRecord], kinds: Mapping[tuple[str, int], str]
     ) -> None:
-        pids = {r.atena_no: self.ids.take("person") for r in records}
+        self.pids = {r.atena_no: self.ids.take("person") for r in records}
         timeline = sorted(
             (
                 (effective(e), r.atena_no, e.seq, n, e)
@@ -76,11 +77,10 @@ class MigrationBatch:
         )
         for on, atena, seq, n, e in timeline:
             assert on is not None  # checked
-            self._entry(pids[atena], atena, n == 0, on, e, kinds[(atena, seq)])
+            self._entry(atena, n == 0, on, e, kinds[(atena, seq)])
 
-    def _entry(
-        self, pid: int, atena: str, first: bool, on: dt.date, e: HistoryEntry, kind: str
-    ) -> None:
+    def _entry(self, atena: str, first: bool, on: dt.date, e: HistoryEntry, kind: str) -> None:
+        pid = self.pids[atena]
         hh = full_household(e.household)
         hid = self.household_ids.get(hh["household_no"])
         new_household = hid is None
@@ -92,11 +92,23 @@ class MigrationBatch:
         self.seq += 1
         ev = (event_id, self.seq, on.isoformat())
         touched: set[tuple[str, int]] = {("person", pid)}
+        base_persons = {} if first else {str(pid): self.versions.get(("person", pid), 0)}
         self._household_facts(ev, hid, hh, new_household, touched)
+        if not first and changes_nationality(kind, self.persons[pid], e.person):
+            # the old 住民票 is 消除 and a new one takes the 宛名番号, as the register writes a
+            # 帰化・国籍取得・国籍喪失 ([930]–[950], registry.events.kinds.nationality)
+            self._fact(ev, "person", pid, "status", "deleted")
+            self._fact(ev, "person", pid, "removed_on", ev[2])
+            home = self.lives_in.pop(pid, None)  # the new 住民票 takes its place in the household
+            if home is not None:
+                self.members[home].discard(pid)
+            pid = self.pids[atena] = self.ids.take("person")
+            touched.add(("person", pid))
+            first = True
         self._person_facts(ev, pid, atena, hid, first, e.person)
         self._membership(ev, pid, hid, touched)
         base = {
-            "person": {} if first else {str(pid): self.versions.get(("person", pid), 0)},
+            "person": base_persons,
             "household": {}
             if new_household
             else {str(hid): self.versions.get(("household", hid), 0)},
@@ -144,7 +156,7 @@ class MigrationBatch:
                     "line": src.line,
                 }
             },
-            "touches": {"person": [pid], "household": [hid]},
+            "touches": {"person": sorted({*map(int, base["person"]), pid}), "household": [hid]},
         }
 
     def _fact(self, ev: tuple[int, int, str], entity: str, eid: int, name: str, after: Any) -> None:
@@ -257,3 +269,19 @@ class MigrationBatch:
             }
             for hid, row in self.households.items()
         ]
+
+
+def changes_nationality(kind: str, before: Mapping[str, Any], after: Mapping[str, object]) -> bool:
+    """A 帰化・国籍取得・国籍喪失 entry whose 住民種別 differs from the entry before it: a new 住民票."""
+    if kind not in NATIONALITY_KINDS:
+        return False
+    return full_person(before)["resident_type"] != full_person(after)["resident_type"]
+
+
+def nationality_changes(records: Sequence[PersonRecord], kinds: Mapping[tuple[str, int], str]) -> int:
+    """How many new 住民票 the records' 帰化・国籍取得・国籍喪失 entries make (person ids to reserve)."""
+    n = 0
+    for r in records:
+        for before, e in zip(r.history, r.history[1:], strict=False):
+            n += changes_nationality(kinds.get((r.atena_no, e.seq), ""), before.person, e.person)
+    return n

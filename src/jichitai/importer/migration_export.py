@@ -13,12 +13,14 @@ import bisect
 import datetime as dt
 import uuid
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 from jichitai.accounts.capabilities import require_capability
 from jichitai.registry.conventions import DATE_FIELDS, to_python
 
 from .migration import CAPABILITY, as_staff
+from .migration_build import NATIONALITY_KINDS
 from .records import HistoryEntry, PersonRecord, frozen, full_person, person_items
 
 PURPOSE = "データ移行（住民記録の出力）"
@@ -33,15 +35,51 @@ def export_records(
     with as_staff(municipality, staff, PURPOSE):
         require_capability(staff, CAPABILITY, municipality.pk)
         ids, protected, towns = _start(as_of, include_restricted, staff)
-    for n in range(0, len(ids), CHUNK):
+    for chunk in _chunks(ids):
         with as_staff(municipality, staff, PURPOSE):
-            records = _chunk(ids[n : n + CHUNK], as_of, include_restricted, protected, towns)
-        yield from records
+            records = _chunk(chunk, as_of, include_restricted, protected, towns)
+        yield from join_nationality_changes(records)
+
+
+def _chunks(ids: list[tuple[int, str]]) -> Iterator[list[int]]:
+    """``CHUNK`` persons at a time, never splitting one 宛名番号's 住民票 across two chunks."""
+    chunk: list[int] = []
+    for n, (pk, atena) in enumerate(ids):
+        chunk.append(pk)
+        if len(chunk) >= CHUNK and (n + 1 == len(ids) or ids[n + 1][1] != atena):
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def join_nationality_changes(records: list[PersonRecord]) -> list[PersonRecord]:
+    """One record per 宛名番号: after a 帰化・国籍取得・国籍喪失 the register keeps the old 住民票 (消除)
+    and a new one under the same 宛名番号 ([930]–[950]); the interchange carries them as one
+    history, the 住民種別 changing at that entry (the import splits it again, migration_build)."""
+    out: list[PersonRecord] = []
+    for r in records:
+        prev = out[-1] if out else None
+        if (
+            prev is not None and prev.atena_no == r.atena_no and prev.history and r.history
+            and prev.history[-1].reason in NATIONALITY_KINDS
+            and prev.history[-1].person.get("status") == "deleted"
+            and r.history[0].reason == prev.history[-1].reason
+        ):  # fmt: skip
+            history = [*prev.history[:-1], *r.history]
+            out[-1] = PersonRecord(
+                atena_no=r.atena_no,
+                history=tuple(replace(e, seq=n) for n, e in enumerate(history, start=1)),
+                protected=prev.protected or r.protected,
+            )
+        else:
+            out.append(r)
+    return out
 
 
 def _start(
     as_of: dt.date | None, include_restricted: bool, staff: Any
-) -> tuple[list[int], set[int], dict[int, Any]]:
+) -> tuple[list[tuple[int, str]], set[int], dict[int, Any]]:
     from jichitai.audit.recording import record
     from jichitai.registry.models import AddressEntry, MigrationRun, Person
     from jichitai.registry.selectors import access
@@ -50,9 +88,9 @@ def _start(
         Person.objects.without_read_log(_READ_REASON)
         .exclude(status="void")
         .order_by("atena_no", "pk")
-        .values_list("pk", flat=True)
+        .values_list("pk", "atena_no")
     )
-    protected = access.protected_ids(ids)
+    protected = access.protected_ids([pk for pk, _ in ids])
     run = MigrationRun.objects.create(
         direction="export",
         run_key=f"export-{uuid.uuid4().hex}",

@@ -2,7 +2,7 @@
 without a source system, for rehearsals, the demo, the tests and ``make bench-migration``.
 
 ``RegisterBuilder`` applies 異動 in date order (転入, 出生, 転居, 世帯分離・合併, 世帯主変更, 氏名変更,
-通称の記載, 誤記修正・職権修正, 転出, 死亡) to the
+通称の記載, 誤記修正・職権修正, 国籍喪失・帰化, 転出, 死亡) to the
 synthetic generator's households and gives every person it touches a history entry with their
 full state afterwards, as a source system's history rows say it. No real person is in it.
 """
@@ -45,6 +45,11 @@ TOWNS = (
     ("0001001", "本町一丁目", "100-0001"),
     ("0002000", "栄町", "100-0002"),
     ("0003002", "緑町二丁目", "100-0003"),
+)
+_FOREIGN_ITEMS = (  # what a 帰化 leaves behind (the 30条45 items, 通称 and the alphabet name)
+    "nationality", "foreign_category", "became_foreign_resident_on", "residence_period",
+    "residence_end_date", "alphabet_name", "alias", "alias_kana", "alias_kana_confirmed",
+    "alias_recorded_on", "alias_recorded_municipality", "alias_recorded_municipality_code", "name_priority",
 )
 RENAMES = (("佐藤", "サトウ"), ("鈴木", "スズキ"), ("田中", "タナカ"))
 
@@ -264,6 +269,29 @@ class RegisterBuilder:
         )  # fmt: skip
         self._entry(p, "alias_change", on)
         return True
+
+    def nationality_change(self, atena: str, on: dt.date) -> str:
+        """国籍喪失 of a Japanese resident (a 中長期在留者 from then) or 帰化 of a foreign one: the
+        record's history goes on under the same 宛名番号 with the other 住民種別 (the register keeps a
+        new 住民票, [930]/[950]). Returns the 事由."""
+        p = self.persons[atena]
+        if p.state.get("resident_type") == "foreign":
+            since = p.state.get("became_foreign_resident_on") or p.state.get("became_resident_on")
+            for k in (*_FOREIGN_ITEMS, *CATEGORIES["mid_long"], *CATEGORIES["special_permanent"],
+                      *CATEGORIES["temporary_refuge"], *CATEGORIES["provisional_stay"]):
+                p.state.pop(k, None)
+            p.state.update(resident_type="japanese", honseki="沖縄県那覇市泉崎1丁目1番",
+                           hittousha=p.state["family_name"], became_resident_on=since)
+            reason = "naturalization"
+        else:
+            p.state = foreign(p.state, "mid_long", on)
+            p.state["became_foreign_resident_on"] = on
+            for k in ("former_surname", "former_surname_kana", "former_surname_kana_confirmed"):
+                p.state.pop(k, None)
+            reason = "nationality_loss"
+        p.state.update(reported_on=on)
+        self._entry(p, reason, on)
+        return reason
 
     def remove(self, atena: str, on: dt.date, how: str) -> None:
         p = self.persons[atena]
