@@ -1,7 +1,8 @@
 """Random valid registers as interchange records, built from the synthetic generator's households.
 
-``RegisterBuilder`` applies 異動 in date order (転入, 出生, 転居, 世帯分離・合併, 世帯主変更, 氏名変更,
-通称の記載, 誤記修正・職権修正, 国籍喪失・帰化, 転出, 死亡) and gives every
+``RegisterBuilder`` applies 異動 in date order (転入, 職権記載, 出生, 転居, 住所一括変更・軽微な修正,
+世帯分離・合併・変更, 世帯主変更, 氏名変更, 通称の記載, 誤記修正・職権修正, 国籍喪失・帰化・国籍取得,
+転出, 死亡, 失踪, 職権消除) and gives every
 person it touches a history entry with their full state afterwards, as a source system's history
 rows say it. ``registers()`` is the hypothesis strategy.
 """
@@ -35,9 +36,12 @@ OPS = (
     "correction",
     "ex_officio_correction",
     "nationality_change",
+    "renumber",
     "move_out",
     "move_out_abroad",
     "death",
+    "disappearance",
+    "ex_officio_deletion",
     "birth",
 )
 
@@ -61,9 +65,10 @@ def registers(draw: Any, max_households: int = 4) -> list[PersonRecord]:
         if not members:
             continue
         members[0]["relationship"] = "世帯主"
+        abroad = draw(st.booleans())
         b.move_in(
             members, day, draw(st.integers(0, 2)), f"{draw(st.integers(1, 30))}番地",
-            abroad=draw(st.booleans()),
+            abroad=abroad, reason="" if abroad else draw(st.sampled_from(["", "ex_officio_entry"])),
         )  # fmt: skip
     for _ in range(draw(st.integers(0, 8))):
         day += dt.timedelta(days=draw(st.integers(1, 200)))
@@ -80,11 +85,16 @@ def registers(draw: Any, max_households: int = 4) -> list[PersonRecord]:
             b.name_change(atena, day, draw(st.sampled_from(RENAMES)))
         elif op == "household_change":
             b.household_change(atena, day)
-        elif op == "household_merge":  # a 世帯分離 first when the person is not alone, then back
-            if len(b.members(b.persons[atena].household_no)) > 1 and len(b.persons[atena].history) < 3:
+        elif op == "household_merge":  # 世帯合併・世帯変更; else a 世帯分離 first, then back
+            if not b.household_merge(atena, day) and len(b.persons[atena].history) < 3:
                 b.household_change(atena, day)
                 day += dt.timedelta(days=draw(st.integers(1, 30)))
-            b.household_merge(atena, day)
+                b.household_merge(atena, day)
+        elif op == "renumber":
+            no = b.persons[atena].household_no
+            if all(not b.full(a) for a in b.members(no)):
+                b.renumber(no, day, f"{draw(st.integers(31, 60))}番地",
+                           draw(st.sampled_from(["address_renumbering", "minor_correction"])))
         elif op == "head_change":
             b.head_change(b.persons[atena].household_no, day)
         elif op == "alias":

@@ -167,8 +167,8 @@ def test_projection_is_the_last_entry(office: Any, admin: Any) -> None:
 
 
 def _every_kind() -> tuple[list[PersonRecord], dict[str, str]]:
-    """A register with each 異動 the builder makes: 世帯分離 and 世帯合併 back, 世帯主変更, 通称の記載,
-    誤記修正, 職権修正 (and 転入, 国外転入, 転居, 氏名変更, 死亡)."""
+    """A register with the 異動 of the random registers that chance may leave out: 世帯分離, 世帯合併,
+    世帯主変更, 世帯変更, 誤記修正, 住所一括変更, 通称の記載, 職権修正, 帰化 and 失踪 (and 転入, 国外転入, 転居)."""
     from .registers import RegisterBuilder, foreign, synthetic_specs
 
     b = RegisterBuilder()
@@ -177,17 +177,21 @@ def _every_kind() -> tuple[list[PersonRecord], dict[str, str]]:
     no = b.move_in(family, dt.date(2012, 4, 1), 0, "3番地")
     alien = b.move_in([foreign(other[0], "mid_long", dt.date(2012, 5, 1))], dt.date(2012, 5, 1),
                       1, "8番地", abroad=True)
-    head, *rest = b.members(no)
-    leaver = rest[-1]
-    b.household_change(leaver, dt.date(2014, 1, 10))
-    assert b.household_merge(leaver, dt.date(2015, 2, 1))
-    assert b.head_change(no, dt.date(2016, 3, 1))
-    b.correction(head, dt.date(2017, 4, 1), "correction")
+    head, wife, leaver = b.members(no)
+    b.household_change(leaver, dt.date(2013, 1, 10))  # 世帯分離 (same 住所・方書)
+    assert b.household_merge(leaver, dt.date(2014, 2, 1))  # 世帯合併 back, as 同居人
+    assert b.head_change(no, dt.date(2015, 3, 1))  # the 妻 takes over: the old head is 夫
+    b.household_change(head, dt.date(2015, 5, 1))
+    assert b.household_merge(leaver, dt.date(2015, 7, 1))  # 世帯変更 into the 夫's household
+    b.correction(wife, dt.date(2017, 4, 1), "correction")
+    b.renumber(no, dt.date(2017, 5, 1), "45番地", "address_renumbering")
     alone = b.members(alien)[0]
     assert b.alias(alone, dt.date(2017, 6, 1))
     b.correction(alone, dt.date(2018, 7, 1), "ex_officio_correction")
     b.move_within(alien, dt.date(2019, 8, 1), 2, "2番地")
-    return b.records(), {"family": no, "head": head, "leaver": leaver, "alien": alone}
+    assert b.nationality_change(alone, dt.date(2020, 9, 1)) == "naturalization"
+    b.remove(alone, dt.date(2022, 10, 1), "disappearance")
+    return b.records(), {"family": no, "head": head, "wife": wife, "leaver": leaver, "alien": alone}
 
 
 def test_every_kind_the_builder_makes_imports_and_exports_item_by_item(
@@ -197,8 +201,9 @@ def test_every_kind_the_builder_makes_imports_and_exports_item_by_item(
 
     records, who = _every_kind()
     reasons = {e.reason for r in records for e in r.history}
-    assert {"household_split", "household_merge", "head_change", "correction",
-            "ex_officio_correction", "alias_change"} <= reasons
+    assert {"household_split", "household_merge", "household_change", "head_change", "correction",
+            "ex_officio_correction", "alias_change", "address_renumbering", "naturalization",
+            "disappearance"} <= reasons
     assert import_records(records, municipality=office.municipality, staff=admin).ok
     _same(_exported(office, admin, None, restricted=True), comparable(records, restricted=True))
     for day in as_of_dates(records):
@@ -207,12 +212,18 @@ def test_every_kind_the_builder_makes_imports_and_exports_item_by_item(
     with _ctx(office):
         persons = Person.objects.without_read_log("test: every kind")
         hh = Household.objects.get(household_no=who["family"])
-        new_head = persons.get(pk=hh.head_id)
-        assert new_head.relationship == "世帯主" and new_head.atena_no != who["head"]
-        assert persons.get(atena_no=who["head"]).relationship in ("父", "母", "夫", "妻")
+        assert persons.get(pk=hh.head_id).atena_no == who["wife"]
+        old_head = persons.get(atena_no=who["head"])
+        # 夫 after the 世帯主変更, then 世帯主 of the household of its own (世帯分離)
+        assert old_head.relationship == "世帯主" and old_head.household_id != hh.pk
+        assert register_as_of(old_head.pk, dt.date(2015, 4, 1))["relationship"] == "夫"
         leaver = persons.get(atena_no=who["leaver"])
-        assert (leaver.household_id, leaver.relationship) == (hh.pk, "同居人")
-        assert persons.get(atena_no=who["alien"]).alias == "山川"
+        assert (leaver.household_id, leaver.relationship) == (old_head.household_id, "同居人")
+        alien = persons.filter(atena_no=who["alien"]).order_by("pk")
+        assert [(p.resident_type, p.status, p.alias) for p in alien] == [
+            ("foreign", "deleted", "山川"), ("japanese", "deleted", "")
+        ]
+        assert hh.banchi == "45番地"
         assert RegistryEvent.objects.filter(kind="head_change").exists()
     with activate_b(office_b):  # another municipality sees none of it
         assert not Person.objects.without_read_log("test").filter(

@@ -1,8 +1,9 @@
 """Synthetic registers as interchange records (``importer.records``): a migration file's content
 without a source system, for rehearsals, the demo, the tests and ``make bench-migration``.
 
-``RegisterBuilder`` applies 異動 in date order (転入, 出生, 転居, 世帯分離・合併, 世帯主変更, 氏名変更,
-通称の記載, 誤記修正・職権修正, 国籍喪失・帰化, 転出, 死亡) to the
+``RegisterBuilder`` applies 異動 in date order (転入, 職権記載, 出生, 転居, 住所一括変更・軽微な修正,
+世帯分離・合併・変更, 世帯主変更, 氏名変更, 通称の記載, 誤記修正・職権修正, 国籍喪失・帰化・国籍取得,
+転出, 死亡, 失踪, 職権消除) to the
 synthetic generator's households and gives every person it touches a history entry with their
 full state afterwards, as a source system's history rows say it. No real person is in it.
 """
@@ -51,6 +52,7 @@ _FOREIGN_ITEMS = (  # what a 帰化 leaves behind (the 30条45 items, 通称 and
     "residence_end_date", "alphabet_name", "alias", "alias_kana", "alias_kana_confirmed",
     "alias_recorded_on", "alias_recorded_municipality", "alias_recorded_municipality_code", "name_priority",
 )
+_ACQUIRABLE = dt.date(2006, 1, 1)  # 国籍取得 (国籍法3条: by acknowledgement) for the young, else 帰化
 RENAMES = (("佐藤", "サトウ"), ("鈴木", "スズキ"), ("田中", "タナカ"))
 
 
@@ -120,7 +122,9 @@ class RegisterBuilder:
         katagaki: str = "",
         *,
         abroad: bool = False,
+        reason: str = "",
     ) -> str:
+        """転入 (国外転入 when ``abroad``), or ``reason`` (職権記載: ``ex_officio_entry``)."""
         no = numbering.household_no(next(self._household))
         self.households[no] = _Household(no, TOWNS[town], banchi, katagaki)
         for spec in specs:
@@ -143,7 +147,7 @@ class RegisterBuilder:
             )
             p = self.persons[atena] = _Person(atena, state, no)
             self._members.setdefault(no, []).append(atena)
-            self._entry(p, "move_in_abroad" if abroad else "move_in", on)
+            self._entry(p, reason or ("move_in_abroad" if abroad else "move_in"), on)
         return no
 
     def birth(self, household_no: str, on: dt.date, spec: dict[str, Any]) -> str | None:
@@ -225,10 +229,12 @@ class RegisterBuilder:
         return True
 
     def household_merge(self, atena: str, on: dt.date) -> bool:
-        """世帯合併: a person alone in their household joins another at the same 住所・番地・方書
-        ([720]#2: the address never changes with it) as 同居人. False when there is none."""
+        """世帯合併 (a person alone in their household) or 世帯変更 (a member other than the head)
+        into another household at the same 住所・番地・方書 ([720]#2: the address never changes with
+        it), as 同居人. False when there is none."""
         p = self.persons[atena]
-        if self.members(p.household_no) != [atena]:
+        alone = self.members(p.household_no) == [atena]
+        if not alone and p.state.get("relationship") == HEAD:
             return False
         here = self.households[p.household_no]
         into = next(
@@ -245,8 +251,15 @@ class RegisterBuilder:
         self._members[into].append(atena)
         p.household_no = into
         p.state.update(relationship="同居人", reported_on=on)
-        self._entry(p, "household_merge", on)
+        self._entry(p, "household_merge" if alone else "household_change", on)
         return True
+
+    def renumber(self, household_no: str, on: dt.date, banchi: str, how: str) -> None:
+        """住所一括変更 (``address_renumbering``) or 軽微な修正 (``minor_correction``) of the 番地: the
+        household stays where it is and every member has a row."""
+        self.households[household_no].banchi = banchi
+        for a in self.members(household_no):
+            self._entry(self.persons[a], how, on)
 
     def correction(self, atena: str, on: dt.date, how: str) -> None:
         """誤記修正 (``correction``) or 職権修正 (``ex_officio_correction``) of one item: 本籍 of a
@@ -282,7 +295,7 @@ class RegisterBuilder:
                 p.state.pop(k, None)
             p.state.update(resident_type="japanese", honseki="沖縄県那覇市泉崎1丁目1番",
                            hittousha=p.state["family_name"], became_resident_on=since)
-            reason = "naturalization"
+            reason = "nationality_acquisition" if p.state.get("birth_date", "") > _ACQUIRABLE else "naturalization"
         else:
             p.state = foreign(p.state, "mid_long", on)
             p.state["became_foreign_resident_on"] = on
@@ -303,6 +316,9 @@ class RegisterBuilder:
                 move_out_destination="アメリカ合衆国" if abroad else "大阪府大阪市北区梅田1丁目1番1号",
             )
             self._entry(p, "move_out_abroad" if abroad else "move_out_confirmed", on)
+        elif how in ("disappearance", "ex_officio_deletion"):  # 失踪, 職権消除: the record is 消除
+            p.state.update(status="deleted", removed_on=on)
+            self._entry(p, how, on)
         else:
             p.state.update(status="dead", removed_on=on)
             self._entry(p, "death", on)
