@@ -77,6 +77,7 @@ def test_units_run_existing_commands_as_the_service_user() -> None:
         "jichitai-audit-seal.service": ["audit", "seal"],
         "jichitai-audit-anchor.service": ["audit", "anchor", "--out", "/var/lib/jichitai/anchors/"],
         "jichitai-jobs.service": ["jobs", "worker", "--interval", "10"],
+        "jichitai-sessions-clear.service": ["manage", "clearsessions"],
     }
     for name, argv in expected.items():
         service = _unit(name)["Service"]
@@ -86,6 +87,7 @@ def test_units_run_existing_commands_as_the_service_user() -> None:
         assert service["User"] == "jichitai" and service["NoNewPrivileges"] == "yes", name
     for timer in ("jichitai-audit-seal.timer", "jichitai-audit-anchor.timer"):
         assert _unit(timer)["Timer"]["OnCalendar"].startswith("*-*-* ")  # daily
+    assert _unit("jichitai-sessions-clear.timer")["Timer"]["OnCalendar"] == "hourly"
 
 
 def test_only_the_migration_unit_sees_the_owners_credentials() -> None:

@@ -213,3 +213,31 @@ def test_card_data_fills_a_move_in_and_its_my_number_needs_the_right(
         and NUMBER not in other.content.decode()
         and "鈴木" not in other.content.decode()
     )
+
+
+def test_an_expired_session_with_a_drafted_my_number_is_cleared_by_the_hourly_unit(
+    office: Any, office_b: Any
+) -> None:
+    """deploy/systemd/jichitai-sessions-clear runs `jichitai manage clearsessions`: a session past its
+    8 hours, drafts and 個人番号 included, is deleted; a live one (another municipality's) is kept."""
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    from jichitai.accounts.models import RoleGrant, Staff
+    from jichitai.cli import main
+
+    staff = Staff.objects.create(username="kenmu-expiry", display_name="兼務 職員")
+    RoleGrant.objects.create(staff=staff, municipality=office.municipality, role="clerk")
+    RoleGrant.objects.create(staff=staff, municipality=office.municipality, role="my_number_access")
+    RoleGrant.objects.create(staff=staff, municipality=office_b.municipality, role="clerk")
+    client = login(Client(), staff, office.municipality)
+    text = f"住所,氏名,旧氏,生年月日,性別,個人番号\n東京都港区1番,鈴木　一,,平成2年3月4日,男,{NUMBER}\n"
+    assert "鈴木　一" in _post(client, "card", text, "card.csv").content.decode()
+    expired = Session.objects.get(session_key=client.session.session_key)
+    assert NUMBER in str(expired.get_decoded())  # what the unit is for
+    live = login(Client(), staff, office_b.municipality).session.session_key
+    Session.objects.filter(pk=expired.pk).update(expire_date=timezone.now() - dt.timedelta(minutes=1))
+    assert main(["manage", "clearsessions"]) in (0, None)
+    assert not Session.objects.filter(pk=expired.pk).exists()
+    assert Session.objects.filter(pk=live).exists()
+    assert "鈴木" not in client.get("/registry/events/new/move_in/?intake=0").content.decode()
