@@ -95,3 +95,27 @@ def test_a_partial_date_becomes_the_registers_date_precision_and_text() -> None:
         dt.date(2001, 1, 1),
         "平成13年月日不詳",
     )
+
+
+@settings(max_examples=200, deadline=None)
+@given(groups=st.lists(st.integers(1, 4), max_size=40), size=st.integers(1, 7))
+def test_export_chunks_never_split_one_atena_numbers_residence_records(
+    groups: list[int], size: int
+) -> None:
+    """The export reads persons a chunk at a time; a 宛名番号 with several 住民票 (帰化・国籍喪失)
+    stays in one chunk, so its records can be joined into one history."""
+    from unittest import mock
+
+    from jichitai.importer import migration_export
+
+    ids = [(pk, f"{n:012d}") for pk, n in enumerate(n for n, k in enumerate(groups) for _ in range(k))]
+    with mock.patch.object(migration_export, "CHUNK", size):
+        chunks = list(migration_export._chunks(ids))
+    assert [pk for c in chunks for pk in c] == [pk for pk, _ in ids]
+    atena = dict(ids)
+    seen: set[str] = set()
+    for c in chunks:
+        here = {atena[pk] for pk in c}
+        assert not here & seen
+        seen |= here
+    assert all(len(c) >= size for c in chunks[:-1])
