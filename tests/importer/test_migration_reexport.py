@@ -102,6 +102,7 @@ def _nationality_register(office: Any) -> int:
 def test_a_nationality_change_moves_as_one_history_and_comes_back_as_three_residence_records(
     office: Any, office_b: Any, admin: Any, admin_b: Any
 ) -> None:
+    from jichitai.importer.reconcile import expected_from_records, reconciliation
     from jichitai.registry.models import Household, Person
 
     counted: list[int] = []
@@ -124,5 +125,10 @@ def test_a_nationality_change_moves_as_one_history_and_comes_back_as_three_resid
                                          ("resident", "japanese", None)]
         assert Household.objects.get(pk=Person.objects.without_read_log("t").get(pk=rows[2][0])
                                      .household_id).head_id == rows[2][0]
+        # the 照合表 counts the person once, as the file does, and the replaced 住民票 apart
+        report = reconciliation(expected=expected_from_records(records))
+        assert report["differences"] == [] and report["residence_records_replaced"] == 2
+        assert report["persons_by_status"] == {"住民": 3}
+        assert report["residents_by_type"] == {"日本人": 3}
     with activate(office.ctx()):  # the source municipality (rolled back) holds none of it
         assert not Person.objects.without_read_log("test").filter(atena_no=head.atena_no).exists()

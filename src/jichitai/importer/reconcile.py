@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from django.db.models import Count, Sum
+from django.db.models import Count, Exists, OuterRef, Sum
 from django.utils import timezone
 
 _REASON = "移行照合表（件数の集計のみ）"
@@ -34,10 +34,15 @@ def _persons() -> dict[str, Any]:
     from jichitai.registry.items import CATEGORY_LABELS
     from jichitai.registry.models import Person, PersonStatus, ResidentType
 
-    everyone = Person.objects.without_read_log(_REASON).exclude(status=PersonStatus.VOID)
+    rows = Person.objects.without_read_log(_REASON).exclude(status=PersonStatus.VOID)
+    # a 帰化・国籍取得・国籍喪失 leaves its old 住民票 (消除) under the same 宛名番号: a person is
+    # counted once, by their latest 住民票, as a source file counts them; the replaced are shown apart
+    later = rows.filter(atena_no=OuterRef("atena_no"), pk__gt=OuterRef("pk"))
+    everyone = rows.exclude(Exists(later))
     residents = everyone.filter(status=PersonStatus.RESIDENT)
     return {
         "persons_by_status": _counted(everyone, "status", dict(PersonStatus.choices)),
+        "residence_records_replaced": rows.filter(Exists(later)).count(),
         "residents_by_type": _counted(residents, "resident_type", dict(ResidentType.choices)),
         "foreign_residents_by_category": _counted(
             residents.filter(resident_type=ResidentType.FOREIGN),
@@ -176,6 +181,7 @@ def _lines(value: Any, prefix: str = "") -> list[tuple[str, str]]:
 
 SECTIONS = (
     ("persons_by_status", "住民（状態別）"),
+    ("residence_records_replaced", "帰化・国籍取得・国籍喪失により消除した住民票"),
     ("residents_by_type", "住民（住民種別）"),
     ("foreign_residents_by_category", "外国人住民（法第30条の45の区分）"),
     ("households", "世帯"),
