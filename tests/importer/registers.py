@@ -1,8 +1,8 @@
 """Random valid registers as interchange records, built from the synthetic generator's households.
 
-``RegisterBuilder`` applies 異動 in date order (転入, 職権記載, 出生, 転居, 住所一括変更・軽微な修正,
-世帯分離・合併・変更, 世帯主変更, 氏名変更, 通称の記載, 誤記修正・職権修正, 国籍喪失・帰化・国籍取得,
-転出, 死亡, 失踪, 職権消除) and gives every
+``RegisterBuilder`` applies 異動 in date order (転入, 職権記載, 30条46・47, 出生, 転居,
+住所一括変更・軽微な修正, 世帯分離・合併・変更, 世帯主変更, 氏名変更, 通称の記載, 誤記修正・職権修正,
+住民票コードの変更, 本籍の一括変更, 国籍喪失・帰化・国籍取得, 転出, 死亡, 失踪, 職権消除) and gives every
 person it touches a history entry with their full state afterwards, as a source system's history
 rows say it. ``registers()`` is the hypothesis strategy.
 """
@@ -37,6 +37,8 @@ OPS = (
     "ex_officio_correction",
     "nationality_change",
     "renumber",
+    "resident_code_change",
+    "honseki_renumbering",
     "move_out",
     "move_out_abroad",
     "death",
@@ -68,7 +70,10 @@ def registers(draw: Any, max_households: int = 4) -> list[PersonRecord]:
         abroad = draw(st.booleans())
         b.move_in(
             members, day, draw(st.integers(0, 2)), f"{draw(st.integers(1, 30))}番地",
-            abroad=abroad, reason="" if abroad else draw(st.sampled_from(["", "ex_officio_entry"])),
+            abroad=abroad, reason=draw(st.sampled_from(  # 30条46: from abroad; 30条47: already here
+                (["", "move_in_30_46"] if abroad else ["", "entry_30_47"]) if category
+                else [""] if abroad else ["", "ex_officio_entry"]
+            )),
         )  # fmt: skip
     for _ in range(draw(st.integers(0, 8))):
         day += dt.timedelta(days=draw(st.integers(1, 200)))
@@ -90,6 +95,8 @@ def registers(draw: Any, max_households: int = 4) -> list[PersonRecord]:
                 b.household_change(atena, day)
                 day += dt.timedelta(days=draw(st.integers(1, 30)))
                 b.household_merge(atena, day)
+        elif op in ("resident_code_change", "honseki_renumbering"):
+            b.renew(atena, day, op)
         elif op == "renumber":
             no = b.persons[atena].household_no
             if all(not b.full(a) for a in b.members(no)):

@@ -1,9 +1,9 @@
 """Synthetic registers as interchange records (``importer.records``): a migration file's content
 without a source system, for rehearsals, the demo, the tests and ``make bench-migration``.
 
-``RegisterBuilder`` applies 異動 in date order (転入, 職権記載, 出生, 転居, 住所一括変更・軽微な修正,
-世帯分離・合併・変更, 世帯主変更, 氏名変更, 通称の記載, 誤記修正・職権修正, 国籍喪失・帰化・国籍取得,
-転出, 死亡, 失踪, 職権消除) to the
+``RegisterBuilder`` applies 異動 in date order (転入, 職権記載, 30条46・47, 出生, 転居,
+住所一括変更・軽微な修正, 世帯分離・合併・変更, 世帯主変更, 氏名変更, 通称の記載, 誤記修正・職権修正,
+住民票コードの変更, 本籍の一括変更, 国籍喪失・帰化・国籍取得, 転出, 死亡, 失踪, 職権消除) to the
 synthetic generator's households and gives every person it touches a history entry with their
 full state afterwards, as a source system's history rows say it. No real person is in it.
 """
@@ -15,6 +15,7 @@ import itertools
 from dataclasses import dataclass, field
 from typing import Any
 
+from jichitai.codes import resident_code_check_digit
 from jichitai.registry import numbering
 from jichitai.registry.conventions import HEAD
 from jichitai.synthetic import generate_households
@@ -80,6 +81,7 @@ class RegisterBuilder:
         self._household = itertools.count(first_household)
         self._members: dict[str, list[str]] = {}  # household_no → atena_no, in order
         self.line = itertools.count(2)
+        self._renewed = itertools.count(1)
 
     def _entry(self, p: _Person, reason: str, on: dt.date) -> None:
         hh = self.households[p.household_no]
@@ -124,7 +126,8 @@ class RegisterBuilder:
         abroad: bool = False,
         reason: str = "",
     ) -> str:
-        """転入 (国外転入 when ``abroad``), or ``reason`` (職権記載: ``ex_officio_entry``)."""
+        """転入 (国外転入 when ``abroad``), or ``reason``: 職権記載 (``ex_officio_entry``), or for foreign
+        residents 法第30条の46 (``move_in_30_46``) or 法第30条の47 (``entry_30_47``)."""
         no = numbering.household_no(next(self._household))
         self.households[no] = _Household(no, TOWNS[town], banchi, katagaki)
         for spec in specs:
@@ -293,6 +296,12 @@ class RegisterBuilder:
             for k in (*_FOREIGN_ITEMS, *CATEGORIES["mid_long"], *CATEGORIES["special_permanent"],
                       *CATEGORIES["temporary_refuge"], *CATEGORIES["provisional_stay"]):
                 p.state.pop(k, None)
+            if any(c.isascii() and c.isalpha() for c in p.state["family_name"] + p.state["given_name"]):
+                # a Japanese resident's name is never in Latin letters (the register refuses it): the
+                # name taken at 帰化
+                given = ("一郎", "イチロウ") if p.state.get("sex") == "1" else ("花子", "ハナコ")
+                p.state.update(family_name="川村", family_name_kana="カワムラ", given_name=given[0],
+                               given_name_kana=given[1])
             p.state.update(resident_type="japanese", honseki="沖縄県那覇市泉崎1丁目1番",
                            hittousha=p.state["family_name"], became_resident_on=since)
             reason = "nationality_acquisition" if p.state.get("birth_date", "") > _ACQUIRABLE else "naturalization"
@@ -305,6 +314,22 @@ class RegisterBuilder:
         p.state.update(reported_on=on)
         self._entry(p, reason, on)
         return reason
+
+    def renew(self, atena: str, on: dt.date, how: str) -> bool:
+        """住民票コードの変更請求 (``resident_code_change``: a new code, never one the generator
+        gives) or 本籍の一括変更 (``honseki_renumbering``, a Japanese resident's 本籍 renumbered).
+        False when it does not apply to the person."""
+        p = self.persons[atena]
+        if how == "resident_code_change":
+            first10 = f"98{next(self._renewed):08d}"
+            p.state.update(resident_code=first10 + str(resident_code_check_digit(first10)))
+        elif p.state.get("resident_type") == "foreign" or p.state.get("honseki") in ("", "なし", "不明"):
+            return False
+        else:
+            p.state.update(honseki=f"{p.state['honseki']}の{len(p.history) + 1}")
+        p.state.update(reported_on=on)
+        self._entry(p, how, on)
+        return True
 
     def remove(self, atena: str, on: dt.date, how: str) -> None:
         p = self.persons[atena]
