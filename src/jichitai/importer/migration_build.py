@@ -13,6 +13,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from jichitai.registry import reasons
 from jichitai.registry.conventions import (
     HEAD,
     HOUSEHOLD_FIELDS,
@@ -25,7 +26,8 @@ from jichitai.registry.conventions import (
 from .migration_check import effective
 from .records import HistoryEntry, PersonRecord, Source, full_household, full_person
 
-NATIONALITY_KINDS = frozenset({"naturalization", "nationality_acquisition", "nationality_loss"})
+# the kinds whose one event makes two 住民票 (帰化・国籍取得・国籍喪失), as the register defines them
+NATIONALITY_KINDS = frozenset(reasons.BY_RESIDENT_TYPE)
 # the person items a creation always states (the rest only when given, as conventions does)
 _CORE = tuple(
     f for f in PERSON_FIELDS if f not in ITEM_FIELDS and f not in ("household_id", "atena_no")

@@ -221,12 +221,9 @@ class RegisterBuilder:
         if old is None or new is None:
             return False
         changed = {a: _relative_to(self.persons, a, rel[a], old, new) for a in members}
-        for a in members:  # the new head first: a household never has two heads at one date
-            a_new = changed[a]
-            if a_new != rel[a]:
-                self.persons[a].state.update(relationship=a_new, reported_on=on)
-        for a in sorted(members, key=lambda a: a != new):
+        for a in sorted(members, key=lambda a: a != new):  # the new head's row first
             if changed[a] != rel[a]:
+                self.persons[a].state.update(relationship=changed[a], reported_on=on)
                 self._entry(self.persons[a], "head_change", on)
         self._members[household_no].sort(key=lambda a: a != new)
         return True
@@ -304,7 +301,7 @@ class RegisterBuilder:
                                given_name_kana=given[1])
             p.state.update(resident_type="japanese", honseki="沖縄県那覇市泉崎1丁目1番",
                            hittousha=p.state["family_name"], became_resident_on=since)
-            reason = "nationality_acquisition" if p.state.get("birth_date", "") > _ACQUIRABLE else "naturalization"
+            reason = "nationality_acquisition" if p.state["birth_date"] > _ACQUIRABLE else "naturalization"
         else:
             p.state = foreign(p.state, "mid_long", on)
             p.state["became_foreign_resident_on"] = on
